@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Haven",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "CHavenSystem"),
+        .target(name: "HavenCore", swiftSettings: strict),
+        .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore"], swiftSettings: strict),
+        .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], swiftSettings: strict),
+        .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", .product(name: "Yams", package: "Yams")],
+                swiftSettings: strict),
+        .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], swiftSettings: strict),
+        .target(name: "HavenAPI", dependencies: ["HavenCore"], swiftSettings: strict),
+        .target(name: "HavenVault", dependencies: [
+            "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "HavenClient", dependencies: [
+            "HavenCore", "HavenCrypto", "HavenAPI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "HavenServer", dependencies: [
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenAPI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
+        .executableTarget(name: "havend", dependencies: [
+            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenVault", "HavenServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "haven", dependencies: [
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

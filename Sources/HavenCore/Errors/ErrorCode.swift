@@ -1,0 +1,42 @@
+/// The stable error codes of Haven's API and CLI; scripts branch on these, never on message text.
+///
+/// Adding a code is compatible; renaming or removing one is not.
+public enum ErrorCode: String, Sendable, CaseIterable, Codable {
+    // Bad input (the caller can fix the request).
+    case badRequest = "bad_request"
+    case invalidJSON = "invalid_json"
+    case unknownField = "unknown_field"
+    case unknownRecordType = "unknown_record_type"
+    case invalidValue = "invalid_value"
+    case missingField = "missing_field"
+    case unsupportedMediaType = "unsupported_media_type"
+    case payloadTooLarge = "payload_too_large"
+    case headersTooLarge = "headers_too_large"
+    case requestTimeout = "request_timeout"
+    case methodNotAllowed = "method_not_allowed"
+    case notFound = "not_found"
+    case conflict = "conflict"
+
+    // Who is asking, and may they.
+    case unauthenticated = "unauthenticated"
+    case authenticationFailed = "authentication_failed"
+    case lockedOut = "locked_out"
+    case denied = "denied"
+
+    // The vault cannot serve safely right now (fail closed).
+    case sealed = "sealed"
+    case auditUnavailable = "audit_unavailable"
+    case storeUnavailable = "store_unavailable"
+    case busy = "busy"
+
+    // Stored data failed an integrity check: never answered with data.
+    case integrityError = "integrity_error"
+    case internalError = "internal_error"
+
+    // Local (CLI-side) failures.
+    case invalidPolicy = "invalid_policy"
+    case invalidKey = "invalid_key"
+    case ioError = "io_error"
+    case invalidDocument = "invalid_document"
+    case unavailable = "unavailable"
+}
