@@ -1,0 +1,96 @@
+import CSodium
+import HavenCore
+
+/// The text formats of Haven's key files (FORMAT.md, "key files").
+///
+/// A key file is UTF-8 text: any number of comment lines starting with `#`, then one line
+/// `<label>:<base64>`. Labels name the kind and version of key, so a public key can never
+/// be loaded where a secret one is expected, or a user key where the root key is.
+public enum KeyFileKind: String, Sendable, CaseIterable {
+    case ed25519Secret = "haven-ed25519-secret-v1"
+    case ed25519Public = "haven-ed25519-public-v1"
+    case rootKey = "haven-root-key-v1"
+
+    var byteCount: Int {
+        switch self {
+        case .ed25519Secret: return SigningKey.seedBytes
+        case .ed25519Public: return PublicKey.byteCount
+        case .rootKey: return RootKey.byteCount
+        }
+    }
+
+    var comment: String {
+        switch self {
+        case .ed25519Secret: return "# Haven Ed25519 secret key. Keep private: mode 0600, never shared."
+        case .ed25519Public: return "# Haven Ed25519 public key."
+        case .rootKey: return "# Haven vault root key. Whoever holds it and the data directory can read every record."
+        }
+    }
+}
+
+public enum KeyFileFormat {
+    /// Formats key bytes as a key file, writing through guarded memory for secrets.
+    public static func encode(kind: KeyFileKind, key: UnsafeRawBufferPointer) -> SecureBytes {
+        precondition(key.count == kind.byteCount)
+        let header = Array("\(kind.comment)\n\(kind.rawValue):".utf8)
+        let b64Len = sodium_base64_encoded_len(key.count, sodium_base64_VARIANT_ORIGINAL)  // includes NUL
+        let total = header.count + b64Len - 1 + 1
+        return try! SecureBytes(count: total) { out in
+            let base = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            header.withUnsafeBufferPointer { h in base.update(from: h.baseAddress!, count: h.count) }
+            let b64 = UnsafeMutableRawPointer(base + header.count).assumingMemoryBound(to: CChar.self)
+            _ = sodium_bin2base64(b64, b64Len, key.baseAddress!.assumingMemoryBound(to: UInt8.self), key.count,
+                                  sodium_base64_VARIANT_ORIGINAL)
+            base[total - 1] = UInt8(ascii: "\n")  // replaces the NUL terminator
+        }
+    }
+
+    public static func encodePublic(_ key: PublicKey) -> String {
+        let secure = key.bytes.withUnsafeBytes { encode(kind: .ed25519Public, key: $0) }
+        return secure.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Parses a key file held in guarded memory; the decoded key never touches ordinary memory.
+    public static func decode(kind: KeyFileKind, file: UnsafeRawBufferPointer) throws(CryptoError) -> SecureBytes {
+        let bytes = file.bindMemory(to: UInt8.self)
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            var contentEnd = lineEnd
+            if contentEnd > lineStart, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            defer { lineStart = lineEnd + 1 }
+            if contentEnd == lineStart || bytes[lineStart] == UInt8(ascii: "#") { continue }
+            return try decodeLine(kind: kind, bytes: UnsafeBufferPointer(rebasing: bytes[lineStart..<contentEnd]))
+        }
+        throw .invalidFormat("no key line found")
+    }
+
+    private static func decodeLine(kind: KeyFileKind, bytes: UnsafeBufferPointer<UInt8>) throws(CryptoError) -> SecureBytes {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+            throw .invalidFormat("expected '\(kind.rawValue):<base64>'")
+        }
+        let label = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+        guard label == kind.rawValue else {
+            if let other = KeyFileKind(rawValue: label) {
+                throw .invalidKey("this is a \(other.rawValue) file, not a \(kind.rawValue) file")
+            }
+            throw .invalidFormat("unknown key file label '\(NameRules.printable(label))'")
+        }
+        let b64 = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
+        var decodedLength = 0
+        var failed = false
+        let key = try? SecureBytes(count: kind.byteCount) { out in
+            let rc = b64.withMemoryRebound(to: CChar.self) { chars in
+                sodium_base642bin(out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count,
+                                  chars.baseAddress, chars.count, nil, &decodedLength, nil,
+                                  sodium_base64_VARIANT_ORIGINAL)
+            }
+            failed = rc != 0
+        }
+        guard let key, !failed, decodedLength == kind.byteCount else {
+            throw .invalidFormat("the key is not \(kind.byteCount) bytes of base64")
+        }
+        return key
+    }
+}

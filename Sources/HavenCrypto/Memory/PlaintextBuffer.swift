@@ -1,0 +1,41 @@
+import CSodium
+
+/// Decrypted field bytes, wiped with `sodium_memzero` when released.
+///
+/// Plain heap memory rather than `sodium_malloc`: a read opens a dozen fields and guarded
+/// allocations cost several system calls each. Keys, which live long, use `SecureBytes`.
+public final class PlaintextBuffer: @unchecked Sendable {
+    private let pointer: UnsafeMutableRawPointer
+    public let count: Int
+
+    public init(count: Int) {
+        self.count = count
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 16)
+    }
+
+    public convenience init<C: Collection>(copying bytes: C) where C.Element == UInt8 {
+        self.init(count: bytes.count)
+        let dst = pointer.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        for b in bytes { dst[i] = b; i += 1 }
+    }
+
+    public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    public func withUnsafeMutableBytes<R, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeMutableRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// The value as a Swift string; Swift strings cannot be wiped, so call this only where
+    /// a string is unavoidable (the CLI's output, a document being rendered).
+    public func string() -> String {
+        withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    deinit {
+        sodium_memzero(pointer, max(count, 1))
+        pointer.deallocate()
+    }
+}

@@ -1,0 +1,49 @@
+import CSodium
+
+/// Key material in memory that libsodium guards: `sodium_malloc` places it between guard
+/// pages and locks it so it never reaches swap, and `sodium_free` wipes it on release.
+///
+/// The bytes are write-protected once filled (`sodium_mprotect_readonly`), so a stray write
+/// faults instead of corrupting a key, and the value is safe to share between threads.
+public final class SecureBytes: @unchecked Sendable {
+    private let pointer: UnsafeMutableRawPointer
+    public let count: Int
+
+    /// Allocates `count` guarded bytes and lets `fill` write them exactly once.
+    public init(count: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        Sodium.ready()
+        precondition(count > 0)
+        guard let p = sodium_malloc(count) else { throw CryptoError.libsodium("sodium_malloc") }
+        do {
+            try fill(UnsafeMutableRawBufferPointer(start: p, count: count))
+        } catch {
+            sodium_free(p)
+            throw error
+        }
+        pointer = p
+        self.count = count
+        sodium_mprotect_readonly(p)
+    }
+
+    /// Fresh random key material.
+    public static func random(count: Int) -> SecureBytes {
+        // Cannot fail: randombytes_buf does not report errors and the fill does not throw.
+        try! SecureBytes(count: count) { randombytes_buf($0.baseAddress!, count) }
+    }
+
+    public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// Compares in constant time, so timing does not reveal where two keys differ.
+    public func constantTimeEquals(_ other: SecureBytes) -> Bool {
+        guard count == other.count else { return false }
+        return other.withUnsafeBytes { o in sodium_memcmp(pointer, o.baseAddress!, count) == 0 }
+    }
+
+    deinit {
+        // sodium_free zeroes the region before unmapping it; it needs write access back first.
+        sodium_mprotect_readwrite(pointer)
+        sodium_free(pointer)
+    }
+}

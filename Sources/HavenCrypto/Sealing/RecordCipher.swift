@@ -1,0 +1,109 @@
+import HavenCore
+
+/// Seals and opens everything that belongs to one record under the record's data key:
+/// field values, the record header and case notes (FORMAT.md, "record sealing").
+///
+/// Each kind of box has its own associated-data domain and binds the coordinates it lives
+/// at. What each binding prevents:
+/// - vault id: material from another vault (a restored backup of another site) is refused;
+/// - record id: a ciphertext copied into another record fails;
+/// - field name: a ciphertext moved to another field of the same record fails;
+/// - field version: an older ciphertext of the same field put back (rollback) fails,
+///   because the expected version comes from the sealed header, not from a loose column;
+/// - key version: a box sealed under a retired data key is not mistaken for a current one.
+public struct RecordCipher: Sendable {
+    public let vault: VaultID
+    public let record: RecordID
+    public let dataKeyVersion: UInt32
+    private let dataKey: SecureBytes
+
+    public init(vault: VaultID, record: RecordID, dataKey: SecureBytes, dataKeyVersion: UInt32) {
+        self.vault = vault
+        self.record = record
+        self.dataKey = dataKey
+        self.dataKeyVersion = dataKeyVersion
+    }
+
+    // MARK: fields
+
+    public func sealField(_ name: FieldName, version: UInt64, value: UnsafeRawBufferPointer) -> [UInt8] {
+        SealedBox.seal(value, key: dataKey, keyVersion: dataKeyVersion, associatedData: fieldAD(name, version))
+    }
+
+    public func sealField(_ name: FieldName, version: UInt64, value: String) -> [UInt8] {
+        var utf8 = Array(value.utf8)
+        defer { utf8.withUnsafeMutableBytes { wipe($0) } }
+        return utf8.withUnsafeBytes { sealField(name, version: version, value: $0) }
+    }
+
+    public func openField(_ name: FieldName, version: UInt64, box: UnsafeRawBufferPointer) throws(CryptoError) -> PlaintextBuffer {
+        try SealedBox.open(box, key: dataKey, expectedKeyVersion: dataKeyVersion, associatedData: fieldAD(name, version))
+    }
+
+    private func fieldAD(_ name: FieldName, _ version: UInt64) -> AssociatedData {
+        var ad = AssociatedData(domain: "haven/field/v1")
+        ad.string(vault.rawValue)
+        ad.string(record.rawValue)
+        ad.string(name.rawValue)
+        ad.uint64(version)
+        return ad
+    }
+
+    // MARK: header
+
+    public func sealHeader(_ header: RecordHeader) -> [UInt8] {
+        precondition(header.id == record)
+        var json = header.canonicalJSON()
+        defer { json.withUnsafeMutableBytes { wipe($0) } }
+        return json.withUnsafeBytes {
+            SealedBox.seal($0, key: dataKey, keyVersion: dataKeyVersion, associatedData: headerAD(header.version))
+        }
+    }
+
+    /// Opens the header stored for `version` (the record row's version column). A header
+    /// from another record or version, or one that does not parse, is an integrity failure.
+    public func openHeader(_ box: UnsafeRawBufferPointer, version: UInt64) throws(HavenError) -> RecordHeader {
+        let plain: PlaintextBuffer
+        do {
+            plain = try SealedBox.open(box, key: dataKey, expectedKeyVersion: dataKeyVersion,
+                                       associatedData: headerAD(version))
+        } catch {
+            throw HavenError.integrity
+        }
+        let header = try plain.withUnsafeBytes { (b) throws(HavenError) -> RecordHeader in
+            try RecordHeader(canonicalJSON: Array(b))
+        }
+        guard header.id == record, header.version == version else { throw HavenError.integrity }
+        return header
+    }
+
+    private func headerAD(_ version: UInt64) -> AssociatedData {
+        var ad = AssociatedData(domain: "haven/header/v1")
+        ad.string(vault.rawValue)
+        ad.string(record.rawValue)
+        ad.uint64(version)
+        return ad
+    }
+
+    // MARK: notes
+
+    public func sealNote(index: UInt64, text: String) -> [UInt8] {
+        var utf8 = Array(text.utf8)
+        defer { utf8.withUnsafeMutableBytes { wipe($0) } }
+        return utf8.withUnsafeBytes {
+            SealedBox.seal($0, key: dataKey, keyVersion: dataKeyVersion, associatedData: noteAD(index))
+        }
+    }
+
+    public func openNote(index: UInt64, box: UnsafeRawBufferPointer) throws(CryptoError) -> PlaintextBuffer {
+        try SealedBox.open(box, key: dataKey, expectedKeyVersion: dataKeyVersion, associatedData: noteAD(index))
+    }
+
+    private func noteAD(_ index: UInt64) -> AssociatedData {
+        var ad = AssociatedData(domain: "haven/note/v1")
+        ad.string(vault.rawValue)
+        ad.string(record.rawValue)
+        ad.uint64(index)
+        return ad
+    }
+}
