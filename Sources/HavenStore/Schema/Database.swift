@@ -1,0 +1,61 @@
+import CSQLite
+import HavenCore
+
+/// Opens the vault's SQLite file with the settings Haven's guarantees depend on.
+public enum Database {
+    public static let fileName = "haven.db"
+
+    /// The pragmas every connection gets, and why:
+    /// - WAL: readers never block the writer, and a crash never leaves a torn database;
+    /// - synchronous=FULL: a commit is on disk (WAL fsync'd) before Haven answers, so an
+    ///   acknowledged write or audit entry survives SIGKILL and power loss;
+    /// - secure_delete: freed pages are zeroed rather than left holding old ciphertext;
+    /// - temp_store=MEMORY: sorts and temporary tables never spill to unencrypted temp files;
+    /// - busy_timeout: a briefly locked database waits, then fails the request (503) rather than hangs.
+    static let pragmas = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = FULL;
+        PRAGMA foreign_keys = ON;
+        PRAGMA secure_delete = ON;
+        PRAGMA temp_store = MEMORY;
+        PRAGMA busy_timeout = 2000;
+        """
+
+    /// Opens an existing vault database for writing, or creates it when `create` is set.
+    public static func open(path: String, create: Bool = false) throws(SQLiteError) -> Connection {
+        let connection = try Connection(path: path, mode: create ? .readWriteCreate : .readWrite)
+        try connection.execute(pragmas)
+        return connection
+    }
+
+    /// Opens a connection for reads only (each daemon thread has one, see `ReaderPool`).
+    public static func openReader(path: String) throws(SQLiteError) -> Connection {
+        let connection = try Connection(path: path, mode: .readWrite)
+        try connection.execute(pragmas + "PRAGMA query_only = ON;")
+        return connection
+    }
+
+    /// Brings the schema to the current version.
+    public static func migrate(_ connection: Connection) throws {
+        let current = try userVersion(connection)
+        guard current < Schema.version else {
+            guard current == Schema.version else {
+                throw HavenError(.storeUnavailable, "the database schema (version \(current)) is newer than this Haven (version \(Schema.version))",
+                                 hint: "run a newer havend")
+            }
+            return
+        }
+        try connection.transaction {
+            for v in Int(current)..<Int(Schema.version) {
+                try connection.execute(Schema.migrations[v])
+            }
+            try connection.execute("PRAGMA user_version = \(Schema.version)")
+        }
+    }
+
+    static func userVersion(_ connection: Connection) throws(SQLiteError) -> Int64 {
+        let s = try connection.statement("PRAGMA user_version")
+        _ = try s.step()
+        return s.int64(0)
+    }
+}

@@ -1,0 +1,83 @@
+/// The vault's SQLite schema (FORMAT.md, "storage layout"). `user_version` holds the
+/// schema version; migrations run in order inside one transaction.
+///
+/// Every sensitive value lives only inside a sealed box (`header`, `ciphertext`,
+/// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
+/// agencies, user names, versions and times — never a survivor's data.
+enum Schema {
+    static let version: Int64 = 1
+
+    static let migrations: [String] = [
+        // 1: the first layout.
+        """
+        CREATE TABLE vault_meta (
+            key TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            agency TEXT NOT NULL,
+            public_key BLOB NOT NULL UNIQUE,
+            uid INTEGER,
+            status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+            created_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL,
+            revoked_at INTEGER,
+            revoked_by TEXT
+        ) WITHOUT ROWID;
+
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            agency TEXT NOT NULL,
+            status TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            data_key_version INTEGER NOT NULL,
+            wrapped_key BLOB NOT NULL,
+            header BLOB NOT NULL
+        );
+        CREATE INDEX records_by_agency ON records (agency, id);
+
+        CREATE TABLE record_assignees (
+            user TEXT NOT NULL,
+            record_id TEXT NOT NULL REFERENCES records (id),
+            PRIMARY KEY (user, record_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE fields (
+            record_id TEXT NOT NULL REFERENCES records (id),
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            ciphertext BLOB NOT NULL,
+            PRIMARY KEY (record_id, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE notes (
+            record_id TEXT NOT NULL REFERENCES records (id),
+            idx INTEGER NOT NULL,
+            ciphertext BLOB NOT NULL,
+            PRIMARY KEY (record_id, idx)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE audit_entries (
+            seq INTEGER PRIMARY KEY,
+            entry BLOB NOT NULL,
+            leaf_hash BLOB NOT NULL
+        );
+
+        CREATE TABLE audit_checkpoints (
+            size INTEGER PRIMARY KEY,
+            note BLOB NOT NULL
+        );
+
+        CREATE TABLE audit_subtrees (
+            idx INTEGER PRIMARY KEY,
+            hash BLOB NOT NULL
+        );
+        """,
+    ]
+}

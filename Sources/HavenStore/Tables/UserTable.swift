@@ -1,0 +1,43 @@
+import HavenCore
+
+/// Enrolled users (`users`). Revocation sets `revoked_at`; rows are never deleted, so the
+/// audit log's user names always resolve.
+public enum UserTable {
+    public static func insert(_ user: EnrolledUser, on db: Connection) throws {
+        let s = try db.statement("""
+            INSERT INTO users (name, role, agency, public_key, uid, status, created_at, created_by)
+            VALUES (?, ?, ?, ?, ?, 'active', ?, ?)
+            """)
+        try s.bind(1, user.name.rawValue).bind(2, user.role.rawValue).bind(3, user.agency.rawValue)
+            .bind(4, blob: user.publicKey).bind(5, user.uid.map(Int64.init))
+            .bind(6, user.createdAt.millisecondsSinceEpoch).bind(7, user.createdBy.rawValue)
+            .run()
+    }
+
+    /// Marks a user revoked; false if there was no active user of that name.
+    public static func revoke(_ name: UserName, by: UserName, at: Timestamp, on db: Connection) throws -> Bool {
+        let s = try db.statement("""
+            UPDATE users SET status = 'revoked', revoked_at = ?, revoked_by = ?
+            WHERE name = ? AND status = 'active'
+            """)
+        try s.bind(1, at.millisecondsSinceEpoch).bind(2, by.rawValue).bind(3, name.rawValue).run()
+        return db.changes == 1
+    }
+
+    public static func all(on db: Connection) throws -> [EnrolledUser] {
+        let s = try db.statement("""
+            SELECT name, role, agency, public_key, uid, created_at, created_by, revoked_at, revoked_by
+            FROM users ORDER BY name
+            """)
+        var out = [EnrolledUser]()
+        while try s.step() {
+            out.append(EnrolledUser(
+                name: try UserName(s.string(0)), role: try RoleName(s.string(1)), agency: try AgencyName(s.string(2)),
+                publicKey: s.blob(3), uid: s.optionalInt64(4).map { UInt32(truncatingIfNeeded: $0) },
+                createdAt: Timestamp(millisecondsSinceEpoch: s.int64(5)), createdBy: try UserName(s.string(6)),
+                revokedAt: s.optionalInt64(7).map { Timestamp(millisecondsSinceEpoch: $0) },
+                revokedBy: try s.optionalString(8).map { (n) throws(HavenError) in try UserName(n) }))
+        }
+        return out
+    }
+}
