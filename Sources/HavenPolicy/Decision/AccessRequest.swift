@@ -1,0 +1,71 @@
+import HavenCore
+
+/// The person asking, as authenticated.
+public struct Subject: Sendable, Equatable {
+    public let user: UserName
+    public let role: RoleName
+    public let agency: AgencyName
+
+    public init(user: UserName, role: RoleName, agency: AgencyName) {
+        self.user = user
+        self.role = role
+        self.agency = agency
+    }
+}
+
+/// What the policy knows about a record: the facts of its (authenticated) header.
+public struct RecordFacts: Sendable, Equatable {
+    public let id: RecordID
+    public let type: RecordType
+    public let agency: AgencyName
+    public let assignees: [UserName]
+    public let consent: ConsentState
+    public let notes: [NoteMetadata]
+    /// Fields that hold a value, in schema order.
+    public let presentFields: [FieldName]
+
+    public init(id: RecordID, type: RecordType, agency: AgencyName, assignees: [UserName], consent: ConsentState,
+                notes: [NoteMetadata], presentFields: [FieldName]) {
+        self.id = id
+        self.type = type
+        self.agency = agency
+        self.assignees = assignees
+        self.consent = consent
+        self.notes = notes
+        self.presentFields = presentFields
+    }
+}
+
+/// Everything a decision depends on (SPEC §2: a pure function of these).
+public struct AccessRequest: Sendable {
+    public var subject: Subject
+    public var action: Action
+    /// The record acted on; nil for create, list and vault-level actions.
+    public var record: RecordFacts?
+    /// For create: the type being created.
+    public var recordType: RecordType?
+    /// Read: the fields asked for (nil: every field the record holds). Create and update:
+    /// the fields being written.
+    public var fields: [FieldName]?
+    /// note.add: the class of the note.
+    public var noteClass: FieldClass?
+    public var purpose: String?
+    public var breakGlassReason: String?
+    public var courtOrder: String?
+    public var now: Timestamp
+
+    public init(subject: Subject, action: Action, record: RecordFacts? = nil, recordType: RecordType? = nil,
+                fields: [FieldName]? = nil, noteClass: FieldClass? = nil, purpose: String? = nil,
+                breakGlassReason: String? = nil, courtOrder: String? = nil, now: Timestamp) {
+        self.subject = subject
+        self.action = action
+        self.record = record
+        self.recordType = recordType
+        self.fields = fields
+        self.noteClass = noteClass
+        self.purpose = purpose
+        self.breakGlassReason = breakGlassReason
+        self.courtOrder = courtOrder
+        self.now = now
+    }
+}

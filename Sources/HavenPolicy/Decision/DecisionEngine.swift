@@ -1,0 +1,214 @@
+import HavenCore
+
+extension Policy {
+    /// Decides one request. Pure: the same request and policy always give the same decision,
+    /// which is what lets the table-driven tests cover every role × action × consent state.
+    ///
+    /// Order of checks, each a way to be denied: the role exists; break-glass is allowed and
+    /// justified; the role holds the action; separated duties never touch content; a read
+    /// states its purpose; the record is within the role's reach (unless the glass is broken);
+    /// then field by field, the class is readable by the role and its consent is granted.
+    public func decide(_ request: AccessRequest) -> Decision {
+        let s = request.subject
+        guard let role = roles[s.role] else {
+            return .deny("role \(s.role) is not defined in this policy", policy: self)
+        }
+        let action = request.action
+        var breakGlass: BreakGlassRule?
+        if let reason = request.breakGlassReason {
+            guard action == .recordRead else {
+                return .deny("break-glass applies only to record.read", policy: self)
+            }
+            guard role.separatedDuty == nil, let rule = role.breakGlass else {
+                return .deny("break-glass not permitted for role \(s.role)", policy: self)
+            }
+            guard reason.trimmingWhitespace().unicodeScalars.count >= BreakGlassRule.minimumReasonLength else {
+                return .deny("break-glass reason must be at least \(BreakGlassRule.minimumReasonLength) characters", policy: self)
+            }
+            breakGlass = rule
+        }
+        guard role.actions.contains(action) else {
+            return .deny("action \(action.rawValue) not permitted for role \(s.role)", policy: self)
+        }
+        // Defence in depth: validation already refuses such a policy.
+        if let duty = role.separatedDuty, action.touchesRecordContent {
+            return .deny("role \(s.role) has separated duty \(duty.rawValue)", policy: self)
+        }
+        if action == .recordRead || action == .extractIssue || action == .consentRead {
+            guard let purpose = request.purpose, !purpose.trimmingWhitespace().isEmpty else {
+                return .deny("a purpose is required for \(action.rawValue)", policy: self)
+            }
+        }
+
+        switch action {
+        case .auditRead, .statsRead, .userManage, .keyManage:
+            return .allow("role \(s.role) may \(action.rawValue)", policy: self)
+        case .recordList:
+            switch role.reach {
+            case .any: return .allow("role \(s.role) may list all records", policy: self, listScope: .all)
+            case .agency: return .allow("role \(s.role) may list records of agency \(s.agency)", policy: self, listScope: .agency(s.agency))
+            case .assigned: return .allow("role \(s.role) may list records assigned to \(s.user)", policy: self, listScope: .assignedTo(s.user))
+            case .none: return .deny("role \(s.role) reaches no records", policy: self)
+            }
+        case .recordCreate:
+            return decideCreate(request, role: role)
+        default:
+            break
+        }
+
+        guard let record = request.record else {
+            return .deny("\(action.rawValue) needs a record", policy: self)
+        }
+        if let miss = reachFailure(role: role, subject: s, record: record) {
+            guard breakGlass != nil else { return .deny(miss, policy: self) }
+            return decideRead(request, role: role, record: record, inReach: false, breakGlass: breakGlass)
+        }
+        switch action {
+        case .recordRead, .extractIssue:
+            return decideRead(request, role: role, record: record, inReach: true, breakGlass: breakGlass)
+        case .recordUpdate:
+            return decideWrite(request, role: role, record: record)
+        case .noteAdd:
+            return decideNote(request, role: role, record: record)
+        default:  // record.assign, consent.record, consent.read: reach is the rule
+            return .allow("role \(s.role) may \(action.rawValue) on records in its reach (\(role.reach.rawValue))", policy: self)
+        }
+    }
+
+    /// Nil when the record is within the role's reach; otherwise why not.
+    private func reachFailure(role: RolePolicy, subject: Subject, record: RecordFacts) -> String? {
+        switch role.reach {
+        case .any: return nil
+        case .agency: return record.agency == subject.agency ? nil : "record belongs to another agency"
+        case .assigned: return record.assignees.contains(subject.user) ? nil : "record not assigned to \(subject.user)"
+        case .none: return "role \(subject.role) reaches no records"
+        }
+    }
+
+    private func decideCreate(_ request: AccessRequest, role: RolePolicy) -> Decision {
+        guard let type = request.recordType else { return .deny("record.create needs a record type", policy: self) }
+        for name in request.fields ?? [] {
+            guard let spec = type.field(name) else { return .deny("unknown field \(name)", policy: self) }
+            guard role.create.contains(spec.fieldClass) else {
+                return .deny("class \(spec.fieldClass.rawValue) not permitted for role \(role.name) at creation (field \(name))", policy: self)
+            }
+        }
+        return .allow("role \(role.name) may record.create", policy: self)
+    }
+
+    /// Whether a consent-gated rule is met, and the words for why not.
+    private func consentCheck(_ rule: ClassRule, role: RolePolicy, request: AccessRequest, record: RecordFacts,
+                              relied: inout [ConsentFlag: ConsentStatus]) -> (ok: Bool, byCourtOrder: Bool, reason: String) {
+        guard let flag = rule.consent else { return (true, false, "") }
+        let status = record.consent.status(of: flag, at: request.now)
+        relied[flag] = status
+        if status.isGranted { return (true, false, "") }
+        if request.courtOrder != nil, role.courtOrderSubstitutes == flag { return (true, true, "") }
+        let word = status == .never ? "not granted" : status.description
+        return (false, false, "consent:\(flag.rawValue) \(word)")
+    }
+
+    private func decideRead(_ request: AccessRequest, role: RolePolicy, record: RecordFacts, inReach: Bool,
+                            breakGlass: BreakGlassRule?) -> Decision {
+        var relied = [ConsentFlag: ConsentStatus]()
+        var released = [FieldName]()
+        var withheld = [Decision.Withheld]()
+        var usedCourtOrder = false
+        let outOfReach = inReach ? "" : (reachFailure(role: role, subject: request.subject, record: record) ?? "")
+
+        // Why a class may (or may not) be released; shared by fields and notes.
+        func classVerdict(_ c: FieldClass) -> String? {
+            if breakGlass?.classes.contains(c) == true { return nil }
+            guard inReach else { return outOfReach }
+            guard let rule = role.read[c] else { return "class \(c.rawValue) not permitted for role \(role.name)" }
+            let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
+            if check.byCourtOrder { usedCourtOrder = true }
+            return check.ok ? nil : check.reason
+        }
+
+        // A note its reader wrote is readable back under the consent its writing needed (so
+        // a withdrawal covers a counsellor's own notes too), whatever the class's read rule.
+        func ownNoteReadable(_ note: NoteMetadata) -> Bool {
+            guard role.readsOwnNotes, inReach, note.author == request.subject.user,
+                  let rule = role.noteClasses[note.fieldClass] ?? role.read[note.fieldClass] else { return false }
+            let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
+            return check.ok && !check.byCourtOrder
+        }
+
+        for name in request.fields ?? record.presentFields {
+            guard let spec = record.type.field(name) else {
+                withheld.append(.init(field: name, reason: "unknown field"))
+                continue
+            }
+            if let reason = classVerdict(spec.fieldClass) {
+                withheld.append(.init(field: name, reason: reason))
+            } else {
+                released.append(name)
+            }
+        }
+        var releasedNotes = [UInt64]()
+        var withheldNotes = [Decision.WithheldNote]()
+        if request.action == .recordRead, request.fields == nil {
+            for note in record.notes {
+                if ownNoteReadable(note) {
+                    releasedNotes.append(note.index)
+                } else if let reason = classVerdict(note.fieldClass) {
+                    withheldNotes.append(.init(index: note.index, reason: reason))
+                } else {
+                    releasedNotes.append(note.index)
+                }
+            }
+        }
+        guard !released.isEmpty || !releasedNotes.isEmpty else {
+            let first = withheld.first?.reason ?? withheldNotes.first?.reason ?? "the record holds nothing this role may read"
+            return .deny(first, policy: self, consent: relied, withheld: withheld, withheldNotes: withheldNotes,
+                         breakGlass: breakGlass != nil)
+        }
+        let rule: String
+        if breakGlass != nil {
+            rule = "break-glass by role \(role.name)"
+        } else if usedCourtOrder, let flag = role.courtOrderSubstitutes {
+            rule = "role \(role.name) may \(request.action.rawValue); court order substitutes consent:\(flag.rawValue)"
+        } else {
+            rule = "role \(role.name) may \(request.action.rawValue) on records in its reach (\(role.reach.rawValue))"
+        }
+        return .allow(rule, policy: self, released: released, withheld: withheld, releasedNotes: releasedNotes,
+                      withheldNotes: withheldNotes, consent: relied, breakGlass: breakGlass != nil,
+                      courtOrder: usedCourtOrder ? request.courtOrder : nil)
+    }
+
+    private func decideWrite(_ request: AccessRequest, role: RolePolicy, record: RecordFacts) -> Decision {
+        var relied = [ConsentFlag: ConsentStatus]()
+        for name in request.fields ?? [] {
+            guard let spec = record.type.field(name) else { return .deny("unknown field \(name)", policy: self) }
+            guard let rule = role.write[spec.fieldClass] else {
+                return .deny("class \(spec.fieldClass.rawValue) not writable by role \(role.name) (field \(name))",
+                             policy: self, consent: relied)
+            }
+            let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
+            guard check.ok, !check.byCourtOrder else { return .deny(check.reason, policy: self, consent: relied) }
+        }
+        return .allow("role \(role.name) may record.update on records in its reach (\(role.reach.rawValue))",
+                      policy: self, consent: relied)
+    }
+
+    private func decideNote(_ request: AccessRequest, role: RolePolicy, record: RecordFacts) -> Decision {
+        guard let c = request.noteClass else { return .deny("note.add needs a note class", policy: self) }
+        guard let rule = role.noteClasses[c] else {
+            return .deny("notes of class \(c.rawValue) not permitted for role \(role.name)", policy: self)
+        }
+        var relied = [ConsentFlag: ConsentStatus]()
+        let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
+        guard check.ok, !check.byCourtOrder else { return .deny(check.reason, policy: self, consent: relied) }
+        return .allow("role \(role.name) may note.add (\(c.rawValue))", policy: self, consent: relied)
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> Substring {
+        var s = self[...]
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,64 @@
+import HavenCore
+import HavenCrypto
+
+/// One file of a policy directory, as read from disk.
+public struct PolicyFile: Sendable {
+    /// Path relative to the policy directory, with `/` separators (e.g. `schema/gbv_incident.yaml`).
+    public let path: String
+    public let contents: [UInt8]
+
+    public init(path: String, contents: [UInt8]) {
+        self.path = path
+        self.contents = contents
+    }
+}
+
+/// Turns the files of a policy directory into a validated `Policy`, or the first error
+/// as `file:line: reason`. Pure: the same files always give the same policy and version.
+public enum PolicyParser {
+    public static func parse(_ files: [PolicyFile], displayPrefix: String = "") throws(PolicyError) -> Policy {
+        var roles: [RoleName: RolePolicy]?
+        var types = [RecordTypeName: RecordType]()
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            let shown = displayPrefix + file.path
+            guard let text = String(validating: file.contents, as: UTF8.self) else {
+                throw PolicyError(file: shown, line: 1, reason: "not valid UTF-8")
+            }
+            let reader = YAMLReader(file: shown)
+            if file.path == "roles.yaml" {
+                roles = try RolesFileParser(reader: reader).parse(text)
+            } else if file.path.hasPrefix("schema/"), file.path.hasSuffix(".yaml"),
+                      !file.path.dropFirst("schema/".count).contains("/") {
+                let base = String(file.path.dropFirst("schema/".count).dropLast(".yaml".count))
+                let type = try SchemaFileParser(reader: reader, expectedType: base).parse(text)
+                types[type.name] = type
+            } else if file.path.hasSuffix(".md") {
+                continue  // documentation beside the policy
+            } else {
+                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, schema/*.yaml or *.md)")
+            }
+        }
+        guard let roles else {
+            throw PolicyError(file: displayPrefix + "roles.yaml", line: 1, reason: "missing: every policy needs roles.yaml")
+        }
+        guard !types.isEmpty else {
+            throw PolicyError(file: displayPrefix + "schema/", line: 1, reason: "missing: no record types in schema/*.yaml")
+        }
+        return Policy(version: version(of: files), recordTypes: types, roles: roles)
+    }
+
+    /// SHA-256 over every file that shapes decisions (documentation excluded), in path
+    /// order, each as `path NUL length NUL contents`, so renaming, moving or editing any
+    /// rule changes the version.
+    static func version(of files: [PolicyFile]) -> String {
+        var h = SHA256()
+        for f in files.sorted(by: { $0.path < $1.path }) where !f.path.hasSuffix(".md") {
+            h.update(Array(f.path.utf8))
+            h.update(byte: 0)
+            h.update(Array(String(f.contents.count).utf8))
+            h.update(byte: 0)
+            h.update(f.contents)
+        }
+        return Hex.encode(h.finalize())
+    }
+}

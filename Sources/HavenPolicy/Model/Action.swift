@@ -1,0 +1,33 @@
+/// Everything a user can ask the vault to do. Deny by default: a role may do only the
+/// actions its policy lists. This list is closed; a policy naming anything else is refused.
+public enum Action: String, Sendable, CaseIterable, Codable, Comparable {
+    case recordCreate = "record.create"
+    case recordRead = "record.read"
+    case recordUpdate = "record.update"
+    case recordList = "record.list"
+    case recordAssign = "record.assign"
+    case noteAdd = "note.add"
+    case consentRecord = "consent.record"
+    case consentRead = "consent.read"
+    case extractIssue = "extract.issue"
+    case auditRead = "audit.read"
+    case statsRead = "stats.read"
+    case userManage = "user.manage"
+    case keyManage = "key.manage"
+
+    /// Actions that touch a survivor's data (values, consent or the existence of a case).
+    /// A role with a separated duty (administration, audit, statistics) can never hold one.
+    public var touchesRecordContent: Bool {
+        switch self {
+        case .recordCreate, .recordRead, .recordUpdate, .recordList, .recordAssign, .noteAdd,
+             .consentRecord, .consentRead, .extractIssue:
+            return true
+        case .auditRead, .statsRead, .userManage, .keyManage:
+            return false
+        }
+    }
+
+    public static func < (a: Action, b: Action) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}

@@ -1,0 +1,31 @@
+import HavenCore
+
+/// A validated, immutable policy: record types and roles, and the version (a hash of the
+/// files) that every decision records.
+public struct Policy: Sendable, Equatable {
+    /// SHA-256 over the policy files (FORMAT.md, "policy version"), lower-case hex.
+    public let version: String
+    public let recordTypes: [RecordTypeName: RecordType]
+    public let roles: [RoleName: RolePolicy]
+
+    public init(version: String, recordTypes: [RecordTypeName: RecordType], roles: [RoleName: RolePolicy]) {
+        self.version = version
+        self.recordTypes = recordTypes
+        self.roles = roles
+    }
+
+    /// The first 16 hex digits, as shown to people; audit entries keep the full hash.
+    public var shortVersion: String { String(version.prefix(16)) }
+
+    public func recordType(named raw: String) throws(HavenError) -> RecordType {
+        guard let name = try? RecordTypeName(raw), let type = recordTypes[name] else {
+            throw HavenError(.unknownRecordType, "unknown record type '\(NameRules.printable(raw))'",
+                             hint: "known types: \(recordTypes.keys.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        return type
+    }
+
+    public func role(_ name: RoleName) -> RolePolicy? {
+        roles[name]
+    }
+}
