@@ -1,0 +1,83 @@
+import HavenCore
+
+/// `POST /v1/auth/challenge` answer: a fresh nonce bound to this connection.
+public struct ChallengeResponse: Codable, Sendable {
+    public let vaultID: String
+    public let nonce: String
+    public let expiresInSeconds: Int
+
+    public init(vaultID: String, nonce: String, expiresInSeconds: Int) {
+        self.vaultID = vaultID
+        self.nonce = nonce
+        self.expiresInSeconds = expiresInSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nonce
+        case vaultID = "vault_id"
+        case expiresInSeconds = "expires_in_seconds"
+    }
+}
+
+/// `POST /v1/auth/session` body: the caller's public key and its signature over the
+/// challenge transcript (see `AuthTranscript`).
+public struct SessionRequest: Codable, Sendable {
+    public let publicKey: String
+    public let signature: String
+
+    public init(publicKey: String, signature: String) {
+        self.publicKey = publicKey
+        self.signature = signature
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case publicKey = "public_key"
+        case signature
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["public_key", "signature"])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        publicKey = try c.decode(String.self, forKey: .publicKey)
+        signature = try c.decode(String.self, forKey: .signature)
+    }
+}
+
+/// `POST /v1/auth/session` and `GET /v1/status` answer: who the connection is now.
+public struct SessionResponse: Codable, Sendable {
+    public let user: String
+    public let role: String
+    public let agency: String
+    public let vaultID: String
+    public let policyVersion: String
+
+    public init(user: String, role: String, agency: String, vaultID: String, policyVersion: String) {
+        self.user = user
+        self.role = role
+        self.agency = agency
+        self.vaultID = vaultID
+        self.policyVersion = policyVersion
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case user, role, agency
+        case vaultID = "vault_id"
+        case policyVersion = "policy_version"
+    }
+}
+
+/// The exact bytes a client signs to open a session (FORMAT.md, "authentication").
+///
+/// Each line binds something an attacker would want to change:
+/// - the domain line: a signature made for this can never pass as anything else signed;
+/// - vault id: a transcript for one vault is worthless at another;
+/// - nonce: fresh per connection and single-use, so a captured transcript cannot be replayed
+///   on another connection or twice on the same one;
+/// - uid and pid: the socket peer the daemon sees (SO_PEERCRED), so a signature obtained
+///   from one process cannot authenticate a connection made by another;
+/// - public key: which enrolled key is claimed.
+public enum AuthTranscript {
+    public static func bytes(vaultID: String, nonce: String, uid: UInt32, pid: Int32, publicKey: String) -> [UInt8] {
+        Array("haven-auth-v1\nvault \(vaultID)\nnonce \(nonce)\nuid \(uid)\npid \(pid)\nkey \(publicKey)\n".utf8)
+    }
+}

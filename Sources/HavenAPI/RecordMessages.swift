@@ -1,0 +1,207 @@
+import HavenCore
+
+/// `POST /v1/records` body.
+public struct CreateRecordRequest: Codable, Sendable {
+    public let type: String
+    public let fields: [String: String]
+    public let assign: [String]?
+
+    public init(type: String, fields: [String: String], assign: [String]?) {
+        self.type = type
+        self.fields = fields
+        self.assign = assign
+    }
+
+    enum CodingKeys: String, CodingKey { case type, fields, assign }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["type", "fields", "assign"])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(String.self, forKey: .type)
+        fields = try c.decode([String: String].self, forKey: .fields)
+        assign = try c.decodeIfPresent([String].self, forKey: .assign)
+    }
+}
+
+/// `POST /v1/records` and `PATCH /v1/records/{id}` answer.
+public struct RecordWriteResponse: Codable, Sendable {
+    public let id: String
+    public let version: UInt64
+
+    public init(id: String, version: UInt64) {
+        self.id = id
+        self.version = version
+    }
+}
+
+/// `POST /v1/records/{id}/read` body.
+public struct ReadRecordRequest: Codable, Sendable {
+    public let purpose: String
+    public let fields: [String]?
+    public let breakGlass: String?
+
+    public init(purpose: String, fields: [String]?, breakGlass: String?) {
+        self.purpose = purpose
+        self.fields = fields
+        self.breakGlass = breakGlass
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case purpose, fields
+        case breakGlass = "break_glass"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["purpose", "fields", "break_glass"])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        purpose = try c.decode(String.self, forKey: .purpose)
+        fields = try c.decodeIfPresent([String].self, forKey: .fields)
+        breakGlass = try c.decodeIfPresent(String.self, forKey: .breakGlass)
+    }
+}
+
+/// `PATCH /v1/records/{id}` body.
+public struct UpdateRecordRequest: Codable, Sendable {
+    public let fields: [String: String]
+
+    public init(fields: [String: String]) {
+        self.fields = fields
+    }
+
+    enum CodingKeys: String, CodingKey { case fields }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["fields"])
+        fields = try decoder.container(keyedBy: CodingKeys.self).decode([String: String].self, forKey: .fields)
+    }
+}
+
+/// `POST /v1/records/{id}/assign` body.
+public struct AssignRequest: Codable, Sendable {
+    public let user: String
+
+    public init(user: String) {
+        self.user = user
+    }
+
+    enum CodingKeys: String, CodingKey { case user }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["user"])
+        user = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .user)
+    }
+}
+
+/// `POST /v1/records/{id}/notes` body.
+public struct AddNoteRequest: Codable, Sendable {
+    public let noteClass: String
+    public let text: String
+
+    public init(noteClass: String, text: String) {
+        self.noteClass = noteClass
+        self.text = text
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case noteClass = "class"
+        case text
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["class", "text"])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        noteClass = try c.decode(String.self, forKey: .noteClass)
+        text = try c.decode(String.self, forKey: .text)
+    }
+}
+
+/// One record in `GET /v1/records`: metadata only, never a field value.
+public struct RecordSummary: Codable, Sendable, Equatable {
+    public let id: String
+    public let type: String
+    public let agency: String
+    public let status: String
+    public let version: UInt64
+    public let createdAt: String
+    public let createdBy: String
+    public let updatedAt: String
+    public let assignees: [String]
+
+    public init(id: String, type: String, agency: String, status: String, version: UInt64, createdAt: String,
+                createdBy: String, updatedAt: String, assignees: [String]) {
+        self.id = id
+        self.type = type
+        self.agency = agency
+        self.status = status
+        self.version = version
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.updatedAt = updatedAt
+        self.assignees = assignees
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, agency, status, version, assignees
+        case createdAt = "created_at"
+        case createdBy = "created_by"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// `GET /v1/records` answer.
+public struct RecordListResponse: Codable, Sendable {
+    public let records: [RecordSummary]
+    /// Pass as `after` to get the next page; nil on the last page.
+    public let next: String?
+
+    public init(records: [RecordSummary], next: String?) {
+        self.records = records
+        self.next = next
+    }
+}
+
+/// `POST /v1/records/{id}/read` answer, as the client decodes it.
+public struct ReadRecordResponse: Codable, Sendable {
+    public struct Withheld: Codable, Sendable, Equatable {
+        public let field: String
+        public let reason: String
+    }
+
+    public struct Note: Codable, Sendable, Equatable {
+        public let index: UInt64
+        public let noteClass: String
+        public let author: String
+        public let createdAt: String
+        public let text: String
+
+        enum CodingKeys: String, CodingKey {
+            case index, author, text
+            case noteClass = "class"
+            case createdAt = "created_at"
+        }
+    }
+
+    public struct WithheldNote: Codable, Sendable, Equatable {
+        public let index: UInt64
+        public let reason: String
+    }
+
+    public let id: String
+    public let type: String
+    public let agency: String
+    public let version: UInt64
+    /// Released fields; a released field with no value recorded is null.
+    public let fields: [String: String?]
+    public let withheld: [Withheld]
+    public let notes: [Note]
+    public let withheldNotes: [WithheldNote]
+    public let breakGlass: Bool
+    public let auditSeq: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, agency, version, fields, withheld, notes
+        case withheldNotes = "withheld_notes"
+        case breakGlass = "break_glass"
+        case auditSeq = "audit_seq"
+    }
+}

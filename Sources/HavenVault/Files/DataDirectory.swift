@@ -1,0 +1,59 @@
+import Glibc
+import HavenCore
+
+/// The vault's data directory and the files in it (FORMAT.md, "data directory").
+///
+///     DIR/            0700, owned by the daemon's user
+///       root.key      0600  the root key (dev mode; later sealed by passphrase or shares)
+///       haven.db      0600  SQLite database (+ -wal, -shm), every sensitive value sealed
+///       vault.pub     0644  the vault's Ed25519 public key, for offline verification
+///       havend.lock   0600  flock'd by the running daemon
+public struct DataDirectory: Sendable {
+    public let path: String
+
+    public init(_ path: String) {
+        self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    public var databasePath: String { path + "/haven.db" }
+    public var rootKeyPath: String { path + "/root.key" }
+    public var vaultPublicKeyPath: String { path + "/vault.pub" }
+    public var lockPath: String { path + "/havend.lock" }
+
+    /// Refuses to serve from a directory or key file that others can reach, or that belongs
+    /// to another user: the files are the vault, and loose permissions are how disks,
+    /// backups and shared machines leak.
+    public func checkPermissions() throws(HavenError) {
+        try Self.check(path, kind: "data directory", wantDirectory: true)
+        try Self.check(rootKeyPath, kind: "root key file", wantDirectory: false)
+        for db in [databasePath, databasePath + "-wal", databasePath + "-shm"] where Self.exists(db) {
+            try Self.check(db, kind: "database file", wantDirectory: false)
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    static func check(_ path: String, kind: String, wantDirectory: Bool) throws(HavenError) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            throw HavenError(.ioError, "\(kind) \(path) is missing or unreadable (\(String(cString: strerror(errno))))",
+                             hint: wantDirectory ? "create the vault with 'haven init --data \(path) --admin-key PUB'" : nil)
+        }
+        let type = st.st_mode & S_IFMT
+        guard type == (wantDirectory ? S_IFDIR : S_IFREG) else {
+            throw HavenError(.ioError, "\(kind) \(path) is not a \(wantDirectory ? "directory" : "regular file")")
+        }
+        guard st.st_uid == geteuid() else {
+            throw HavenError(.ioError, "\(kind) \(path) is owned by uid \(st.st_uid), not by this user (uid \(geteuid()))",
+                             hint: "run havend as the vault's owner, or chown the data directory to the daemon's user")
+        }
+        let mode = st.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw HavenError(.ioError, "\(kind) \(path) is accessible by group or others (mode \(String(mode, radix: 8)))",
+                             hint: "run 'chmod \(wantDirectory ? "700" : "600") \(path)'")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Glibc
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenStore
+
+/// `haven init`: creates a vault — data directory, root key, vault signing key, schema,
+/// the first administrator — and opens its audit log with the ceremony itself.
+public enum VaultInitializer {
+    public struct Created: Sendable {
+        public let vaultID: VaultID
+        public let vaultPublicKey: PublicKey
+        public let directory: DataDirectory
+    }
+
+    public static func create(directory: DataDirectory, adminKey: PublicKey, adminName: UserName,
+                              adminRole: RoleName, adminAgency: AgencyName,
+                              clock: any HavenClock = SystemClock()) throws -> Created {
+        // Files are created owner-only from the first byte; no chmod window.
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        try makeEmptyDirectory(directory.path)
+
+        let root = RootKey.generate()
+        try root.withUnsafeBytes { raw in
+            try KeyFileFormat.encode(kind: .rootKey, key: raw).withUnsafeBytes { file in
+                try KeyFiles.create(path: directory.rootKeyPath, contents: file, mode: 0o600)
+            }
+        }
+        let vaultID = VaultID(bytes: Random.bytes(16))
+        let signer = SigningKey.generate()
+        let now = clock.now()
+        let admin = EnrolledUser(name: adminName, role: adminRole, agency: adminAgency, publicKey: adminKey.bytes,
+                                 uid: nil, createdAt: now, createdBy: adminName)
+
+        let db = try Database.open(path: directory.databasePath, create: true)
+        try Database.migrate(db)
+        try db.transaction {
+            try VaultMetaTable.write(VaultMeta(vaultID: vaultID, vaultPublicKey: signer.publicKey.bytes,
+                                               sealedSigningKey: SigningKeySeal.seal(signer, vault: vaultID, rootKey: root),
+                                               createdAt: now), on: db)
+            try UserTable.insert(admin, on: db)
+            var chain = AuditChain()
+            try AuditAppender.append(AuditEvent(
+                action: "vault.init", actor: actor(admin), decision: .allow, rule: "vault created by haven init",
+                detail: ["vault": vaultID.rawValue, "vault_key_id": signer.publicKey.keyID]), to: &chain, at: now, on: db)
+            try AuditAppender.append(AuditEvent(
+                action: "user.add", actor: actor(admin), decision: .allow, rule: "first administrator, enrolled at init",
+                detail: ["user": adminName.rawValue, "role": adminRole.rawValue, "agency": adminAgency.rawValue,
+                         "key_id": adminKey.keyID]), to: &chain, at: now, on: db)
+            _ = try AuditAppender.checkpoint(chain, vault: vaultID, key: signer, at: now, on: db)
+        }
+        let pub = Array(KeyFileFormat.encodePublic(signer.publicKey).utf8)
+        try pub.withUnsafeBytes { try KeyFiles.create(path: directory.vaultPublicKeyPath, contents: $0, mode: 0o644) }
+        return Created(vaultID: vaultID, vaultPublicKey: signer.publicKey, directory: directory)
+    }
+
+    static func actor(_ u: EnrolledUser) -> AuditEvent.Actor {
+        AuditEvent.Actor(user: u.name.rawValue, role: u.role.rawValue, agency: u.agency.rawValue)
+    }
+
+    /// Creates the directory 0700, or accepts an existing empty one (tightened to 0700).
+    static func makeEmptyDirectory(_ path: String) throws {
+        if mkdir(path, 0o700) == 0 { return }
+        guard errno == EEXIST else {
+            throw HavenError(.ioError, "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        guard let dir = opendir(path) else {
+            throw HavenError(.ioError, "\(path) exists and is not a readable directory")
+        }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." {
+                throw HavenError(.ioError, "\(path) is not empty", hint: "haven init creates a new vault in an empty directory")
+            }
+        }
+        guard chmod(path, 0o700) == 0 else {
+            throw HavenError(.ioError, "cannot set \(path) to mode 0700: \(String(cString: strerror(errno)))")
+        }
+    }
+}

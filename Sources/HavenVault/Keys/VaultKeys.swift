@@ -1,0 +1,37 @@
+import HavenCore
+import HavenCrypto
+import HavenStore
+
+/// The keys a running vault holds in guarded memory, derived and unsealed at start.
+public final class VaultKeys: Sendable {
+    public let vaultID: VaultID
+    public let dataKeys: DataKeyWrapper
+    public let signingKey: SigningKey
+
+    public var publicKey: PublicKey { signingKey.publicKey }
+
+    public init(vaultID: VaultID, rootKey: RootKey, signingKey: SigningKey) {
+        self.vaultID = vaultID
+        self.dataKeys = DataKeyWrapper(vault: vaultID, rootKey: rootKey)
+        self.signingKey = signingKey
+    }
+
+    /// Reads the root key file and unseals the vault's signing key with it. A wrong root
+    /// key fails here, at start, rather than on the first read.
+    public static func load(directory: DataDirectory, meta: VaultMeta) throws(HavenError) -> VaultKeys {
+        let material = try KeyFiles.readSecret(kind: .rootKey, path: directory.rootKeyPath)
+        let root: RootKey
+        let signer: SigningKey
+        do {
+            root = try RootKey(material: material)
+            signer = try SigningKeySeal.open(meta.sealedSigningKey, vault: meta.vaultID, rootKey: root)
+        } catch {
+            throw HavenError(.invalidKey, "the root key in \(directory.rootKeyPath) does not open this vault",
+                             hint: "use the root key file created with this data directory")
+        }
+        guard signer.publicKey.bytes == meta.vaultPublicKey else {
+            throw HavenError(.invalidKey, "the vault signing key does not match the vault's public key")
+        }
+        return VaultKeys(vaultID: meta.vaultID, rootKey: root, signingKey: signer)
+    }
+}

@@ -1,0 +1,72 @@
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenStore
+
+/// A record whose data key is unwrapped and whose header opened and matched its row.
+struct OpenedRecord {
+    let row: StoredRecord
+    let header: RecordHeader
+    let cipher: RecordCipher
+    let type: RecordType
+
+    /// What the policy decides on; every fact comes from the sealed header.
+    var facts: RecordFacts {
+        RecordFacts(id: header.id, type: type, agency: header.agency, assignees: header.assignees,
+                    consent: header.consent, notes: header.notes,
+                    presentFields: type.fields.map(\.name).filter { header.fieldVersions[$0] != nil })
+    }
+}
+
+extension Vault {
+    /// Loads and opens a record. Not found is `not_found`; anything that fails to
+    /// authenticate, or a plain column that disagrees with the sealed header (someone
+    /// edited the row to reassign or retype a record), is `integrity_error`.
+    func openRecord(_ id: RecordID, on db: Connection, policy: Policy) throws(HavenError) -> OpenedRecord {
+        guard let row = try storeCall(logger, { try RecordTable.load(id, on: db) }) else {
+            throw HavenError.notFound("no record \(id)")
+        }
+        let dataKey: SecureBytes
+        do {
+            dataKey = try keys.dataKeys.unwrap(row.wrappedKey, record: id, dataKeyVersion: row.dataKeyVersion)
+        } catch {
+            logger.error("record data key failed to unwrap", metadata: ["record": "\(id)"])
+            throw HavenError.integrity
+        }
+        let cipher = RecordCipher(vault: keys.vaultID, record: id, dataKey: dataKey, dataKeyVersion: row.dataKeyVersion)
+        let opened = row.sealedHeader.withUnsafeBytes { b in
+            Result { () throws(HavenError) -> RecordHeader in try cipher.openHeader(b, version: row.version) }
+        }
+        guard case .success(let header) = opened else {
+            logger.error("record header failed its integrity check", metadata: ["record": "\(id)"])
+            throw HavenError.integrity
+        }
+        guard header.type.rawValue == row.type, header.agency.rawValue == row.agency,
+              header.status.rawValue == row.status else {
+            logger.error("record row disagrees with its sealed header", metadata: ["record": "\(id)"])
+            throw HavenError.integrity
+        }
+        guard let type = policy.recordTypes[header.type] else {
+            throw HavenError(.conflict, "record \(id) is of type \(header.type), which the policy in force no longer defines",
+                             hint: "restore the type's schema file in policy/schema/")
+        }
+        return OpenedRecord(row: row, header: header, cipher: cipher, type: type)
+    }
+
+    /// Opens one field value; the version comes from the sealed header, never from the row,
+    /// so a field rolled back to an older ciphertext fails here.
+    func openField(_ name: FieldName, of record: OpenedRecord, stored: [String: StoredField]) throws(HavenError) -> PlaintextBuffer {
+        guard let version = record.header.fieldVersions[name], let field = stored[name.rawValue] else {
+            logger.error("a field the header lists has no ciphertext", metadata: ["record": "\(record.header.id)", "field": "\(name)"])
+            throw HavenError.integrity
+        }
+        let opened = field.ciphertext.withUnsafeBytes { b in
+            Result { () throws(CryptoError) -> PlaintextBuffer in try record.cipher.openField(name, version: version, box: b) }
+        }
+        guard case .success(let value) = opened else {
+            logger.error("field failed its integrity check", metadata: ["record": "\(record.header.id)", "field": "\(name)"])
+            throw HavenError.integrity
+        }
+        return value
+    }
+}

@@ -1,0 +1,69 @@
+import HavenCore
+import HavenCrypto
+
+/// The answer to a record read: released values still in wipeable buffers, so the JSON
+/// is written straight from them and no unwipeable copy is made on the way out.
+public struct RecordReadResult: Sendable {
+    public struct Note: Sendable {
+        public let metadata: NoteMetadata
+        public let text: PlaintextBuffer
+    }
+
+    public let id: RecordID
+    public let type: RecordTypeName
+    public let agency: AgencyName
+    public let version: UInt64
+    /// Released fields in schema order; nil when the field holds no value.
+    public let fields: [(FieldName, PlaintextBuffer?)]
+    public let withheld: [(field: String, reason: String)]
+    public let notes: [Note]
+    public let withheldNotes: [(index: UInt64, reason: String)]
+    public let breakGlass: Bool
+    public var auditSeq: UInt64 = 0
+
+    /// The JSON body (see ReadRecordResponse in HavenAPI for the shape). The caller wipes
+    /// the returned bytes once they are written to the socket.
+    public func json() -> [UInt8] {
+        // Reserve the worst case (every byte escaped to six) so the buffer never grows:
+        // growing would free an unwiped copy of the values.
+        let valueBytes = fields.reduce(0) { $0 + ($1.1?.count ?? 0) } + notes.reduce(0) { $0 + $1.text.count }
+        var w = JSONWriter(capacity: 4096 + 6 * valueBytes + 256 * (withheld.count + notes.count))
+        w.object { o in
+            o.field("id", id.rawValue)
+            o.field("type", type.rawValue)
+            o.field("agency", agency.rawValue)
+            o.field("version", version)
+            o.key("fields")
+            o.object { f in
+                for (name, value) in fields {
+                    f.key(name.rawValue)
+                    if let value { value.withUnsafeBytes { f.string(utf8: $0) } } else { f.null() }
+                }
+            }
+            o.key("withheld")
+            o.array { a in
+                for w in withheld { a.object { x in x.field("field", w.field); x.field("reason", w.reason) } }
+            }
+            o.key("notes")
+            o.array { a in
+                for n in notes {
+                    a.object { x in
+                        x.field("index", n.metadata.index)
+                        x.field("class", n.metadata.fieldClass.rawValue)
+                        x.field("author", n.metadata.author.rawValue)
+                        x.field("created_at", n.metadata.createdAt.rfc3339)
+                        x.key("text")
+                        n.text.withUnsafeBytes { x.string(utf8: $0) }
+                    }
+                }
+            }
+            o.key("withheld_notes")
+            o.array { a in
+                for w in withheldNotes { a.object { x in x.field("index", w.index); x.field("reason", w.reason) } }
+            }
+            o.field("break_glass", breakGlass)
+            o.field("audit_seq", auditSeq)
+        }
+        return w.bytes
+    }
+}

@@ -1,0 +1,125 @@
+import HavenAPI
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+/// What a change to an existing record writes besides its new header.
+struct RecordChange {
+    var fields: [StoredField] = []
+    var note: (index: UInt64, ciphertext: [UInt8])?
+    var assigneesChanged = false
+}
+
+extension Vault {
+    /// The shared path of every change to an existing record: in the writer's transaction,
+    /// open the latest header, decide, let `apply` change the header (and seal what it
+    /// adds), then store the next version of the header and the new ciphertexts together.
+    func changeRecord(_ ctx: RequestContext, _ record: RequestRecord, id: RecordID, user: EnrolledUser,
+                      request: @escaping @Sendable (RecordFacts, Timestamp) -> AccessRequest,
+                      apply: @escaping @Sendable (inout RecordHeader, OpenedRecord, Timestamp) throws(HavenError) -> RecordChange)
+        -> EventLoopFuture<Committed<RecordWriteResponse>> {
+        let policy = policies.policy
+        let logger = self.logger
+        return change(ctx, record) { [self] (tx, record) throws(HavenError) -> RecordWriteResponse in
+            let opened = try openRecord(id, on: tx.db, policy: policy)
+            let decision = policy.decide(request(opened.facts, tx.now))
+            record.note(decision)
+            guard decision.allowed else { throw denial(decision) }
+            var header = opened.header
+            header.touch(by: user.name, at: tx.now)
+            let change = try apply(&header, opened, tx.now)
+            let row = StoredRecord(id: id, type: opened.row.type, agency: opened.row.agency, status: header.status.rawValue,
+                                   version: header.version, createdAt: opened.row.createdAt, updatedAt: tx.now,
+                                   dataKeyVersion: opened.row.dataKeyVersion, wrappedKey: opened.row.wrappedKey,
+                                   sealedHeader: opened.cipher.sealHeader(header))
+            try storeCall(logger) {
+                guard try RecordTable.update(row, expectedVersion: opened.header.version, on: tx.db) else {
+                    throw HavenError(.conflict, "record \(id) changed while this request ran; try again")
+                }
+                for field in change.fields { try RecordTable.putField(id, field, on: tx.db) }
+                if let note = change.note { try RecordTable.addNote(id, index: note.index, ciphertext: note.ciphertext, on: tx.db) }
+                if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
+            }
+            return RecordWriteResponse(id: id.rawValue, version: header.version)
+        }
+    }
+
+    /// `record.update`: new values get the next version of their field, sealed with it.
+    public func updateRecord(_ ctx: RequestContext, id rawID: String, request: UpdateRecordRequest) -> EventLoopFuture<RecordWriteResponse> {
+        var record = RequestRecord(action: Action.recordUpdate.rawValue, peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let id = try RecordID(rawID)
+            record.event.record = id.rawValue
+            guard !request.fields.isEmpty else { throw HavenError(.badRequest, "no fields to update") }
+            record.event.written = request.fields.keys.sorted()
+            let subject = subject(of: user)
+            let fields = request.fields
+            return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
+                // Unknown names are caught by validation below, with the field named.
+                AccessRequest(subject: subject, action: .recordUpdate, record: facts,
+                              fields: fields.keys.sorted().compactMap { try? FieldName($0) }, now: now)
+            }, apply: { (header, opened, _) throws(HavenError) -> RecordChange in
+                var change = RecordChange()
+                for (spec, value) in try self.validatedValues(fields, of: opened.type, requireAll: false) {
+                    let version = (header.fieldVersions[spec.name] ?? 0) + 1
+                    header.fieldVersions[spec.name] = version
+                    change.fields.append(StoredField(name: spec.name.rawValue, version: version,
+                                                     ciphertext: opened.cipher.sealField(spec.name, version: version, value: value)))
+                }
+                return change
+            }).map(\.value)
+        }
+    }
+
+    /// `record.assign`: adds a user to the record's assignees.
+    public func assignRecord(_ ctx: RequestContext, id rawID: String, request: AssignRequest) -> EventLoopFuture<RecordWriteResponse> {
+        var record = RequestRecord(action: Action.recordAssign.rawValue, peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let id = try RecordID(rawID)
+            record.event.record = id.rawValue
+            let assignee = try activeUser(request.user).name
+            record.event.detail["assigned"] = assignee.rawValue
+            let subject = subject(of: user)
+            return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
+                AccessRequest(subject: subject, action: .recordAssign, record: facts, now: now)
+            }, apply: { (header, _, _) throws(HavenError) -> RecordChange in
+                header.assign(assignee)
+                return RecordChange(assigneesChanged: true)
+            }).map(\.value)
+        }
+    }
+
+    /// `note.add`: appends a sealed note; notes are never edited or removed.
+    public func addNote(_ ctx: RequestContext, id rawID: String, request: AddNoteRequest) -> EventLoopFuture<RecordWriteResponse> {
+        var record = RequestRecord(action: Action.noteAdd.rawValue, peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let id = try RecordID(rawID)
+            record.event.record = id.rawValue
+            guard let noteClass = FieldClass(rawValue: request.noteClass) else {
+                throw HavenError(.invalidValue, "unknown note class '\(NameRules.printable(request.noteClass))'",
+                                 hint: "one of: \(FieldClass.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            record.event.detail["note_class"] = noteClass.rawValue
+            try FieldValueRules.checkText(request.text, what: "note", maximum: 10_000)
+            guard !request.text.isEmpty else { throw HavenError(.invalidValue, "the note is empty") }
+            let subject = subject(of: user)
+            let text = request.text
+            return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
+                AccessRequest(subject: subject, action: .noteAdd, record: facts, noteClass: noteClass, now: now)
+            }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
+                let index = UInt64(header.notes.count + 1)
+                header.notes.append(NoteMetadata(index: index, fieldClass: noteClass, author: subject.user, createdAt: now))
+                return RecordChange(note: (index, opened.cipher.sealNote(index: index, text: text)))
+            }).map(\.value)
+        }
+    }
+}

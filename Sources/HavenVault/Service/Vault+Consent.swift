@@ -1,0 +1,90 @@
+import HavenAPI
+import HavenAudit
+import HavenCore
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+extension Vault {
+    /// `consent.record`: appends a grant or withdrawal to the record's consent history.
+    /// It takes effect for every request decided after this one commits.
+    public func changeConsent(_ ctx: RequestContext, id rawID: String, request: ConsentChangeRequest) -> EventLoopFuture<RecordWriteResponse> {
+        var record = RequestRecord(action: Action.consentRecord.rawValue, peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let id = try RecordID(rawID)
+            record.event.record = id.rawValue
+            guard let flag = ConsentFlag(rawValue: request.flag) else {
+                throw HavenError(.invalidValue, "unknown consent flag '\(NameRules.printable(request.flag))'",
+                                 hint: "one of: \(ConsentFlag.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let kind = ConsentEvent.Kind(rawValue: request.action) else {
+                throw HavenError(.invalidValue, "consent action must be grant or withdraw")
+            }
+            record.event.detail["flag"] = flag.rawValue
+            record.event.detail["consent"] = kind.rawValue
+            if let evidence = request.evidence {
+                try FieldValueRules.checkText(evidence, what: "evidence", maximum: 2000)
+            }
+            let expiry = try request.expires.map { (raw) throws(HavenError) -> Timestamp in
+                guard kind == .grant else { throw HavenError(.invalidValue, "only a grant can expire") }
+                return try Self.expiry(raw)
+            }
+            record.event.detail["expires"] = expiry?.rfc3339
+            let subject = subject(of: user)
+            let evidence = request.evidence
+            return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
+                AccessRequest(subject: subject, action: .consentRecord, record: facts, now: now)
+            }, apply: { (header, _, now) throws(HavenError) -> RecordChange in
+                header.consent.append(ConsentEvent(flag: flag, kind: kind, recordedBy: subject.user, recordedAt: now,
+                                                   evidence: evidence, expiresAt: expiry))
+                return RecordChange()
+            }).map(\.value)
+        }
+    }
+
+    /// A bare date means the grant holds through that whole day (UTC); a time is exact.
+    static func expiry(_ raw: String) throws(HavenError) -> Timestamp {
+        guard let t = Timestamp(parsing: raw) else {
+            throw HavenError(.invalidValue, "invalid expiry '\(NameRules.printable(raw))'",
+                             hint: "use a date (2027-06-30) or an RFC 3339 time")
+        }
+        return raw.utf8.count == 10 ? t.adding(milliseconds: 86_400_000) : t
+    }
+
+    /// `consent.read`: each flag's state now, and the full history with evidence.
+    public func showConsent(_ ctx: RequestContext, id rawID: String) -> EventLoopFuture<ConsentResponse> {
+        var record = RequestRecord(action: Action.consentRead.rawValue, peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<ConsentResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let id = try RecordID(rawID)
+            record.event.record = id.rawValue
+            record.event.purpose = "consent review"
+            let policy = policies.policy
+            let now = clock.now()
+            let answer = try readSnapshot { (db) throws(HavenError) -> ConsentResponse in
+                let opened = try openRecord(id, on: db, policy: policy)
+                let decision = policy.decide(AccessRequest(subject: subject(of: user), action: .consentRead,
+                                                           record: opened.facts, purpose: "consent review", now: now))
+                record.note(decision)
+                guard decision.allowed else { throw denial(decision) }
+                let consent = opened.header.consent
+                return ConsentResponse(
+                    id: id.rawValue,
+                    flags: ConsentFlag.allCases.map { flag in
+                        let status = consent.status(of: flag, at: now)
+                        var expires: String?
+                        if case .granted(let e) = status { expires = e?.rfc3339 }
+                        return .init(flag: flag.rawValue, state: status.description, expiresAt: expires)
+                    },
+                    history: consent.events.map {
+                        .init(flag: $0.flag.rawValue, kind: $0.kind.rawValue, recordedBy: $0.recordedBy.rawValue,
+                              recordedAt: $0.recordedAt.rfc3339, evidence: $0.evidence, expiresAt: $0.expiresAt?.rfc3339)
+                    })
+            }
+            return writer.audit(on: ctx.eventLoop, record.event).map { _ in answer }
+        }
+    }
+}

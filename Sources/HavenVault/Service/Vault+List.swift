@@ -1,0 +1,40 @@
+import HavenAPI
+import HavenAudit
+import HavenCore
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+extension Vault {
+    public static let maximumPageSize = 200
+
+    /// `record.list`: metadata of the records in the caller's reach, a page at a time.
+    /// Each row is checked against its sealed header, so an edited row is refused, not listed.
+    public func listRecords(_ ctx: RequestContext, after rawAfter: String?, limit: Int?) -> EventLoopFuture<RecordListResponse> {
+        var record = RequestRecord(action: Action.recordList.rawValue, peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordListResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let after = try rawAfter.map { (raw) throws(HavenError) -> RecordID in try RecordID(raw) }
+            let pageSize = min(max(limit ?? 50, 1), Self.maximumPageSize)
+            let policy = policies.policy
+            let decision = policy.decide(AccessRequest(subject: subject(of: user), action: .recordList, now: clock.now()))
+            record.note(decision)
+            guard decision.allowed, let scope = decision.listScope else { throw denial(decision) }
+            let page = try readSnapshot { (db) throws(HavenError) -> RecordListResponse in
+                let rows = try storeCall(logger) { try RecordTable.list(scope: scope, after: after, limit: pageSize, on: db) }
+                var out = [RecordSummary]()
+                for row in rows {
+                    let h = try openRecord(row.id, on: db, policy: policy).header
+                    out.append(RecordSummary(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
+                                             status: h.status.rawValue, version: h.version, createdAt: h.createdAt.rfc3339,
+                                             createdBy: h.createdBy.rawValue, updatedAt: h.updatedAt.rfc3339,
+                                             assignees: h.assignees.map(\.rawValue)))
+                }
+                return RecordListResponse(records: out, next: rows.count == pageSize ? rows.last?.id.rawValue : nil)
+            }
+            record.event.detail["count"] = String(page.records.count)
+            return writer.audit(on: ctx.eventLoop, record.event).map { _ in page }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import HavenAPI
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+extension Vault {
+    /// Longest purpose or break-glass reason accepted (they are stored in the audit log).
+    static let maximumPurposeLength = 1000
+
+    /// `record.read`: decide on the sealed header, open only the released fields, and
+    /// answer once the audit entry naming them is durable.
+    public func readRecord(_ ctx: RequestContext, id rawID: String, request: ReadRecordRequest) -> EventLoopFuture<RecordReadResult> {
+        var record = RequestRecord(action: Action.recordRead.rawValue, peer: ctx.peer)
+        record.event.purpose = request.purpose
+        record.event.breakGlass = request.breakGlass
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordReadResult> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let id = try RecordID(rawID)
+            record.event.record = id.rawValue
+            try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: Self.maximumPurposeLength)
+            if let reason = request.breakGlass {
+                try FieldValueRules.checkText(reason, what: "break-glass reason", maximum: Self.maximumPurposeLength)
+            }
+            let policy = policies.policy
+            let now = clock.now()
+            let result = try readSnapshot { (db) throws(HavenError) -> RecordReadResult in
+                let opened = try openRecord(id, on: db, policy: policy)
+                let requested = try request.fields.map { (names) throws(HavenError) -> [FieldName] in
+                    try names.map { (n) throws(HavenError) -> FieldName in try opened.type.field(named: n).name }
+                }
+                let decision = policy.decide(AccessRequest(
+                    subject: subject(of: user), action: .recordRead, record: opened.facts, fields: requested,
+                    purpose: request.purpose, breakGlassReason: request.breakGlass, now: now))
+                record.note(decision)
+                guard decision.allowed else { throw denial(decision) }
+                return try release(decision, of: opened, on: db)
+            }
+            record.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }
+            let entry = record.event
+            return writer.audit(on: ctx.eventLoop, entry).map { committed in
+                var answer = result
+                answer.auditSeq = committed.auditSeq
+                return answer
+            }
+        }
+    }
+
+    /// Opens exactly the fields and notes a decision released.
+    func release(_ decision: Decision, of opened: OpenedRecord, on db: Connection) throws(HavenError) -> RecordReadResult {
+        let stored = try storeCall(logger) { try RecordTable.fields(of: opened.header.id, on: db) }
+        let byName = Dictionary(stored.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var values = [(FieldName, PlaintextBuffer?)]()
+        for name in decision.released {
+            if opened.header.fieldVersions[name] == nil {
+                values.append((name, nil))
+            } else {
+                values.append((name, try openField(name, of: opened, stored: byName)))
+            }
+        }
+        var notes = [RecordReadResult.Note]()
+        if !decision.releasedNotes.isEmpty {
+            let sealed = try storeCall(logger) { try RecordTable.notes(of: opened.header.id, on: db) }
+            let byIndex = Dictionary(sealed.map { ($0.index, $0.ciphertext) }, uniquingKeysWith: { a, _ in a })
+            for index in decision.releasedNotes {
+                guard let meta = opened.header.notes.first(where: { $0.index == index }), let box = byIndex[index] else {
+                    throw HavenError.integrity
+                }
+                let text = box.withUnsafeBytes { b in
+                    Result { () throws(CryptoError) -> PlaintextBuffer in try opened.cipher.openNote(index: index, box: b) }
+                }
+                guard case .success(let plain) = text else {
+                    logger.error("note failed its integrity check", metadata: ["record": "\(opened.header.id)", "note": "\(index)"])
+                    throw HavenError.integrity
+                }
+                notes.append(.init(metadata: meta, text: plain))
+            }
+        }
+        return RecordReadResult(
+            id: opened.header.id, type: opened.header.type, agency: opened.header.agency, version: opened.header.version,
+            fields: values, withheld: decision.withheld.map { ($0.field.rawValue, $0.reason) }, notes: notes,
+            withheldNotes: decision.withheldNotes.map { ($0.index, $0.reason) }, breakGlass: decision.breakGlass)
+    }
+
+    /// Runs `body` in one read snapshot; storage failures become `store_unavailable`.
+    func readSnapshot<R>(_ body: (Connection) throws(HavenError) -> R) throws(HavenError) -> R {
+        var outcome: Result<R, HavenError>?
+        do {
+            try readers.withSnapshot { db in
+                outcome = Result { () throws(HavenError) -> R in try body(db) }
+            }
+        } catch {
+            logger.error("read snapshot failed", metadata: ["error": "\(error)"])
+            throw HavenError.storeUnavailable
+        }
+        guard let outcome else { throw HavenError.storeUnavailable }
+        return try outcome.get()
+    }
+}

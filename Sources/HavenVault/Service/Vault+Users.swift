@@ -1,0 +1,109 @@
+import HavenAPI
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+extension Vault {
+    /// `user.manage`: enrol a user with a role from the policy in force.
+    public func addUser(_ ctx: RequestContext, request: AddUserRequest) -> EventLoopFuture<UserSummary> {
+        var record = RequestRecord(action: "user.add", peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<UserSummary> in
+            let admin = try currentUser(ctx)
+            record.identify(admin)
+            let policy = policies.policy
+            let decision = policy.decide(AccessRequest(subject: subject(of: admin), action: .userManage, now: clock.now()))
+            record.note(decision)
+            guard decision.allowed else { throw denial(decision) }
+            let name = try UserName(request.name)
+            let role = try RoleName(request.role)
+            let agency = try AgencyName(request.agency)
+            record.event.detail = ["user": name.rawValue, "role": role.rawValue, "agency": agency.rawValue]
+            guard policy.role(role) != nil else {
+                throw HavenError(.invalidValue, "unknown role '\(role)'",
+                                 hint: "roles in force: \(policy.roles.keys.map(\.rawValue).sorted().joined(separator: ", "))")
+            }
+            let key = try KeyFiles.parsePublic(request.publicKey)
+            record.event.detail["key_id"] = key.keyID
+            if let uid = request.uid { record.event.detail["uid"] = String(uid) }
+            if users.user(named: name) != nil { throw HavenError(.conflict, "user \(name) already exists") }
+            if users.activeUser(withKey: key.bytes) != nil {
+                throw HavenError(.conflict, "key \(key.keyID) is already enrolled for another user")
+            }
+            let user = EnrolledUser(name: name, role: role, agency: agency, publicKey: key.bytes, uid: request.uid,
+                                    createdAt: clock.now(), createdBy: admin.name)
+            let logger = self.logger
+            return change(ctx, record) { (tx, _) throws(HavenError) -> EnrolledUser in
+                do {
+                    try UserTable.insert(user, on: tx.db)
+                } catch let e as SQLiteError where e.isConstraint {
+                    throw HavenError(.conflict, "user \(name) or key \(key.keyID) is already enrolled")
+                } catch {
+                    logger.error("store failure", metadata: ["error": "\(error)"])
+                    throw HavenError.storeUnavailable
+                }
+                return user
+            }.map { committed in
+                self.users.added(committed.value)
+                return Self.summary(committed.value)
+            }
+        }
+    }
+
+    /// `user.manage`: every enrolled user, active and revoked.
+    public func listUsers(_ ctx: RequestContext) -> EventLoopFuture<UserListResponse> {
+        var record = RequestRecord(action: "user.list", peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<UserListResponse> in
+            let admin = try currentUser(ctx)
+            record.identify(admin)
+            let decision = policies.policy.decide(AccessRequest(subject: subject(of: admin), action: .userManage, now: clock.now()))
+            record.note(decision)
+            guard decision.allowed else { throw denial(decision) }
+            let list = UserListResponse(users: users.all().map(Self.summary))
+            return writer.audit(on: ctx.eventLoop, record.event).map { _ in list }
+        }
+    }
+
+    /// `user.manage`: revoke a user; their open connections are refused from their next request.
+    public func revokeUser(_ ctx: RequestContext, name rawName: String) -> EventLoopFuture<UserSummary> {
+        var record = RequestRecord(action: "user.revoke", peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<UserSummary> in
+            let admin = try currentUser(ctx)
+            record.identify(admin)
+            let policy = policies.policy
+            let decision = policy.decide(AccessRequest(subject: subject(of: admin), action: .userManage, now: clock.now()))
+            record.note(decision)
+            guard decision.allowed else { throw denial(decision) }
+            let name = try UserName(rawName)
+            record.event.detail["user"] = name.rawValue
+            guard let target = users.user(named: name), target.isActive else {
+                throw HavenError.notFound("no active user \(name)")
+            }
+            let managers = users.all().filter { $0.isActive && policy.role($0.role)?.actions.contains(.userManage) == true }
+            if managers.map(\.name) == [name] {
+                throw HavenError(.conflict, "\(name) is the last user who can manage users; enrol another first")
+            }
+            let logger = self.logger
+            return change(ctx, record) { (tx, _) throws(HavenError) -> Timestamp in
+                let done = try storeCall(logger) { try UserTable.revoke(name, by: admin.name, at: tx.now, on: tx.db) }
+                guard done else { throw HavenError.notFound("no active user \(name)") }
+                return tx.now
+            }.map { committed in
+                self.users.revoked(name, at: committed.value, by: admin.name)
+                var revoked = target
+                revoked.revokedAt = committed.value
+                revoked.revokedBy = admin.name
+                return Self.summary(revoked)
+            }
+        }
+    }
+
+    static func summary(_ u: EnrolledUser) -> UserSummary {
+        UserSummary(name: u.name.rawValue, role: u.role.rawValue, agency: u.agency.rawValue,
+                    keyID: (try? PublicKey(bytes: u.publicKey))?.keyID ?? "?", uid: u.uid,
+                    status: u.isActive ? "active" : "revoked", createdAt: u.createdAt.rfc3339,
+                    revokedAt: u.revokedAt?.rfc3339)
+    }
+}

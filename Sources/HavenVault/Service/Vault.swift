@@ -1,0 +1,80 @@
+import Foundation
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenStore
+import Logging
+import NIOCore
+
+/// The vault service: every request goes authenticate → authorise → crypto → store →
+/// audit, in that order, and answers only after its audit entry is durable.
+///
+/// Shared by all connections; its parts are either immutable or own their state
+/// (the writer thread, the user directory, the policy holder).
+public final class Vault: Sendable {
+    public let directory: DataDirectory
+    public let keys: VaultKeys
+    public let policies: PolicyHolder
+    public let users: UserDirectory
+    let writer: WriteQueue
+    let readers: ReaderPool
+    let clock: any HavenClock
+    let logger: Logger
+    let policyPath: String
+
+    init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser],
+         writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger) {
+        self.directory = directory
+        self.keys = keys
+        self.policies = PolicyHolder(policy)
+        self.users = UserDirectory(users: users)
+        self.writer = writer
+        self.readers = readers
+        self.clock = clock
+        self.logger = logger
+        self.policyPath = policyPath
+    }
+
+    /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys
+    /// and starts the writer. Every failure here is one clear line for the operator.
+    public static func open(directory: DataDirectory, policyPath: String, logger: Logger,
+                            clock: any HavenClock = SystemClock(),
+                            writerConfiguration: WriteQueue.Configuration = .init()) throws -> Vault {
+        try directory.checkPermissions()
+        let policy = try PolicyDirectory.load(policyPath)
+        let db: Connection
+        do {
+            db = try Database.open(path: directory.databasePath)
+            try Database.migrate(db)
+        } catch let e as HavenError {
+            throw e
+        } catch {
+            throw HavenError(.storeUnavailable, "cannot open the database \(directory.databasePath): \(error)")
+        }
+        let meta = try VaultMetaTable.read(on: db)
+        let keys = try VaultKeys.load(directory: directory, meta: meta)
+        let users = try UserTable.all(on: db)
+        let writer = try WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration)
+        let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: users,
+                          writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger)
+        writer.start()
+        return vault
+    }
+
+    /// Records the start of service in the log (and signs a checkpoint).
+    public func announceStart(on eventLoop: any EventLoop, detail: [String: String]) -> EventLoopFuture<Void> {
+        let event = AuditEvent(action: "daemon.start", decision: .allow, rule: "daemon started",
+                               policyVersion: policies.policy.version, detail: detail)
+        return writer.audit(on: eventLoop, event, checkpoint: true).map { _ in () }
+    }
+
+    /// Commits what is queued, audits the stop, signs a final checkpoint and stops the writer.
+    public func shutdown() {
+        writer.shutdown(finalEvent: AuditEvent(action: "daemon.stop", decision: .allow, rule: "daemon stopped",
+                                               policyVersion: policies.policy.version))
+    }
+
+    /// The committed size and latest checkpoint of the audit log.
+    public var auditHead: WriteQueue.AuditHead { writer.head }
+}

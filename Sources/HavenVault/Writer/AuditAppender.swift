@@ -1,0 +1,30 @@
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenStore
+
+/// Appends entries and checkpoints to the audit tables; used by the writer thread and by
+/// `haven init`, so there is one way an entry reaches the database.
+enum AuditAppender {
+    /// Appends `event` to the chain and stores the entry (and a completed tile).
+    @discardableResult
+    static func append(_ event: AuditEvent, to chain: inout AuditChain, at time: Timestamp, on db: Connection) throws -> UInt64 {
+        let appended = chain.append(event, at: time)
+        try AuditTable.append(seq: appended.seq, entry: appended.bytes, leafHash: appended.leafHash, on: db)
+        if let tile = appended.completedTile {
+            try AuditTable.putSubtree(index: tile.index, hash: tile.hash, on: db)
+        }
+        return appended.seq
+    }
+
+    /// Signs a checkpoint of the chain as it stands, verifies the signature (never publish
+    /// one that does not verify, as minisign does), and stores it.
+    static func checkpoint(_ chain: AuditChain, vault: VaultID, key: SigningKey, at time: Timestamp,
+                           on db: Connection) throws -> SignedCheckpoint {
+        let cp = Checkpoint(vault: vault, size: chain.size, root: chain.frontier.root(), time: time)
+        let signed = SignedCheckpoint.sign(cp, with: key)
+        try signed.verify(with: key.publicKey, vault: vault)
+        try AuditTable.putCheckpoint(size: cp.size, note: signed.canonicalJSON(), on: db)
+        return signed
+    }
+}

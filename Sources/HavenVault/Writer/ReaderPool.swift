@@ -1,0 +1,35 @@
+import HavenStore
+import Synchronization
+
+/// Read-only connections for request threads. WAL lets them read committed data while
+/// the writer commits; each is used by one thread at a time (checked out, then back).
+public final class ReaderPool: Sendable {
+    private let path: String
+    private let idle: Mutex<[UncheckedConnection]>
+
+    /// A connection crossing threads: safe because only one thread holds it at a time.
+    private struct UncheckedConnection: @unchecked Sendable {
+        let connection: Connection
+    }
+
+    public init(path: String) {
+        self.path = path
+        idle = Mutex([])
+    }
+
+    /// Runs `body` inside one read transaction, so every query sees the same committed
+    /// snapshot: a record's header and its fields always come from the same commit, even
+    /// while the writer is changing them.
+    public func withSnapshot<R>(_ body: (Connection) throws -> R) throws -> R {
+        let existing = idle.withLock { $0.popLast() }
+        let connection = try existing?.connection ?? Database.openReader(path: path)
+        defer {
+            connection.resetStatements()
+            connection.rollbackQuietly()
+            let back = UncheckedConnection(connection: connection)
+            idle.withLock { $0.append(back) }
+        }
+        try connection.execute("BEGIN")
+        return try body(connection)
+    }
+}

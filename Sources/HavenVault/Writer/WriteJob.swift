@@ -1,0 +1,59 @@
+import HavenAudit
+import HavenCore
+
+/// A committed write: the job's value, the sequence number of its audit entry, and the
+/// signed checkpoint made in the same transaction, if one was.
+public struct Committed<T: Sendable>: Sendable {
+    public let value: T
+    public let auditSeq: UInt64
+    public let checkpoint: SignedCheckpoint?
+}
+
+/// The writer's view of a job, without its result type.
+protocol AnyWriteJob: AnyObject, Sendable {
+    /// Applies the job's changes and returns the audit event describing what happened.
+    /// `failed` tells the writer to roll the job's changes back before logging the event.
+    func apply(_ tx: WriteTransaction) -> (event: AuditEvent, failed: Bool)
+    func succeed(seq: UInt64, checkpoint: SignedCheckpoint?)
+    func fail(_ error: HavenError)
+}
+
+/// One request's write: data changes (maybe none) and its audit event, answered only
+/// after the transaction holding both has committed.
+final class WriteJob<T: Sendable>: AnyWriteJob, @unchecked Sendable {
+    /// Returns the outcome and the event to log for it, whether it succeeded or not.
+    typealias Body = @Sendable (WriteTransaction) -> (Result<T, HavenError>, AuditEvent)
+    typealias Completion = @Sendable (Result<Committed<T>, HavenError>) -> Void
+
+    private let body: Body
+    private let complete: Completion
+    // Touched only by the writer thread, between apply and succeed/fail.
+    private var result: Result<T, HavenError>?
+
+    init(body: @escaping Body, complete: @escaping Completion) {
+        self.body = body
+        self.complete = complete
+    }
+
+    func apply(_ tx: WriteTransaction) -> (event: AuditEvent, failed: Bool) {
+        let (outcome, event) = body(tx)
+        result = outcome
+        if case .failure = outcome { return (event, true) }
+        return (event, false)
+    }
+
+    func succeed(seq: UInt64, checkpoint: SignedCheckpoint?) {
+        switch result {
+        case .success(let value):
+            complete(.success(Committed(value: value, auditSeq: seq, checkpoint: checkpoint)))
+        case .failure(let error):
+            complete(.failure(error))
+        case nil:
+            complete(.failure(.auditUnavailable))
+        }
+    }
+
+    func fail(_ error: HavenError) {
+        complete(.failure(error))
+    }
+}

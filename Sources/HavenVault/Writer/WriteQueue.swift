@@ -1,0 +1,219 @@
+import Foundation
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenStore
+import Logging
+import NIOCore
+
+/// The vault's single writer: one thread that owns the write connection and the head of
+/// the audit log, and commits queued jobs in groups.
+///
+/// Group commit: every job queued while a commit is in progress goes into the next
+/// transaction, so concurrent requests share one fsync. Each job runs inside its own
+/// SAVEPOINT, followed by its audit entry; a job that fails is rolled back to its
+/// savepoint, and its failure is audited instead. No job's promise is completed before
+/// COMMIT returns, so no answer ever leaves before its audit entry is durable; if COMMIT
+/// fails, every job in the group fails with `audit_unavailable` and the in-memory log
+/// head is put back as it was.
+public final class WriteQueue: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        /// Most jobs in one transaction; bounds the latency one commit adds.
+        public var maximumBatch = 512
+        /// Sign a checkpoint after this many new entries…
+        public var checkpointEveryEntries: UInt64 = 1000
+        /// …or after this long with new entries.
+        public var checkpointEveryMilliseconds: Int64 = 10_000
+
+        public init() {}
+    }
+
+    private let db: Connection
+    private let keys: VaultKeys
+    private let clock: any HavenClock
+    private let logger: Logger
+    private let configuration: Configuration
+
+    // Shared with submitters; guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [any AnyWriteJob] = []
+    private var running = true
+    private var stopped = false
+    private var publishedHead: AuditHead
+
+    // Owned by the writer thread.
+    private var chain: AuditChain
+    private var lastCheckpointSize: UInt64
+    private var lastCheckpointTime: Timestamp
+    private var thread: Thread?
+
+    /// The committed head of the audit log, as readers may see it.
+    public struct AuditHead: Sendable {
+        public let size: UInt64
+        public let latestCheckpoint: SignedCheckpoint?
+    }
+
+    public init(db: Connection, keys: VaultKeys, clock: any HavenClock, logger: Logger,
+                configuration: Configuration = Configuration()) throws {
+        self.db = db
+        self.keys = keys
+        self.clock = clock
+        self.logger = logger
+        self.configuration = configuration
+        chain = try AuditState.load(on: db)
+        let latest = try AuditTable.latestCheckpoint(on: db).map { try SignedCheckpoint(json: $0.note) }
+        lastCheckpointSize = latest?.checkpoint.size ?? 0
+        lastCheckpointTime = latest?.checkpoint.time ?? Timestamp(millisecondsSinceEpoch: 0)
+        publishedHead = AuditHead(size: chain.size, latestCheckpoint: latest)
+    }
+
+    public func start() {
+        let t = Thread { [self] in self.loop() }
+        t.name = "haven-writer"
+        thread = t
+        t.start()
+    }
+
+    /// Queues a job; the future completes after the group holding it has committed.
+    func submit<T: Sendable>(on eventLoop: any EventLoop, _ body: @escaping WriteJob<T>.Body) -> EventLoopFuture<Committed<T>> {
+        let promise = eventLoop.makePromise(of: Committed<T>.self)
+        enqueue(WriteJob(body: body, complete: { promise.completeWith($0.mapError { $0 }) }))
+        return promise.futureResult
+    }
+
+    /// Audits an event that changes no data (reads, denials, ceremonies).
+    public func audit(on eventLoop: any EventLoop, _ event: AuditEvent, checkpoint: Bool = false) -> EventLoopFuture<Committed<Void>> {
+        submit(on: eventLoop, Self.auditOnly(event, checkpoint: checkpoint))
+    }
+
+    private static func auditOnly(_ event: AuditEvent, checkpoint: Bool) -> WriteJob<Void>.Body {
+        { tx in
+            if checkpoint { tx.requestCheckpoint() }
+            return (.success(()), event)
+        }
+    }
+
+    private func enqueue(_ job: any AnyWriteJob) {
+        condition.lock()
+        guard running else {
+            condition.unlock()
+            job.fail(HavenError(.storeUnavailable, "the vault is shutting down"))
+            return
+        }
+        pending.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    public var head: AuditHead {
+        condition.lock()
+        defer { condition.unlock() }
+        return publishedHead
+    }
+
+    /// Stops taking jobs, commits what is queued, makes a final checkpoint, and returns
+    /// when the writer thread has finished.
+    public func shutdown(finalEvent: AuditEvent?) {
+        if let finalEvent {
+            enqueue(WriteJob<Void>(body: Self.auditOnly(finalEvent, checkpoint: true), complete: { _ in }))
+        }
+        condition.lock()
+        running = false
+        condition.broadcast()
+        while !stopped { condition.wait() }
+        condition.unlock()
+    }
+
+    // MARK: the writer thread
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && running { condition.wait() }
+            if pending.isEmpty && !running {
+                stopped = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let take = min(pending.count, configuration.maximumBatch)
+            let batch = Array(pending.prefix(take))
+            pending.removeFirst(take)
+            condition.unlock()
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [any AnyWriteJob]) {
+        defer { db.resetStatements() }
+        let before = chain
+        let now = clock.now()
+        let tx = WriteTransaction(db: db, now: now)
+        var seqs = [UInt64?](repeating: nil, count: batch.count)
+        var checkpoint: SignedCheckpoint?
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            for (i, job) in batch.enumerated() {
+                seqs[i] = try run(job, in: tx)
+            }
+            if tx.checkpointRequested || dueForCheckpoint(now) {
+                checkpoint = try writeCheckpoint(now)
+            }
+            try db.execute("COMMIT")
+        } catch {
+            db.rollbackQuietly()
+            chain = before
+            logger.error("audit commit failed; the group is refused", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
+            for job in batch { job.fail(.auditUnavailable) }
+            return
+        }
+        if let checkpoint {
+            lastCheckpointSize = checkpoint.checkpoint.size
+            lastCheckpointTime = checkpoint.checkpoint.time
+        }
+        condition.lock()
+        publishedHead = AuditHead(size: chain.size, latestCheckpoint: checkpoint ?? publishedHead.latestCheckpoint)
+        condition.unlock()
+        for (i, job) in batch.enumerated() {
+            if let seq = seqs[i] {
+                job.succeed(seq: seq, checkpoint: checkpoint)
+            } else {
+                job.fail(.auditUnavailable)
+            }
+        }
+    }
+
+    /// Runs one job in its own savepoint and appends its audit entry. Returns the entry's
+    /// sequence number, or nil if the entry could not be written (the job is then rolled
+    /// back entirely and will fail). Throws only when the transaction itself is broken.
+    private func run(_ job: any AnyWriteJob, in tx: WriteTransaction) throws -> UInt64? {
+        let chainBefore = chain
+        try db.execute("SAVEPOINT job")
+        let (event, failed) = job.apply(tx)
+        if failed {
+            try db.execute("ROLLBACK TO job")
+        }
+        do {
+            let seq = try AuditAppender.append(event, to: &chain, at: tx.now, on: db)
+            try db.execute("RELEASE job")
+            return seq
+        } catch {
+            logger.error("audit entry could not be written; the request is refused", metadata: ["error": "\(error)"])
+            chain = chainBefore
+            try db.execute("ROLLBACK TO job")
+            try db.execute("RELEASE job")
+            return nil
+        }
+    }
+
+    private func dueForCheckpoint(_ now: Timestamp) -> Bool {
+        let grown = chain.size - lastCheckpointSize
+        guard grown > 0 else { return false }
+        return grown >= configuration.checkpointEveryEntries
+            || now.millisecondsSinceEpoch - lastCheckpointTime.millisecondsSinceEpoch >= configuration.checkpointEveryMilliseconds
+    }
+
+    private func writeCheckpoint(_ now: Timestamp) throws -> SignedCheckpoint {
+        try AuditAppender.checkpoint(chain, vault: keys.vaultID, key: keys.signingKey, at: now, on: db)
+    }
+}
