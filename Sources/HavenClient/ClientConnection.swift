@@ -1,0 +1,117 @@
+import HavenCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A raw HTTP answer: status, headers and body bytes.
+public struct ClientResponse: Sendable {
+    public let status: Int
+    public let headers: [(String, String)]
+    public let body: [UInt8]
+}
+
+/// One keep-alive HTTP/1.1 connection to the daemon's Unix socket, requests one at a time.
+/// HTTP is parsed by NIOHTTP1, never by hand.
+public final class ClientConnection: Sendable {
+    let channel: any Channel
+    private let collector: NIOLoopBound<ResponseCollector>
+
+    private init(channel: any Channel, collector: NIOLoopBound<ResponseCollector>) {
+        self.channel = channel
+        self.collector = collector
+    }
+
+    public static func connect(socketPath: String, group: any EventLoopGroup) async throws(HavenError) -> ClientConnection {
+        do {
+            let channel = try await ClientBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(ResponseCollector())
+                    }
+                }
+                .connect(unixDomainSocketPath: socketPath).get()
+            let collector = try await channel.eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseCollector.self), eventLoop: channel.eventLoop)
+            }.get()
+            return ClientConnection(channel: channel, collector: collector)
+        } catch {
+            throw HavenError(.unavailable, "cannot connect to havend at \(socketPath)",
+                             hint: "is the daemon running? set --socket or HAVEN_SOCKET to its socket path")
+        }
+    }
+
+    /// Sends one request and waits for its answer.
+    public func send(method: HTTPMethod, path: String, body: [UInt8]? = nil,
+                     contentType: String? = "application/json", extraHeaders: [(String, String)] = []) async throws(HavenError) -> ClientResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "host", value: "haven")
+        if let body {
+            if let contentType { headers.add(name: "content-type", value: contentType) }
+            headers.add(name: "content-length", value: String(body.count))
+        } else if method == .POST || method == .PATCH {
+            headers.add(name: "content-length", value: "0")
+        }
+        for (k, v) in extraHeaders { headers.add(name: k, value: v) }
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
+        let channel = self.channel
+        let collector = self.collector
+        do {
+            return try await channel.eventLoop.flatSubmit {
+                let promise = channel.eventLoop.makePromise(of: ClientResponse.self)
+                collector.value.pending.append(promise)
+                channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                if let body {
+                    channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
+                }
+                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                return promise.futureResult
+            }.get()
+        } catch {
+            throw HavenError(.unavailable, "the connection to havend was lost")
+        }
+    }
+
+    public func close() async {
+        try? await channel.close().get()
+    }
+}
+
+/// Collects response parts into answers, in order.
+final class ResponseCollector: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    var pending = CircularBuffer<EventLoopPromise<ClientResponse>>()
+    private var head: HTTPResponseHead?
+    private var body: [UInt8] = []
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = []
+        case .body(let chunk):
+            body.append(contentsOf: chunk.readableBytesView)
+        case .end:
+            guard let h = head, !pending.isEmpty else { return }
+            let response = ClientResponse(status: Int(h.status.code), headers: h.headers.map { ($0.name, $0.value) }, body: body)
+            head = nil
+            body = []
+            pending.removeFirst().succeed(response)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    private func failAll(_ error: any Error) {
+        while let p = pending.popFirst() { p.fail(error) }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+import HavenAPI
+import HavenCore
+import HavenCrypto
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A session with the daemon: a connection authenticated by the user's key, and typed
+/// calls that turn every error answer into the server's `HavenError`.
+public final class HavenClient: Sendable {
+    public let connection: ClientConnection
+    public let session: SessionResponse?
+
+    init(connection: ClientConnection, session: SessionResponse?) {
+        self.connection = connection
+        self.session = session
+    }
+
+    /// Connects and, with a key, opens a session by answering the connection's challenge.
+    public static func connect(socketPath: String, key: SigningKey?,
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(HavenError) -> HavenClient {
+        let connection = try await ClientConnection.connect(socketPath: socketPath, group: group)
+        guard let key else { return HavenClient(connection: connection, session: nil) }
+        do {
+            let session = try await authenticate(connection, key: key)
+            return HavenClient(connection: connection, session: session)
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// The client's half of the handshake (FORMAT.md, "authentication").
+    static func authenticate(_ connection: ClientConnection, key: SigningKey) async throws(HavenError) -> SessionResponse {
+        let challenge: ChallengeResponse = try await decode(connection.send(method: .POST, path: "/v1/auth/challenge"))
+        let publicKey = Base64.encode(key.publicKey.bytes)
+        let transcript = AuthTranscript.bytes(vaultID: challenge.vaultID, nonce: challenge.nonce,
+                                              uid: getuid(), pid: getpid(), publicKey: publicKey)
+        let body = SessionRequest(publicKey: publicKey, signature: Base64.encode(key.sign(transcript)))
+        return try await decode(connection.send(method: .POST, path: "/v1/auth/session", body: encode(body)))
+    }
+
+    public func get<T: Decodable>(_ path: String) async throws(HavenError) -> T {
+        try await Self.decode(connection.send(method: .GET, path: path))
+    }
+
+    public func post<T: Decodable, B: Encodable>(_ path: String, _ body: B) async throws(HavenError) -> T {
+        try await Self.decode(connection.send(method: .POST, path: path, body: Self.encode(body)))
+    }
+
+    public func post<T: Decodable>(_ path: String) async throws(HavenError) -> T {
+        try await Self.decode(connection.send(method: .POST, path: path))
+    }
+
+    public func patch<T: Decodable, B: Encodable>(_ path: String, _ body: B) async throws(HavenError) -> T {
+        try await Self.decode(connection.send(method: .PATCH, path: path, body: Self.encode(body)))
+    }
+
+    public func close() async {
+        await connection.close()
+    }
+
+    static func encode<B: Encodable>(_ body: B) -> [UInt8] {
+        (try? [UInt8](JSONEncoder().encode(body))) ?? []
+    }
+
+    /// Decodes a 2xx answer as `T`; anything else becomes the server's error.
+    static func decode<T: Decodable>(_ response: ClientResponse) throws(HavenError) -> T {
+        guard (200..<300).contains(response.status) else {
+            if let err = try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)) {
+                throw err.havenError
+            }
+            throw HavenError(.internalError, "havend answered \(response.status) without an error body")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
+        } catch {
+            throw HavenError(.internalError, "havend's answer could not be read (\(T.self))")
+        }
+    }
+
+    /// Percent-encodes a path segment or query value.
+    public static func escape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}

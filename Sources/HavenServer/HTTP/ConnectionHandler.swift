@@ -1,0 +1,226 @@
+import HavenAPI
+import HavenCore
+import HavenCrypto
+import HavenVault
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One connection: gathers each request (within the size and time limits), keeps the
+/// connection's authentication state, and writes one JSON answer per request.
+///
+/// The session lives here and only here: a connection is authenticated once, by the
+/// challenge issued on it, and the session dies with the connection.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let vault: Vault
+    private let endpoints: Endpoints
+    private let configuration: ServerConfiguration
+    private let counters: ServerCounters
+    private let logger: Logger
+
+    private var peer: PeerCredentials?
+    private var challenge: AuthChallenge?
+    private var session: EnrolledUser?
+
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var discarding = false
+    private var timeout: Scheduled<Void>?
+
+    init(vault: Vault, configuration: ServerConfiguration, counters: ServerCounters, logger: Logger) {
+        self.vault = vault
+        self.endpoints = Endpoints(vault: vault)
+        self.configuration = configuration
+        self.counters = counters
+        self.logger = logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        PeerCredentials.read(from: context.channel).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let p): self.peer = p
+            case .failure:
+                // Without the peer's identity nothing can be authorised or audited: close.
+                self.logger.error("cannot read the peer credentials of a connection; closing it")
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = nil
+            discarding = false
+            if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maximumBodyBytes {
+                reject(context, HavenError(.payloadTooLarge, "the request body is larger than \(configuration.maximumBodyBytes) bytes"))
+                return
+            }
+            timeout = context.eventLoop.assumeIsolated().scheduleTask(in: configuration.requestTimeout) {
+                self.reject(context, HavenError(.requestTimeout, "the request was not completed in time"))
+            }
+        case .body(var chunk):
+            guard !discarding else { return }
+            let size = (body?.readableBytes ?? 0) + chunk.readableBytes
+            guard size <= configuration.maximumBodyBytes else {
+                reject(context, HavenError(.payloadTooLarge, "the request body is larger than \(configuration.maximumBodyBytes) bytes"))
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+        case .end:
+            timeout?.cancel()
+            timeout = nil
+            guard !discarding, let h = head else { return }
+            head = nil
+            let request = IncomingRequest(head: h, body: body)
+            body = nil
+            handle(context, request)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Malformed HTTP: answer with a JSON error if we still can, then close, because
+        // the byte stream can no longer be trusted to frame requests.
+        if let e = error as? HTTPParserError {
+            let code: ErrorCode = e == .headerOverflow ? .headersTooLarge : .badRequest
+            let message = code == .headersTooLarge ? "the request headers are too large" : "malformed HTTP request"
+            reject(context, HavenError(code, message))
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        session = nil
+        challenge = nil
+        context.fireChannelInactive()
+    }
+
+    // MARK: requests
+
+    private func handle(_ context: ChannelHandlerContext, _ request: IncomingRequest) {
+        counters.inFlight.add(1, ordering: .relaxed)
+        guard let peer else {
+            respond(context, .error(HavenError(.unavailable, "the connection's peer is not known yet")), keepAlive: false)
+            return
+        }
+        let keepAlive = request.head.isKeepAlive
+        if request.body != nil, !Self.isJSON(request.head) {
+            respond(context, .error(HavenError(.unsupportedMediaType, "request bodies must be application/json")), keepAlive: keepAlive)
+            return
+        }
+        let route: Route
+        switch Route.match(method: request.head.method, path: request.path) {
+        case .success(let r): route = r
+        case .failure(.notFound):
+            respond(context, .error(HavenError(.notFound, "no such endpoint")), keepAlive: keepAlive)
+            return
+        case .failure(.methodNotAllowed):
+            respond(context, .error(HavenError(.methodNotAllowed, "this endpoint does not take \(request.head.method)")), keepAlive: keepAlive)
+            return
+        }
+        let ctx = RequestContext(session: session, peer: peer, eventLoop: context.eventLoop)
+        let answer: EventLoopFuture<Response>
+        switch route {
+        case .challenge:
+            let c = vault.newChallenge()
+            challenge = c
+            let body = ChallengeResponse(vaultID: vault.keys.vaultID.rawValue, nonce: c.nonce,
+                                         expiresInSeconds: Vault.challengeLifetimeSeconds)
+            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(body)))
+        case .session:
+            let issued = challenge
+            challenge = nil  // single use, whatever the outcome
+            do throws(HavenError) {
+                let body = try JSONBody.decode(SessionRequest.self, from: request.body)
+                answer = vault.openSession(ctx, challenge: issued, request: body).assumeIsolated().map { user in
+                    self.session = user
+                    return Response.json(JSONAnswer.encode(self.vault.sessionResponse(user)))
+                }.nonisolated()
+            } catch {
+                answer = context.eventLoop.makeSucceededFuture(.error(error))
+            }
+        default:
+            answer = endpoints.dispatch(route, request, ctx)
+        }
+        answer.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let response):
+                self.respond(context, response, keepAlive: keepAlive)
+            case .failure(let error as HavenError):
+                self.respond(context, .error(error), keepAlive: keepAlive)
+            case .failure(let error):
+                self.logger.error("unexpected failure answering a request", metadata: ["error": "\(type(of: error))"])
+                self.respond(context, .error(HavenError(.internalError, "internal error")), keepAlive: keepAlive)
+            }
+        }
+    }
+
+    static func isJSON(_ head: HTTPRequestHead) -> Bool {
+        guard let type = head.headers.first(name: "content-type") else { return false }
+        let base = type.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+        return base == "application/json"
+    }
+
+    // MARK: answers
+
+    /// Writes the answer to a request `handle` counted as in flight.
+    private func respond(_ context: ChannelHandlerContext, _ response: Response, keepAlive: Bool) {
+        defer { counters.inFlight.subtract(1, ordering: .relaxed) }
+        write(context, response, keepAlive: keepAlive)
+    }
+
+    private func write(_ context: ChannelHandlerContext, _ response: Response, keepAlive: Bool) {
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json; charset=utf-8")
+        headers.add(name: "content-length", value: String(response.body.count))
+        headers.add(name: "cache-control", value: "no-store")
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        if response.sensitive {
+            // Wipe the shared storage itself: every copy of this array is ours and none is
+            // read again, and a copy-on-write copy would leave the original intact.
+            response.body.withUnsafeBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
+        }
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let sensitive = response.sensitive
+        done.assumeIsolated().whenComplete { _ in
+            if sensitive {
+                // Our copy is the last reference once written; wipe it in place.
+                buffer.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
+            }
+            if !keepAlive { context.close(promise: nil) }
+        }
+    }
+
+    /// Answers with an error and closes: used when the rest of the request cannot or
+    /// should not be read (too large, too slow, malformed).
+    private func reject(_ context: ChannelHandlerContext, _ error: HavenError) {
+        guard !discarding else { return }
+        discarding = true
+        timeout?.cancel()
+        timeout = nil
+        head = nil
+        body = nil
+        write(context, .error(error), keepAlive: false)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HavenAPI
+import HavenCore
+import HavenVault
+import NIOCore
+import NIOHTTP1
+
+/// A complete request as the connection handler hands it over.
+struct IncomingRequest {
+    let head: HTTPRequestHead
+    let path: String
+    let query: [String: String]
+    let body: ByteBuffer?
+
+    init(head: HTTPRequestHead, body: ByteBuffer?) {
+        self.head = head
+        self.body = body
+        let components = URLComponents(string: head.uri)
+        path = components?.percentEncodedPath ?? head.uri
+        var query = [String: String]()
+        for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
+        self.query = query
+    }
+}
+
+/// Maps each authenticated route to the vault and its answer to JSON.
+struct Endpoints: Sendable {
+    let vault: Vault
+
+    func dispatch(_ route: Route, _ request: IncomingRequest, _ ctx: RequestContext) -> EventLoopFuture<Response> {
+        let loop = ctx.eventLoop
+        do throws(HavenError) {
+            switch route {
+            case .status:
+                return vault.status(ctx).map { .json(JSONAnswer.encode($0)) }
+            case .createRecord:
+                let body = try JSONBody.decode(CreateRecordRequest.self, from: request.body)
+                return vault.createRecord(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+            case .listRecords:
+                let limit = try request.query["limit"].map { (raw) throws(HavenError) -> Int in
+                    guard let n = Int(raw) else { throw HavenError(.invalidValue, "limit must be a number") }
+                    return n
+                }
+                return vault.listRecords(ctx, after: request.query["after"], limit: limit).map { .json(JSONAnswer.encode($0)) }
+            case .readRecord(let id):
+                let body = try JSONBody.decode(ReadRecordRequest.self, from: request.body)
+                return vault.readRecord(ctx, id: id, request: body).map { .json($0.json(), sensitive: true) }
+            case .updateRecord(let id):
+                let body = try JSONBody.decode(UpdateRecordRequest.self, from: request.body)
+                return vault.updateRecord(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .assignRecord(let id):
+                let body = try JSONBody.decode(AssignRequest.self, from: request.body)
+                return vault.assignRecord(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .addNote(let id):
+                let body = try JSONBody.decode(AddNoteRequest.self, from: request.body)
+                return vault.addNote(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+            case .changeConsent(let id):
+                let body = try JSONBody.decode(ConsentChangeRequest.self, from: request.body)
+                return vault.changeConsent(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .showConsent(let id):
+                return vault.showConsent(ctx, id: id).map { .json(JSONAnswer.encode($0), sensitive: true) }
+            case .addUser:
+                let body = try JSONBody.decode(AddUserRequest.self, from: request.body)
+                return vault.addUser(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+            case .listUsers:
+                return vault.listUsers(ctx).map { .json(JSONAnswer.encode($0)) }
+            case .revokeUser(let name):
+                return vault.revokeUser(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
+            case .challenge, .session:
+                return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
+            }
+        } catch {
+            return loop.makeSucceededFuture(.error(error))
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import HavenCore
+import NIOHTTP1
+
+/// The one place an error code becomes an HTTP status (SPEC §7).
+extension ErrorCode {
+    var httpStatus: HTTPResponseStatus {
+        switch self {
+        case .badRequest, .invalidJSON, .unknownField, .unknownRecordType, .invalidValue, .missingField,
+             .invalidPolicy, .invalidKey, .invalidDocument:
+            return .badRequest
+        case .unsupportedMediaType: return .unsupportedMediaType
+        case .payloadTooLarge: return .payloadTooLarge
+        case .headersTooLarge: return .requestHeaderFieldsTooLarge
+        case .requestTimeout: return .requestTimeout
+        case .methodNotAllowed: return .methodNotAllowed
+        case .notFound: return .notFound
+        case .conflict: return .conflict
+        case .unauthenticated, .authenticationFailed: return .unauthorized
+        case .lockedOut: return .tooManyRequests
+        case .denied: return .forbidden
+        case .sealed: return .locked
+        case .auditUnavailable, .storeUnavailable, .busy, .unavailable: return .serviceUnavailable
+        case .integrityError, .internalError, .ioError: return .internalServerError
+        }
+    }
+}

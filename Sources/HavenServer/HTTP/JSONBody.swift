@@ -1,0 +1,45 @@
+import Foundation
+import HavenAPI
+import HavenCore
+import NIOCore
+
+/// Decodes a request body as `T`, turning every failure into a stable 400 that names
+/// where the body went wrong but never echoes a value from it.
+enum JSONBody {
+    static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer?) throws(HavenError) -> T {
+        guard let body, body.readableBytes > 0 else {
+            throw HavenError(.invalidJSON, "this request needs a JSON body")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+        } catch let e as HavenError {
+            throw e
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw HavenError(.invalidJSON, "the request body is missing '\(path(context.codingPath + [key]))'")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw HavenError(.invalidJSON, "'\(path(context.codingPath))' in the request body has the wrong type")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw HavenError(.invalidJSON, "'\(path(context.codingPath))' in the request body must not be null")
+        } catch {
+            throw HavenError(.invalidJSON, "the request body is not valid JSON")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        let p = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        return NameRules.printable(p.isEmpty ? "(body)" : p)
+    }
+}
+
+/// Encodes an answer as JSON (API types are Codable with snake_case keys).
+enum JSONAnswer {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding our own value types cannot fail; if it ever did, answer with a 500 body.
+        guard let data = try? encoder.encode(value) else {
+            return ErrorBody.json(HavenError(.internalError, "the answer could not be encoded"))
+        }
+        return [UInt8](data)
+    }
+}

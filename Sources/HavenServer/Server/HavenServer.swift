@@ -1,0 +1,83 @@
+import Glibc
+import HavenCore
+import HavenVault
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// Serves the vault's `/v1/` API on a Unix socket.
+public final class HavenServer: Sendable {
+    private let vault: Vault
+    private let configuration: ServerConfiguration
+    private let logger: Logger
+    public let group: MultiThreadedEventLoopGroup
+    private let counters = ServerCounters()
+
+    public init(vault: Vault, configuration: ServerConfiguration, logger: Logger) {
+        self.vault = vault
+        self.configuration = configuration
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+    }
+
+    /// Binds the socket. The umask is set first, so the socket is created 0660 and is
+    /// never, even for an instant, connectable by others; a chmod after bind would leave
+    /// that window open.
+    public func bind(socketPath: String) throws -> any Channel {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelInitializer { [self] channel in
+                self.initialize(channel)
+            }
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+        let previous = umask(0o117)
+        defer { umask(previous) }
+        return try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true).wait()
+    }
+
+    private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
+        let open = counters.connections.add(1, ordering: .relaxed).newValue
+        let counters = self.counters
+        channel.closeFuture.whenComplete { _ in _ = counters.connections.subtract(1, ordering: .relaxed) }
+        guard open <= configuration.maximumConnections else {
+            // Over the limit: close at once rather than let idle sockets starve real clients.
+            return channel.close()
+        }
+        return channel.eventLoop.makeCompletedFuture {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderListSize = configuration.maximumHeaderBytes
+            limits.maxHeaderFieldSize = configuration.maximumHeaderBytes
+            limits.maxHeaderFieldCount = configuration.maximumHeaderCount
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
+            try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false,
+                                                 withOutboundHeaderValidation: true,
+                                                 withEncoderConfiguration: .init(),
+                                                 withDecoderLimitConfiguration: limits)
+            try sync.addHandler(ConnectionHandler(vault: vault, configuration: configuration, counters: counters, logger: logger))
+        }
+    }
+
+    public var openConnections: Int { counters.connections.load(ordering: .relaxed) }
+
+    /// Waits until no request is being answered, or `timeout` passes (SIGTERM: requests in
+    /// flight finish and are audited before the final checkpoint).
+    public func drain(timeout: TimeAmount) {
+        let deadline = NIODeadline.now() + timeout
+        while counters.inFlight.load(ordering: .relaxed) > 0 && NIODeadline.now() < deadline {
+            usleep(10_000)
+        }
+    }
+
+    public func shutdown() throws {
+        try group.syncShutdownGracefully()
+    }
+}
+
+/// Counts shared by every connection of a server.
+final class ServerCounters: Sendable {
+    let connections = Atomic<Int>(0)
+    let inFlight = Atomic<Int>(0)
+}

@@ -1,0 +1,21 @@
+import NIOCore
+
+/// Limits of the socket front (SECURITY.md, "limits"); every one protects the daemon from
+/// a client that would otherwise hold its memory or its connections.
+public struct ServerConfiguration: Sendable {
+    /// Largest request body; a bigger one is refused with 413 before it is read.
+    public var maximumBodyBytes = 1 << 20
+    /// Largest total size of a request's headers (431 above it), and of any one header.
+    public var maximumHeaderBytes = 16 * 1024
+    public var maximumHeaderCount = 100
+    /// Open connections at most; more are closed at once.
+    public var maximumConnections = 1024
+    /// A connection with no traffic for this long is closed.
+    public var idleTimeout = TimeAmount.seconds(120)
+    /// A request whose head arrived must be complete within this (a body that never ends).
+    public var requestTimeout = TimeAmount.seconds(30)
+    /// Event-loop threads; one per core by default.
+    public var threads = System.coreCount
+
+    public init() {}
+}
