@@ -1,0 +1,70 @@
+import ArgumentParser
+import HavenAPI
+import HavenClient
+
+struct ConsentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent", abstract: "Record and review a survivor's consent, flag by flag.",
+        discussion: "Flags: counselling, health, police, legal, shelter, statistics. History is kept; nothing is overwritten.",
+        subcommands: [ConsentGrant.self, ConsentWithdraw.self, ConsentShow.self])
+}
+
+/// `haven consent grant ID FLAG [--evidence TEXT] [--expires DATE]`.
+struct ConsentGrant: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "grant", abstract: "Record that the survivor grants a consent flag.")
+
+    @Argument(help: "Record id.") var id: String
+    @Argument(help: "Consent flag.") var flag: String
+    @Option(help: "Evidence, e.g. the hash of the signed consent form.") var evidence: String?
+    @Option(help: "Expiry: a date (valid through that day, UTC) or an RFC 3339 time.") var expires: String?
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await changeConsent(connection, output, id: id,
+                                ConsentChangeRequest(flag: flag, action: "grant", evidence: evidence, expires: expires))
+    }
+}
+
+/// `haven consent withdraw ID FLAG`: effective on the very next request.
+struct ConsentWithdraw: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Record that the survivor withdraws a consent flag.")
+
+    @Argument(help: "Record id.") var id: String
+    @Argument(help: "Consent flag.") var flag: String
+    @Option(help: "Evidence of the withdrawal.") var evidence: String?
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await changeConsent(connection, output, id: id,
+                                ConsentChangeRequest(flag: flag, action: "withdraw", evidence: evidence, expires: nil))
+    }
+}
+
+private func changeConsent(_ connection: ConnectionOptions, _ output: OutputOptions, id: String,
+                           _ body: ConsentChangeRequest) async throws {
+    let r: RecordWriteResponse = try await connection.withClient {
+        try await $0.post("/v1/records/\(HavenClient.escape(id))/consent", body)
+    }
+    if output.json { Output.json(r); return }
+    Output.line("\(body.action == "grant" ? "granted" : "withdrew") \(body.flag) on \(r.id) (version \(r.version))")
+}
+
+/// `haven consent show ID`.
+struct ConsentShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show each flag's state and the full history.")
+
+    @Argument(help: "Record id.") var id: String
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let r: ConsentResponse = try await connection.withClient { try await $0.get("/v1/records/\(HavenClient.escape(id))/consent") }
+        if output.json { Output.json(r); return }
+        Output.table(["FLAG", "STATE", "EXPIRES"], r.flags.map { [$0.flag, $0.state, $0.expiresAt ?? "-"] })
+        Output.line()
+        Output.table(["WHEN", "FLAG", "CHANGE", "BY", "EXPIRES", "EVIDENCE"],
+                     r.history.map { [$0.recordedAt, $0.flag, $0.kind, $0.recordedBy, $0.expiresAt ?? "-", $0.evidence ?? "-"] })
+    }
+}

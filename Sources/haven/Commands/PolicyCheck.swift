@@ -1,0 +1,26 @@
+import ArgumentParser
+import HavenPolicy
+
+struct PolicyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "policy", abstract: "Work with policy files.",
+                                                    subcommands: [PolicyCheck.self])
+}
+
+/// `haven policy check DIR`: validate a policy directory offline, as the daemon would.
+struct PolicyCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a policy directory; prints file:line: reason and exits 1 if it is invalid.")
+
+    @Argument(help: "The policy directory.")
+    var directory: String
+
+    func run() async throws {
+        let policy = try PolicyDirectory.load(directory)
+        let types = policy.recordTypes.keys.map(\.rawValue).sorted().joined(separator: ", ")
+        let roles = policy.roles.keys.map(\.rawValue).sorted().joined(separator: ", ")
+        Output.line("policy \(directory) is valid (version \(policy.shortVersion))")
+        Output.line("record types: \(types)")
+        Output.line("roles: \(roles)")
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import HavenAPI
+import HavenClient
+import HavenCore
+
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record", abstract: "Create, read, update, list and assign case records.",
+        subcommands: [RecordCreate.self, RecordGet.self, RecordUpdate.self, RecordList.self, RecordAssign.self])
+}
+
+/// Parses repeated `--field KEY=VALUE` options; the value may itself contain `=`.
+func parseFields(_ raw: [String]) throws -> [String: String] {
+    var out = [String: String]()
+    for item in raw {
+        guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+            throw ValidationError("--field takes KEY=VALUE, got '\(NameRules.printable(item))'")
+        }
+        let key = String(item[..<eq])
+        guard out[key] == nil else { throw ValidationError("field '\(key)' is given twice") }
+        out[key] = String(item[item.index(after: eq)...])
+    }
+    return out
+}
+
+/// `haven record create --type TYPE --field KEY=VALUE … [--assign USER]`.
+struct RecordCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a record; prints its id.")
+
+    @Option(help: "Record type (e.g. gbv_incident, trafficking_case).") var type: String
+    @Option(name: .customLong("field"), help: ArgumentHelp("A field value, KEY=VALUE (repeatable).", valueName: "key=value"))
+    var fields: [String] = []
+    @Option(name: .customLong("assign"), help: ArgumentHelp("Assign to a user (repeatable).", valueName: "user"))
+    var assign: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let body = CreateRecordRequest(type: type, fields: try parseFields(fields), assign: assign.isEmpty ? nil : assign)
+        let created: RecordWriteResponse = try await connection.withClient { try await $0.post("/v1/records", body) }
+        if output.json { Output.json(["id": created.id]); return }
+        Output.line(created.id)
+    }
+}
+
+/// `haven record get ID --purpose TEXT [--fields a,b] [--break-glass REASON]`.
+struct RecordGet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Read a record: the fields you may see; the rest are listed as withheld, with the reason.")
+
+    @Argument(help: "Record id.") var id: String
+    @Option(help: "Why you are reading the record (required; kept in the audit log).") var purpose: String
+    @Option(help: ArgumentHelp("Only these fields, comma-separated.", valueName: "a,b")) var fields: String?
+    @Option(help: ArgumentHelp("Emergency override: the reason (20+ characters), flagged for auditors.", valueName: "reason"))
+    var breakGlass: String?
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let names = fields.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let body = ReadRecordRequest(purpose: purpose, fields: names, breakGlass: breakGlass)
+        let r: ReadRecordResponse = try await connection.withClient {
+            try await $0.post("/v1/records/\(HavenClient.escape(id))/read", body)
+        }
+        if output.json { Output.json(r); return }
+        Output.line("record  \(r.id)  (\(r.type), agency \(r.agency), version \(r.version))")
+        if r.breakGlass { Output.line("BREAK-GLASS access: flagged for the auditors") }
+        let present = r.fields.keys.sorted()
+        Output.table(["FIELD", "VALUE"], present.map { [$0, (r.fields[$0] ?? nil) ?? "(not recorded)"] })
+        for n in r.notes {
+            Output.line("note #\(n.index) (\(n.noteClass), \(n.author), \(n.createdAt)):")
+            Output.line("  " + n.text.replacingOccurrences(of: "\n", with: "\n  "))
+        }
+        if !r.withheld.isEmpty || !r.withheldNotes.isEmpty {
+            Output.line("withheld:")
+            for w in r.withheld { Output.line("  \(w.field): \(w.reason)") }
+            for w in r.withheldNotes { Output.line("  note #\(w.index): \(w.reason)") }
+        }
+    }
+}
+
+/// `haven record update ID --field KEY=VALUE …`.
+struct RecordUpdate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "update", abstract: "Change field values of a record.")
+
+    @Argument(help: "Record id.") var id: String
+    @Option(name: .customLong("field"), help: ArgumentHelp("A field value, KEY=VALUE (repeatable).", valueName: "key=value"))
+    var fields: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if fields.isEmpty { throw ValidationError("give at least one --field KEY=VALUE") }
+    }
+
+    func run() async throws {
+        let body = UpdateRecordRequest(fields: try parseFields(fields))
+        let r: RecordWriteResponse = try await connection.withClient { try await $0.patch("/v1/records/\(HavenClient.escape(id))", body) }
+        if output.json { Output.json(r); return }
+        Output.line("updated \(r.id) (version \(r.version))")
+    }
+}
+
+/// `haven record list`: metadata only, never field values.
+struct RecordList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the records you may see (metadata only).")
+
+    @Option(help: "Records per page (at most 200).") var limit: Int = 50
+    @Option(help: "Start after this record id (the 'next' of the previous page).") var after: String?
+    @Flag(help: "Follow every page.") var all = false
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let records: [RecordSummary] = try await connection.withClient { client in
+            var out = [RecordSummary]()
+            var cursor = after
+            repeat {
+                var path = "/v1/records?limit=\(limit)"
+                if let c = cursor { path += "&after=\(HavenClient.escape(c))" }
+                let page: RecordListResponse = try await client.get(path)
+                out += page.records
+                cursor = page.next
+            } while all && cursor != nil
+            return out
+        }
+        if output.json { Output.json(records); return }
+        Output.table(["ID", "TYPE", "AGENCY", "STATUS", "VERSION", "UPDATED", "ASSIGNED"],
+                     records.map { [$0.id, $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
+                                    $0.assignees.joined(separator: ",")] })
+    }
+}
+
+/// `haven record assign ID USER`.
+struct RecordAssign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assign", abstract: "Assign a record to a user.")
+
+    @Argument(help: "Record id.") var id: String
+    @Argument(help: "User to assign.") var user: String
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let r: RecordWriteResponse = try await connection.withClient {
+            try await $0.post("/v1/records/\(HavenClient.escape(id))/assign", AssignRequest(user: user))
+        }
+        if output.json { Output.json(r); return }
+        Output.line("assigned \(r.id) to \(user) (version \(r.version))")
+    }
+}

@@ -1,0 +1,24 @@
+import HavenCore
+
+/// The CLI's exit statuses (SPEC §7), and the one place an error code becomes one.
+enum ExitStatus: Int32 {
+    case ok = 0
+    case error = 1
+    case usage = 2
+    case denied = 3
+    case notFound = 4
+    case unavailable = 5
+
+    init(_ code: ErrorCode) {
+        switch code {
+        case .denied, .unauthenticated, .authenticationFailed, .lockedOut:
+            self = .denied
+        case .notFound:
+            self = .notFound
+        case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy:
+            self = .unavailable
+        default:
+            self = .error
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import HavenClient
+import HavenCore
+import HavenCrypto
+
+/// Options every command that talks to the daemon takes (SPEC §1).
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The daemon's socket. Default: $HAVEN_SOCKET, else $XDG_RUNTIME_DIR/haven.sock, else /run/haven/haven.sock.",
+                               valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("Your private key file. Default: $HAVEN_KEY.", valueName: "file"))
+    var key: String?
+
+    var socketPath: String {
+        let env = ProcessInfo.processInfo.environment
+        if let socket { return socket }
+        if let s = env["HAVEN_SOCKET"], !s.isEmpty { return s }
+        if let dir = env["XDG_RUNTIME_DIR"], !dir.isEmpty { return dir + "/haven.sock" }
+        return "/run/haven/haven.sock"
+    }
+
+    /// Runs `body` with an authenticated client, closing the connection afterwards.
+    func withClient<R>(_ body: (HavenClient) async throws -> R) async throws -> R {
+        let client = try await connect()
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
+    /// Connects and authenticates with the caller's key.
+    func connect() async throws -> HavenClient {
+        guard let path = key ?? ProcessInfo.processInfo.environment["HAVEN_KEY"], !path.isEmpty else {
+            throw HavenError(.invalidKey, "no key given", hint: "pass --key FILE or set HAVEN_KEY to your private key file")
+        }
+        let seed = try KeyFiles.readSecret(kind: .ed25519Secret, path: path)
+        let key: SigningKey
+        do {
+            key = try SigningKey(seed: seed)
+        } catch {
+            throw HavenError(.invalidKey, "\(path): not a usable Ed25519 key")
+        }
+        return try await HavenClient.connect(socketPath: socketPath, key: key)
+    }
+}
+
+/// `--json` for scripts; human output otherwise.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON for scripts instead of human-readable output.")
+    var json = false
+}

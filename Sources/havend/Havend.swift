@@ -1,0 +1,140 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Glibc
+import HavenCore
+import HavenCrypto
+import HavenServer
+import HavenVault
+import Logging
+import NIOCore
+
+/// The Haven daemon: serves one vault on one Unix socket.
+@main
+struct Havend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "havend",
+        abstract: "Serve a Haven vault over a Unix socket.",
+        discussion: """
+            Refuses to start, with one line on stderr and exit status 1, if the data directory \
+            or a key file is accessible by group or others, the policy is invalid, or another \
+            havend holds the vault. SIGHUP reloads the policy; SIGTERM stops gracefully.
+            """)
+
+    @Option(help: "The vault's data directory (made by 'haven init').")
+    var data: String = "/var/lib/haven"
+
+    @Option(help: "Path of the Unix socket to create (mode 0660).")
+    var socket: String = Havend.defaultSocket
+
+    @Option(help: "The policy directory (roles.yaml, schema/).")
+    var policy: String = "/etc/haven/policy"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    @Option(help: "Most open connections.")
+    var maxConnections: Int = 1024
+
+    @Option(help: "Seconds a connection may stay idle.")
+    var idleTimeout: Int64 = 120
+
+    static var defaultSocket: String {
+        if let dir = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !dir.isEmpty { return dir + "/haven.sock" }
+        return "/run/haven/haven.sock"
+    }
+
+    mutating func run() throws {
+        do {
+            try serve()
+        } catch {
+            FileHandle.standardError.write(Data("havend: \(Self.describe(error))\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let e as HavenError: return e.description
+        case let e as StartupError: return e.description
+        default: return "\(error)"
+        }
+    }
+
+    private func serve() throws {
+        try ProcessHardening.apply()
+        ProcessHardening.raiseFileLimit()
+        try Sodium.ensureInitialized()
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "havend")
+
+        let directory = DataDirectory(data)
+        try directory.checkPermissions()
+        let dataLock = try InstanceLock(path: directory.lockPath, what: "the vault in \(directory.path)")
+        let socketLock = try InstanceLock(path: socket + ".lock", what: "the socket \(socket)")
+        let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger)
+
+        var config = ServerConfiguration()
+        config.maximumConnections = maxConnections
+        config.idleTimeout = .seconds(idleTimeout)
+        if let threads { config.threads = threads }
+        let server = HavenServer(vault: vault, configuration: config, logger: logger)
+        let listener: any Channel
+        do {
+            listener = try server.bind(socketPath: socket)
+        } catch {
+            vault.shutdown()
+            throw StartupError("cannot listen on \(socket): \(error)")
+        }
+        try vault.announceStart(on: server.group.next(), detail: ["socket": socket, "pid": String(getpid())]).wait()
+        logger.info("ready", metadata: ["vault": "\(vault.keys.vaultID)", "socket": "\(socket)",
+                                        "policy": "\(vault.policies.policy.shortVersion)"])
+
+        let stopped = DispatchSemaphore(value: 0)
+        let signals = SignalHandlers()
+        signals.on(SIGHUP) {
+            let outcome = try? vault.reloadPolicy(on: server.group.next()).wait()
+            switch outcome {
+            case .success(let p): logger.info("policy reloaded", metadata: ["policy": "\(p.shortVersion)"])
+            case .failure(let e): logger.error("policy reload refused; the previous policy stays in force", metadata: ["reason": "\(e.message)"])
+            case nil: logger.error("policy reload could not be audited; the result is unknown")
+            }
+        }
+        for sig in [SIGTERM, SIGINT] {
+            signals.on(sig) { stopped.signal() }
+        }
+        stopped.wait()
+
+        logger.info("stopping: no new connections; finishing requests in flight")
+        try? listener.close().wait()
+        server.drain(timeout: .seconds(10))
+        vault.shutdown()
+        try? server.shutdown()
+        unlink(socket)
+        _ = (dataLock, socketLock)
+        logger.info("stopped")
+    }
+}
+
+/// Signal handling through Dispatch sources: the handlers run on a queue, not inside a
+/// signal context, so they may log, take locks and wait.
+final class SignalHandlers: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "havend.signals")
+
+    func on(_ signal: Int32, _ handler: @escaping @Sendable () -> Void) {
+        Glibc.signal(signal, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
+        source.setEventHandler(handler: handler)
+        source.resume()
+        sources.append(source)
+    }
+}
