@@ -58,6 +58,9 @@ let package = Package(
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenEndToEndTests", dependencies: [
+            "havend", "haven", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
+        ], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,15 +17,13 @@ import CSodium
 public enum SealedBox {
     public static let formatVersion: UInt8 = 0x01
     public static let headerBytes = 5
-    public static let nonceBytes = Int(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
-    public static let tagBytes = Int(crypto_aead_xchacha20poly1305_ietf_ABYTES)
+    public static let nonceBytes = XChaCha20Poly1305.nonceBytes
+    public static let tagBytes = XChaCha20Poly1305.tagBytes
     public static let overhead = headerBytes + nonceBytes + tagBytes
 
     /// Seals `plaintext` under `key` (32 bytes) with `associatedData`.
     public static func seal(_ plaintext: UnsafeRawBufferPointer, key: SecureBytes, keyVersion: UInt32,
                             associatedData: AssociatedData) -> [UInt8] {
-        Sodium.ready()
-        precondition(key.count == Int(crypto_aead_xchacha20poly1305_ietf_KEYBYTES))
         var out = [UInt8](repeating: 0, count: overhead + plaintext.count)
         out[0] = formatVersion
         withUnsafeBytes(of: keyVersion.bigEndian) { kv in
@@ -33,22 +31,14 @@ public enum SealedBox {
         }
         let ad = associatedData.bytes + out[0..<headerBytes]
         out.withUnsafeMutableBytes { o in
-            let nonce = o.baseAddress! + headerBytes
-            randombytes_buf(nonce, nonceBytes)
-            let cipher = (nonce + nonceBytes).assumingMemoryBound(to: UInt8.self)
-            var written: UInt64 = 0
-            let rc = key.withUnsafeBytes { k in
-                ad.withUnsafeBufferPointer { a in
-                    crypto_aead_xchacha20poly1305_ietf_encrypt(
-                        cipher, &written,
-                        plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(plaintext.count),
-                        a.baseAddress, UInt64(a.count), nil,
-                        nonce.assumingMemoryBound(to: UInt8.self),
-                        k.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            let nonce = UnsafeMutableRawBufferPointer(rebasing: o[headerBytes..<(headerBytes + nonceBytes)])
+            randombytes_buf(nonce.baseAddress!, nonceBytes)
+            key.withUnsafeBytes { k in
+                ad.withUnsafeBytes { a in
+                    XChaCha20Poly1305.encrypt(key: k, nonce: UnsafeRawBufferPointer(nonce), plaintext: plaintext, ad: a,
+                                              out: UnsafeMutableRawBufferPointer(rebasing: o[(headerBytes + nonceBytes)...]))
                 }
             }
-            // Encryption cannot fail for in-range sizes; a failure here is a broken library.
-            precondition(rc == 0 && Int(written) == plaintext.count + tagBytes, "XChaCha20-Poly1305 encrypt failed")
         }
         return out
     }
@@ -68,28 +58,22 @@ public enum SealedBox {
     /// `authenticationFailure`, and nothing of the plaintext is returned.
     public static func open(_ box: UnsafeRawBufferPointer, key: SecureBytes, expectedKeyVersion: UInt32,
                             associatedData: AssociatedData) throws(CryptoError) -> PlaintextBuffer {
-        Sodium.ready()
         guard try keyVersion(of: box) == expectedKeyVersion else { throw .authenticationFailure }
-        let plaintextCount = box.count - overhead
-        let out = PlaintextBuffer(count: plaintextCount)
+        let out = PlaintextBuffer(count: box.count - overhead)
         var ad = associatedData.bytes
         ad.append(contentsOf: box[0..<headerBytes])
-        let base = box.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let nonce = base + headerBytes
-        let cipher = nonce + nonceBytes
-        var written: UInt64 = 0
-        let rc = out.withUnsafeMutableBytes { o in
+        let nonce = UnsafeRawBufferPointer(rebasing: box[headerBytes..<(headerBytes + nonceBytes)])
+        let cipher = UnsafeRawBufferPointer(rebasing: box[(headerBytes + nonceBytes)...])
+        let outcome = out.withUnsafeMutableBytes { o in
             key.withUnsafeBytes { k in
-                ad.withUnsafeBufferPointer { a in
-                    crypto_aead_xchacha20poly1305_ietf_decrypt(
-                        o.baseAddress!.assumingMemoryBound(to: UInt8.self), &written, nil,
-                        cipher, UInt64(plaintextCount + tagBytes),
-                        a.baseAddress, UInt64(a.count),
-                        nonce, k.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                ad.withUnsafeBytes { a in
+                    Result { () throws(CryptoError) in
+                        try XChaCha20Poly1305.decrypt(key: k, nonce: nonce, ciphertext: cipher, ad: a, out: o)
+                    }
                 }
             }
         }
-        guard rc == 0, Int(written) == plaintextCount else { throw .authenticationFailure }
+        try outcome.get()
         return out
     }
 

@@ -1,0 +1,102 @@
+import HavenCore
+import Testing
+
+@Suite struct EncodingTests {
+    @Test func base32RecordIDsRoundTripAndHaveOneSpelling() throws {
+        let bytes: [UInt8] = (0..<16).map { UInt8($0 * 17) }
+        let id = RecordID(bytes: bytes)
+        #expect(id.rawValue.count == 26)
+        #expect(Base32.decode(id.rawValue) == bytes)
+        #expect(throws: HavenError.self) { try RecordID(id.rawValue.uppercased()) }
+        #expect(throws: HavenError.self) { try RecordID("../../etc/passwd") }
+        // A last character with non-zero padding bits is a second spelling: refused.
+        var chars = Array(id.rawValue)
+        chars[25] = chars[25] == "a" ? "b" : "a"
+        #expect(Base32.decode(String(chars)) == nil || Base32.decode(String(chars)) != bytes)
+    }
+
+    @Test func base64IsStrict() {
+        #expect(Base64.decode("AAEC") == [0, 1, 2])
+        #expect(Base64.decode("AAE=") == [0, 1])
+        #expect(Base64.decode("AAE") == nil)
+        #expect(Base64.decode(" AAEC") == nil)
+        #expect(Base64.decode("AAF=") == nil)  // non-canonical padding bits
+    }
+
+    @Test func hexRoundTrips() {
+        #expect(Hex.encode([0, 255, 16]) == "00ff10")
+        #expect(Hex.decode("00FF10") == [0, 255, 16])
+        #expect(Hex.decode("0") == nil)
+        #expect(Hex.decode("zz") == nil)
+    }
+
+    @Test func jsonWriterEscapesCanonically() {
+        var w = JSONWriter()
+        w.object { o in
+            o.field("s", "a\"b\\c\nd\u{0}é/ນາງ")
+            o.field("n", -12)
+            o.field("t", true)
+            o.field("x", nil as String?)
+            o.key("a")
+            o.array { a in a.int(1); a.object { _ in }; a.array { _ in }; a.string("z") }
+        }
+        #expect(String(decoding: w.bytes, as: UTF8.self)
+                == #"{"s":"a\"b\\c\u000ad\u0000é/ນາງ","n":-12,"t":true,"x":null,"a":[1,{},[],"z"]}"#)
+    }
+
+    @Test func namesUseANarrowAlphabet() throws {
+        #expect(try UserName("ana.k_2-x").rawValue == "ana.k_2-x")
+        for bad in ["", "Ana", "a b", "a/b", String(repeating: "a", count: 65), "ນາງ", "a\u{0}"] {
+            #expect(throws: HavenError.self) { try UserName(bad) }
+        }
+        #expect(throws: HavenError.self) { try FieldName("survivor-name") }
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func formatsRFC3339WithMilliseconds() {
+        #expect(Timestamp(millisecondsSinceEpoch: 0).rfc3339 == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 1_795_000_000_123).rfc3339 == "2026-11-18T11:06:40.123Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 951_782_400_000).rfc3339 == "2000-02-29T00:00:00.000Z")
+    }
+
+    @Test(arguments: [
+        ("2026-11-24", Int64(1_795_478_400_000)),
+        ("2026-11-24T00:00:00Z", 1_795_478_400_000),
+        ("2026-11-24T07:00:00+07:00", 1_795_478_400_000),
+        ("2026-11-24T00:00:00.5Z", 1_795_478_400_500),
+        ("2026-11-24T00:00:00.123456Z", 1_795_478_400_123),
+    ])
+    func parsesDatesAndTimes(text: String, ms: Int64) {
+        #expect(Timestamp(parsing: text)?.millisecondsSinceEpoch == ms)
+    }
+
+    @Test(arguments: ["2026-02-30", "2026-13-01", "26-11-24", "2026-11-24T25:00:00Z", "2026-11-24T00:00:00", "yesterday", ""])
+    func refusesMalformedTimes(text: String) {
+        #expect(Timestamp(parsing: text) == nil)
+    }
+
+    @Test func roundTripsThroughText() {
+        for ms in stride(from: Int64(-86_400_000 * 400), to: 4_000_000_000_000, by: 86_399_999_937) {
+            let t = Timestamp(millisecondsSinceEpoch: ms)
+            #expect(Timestamp(parsing: t.rfc3339) == t)
+        }
+    }
+}
+
+@Suite struct ConsentStateTests {
+    let u = try! UserName("intake")
+    func t(_ ms: Int64) -> Timestamp { Timestamp(millisecondsSinceEpoch: ms) }
+
+    @Test func latestEventDecidesAndExpiryCounts() {
+        var c = ConsentState()
+        #expect(c.status(of: .police, at: t(0)) == .never)
+        c.append(ConsentEvent(flag: .police, kind: .grant, recordedBy: u, recordedAt: t(10), expiresAt: t(100)))
+        #expect(c.status(of: .police, at: t(50)).isGranted)
+        #expect(c.status(of: .police, at: t(100)) == .expired)
+        c.append(ConsentEvent(flag: .police, kind: .withdraw, recordedBy: u, recordedAt: t(60)))
+        #expect(c.status(of: .police, at: t(70)) == .withdrawn)
+        #expect(c.status(of: .health, at: t(70)) == .never)
+        #expect(c.events.count == 2)  // history is kept
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Glibc
+import HavenAPI
+import HavenClient
+import HavenCore
+import HavenCrypto
+
+/// A real vault for end-to-end tests: a temporary data directory made by the real
+/// `haven init`, the real `havend` on a temporary socket, and the real `haven` binary run
+/// as the demo users of keys-example/. Nothing is mocked.
+final class TestVault: @unchecked Sendable {
+    /// The demo users (keys-example/README.md): name = key file = role.
+    static let standardUsers: [(name: String, role: String, agency: String)] = [
+        ("intake", "intake", "ossc-vientiane"), ("counsellor", "counsellor", "ossc-vientiane"),
+        ("health", "health", "mahosot-hospital"), ("police", "police", "police-vientiane"),
+        ("court", "court", "people-court"), ("auditor", "auditor", "haven"), ("analyst", "analyst", "haven"),
+    ]
+
+    let root: String
+    let data: String
+    let socket: String
+    let keys: String
+    let log: String
+    let policy: String
+    private var daemon: Process?
+    private var daemonLogHandle: FileHandle?
+    private var logOffsetAtStart = 0
+
+    static let binaries: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // swift test runs <bin>/HavenPackageTests.xctest; the executables sit beside it.
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("havend").path), dir.path != "/" {
+            dir.deleteLastPathComponent()
+        }
+        return dir.path
+    }()
+
+    static let repository: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static var haven: String { binaries + "/haven" }
+    static var havend: String { binaries + "/havend" }
+
+    /// Creates, starts and enrols the standard users (unless `enrol` is false).
+    init(enrol: Bool = true, start: Bool = true, policy: String? = nil) throws {
+        // Short paths: a Unix socket path must fit in 108 bytes.
+        root = "/tmp/hv-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        data = root + "/data"
+        socket = root + "/s"
+        keys = root + "/keys"
+        log = root + "/havend.log"
+        self.policy = policy ?? Self.repository + "/policy"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        chmod(root, 0o700)
+        for file in try FileManager.default.contentsOfDirectory(atPath: Self.repository + "/keys-example") where file.hasSuffix(".key") || file.hasSuffix(".pub") {
+            try FileManager.default.copyItem(atPath: Self.repository + "/keys-example/" + file, toPath: keys + "/" + file)
+            chmod(keys + "/" + file, file.hasSuffix(".key") ? 0o600 : 0o644)
+        }
+        let created = try Command.run(Self.haven, ["init", "--data", data, "--admin-key", keys + "/admin.key.pub"])
+        guard created.status == 0 else { throw TestFailure("haven init failed: \(created)") }
+        if start { try self.start() }
+        if enrol {
+            for u in Self.standardUsers {
+                try expectOK(as: "admin", ["user", "add", u.name, "--role", u.role, "--agency", u.agency,
+                                           "--public-key", keys + "/\(u.name).key.pub"])
+            }
+        }
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    // MARK: the daemon
+
+    var isRunning: Bool { daemon?.isRunning ?? false }
+    var pid: Int32? { daemon?.processIdentifier }
+
+    func start(extraArguments: [String] = []) throws {
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        logOffsetAtStart = Int(handle.seekToEndOfFile())
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.havend)
+        p.arguments = ["--data", data, "--socket", socket, "--policy", policy] + extraArguments
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        daemon = p
+        daemonLogHandle = handle
+        try waitUntilServing()
+    }
+
+    /// Polls until `haven status` answers (the daemon logs "ready" only after the socket is bound).
+    private func waitUntilServing() throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            guard let d = daemon, d.isRunning else {
+                throw TestFailure("havend exited during start: \(daemonLog)")
+            }
+            if daemonLog.utf8.dropFirst(logOffsetAtStart).count > 0,
+               String(decoding: Array(daemonLog.utf8.dropFirst(logOffsetAtStart)), as: UTF8.self).contains("] ready") { return }
+            usleep(5_000)
+        }
+        throw TestFailure("havend did not become ready: \(daemonLog)")
+    }
+
+    /// SIGTERM and wait: the graceful path.
+    @discardableResult
+    func stop() -> Int32? {
+        guard let d = daemon else { return nil }
+        if d.isRunning {
+            kill(d.processIdentifier, SIGTERM)
+            d.waitUntilExit()
+        }
+        daemon = nil
+        try? daemonLogHandle?.close()
+        daemonLogHandle = nil
+        return d.terminationStatus
+    }
+
+    /// SIGKILL and wait: the crash path.
+    func crash() {
+        guard let d = daemon else { return }
+        kill(d.processIdentifier, SIGKILL)
+        d.waitUntilExit()
+        daemon = nil
+        try? daemonLogHandle?.close()
+        daemonLogHandle = nil
+    }
+
+    var daemonLog: String {
+        String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
+    }
+
+    // MARK: the CLI
+
+    func keyPath(_ user: String) -> String { keys + "/\(user).key" }
+
+    /// Runs `haven ARGS --socket S --key KEY-OF-USER`.
+    func haven(as user: String?, _ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+        var args = arguments + ["--socket", socket]
+        if let user { args += ["--key", keyPath(user)] }
+        return try Command.run(Self.haven, args, stdin: stdin)
+    }
+
+    @discardableResult
+    func expectOK(as user: String?, _ arguments: [String]) throws -> CommandResult {
+        let r = try haven(as: user, arguments)
+        guard r.status == 0 else { throw TestFailure("haven \(arguments.joined(separator: " ")) as \(user ?? "-") failed: \(r)") }
+        return r
+    }
+
+    func json<T: Decodable>(_ type: T.Type, as user: String, _ arguments: [String]) throws -> T {
+        let r = try expectOK(as: user, arguments + ["--json"])
+        return try JSONDecoder().decode(T.self, from: Data(r.stdout.utf8))
+    }
+
+    /// Generates a new key pair with the real CLI (for users beyond the demo set).
+    func newKey(_ name: String) throws {
+        let r = try Command.run(Self.haven, ["key", "generate", "--out", keyPath(name)])
+        guard r.status == 0 else { throw TestFailure("key generate failed: \(r)") }
+    }
+
+    func enrol(_ name: String, role: String, agency: String, uid: UInt32? = nil) throws {
+        try newKey(name)
+        var args = ["user", "add", name, "--role", role, "--agency", agency, "--public-key", keyPath(name) + ".pub"]
+        if let uid { args += ["--uid", String(uid)] }
+        try expectOK(as: "admin", args)
+    }
+
+    /// Creates a gbv_incident as `intake` and returns its id.
+    func createRecord(_ fields: [String: String], assign: [String] = [], as user: String = "intake",
+                      type: String = "gbv_incident") throws -> String {
+        var args = ["record", "create", "--type", type]
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += ["--field", "\(k)=\(v)"] }
+        for a in assign { args += ["--assign", a] }
+        return try expectOK(as: user, args).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A session over the real socket, for raw HTTP (replays, malformed bodies).
+    func client(as user: String?) async throws -> HavenClient {
+        guard let user else { return try await HavenClient.connect(socketPath: socket, key: nil) }
+        let seed = try KeyFiles.readSecret(kind: .ed25519Secret, path: keyPath(user))
+        return try await HavenClient.connect(socketPath: socket, key: try SigningKey(seed: seed))
+    }
+
+    func signingKey(_ user: String) throws -> SigningKey {
+        try SigningKey(seed: try KeyFiles.readSecret(kind: .ed25519Secret, path: keyPath(user)))
+    }
+
+    /// Every file of the data directory (database, WAL, shared memory, keys, locks).
+    func dataFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: data).map { data + "/" + $0 }
+    }
+}
