@@ -20,12 +20,12 @@ let package = Package(
 
         .target(name: "CHavenSystem"),
         .target(name: "HavenCore", swiftSettings: strict),
-        .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore"], swiftSettings: strict),
-        .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], swiftSettings: strict),
+        .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
+        .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
         .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], swiftSettings: strict),
-        .target(name: "HavenAPI", dependencies: ["HavenCore"], swiftSettings: strict),
+        .target(name: "HavenAPI", dependencies: ["HavenCore"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
             "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -31,6 +31,9 @@ extension Vault {
             var header = opened.header
             header.touch(by: user.name, at: tx.now)
             let change = try apply(&header, opened, tx.now)
+            // The version each change produced, so an auditor can spot a record restored
+            // to an earlier state (which the sealing alone cannot detect).
+            record.event.detail["record_version"] = String(header.version)
             let row = StoredRecord(id: id, type: opened.row.type, agency: opened.row.agency, status: header.status.rawValue,
                                    version: header.version, createdAt: opened.row.createdAt, updatedAt: tx.now,
                                    dataKeyVersion: opened.row.dataKeyVersion, wrappedKey: opened.row.wrappedKey,

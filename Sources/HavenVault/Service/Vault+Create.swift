@@ -42,6 +42,7 @@ extension Vault {
             // stored state, so the writer only inserts rows.
             let id = RecordID(bytes: Random.bytes(16))
             record.event.record = id.rawValue
+            record.event.detail["record_version"] = "1"
             let dataKey = DataKey.generate()
             let cipher = RecordCipher(vault: keys.vaultID, record: id, dataKey: dataKey, dataKeyVersion: 1)
             var versions = [FieldName: UInt64]()

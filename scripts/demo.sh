@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# A local Haven demo on keys-example/ and policy/: installs what it needs, builds,
+# creates a vault, starts havend, enrols one demo user per role, and runs a short
+# session (a record in Lao and Vietnamese created, consented, read back; refusals shown).
+#
+#   scripts/demo.sh          run the session, then stop the daemon
+#   scripts/demo.sh --keep   leave havend running afterwards
+#
+# The demo keys are PUBLIC (keys-example/README.md): never use them for real records.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keep=false
+[ "${1:-}" = "--keep" ] && keep=true
+
+scripts/install-deps.sh
+echo "== building (first build takes a few minutes)"
+swift build
+bin="$(swift build --show-bin-path)"
+
+demo="${HAVEN_DEMO_DIR:-$(mktemp -d /tmp/haven-demo.XXXXXX)}"
+mkdir -p "$demo/keys"
+chmod 700 "$demo"
+cp keys-example/*.key keys-example/*.pub "$demo/keys/"
+chmod 600 "$demo"/keys/*.key
+export HAVEN_SOCKET="$demo/haven.sock"
+haven() { "$bin/haven" "$@"; }
+as() { local who="$1"; shift; "$bin/haven" "$@" --key "$demo/keys/$who.key"; }
+
+echo "== creating a vault in $demo/data"
+haven init --data "$demo/data" --admin-key "$demo/keys/admin.key.pub"
+
+echo "== starting havend on $HAVEN_SOCKET"
+"$bin/havend" --data "$demo/data" --socket "$HAVEN_SOCKET" --policy policy >"$demo/havend.log" 2>&1 &
+daemon=$!
+stop() { kill -TERM "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null || true; }
+$keep || trap stop EXIT
+for _ in $(seq 100); do grep -q "\] ready" "$demo/havend.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "\] ready" "$demo/havend.log" || { cat "$demo/havend.log"; exit 1; }
+
+echo "== enrolling one demo user per role"
+while read -r name role agency; do
+  as admin user add "$name" --role "$role" --agency "$agency" --public-key "$demo/keys/$name.key.pub"
+done <<'USERS'
+intake intake ossc-vientiane
+counsellor counsellor ossc-vientiane
+health health mahosot-hospital
+police police police-vientiane
+court court people-court
+auditor auditor haven
+analyst analyst haven
+USERS
+
+echo "== intake opens a case and assigns the counsellor"
+id=$(as intake record create --type gbv_incident \
+  --field "survivor_name=ນາງ ສົມພອນ ວົງສະຫວັນ" \
+  --field "address=Nguyễn Thị Hà, Hà Tĩnh" \
+  --field incident_type=physical_assault --field incident_date=2026-11-20 \
+  --assign counsellor)
+echo "record id: $id"
+
+echo "== the counsellor is refused until the survivor consents to counselling"
+as counsellor record get "$id" --purpose "first counselling session" || echo "(exit $?: denied, as it should be)"
+as intake consent grant "$id" counselling --evidence "signed consent form #0001"
+echo "== after consent, the counsellor reads it back"
+as counsellor record get "$id" --purpose "first counselling session"
+
+echo "== police without police consent, and the administrator, are refused"
+as police record get "$id" --purpose "investigation" || echo "(exit $?: denied)"
+as admin record get "$id" --purpose "curiosity" || echo "(exit $?: denied)"
+
+echo
+echo "demo vault: $demo   (log: $demo/havend.log)"
+if $keep; then
+  echo "havend is running (pid $daemon). Try:"
+  echo "  export HAVEN_SOCKET=$HAVEN_SOCKET"
+  echo "  $bin/haven record list --key $demo/keys/intake.key"
+  echo "stop it with: kill $daemon"
+else
+  echo "to run it again: $bin/havend --data $demo/data --socket $HAVEN_SOCKET --policy policy"
+fi
