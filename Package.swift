@@ -43,7 +43,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
+        ], exclude: ["openapi.yaml"], swiftSettings: strict),
 
         .executableTarget(name: "havend", dependencies: [
             "CHavenSystem", "HavenCore", "HavenCrypto", "HavenVault", "HavenServer",
@@ -58,6 +58,9 @@ let package = Package(
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenServerTests", dependencies: [
+            "HavenServer", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [
             "havend", "haven", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
         ], swiftSettings: strict),

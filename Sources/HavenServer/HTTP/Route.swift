@@ -1,7 +1,8 @@
 import NIOHTTP1
 
-/// Every endpoint of `/v1/` (documented in openapi.yaml), matched from method and path.
-enum Route: Equatable {
+/// Every endpoint of `/v1/`. The table below is the server's routing and is checked
+/// against openapi.yaml by the tests, so the document cannot drift from the server.
+enum Route: Equatable, Sendable {
     case challenge
     case session
     case status
@@ -17,44 +18,56 @@ enum Route: Equatable {
     case listUsers
     case revokeUser(String)
 
-    /// Routes reachable before a session is open.
-    var isPublic: Bool { self == .challenge || self == .session }
+    /// One row of the routing table: method, path template (`{name}` matches one segment)
+    /// and how to build the route from the matched segments.
+    struct Entry: Sendable {
+        let method: HTTPMethod
+        let template: String
+        let make: @Sendable ([String]) -> Route
+
+        var segments: [Substring] { template.split(separator: "/", omittingEmptySubsequences: false) }
+    }
+
+    static let table: [Entry] = [
+        Entry(method: .POST, template: "/v1/auth/challenge") { _ in .challenge },
+        Entry(method: .POST, template: "/v1/auth/session") { _ in .session },
+        Entry(method: .GET, template: "/v1/status") { _ in .status },
+        Entry(method: .POST, template: "/v1/records") { _ in .createRecord },
+        Entry(method: .GET, template: "/v1/records") { _ in .listRecords },
+        Entry(method: .PATCH, template: "/v1/records/{id}") { .updateRecord($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/read") { .readRecord($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/assign") { .assignRecord($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/notes") { .addNote($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/consent") { .changeConsent($0[0]) },
+        Entry(method: .GET, template: "/v1/records/{id}/consent") { .showConsent($0[0]) },
+        Entry(method: .POST, template: "/v1/users") { _ in .addUser },
+        Entry(method: .GET, template: "/v1/users") { _ in .listUsers },
+        Entry(method: .POST, template: "/v1/users/{name}/revoke") { .revokeUser($0[0]) },
+    ]
 
     /// Matches a request; `methodNotAllowed` when the path exists under another method.
     static func match(method: HTTPMethod, path: String) -> Result<Route, RouteMiss> {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "v1" else { return .failure(.notFound) }
-        let p = Array(parts.dropFirst(2))
-        func pick(_ options: KeyValuePairs<HTTPMethod, Route>) -> Result<Route, RouteMiss> {
-            options.first(where: { $0.key == method }).map { .success($0.value) } ?? .failure(.methodNotAllowed)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        var pathExists = false
+        for entry in table {
+            let template = entry.segments
+            guard template.count == parts.count else { continue }
+            var params = [String]()
+            var matches = true
+            for (t, p) in zip(template, parts) {
+                if t.hasPrefix("{") {
+                    if p.isEmpty { matches = false; break }
+                    params.append(String(p))
+                } else if t != p {
+                    matches = false
+                    break
+                }
+            }
+            guard matches else { continue }
+            pathExists = true
+            if entry.method == method { return .success(entry.make(params)) }
         }
-        switch p.count {
-        case 1:
-            switch p[0] {
-            case "status": return pick([.GET: .status])
-            case "records": return pick([.POST: .createRecord, .GET: .listRecords])
-            case "users": return pick([.POST: .addUser, .GET: .listUsers])
-            default: return .failure(.notFound)
-            }
-        case 2:
-            switch (p[0], p[1]) {
-            case ("auth", "challenge"): return pick([.POST: .challenge])
-            case ("auth", "session"): return pick([.POST: .session])
-            case ("records", let id) where !id.isEmpty: return pick([.PATCH: .updateRecord(id)])
-            default: return .failure(.notFound)
-            }
-        case 3:
-            switch (p[0], p[2]) {
-            case ("records", "read"): return pick([.POST: .readRecord(p[1])])
-            case ("records", "assign"): return pick([.POST: .assignRecord(p[1])])
-            case ("records", "notes"): return pick([.POST: .addNote(p[1])])
-            case ("records", "consent"): return pick([.POST: .changeConsent(p[1]), .GET: .showConsent(p[1])])
-            case ("users", "revoke"): return pick([.POST: .revokeUser(p[1])])
-            default: return .failure(.notFound)
-            }
-        default:
-            return .failure(.notFound)
-        }
+        return .failure(pathExists ? .methodNotAllowed : .notFound)
     }
 }
 
