@@ -58,6 +58,7 @@ let package = Package(
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),

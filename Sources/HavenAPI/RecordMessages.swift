@@ -165,6 +165,11 @@ public struct ReadRecordResponse: Codable, Sendable {
     public struct Withheld: Codable, Sendable, Equatable {
         public let field: String
         public let reason: String
+
+        public init(field: String, reason: String) {
+            self.field = field
+            self.reason = reason
+        }
     }
 
     public struct Note: Codable, Sendable, Equatable {

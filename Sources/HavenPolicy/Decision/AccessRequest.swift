@@ -49,13 +49,15 @@ public struct AccessRequest: Sendable {
     public var fields: [FieldName]?
     /// note.add: the class of the note.
     public var noteClass: FieldClass?
+    /// record.assign: the role of the user being assigned.
+    public var assigneeRole: RoleName?
     public var purpose: String?
     public var breakGlassReason: String?
     public var courtOrder: String?
     public var now: Timestamp
 
     public init(subject: Subject, action: Action, record: RecordFacts? = nil, recordType: RecordType? = nil,
-                fields: [FieldName]? = nil, noteClass: FieldClass? = nil, purpose: String? = nil,
+                fields: [FieldName]? = nil, noteClass: FieldClass? = nil, assigneeRole: RoleName? = nil, purpose: String? = nil,
                 breakGlassReason: String? = nil, courtOrder: String? = nil, now: Timestamp) {
         self.subject = subject
         self.action = action
@@ -63,6 +65,7 @@ public struct AccessRequest: Sendable {
         self.recordType = recordType
         self.fields = fields
         self.noteClass = noteClass
+        self.assigneeRole = assigneeRole
         self.purpose = purpose
         self.breakGlassReason = breakGlassReason
         self.courtOrder = courtOrder

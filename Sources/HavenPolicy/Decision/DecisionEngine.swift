@@ -70,7 +70,14 @@ extension Policy {
             return decideWrite(request, role: role, record: record)
         case .noteAdd:
             return decideNote(request, role: role, record: record)
-        default:  // record.assign, consent.record, consent.read: reach is the rule
+        case .recordAssign:
+            guard let target = request.assigneeRole, role.assignableRoles.contains(target) else {
+                let who = request.assigneeRole.map { "role \($0)" } ?? "an unknown role"
+                return .deny("role \(s.role) may not assign records to \(who)", policy: self)
+            }
+            return .allow("role \(s.role) may record.assign to role \(target) on records in its reach (\(role.reach.rawValue))",
+                          policy: self)
+        default:  // consent.record, consent.read: reach is the rule
             return .allow("role \(s.role) may \(action.rawValue) on records in its reach (\(role.reach.rawValue))", policy: self)
         }
     }

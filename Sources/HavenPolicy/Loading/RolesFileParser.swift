@@ -10,11 +10,18 @@ struct RolesFileParser {
         let root = try reader.parse(text)
         let top = try reader.mapping(root, what: "roles.yaml", allowed: ["roles"], required: ["roles"])
         var roles = [RoleName: RolePolicy]()
+        var assignReferences = [(RoleName, Node)]()
         for (key, keyNode, value) in try reader.anyMapping(top[0].value, what: "roles") {
             guard let name = try? RoleName(key) else {
                 throw reader.fail(keyNode, "role name '\(key)' must use a-z, 0-9, '.', '_' and '-' only")
             }
-            roles[name] = try role(name, keyNode: keyNode, value)
+            let (parsed, references) = try role(name, keyNode: keyNode, value)
+            roles[name] = parsed
+            assignReferences += references
+        }
+        // Roles named in assign_to must exist: a typo there would make a record unassignable.
+        for (referenced, node) in assignReferences where roles[referenced] == nil {
+            throw reader.fail(node, "unknown role '\(referenced)' in assign_to (roles defined: \(roles.keys.map(\.rawValue).sorted().joined(separator: ", ")))")
         }
         guard roles.values.contains(where: { $0.actions.contains(.userManage) }) else {
             throw reader.fail(root, "no role may manage users (user.manage): the vault could never enrol anyone")
@@ -28,11 +35,11 @@ struct RolesFileParser {
         "admin": .administration, "auditor": .audit, "analyst": .statistics,
     ]
 
-    private func role(_ name: RoleName, keyNode: Node, _ node: Node) throws(PolicyError) -> RolePolicy {
+    private func role(_ name: RoleName, keyNode: Node, _ node: Node) throws(PolicyError) -> (RolePolicy, [(RoleName, Node)]) {
         let what = "role '\(name)'"
         let pairs = try reader.mapping(node, what: what, allowed: [
             "description", "separated_duty", "actions", "reach", "read", "write", "create", "notes",
-            "court_order_substitutes", "break_glass",
+            "assign_to", "court_order_substitutes", "break_glass",
         ], required: ["actions", "reach"])
         var description = ""
         var duty: SeparatedDuty?
@@ -44,7 +51,9 @@ struct RolesFileParser {
         var noteClasses = [FieldClass: ClassRule]()
         var readsOwnNotes = false
         var courtOrder: ConsentFlag?
+        var assignable = [(RoleName, Node)]()
         var breakGlass: BreakGlassRule?
+        var breakGlassNode = node
         var contentNode: Node?  // the first key granting access to content, for error lines
 
         for (key, keyNode, value) in pairs {
@@ -74,12 +83,18 @@ struct RolesFileParser {
                 for (k, _, v) in try reader.mapping(value, what: "notes", allowed: ["classes", "read_own"]) {
                     if k == "classes" { noteClasses = try classRules(v, what: "note classes") } else { readsOwnNotes = try reader.bool(v, what: "read_own") }
                 }
+            case "assign_to":
+                for (word, item) in try reader.list(value, what: "assign_to") {
+                    guard let r = try? RoleName(word) else { throw reader.fail(item, "'\(word)' is not a role name") }
+                    assignable.append((r, item))
+                }
             case "court_order_substitutes":
                 courtOrder = try reader.word(value, as: ConsentFlag.self, what: "consent flag")
             default:
                 contentNode = contentNode ?? keyNode
                 let bg = try reader.mapping(value, what: "break_glass", allowed: ["classes"], required: ["classes"])
                 breakGlass = BreakGlassRule(classes: try classes(bg[0].value, what: "break_glass classes"))
+                breakGlassNode = bg[0].value
             }
         }
 
@@ -98,11 +113,15 @@ struct RolesFileParser {
             }
         }
         if let bg = breakGlass, let c = bg.classes.sorted().first(where: { read[$0] == nil }) {
-            throw reader.fail(keyNode, "role '\(name)': break_glass names class \(c.rawValue), which the role has no read rule for")
+            throw reader.fail(breakGlassNode, "role '\(name)': break_glass names class \(c.rawValue), which the role has no read rule for")
         }
-        return RolePolicy(name: name, description: description, separatedDuty: duty, actions: actions, reach: reach,
-                          read: read, write: write, create: create, noteClasses: noteClasses, readsOwnNotes: readsOwnNotes,
-                          courtOrderSubstitutes: courtOrder, breakGlass: breakGlass)
+        if actions.contains(.recordAssign), assignable.isEmpty {
+            throw reader.fail(keyNode, "role '\(name)' may record.assign but has no assign_to list of roles that can be assigned")
+        }
+        let policy = RolePolicy(name: name, description: description, separatedDuty: duty, actions: actions, reach: reach,
+                                read: read, write: write, create: create, noteClasses: noteClasses, readsOwnNotes: readsOwnNotes,
+                                assignableRoles: Set(assignable.map(\.0)), courtOrderSubstitutes: courtOrder, breakGlass: breakGlass)
+        return (policy, assignable)
     }
 
     /// A mapping from field class to `{consent: …}`.

@@ -54,6 +54,8 @@ public struct RolePolicy: Sendable, Equatable {
     public let noteClasses: [FieldClass: ClassRule]
     /// Whether the role reads the notes its users wrote, whatever their class.
     public let readsOwnNotes: Bool
+    /// Roles a user must hold to be assigned a record by this role (`record.assign`).
+    public let assignableRoles: Set<RoleName>
     /// A consent flag a recorded court order stands in for (the court role: `legal`).
     public let courtOrderSubstitutes: ConsentFlag?
     public let breakGlass: BreakGlassRule?
@@ -61,7 +63,7 @@ public struct RolePolicy: Sendable, Equatable {
     public init(name: RoleName, description: String, separatedDuty: SeparatedDuty?, actions: Set<Action>,
                 reach: RecordReach, read: [FieldClass: ClassRule], write: [FieldClass: ClassRule],
                 create: Set<FieldClass>, noteClasses: [FieldClass: ClassRule], readsOwnNotes: Bool,
-                courtOrderSubstitutes: ConsentFlag?, breakGlass: BreakGlassRule?) {
+                assignableRoles: Set<RoleName> = [], courtOrderSubstitutes: ConsentFlag?, breakGlass: BreakGlassRule?) {
         self.name = name
         self.description = description
         self.separatedDuty = separatedDuty
@@ -72,6 +74,7 @@ public struct RolePolicy: Sendable, Equatable {
         self.create = create
         self.noteClasses = noteClasses
         self.readsOwnNotes = readsOwnNotes
+        self.assignableRoles = assignableRoles
         self.courtOrderSubstitutes = courtOrderSubstitutes
         self.breakGlass = breakGlass
     }

@@ -87,13 +87,13 @@ extension Vault {
             record.identify(user)
             let id = try RecordID(rawID)
             record.event.record = id.rawValue
-            let assignee = try activeUser(request.user).name
-            record.event.detail["assigned"] = assignee.rawValue
+            let assignee = try activeUser(request.user)
+            record.event.detail["assigned"] = assignee.name.rawValue
             let subject = subject(of: user)
             return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
-                AccessRequest(subject: subject, action: .recordAssign, record: facts, now: now)
+                AccessRequest(subject: subject, action: .recordAssign, record: facts, assigneeRole: assignee.role, now: now)
             }, apply: { (header, _, _) throws(HavenError) -> RecordChange in
-                header.assign(assignee)
+                header.assign(assignee.name)
                 return RecordChange(assigneesChanged: true)
             }).map(\.value)
         }

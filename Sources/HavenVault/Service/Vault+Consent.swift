@@ -27,9 +27,13 @@ extension Vault {
             if let evidence = request.evidence {
                 try FieldValueRules.checkText(evidence, what: "evidence", maximum: 2000)
             }
+            let now = clock.now()
             let expiry = try request.expires.map { (raw) throws(HavenError) -> Timestamp in
                 guard kind == .grant else { throw HavenError(.invalidValue, "only a grant can expire") }
-                return try Self.expiry(raw)
+                let t = try Self.expiry(raw)
+                // A grant that is already over is almost always a typo in the year.
+                guard t > now else { throw HavenError(.invalidValue, "the expiry \(t.rfc3339) is in the past") }
+                return t
             }
             record.event.detail["expires"] = expiry?.rfc3339
             let subject = subject(of: user)

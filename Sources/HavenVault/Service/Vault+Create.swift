@@ -19,7 +19,7 @@ extension Vault {
             record.event.detail["type"] = type.name.rawValue
             let values = try validatedValues(request.fields, of: type, requireAll: true)
             record.event.written = values.map(\.0.name.rawValue)
-            let assignees = try (request.assign ?? []).map { (raw) throws(HavenError) -> UserName in try activeUser(raw).name }
+            let assignees = try (request.assign ?? []).map { (raw) throws(HavenError) -> EnrolledUser in try activeUser(raw) }
             let now = clock.now()
             let subject = subject(of: user)
             let decision = policy.decide(AccessRequest(subject: subject, action: .recordCreate, recordType: type,
@@ -30,12 +30,15 @@ extension Vault {
                 // Assigning at creation is an assignment of the new record: decided as one.
                 let newRecord = RecordFacts(id: RecordID(bytes: [UInt8](repeating: 0, count: 16)), type: type, agency: user.agency,
                                             assignees: [], consent: ConsentState(), notes: [], presentFields: [])
-                let assign = policy.decide(AccessRequest(subject: subject, action: .recordAssign, record: newRecord, now: now))
-                guard assign.allowed else {
-                    record.note(assign)
-                    throw denial(assign)
+                for assignee in assignees {
+                    let assign = policy.decide(AccessRequest(subject: subject, action: .recordAssign, record: newRecord,
+                                                             assigneeRole: assignee.role, now: now))
+                    guard assign.allowed else {
+                        record.note(assign)
+                        throw denial(assign)
+                    }
                 }
-                record.event.detail["assigned"] = assignees.map(\.rawValue).joined(separator: ",")
+                record.event.detail["assigned"] = assignees.map(\.name.rawValue).joined(separator: ",")
             }
 
             // Everything is sealed here, on the request's thread: a new record depends on no
@@ -53,7 +56,7 @@ extension Vault {
                                           ciphertext: cipher.sealField(spec.name, version: 1, value: value)))
             }
             let header = RecordHeader(id: id, type: type.name, agency: user.agency, createdAt: now, createdBy: user.name,
-                                      assignees: assignees, fieldVersions: versions)
+                                      assignees: assignees.map(\.name), fieldVersions: versions)
             let row = StoredRecord(id: id, type: type.name.rawValue, agency: user.agency.rawValue, status: header.status.rawValue,
                                    version: header.version, createdAt: now, updatedAt: now, dataKeyVersion: 1,
                                    wrappedKey: keys.dataKeys.wrap(dataKey, record: id, dataKeyVersion: 1),

@@ -1,0 +1,121 @@
+import Foundation
+import HavenCore
+@testable import HavenPolicy
+import Testing
+
+/// An invalid policy is refused with `file:line: reason`, whatever the mistake.
+@Suite struct PolicyValidationTests {
+    @Test func shippedPolicyIsValid() throws {
+        let p = ShippedPolicy.policy
+        #expect(Set(p.roles.keys.map(\.rawValue)) == ["intake", "counsellor", "health", "police", "court", "auditor", "analyst", "admin"])
+        #expect(Set(p.recordTypes.keys.map(\.rawValue)) == ["gbv_incident", "trafficking_case"])
+        #expect(p.version.count == 64)
+    }
+
+    @Test func gbvIncidentHasTheSpecFieldsAndTheSixCoreIncidentTypes() throws {
+        let t = try ShippedPolicy.policy.recordType(named: "gbv_incident")
+        let expected: [(String, FieldClass)] = [
+            ("survivor_name", .identity), ("date_of_birth", .identity), ("sex", .identity), ("phone", .contact),
+            ("address", .contact), ("incident_type", .incident), ("incident_date", .incident), ("incident_location", .incident),
+            ("incident_description", .incident), ("perpetrator_relationship", .perpetrator), ("health_notes", .health),
+            ("counselling_notes", .counselling), ("legal_status", .legal),
+        ]
+        for (name, c) in expected { #expect(try t.field(named: name).fieldClass == c, "\(name)") }
+        #expect(try t.field(named: "incident_type").kind == .choice(
+            ["rape", "sexual_assault", "physical_assault", "forced_marriage", "denial_of_resources", "psychological_abuse"]))
+    }
+
+    @Test func versionChangesWithAnyByteAndIgnoresDocumentation() throws {
+        var files = try ShippedPolicy.files()
+        let v1 = try PolicyParser.parse(files).version
+        files.append(PolicyFile(path: "README.md", contents: Array("notes".utf8)))
+        #expect(try PolicyParser.parse(files).version == v1)
+        files[0] = PolicyFile(path: "roles.yaml", contents: files[0].contents + Array("\n# a comment\n".utf8))
+        #expect(try PolicyParser.parse(files).version != v1)
+    }
+
+    /// Each case edits the shipped roles.yaml: replaces `old` with `new`, and expects the
+    /// error to name roles.yaml, the line where `new` landed, and the reason.
+    @Test(arguments: [
+        ("unknown action", "actions: [record.read]", "actions: [record.raed]", "unknown action 'record.raed'"),
+        ("unknown class", "health: {consent: health}\n    write:", "helth: {consent: health}\n    write:", "unknown field class 'helth'"),
+        ("unknown flag", "identity: {consent: police}", "identity: {consent: polise}", "unknown consent flag 'polise'"),
+        ("unknown role", "assign_to: [counsellor, intake]", "assign_to: [counselor, intake]", "unknown role 'counselor' in assign_to"),
+        ("typo in a key", "    reach: assigned", "    raech: assigned", "unknown key 'raech'"),
+        ("duplicate key", "    reach: assigned", "    reach: assigned\n    reach: any", "duplicate key 'reach'"),
+        ("consent left out", "identity: {consent: police}", "identity: {}", "is missing 'consent'"),
+        ("admin given a record action", "actions: [user.manage, key.manage]", "actions: [user.manage, key.manage, record.read]",
+         "separated duty administration and cannot be given record.read"),
+        ("auditor given break-glass", "    actions: [audit.read]\n    reach: none",
+         "    actions: [audit.read]\n    reach: none\n    break_glass: {classes: [identity]}", "cannot be given access to record fields"),
+        ("admin losing its duty", "    separated_duty: administration\n", "\n", "must declare 'separated_duty: administration'"),
+        ("unknown reach", "    reach: assigned", "    reach: everyone", "unknown reach 'everyone'"),
+        ("YAML syntax", "    reach: assigned", "    reach: [assigned", "YAML syntax"),
+        ("break-glass class without a read rule", "classes: [identity, contact]", "classes: [identity, health]",
+         "break_glass names class health, which the role has no read rule for"),
+    ])
+    func invalidRolesAreRefusedWithFileAndLine(what: String, old: String, new: String, reason: String) throws {
+        var files = try ShippedPolicy.files()
+        let text = String(decoding: files[0].contents, as: UTF8.self)
+        #expect(text.contains(old), "\(what): the shipped file no longer contains the text to replace")
+        let edited = text.replacingOccurrences(of: old, with: new, options: [], range: text.range(of: old))
+        files[0] = PolicyFile(path: "roles.yaml", contents: Array(edited.utf8))
+        #expect { try PolicyParser.parse(files, displayPrefix: "policy/") } throws: { error in
+            guard let e = error as? PolicyError else { return false }
+            let firstNewLine = edited[..<edited.range(of: new)!.lowerBound].filter { $0 == "\n" }.count + 1
+            // A YAML syntax error is noticed on the line after the broken one.
+            let newLines = (firstNewLine...(firstNewLine + new.filter { $0 == "\n" }.count + (what == "YAML syntax" ? 1 : 0)))
+            let ok = e.file == "policy/roles.yaml" && e.reason.contains(reason)
+                && (newLines.contains(e.line) || ["admin losing its duty", "admin given a record action"].contains(what))
+            if !ok { Issue.record("\(what): got \(e)") }
+            return ok
+        }
+    }
+
+    @Test(arguments: [
+        ("type/file mismatch", "type: gbv_incident", "type: gbv_incidents", "must match the file name"),
+        ("unknown field type", "survivor_name: {class: identity, type: text", "survivor_name: {class: identity, type: txt", "unknown field type 'txt'"),
+        ("unknown class", "phone: {class: contact", "phone: {class: contacts", "unknown field class 'contacts'"),
+        ("bad field name", "  phone: {", "  Phone: {", "field name 'Phone'"),
+        ("choice without values", "sex: {class: identity, type: choice, values: [female, male, other, unknown],",
+         "sex: {class: identity, type: choice,", "needs 'values'"),
+        ("duplicate field", "  phone: {class: contact", "  address: {class: contact", "duplicate key 'address'"),
+    ])
+    func invalidSchemasAreRefusedWithFileAndLine(what: String, old: String, new: String, reason: String) throws {
+        var files = try ShippedPolicy.files()
+        let index = files.firstIndex { $0.path == "schema/gbv_incident.yaml" }!
+        let text = String(decoding: files[index].contents, as: UTF8.self)
+        #expect(text.contains(old), "\(what)")
+        let edited = text.replacingOccurrences(of: old, with: new, options: [], range: text.range(of: old))
+        files[index] = PolicyFile(path: "schema/gbv_incident.yaml", contents: Array(edited.utf8))
+        let line = edited[..<edited.range(of: new)!.lowerBound].filter { $0 == "\n" }.count + 1
+        #expect { try PolicyParser.parse(files) } throws: { error in
+            guard let e = error as? PolicyError else { return false }
+            let ok = e.file == "schema/gbv_incident.yaml" && e.reason.contains(reason) && abs(e.line - line) <= 1
+            if !ok { Issue.record("\(what): got \(e), expected line \(line)") }
+            return ok
+        }
+    }
+
+    @Test func strayFilesAndMissingPartsAreRefused() throws {
+        var files = try ShippedPolicy.files()
+        files.append(PolicyFile(path: "roles.yml", contents: []))
+        #expect(throws: PolicyError.self) { try PolicyParser.parse(files) }
+        #expect(throws: PolicyError.self) { try PolicyParser.parse(Array(try ShippedPolicy.files().dropFirst())) }
+        #expect(throws: PolicyError.self) { try PolicyParser.parse([try ShippedPolicy.files()[0]]) }
+    }
+
+    @Test func valuesAreValidatedAgainstTheSchemaWithoutEchoingThem() throws {
+        let t = try ShippedPolicy.policy.recordType(named: "gbv_incident")
+        for (field, value) in [("incident_type", "burglary"), ("date_of_birth", "31/12/1990"), ("perpetrator_count", "many"),
+                               ("perpetrator_count", "101"), ("phone", String(repeating: "9", count: 41))] {
+            #expect { try t.field(named: field).validate(value) } throws: { error in
+                let e = error as! HavenError
+                return e.code == .invalidValue && e.message.contains(field) && !e.message.contains(value)
+            }
+        }
+        try t.field(named: "date_of_birth").validate("1990-12-31")
+        try t.field(named: "survivor_name").validate("ນາງ ສົມພອນ ວົງສະຫວັນ")
+        #expect(throws: HavenError.self) { try t.field(named: "favourite_food") }
+    }
+}
