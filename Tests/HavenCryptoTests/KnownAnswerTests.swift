@@ -50,6 +50,19 @@ import Testing
         try key.publicKey.verify(signature: hex(signature), message: m)
     }
 
+    /// RFC 7693 Appendix A (BLAKE2b-512 of "abc"), and BLAKE2b-256 of "abc" and of nothing as
+    /// computed by Python's hashlib (an independent implementation).
+    @Test func blake2bMatchesRFC7693() {
+        #expect(Hex.encode(BLAKE2b.hash(Array("abc".utf8), outputBytes: 64)) == """
+            ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1\
+            7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923
+            """)
+        let abc = Array("abc".utf8).withUnsafeBytes { BLAKE2b.digest256($0) }
+        #expect(Hex.encode(abc.bytes) == "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319")
+        let empty = BLAKE2b.digest256(UnsafeRawBufferPointer(start: nil, count: 0))
+        #expect(Hex.encode(empty.bytes) == "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8")
+    }
+
     /// FIPS 180-2 examples.
     @Test func sha256MatchesFIPS() {
         #expect(Hex.encode(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -25,7 +25,7 @@ public struct Checkpoint: Sendable, Equatable {
 }
 
 /// A checkpoint with the vault's Ed25519 signature over its body.
-public struct SignedCheckpoint: Sendable, Equatable {
+public struct SignedCheckpoint: Sendable, Equatable, Codable {
     public let checkpoint: Checkpoint
     public let keyID: String
     public let signature: [UInt8]
@@ -81,6 +81,15 @@ public struct SignedCheckpoint: Sendable, Equatable {
             throw HavenError(.invalidDocument, "checkpoint is not valid JSON of the checkpoint format")
         }
         try self.init(wire: wire)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(wire: try Wire(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try Wire(vault: checkpoint.vault.rawValue, size: checkpoint.size, root: Base64.encode(checkpoint.root),
+                 time: checkpoint.time.rfc3339, key_id: keyID, signature: Base64.encode(signature)).encode(to: encoder)
     }
 
     init(wire: Wire) throws(HavenError) {

@@ -21,6 +21,20 @@ public struct MerkleTree<Source: MerkleLeafSource> {
         size == 0 ? MerkleHash.emptyRoot : try hash(0..<size)
     }
 
+    /// The hashes of the complete subtrees that make up the first `prefix` leaves, largest
+    /// first: the state a verifier needs to start from entry `prefix`.
+    public func subtreeHashes(ofPrefix prefix: UInt64) throws -> [[UInt8]] {
+        precondition(prefix <= size)
+        var out = [[UInt8]]()
+        var start: UInt64 = 0
+        for bit in stride(from: 63, through: 0, by: -1) where prefix & (UInt64(1) << UInt64(bit)) != 0 {
+            let width = UInt64(1) << UInt64(bit)
+            out.append(try hash(start..<(start + width)))
+            start += width
+        }
+        return out
+    }
+
     /// The audit path of leaf `index` (RFC 6962 §2.1.1, PATH(m, D[n])).
     public func inclusionProof(index: UInt64) throws -> [[UInt8]] {
         precondition(index < size, "leaf \(index) is not in a tree of size \(size)")

@@ -1,0 +1,80 @@
+import CSodium
+
+/// A 32-byte digest held inline (no heap allocation), for the hot loops of the Merkle tree
+/// and log verification, where millions of hashes are computed and compared.
+public struct Digest32: Hashable, Sendable {
+    public static let byteCount = 32
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    public init() {}
+
+    public init?(_ bytes: some Collection<UInt8>) {
+        guard bytes.count == Self.byteCount else { return nil }
+        withUnsafeMutableBytes { dst in
+            for (i, b) in bytes.enumerated() { dst[i] = b }
+        }
+    }
+
+    public init(unsafeBytes raw: UnsafeRawBufferPointer) {
+        precondition(raw.count == Self.byteCount)
+        withUnsafeMutableBytes { $0.copyMemory(from: raw) }
+    }
+
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: words) { try body($0) }
+    }
+
+    public mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeMutableBytes(of: &words) { try body($0) }
+    }
+
+    public static func == (a: Digest32, b: Digest32) -> Bool {
+        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
+extension SHA256 {
+    /// SHA-256 of `prefix || a`, straight into a `Digest32` (no allocation).
+    public static func digest(prefix: UInt8, _ a: UnsafeRawBufferPointer) -> Digest32 {
+        var state = begin(prefix)
+        absorb(&state, a)
+        return end(&state)
+    }
+
+    /// SHA-256 of `prefix || a || b`, straight into a `Digest32` (no allocation).
+    public static func digest(prefix: UInt8, _ a: Digest32, _ b: Digest32) -> Digest32 {
+        var state = begin(prefix)
+        a.withUnsafeBytes { absorb(&state, $0) }
+        b.withUnsafeBytes { absorb(&state, $0) }
+        return end(&state)
+    }
+
+    private static func begin(_ prefix: UInt8) -> crypto_hash_sha256_state {
+        Sodium.ready()
+        var state = crypto_hash_sha256_state()
+        crypto_hash_sha256_init(&state)
+        var p = prefix
+        crypto_hash_sha256_update(&state, &p, 1)
+        return state
+    }
+
+    @inline(__always)
+    private static func absorb(_ state: inout crypto_hash_sha256_state, _ part: UnsafeRawBufferPointer) {
+        guard let base = part.baseAddress, part.count > 0 else { return }
+        crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(part.count))
+    }
+
+    private static func end(_ state: inout crypto_hash_sha256_state) -> Digest32 {
+        var out = Digest32()
+        out.withUnsafeMutableBytes { o in
+            _ = crypto_hash_sha256_final(&state, o.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        return out
+    }
+}
