@@ -24,8 +24,8 @@ let package = Package(
         .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
-        .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], swiftSettings: strict),
-        .target(name: "HavenAPI", dependencies: ["HavenCore"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
+        .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], exclude: ["FORMAT.md"], swiftSettings: strict),
+        .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
             "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "HavenServer", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenVault", "HavenAPI",
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenAPI", "HavenStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -55,9 +55,17 @@ let package = Package(
             "HavenCore", "HavenCrypto", "HavenVault", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        .executableTarget(name: "haven-bench", dependencies: [
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenAuditTests", dependencies: ["HavenAudit", "HavenCore", "HavenCrypto"], swiftSettings: strict),
+        .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),

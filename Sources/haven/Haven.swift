@@ -16,8 +16,11 @@ struct Haven: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, KeyCommand.self, UserCommand.self, RecordCommand.self, ConsentCommand.self,
-            NoteCommand.self, PolicyCommand.self, StatusCommand.self,
+            NoteCommand.self, AuditCommand.self, PolicyCommand.self, StatusCommand.self,
         ])
+
+    /// Entries per request when paging through the log.
+    static let auditPage = 5000
 
     /// The one place errors become text and exit statuses: one line on stderr,
     /// `haven: <code>: <message>`, with the hint on the same line when there is one.

@@ -42,6 +42,11 @@ struct Havend: ParsableCommand {
     @Option(help: "Seconds a connection may stay idle.")
     var idleTimeout: Int64 = 120
 
+    @Flag(help: ArgumentHelp("Start even if the audit log no longer matches its latest signed checkpoint (entries removed or "
+                             + "altered while the daemon was stopped). The damage stays detectable by 'haven audit verify' and is "
+                             + "recorded in the daemon.start entry. Without this flag havend refuses to append to such a log."))
+    var allowDamagedAuditLog = false
+
     static var defaultSocket: String {
         if let dir = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !dir.isEmpty { return dir + "/haven.sock" }
         return "/run/haven/haven.sock"
@@ -81,6 +86,11 @@ struct Havend: ParsableCommand {
         let dataLock = try InstanceLock(path: directory.lockPath, what: "the vault in \(directory.path)")
         let socketLock = try InstanceLock(path: socket + ".lock", what: "the socket \(socket)")
         let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger)
+        if let problem = vault.auditStartupProblem, !allowDamagedAuditLog {
+            vault.shutdownWithoutAudit()
+            throw StartupError("refusing to start: \(problem); run 'haven audit verify' on a copy, or start with "
+                               + "--allow-damaged-audit-log to keep serving and record the damage")
+        }
 
         var config = ServerConfiguration()
         config.maximumConnections = maxConnections

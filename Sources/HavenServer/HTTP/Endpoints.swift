@@ -1,6 +1,7 @@
 import Foundation
 import HavenAPI
 import HavenCore
+import HavenStore
 import HavenVault
 import NIOCore
 import NIOHTTP1
@@ -37,10 +38,7 @@ struct Endpoints: Sendable {
                 let body = try JSONBody.decode(CreateRecordRequest.self, from: request.body)
                 return vault.createRecord(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
             case .listRecords:
-                let limit = try request.query["limit"].map { (raw) throws(HavenError) -> Int in
-                    guard let n = Int(raw) else { throw HavenError(.invalidValue, "limit must be a number") }
-                    return n
-                }
+                let limit = try QueryParameters(values: request.query).int("limit")
                 return vault.listRecords(ctx, after: request.query["after"], limit: limit).map { .json(JSONAnswer.encode($0)) }
             case .readRecord(let id):
                 let body = try JSONBody.decode(ReadRecordRequest.self, from: request.body)
@@ -66,6 +64,42 @@ struct Endpoints: Sendable {
                 return vault.listUsers(ctx).map { .json(JSONAnswer.encode($0)) }
             case .revokeUser(let name):
                 return vault.revokeUser(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
+            case .auditEntries:
+                let q = QueryParameters(values: request.query)
+                var filter = AuditFilter()
+                filter.user = q.string("user")
+                filter.record = q.string("record")
+                filter.since = try q.time("since")?.millisecondsSinceEpoch
+                filter.until = try q.time("until")?.millisecondsSinceEpoch
+                filter.deniedOnly = try q.flag("denied")
+                filter.breakGlassOnly = try q.flag("break_glass")
+                return vault.auditEntries(ctx, filter: filter, after: try q.uint("after"), limit: try q.int("limit")).map { .json($0) }
+            case .auditRaw:
+                let q = QueryParameters(values: request.query)
+                return vault.auditRaw(ctx, from: try q.uint("from") ?? 0, limit: try q.int("limit")).map { .json($0) }
+            case .auditCheckpoints:
+                let q = QueryParameters(values: request.query)
+                let range = (try q.uint("from_size") ?? 0)...(try q.uint("to_size") ?? UInt64(Int64.max))
+                return vault.auditCheckpoints(ctx, range: range).map { .json(JSONAnswer.encode($0)) }
+            case .makeCheckpoint:
+                return vault.makeCheckpoint(ctx).map { .json(JSONAnswer.encode($0), status: .created) }
+            case .auditPrefix:
+                let size = try QueryParameters(values: request.query).uint("size") ?? 0
+                return vault.auditPrefix(ctx, size: size).map { .json(JSONAnswer.encode($0)) }
+            case .inclusionProof:
+                guard let seq = try QueryParameters(values: request.query).uint("seq") else {
+                    throw HavenError(.invalidValue, "query parameter 'seq' is required")
+                }
+                return vault.inclusionProof(ctx, seq: seq).map { .json(JSONAnswer.encode($0)) }
+            case .consistencyProof:
+                let q = QueryParameters(values: request.query)
+                guard let from = try q.uint("from") else { throw HavenError(.invalidValue, "query parameter 'from' is required") }
+                return vault.consistencyProof(ctx, from: from, to: try q.uint("to")).map { .json(JSONAnswer.encode($0)) }
+            case .verifyAudit:
+                return vault.verifyAudit(ctx).map { .json(JSONAnswer.encode($0)) }
+            case .auditSummary:
+                let q = QueryParameters(values: request.query)
+                return vault.auditSummary(ctx, since: try q.time("since"), until: try q.time("until")).map { .json(JSONAnswer.encode($0)) }
             case .challenge, .session:
                 return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
             }

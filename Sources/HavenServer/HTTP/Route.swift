@@ -17,6 +17,15 @@ enum Route: Equatable, Sendable {
     case addUser
     case listUsers
     case revokeUser(String)
+    case auditEntries
+    case auditRaw
+    case auditCheckpoints
+    case makeCheckpoint
+    case auditPrefix
+    case inclusionProof
+    case consistencyProof
+    case verifyAudit
+    case auditSummary
 
     /// One row of the routing table: method, path template (`{name}` matches one segment)
     /// and how to build the route from the matched segments.
@@ -43,6 +52,15 @@ enum Route: Equatable, Sendable {
         Entry(method: .POST, template: "/v1/users") { _ in .addUser },
         Entry(method: .GET, template: "/v1/users") { _ in .listUsers },
         Entry(method: .POST, template: "/v1/users/{name}/revoke") { .revokeUser($0[0]) },
+        Entry(method: .GET, template: "/v1/audit/entries") { _ in .auditEntries },
+        Entry(method: .GET, template: "/v1/audit/raw") { _ in .auditRaw },
+        Entry(method: .GET, template: "/v1/audit/checkpoints") { _ in .auditCheckpoints },
+        Entry(method: .POST, template: "/v1/audit/checkpoints") { _ in .makeCheckpoint },
+        Entry(method: .GET, template: "/v1/audit/prefix") { _ in .auditPrefix },
+        Entry(method: .GET, template: "/v1/audit/proofs/inclusion") { _ in .inclusionProof },
+        Entry(method: .GET, template: "/v1/audit/proofs/consistency") { _ in .consistencyProof },
+        Entry(method: .POST, template: "/v1/audit/verify") { _ in .verifyAudit },
+        Entry(method: .GET, template: "/v1/audit/summary") { _ in .auditSummary },
     ]
 
     /// Matches a request; `methodNotAllowed` when the path exists under another method.

@@ -66,13 +66,24 @@ enum Schema {
         CREATE TABLE audit_entries (
             seq INTEGER PRIMARY KEY,
             entry BLOB NOT NULL,
-            leaf_hash BLOB NOT NULL
+            leaf_hash BLOB NOT NULL,
+            time INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            user TEXT,
+            record TEXT,
+            decision TEXT NOT NULL,
+            break_glass INTEGER NOT NULL
         );
+        CREATE INDEX audit_by_time ON audit_entries (time);
+        CREATE INDEX audit_by_user ON audit_entries (user, seq);
+        CREATE INDEX audit_by_record ON audit_entries (record, seq);
 
         CREATE TABLE audit_checkpoints (
-            size INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            size INTEGER NOT NULL,
             note BLOB NOT NULL
         );
+        CREATE INDEX audit_checkpoints_by_size ON audit_checkpoints (size);
 
         CREATE TABLE audit_subtrees (
             idx INTEGER PRIMARY KEY,

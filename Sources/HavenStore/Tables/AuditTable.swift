@@ -1,12 +1,37 @@
+/// The columns an entry is found by (`haven audit log` filters, `audit summary`), copied
+/// from the entry. Only an index: verification reads the entry bytes, never these.
+public struct AuditIndex: Sendable {
+    public let time: Int64
+    public let action: String
+    public let user: String?
+    public let record: String?
+    public let decision: String
+    public let breakGlass: Bool
+
+    public init(time: Int64, action: String, user: String?, record: String?, decision: String, breakGlass: Bool) {
+        self.time = time
+        self.action = action
+        self.user = user
+        self.record = record
+        self.decision = decision
+        self.breakGlass = breakGlass
+    }
+}
+
 /// The audit log's rows: entries with their leaf hashes, signed checkpoints, and the
 /// hashes of complete 256-leaf subtrees that make proofs over a large log cheap.
 ///
 /// Nothing here is trusted by a verifier: `haven audit verify` recomputes every hash from
 /// the entry bytes and checks the result against checkpoints signed by the vault key.
 public enum AuditTable {
-    public static func append(seq: UInt64, entry: [UInt8], leafHash: [UInt8], on db: Connection) throws {
-        try db.statement("INSERT INTO audit_entries (seq, entry, leaf_hash) VALUES (?, ?, ?)")
-            .bind(1, Int64(seq)).bind(2, blob: entry).bind(3, blob: leafHash).run()
+    public static func append(seq: UInt64, entry: [UInt8], leafHash: [UInt8], index: AuditIndex, on db: Connection) throws {
+        try db.statement("""
+            INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+            .bind(1, Int64(seq)).bind(2, blob: entry).bind(3, blob: leafHash).bind(4, index.time).bind(5, index.action)
+            .bind(6, index.user).bind(7, index.record).bind(8, index.decision).bind(9, Int64(index.breakGlass ? 1 : 0))
+            .run()
     }
 
     public static func putSubtree(index: UInt64, hash: [UInt8], on db: Connection) throws {
@@ -14,8 +39,10 @@ public enum AuditTable {
             .bind(1, Int64(index)).bind(2, blob: hash).run()
     }
 
+    /// Adds a checkpoint. Never replaces one: an older checkpoint of the same size that no
+    /// longer matches the log is exactly the evidence a verifier needs.
     public static func putCheckpoint(size: UInt64, note: [UInt8], on db: Connection) throws {
-        try db.statement("INSERT OR REPLACE INTO audit_checkpoints (size, note) VALUES (?, ?)")
+        try db.statement("INSERT INTO audit_checkpoints (size, note) VALUES (?, ?)")
             .bind(1, Int64(size)).bind(2, blob: note).run()
     }
 
@@ -54,6 +81,58 @@ public enum AuditTable {
         return out
     }
 
+    public static func subtree(index: UInt64, on db: Connection) throws -> [UInt8]? {
+        let s = try db.statement("SELECT hash FROM audit_subtrees WHERE idx = ?")
+        try s.bind(1, Int64(index))
+        return try s.step() ? s.blob(0) : nil
+    }
+
+    /// Entries matching an auditor's filter, after `afterSeq`, oldest first.
+    public static func search(_ filter: AuditFilter, afterSeq: UInt64?, limit: Int, on db: Connection) throws -> [(seq: UInt64, entry: [UInt8])] {
+        var clauses = ["seq > ?"]
+        let after: Int64 = afterSeq.map { Int64($0) } ?? -1
+        var args: [Any] = [after]
+        if let user = filter.user { clauses.append("user = ?"); args.append(user) }
+        if let record = filter.record { clauses.append("record = ?"); args.append(record) }
+        if let since = filter.since { clauses.append("time >= ?"); args.append(since) }
+        if let until = filter.until { clauses.append("time < ?"); args.append(until) }
+        if filter.deniedOnly { clauses.append("decision = 'deny'") }
+        if filter.breakGlassOnly { clauses.append("break_glass = 1") }
+        let s = try db.statement("SELECT seq, entry FROM audit_entries WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?")
+        for (i, a) in args.enumerated() {
+            switch a {
+            case let v as Int64: try s.bind(Int32(i + 1), v)
+            case let v as String: try s.bind(Int32(i + 1), v)
+            default: preconditionFailure("unsupported argument type \(type(of: a))")
+            }
+        }
+        try s.bind(Int32(args.count + 1), Int64(limit))
+        var out = [(seq: UInt64, entry: [UInt8])]()
+        while try s.step() { out.append((UInt64(s.int64(0)), s.blob(1))) }
+        return out
+    }
+
+    /// Per user over a period: allowed record reads, denials, break-glass uses, all requests.
+    public static func summary(since: Int64?, until: Int64?, on db: Connection) throws -> [AuditUserSummary] {
+        let s = try db.statement("""
+            SELECT COALESCE(user, ''),
+                   SUM(CASE WHEN action = 'record.read' AND decision = 'allow' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN decision = 'deny' THEN 1 ELSE 0 END),
+                   SUM(break_glass),
+                   SUM(CASE WHEN action = 'extract.issue' AND decision = 'allow' THEN 1 ELSE 0 END),
+                   COUNT(*)
+            FROM audit_entries WHERE time >= ? AND time < ?
+            GROUP BY COALESCE(user, '') ORDER BY 1
+            """)
+        try s.bind(1, since ?? Int64.min).bind(2, until ?? Int64.max)
+        var out = [AuditUserSummary]()
+        while try s.step() {
+            out.append(AuditUserSummary(user: s.string(0), reads: s.int64(1), denied: s.int64(2), breakGlass: s.int64(3),
+                                        extracts: s.int64(4), requests: s.int64(5)))
+        }
+        return out
+    }
+
     public static func subtrees(on db: Connection) throws -> [[UInt8]] {
         let s = try db.statement("SELECT idx, hash FROM audit_subtrees ORDER BY idx")
         var out = [[UInt8]]()
@@ -65,21 +144,45 @@ public enum AuditTable {
     }
 
     public static func checkpoints(on db: Connection) throws -> [(size: UInt64, note: [UInt8])] {
-        let s = try db.statement("SELECT size, note FROM audit_checkpoints ORDER BY size")
+        let s = try db.statement("SELECT size, note FROM audit_checkpoints ORDER BY size, id")
         var out = [(size: UInt64, note: [UInt8])]()
         while try s.step() { out.append((UInt64(s.int64(0)), s.blob(1))) }
         return out
     }
 
     public static func latestCheckpoint(on db: Connection) throws -> (size: UInt64, note: [UInt8])? {
-        let s = try db.statement("SELECT size, note FROM audit_checkpoints ORDER BY size DESC LIMIT 1")
+        let s = try db.statement("SELECT size, note FROM audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1")
         return try s.step() ? (UInt64(s.int64(0)), s.blob(1)) : nil
     }
 
     /// The earliest checkpoint whose tree contains entry `seq`.
     public static func checkpoint(covering seq: UInt64, on db: Connection) throws -> (size: UInt64, note: [UInt8])? {
-        let s = try db.statement("SELECT size, note FROM audit_checkpoints WHERE size > ? ORDER BY size LIMIT 1")
+        let s = try db.statement("SELECT size, note FROM audit_checkpoints WHERE size > ? ORDER BY size, id DESC LIMIT 1")
         try s.bind(1, Int64(seq))
         return try s.step() ? (UInt64(s.int64(0)), s.blob(1)) : nil
     }
+}
+
+/// What an auditor filters the log by (`haven audit log`).
+public struct AuditFilter: Sendable {
+    public var user: String?
+    public var record: String?
+    /// Milliseconds since the epoch, inclusive.
+    public var since: Int64?
+    /// Milliseconds since the epoch, exclusive.
+    public var until: Int64?
+    public var deniedOnly = false
+    public var breakGlassOnly = false
+
+    public init() {}
+}
+
+/// One user's line in `haven audit summary`.
+public struct AuditUserSummary: Sendable {
+    public let user: String
+    public let reads: Int64
+    public let denied: Int64
+    public let breakGlass: Int64
+    public let extracts: Int64
+    public let requests: Int64
 }

@@ -64,6 +64,11 @@ public final class Vault: Sendable {
 
     /// Records the start of service in the log (and signs a checkpoint).
     public func announceStart(on eventLoop: any EventLoop, detail: [String: String]) -> EventLoopFuture<Void> {
+        var detail = detail
+        if let problem = writer.startupProblem {
+            logger.critical("audit log check at start failed; run 'haven audit verify'", metadata: ["problem": "\(problem)"])
+            detail["audit_check"] = problem
+        }
         let event = AuditEvent(action: "daemon.start", decision: .allow, rule: "daemon started",
                                policyVersion: policies.policy.version, detail: detail)
         return writer.audit(on: eventLoop, event, checkpoint: true).map { _ in () }
@@ -73,6 +78,14 @@ public final class Vault: Sendable {
     public func shutdown() {
         writer.shutdown(finalEvent: AuditEvent(action: "daemon.stop", decision: .allow, rule: "daemon stopped",
                                                policyVersion: policies.policy.version))
+    }
+
+    /// What the start-up check of the audit log found, if anything.
+    public var auditStartupProblem: String? { writer.startupProblem }
+
+    /// Stops the writer without writing anything (a start that was refused).
+    public func shutdownWithoutAudit() {
+        writer.shutdown(finalEvent: nil)
     }
 
     /// The committed size and latest checkpoint of the audit log.

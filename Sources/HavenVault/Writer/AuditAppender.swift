@@ -10,7 +10,9 @@ enum AuditAppender {
     @discardableResult
     static func append(_ event: AuditEvent, to chain: inout AuditChain, at time: Timestamp, on db: Connection) throws -> UInt64 {
         let appended = chain.append(event, at: time)
-        try AuditTable.append(seq: appended.seq, entry: appended.bytes, leafHash: appended.leafHash, on: db)
+        let index = AuditIndex(time: chain.lastTime.millisecondsSinceEpoch, action: event.action, user: event.actor?.user,
+                               record: event.record, decision: event.decision.rawValue, breakGlass: event.breakGlass != nil)
+        try AuditTable.append(seq: appended.seq, entry: appended.bytes, leafHash: appended.leafHash, index: index, on: db)
         if let tile = appended.completedTile {
             try AuditTable.putSubtree(index: tile.index, hash: tile.hash, on: db)
         }

@@ -47,6 +47,9 @@ public final class WriteQueue: @unchecked Sendable {
     private var lastCheckpointTime: Timestamp
     private var thread: Thread?
 
+    /// What the start-up check of the log's head found wrong, if anything (see `AuditState`).
+    public let startupProblem: String?
+
     /// The committed head of the audit log, as readers may see it.
     public struct AuditHead: Sendable {
         public let size: UInt64
@@ -62,6 +65,7 @@ public final class WriteQueue: @unchecked Sendable {
         self.configuration = configuration
         chain = try AuditState.load(on: db)
         let latest = try AuditTable.latestCheckpoint(on: db).map { try SignedCheckpoint(json: $0.note) }
+        startupProblem = AuditState.problem(chain: chain, latest: latest, vault: keys.vaultID, key: keys.publicKey)
         lastCheckpointSize = latest?.checkpoint.size ?? 0
         lastCheckpointTime = latest?.checkpoint.time ?? Timestamp(millisecondsSinceEpoch: 0)
         publishedHead = AuditHead(size: chain.size, latestCheckpoint: latest)

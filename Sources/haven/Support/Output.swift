@@ -10,6 +10,10 @@ enum Output {
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 
+    static func errorRaw(_ s: String) {
+        FileHandle.standardError.write(Data(s.utf8))
+    }
+
     /// Pretty, key-sorted JSON of any answer (the daemon's JSON, re-encoded for humans and jq).
     static func json<T: Encodable>(_ value: T) {
         let encoder = JSONEncoder()
