@@ -25,9 +25,11 @@ let package = Package(
         .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
         .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], exclude: ["FORMAT.md"], swiftSettings: strict),
+        .target(name: "HavenExtract", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
+                swiftSettings: strict),
         .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI",
+            "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI", "HavenExtract",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -52,7 +54,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "haven", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenVault", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit",
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "haven-bench", dependencies: [
@@ -65,6 +67,8 @@ let package = Package(
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenAuditTests", dependencies: ["HavenAudit", "HavenCore", "HavenCrypto"], swiftSettings: strict),
+        .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
+                    swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [

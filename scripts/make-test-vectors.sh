@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the known-answer vectors committed under Tests/Fixtures/: a small audit log export
-# and a certified extract, each with the public key of the vault that signed it. They are
+# and a certified extract, with the public key of the vault that signed them (committed as
+# Tests/Fixtures/audit-v1/ and Tests/Fixtures/extract-v1/, each with its vault.pub). They are
 # made once and committed; every later version of Haven must keep verifying them, so
 # never regenerate them to make a test pass. Usage: scripts/make-test-vectors.sh OUTDIR
 set -euo pipefail

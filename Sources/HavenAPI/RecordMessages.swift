@@ -210,3 +210,34 @@ public struct ReadRecordResponse: Codable, Sendable {
         case auditSeq = "audit_seq"
     }
 }
+
+/// `POST /v1/records/{id}/extract` body.
+public struct ExtractRequest: Codable, Sendable {
+    public let purpose: String
+    /// `consent` (the survivor's legal consent) or `court_order`.
+    public let basis: String
+    public let courtOrder: String?
+    /// Only these fields; nil means every field the court may have.
+    public let fields: [String]?
+
+    public init(purpose: String, basis: String, courtOrder: String?, fields: [String]?) {
+        self.purpose = purpose
+        self.basis = basis
+        self.courtOrder = courtOrder
+        self.fields = fields
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case purpose, basis, fields
+        case courtOrder = "court_order"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["purpose", "basis", "court_order", "fields"])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        purpose = try c.decode(String.self, forKey: .purpose)
+        basis = try c.decode(String.self, forKey: .basis)
+        courtOrder = try c.decodeIfPresent(String.self, forKey: .courtOrder)
+        fields = try c.decodeIfPresent([String].self, forKey: .fields)
+    }
+}

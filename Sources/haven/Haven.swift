@@ -16,7 +16,7 @@ struct Haven: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, KeyCommand.self, UserCommand.self, RecordCommand.self, ConsentCommand.self,
-            NoteCommand.self, AuditCommand.self, PolicyCommand.self, StatusCommand.self,
+            NoteCommand.self, AuditCommand.self, ExtractCommand.self, PolicyCommand.self, StatusCommand.self,
         ])
 
     /// Entries per request when paging through the log.

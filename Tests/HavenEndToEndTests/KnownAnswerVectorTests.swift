@@ -38,3 +38,23 @@ import Testing
         #expect(r.status == 1, "\(alteration): \(r)")
     }
 }
+
+extension KnownAnswerVectorTests {
+    @Test func committedExtractVerifiesOffline() throws {
+        let dir = Self.fixtures + "/extract-v1"
+        let r = try Command.run(TestVault.haven, ["extract", "verify", dir + "/extract.json", "--vault-key", dir + "/vault.pub"])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("ນາງ ສົມພອນ ວົງສະຫວັນ") == false)  // verify prints names of fields, not values
+        #expect(r.stdout.contains("legal basis:       survivor's consent (legal)"))
+        // A copy with one byte of the payload changed is invalid.
+        var text = try String(contentsOfFile: dir + "/extract.json", encoding: .utf8)
+        let payloadStart = text.range(of: "\"payload\":\"")!.upperBound
+        let i = text.index(payloadStart, offsetBy: 40)
+        text.replaceSubrange(i...i, with: text[i] == "A" ? "B" : "A")
+        let path = "/tmp/hv-extract-\(UUID().uuidString).json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let bad = try Command.run(TestVault.haven, ["extract", "verify", path, "--vault-key", dir + "/vault.pub"])
+        #expect(bad.status == 1 && bad.stdout.hasPrefix("INVALID:"))
+    }
+}

@@ -57,6 +57,9 @@ struct Endpoints: Sendable {
                 return vault.changeConsent(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .showConsent(let id):
                 return vault.showConsent(ctx, id: id).map { .json(JSONAnswer.encode($0), sensitive: true) }
+            case .issueExtract(let id):
+                let body = try JSONBody.decode(ExtractRequest.self, from: request.body)
+                return vault.issueExtract(ctx, id: id, request: body).map { .json($0, status: .created, sensitive: true) }
             case .addUser:
                 let body = try JSONBody.decode(AddUserRequest.self, from: request.body)
                 return vault.addUser(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }

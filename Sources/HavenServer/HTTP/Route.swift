@@ -17,6 +17,7 @@ enum Route: Equatable, Sendable {
     case addUser
     case listUsers
     case revokeUser(String)
+    case issueExtract(String)
     case auditEntries
     case auditRaw
     case auditCheckpoints
@@ -49,6 +50,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .POST, template: "/v1/records/{id}/notes") { .addNote($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/consent") { .changeConsent($0[0]) },
         Entry(method: .GET, template: "/v1/records/{id}/consent") { .showConsent($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/extract") { .issueExtract($0[0]) },
         Entry(method: .POST, template: "/v1/users") { _ in .addUser },
         Entry(method: .GET, template: "/v1/users") { _ in .listUsers },
         Entry(method: .POST, template: "/v1/users/{name}/revoke") { .revokeUser($0[0]) },

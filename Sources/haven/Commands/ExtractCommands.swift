@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import HavenAPI
+import HavenClient
+import HavenCore
+import HavenCrypto
+import HavenExtract
+
+struct ExtractCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract", abstract: "Certified extracts for courts, verifiable offline.",
+        subcommands: [ExtractCreate.self, ExtractVerify.self, ExtractRender.self])
+}
+
+/// `haven extract create ID --purpose TEXT (--court-order REF | --consent) [--fields a,b | --all-permitted] --out FILE`.
+struct ExtractCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Obtain a signed extract of a record (court role).")
+
+    @Argument(help: "Record id.") var id: String
+    @Option(help: "Why the extract is needed (kept in the audit log and in the extract).") var purpose: String
+    @Option(help: ArgumentHelp("The court order the extract is issued under (recorded).", valueName: "ref")) var courtOrder: String?
+    @Flag(help: "Issue under the survivor's legal consent.") var consent = false
+    @Option(help: ArgumentHelp("Only these fields, comma-separated.", valueName: "a,b")) var fields: String?
+    @Flag(help: "Every field the court may have (the default).") var allPermitted = false
+    @Option(help: ArgumentHelp("The file to write (mode 0600: it holds a survivor's data).", valueName: "file")) var out: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard (courtOrder != nil) != consent else { throw ValidationError("give exactly one of --court-order REF and --consent") }
+        if fields != nil && allPermitted { throw ValidationError("--fields and --all-permitted go alone") }
+    }
+
+    func run() async throws {
+        let names = fields.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let body = ExtractRequest(purpose: purpose, basis: consent ? "consent" : "court_order", courtOrder: courtOrder, fields: names)
+        let response = try await connection.withClient { client in
+            try await client.connection.send(method: .POST, path: "/v1/records/\(HavenClient.escape(id))/extract",
+                                             body: [UInt8](try JSONEncoder().encode(body)))
+        }
+        guard response.status == 201 else {
+            let error = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)))?.havenError
+            throw error ?? HavenError(.internalError, "havend answered \(response.status)")
+        }
+        let extract = try ExtractVerifier.unverified(response.body)
+        try response.body.withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
+        Output.line("wrote \(out): extract of record \(extract.payload.recordID), \(extract.payload.fields.count) fields released, "
+                    + "\(extract.payload.withheld.count) withheld; verification code \(extract.verificationCode)")
+    }
+}
+
+/// `haven extract verify FILE --vault-key PUB`: offline, no daemon, no secret.
+struct ExtractVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Verify an extract offline; exit 0 if valid, 1 with the reason if not.")
+
+    @Argument(help: "The extract file.") var file: String
+    @Option(help: ArgumentHelp("The vault's public key (DIR/vault.pub).", valueName: "pub")) var vaultKey: String
+
+    func run() async throws {
+        let key = try KeyFiles.readPublic(path: vaultKey)
+        let bytes = try KeyFiles.readSmallFile(file, limit: 16 << 20)
+        let v: VerifiedExtract
+        do {
+            v = try ExtractVerifier.verify(bytes, vaultKey: key)
+        } catch {
+            Output.line("INVALID: \(file): \(error.message)")
+            throw ExitCode(ExitStatus.error.rawValue)
+        }
+        let p = v.payload
+        Output.line("valid: \(file)")
+        Output.line("  record:            \(p.recordID) (\(p.recordType), version \(p.recordVersion), agency \(p.agency))")
+        Output.line("  issued:            \(p.issuedAt) to \(p.requester.user) (role \(p.requester.role), agency \(p.requester.agency))")
+        Output.line("  legal basis:       \(ExtractRenderer.basis(p.legalBasis))")
+        Output.line("  fields released:   \(p.fields.map(\.name).joined(separator: ", "))")
+        Output.line("  fields withheld:   \(p.withheld.isEmpty ? "none" : p.withheld.map(\.field).joined(separator: ", "))")
+        Output.line("  audit log:         issuing entry \(p.audit.seq) is in the log of \(p.audit.checkpoint.checkpoint.size) "
+                    + "entries signed \(p.audit.checkpoint.checkpoint.time.rfc3339)")
+        Output.line("  signed by:         vault \(p.vault), key \(v.keyID)")
+        Output.line("  verification code: \(v.verificationCode)")
+    }
+}
+
+/// `haven extract render FILE --format text|html`.
+struct ExtractRender: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "A printable version of an extract (text or HTML).",
+        discussion: "With --vault-key the extract is verified first and an invalid one is not rendered; without it the "
+            + "rendering is marked NOT VERIFIED.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, html }
+
+    @Argument(help: "The extract file.") var file: String
+    @Option(help: "text or html.") var format: Format = .text
+    @Option(help: ArgumentHelp("Verify with this vault public key before rendering.", valueName: "pub")) var vaultKey: String?
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+
+    func run() async throws {
+        let bytes = try KeyFiles.readSmallFile(file, limit: 16 << 20)
+        let v = try vaultKey.map { try ExtractVerifier.verify(bytes, vaultKey: try KeyFiles.readPublic(path: $0)) }
+            ?? ExtractVerifier.unverified(bytes)
+        let text = format == .html ? ExtractRenderer.html(v) : ExtractRenderer.text(v)
+        if let out {
+            try Array(text.utf8).withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
