@@ -82,7 +82,10 @@ struct Endpoints: Sendable {
                 return vault.auditRaw(ctx, from: try q.uint("from") ?? 0, limit: try q.int("limit")).map { .json($0) }
             case .auditCheckpoints:
                 let q = QueryParameters(values: request.query)
-                let range = (try q.uint("from_size") ?? 0)...(try q.uint("to_size") ?? UInt64(Int64.max))
+                let low = try q.uint("from_size") ?? 0
+                let high = try q.uint("to_size") ?? UInt64(Int64.max)
+                guard low <= high else { throw HavenError(.invalidValue, "from_size is greater than to_size") }
+                let range = low...high
                 return vault.auditCheckpoints(ctx, range: range).map { .json(JSONAnswer.encode($0)) }
             case .makeCheckpoint:
                 return vault.makeCheckpoint(ctx).map { .json(JSONAnswer.encode($0), status: .created) }

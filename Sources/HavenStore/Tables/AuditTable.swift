@@ -29,7 +29,7 @@ public enum AuditTable {
             INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-            .bind(1, Int64(seq)).bind(2, blob: entry).bind(3, blob: leafHash).bind(4, index.time).bind(5, index.action)
+            .bind(1, Int64(clamping: seq)).bind(2, blob: entry).bind(3, blob: leafHash).bind(4, index.time).bind(5, index.action)
             .bind(6, index.user).bind(7, index.record).bind(8, index.decision).bind(9, Int64(index.breakGlass ? 1 : 0))
             .run()
     }
@@ -50,16 +50,16 @@ public enum AuditTable {
     public static func count(on db: Connection) throws -> UInt64 {
         let s = try db.statement("SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_entries")
         _ = try s.step()
-        return UInt64(s.int64(0))
+        return UInt64(clamping: s.int64(0))
     }
 
     /// Calls `body` for each entry with `seq` in `range`, in order, without copying blobs.
     public static func forEachEntry(in range: Range<UInt64>, on db: Connection,
                                     _ body: (UInt64, UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
         let s = try db.statement("SELECT seq, entry, leaf_hash FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq")
-        try s.bind(1, Int64(range.lowerBound)).bind(2, Int64(clamping: range.upperBound))
+        try s.bind(1, Int64(clamping: range.lowerBound)).bind(2, Int64(clamping: range.upperBound))
         while try s.step() {
-            let seq = UInt64(s.int64(0))
+            let seq = UInt64(clamping: s.int64(0))
             try s.withBlob(1) { entry in
                 try s.withBlob(2) { leaf in try body(seq, entry, leaf) }
             }
@@ -68,13 +68,13 @@ public enum AuditTable {
 
     public static func entry(seq: UInt64, on db: Connection) throws -> [UInt8]? {
         let s = try db.statement("SELECT entry FROM audit_entries WHERE seq = ?")
-        try s.bind(1, Int64(seq))
+        try s.bind(1, Int64(clamping: seq))
         return try s.step() ? s.blob(0) : nil
     }
 
     public static func leafHashes(in range: Range<UInt64>, on db: Connection) throws -> [[UInt8]] {
         let s = try db.statement("SELECT leaf_hash FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq")
-        try s.bind(1, Int64(range.lowerBound)).bind(2, Int64(clamping: range.upperBound))
+        try s.bind(1, Int64(clamping: range.lowerBound)).bind(2, Int64(clamping: range.upperBound))
         var out = [[UInt8]]()
         out.reserveCapacity(Int(range.count))
         while try s.step() { out.append(s.blob(0)) }
@@ -83,14 +83,14 @@ public enum AuditTable {
 
     public static func subtree(index: UInt64, on db: Connection) throws -> [UInt8]? {
         let s = try db.statement("SELECT hash FROM audit_subtrees WHERE idx = ?")
-        try s.bind(1, Int64(index))
+        try s.bind(1, Int64(clamping: index))
         return try s.step() ? s.blob(0) : nil
     }
 
     /// Entries matching an auditor's filter, after `afterSeq`, oldest first.
     public static func search(_ filter: AuditFilter, afterSeq: UInt64?, limit: Int, on db: Connection) throws -> [(seq: UInt64, entry: [UInt8])] {
         var clauses = ["seq > ?"]
-        let after: Int64 = afterSeq.map { Int64($0) } ?? -1
+        let after: Int64 = afterSeq.map { Int64(clamping: $0) } ?? -1
         var args: [Any] = [after]
         if let user = filter.user { clauses.append("user = ?"); args.append(user) }
         if let record = filter.record { clauses.append("record = ?"); args.append(record) }
@@ -108,7 +108,7 @@ public enum AuditTable {
         }
         try s.bind(Int32(args.count + 1), Int64(limit))
         var out = [(seq: UInt64, entry: [UInt8])]()
-        while try s.step() { out.append((UInt64(s.int64(0)), s.blob(1))) }
+        while try s.step() { out.append((UInt64(clamping: s.int64(0)), s.blob(1))) }
         return out
     }
 
@@ -146,20 +146,20 @@ public enum AuditTable {
     public static func checkpoints(on db: Connection) throws -> [(size: UInt64, note: [UInt8])] {
         let s = try db.statement("SELECT size, note FROM audit_checkpoints ORDER BY size, id")
         var out = [(size: UInt64, note: [UInt8])]()
-        while try s.step() { out.append((UInt64(s.int64(0)), s.blob(1))) }
+        while try s.step() { out.append((UInt64(clamping: s.int64(0)), s.blob(1))) }
         return out
     }
 
     public static func latestCheckpoint(on db: Connection) throws -> (size: UInt64, note: [UInt8])? {
         let s = try db.statement("SELECT size, note FROM audit_checkpoints ORDER BY size DESC, id DESC LIMIT 1")
-        return try s.step() ? (UInt64(s.int64(0)), s.blob(1)) : nil
+        return try s.step() ? (UInt64(clamping: s.int64(0)), s.blob(1)) : nil
     }
 
     /// The earliest checkpoint whose tree contains entry `seq`.
     public static func checkpoint(covering seq: UInt64, on db: Connection) throws -> (size: UInt64, note: [UInt8])? {
         let s = try db.statement("SELECT size, note FROM audit_checkpoints WHERE size > ? ORDER BY size, id DESC LIMIT 1")
-        try s.bind(1, Int64(seq))
-        return try s.step() ? (UInt64(s.int64(0)), s.blob(1)) : nil
+        try s.bind(1, Int64(clamping: seq))
+        return try s.step() ? (UInt64(clamping: s.int64(0)), s.blob(1)) : nil
     }
 }
 

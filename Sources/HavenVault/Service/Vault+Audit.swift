@@ -57,7 +57,10 @@ extension Vault {
                     o.field("from", from)
                     o.key("entries")
                     try o.array { a in
-                        try AuditTable.forEachEntry(in: from..<(from + count), on: db) { _, entry, _ in a.string(utf8: entry) }
+                        let end = from.addingReportingOverflow(count)
+                        try AuditTable.forEachEntry(in: from..<(end.overflow ? UInt64.max : end.partialValue), on: db) { _, entry, _ in
+                            a.string(utf8: entry)
+                        }
                     }
                 }
             }
@@ -111,7 +114,9 @@ extension Vault {
     /// An inclusion proof of entry `seq` in the tree of the checkpoint that first covers it.
     public func inclusionProof(_ ctx: RequestContext, seq: UInt64) -> EventLoopFuture<InclusionProofResponse> {
         let logger = self.logger
+        let committed = writer.head.size
         return auditRead(ctx, operation: "inclusion proof", detail: ["seq": String(seq)]) { (db) throws(HavenError) -> InclusionProofResponse in
+            guard seq < committed else { throw HavenError.notFound("the log has no entry \(seq)") }
             guard let row = try storeCall(logger, { try AuditTable.checkpoint(covering: seq, on: db) }),
                   let cp = try? SignedCheckpoint(json: row.note) else {
                 throw HavenError.notFound("no checkpoint covers entry \(seq) yet; make one with 'haven audit checkpoint'")
