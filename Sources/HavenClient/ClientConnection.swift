@@ -59,6 +59,12 @@ public final class ClientConnection: Sendable {
         do {
             return try await channel.eventLoop.flatSubmit {
                 let promise = channel.eventLoop.makePromise(of: ClientResponse.self)
+                // A connection the daemon already closed gets no answer: fail at once, or the
+                // caller would wait forever.
+                guard !collector.value.closed else {
+                    promise.fail(ChannelError.ioOnClosedChannel)
+                    return promise.futureResult
+                }
                 collector.value.pending.append(promise)
                 channel.write(HTTPClientRequestPart.head(head), promise: nil)
                 if let body {
@@ -82,6 +88,7 @@ final class ResponseCollector: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
     var pending = CircularBuffer<EventLoopPromise<ClientResponse>>()
+    var closed = false
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
 
@@ -102,11 +109,13 @@ final class ResponseCollector: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        closed = true
         failAll(error)
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        closed = true
         failAll(ChannelError.ioOnClosedChannel)
         context.fireChannelInactive()
     }

@@ -29,6 +29,16 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var body: ByteBuffer?
     private var discarding = false
     private var timeout: Scheduled<Void>?
+    private var idleSince: NIODeadline = .now()
+    /// Requests handed over and not yet answered (at most one: pipelining is serialised).
+    private var answering = 0
+    /// The client shut its side: close once the current answer is written.
+    private var inputClosed = false
+    /// Answers written but not yet on the socket; closing before they are would drop them.
+    private var writesInFlight = 0
+    /// Malformed input that arrived while an earlier request was still being answered: its
+    /// error is written after that answer, so answers stay in order.
+    private var deferredRejection: HavenError?
 
     init(vault: Vault, configuration: ServerConfiguration, counters: ServerCounters, logger: Logger) {
         self.vault = vault
@@ -52,6 +62,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        idleSince = .now()
         switch unwrapInboundIn(data) {
         case .head(let h):
             head = h
@@ -84,8 +95,17 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            inputClosed = true
+            if answering == 0 && writesInFlight == 0 { context.close(promise: nil) }
+            return
+        }
         if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
+            // Unauthenticated: closed at the first idle tick. Authenticated: after the longer
+            // idle timeout (the idle handler ticks at the shorter one).
+            if session == nil || NIODeadline.now() - idleSince >= configuration.idleTimeout {
+                context.close(promise: nil)
+            }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -114,6 +134,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func handle(_ context: ChannelHandlerContext, _ request: IncomingRequest) {
         counters.inFlight.add(1, ordering: .relaxed)
+        answering += 1
         guard let peer else {
             respond(context, .error(HavenError(.unavailable, "the connection's peer is not known yet")), keepAlive: false)
             return
@@ -158,6 +179,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             answer = endpoints.dispatch(route, request, ctx)
         }
         answer.assumeIsolated().whenComplete { result in
+            // The body may hold a survivor's data (a create or update): wipe it once handled.
+            request.body?.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
             switch result {
             case .success(let response):
                 self.respond(context, response, keepAlive: keepAlive)
@@ -172,7 +195,8 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     static func isJSON(_ head: HTTPRequestHead) -> Bool {
         guard let type = head.headers.first(name: "content-type") else { return false }
-        let base = type.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+        // An empty or odd header ("", ";") must not trap: take what precedes the first ';'.
+        let base = type.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
         return base == "application/json"
     }
 
@@ -181,7 +205,14 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Writes the answer to a request `handle` counted as in flight.
     private func respond(_ context: ChannelHandlerContext, _ response: Response, keepAlive: Bool) {
         defer { counters.inFlight.subtract(1, ordering: .relaxed) }
-        write(context, response, keepAlive: keepAlive)
+        answering -= 1
+        if let rejection = deferredRejection {
+            deferredRejection = nil
+            write(context, response, keepAlive: true)
+            write(context, .error(rejection), keepAlive: false)
+            return
+        }
+        write(context, response, keepAlive: keepAlive && !inputClosed)
     }
 
     private func write(_ context: ChannelHandlerContext, _ response: Response, keepAlive: Bool) {
@@ -201,14 +232,18 @@ final class ConnectionHandler: ChannelInboundHandler {
             response.body.withUnsafeBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
         }
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        writesInFlight += 1
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         let sensitive = response.sensitive
         done.assumeIsolated().whenComplete { _ in
+            self.writesInFlight -= 1
             if sensitive {
                 // Our copy is the last reference once written; wipe it in place.
                 buffer.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
             }
-            if !keepAlive { context.close(promise: nil) }
+            if !keepAlive || (self.inputClosed && self.answering == 0 && self.writesInFlight == 0) {
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -221,6 +256,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         timeout = nil
         head = nil
         body = nil
-        write(context, .error(error), keepAlive: false)
+        if answering > 0 {
+            deferredRejection = error
+        } else {
+            write(context, .error(error), keepAlive: false)
+        }
     }
 }

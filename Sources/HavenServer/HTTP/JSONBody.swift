@@ -10,8 +10,14 @@ enum JSONBody {
         guard let body, body.readableBytes > 0 else {
             throw HavenError(.invalidJSON, "this request needs a JSON body")
         }
+        try JSONDepth.check(body)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+            // Decoded in place (no copy of the body), so wiping the body after the request
+            // also wipes the only raw copy of any values it carried.
+            return try body.withUnsafeReadableBytes { raw in
+                let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!), count: raw.count, deallocator: .none)
+                return try JSONDecoder().decode(T.self, from: data)
+            }
         } catch let e as HavenError {
             throw e
         } catch let DecodingError.keyNotFound(key, context) {

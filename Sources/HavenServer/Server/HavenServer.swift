@@ -32,6 +32,9 @@ public final class HavenServer: Sendable {
                 self.initialize(channel)
             }
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // A client that sends part of a request and shuts its side down gets a JSON 400
+            // at once, rather than holding the connection until the request timeout.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
         let previous = umask(0o117)
         defer { umask(previous) }
         return try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true).wait()
@@ -51,7 +54,7 @@ public final class HavenServer: Sendable {
             limits.maxHeaderFieldSize = configuration.maximumHeaderBytes
             limits.maxHeaderFieldCount = configuration.maximumHeaderCount
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
+            try sync.addHandler(IdleStateHandler(allTimeout: min(configuration.unauthenticatedIdleTimeout, configuration.idleTimeout)))
             try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false,
                                                  withOutboundHeaderValidation: true,
                                                  withEncoderConfiguration: .init(),

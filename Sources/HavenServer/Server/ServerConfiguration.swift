@@ -9,9 +9,12 @@ public struct ServerConfiguration: Sendable {
     public var maximumHeaderBytes = 16 * 1024
     public var maximumHeaderCount = 100
     /// Open connections at most; more are closed at once.
-    public var maximumConnections = 1024
-    /// A connection with no traffic for this long is closed.
+    public var maximumConnections = 4096
+    /// An authenticated connection with no traffic for this long is closed.
     public var idleTimeout = TimeAmount.seconds(120)
+    /// A connection that has not authenticated is closed after this long without traffic,
+    /// so idle sockets cannot hold the connection slots real clients need.
+    public var unauthenticatedIdleTimeout = TimeAmount.seconds(10)
     /// A request whose head arrived must be complete within this (a body that never ends).
     public var requestTimeout = TimeAmount.seconds(30)
     /// Event-loop threads; one per core by default.
