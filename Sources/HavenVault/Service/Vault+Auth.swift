@@ -30,7 +30,16 @@ extension Vault {
         var record = RequestRecord(action: "auth.session", peer: ctx.peer)
         let refusal = HavenError(.authenticationFailed, "authentication failed",
                                  hint: "check the key file, that the user is enrolled and not revoked, and the uid it is bound to")
-        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<EnrolledUser> in
+        let now = clock.now()
+        let claimedKey = Base64.decode(request.publicKey).flatMap { try? PublicKey(bytes: $0) }?.keyID
+        // Locked out: refused before anything is looked up, so nothing about keys or users
+        // can be learned, and the refusal is itself an entry.
+        if case .lockedOut(let until) = throttle.verdict(uid: ctx.peer.uid, keyID: claimedKey, now: now) {
+            record.event.rule = "locked out until \(until.rfc3339) after repeated failed authentications"
+            if let claimedKey { record.event.detail["key_id"] = claimedKey }
+            return refuse(ctx, record, HavenError(.lockedOut, "too many failed authentications; try again after \(until.rfc3339)"))
+        }
+        let future = handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<EnrolledUser> in
             func fail(_ reason: String) -> HavenError {
                 record.event.rule = reason
                 return refusal
@@ -60,6 +69,16 @@ extension Vault {
             record.event.decision = .allow
             record.event.rule = "authenticated by Ed25519 challenge bound to the socket peer"
             return writer.audit(on: ctx.eventLoop, record.event).map { _ in user }
+        }
+        // Failures are counted, and answered more slowly as they repeat.
+        let throttle = self.throttle
+        return future.flatMapError { error in
+            guard let e = error as? HavenError, e.code == .authenticationFailed else { return ctx.eventLoop.makeFailedFuture(error) }
+            let delay = throttle.failed(uid: ctx.peer.uid, keyID: claimedKey, now: now)
+            return ctx.eventLoop.scheduleTask(in: .milliseconds(delay)) { throw e }.futureResult
+        }.map { user in
+            throttle.succeeded(uid: ctx.peer.uid, keyID: claimedKey ?? "")
+            return user
         }
     }
 

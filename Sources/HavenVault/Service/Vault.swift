@@ -22,9 +22,10 @@ public final class Vault: Sendable {
     let clock: any HavenClock
     let logger: Logger
     let policyPath: String
+    let throttle: AuthenticationThrottle
 
     init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser],
-         writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger) {
+         writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle) {
         self.directory = directory
         self.keys = keys
         self.policies = PolicyHolder(policy)
@@ -34,13 +35,15 @@ public final class Vault: Sendable {
         self.clock = clock
         self.logger = logger
         self.policyPath = policyPath
+        self.throttle = throttle
     }
 
     /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys
     /// and starts the writer. Every failure here is one clear line for the operator.
     public static func open(directory: DataDirectory, policyPath: String, logger: Logger,
                             clock: any HavenClock = SystemClock(),
-                            writerConfiguration: WriteQueue.Configuration = .init()) throws -> Vault {
+                            writerConfiguration: WriteQueue.Configuration = .init(),
+                            authPolicy: AuthenticationThrottle.Policy = .init()) throws -> Vault {
         try directory.checkPermissions()
         let policy = try PolicyDirectory.load(policyPath)
         let db: Connection
@@ -57,7 +60,8 @@ public final class Vault: Sendable {
         let users = try UserTable.all(on: db)
         let writer = try WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration)
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: users,
-                          writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger)
+                          writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
+                          throttle: AuthenticationThrottle(policy: authPolicy))
         writer.start()
         return vault
     }

@@ -1,0 +1,97 @@
+import Foundation
+import HavenStore
+import Testing
+
+/// The audit tables on a real SQLite file: append and read back in order, filters, and
+/// checkpoints that are added, never replaced.
+@Suite struct AuditTableTests {
+    let path = NSTemporaryDirectory() + "haven-store-\(UInt64.random(in: 0...UInt64.max)).db"
+
+    func open() throws -> Connection {
+        let db = try Database.open(path: path, create: true)
+        try Database.migrate(db)
+        return db
+    }
+
+    func cleanUp() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    func entry(_ n: Int) -> [UInt8] { Array(#"{"seq":\#(n)}"#.utf8) }
+
+    func append(_ db: Connection, _ n: Int, user: String = "counsellor", decision: String = "allow") throws {
+        try AuditTable.append(seq: UInt64(n), entry: entry(n), leafHash: [UInt8](repeating: UInt8(n % 256), count: 32),
+                              index: AuditIndex(time: Int64(1_000 + n), action: "record.read", user: user, record: "r\(n % 3)",
+                                                decision: decision, breakGlass: false),
+                              on: db)
+    }
+
+    @Test func entriesComeBackInOrderAndCountIsOnePastTheLast() throws {
+        defer { cleanUp() }
+        let db = try open()
+        #expect(try AuditTable.count(on: db) == 0)
+        for n in 0..<10 { try append(db, n) }
+        #expect(try AuditTable.count(on: db) == 10)
+        var seen = [UInt64]()
+        try AuditTable.forEachEntry(in: 3..<7, on: db) { seq, entry, leaf in
+            seen.append(seq)
+            #expect(Array(entry) == self.entry(Int(seq)))
+            #expect(leaf.count == 32)
+        }
+        #expect(seen == [3, 4, 5, 6])
+        #expect(try AuditTable.entry(seq: 9, on: db) == entry(9))
+        #expect(try AuditTable.entry(seq: 10, on: db) == nil)
+    }
+
+    @Test func aSequenceNumberIsWrittenOnce() throws {
+        defer { cleanUp() }
+        let db = try open()
+        try append(db, 0)
+        #expect(throws: (any Error).self) { try append(db, 0) }
+    }
+
+    @Test func rangesBeyondSQLiteIntegersDoNotTrap() throws {
+        defer { cleanUp() }
+        let db = try open()
+        for n in 0..<3 { try append(db, n) }
+        var count = 0
+        try AuditTable.forEachEntry(in: 1..<UInt64.max, on: db) { _, _, _ in count += 1 }
+        #expect(count == 2)
+        #expect(try AuditTable.entry(seq: UInt64.max, on: db) == nil)
+        #expect(try AuditTable.checkpoint(covering: UInt64.max, on: db) == nil)
+    }
+
+    @Test func searchFiltersByUserAndDecision() throws {
+        defer { cleanUp() }
+        let db = try open()
+        for n in 0..<6 { try append(db, n, user: n.isMultiple(of: 2) ? "counsellor" : "police", decision: n == 5 ? "deny" : "allow") }
+        var filter = AuditFilter()
+        filter.user = "police"
+        #expect(try AuditTable.search(filter, afterSeq: nil, limit: 10, on: db).map(\.seq) == [1, 3, 5])
+        #expect(try AuditTable.search(filter, afterSeq: 1, limit: 1, on: db).map(\.seq) == [3])
+        filter.deniedOnly = true
+        #expect(try AuditTable.search(filter, afterSeq: nil, limit: 10, on: db).map(\.seq) == [5])
+    }
+
+    /// Two checkpoints of the same size both stay: a later one cannot hide an earlier one
+    /// that no longer matches the log.
+    @Test func checkpointsAreAddedNeverReplaced() throws {
+        defer { cleanUp() }
+        let db = try open()
+        try AuditTable.putCheckpoint(size: 4, note: Array("first".utf8), on: db)
+        try AuditTable.putCheckpoint(size: 4, note: Array("second".utf8), on: db)
+        try AuditTable.putCheckpoint(size: 9, note: Array("third".utf8), on: db)
+        #expect(try AuditTable.checkpoints(on: db).map { String(decoding: $0.note, as: UTF8.self) } == ["first", "second", "third"])
+        #expect(try AuditTable.latestCheckpoint(on: db).map { String(decoding: $0.note, as: UTF8.self) } == "third")
+        #expect(try AuditTable.checkpoint(covering: 3, on: db)?.size == 4)
+        #expect(try AuditTable.checkpoint(covering: 4, on: db)?.size == 9)
+        #expect(try AuditTable.checkpoint(covering: 9, on: db) == nil)
+    }
+
+    @Test func aNewerSchemaIsRefused() throws {
+        defer { cleanUp() }
+        let db = try open()
+        try db.execute("PRAGMA user_version = 999")
+        #expect(throws: (any Error).self) { try Database.migrate(db) }
+    }
+}
