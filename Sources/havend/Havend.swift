@@ -37,10 +37,22 @@ struct Havend: ParsableCommand {
     var threads: Int?
 
     @Option(help: "Most open connections.")
-    var maxConnections: Int = 1024
+    var maxConnections: Int = 4096
 
-    @Option(help: "Seconds a connection may stay idle.")
+    @Option(help: "Seconds an authenticated connection may stay idle.")
     var idleTimeout: Int64 = 120
+
+    @Option(help: "Seconds a connection that has not authenticated may stay idle.")
+    var unauthenticatedIdleTimeout: Int64 = 10
+
+    @Option(help: "Seconds a request may take to arrive once its first line has (a body that never ends).")
+    var requestTimeout: Int64 = 30
+
+    @Option(help: "Failed authentications (per peer uid and per key, within the lockout period) before lockout.")
+    var authLockoutFailures = 10
+
+    @Option(help: "Seconds a lockout lasts, and the window failures are counted in.")
+    var authLockoutSeconds: Int64 = 900
 
     @Flag(help: ArgumentHelp("Start even if the audit log no longer matches its latest signed checkpoint (entries removed or "
                              + "altered while the daemon was stopped). The damage stays detectable by 'haven audit verify' and is "
@@ -83,9 +95,16 @@ struct Havend: ParsableCommand {
 
         let directory = DataDirectory(data)
         try directory.checkPermissions()
+        try SocketDirectory.check(socketPath: socket)
         let dataLock = try InstanceLock(path: directory.lockPath, what: "the vault in \(directory.path)")
         let socketLock = try InstanceLock(path: socket + ".lock", what: "the socket \(socket)")
-        let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger)
+        var auth = AuthenticationThrottle.Policy()
+        auth.failuresBeforeLockout = max(1, authLockoutFailures)
+        // Answers slow down after a third of the failures that lead to lockout.
+        auth.failuresBeforeDelay = max(1, auth.failuresBeforeLockout / 3)
+        auth.lockoutMilliseconds = authLockoutSeconds * 1000
+        auth.windowMilliseconds = authLockoutSeconds * 1000
+        let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth)
         if let problem = vault.auditStartupProblem, !allowDamagedAuditLog {
             vault.shutdownWithoutAudit()
             throw StartupError("refusing to start: \(problem); run 'haven audit verify' on a copy, or start with "
@@ -95,6 +114,8 @@ struct Havend: ParsableCommand {
         var config = ServerConfiguration()
         config.maximumConnections = maxConnections
         config.idleTimeout = .seconds(idleTimeout)
+        config.requestTimeout = .seconds(requestTimeout)
+        config.unauthenticatedIdleTimeout = .seconds(unauthenticatedIdleTimeout)
         if let threads { config.threads = threads }
         let server = HavenServer(vault: vault, configuration: config, logger: logger)
         let listener: any Channel
