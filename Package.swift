@@ -70,12 +70,16 @@ let package = Package(
         .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenVaultTests", dependencies: ["HavenVault", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [
             "havend", "haven", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -22,6 +22,8 @@ final class TestVault: @unchecked Sendable {
     let keys: String
     let log: String
     let policy: String
+    /// Extra arguments for every start of havend (limits, timeouts).
+    let daemonArguments: [String]
     private var daemon: Process?
     private var daemonLogHandle: FileHandle?
     private var logOffsetAtStart = 0
@@ -43,7 +45,8 @@ final class TestVault: @unchecked Sendable {
     static var havend: String { binaries + "/havend" }
 
     /// Creates, starts and enrols the standard users (unless `enrol` is false).
-    init(enrol: Bool = true, start: Bool = true, policy: String? = nil) throws {
+    init(enrol: Bool = true, start: Bool = true, policy: String? = nil, daemonArguments: [String] = []) throws {
+        self.daemonArguments = daemonArguments
         // Short paths: a Unix socket path must fit in 108 bytes.
         root = "/tmp/hv-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         data = root + "/data"
@@ -70,7 +73,10 @@ final class TestVault: @unchecked Sendable {
 
     deinit {
         stop()
-        try? FileManager.default.removeItem(atPath: root)
+        // HAVEN_KEEP_TEST_DIRS=1 keeps the vault, its log and its socket path for inspection.
+        if ProcessInfo.processInfo.environment["HAVEN_KEEP_TEST_DIRS"] == nil {
+            try? FileManager.default.removeItem(atPath: root)
+        }
     }
 
     // MARK: the daemon
@@ -84,7 +90,7 @@ final class TestVault: @unchecked Sendable {
         logOffsetAtStart = Int(handle.seekToEndOfFile())
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.havend)
-        p.arguments = ["--data", data, "--socket", socket, "--policy", policy] + extraArguments
+        p.arguments = ["--data", data, "--socket", socket, "--policy", policy] + daemonArguments + extraArguments
         p.standardOutput = handle
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice

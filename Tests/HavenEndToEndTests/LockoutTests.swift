@@ -1,0 +1,48 @@
+import Foundation
+import HavenAPI
+import HavenCrypto
+import Testing
+
+extension EndToEnd {
+    /// Repeated failed authentications are slowed, then locked out for a period; every attempt
+    /// is audited, and a locked-out peer learns nothing about records.
+    @Suite struct LockoutTests {
+        @Test func repeatedFailuresAreSlowedThenLockedOutAndAudited() throws {
+            let v = try TestVault(daemonArguments: ["--auth-lockout-failures", "6", "--auth-lockout-seconds", "4"])
+            let id = try v.createRecord(["incident_type": "rape"])
+            try v.newKey("guesser")  // a key that is not enrolled
+            var durations = [TimeInterval]()
+            for _ in 0..<6 {
+                let started = Date()
+                let r = try v.haven(as: "guesser", ["status"])
+                durations.append(Date().timeIntervalSince(started))
+                #expect(r.status == 3)
+                #expect(r.stderr.hasPrefix("haven: authentication_failed:"))
+            }
+            // Slowed: the later failures take noticeably longer than the first.
+            #expect(durations[5] > durations[0] + 0.2, "durations \(durations)")
+
+            // Locked out: even the right key, from this peer, is refused, and whether a record
+            // exists or not makes no difference.
+            let locked = try v.haven(as: "intake", ["record", "get", id, "--purpose", "probe"])
+            let nowhere = try v.haven(as: "intake", ["record", "get", "aaaaaaaaaaaaaaaaaaaaaaaaaa", "--purpose", "probe"])
+            #expect(locked.status == 3 && nowhere.status == 3)
+            #expect(locked.stderr.hasPrefix("haven: locked_out:") && nowhere.stderr.hasPrefix("haven: locked_out:"))
+            #expect(locked.stderr.replacingOccurrences(of: id, with: "") == nowhere.stderr.replacingOccurrences(of: "aaaaaaaaaaaaaaaaaaaaaaaaaa", with: ""))
+
+            // After the lockout period, the real key works again.
+            Thread.sleep(forTimeInterval: 4.5)
+            try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "after the lockout"])
+
+            let attempts = try v.withDatabase { db -> [String] in
+                let s = try db.statement("SELECT entry FROM audit_entries WHERE action = 'auth.session' AND decision = 'deny' ORDER BY seq")
+                var out = [String]()
+                while try s.step() { out.append(String(decoding: s.blob(0), as: UTF8.self)) }
+                return out
+            }
+            #expect(attempts.count >= 8)
+            #expect(attempts.filter { $0.contains("no active user is enrolled with key") }.count == 6)
+            #expect(attempts.filter { $0.contains("locked out until") }.count >= 2)
+        }
+    }
+}
