@@ -24,6 +24,10 @@ struct Havend: ParsableCommand {
     @Option(help: "The vault's data directory (made by 'haven init').")
     var data: String = "/var/lib/haven"
 
+    @Option(help: ArgumentHelp("The root key file, when it is kept outside the data directory (default DATA/root.key).",
+                               valueName: "file"))
+    var rootKey: String?
+
     @Option(help: "Path of the Unix socket to create (mode 0660).")
     var socket: String = Havend.defaultSocket
 
@@ -93,7 +97,7 @@ struct Havend: ParsableCommand {
         }
         let logger = Logger(label: "havend")
 
-        let directory = DataDirectory(data)
+        let directory = DataDirectory(data, rootKey: rootKey)
         try directory.checkPermissions()
         try SocketDirectory.check(socketPath: socket)
         let dataLock = try InstanceLock(path: directory.lockPath, what: "the vault in \(directory.path)")

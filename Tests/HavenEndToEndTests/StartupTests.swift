@@ -43,5 +43,41 @@ extension EndToEnd {
             #expect(lstat(v.socket, &st) == 0)
             #expect(st.st_mode & 0o777 == 0o660)
         }
+
+        /// The root key can live off the data disk (and out of its backups): `haven init
+        /// --root-key` writes it there, havend needs the same `--root-key` to open the vault,
+        /// and the same permission rules hold for it.
+        @Test func theRootKeyCanBeKeptOutsideTheDataDirectory() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let elsewhere = v.root + "/token"
+            mkdir(elsewhere, 0o700)
+            let data = v.root + "/data2"
+            let made = try Command.run(TestVault.haven, ["init", "--data", data, "--root-key", elsewhere + "/root.key",
+                                                         "--admin-key", v.keys + "/admin.key.pub"])
+            #expect(made.status == 0, "\(made)")
+            #expect(!FileManager.default.fileExists(atPath: data + "/root.key"))
+            var st = stat()
+            #expect(stat(elsewhere + "/root.key", &st) == 0 && st.st_mode & 0o777 == 0o600)
+
+            let without = try Command.run(TestVault.havend, ["--data", data, "--socket", v.socket, "--policy", v.policy], timeout: 20)
+            #expect(without.status == 1 && without.stderr.split(separator: "\n").count == 1, "\(without)")
+            #expect(without.stderr.contains("root key file \(data)/root.key is missing"), "\(without)")
+
+            chmod(elsewhere + "/root.key", 0o644)
+            let loose = try Command.run(TestVault.havend, ["--data", data, "--socket", v.socket, "--policy", v.policy,
+                                                           "--root-key", elsewhere + "/root.key"], timeout: 20)
+            #expect(loose.status == 1 && loose.stderr.contains("is accessible by group or others"), "\(loose)")
+            chmod(elsewhere + "/root.key", 0o600)
+
+            // The original vault's key opens only the original vault.
+            let wrong = try Command.run(TestVault.havend, ["--data", data, "--socket", v.socket, "--policy", v.policy,
+                                                           "--root-key", v.data + "/root.key"], timeout: 20)
+            #expect(wrong.status == 1 && wrong.stderr.contains("does not open this vault"), "\(wrong)")
+
+            // Served with the right one.
+            rename(v.data + "/root.key", v.root + "/moved.key")
+            try v.start(extraArguments: ["--root-key", v.root + "/moved.key"])
+            try v.expectOK(as: "admin", ["status"])
+        }
     }
 }

@@ -4,19 +4,22 @@ import HavenCore
 /// The vault's data directory and the files in it (FORMAT.md, "data directory").
 ///
 ///     DIR/            0700, owned by the daemon's user
-///       root.key      0600  the root key (dev mode; later sealed by passphrase or shares)
+///       root.key      0600  the root key (dev mode; later sealed by passphrase or shares),
+///                           unless kept elsewhere with --root-key (off the disk and its backups)
 ///       haven.db      0600  SQLite database (+ -wal, -shm), every sensitive value sealed
 ///       vault.pub     0644  the vault's Ed25519 public key, for offline verification
 ///       havend.lock   0600  flock'd by the running daemon
 public struct DataDirectory: Sendable {
     public let path: String
+    /// Where the root key file is: DIR/root.key unless given.
+    public let rootKeyPath: String
 
-    public init(_ path: String) {
+    public init(_ path: String, rootKey: String? = nil) {
         self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        self.rootKeyPath = rootKey ?? self.path + "/root.key"
     }
 
     public var databasePath: String { path + "/haven.db" }
-    public var rootKeyPath: String { path + "/root.key" }
     public var vaultPublicKeyPath: String { path + "/vault.pub" }
     public var lockPath: String { path + "/havend.lock" }
 
