@@ -13,7 +13,7 @@ extension EndToEnd {
     @Suite struct CrashSafetyTests {
         static let cycles = Int(ProcessInfo.processInfo.environment["HAVEN_CRASH_CYCLES"] ?? "") ?? 20
 
-        @Test(.timeLimit(.minutes(10)))
+        @Test(.timeLimit(.minutes(max(10, cycles / 10))))
         func acknowledgedWritesAndReadsSurviveSIGKILL() async throws {
             let v = try TestVault()
             let ledger = Ledger()
