@@ -36,8 +36,22 @@ public final class ClientConnection: Sendable {
             }.get()
             return ClientConnection(channel: channel, collector: collector)
         } catch {
-            throw HavenError(.unavailable, "cannot connect to havend at \(socketPath)",
-                             hint: "is the daemon running? set --socket or HAVEN_SOCKET to its socket path")
+            throw connectFailure(error, socketPath: socketPath)
+        }
+    }
+
+    /// Says why the socket could not be reached, because each cause has a different remedy.
+    static func connectFailure(_ error: any Error, socketPath: String) -> HavenError {
+        switch (error as? IOError)?.errnoCode {
+        case EACCES, EPERM:
+            return HavenError(.unavailable, "cannot connect to havend at \(socketPath): permission denied",
+                              hint: "only the daemon's user and group may connect; ask an administrator to add you to the group of the socket ('ls -l \(socketPath)'), then log in again")
+        case ECONNREFUSED:
+            return HavenError(.unavailable, "cannot connect to havend at \(socketPath): no daemon is listening",
+                              hint: "havend is not running; start it, or set --socket or HAVEN_SOCKET to the socket of the running daemon")
+        default:
+            return HavenError(.unavailable, "cannot connect to havend at \(socketPath)",
+                              hint: "is the daemon running? set --socket or HAVEN_SOCKET to its socket path")
         }
     }
 

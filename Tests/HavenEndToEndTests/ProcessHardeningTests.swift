@@ -55,6 +55,28 @@ extension EndToEnd {
             #expect(v.isRunning)
         }
 
+        /// The socket's group is the access list: the real CLI run as an ordinary user outside
+        /// it is told so (not "is the daemon running?"), and the same user in the group is served.
+        @Test(.enabled(if: getuid() == 0)) func onlyTheSocketGroupCanConnectAndOthersAreToldWhy() throws {
+            let v = try TestVault()
+            let uid: uid_t = 64_125
+            let home = v.root + "-client"
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: false)
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            try FileManager.default.copyItem(atPath: v.keyPath("counsellor"), toPath: home + "/counsellor.key")
+            for path in [home, home + "/counsellor.key"] { chown(path, uid, uid) }
+            let list = [TestVault.haven, "record", "list", "--socket", v.socket, "--key", home + "/counsellor.key"]
+
+            let outsider = try Command.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups"] + list)
+            #expect(outsider.status == 5, "\(outsider)")
+            #expect(outsider.stderr.contains("cannot connect to havend at \(v.socket): permission denied"), "\(outsider)")
+            #expect(outsider.stderr.contains("add you to the group of the socket"))
+
+            chmod(v.root, 0o750)  // the socket directory, group = the daemon's group (root here)
+            let member = try Command.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--groups=\(getgid())"] + list)
+            #expect(member.status == 0, "\(member)")
+        }
+
         @Test(.enabled(if: getuid() == 0)) func filesOwnedByAnotherUserAreRefused() throws {
             let v = try TestVault(enrol: false, start: false)
             chown(v.data + "/root.key", 64_124, 64_124)
