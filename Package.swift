@@ -52,7 +52,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
-        ], swiftSettings: strict),
+        ], exclude: ["systemd"], swiftSettings: strict),
         .executableTarget(name: "haven", dependencies: [
             "HavenCore", "HavenCrypto", "HavenVault", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
