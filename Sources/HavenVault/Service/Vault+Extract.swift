@@ -66,12 +66,13 @@ extension Vault {
             }
             let requester = ExtractPayload.Requester(user: user.name.rawValue, role: user.role.rawValue, agency: user.agency.rawValue)
             let event = record.event
+            let withheldFields = withheld
             return writer.audit(on: ctx.eventLoop, event, checkpoint: true).flatMapThrowing { committed in
                 guard let checkpoint = committed.checkpoint else { throw HavenError.auditUnavailable }
                 let proof = try self.auditProof(seq: committed.auditSeq, checkpoint: checkpoint)
                 let payload = ExtractPayload(
                     vault: self.keys.vaultID.rawValue, recordID: id.rawValue, recordType: opened.header.type.rawValue,
-                    agency: opened.header.agency.rawValue, recordVersion: opened.header.version, fields: fields, withheld: withheld,
+                    agency: opened.header.agency.rawValue, recordVersion: opened.header.version, fields: fields, withheld: withheldFields,
                     legalBasis: basis, purpose: request.purpose, requester: requester, issuedAt: now.rfc3339,
                     policyVersion: policy.version, audit: proof)
                 return try self.sign(payload)
