@@ -56,11 +56,12 @@ public final class RootKey: Sendable {
     }
 }
 
-/// A record's data key: random, 32 bytes, stored only wrapped under a derived key.
+/// A record's data key: random, 32 bytes, stored only wrapped under a derived key. In
+/// memory only for the request that uses it, so it lives in the slot pool.
 public enum DataKey {
     public static let byteCount = Int(crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
 
     public static func generate() -> SecureBytes {
-        .random(count: byteCount)
+        .randomPooled(count: byteCount)
     }
 }

@@ -5,9 +5,12 @@ import CSodium
 ///
 /// The bytes are write-protected once filled (`sodium_mprotect_readonly`), so a stray write
 /// faults instead of corrupting a key, and the value is safe to share between threads.
+/// Short-lived keys (`pooled`) come instead from `SecureSlotPool`: locked and guarded slabs,
+/// wiped on release, without write protection or system calls of their own.
 public final class SecureBytes: @unchecked Sendable {
     private let pointer: UnsafeMutableRawPointer
     public let count: Int
+    private let pooled: Bool
 
     /// Allocates `count` guarded bytes and lets `fill` write them exactly once.
     public init(count: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
@@ -22,13 +25,35 @@ public final class SecureBytes: @unchecked Sendable {
         }
         pointer = p
         self.count = count
+        pooled = false
         sodium_mprotect_readonly(p)
+    }
+
+    /// A short-lived secret of at most 64 bytes (a record's data key) from the slot pool.
+    public init(pooledCount count: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        Sodium.ready()
+        precondition(count > 0 && count <= SecureSlotPool.shared.slotSize)
+        guard let p = SecureSlotPool.shared.take() else { throw CryptoError.libsodium("sodium_malloc") }
+        do {
+            try fill(UnsafeMutableRawBufferPointer(start: p, count: count))
+        } catch {
+            SecureSlotPool.shared.give(p)
+            throw error
+        }
+        pointer = p
+        self.count = count
+        pooled = true
     }
 
     /// Fresh random key material.
     public static func random(count: Int) -> SecureBytes {
         // Cannot fail: randombytes_buf does not report errors and the fill does not throw.
         try! SecureBytes(count: count) { randombytes_buf($0.baseAddress!, count) }
+    }
+
+    /// Fresh random short-lived key material, from the slot pool.
+    public static func randomPooled(count: Int) -> SecureBytes {
+        try! SecureBytes(pooledCount: count) { randombytes_buf($0.baseAddress!, count) }
     }
 
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
@@ -42,6 +67,10 @@ public final class SecureBytes: @unchecked Sendable {
     }
 
     deinit {
+        if pooled {
+            SecureSlotPool.shared.give(pointer)  // wipes the slot
+            return
+        }
         // sodium_free zeroes the region before unmapping it; it needs write access back first.
         sodium_mprotect_readwrite(pointer)
         sodium_free(pointer)

@@ -26,7 +26,7 @@ public struct DataKeyWrapper: Sendable {
         let plain = try SealedBox.open(wrapped, key: wrappingKey, expectedKeyVersion: wrappingKeyVersion,
                                        associatedData: ad(record: record, dataKeyVersion: dataKeyVersion))
         guard plain.count == DataKey.byteCount else { throw .authenticationFailure }
-        return try! SecureBytes(count: DataKey.byteCount) { out in
+        return try! SecureBytes(pooledCount: DataKey.byteCount) { out in
             plain.withUnsafeBytes { out.copyMemory(from: $0) }
         }
     }
