@@ -1,5 +1,3 @@
-import Foundation
-
 /// The header's canonical JSON, the plaintext that is sealed (FORMAT.md, "record header").
 extension RecordHeader {
     public static let formatVersion = 1
@@ -52,39 +50,63 @@ extension RecordHeader {
 
     /// Parses a header opened from its ciphertext. Any malformation is an integrity failure:
     /// the bytes authenticated, so only a bug or a forged key could make them malformed.
+    /// Read on every request that touches a record, so with `JSONValue`, not `JSONDecoder`.
     public init(canonicalJSON bytes: [UInt8]) throws(HavenError) {
-        let wire: Wire
+        guard let json = JSONValue.parse(bytes), json["v"]?.int == Self.formatVersion,
+              let version = json["version"]?.uint64,
+              let statusText = json["status"]?.string, let status = RecordStatus(rawValue: statusText),
+              let assigneeList = json["assignees"]?.array, let fieldList = json["fields"]?.members,
+              let noteList = json["notes"]?.array, let consentList = json["consent"]?.array else {
+            throw HavenError.integrity
+        }
+        var versions = [FieldName: UInt64]()
+        for (k, v) in fieldList {
+            guard let v = v.uint64 else { throw HavenError.integrity }
+            versions[try Self.name(k, FieldName.init)] = v
+        }
+        var notes = [NoteMetadata]()
+        for n in noteList {
+            guard let index = n["index"]?.uint64, let c = n["class"]?.string, let fieldClass = FieldClass(rawValue: c) else {
+                throw HavenError.integrity
+            }
+            notes.append(NoteMetadata(index: index, fieldClass: fieldClass, author: try Self.name(n["author"], UserName.init),
+                                      createdAt: try Self.time(n["created_at"])))
+        }
+        var events = [ConsentEvent]()
+        for e in consentList {
+            guard let f = e["flag"]?.string, let flag = ConsentFlag(rawValue: f),
+                  let k = e["kind"]?.string, let kind = ConsentEvent.Kind(rawValue: k),
+                  let evidence = e["evidence"], evidence.isNull || evidence.string != nil,
+                  let expires = e["expires_at"] else {
+                throw HavenError.integrity
+            }
+            events.append(ConsentEvent(flag: flag, kind: kind, recordedBy: try Self.name(e["recorded_by"], UserName.init),
+                                       recordedAt: try Self.time(e["recorded_at"]), evidence: evidence.string,
+                                       expiresAt: expires.isNull ? nil : try Self.time(expires)))
+        }
+        self.init(id: try Self.name(json["id"], RecordID.init), type: try Self.name(json["type"], RecordTypeName.init),
+                  agency: try Self.name(json["agency"], AgencyName.init), status: status, version: version,
+                  createdAt: try Self.time(json["created_at"]), createdBy: try Self.name(json["created_by"], UserName.init),
+                  updatedAt: try Self.time(json["updated_at"]), updatedBy: try Self.name(json["updated_by"], UserName.init),
+                  assignees: try assigneeList.map { (a) throws(HavenError) -> UserName in try Self.name(a, UserName.init) },
+                  fieldVersions: versions, notes: notes, consent: ConsentState(events: events))
+    }
+
+    private static func name<N>(_ value: JSONValue?, _ make: (String) throws(HavenError) -> N) throws(HavenError) -> N {
+        guard let text = value?.string else { throw HavenError.integrity }
+        return try name(text, make)
+    }
+
+    private static func name<N>(_ text: String, _ make: (String) throws(HavenError) -> N) throws(HavenError) -> N {
         do {
-            wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))
+            return try make(text)
         } catch {
             throw HavenError.integrity
         }
-        guard wire.v == Self.formatVersion else { throw HavenError.integrity }
-        var versions = [FieldName: UInt64]()
-        for (k, v) in wire.fields {
-            guard let name = try? FieldName(k) else { throw HavenError.integrity }
-            versions[name] = v
-        }
-        self.init(id: wire.id, type: wire.type, agency: wire.agency, status: wire.status,
-                  version: wire.version, createdAt: wire.created_at, createdBy: wire.created_by,
-                  updatedAt: wire.updated_at, updatedBy: wire.updated_by, assignees: wire.assignees,
-                  fieldVersions: versions, notes: wire.notes, consent: ConsentState(events: wire.consent))
     }
 
-    private struct Wire: Decodable {
-        let v: Int
-        let id: RecordID
-        let type: RecordTypeName
-        let agency: AgencyName
-        let status: RecordStatus
-        let version: UInt64
-        let created_at: Timestamp
-        let created_by: UserName
-        let updated_at: Timestamp
-        let updated_by: UserName
-        let assignees: [UserName]
-        let fields: [String: UInt64]
-        let notes: [NoteMetadata]
-        let consent: [ConsentEvent]
+    private static func time(_ value: JSONValue?) throws(HavenError) -> Timestamp {
+        guard let text = value?.string, let t = Timestamp(parsing: text) else { throw HavenError.integrity }
+        return t
     }
 }

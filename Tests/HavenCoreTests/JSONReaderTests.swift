@@ -1,0 +1,62 @@
+import Foundation
+import HavenCore
+import Testing
+
+@Suite struct JSONReaderTests {
+    func parse(_ text: String) -> JSONValue? { JSONValue.parse(Array(text.utf8)) }
+
+    @Test func readsEveryKindOfValue() throws {
+        let v = try #require(parse(#" {"a": [1, -2.5e3, true, false, null], "b": {"c": "ນາງ \"x\" \\ \/ \u00e9 \ud83d\ude00 \n"}} "#))
+        #expect(v["a"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null]))
+        #expect(v["b"]?["c"]?.string == "ນາງ \"x\" \\ / é 😀 \n")
+        #expect(parse("0")?.uint64 == 0 && parse("18446744073709551615")?.uint64 == UInt64.max)
+        #expect(parse("18446744073709551616")?.uint64 == nil && parse("-1")?.uint64 == nil && parse("1.0")?.uint64 == nil)
+        #expect(parse("{}") == .object([]) && parse("[]") == .array([]) && parse(#""""#) == .string(""))
+    }
+
+    @Test func refusesWhatAStrictReaderShould() {
+        let bad = [
+            "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "[1 2]", "01", "-", "1.", "1e", ".5", "+1",
+            "tru", "nul", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
+            "\"tab\there\"", "{\"a\":1,\"a\":2}", "[1] [2]", "1 x", "'a'", "NaN", "[\u{0}]",
+        ]
+        for text in bad { #expect(parse(text) == nil, "accepted \(text.debugDescription)") }
+        #expect(JSONValue.parse([0x22, 0xFF, 0x22]) == nil)           // invalid UTF-8
+        #expect(JSONValue.parse([0x22, 0xC0, 0xAF, 0x22]) == nil)     // overlong encoding
+        #expect(parse(String(repeating: "[", count: 40) + String(repeating: "]", count: 40)) == nil)
+        #expect(parse(String(repeating: "[", count: 20) + String(repeating: "]", count: 20)) != nil)
+    }
+
+    /// Differential: over many mutations of a real header, whatever this reader accepts,
+    /// Foundation's parser accepts too, with the same strings and numbers.
+    @Test func agreesWithFoundationOnMutatedHeaders() throws {
+        var header = RecordHeader(id: RecordID(bytes: Array(0..<16)), type: try RecordTypeName("gbv_incident"),
+                                  agency: try AgencyName("ossc-vte"), createdAt: Timestamp(millisecondsSinceEpoch: 1_790_000_000_123),
+                                  createdBy: try UserName("alice"), assignees: [try UserName("bob")],
+                                  fieldVersions: [try FieldName("survivor_name"): 2])
+        header.consent.append(ConsentEvent(flag: .counselling, kind: .grant, recordedBy: try UserName("alice"),
+                                           recordedAt: Timestamp(millisecondsSinceEpoch: 1_790_000_001_000),
+                                           evidence: "ແບບຟອມ \"7\"\tký tên\u{1}"))
+        let original = header.canonicalJSON()
+        var rng = SystemRandomNumberGenerator()
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let i = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes[i] = UInt8.random(in: 0...255, using: &rng)
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(Array(#"{}[]",:\0e-."#.utf8).randomElement(using: &rng)!, at: i)
+                }
+            }
+            guard let mine = JSONValue.parse(bytes) else { continue }
+            accepted += 1
+            let theirs = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            #expect(theirs != nil, "accepted what Foundation refuses: \(String(decoding: bytes, as: UTF8.self))")
+            if let theirs, let id = (theirs as? [String: Any])?["id"] as? String { #expect(mine["id"]?.string == id) }
+        }
+        #expect(accepted > 100)
+        #expect(try RecordHeader(canonicalJSON: original) == header)
+    }
+}
