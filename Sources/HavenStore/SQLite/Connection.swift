@@ -46,6 +46,13 @@ public final class Connection {
         guard rc == SQLITE_OK else { throw error("sqlite3_exec", rc) }
     }
 
+    /// Runs one statement that returns no rows through the statement cache: for the
+    /// transaction control (BEGIN, COMMIT, SAVEPOINT…) that every request runs, where
+    /// `sqlite3_exec` would compile the SQL again each time.
+    public func run(_ sql: String) throws(SQLiteError) {
+        try statement(sql).run()
+    }
+
     /// A prepared statement for `sql`, compiled once and reused; reset before it is returned.
     public func statement(_ sql: String) throws(SQLiteError) -> Statement {
         if let cached = statements[sql] {
@@ -69,10 +76,10 @@ public final class Connection {
 
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
     public func transaction<R>(immediate: Bool = true, _ body: () throws -> R) throws -> R {
-        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        try run(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             let result = try body()
-            try execute("COMMIT")
+            try run("COMMIT")
             return result
         } catch {
             rollbackQuietly()
@@ -83,7 +90,7 @@ public final class Connection {
     /// Rolls back if a transaction is open; used on error paths where the first error matters.
     public func rollbackQuietly() {
         if sqlite3_get_autocommit(handle) == 0 {
-            _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+            if (try? run("ROLLBACK")) == nil { _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil) }
         }
     }
 

@@ -29,7 +29,7 @@ public final class ReaderPool: Sendable {
             let back = UncheckedConnection(connection: connection)
             idle.withLock { $0.append(back) }
         }
-        try connection.execute("BEGIN")
+        try connection.run("BEGIN")
         return try body(connection)
     }
 }

@@ -1,5 +1,6 @@
 import HavenAudit
 import HavenCore
+import NIOCore
 
 /// A committed write: the job's value, the sequence number of its audit entry, and the
 /// signed checkpoint made in the same transaction, if one was.
@@ -11,6 +12,8 @@ public struct Committed<T: Sendable>: Sendable {
 
 /// The writer's view of a job, without its result type.
 protocol AnyWriteJob: AnyObject, Sendable {
+    /// Where the job's answer is completed; nil completes it on the writer thread.
+    var eventLoop: (any EventLoop)? { get }
     /// Applies the job's changes and returns the audit event describing what happened.
     /// `failed` tells the writer to roll the job's changes back before logging the event.
     func apply(_ tx: WriteTransaction) -> (event: AuditEvent, failed: Bool)
@@ -25,12 +28,14 @@ final class WriteJob<T: Sendable>: AnyWriteJob, @unchecked Sendable {
     typealias Body = @Sendable (WriteTransaction) -> (Result<T, HavenError>, AuditEvent)
     typealias Completion = @Sendable (Result<Committed<T>, HavenError>) -> Void
 
+    let eventLoop: (any EventLoop)?
     private let body: Body
     private let complete: Completion
     // Touched only by the writer thread, between apply and succeed/fail.
     private var result: Result<T, HavenError>?
 
-    init(body: @escaping Body, complete: @escaping Completion) {
+    init(on eventLoop: (any EventLoop)?, body: @escaping Body, complete: @escaping Completion) {
+        self.eventLoop = eventLoop
         self.body = body
         self.complete = complete
     }

@@ -81,7 +81,7 @@ public final class WriteQueue: @unchecked Sendable {
     /// Queues a job; the future completes after the group holding it has committed.
     func submit<T: Sendable>(on eventLoop: any EventLoop, _ body: @escaping WriteJob<T>.Body) -> EventLoopFuture<Committed<T>> {
         let promise = eventLoop.makePromise(of: Committed<T>.self)
-        enqueue(WriteJob(body: body, complete: { promise.completeWith($0.mapError { $0 }) }))
+        enqueue(WriteJob(on: eventLoop, body: body, complete: { promise.completeWith($0.mapError { $0 }) }))
         return promise.futureResult
     }
 
@@ -119,7 +119,7 @@ public final class WriteQueue: @unchecked Sendable {
     /// when the writer thread has finished.
     public func shutdown(finalEvent: AuditEvent?) {
         if let finalEvent {
-            enqueue(WriteJob<Void>(body: Self.auditOnly(finalEvent, checkpoint: true), complete: { _ in }))
+            enqueue(WriteJob<Void>(on: nil, body: Self.auditOnly(finalEvent, checkpoint: true), complete: { _ in }))
         }
         condition.lock()
         running = false
@@ -156,19 +156,19 @@ public final class WriteQueue: @unchecked Sendable {
         var seqs = [UInt64?](repeating: nil, count: batch.count)
         var checkpoint: SignedCheckpoint?
         do {
-            try db.execute("BEGIN IMMEDIATE")
+            try db.run("BEGIN IMMEDIATE")
             for (i, job) in batch.enumerated() {
                 seqs[i] = try run(job, in: tx)
             }
             if tx.checkpointRequested || dueForCheckpoint(now) {
                 checkpoint = try writeCheckpoint(now)
             }
-            try db.execute("COMMIT")
+            try db.run("COMMIT")
         } catch {
             db.rollbackQuietly()
             chain = before
             logger.error("audit commit failed; the group is refused", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
-            for job in batch { job.fail(.auditUnavailable) }
+            complete(batch) { job, _ in job.fail(.auditUnavailable) }
             return
         }
         if let checkpoint {
@@ -178,12 +178,30 @@ public final class WriteQueue: @unchecked Sendable {
         condition.lock()
         publishedHead = AuditHead(size: chain.size, latestCheckpoint: checkpoint ?? publishedHead.latestCheckpoint)
         condition.unlock()
-        for (i, job) in batch.enumerated() {
-            if let seq = seqs[i] {
-                job.succeed(seq: seq, checkpoint: checkpoint)
+        let committedSeqs = seqs, signed = checkpoint
+        complete(batch) { job, i in
+            if let seq = committedSeqs[i] {
+                job.succeed(seq: seq, checkpoint: signed)
             } else {
                 job.fail(.auditUnavailable)
             }
+        }
+    }
+
+    /// Completes a committed (or refused) group: one task per event loop that completes all
+    /// of that loop's jobs, rather than a cross-thread wake-up for every job.
+    private func complete(_ batch: [any AnyWriteJob], _ finish: @escaping @Sendable (any AnyWriteJob, Int) -> Void) {
+        var byLoop = [ObjectIdentifier: (loop: any EventLoop, jobs: [(any AnyWriteJob, Int)])]()
+        for (i, job) in batch.enumerated() {
+            guard let loop = job.eventLoop else {
+                finish(job, i)
+                continue
+            }
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].jobs.append((job, i))
+        }
+        for (_, group) in byLoop {
+            let jobs = group.jobs
+            group.loop.execute { for (job, i) in jobs { finish(job, i) } }
         }
     }
 
@@ -192,20 +210,20 @@ public final class WriteQueue: @unchecked Sendable {
     /// back entirely and will fail). Throws only when the transaction itself is broken.
     private func run(_ job: any AnyWriteJob, in tx: WriteTransaction) throws -> UInt64? {
         let chainBefore = chain
-        try db.execute("SAVEPOINT job")
+        try db.run("SAVEPOINT job")
         let (event, failed) = job.apply(tx)
         if failed {
-            try db.execute("ROLLBACK TO job")
+            try db.run("ROLLBACK TO job")
         }
         do {
             let seq = try AuditAppender.append(event, to: &chain, at: tx.now, on: db)
-            try db.execute("RELEASE job")
+            try db.run("RELEASE job")
             return seq
         } catch {
             logger.error("audit entry could not be written; the request is refused", metadata: ["error": "\(error)"])
             chain = chainBefore
-            try db.execute("ROLLBACK TO job")
-            try db.execute("RELEASE job")
+            try db.run("ROLLBACK TO job")
+            try db.run("RELEASE job")
             return nil
         }
     }
