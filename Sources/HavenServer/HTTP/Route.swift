@@ -34,8 +34,15 @@ enum Route: Equatable, Sendable {
         let method: HTTPMethod
         let template: String
         let make: @Sendable ([String]) -> Route
+        /// The template split once, not on every request.
+        let segments: [Substring]
 
-        var segments: [Substring] { template.split(separator: "/", omittingEmptySubsequences: false) }
+        init(method: HTTPMethod, template: String, make: @escaping @Sendable ([String]) -> Route) {
+            self.method = method
+            self.template = template
+            self.make = make
+            segments = template.split(separator: "/", omittingEmptySubsequences: false)
+        }
     }
 
     static let table: [Entry] = [
