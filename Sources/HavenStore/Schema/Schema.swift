@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 1
+    static let version: Int64 = 2
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -89,6 +89,11 @@ enum Schema {
             idx INTEGER PRIMARY KEY,
             hash BLOB NOT NULL
         );
+        """,
+        // 2: assignments found by record, not only by user: replacing a record's assignees
+        // must not scan every assignment in the vault.
+        """
+        CREATE INDEX record_assignees_by_record ON record_assignees (record_id);
         """,
     ]
 }

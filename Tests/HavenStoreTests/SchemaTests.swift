@@ -1,0 +1,43 @@
+import Foundation
+import HavenStore
+import Testing
+
+/// Schema versions and the queries that must stay indexed as a vault grows.
+@Suite struct SchemaTests {
+    let path = NSTemporaryDirectory() + "haven-schema-\(UInt64.random(in: 0...UInt64.max)).db"
+
+    func cleanUp() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    func plan(_ sql: String, on db: Connection) throws -> String {
+        let s = try db.statement("EXPLAIN QUERY PLAN " + sql)
+        var lines = [String]()
+        while try s.step() { lines.append(s.string(3)) }
+        return lines.joined(separator: "; ")
+    }
+
+    /// Replacing a record's assignees looks them up by record through an index: without it,
+    /// every create and assignment scanned all assignments in the vault.
+    @Test func assigneesOfARecordAreFoundThroughAnIndex() throws {
+        defer { cleanUp() }
+        let db = try Database.open(path: path, create: true)
+        try Database.migrate(db)
+        let p = try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db)
+        #expect(p.contains("USING") && p.contains("INDEX record_assignees_by_record"), "\(p)")
+    }
+
+    /// A vault made at schema version 1 gains the index when a newer havend opens it.
+    @Test func aVersionOneVaultIsMigrated() throws {
+        defer { cleanUp() }
+        let db = try Database.open(path: path, create: true)
+        try Database.migrate(db)
+        db.resetStatements()
+        try db.execute("DROP INDEX record_assignees_by_record; PRAGMA user_version = 1;")
+        try Database.migrate(db)
+        let version = try db.statement("PRAGMA user_version")
+        _ = try version.step()
+        #expect(version.int64(0) == 2)
+        #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
+    }
+}
