@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-bench",
         abstract: "Benchmarks of Haven on this machine (build with -c release).",
-        subcommands: [AuditVerifyBench.self])
+        subcommands: [SocketBench.self, AuditVerifyBench.self])
 
     static func main() async {
         do {
@@ -20,4 +20,10 @@ struct Bench: AsyncParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// A progress line on stderr, unbuffered, so a long run shows where it is even when stdout
+/// (the tables) goes to a file.
+func progress(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

@@ -1,0 +1,70 @@
+import Foundation
+import Glibc
+import HavenClient
+import HavenCore
+import NIOPosix
+
+/// The real `havend` (the binary beside haven-bench) on a temporary socket, and what the
+/// kernel says about it: CPU time used and peak resident memory.
+final class DaemonProcess {
+    let process: Process
+    let socket: String
+    /// From spawning the process to the first answer on its socket.
+    let startToReady: Double
+
+    init(binaries: String, vault: BenchVault, policy: String, log: String) async throws {
+        socket = vault.root + "/s"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binaries + "/havend")
+        process.arguments = ["--data", vault.directory.path, "--socket", socket, "--policy", policy, "--log-level", "warning"]
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        let started = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        // Ready means answering: an unauthenticated status request gets its 401.
+        while true {
+            guard process.isRunning else { throw BenchFailure("havend exited during start; see \(log)") }
+            if let c = try? await ClientConnection.connect(socketPath: socket, group: MultiThreadedEventLoopGroup.singleton) {
+                let answered = (try? await c.send(method: .GET, path: "/v1/status")) != nil
+                await c.close()
+                if answered { break }
+            }
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        startToReady = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    }
+
+    /// User plus system CPU seconds the daemon has used so far.
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // Fields after "pid (comm)": state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Peak resident set size so far (VmHWM), in MiB.
+    var peakRSSMiB: Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+        return kib / 1024
+    }
+
+    /// SIGTERM: the daemon finishes, signs its final checkpoint and exits 0.
+    func stop() throws {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchFailure("havend exited with \(process.terminationStatus)") }
+    }
+}
+
+/// A benchmark that could not run as intended.
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

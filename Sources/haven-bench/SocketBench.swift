@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import HavenClient
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenVault
+import NIOPosix
+
+/// `haven-bench socket`: the real daemon over its real socket, driven by authenticated
+/// keep-alive clients, on vaults of several sizes.
+struct SocketBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "socket",
+        abstract: "Audited reads, updates and creates through havend's socket, against the cheapest authenticated request.")
+
+    @Option(parsing: .upToNextOption, help: "Vault sizes, in records.") var records: [Int] = [10_000, 100_000, 1_000_000]
+    @Option(parsing: .upToNextOption, help: "Concurrent keep-alive connections.") var connections: [Int] = [1, 16, 64]
+    @Option(parsing: .upToNextOption, help: "Workloads: status, read, update, create, mix.")
+    var workloads: [String] = Workload.allCases.map(\.rawValue)
+    @Option(help: "Seconds each workload is measured.") var seconds: Double = 5
+    @Option(help: "The policy directory havend enforces.") var policy: String = "policy"
+    @Option(help: "Working directory (default: a new one under /tmp, removed at the end).") var workdir: String?
+    @Flag(help: "A run of a few seconds that only shows the benchmark works.") var smoke = false
+
+    func run() async throws {
+        let sizes = smoke ? [500] : records
+        let widths = smoke ? [1, 4] : connections
+        let duration = smoke ? 0.3 : seconds
+        let kinds = try workloads.map { name -> Workload in
+            guard let w = Workload(rawValue: name) else { throw ValidationError("unknown workload '\(name)'") }
+            return w
+        }
+        let policyVersion = try PolicyDirectory.load(policy).version
+        let work = workdir ?? NSTemporaryDirectory() + "haven-bench-\(getpid())"
+        defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
+        let binaries = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]).deletingLastPathComponent().path
+
+        var table = ResultTable(columns: ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
+                                          "daemon CPU µs/req", "peak RSS MiB", "vs status"])
+        var vaults = ResultTable(columns: ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
+        var totalFailures = 0
+        for size in sizes {
+            let vault = try BenchVault.create(in: work + "/\(size)")
+            let counsellors = (0..<max(widths.max() ?? 1, 1)).map { "counsellor-\($0)" }
+            let (keys, ids, seedTime) = try seed(vault, records: size, counsellors: counsellors, policyVersion: policyVersion)
+            progress("seeded \(size) records in \(format(seedTime, 1)) s")
+
+            let daemon = try await DaemonProcess(binaries: binaries, vault: vault, policy: policy, log: vault.root + "/havend.log")
+            var failures = 0
+            for width in widths {
+                var status = 0.0
+                for kind in kinds {
+                    let clients = try await connect(width, as: kind.asIntake ? ["intake-bench"] : counsellors,
+                                                     keys: keys, ids: ids, counsellors: counsellors, socket: daemon.socket)
+                    _ = await LoadRun.run(kind, clients: clients, seconds: min(0.5, duration / 5))  // warm-up
+                    let cpuBefore = daemon.cpuSeconds
+                    var r = await LoadRun.run(kind, clients: clients, seconds: duration)
+                    let cpu = daemon.cpuSeconds - cpuBefore
+                    for c in clients { await c.connection.close() }
+                    if r.failures > 0 {
+                        failures += r.failures
+                        progress("\(kind) at \(width) connections: \(r.failures) failed, first: \(r.firstFailure ?? "?")")
+                    }
+                    if kind == .status { status = r.throughput }
+                    table.add([String(size), String(width), kind.rawValue, format(r.throughput),
+                               format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
+                               format(r.latencies.percentile(99.9), 2), format(cpu * 1e6 / Double(max(r.requests, 1)), 0),
+                               format(daemon.peakRSSMiB, 0),
+                               kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : ""])
+                }
+            }
+            vaults.add([String(size), format(seedTime, 1), format(daemon.startToReady, 2), format(daemon.peakRSSMiB, 0),
+                        String(failures)])
+            totalFailures += failures
+            try daemon.stop()
+            try? FileManager.default.removeItem(atPath: vault.root)
+        }
+        print("")
+        table.print()
+        print("")
+        vaults.print()
+        guard totalFailures == 0 else { throw BenchFailure("\(totalFailures) requests failed; the numbers above do not count") }
+    }
+
+    /// Enrols the benchmark's users and creates the records; returns their keys, the ids and
+    /// the seconds the records took.
+    func seed(_ vault: BenchVault, records: Int, counsellors: [String],
+              policyVersion: String) throws -> ([String: SigningKey], [RecordID], Double) {
+        let seeder = try VaultSeeder(directory: vault.directory)
+        var keys = [String: SigningKey]()
+        var users = [EnrolledUser]()
+        let now = SystemClock().now()
+        for name in counsellors + ["intake-bench"] {
+            let key = SigningKey.generate()
+            keys[name] = key
+            users.append(EnrolledUser(name: try UserName(name), role: try RoleName(name == "intake-bench" ? "intake" : "counsellor"),
+                                      agency: try AgencyName("ossc-vientiane"), publicKey: key.publicKey.bytes, uid: nil,
+                                      createdAt: now, createdBy: try UserName("admin")))
+        }
+        try seeder.enrol(users, by: try UserName("admin"))
+        var ids = [RecordID]()
+        let time = try haven_bench.seconds {
+            ids = try seeder.createRecords(records, creator: users.last!, assignees: users.dropLast().map(\.name),
+                                           policyVersion: policyVersion)
+        }
+        return (keys, ids, time)
+    }
+
+    /// Opens `count` authenticated connections, the n-th as `users[n % users.count]`.
+    func connect(_ count: Int, as users: [String], keys: [String: SigningKey], ids: [RecordID], counsellors: [String],
+                 socket: String) async throws -> [LoadRun.Client] {
+        var clients = [LoadRun.Client]()
+        for n in 0..<count {
+            let user = users[n % users.count]
+            let session = try await HavenClient.connect(socketPath: socket, key: keys[user]!)
+            // Records are assigned round-robin: counsellor k has every record whose index is k modulo their number.
+            let k = n % counsellors.count
+            let own = stride(from: k, to: ids.count, by: counsellors.count).map { ids[$0] }
+            clients.append(LoadRun.Client(connection: session.connection, user: counsellors[k], records: own))
+        }
+        return clients
+    }
+}

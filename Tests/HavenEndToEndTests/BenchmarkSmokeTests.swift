@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// The benchmark keeps working: a run of a few seconds of `haven-bench socket --smoke`
+    /// (real vault, real daemon, every workload) and a small `audit-verify`. Its numbers
+    /// are not checked here; benchmarks are for people, not for assertions.
+    @Suite struct BenchmarkSmokeTests {
+        @Test func theSocketBenchmarkRunsEveryWorkloadWithoutAFailure() throws {
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["socket", "--smoke", "--policy", TestVault.repository + "/policy"],
+                                    timeout: 120)
+            #expect(r.status == 0, "\(r)")
+            for workload in ["status", "read", "update", "create", "mix"] {
+                #expect(r.stdout.contains("| \(workload) "), "\(r)")
+            }
+        }
+
+        @Test func theAuditVerificationBenchmarkVerifiesItsLog() throws {
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["audit-verify", "--entries", "5000"], timeout: 120)
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdout.contains("from the database (daemon)"), "\(r)")
+        }
+    }
+}
