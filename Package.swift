@@ -70,9 +70,7 @@ let package = Package(
         .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
-        .testTarget(name: "HavenVaultTests", dependencies: [
-            "HavenVault", "HavenCore", "HavenStore", .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
+        .testTarget(name: "HavenVaultTests", dependencies: ["HavenVault", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),

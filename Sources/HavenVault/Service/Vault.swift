@@ -18,7 +18,6 @@ public final class Vault: Sendable {
     public let policies: PolicyHolder
     public let users: UserDirectory
     let writer: WriteQueue
-    let checkpointer: WALCheckpointer
     let readers: ReaderPool
     let clock: any HavenClock
     let logger: Logger
@@ -26,14 +25,12 @@ public final class Vault: Sendable {
     let throttle: AuthenticationThrottle
 
     init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser],
-         writer: WriteQueue, checkpointer: WALCheckpointer, readers: ReaderPool, clock: any HavenClock, logger: Logger,
-         throttle: AuthenticationThrottle) {
+         writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle) {
         self.directory = directory
         self.keys = keys
         self.policies = PolicyHolder(policy)
         self.users = UserDirectory(users: users)
         self.writer = writer
-        self.checkpointer = checkpointer
         self.readers = readers
         self.clock = clock
         self.logger = logger
@@ -53,7 +50,6 @@ public final class Vault: Sendable {
         do {
             db = try Database.open(path: directory.databasePath)
             try Database.migrate(db)
-            try db.execute("PRAGMA wal_autocheckpoint = 0")  // the checkpointer's thread does it
         } catch let e as HavenError {
             throw e
         } catch {
@@ -63,17 +59,10 @@ public final class Vault: Sendable {
         let keys = try VaultKeys.load(directory: directory, meta: meta)
         let users = try UserTable.all(on: db)
         let writer = try WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration)
-        let checkpointer: WALCheckpointer
-        do {
-            checkpointer = try WALCheckpointer(path: directory.databasePath, logger: logger)
-        } catch {
-            throw HavenError(.storeUnavailable, "cannot open the database \(directory.databasePath): \(error)")
-        }
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: users,
-                          writer: writer, checkpointer: checkpointer, readers: ReaderPool(path: directory.databasePath),
-                          clock: clock, logger: logger, throttle: AuthenticationThrottle(policy: authPolicy))
+                          writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
+                          throttle: AuthenticationThrottle(policy: authPolicy))
         writer.start()
-        checkpointer.start()
         return vault
     }
 
@@ -93,7 +82,6 @@ public final class Vault: Sendable {
     public func shutdown() {
         writer.shutdown(finalEvent: AuditEvent(action: "daemon.stop", decision: .allow, rule: "daemon stopped",
                                                policyVersion: policies.policy.version))
-        checkpointer.stop()
     }
 
     /// What the start-up check of the audit log found, if anything.
@@ -102,7 +90,6 @@ public final class Vault: Sendable {
     /// Stops the writer without writing anything (a start that was refused).
     public func shutdownWithoutAudit() {
         writer.shutdown(finalEvent: nil)
-        checkpointer.stop()
     }
 
     /// The committed size and latest checkpoint of the audit log.
