@@ -1,8 +1,9 @@
 import Glibc
 
 /// The directory the socket lives in must keep others out: the socket itself is 0660,
-/// but a directory others can write to would let them replace it with their own, and
-/// clients would then talk to an impostor.
+/// but a directory others — or other members of the group, who are the CLI's users — can
+/// write to would let them replace it with their own, and clients would then talk to an
+/// impostor. So 0750 or tighter.
 enum SocketDirectory {
     static func check(socketPath: String) throws {
         let dir = socketPath.contains("/") ? String(socketPath[..<socketPath.lastIndex(of: "/")!]) : "."
@@ -20,6 +21,10 @@ enum SocketDirectory {
         guard mode & 0o007 == 0 else {
             throw StartupError("socket directory \(path) is accessible by others (mode \(String(mode, radix: 8))); "
                                + "run 'chmod o-rwx \(path)' or choose a directory only the owner and group can enter")
+        }
+        guard mode & 0o020 == 0 else {
+            throw StartupError("socket directory \(path) is writable by its group (mode \(String(mode, radix: 8))); "
+                               + "run 'chmod g-w \(path)': members of the group could replace the socket with their own")
         }
     }
 }

@@ -50,6 +50,9 @@ extension EndToEnd {
             let r = try Command.run(TestVault.havend, ["--data", v.data, "--socket", v.socket, "--policy", v.policy], timeout: 20)
             #expect(r.status == 1 && r.stderr.split(separator: "\n").count == 1, "\(r)")
             #expect(r.stderr.hasPrefix("havend: socket directory \(v.root) is accessible by others (mode 755)"))
+            chmod(v.root, 0o770)
+            let g = try Command.run(TestVault.havend, ["--data", v.data, "--socket", v.socket, "--policy", v.policy], timeout: 20)
+            #expect(g.status == 1 && g.stderr.hasPrefix("havend: socket directory \(v.root) is writable by its group (mode 770)"), "\(g)")
             chmod(v.root, 0o750)
             try v.start()
             #expect(v.isRunning)
@@ -67,6 +70,7 @@ extension EndToEnd {
             for path in [home, home + "/counsellor.key"] { chown(path, uid, uid) }
             let list = [TestVault.haven, "record", "list", "--socket", v.socket, "--key", home + "/counsellor.key"]
 
+            chmod(v.root, 0o711)  // the directory can be passed through: only the socket's 0660 keeps the outsider out
             let outsider = try Command.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups"] + list)
             #expect(outsider.status == 5, "\(outsider)")
             #expect(outsider.stderr.contains("cannot connect to havend at \(v.socket): permission denied"), "\(outsider)")
