@@ -62,6 +62,14 @@ extension EndToEnd {
             let without = try Command.run(TestVault.havend, ["--data", data, "--socket", v.socket, "--policy", v.policy], timeout: 20)
             #expect(without.status == 1 && without.stderr.split(separator: "\n").count == 1, "\(without)")
             #expect(without.stderr.contains("root key file \(data)/root.key is missing"), "\(without)")
+            #expect(without.stderr.contains("give its path with --root-key"), "\(without)")
+
+            // A copy left beside the data undoes keeping it elsewhere: refused.
+            try FileManager.default.copyItem(atPath: elsewhere + "/root.key", toPath: data + "/root.key")
+            let copy = try Command.run(TestVault.havend, ["--data", data, "--socket", v.socket, "--policy", v.policy,
+                                                          "--root-key", elsewhere + "/root.key"], timeout: 20)
+            #expect(copy.status == 1 && copy.stderr.contains("\(data)/root.key exists although the root key is kept in"), "\(copy)")
+            try FileManager.default.removeItem(atPath: data + "/root.key")
 
             chmod(elsewhere + "/root.key", 0o644)
             let loose = try Command.run(TestVault.havend, ["--data", data, "--socket", v.socket, "--policy", v.policy,

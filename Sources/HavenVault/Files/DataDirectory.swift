@@ -16,7 +16,20 @@ public struct DataDirectory: Sendable {
 
     public init(_ path: String, rootKey: String? = nil) {
         self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        self.rootKeyPath = rootKey ?? self.path + "/root.key"
+        self.rootKeyPath = rootKey.map(Self.absolute) ?? self.path + "/root.key"
+    }
+
+    /// Where the root key is unless kept elsewhere.
+    public var defaultRootKeyPath: String { path + "/root.key" }
+
+    /// A relative --root-key is taken from the working directory now, so the path printed and
+    /// checked is the one a service (whose working directory is /) must be given.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (cwd == "/" ? "" : cwd) + "/" + path
     }
 
     public var databasePath: String { path + "/haven.db" }
@@ -28,6 +41,11 @@ public struct DataDirectory: Sendable {
     /// backups and shared machines leak.
     public func checkPermissions() throws(HavenError) {
         try Self.check(path, kind: "data directory", wantDirectory: true)
+        if rootKeyPath != defaultRootKeyPath && Self.exists(defaultRootKeyPath) {
+            // A copy left beside the data would undo keeping the key elsewhere.
+            throw HavenError(.ioError, "\(defaultRootKeyPath) exists although the root key is kept in \(rootKeyPath)",
+                             hint: "remove it ('shred -u \(defaultRootKeyPath)') once the key is safe elsewhere, or start without --root-key")
+        }
         try Self.check(rootKeyPath, kind: "root key file", wantDirectory: false)
         for db in [databasePath, databasePath + "-wal", databasePath + "-shm"] where Self.exists(db) {
             try Self.check(db, kind: "database file", wantDirectory: false)
@@ -43,7 +61,8 @@ public struct DataDirectory: Sendable {
         var st = stat()
         guard lstat(path, &st) == 0 else {
             throw HavenError(.ioError, "\(kind) \(path) is missing or unreadable (\(String(cString: strerror(errno))))",
-                             hint: wantDirectory ? "create the vault with 'haven init --data \(path) --admin-key PUB'" : nil)
+                             hint: wantDirectory ? "create the vault with 'haven init --data \(path) --admin-key PUB'"
+                                 : kind == "root key file" ? "if the root key is kept elsewhere, give its path with --root-key" : nil)
         }
         let type = st.st_mode & S_IFMT
         guard type == (wantDirectory ? S_IFDIR : S_IFREG) else {
