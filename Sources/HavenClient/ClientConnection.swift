@@ -46,6 +46,9 @@ public final class ClientConnection: Sendable {
         case EACCES, EPERM:
             return HavenError(.unavailable, "cannot connect to havend at \(socketPath): permission denied",
                               hint: "only the daemon's user and group may connect; ask an administrator to add you to the group of the socket ('ls -l \(socketPath)'), then log in again")
+        case ENOENT, ENOTDIR:
+            return HavenError(.unavailable, "cannot connect to havend at \(socketPath): no such socket",
+                              hint: "is the daemon running? set --socket or HAVEN_SOCKET to its socket path (as a service: /run/haven/haven.sock)")
         case ECONNREFUSED:
             return HavenError(.unavailable, "cannot connect to havend at \(socketPath): no daemon is listening",
                               hint: "havend is not running; start it, or set --socket or HAVEN_SOCKET to the socket of the running daemon")
