@@ -1,3 +1,4 @@
+import Foundation
 import HavenCore
 import Testing
 
@@ -33,5 +34,25 @@ import Testing
 
     @Test func malformedHeaderIsAnIntegrityError() {
         #expect(throws: HavenError.integrity) { try RecordHeader(canonicalJSON: Array("{\"v\":1}".utf8)) }
+    }
+
+    /// Every field of the header is checked for its type and syntax, not only its presence.
+    @Test func everyWrongTypeOrValueIsAnIntegrityError() throws {
+        let text = String(decoding: try sample().canonicalJSON(), as: UTF8.self)
+        let breakages: [(String, String)] = [
+            (#""v":1"#, #""v":2"#), (#""version":1"#, #""version":-1"#), (#""version":1"#, #""version":1.5"#),
+            (#""version":1"#, #""version":"1""#), (#""status":"open""#, #""status":"deleted""#),
+            (#""kind":"grant""#, #""kind":"maybe""#), (#""flag":"police""#, #""flag":"neighbours""#),
+            (#""evidence":"#, #""evidenc":"#), (#""expires_at":"#, #""expires":"#),
+            (#""created_by":"alice""#, #""created_by":"Al ice!""#), (#""class":"counselling""#, #""class":"gossip""#),
+            (#""survivor_name":2"#, #""survivor_name":"2""#), (#""assignees":["#, #""assignees":[1,"#),
+            (#""created_at":""#, #""created_at":"yesterday"#), (#""index":1"#, #""index":null"#),
+            (#""recorded_by":"bob""#, #""recorded_by":false"#),
+        ]
+        for (from, to) in breakages {
+            let broken = text.replacingOccurrences(of: from, with: to)
+            #expect(broken != text, "\(from) is not in the header")
+            #expect(throws: HavenError.integrity, "\(to)") { try RecordHeader(canonicalJSON: Array(broken.utf8)) }
+        }
     }
 }

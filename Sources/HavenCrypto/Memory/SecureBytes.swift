@@ -1,12 +1,11 @@
 import CSodium
 
-/// Key material in memory that libsodium guards: `sodium_malloc` places it between guard
-/// pages and locks it so it never reaches swap, and `sodium_free` wipes it on release.
-///
-/// The bytes are write-protected once filled (`sodium_mprotect_readonly`), so a stray write
-/// faults instead of corrupting a key, and the value is safe to share between threads.
-/// Short-lived keys (`pooled`) come instead from `SecureSlotPool`: locked and guarded slabs,
-/// wiped on release, without write protection or system calls of their own.
+/// Key material in memory that libsodium guards, wiped on release and safe to share between
+/// threads. Long-lived keys get their own `sodium_malloc` region — between guard pages,
+/// locked so it never reaches swap, write-protected once filled so a stray write faults.
+/// Short-lived keys (`pooled`, a record's data key) come instead from `SecureSlotPool`:
+/// locked slabs guarded at their edges, wiped on release, but not write-protected and
+/// without guard pages between neighbouring keys — the price of no system calls per key.
 public final class SecureBytes: @unchecked Sendable {
     private let pointer: UnsafeMutableRawPointer
     public let count: Int

@@ -31,7 +31,8 @@ final class WriteJob<T: Sendable>: AnyWriteJob, @unchecked Sendable {
     let eventLoop: (any EventLoop)?
     private let body: Body
     private let complete: Completion
-    // Touched only by the writer thread, between apply and succeed/fail.
+    // Set by the writer thread in apply; read in succeed, on the event loop the writer hands
+    // the job to afterwards (the hand-over orders the two).
     private var result: Result<T, HavenError>?
 
     init(on eventLoop: (any EventLoop)?, body: @escaping Body, complete: @escaping Completion) {
