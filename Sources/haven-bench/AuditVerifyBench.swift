@@ -4,7 +4,7 @@ import HavenAudit
 import HavenCore
 import HavenCrypto
 import HavenStore
-import HavenVault
+@_spi(Bench) import HavenVault
 
 /// `haven-bench audit-verify`: how fast a large audit log is verified, from the database
 /// (what `haven audit verify` does through the daemon) and from an export file (offline).

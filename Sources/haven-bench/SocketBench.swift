@@ -4,7 +4,7 @@ import HavenClient
 import HavenCore
 import HavenCrypto
 import HavenPolicy
-import HavenVault
+@_spi(Bench) import HavenVault
 import NIOPosix
 
 /// `haven-bench socket`: the real daemon over its real socket, driven by authenticated

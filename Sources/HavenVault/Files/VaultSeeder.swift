@@ -6,7 +6,9 @@ import HavenStore
 
 /// Fills a vault quickly, for benchmarks: the same rows the daemon would write (records
 /// sealed under their own data keys, audit entries chained and checkpointed), but many per
-/// transaction and without a daemon. Never used by havend.
+/// transaction and without a daemon. Never used by havend: outside this module it is
+/// visible only to code that imports `@_spi(Bench) import HavenVault` (haven-bench).
+@_spi(Bench)
 public final class VaultSeeder {
     let directory: DataDirectory
     let db: Connection
