@@ -90,7 +90,7 @@ public final class Connection {
     /// Rolls back if a transaction is open; used on error paths where the first error matters.
     public func rollbackQuietly() {
         if sqlite3_get_autocommit(handle) == 0 {
-            if (try? run("ROLLBACK")) == nil { _ = sqlite3_exec(handle, "ROLLBACK", nil, nil, nil) }
+            try? run("ROLLBACK")
         }
     }
 

@@ -18,11 +18,7 @@ extension Vault {
         var record = RequestRecord(action: Action.auditRead.rawValue, peer: ctx.peer)
         record.event.detail = detail.merging(["operation": operation]) { a, _ in a }
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<T> in
-            let user = try currentUser(ctx)
-            record.identify(user)
-            let decision = policies.policy.decide(AccessRequest(subject: subject(of: user), action: .auditRead, now: clock.now()))
-            record.note(decision)
-            guard decision.allowed else { throw denial(decision) }
+            _ = try authorize(ctx, &record, .auditRead, under: policies.policy)
             let answer = try readSnapshot(body)
             return writer.audit(on: ctx.eventLoop, record.event).map { _ in answer }
         }
@@ -85,11 +81,7 @@ extension Vault {
         var record = RequestRecord(action: Action.auditRead.rawValue, peer: ctx.peer)
         record.event.detail["operation"] = "checkpoint"
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<CheckpointsResponse> in
-            let user = try currentUser(ctx)
-            record.identify(user)
-            let decision = policies.policy.decide(AccessRequest(subject: subject(of: user), action: .auditRead, now: clock.now()))
-            record.note(decision)
-            guard decision.allowed else { throw denial(decision) }
+            _ = try authorize(ctx, &record, .auditRead, under: policies.policy)
             return writer.audit(on: ctx.eventLoop, record.event, checkpoint: true).flatMapThrowing { committed in
                 guard let cp = committed.checkpoint else { throw HavenError.auditUnavailable }
                 return CheckpointsResponse(checkpoints: [cp])
@@ -174,11 +166,7 @@ extension Vault {
         var record = RequestRecord(action: Action.auditRead.rawValue, peer: ctx.peer)
         record.event.detail["operation"] = "verify"
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<VerificationReport> in
-            let user = try currentUser(ctx)
-            record.identify(user)
-            let decision = policies.policy.decide(AccessRequest(subject: subject(of: user), action: .auditRead, now: clock.now()))
-            record.note(decision)
-            guard decision.allowed else { throw denial(decision) }
+            _ = try authorize(ctx, &record, .auditRead, under: policies.policy)
             // The checkpoint is made from the writer's memory, not from the tables, so an entry
             // edited in the file since it was written cannot be signed over.
             return writer.audit(on: ctx.eventLoop, record.event, checkpoint: true).flatMap { _ in

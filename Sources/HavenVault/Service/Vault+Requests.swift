@@ -71,6 +71,18 @@ extension Vault {
         }
     }
 
+    /// Names the caller in the request's entry and decides `action`, one that concerns no
+    /// particular record, under `policy`; a refusal is noted in the entry and thrown.
+    func authorize(_ ctx: RequestContext, _ record: inout RequestRecord, _ action: Action,
+                   under policy: Policy) throws(HavenError) -> EnrolledUser {
+        let user = try currentUser(ctx)
+        record.identify(user)
+        let decision = policy.decide(AccessRequest(subject: subject(of: user), action: action, now: clock.now()))
+        record.note(decision)
+        guard decision.allowed else { throw denial(decision) }
+        return user
+    }
+
     /// The error a denied decision is answered with.
     func denial(_ decision: Decision) -> HavenError {
         HavenError(.denied, decision.rule)

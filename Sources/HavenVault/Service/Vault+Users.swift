@@ -11,12 +11,8 @@ extension Vault {
     public func addUser(_ ctx: RequestContext, request: AddUserRequest) -> EventLoopFuture<UserSummary> {
         var record = RequestRecord(action: "user.add", peer: ctx.peer)
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<UserSummary> in
-            let admin = try currentUser(ctx)
-            record.identify(admin)
             let policy = policies.policy
-            let decision = policy.decide(AccessRequest(subject: subject(of: admin), action: .userManage, now: clock.now()))
-            record.note(decision)
-            guard decision.allowed else { throw denial(decision) }
+            let admin = try authorize(ctx, &record, .userManage, under: policy)
             let name = try UserName(request.name)
             let role = try RoleName(request.role)
             let agency = try AgencyName(request.agency)
@@ -56,11 +52,7 @@ extension Vault {
     public func listUsers(_ ctx: RequestContext) -> EventLoopFuture<UserListResponse> {
         var record = RequestRecord(action: "user.list", peer: ctx.peer)
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<UserListResponse> in
-            let admin = try currentUser(ctx)
-            record.identify(admin)
-            let decision = policies.policy.decide(AccessRequest(subject: subject(of: admin), action: .userManage, now: clock.now()))
-            record.note(decision)
-            guard decision.allowed else { throw denial(decision) }
+            _ = try authorize(ctx, &record, .userManage, under: policies.policy)
             let list = UserListResponse(users: users.all().map(Self.summary))
             return writer.audit(on: ctx.eventLoop, record.event).map { _ in list }
         }
@@ -70,12 +62,8 @@ extension Vault {
     public func revokeUser(_ ctx: RequestContext, name rawName: String) -> EventLoopFuture<UserSummary> {
         var record = RequestRecord(action: "user.revoke", peer: ctx.peer)
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<UserSummary> in
-            let admin = try currentUser(ctx)
-            record.identify(admin)
             let policy = policies.policy
-            let decision = policy.decide(AccessRequest(subject: subject(of: admin), action: .userManage, now: clock.now()))
-            record.note(decision)
-            guard decision.allowed else { throw denial(decision) }
+            let admin = try authorize(ctx, &record, .userManage, under: policy)
             let name = try UserName(rawName)
             record.event.detail["user"] = name.rawValue
             guard let target = users.user(named: name), target.isActive else {
