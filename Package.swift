@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "CHavenSystem"),
+        .target(name: "HavenProcess", dependencies: ["CHavenSystem"], swiftSettings: strict),
         .target(name: "HavenCore", swiftSettings: strict),
         .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
@@ -59,12 +60,14 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "haven-bench", dependencies: [
             "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI",
+            "HavenProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenProcessTests", dependencies: ["HavenProcess"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenAuditTests", dependencies: ["HavenAudit", "HavenCore", "HavenCrypto"], swiftSettings: strict),
         .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
@@ -77,6 +80,7 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [
             "havend", "haven", "haven-bench", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
+            "HavenProcess",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
