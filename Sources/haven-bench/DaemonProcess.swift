@@ -2,12 +2,13 @@ import Foundation
 import Glibc
 import HavenClient
 import HavenCore
+import HavenProcess
 import NIOPosix
 
 /// The real `havend` (the binary beside haven-bench) on a temporary socket, and what the
 /// kernel says about it: CPU time used and peak resident memory.
 final class DaemonProcess {
-    let process: Process
+    let process: ChildProcess
     let socket: String
     /// From spawning the process to the first answer on its socket.
     let startToReady: Double
@@ -15,15 +16,10 @@ final class DaemonProcess {
     init(binaries: String, vault: BenchVault, policy: String, log: String) async throws {
         socket = vault.root + "/s"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: binaries + "/havend")
-        process.arguments = ["--data", vault.directory.path, "--socket", socket, "--policy", policy, "--log-level", "warning"]
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
         let started = DispatchTime.now().uptimeNanoseconds
-        try process.run()
+        process = try ChildProcess(binaries + "/havend",
+                                   ["--data", vault.directory.path, "--socket", socket, "--policy", policy, "--log-level", "warning"],
+                                   environment: ProcessInfo.processInfo.environment, stdout: log, stderr: log)
         // Ready means answering: an unauthenticated status request gets its 401.
         while true {
             guard process.isRunning else { throw BenchFailure("havend exited during start; see \(log)") }
@@ -39,7 +35,7 @@ final class DaemonProcess {
 
     /// User plus system CPU seconds the daemon has used so far.
     var cpuSeconds: Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return 0 }
         // Fields after "pid (comm)": state is field 3, utime 14 and stime 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -49,17 +45,18 @@ final class DaemonProcess {
 
     /// Peak resident set size so far (VmHWM), in MiB.
     var peakRSSMiB: Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+        guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
               let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
         return kib / 1024
     }
 
-    /// SIGTERM: the daemon finishes, signs its final checkpoint and exits 0.
+    /// SIGTERM: the daemon finishes, signs its final checkpoint and exits 0. At 1M records
+    /// the final checkpoint takes a moment, hence the long grace.
     func stop() throws {
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchFailure("havend exited with \(process.terminationStatus)") }
+        let (ended, forced) = process.stop(grace: 120)
+        if forced { throw BenchFailure("havend did not stop within 120 s of SIGTERM and was killed") }
+        guard ended == .exited(0) else { throw BenchFailure("havend ended with \(ended)") }
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HavenAPI
 import HavenClient
+import HavenProcess
 import Testing
 
 extension EndToEnd {
@@ -24,23 +25,19 @@ extension EndToEnd {
             let v = try TestVault(enrol: false, start: false)
             let uid: uid_t = 64_123
             for path in [v.root, v.data] + (try v.dataFiles()) { chown(path, uid, uid) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", TestVault.havend,
-                           "--data", v.data, "--socket", v.socket, "--policy", v.policy]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            defer { kill(p.processIdentifier, SIGTERM); p.waitUntilExit() }
+            let p = try ChildProcess("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", TestVault.havend,
+                                                          "--data", v.data, "--socket", v.socket, "--policy", v.policy],
+                                     environment: Command.baseEnvironment)
+            defer { _ = p.stop(grace: 30) }
             try waitFor { FileManager.default.fileExists(atPath: v.socket) }
             var st = stat()
-            #expect(stat("/proc/\(p.processIdentifier)/status", &st) == 0)
+            #expect(stat("/proc/\(p.pid)/status", &st) == 0)
             #expect(st.st_uid == 0, "/proc/PID/status is owned by \(st.st_uid): the daemon is dumpable")
-            let status = try String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8)
+            let status = try String(contentsOfFile: "/proc/\(p.pid)/status", encoding: .utf8)
             #expect(status.contains("Uid:\t\(uid)"))
             // A process of the same user may not read the daemon's memory or environment.
             let peek = try Command.run("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups",
-                                                            "/bin/cat", "/proc/\(p.processIdentifier)/environ"])
+                                                            "/bin/cat", "/proc/\(p.pid)/environ"])
             #expect(peek.status != 0 && peek.stderr.contains("Permission denied"), "\(peek)")
         }
 

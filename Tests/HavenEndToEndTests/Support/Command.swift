@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HavenProcess
 
 /// What a finished command printed and how it exited.
 struct CommandResult: CustomStringConvertible {
@@ -12,45 +13,35 @@ struct CommandResult: CustomStringConvertible {
 
 /// Runs real binaries with their output captured through files (pipes can fill and stall).
 enum Command {
+    /// The test run's environment without the variables that would choose a user or socket
+    /// behind a test's back.
+    static var baseEnvironment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "HAVEN_KEY")
+        env.removeValue(forKey: "HAVEN_SOCKET")
+        return env
+    }
+
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                    stdin: String? = nil, timeout: TimeInterval = 60) throws -> CommandResult {
+                    stdin: String? = nil, timeout: Double = 60) throws -> CommandResult {
         let dir = NSTemporaryDirectory() + "haven-cmd-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outPath = dir + "/out", errPath = dir + "/err"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "HAVEN_KEY")
-        env.removeValue(forKey: "HAVEN_SOCKET")
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        var inPath: String?
         if let stdin {
-            let inPath = dir + "/in"
-            _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin.utf8))
-            p.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-        } else {
-            p.standardInput = FileHandle.nullDevice
+            inPath = dir + "/in"
+            _ = FileManager.default.createFile(atPath: dir + "/in", contents: Data(stdin.utf8))
         }
-        try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning {
-            if Date() > deadline {
-                kill(p.processIdentifier, SIGKILL)
-                p.waitUntilExit()
-                throw TestFailure("\(executable) \(arguments.joined(separator: " ")) timed out after \(timeout)s")
-            }
-            usleep(2_000)
+        let p = try ChildProcess(executable, arguments, environment: baseEnvironment.merging(environment) { $1 },
+                                 stdin: inPath, stdout: outPath, stderr: errPath)
+        guard let ended = p.wait(upTo: timeout) else {
+            p.kill()
+            throw TestFailure("\(executable) \(arguments.joined(separator: " ")) timed out after \(timeout)s")
         }
-        p.waitUntilExit()
         let out = String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self)
         let err = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        return CommandResult(status: p.terminationStatus, stdout: out, stderr: err)
+        return CommandResult(status: ended.status, stdout: out, stderr: err)
     }
 }
 

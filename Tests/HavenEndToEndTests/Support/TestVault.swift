@@ -4,6 +4,8 @@ import HavenAPI
 import HavenClient
 import HavenCore
 import HavenCrypto
+import HavenProcess
+import Testing
 
 /// A real vault for end-to-end tests: a temporary data directory made by the real
 /// `haven init`, the real `havend` on a temporary socket, and the real `haven` binary run
@@ -24,8 +26,7 @@ final class TestVault: @unchecked Sendable {
     let policy: String
     /// Extra arguments for every start of havend (limits, timeouts).
     let daemonArguments: [String]
-    private var daemon: Process?
-    private var daemonLogHandle: FileHandle?
+    private var daemon: ChildProcess?
     private var logOffsetAtStart = 0
 
     static let binaries: String = {
@@ -82,60 +83,61 @@ final class TestVault: @unchecked Sendable {
     // MARK: the daemon
 
     var isRunning: Bool { daemon?.isRunning ?? false }
-    var pid: Int32? { daemon?.processIdentifier }
+    var pid: Int32? { daemon?.pid }
 
     func start(extraArguments: [String] = []) throws {
-        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        logOffsetAtStart = Int(handle.seekToEndOfFile())
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.havend)
-        p.arguments = ["--data", data, "--socket", socket, "--policy", policy] + daemonArguments + extraArguments
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        daemon = p
-        daemonLogHandle = handle
+        try launch(extraArguments: extraArguments)
         try waitUntilServing()
     }
 
-    /// Polls until `haven status` answers (the daemon logs "ready" only after the socket is bound).
-    private func waitUntilServing() throws {
+    /// Starts havend without waiting for it to serve.
+    func launch(extraArguments: [String] = []) throws {
+        logOffsetAtStart = daemonLog.utf8.count
+        daemon = try ChildProcess(Self.havend, ["--data", data, "--socket", socket, "--policy", policy] + daemonArguments + extraArguments,
+                                  environment: Command.baseEnvironment, stdout: log, stderr: log)
+    }
+
+    /// Sends `signal` to the daemon.
+    func send(_ signal: Int32) { daemon?.send(signal) }
+
+    /// The daemon's exit status once it has ended by itself, or nil after `seconds`.
+    func waitForExit(upTo seconds: Double) -> Int32? {
+        guard let ended = daemon?.wait(upTo: seconds) else { return nil }
+        daemon = nil
+        return ended.status
+    }
+
+    /// Polls until the daemon logs "ready", which it does only after the socket is bound.
+    func waitUntilServing() throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             guard let d = daemon, d.isRunning else {
                 throw TestFailure("havend exited during start: \(daemonLog)")
             }
-            if daemonLog.utf8.dropFirst(logOffsetAtStart).count > 0,
-               String(decoding: Array(daemonLog.utf8.dropFirst(logOffsetAtStart)), as: UTF8.self).contains("] ready") { return }
+            if String(decoding: Array(daemonLog.utf8.dropFirst(logOffsetAtStart)), as: UTF8.self).contains("] ready") { return }
             usleep(5_000)
         }
         throw TestFailure("havend did not become ready: \(daemonLog)")
     }
 
-    /// SIGTERM and wait: the graceful path.
+    /// SIGTERM and wait: the graceful path. A daemon that has not stopped 30 s later is a
+    /// failure of the test (with the end of its log), and is killed so the run goes on.
     @discardableResult
     func stop() -> Int32? {
         guard let d = daemon else { return nil }
-        if d.isRunning {
-            kill(d.processIdentifier, SIGTERM)
-            d.waitUntilExit()
-        }
         daemon = nil
-        try? daemonLogHandle?.close()
-        daemonLogHandle = nil
-        return d.terminationStatus
+        let (ended, forced) = d.stop(grace: 30)
+        if forced {
+            Issue.record("havend did not stop within 30 s of SIGTERM and was killed; its log ends:\n\(daemonLog.suffix(3000))")
+        }
+        return ended.status
     }
 
     /// SIGKILL and wait: the crash path.
     func crash() {
         guard let d = daemon else { return }
-        kill(d.processIdentifier, SIGKILL)
-        d.waitUntilExit()
         daemon = nil
-        try? daemonLogHandle?.close()
-        daemonLogHandle = nil
+        d.kill()
     }
 
     var daemonLog: String {
