@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Glibc
 import HavenCore
@@ -86,6 +85,7 @@ struct Havend: ParsableCommand {
     }
 
     private func serve() throws {
+        DaemonSignals.block()
         try ProcessHardening.apply()
         ProcessHardening.raiseFileLimit()
         try Sodium.ensureInitialized()
@@ -133,20 +133,13 @@ struct Havend: ParsableCommand {
         logger.info("ready", metadata: ["vault": "\(vault.keys.vaultID)", "socket": "\(socket)",
                                         "policy": "\(vault.policies.policy.shortVersion)"])
 
-        let stopped = DispatchSemaphore(value: 0)
-        let signals = SignalHandlers()
-        signals.on(SIGHUP) {
-            let outcome = try? vault.reloadPolicy(on: server.group.next()).wait()
-            switch outcome {
+        while DaemonSignals.next() == SIGHUP {
+            switch try? vault.reloadPolicy(on: server.group.next()).wait() {
             case .success(let p): logger.info("policy reloaded", metadata: ["policy": "\(p.shortVersion)"])
             case .failure(let e): logger.error("policy reload refused; the previous policy stays in force", metadata: ["reason": "\(e.message)"])
             case nil: logger.error("policy reload could not be audited; the result is unknown")
             }
         }
-        for sig in [SIGTERM, SIGINT] {
-            signals.on(sig) { stopped.signal() }
-        }
-        stopped.wait()
 
         logger.info("stopping: no new connections; finishing requests in flight")
         try? listener.close().wait()
@@ -156,20 +149,5 @@ struct Havend: ParsableCommand {
         unlink(socket)
         _ = (dataLock, socketLock)
         logger.info("stopped")
-    }
-}
-
-/// Signal handling through Dispatch sources: the handlers run on a queue, not inside a
-/// signal context, so they may log, take locks and wait.
-final class SignalHandlers: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "havend.signals")
-
-    func on(_ signal: Int32, _ handler: @escaping @Sendable () -> Void) {
-        Glibc.signal(signal, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signal, queue: queue)
-        source.setEventHandler(handler: handler)
-        source.resume()
-        sources.append(source)
     }
 }

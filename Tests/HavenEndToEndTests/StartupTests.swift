@@ -29,6 +29,38 @@ extension EndToEnd {
             #expect(r.stderr.hasPrefix("havend: root key file \(v.data)/root.key is accessible by group or others"), "\(r)")
         }
 
+        /// A signal that arrives while the daemon is still opening the vault waits until it
+        /// serves: SIGHUP does not kill a starting daemon, and SIGTERM is neither lost nor abrupt.
+        @Test func aSIGHUPDuringStartReloadsOnceTheDaemonIsReady() throws {
+            let v = try TestVault(enrol: false, start: false)
+            try Self.launchUntilSignalsAreBlocked(v)
+            v.send(SIGHUP)
+            try v.waitUntilServing()
+            try waitFor { v.daemonLog.contains("policy reloaded") }
+            #expect(v.isRunning)
+        }
+
+        @Test func aSIGTERMDuringStartStopsTheDaemonGracefully() throws {
+            let v = try TestVault(enrol: false, start: false)
+            try Self.launchUntilSignalsAreBlocked(v)
+            v.send(SIGTERM)
+            #expect(v.waitForExit(upTo: 30) == 0, "\(v.daemonLog)")
+            #expect(v.daemonLog.contains("] ready") && v.daemonLog.contains("] stopped"), "\(v.daemonLog)")
+        }
+
+        /// Starts havend and returns once it has blocked its signals, the first thing it does.
+        static func launchUntilSignalsAreBlocked(_ v: TestVault) throws {
+            try v.launch()
+            try waitFor { (v.pid.flatMap(blockedSignals) ?? 0) & (1 << (SIGTERM - 1)) != 0 }
+        }
+
+        /// The main thread's blocked-signal mask, from /proc/PID/status.
+        static func blockedSignals(of pid: Int32) -> UInt64? {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }) else { return nil }
+            return UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        }
+
         @Test func refusesASecondDaemonOnTheSameVault() throws {
             let v = try TestVault(enrol: false)
             let r = try start(v)
