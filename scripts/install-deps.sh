@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Haven builds against, when they are missing.
+# Installs the Debian packages Haven builds against, when they are missing, and procps,
+# whose pgrep and pkill scripts/test.sh uses to stop a hung run.
 # Needs root (or sudo) only if something is missing.
 set -euo pipefail
 
-packages=(libsodium-dev libsqlite3-dev pkg-config)
+packages=(libsodium-dev libsqlite3-dev pkg-config procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
