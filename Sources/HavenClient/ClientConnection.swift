@@ -13,15 +13,23 @@ public struct ClientResponse: Sendable {
 /// One keep-alive HTTP/1.1 connection to the daemon's Unix socket, requests one at a time.
 /// HTTP is parsed by NIOHTTP1, never by hand.
 public final class ClientConnection: Sendable {
+    /// How long a request waits for its answer by default. A daemon that is stuck, or a
+    /// socket that something else is holding, must not leave a script waiting forever; the
+    /// slowest answers (verifying a log of millions of entries) take seconds.
+    public static let defaultAnswerTimeout = TimeAmount.seconds(120)
+
     let channel: any Channel
     private let collector: NIOLoopBound<ResponseCollector>
+    private let answerTimeout: TimeAmount
 
-    private init(channel: any Channel, collector: NIOLoopBound<ResponseCollector>) {
+    private init(channel: any Channel, collector: NIOLoopBound<ResponseCollector>, answerTimeout: TimeAmount) {
         self.channel = channel
         self.collector = collector
+        self.answerTimeout = answerTimeout
     }
 
-    public static func connect(socketPath: String, group: any EventLoopGroup) async throws(HavenError) -> ClientConnection {
+    public static func connect(socketPath: String, group: any EventLoopGroup,
+                               answerTimeout: TimeAmount = defaultAnswerTimeout) async throws(HavenError) -> ClientConnection {
         do {
             let channel = try await ClientBootstrap(group: group)
                 .channelInitializer { channel in
@@ -34,7 +42,7 @@ public final class ClientConnection: Sendable {
             let collector = try await channel.eventLoop.submit {
                 NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseCollector.self), eventLoop: channel.eventLoop)
             }.get()
-            return ClientConnection(channel: channel, collector: collector)
+            return ClientConnection(channel: channel, collector: collector, answerTimeout: answerTimeout)
         } catch {
             throw connectFailure(error, socketPath: socketPath)
         }
@@ -73,6 +81,7 @@ public final class ClientConnection: Sendable {
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
         let channel = self.channel
         let collector = self.collector
+        let timeout = answerTimeout
         do {
             return try await channel.eventLoop.flatSubmit {
                 let promise = channel.eventLoop.makePromise(of: ClientResponse.self)
@@ -88,8 +97,19 @@ public final class ClientConnection: Sendable {
                     channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
                 }
                 channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                // Answers come in order, so a late one would be taken for the next request's:
+                // the connection is closed rather than reused.
+                let timer = channel.eventLoop.scheduleTask(in: timeout) {
+                    collector.value.closed = true
+                    promise.fail(AnswerTimedOut())
+                    channel.close(promise: nil)
+                }
+                promise.futureResult.whenComplete { _ in timer.cancel() }
                 return promise.futureResult
             }.get()
+        } catch is AnswerTimedOut {
+            throw HavenError(.unavailable, "havend did not answer within \(timeout.nanoseconds / 1_000_000_000) s",
+                             hint: "the daemon may be overloaded or stuck (see its log); a change may still have been made, so check before repeating it")
         } catch {
             throw HavenError(.unavailable, "the connection to havend was lost")
         }
@@ -99,6 +119,9 @@ public final class ClientConnection: Sendable {
         try? await channel.close().get()
     }
 }
+
+/// A request's answer did not come in time.
+struct AnswerTimedOut: Error {}
 
 /// Collects response parts into answers, in order.
 final class ResponseCollector: ChannelInboundHandler {

@@ -20,8 +20,9 @@ public final class HavenClient: Sendable {
 
     /// Connects and, with a key, opens a session by answering the connection's challenge.
     public static func connect(socketPath: String, key: SigningKey?,
-                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(HavenError) -> HavenClient {
-        let connection = try await ClientConnection.connect(socketPath: socketPath, group: group)
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                               answerTimeout: TimeAmount = ClientConnection.defaultAnswerTimeout) async throws(HavenError) -> HavenClient {
+        let connection = try await ClientConnection.connect(socketPath: socketPath, group: group, answerTimeout: answerTimeout)
         guard let key else { return HavenClient(connection: connection, session: nil) }
         do {
             let session = try await authenticate(connection, key: key)

@@ -121,5 +121,25 @@ extension EndToEnd {
             try locker.execute("ROLLBACK")
             try recovered(v, [id])
         }
+
+        /// Something holds the socket but never answers (a stuck daemon): the CLI gives up
+        /// after --timeout with exit 5 and one line, instead of waiting forever.
+        @Test func aSocketThatNeverAnswersTimesOutWithExit5() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd); unlink(v.socket) }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(v.socket.utf8)) }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            #expect(bound == 0 && listen(fd, 8) == 0)
+            // Connections wait in the backlog, never accepted, never answered.
+            let r = try v.haven(as: "admin", ["status", "--timeout", "1"])
+            #expect(r.status == 5, "\(r)")
+            #expect(r.stderr.hasPrefix("haven: unavailable: havend did not answer within 1 s"), "\(r)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(r)")
+        }
     }
 }

@@ -13,6 +13,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Your private key file. Default: $HAVEN_KEY.", valueName: "file"))
     var key: String?
 
+    @Option(help: ArgumentHelp("Seconds to wait for each answer from the daemon before giving up (exit 5).", valueName: "seconds"))
+    var timeout: Int = 120
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
     var socketPath: String {
         let env = ProcessInfo.processInfo.environment
         if let socket { return socket }
@@ -46,7 +53,7 @@ struct ConnectionOptions: ParsableArguments {
         } catch {
             throw HavenError(.invalidKey, "\(path): not a usable Ed25519 key")
         }
-        return try await HavenClient.connect(socketPath: socketPath, key: key)
+        return try await HavenClient.connect(socketPath: socketPath, key: key, answerTimeout: .seconds(Int64(timeout)))
     }
 }
 

@@ -189,11 +189,11 @@ final class TestVault: @unchecked Sendable {
         return try expectOK(as: user, args).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// A session over the real socket, for raw HTTP (replays, malformed bodies).
+    /// A session over the real socket, for raw HTTP (replays, malformed bodies). A stuck
+    /// daemon fails the test after a minute rather than holding it forever.
     func client(as user: String?) async throws -> HavenClient {
-        guard let user else { return try await HavenClient.connect(socketPath: socket, key: nil) }
-        let seed = try KeyFiles.readSecret(kind: .ed25519Secret, path: keyPath(user))
-        return try await HavenClient.connect(socketPath: socket, key: try SigningKey(seed: seed))
+        let key = try user.map { try SigningKey(seed: try KeyFiles.readSecret(kind: .ed25519Secret, path: keyPath($0))) }
+        return try await HavenClient.connect(socketPath: socket, key: key, answerTimeout: .seconds(60))
     }
 
     func signingKey(_ user: String) throws -> SigningKey {
