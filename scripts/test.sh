@@ -3,25 +3,38 @@
 # start the real havend on temporary sockets and drive it with the real haven binary.
 #
 # The run is bounded (HAVEN_TEST_TIMEOUT seconds, default 1200; it takes a few minutes).
-# A run that hangs is stopped with a failure, after the stacks of every test process
-# (the test runner, and any havend or haven it started) are printed, so the hang can be
-# found from the log alone. Output is line-buffered so nothing printed is lost.
+# A run that hangs is stopped with exit status 124, after the command line of every test
+# process (the test runner, and any havend or haven it started) is printed, with its stacks
+# when gdb is installed and may attach. Standard output is line-buffered, so a stopped run
+# loses nothing it printed.
 set -euo pipefail
+set +m  # no job control: the background job below is not a group leader, so setsid does not fork
 cd "$(dirname "$0")/.."
+limit="${HAVEN_TEST_TIMEOUT:-1200}"
+if ! [[ "$limit" =~ ^[0-9]+$ ]] || [ "$limit" -eq 0 ]; then
+    echo "test.sh: HAVEN_TEST_TIMEOUT must be a whole number of seconds, not '$limit'" >&2
+    exit 2
+fi
 scripts/install-deps.sh
 swift build --build-tests
-limit="${HAVEN_TEST_TIMEOUT:-1200}"
 
-# In a session of its own, so the whole tree of test processes can be named and stopped.
-setsid stdbuf -oL -eL swift test --skip-build "$@" &
+# In a session of its own, so every test process can be named and stopped together
+# (the test runner gives each test binary a process group of its own).
+setsid stdbuf -oL swift test --skip-build "$@" &
 runner=$!
 
+stop_session() {
+    pkill -TERM -s "$runner" 2> /dev/null || true
+    for _ in $(seq 30); do pgrep -s "$runner" > /dev/null || return 0; sleep 1; done
+    pkill -KILL -s "$runner" 2> /dev/null || true
+}
+
 stacks() {
-    echo "test.sh: the tests did not finish within ${limit} s; the stacks of the test processes follow" >&2
+    echo "test.sh: the tests did not finish within ${limit} s; the test processes follow" >&2
     for pid in $(pgrep -s "$runner"); do
-        echo "--- process $pid: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" >&2
+        echo "--- process $pid: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null)" >&2
         if command -v gdb > /dev/null; then
-            gdb -p "$pid" -batch -ex "thread apply all bt 25" 2>/dev/null | grep -E "^(Thread|#)" >&2 || true
+            timeout 60 gdb -p "$pid" -batch -ex "thread apply all bt 25" 2> /dev/null | grep -E "^(Thread|#)" >&2 || true
         fi
     done
 }
@@ -34,21 +47,27 @@ rm -f "$fired"
     trap 'kill "$nap" 2> /dev/null; exit 0' TERM
     sleep "$limit" < /dev/null > /dev/null 2>&1 &
     nap=$!
-    wait "$nap"
+    wait "$nap" || true
     if kill -0 "$runner" 2> /dev/null; then
         touch "$fired"
         stacks
-        # The test runner gives each test process a group of its own; the session holds them all.
-        pkill -TERM -s "$runner" || true
-        for _ in $(seq 30); do pgrep -s "$runner" > /dev/null || exit 0; sleep 1; done
-        pkill -KILL -s "$runner" || true
+        stop_session
     fi
 ) &
 watchdog=$!
+
+# Interrupted (Ctrl-C, a cancelled CI job): the detached session goes too.
+trap 'kill "$watchdog" 2> /dev/null; stop_session; exit 130' INT TERM HUP
 
 status=0
 wait "$runner" || status=$?
 [ -e "$fired" ] || kill "$watchdog" 2> /dev/null || true
 wait "$watchdog" 2> /dev/null || true
-rm -f "$fired"
+trap - INT TERM HUP
+# Nothing the run started outlives it (a daemon left behind by a failed test, say).
+pkill -KILL -s "$runner" 2> /dev/null || true
+if [ -e "$fired" ]; then
+    rm -f "$fired"
+    exit 124
+fi
 exit "$status"

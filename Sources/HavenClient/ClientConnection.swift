@@ -101,7 +101,7 @@ public final class ClientConnection: Sendable {
                 // the connection is closed rather than reused.
                 let timer = channel.eventLoop.scheduleTask(in: timeout) {
                     collector.value.closed = true
-                    promise.fail(AnswerTimedOut())
+                    collector.value.failAll(AnswerTimedOut())
                     channel.close(promise: nil)
                 }
                 promise.futureResult.whenComplete { _ in timer.cancel() }
@@ -160,7 +160,7 @@ final class ResponseCollector: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    private func failAll(_ error: any Error) {
+    func failAll(_ error: any Error) {
         while let p = pending.popFirst() { p.fail(error) }
     }
 }

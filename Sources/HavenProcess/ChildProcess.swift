@@ -4,10 +4,10 @@ import Synchronization
 
 /// A child process started with posix_spawn and reaped with waitpid by whoever asks.
 ///
-/// Foundation's Process learns of a child's exit through a monitor thread's run loop; under
-/// the load of a test suite that starts hundreds of processes, a waiter can stay blocked on
-/// an exit that has already happened. Here every wait is a bounded `waitpid(WNOHANG)` loop
-/// on the caller's own thread, so nothing else has to notice the exit.
+/// Foundation's Process learns of a child's exit through a monitor thread and a run loop,
+/// and its `waitUntilExit` has no time limit. Here every wait is a `waitpid(WNOHANG)` loop on
+/// the caller's own thread with a deadline the caller chooses, so a child that does not end
+/// is reported, not waited for. A child still running when this object goes is killed.
 public final class ChildProcess: Sendable {
     /// How a child ended.
     public enum Termination: Sendable, Equatable, CustomStringConvertible {
@@ -42,7 +42,7 @@ public final class ChildProcess: Sendable {
     /// Starts `executable` with `arguments` and exactly `environment`. Standard input comes
     /// from the file `stdin`; standard output and error are appended to the files `stdout`
     /// and `stderr` (created 0600 if missing). A nil path means /dev/null. The child gets no
-    /// other descriptor of ours, and default signal handling with nothing blocked.
+    /// other descriptor of ours, and every signal at its default with nothing blocked.
     public init(_ executable: String, _ arguments: [String], environment: [String: String],
                 stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws(ChildProcessError) {
         self.executable = executable
@@ -64,8 +64,7 @@ public final class ChildProcess: Sendable {
         // child must not inherit either, or a SIGTERM meant for it would be lost.
         var nothing = sigset_t(), reset = sigset_t()
         sigemptyset(&nothing)
-        sigemptyset(&reset)
-        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&reset, signal) }
+        sigfillset(&reset)
         failed |= posix_spawnattr_setsigmask(&attributes, &nothing)
         failed |= posix_spawnattr_setsigdefault(&attributes, &reset)
         failed |= posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
@@ -81,6 +80,14 @@ public final class ChildProcess: Sendable {
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw ChildProcessError(executable, String(cString: strerror(result))) }
         pid = child
+    }
+
+    deinit {
+        // An error path that forgot the child must not leave it running, nor a zombie.
+        if termination == nil {
+            send(SIGKILL)
+            _ = wait(upTo: 10)
+        }
     }
 
     /// How the child ended, or nil while it runs. Collects the exit if it has happened.
@@ -121,12 +128,12 @@ public final class ChildProcess: Sendable {
         return (kill(), true)
     }
 
-    /// SIGKILL and the exit it causes.
+    /// SIGKILL and the exit it causes. SIGKILL cannot be caught, so this returns at once
+    /// unless the child is stuck inside the kernel (a hung disk), the one unbounded wait here.
     @discardableResult
     public func kill() -> Termination {
         send(SIGKILL)
         while true {
-            // SIGKILL cannot be caught; only a task stuck in the kernel delays its exit.
             if let t = wait(upTo: 60) { return t }
         }
     }

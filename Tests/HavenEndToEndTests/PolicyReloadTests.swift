@@ -24,7 +24,7 @@ extension EndToEnd {
                 .write(toFile: roles, atomically: true, encoding: .utf8)
             let check = try Command.run(TestVault.haven, ["policy", "check", dir])
             #expect(check.status == 1 && check.stderr.contains("\(dir)/roles.yaml:"), "\(check)")
-            kill(v.pid!, SIGHUP)
+            v.send(SIGHUP)
             try waitFor { v.daemonLog.contains("policy reload refused") }
             #expect(v.daemonLog.contains("roles.yaml:") && v.daemonLog.contains("unknown action 'record.raed'"))
             #expect(try v.json(SessionResponse.self, as: "police", ["status"]).policyVersion == before)
@@ -32,7 +32,7 @@ extension EndToEnd {
             // A valid change takes effect: police lose perpetrator fields.
             try original.replacingOccurrences(of: "      perpetrator: {consent: police}\n", with: "")
                 .write(toFile: roles, atomically: true, encoding: .utf8)
-            kill(v.pid!, SIGHUP)
+            v.send(SIGHUP)
             try waitFor { v.daemonLog.contains("policy reloaded") }
             let after = try v.json(SessionResponse.self, as: "police", ["status"]).policyVersion
             #expect(after != before)

@@ -38,6 +38,15 @@ extension EndToEnd {
             try v.waitUntilServing()
             try waitFor { v.daemonLog.contains("policy reloaded") }
             #expect(v.isRunning)
+            // Every thread started since (event loops, the writer) inherited the mask, so
+            // none of them can take a SIGTERM with its default action. (The main thread shows
+            // them unblocked while it waits for them in sigwait.)
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(v.pid!)/task").filter { $0 != "\(v.pid!)" }
+            #expect(tasks.count > 1)
+            for task in tasks {
+                let mask = Self.blockedSignals(ofStatus: "/proc/\(v.pid!)/task/\(task)/status") ?? 0
+                #expect(mask & (1 << (SIGTERM - 1)) != 0, "thread \(task) does not block SIGTERM")
+            }
         }
 
         @Test func aSIGTERMDuringStartStopsTheDaemonGracefully() throws {
@@ -51,12 +60,12 @@ extension EndToEnd {
         /// Starts havend and returns once it has blocked its signals, the first thing it does.
         static func launchUntilSignalsAreBlocked(_ v: TestVault) throws {
             try v.launch()
-            try waitFor { (v.pid.flatMap(blockedSignals) ?? 0) & (1 << (SIGTERM - 1)) != 0 }
+            try waitFor { (v.pid.flatMap { blockedSignals(ofStatus: "/proc/\($0)/status") } ?? 0) & (1 << (SIGTERM - 1)) != 0 }
         }
 
-        /// The main thread's blocked-signal mask, from /proc/PID/status.
-        static func blockedSignals(of pid: Int32) -> UInt64? {
-            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        /// A thread's blocked-signal mask, from its /proc status file.
+        static func blockedSignals(ofStatus path: String) -> UInt64? {
+            guard let status = try? String(contentsOfFile: path, encoding: .utf8),
                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }) else { return nil }
             return UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
         }

@@ -86,7 +86,9 @@ import Testing
 
     @Test func aChildThatIgnoresSIGTERMIsKilledAfterTheGrace() throws {
         let child = try sh("trap '' TERM; echo ready; exec sleep 30")
-        while contents("out").isEmpty { usleep(1_000) }
+        // Until the trap is set; sh that ended instead fails the test rather than hanging it.
+        for _ in 0..<10_000 where contents("out").isEmpty && child.isRunning { usleep(1_000) }
+        #expect(contents("out") == "ready\n")
         let (t, forced) = child.stop(grace: 0.3)
         #expect(t == .signalled(SIGKILL))
         #expect(forced)

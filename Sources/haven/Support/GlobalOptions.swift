@@ -17,7 +17,7 @@ struct ConnectionOptions: ParsableArguments {
     var timeout: Int = 120
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard (1...86_400).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 86400 seconds") }
     }
 
     var socketPath: String {

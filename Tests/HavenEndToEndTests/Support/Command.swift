@@ -19,6 +19,10 @@ enum Command {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "HAVEN_KEY")
         env.removeValue(forKey: "HAVEN_SOCKET")
+        // scripts/test.sh line-buffers the test runner with stdbuf; the binaries under test
+        // run as they would anywhere else.
+        env.removeValue(forKey: "_STDBUF_O")
+        if env["LD_PRELOAD"]?.contains("libstdbuf") == true { env.removeValue(forKey: "LD_PRELOAD") }
         return env
     }
 
