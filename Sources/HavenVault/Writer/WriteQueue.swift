@@ -117,11 +117,14 @@ public final class WriteQueue: @unchecked Sendable {
 
     /// Stops taking jobs, commits what is queued, makes a final checkpoint, and returns
     /// when the writer thread has finished.
+    ///
+    /// The final event is queued and the queue closed in one step: a request still arriving
+    /// on an open connection is refused (and so gets no data), never audited after the stop.
     public func shutdown(finalEvent: AuditEvent?) {
-        if let finalEvent {
-            enqueue(WriteJob<Void>(on: nil, body: Self.auditOnly(finalEvent, checkpoint: true), complete: { _ in }))
-        }
         condition.lock()
+        if let finalEvent, running {
+            pending.append(WriteJob<Void>(on: nil, body: Self.auditOnly(finalEvent, checkpoint: true), complete: { _ in }))
+        }
         running = false
         condition.broadcast()
         while !stopped { condition.wait() }
