@@ -35,7 +35,6 @@ public final class ChildProcess: Sendable {
     }
 
     public let pid: pid_t
-    public let executable: String
     /// Set once, by whichever caller's waitpid collects the exit.
     private let reaped = Mutex<Termination?>(nil)
 
@@ -45,7 +44,6 @@ public final class ChildProcess: Sendable {
     /// other descriptor of ours, and every signal at its default with nothing blocked.
     public init(_ executable: String, _ arguments: [String], environment: [String: String],
                 stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws(ChildProcessError) {
-        self.executable = executable
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -40,13 +40,15 @@ public struct DataDirectory: Sendable {
     /// to another user: the files are the vault, and loose permissions are how disks,
     /// backups and shared machines leak.
     public func checkPermissions() throws(HavenError) {
-        try Self.check(path, kind: "data directory", wantDirectory: true)
+        try Self.check(path, kind: "data directory", wantDirectory: true,
+                       ifMissing: "create the vault with 'haven init --data \(path) --admin-key PUB'")
         if rootKeyPath != defaultRootKeyPath && Self.exists(defaultRootKeyPath) {
             // A copy left beside the data would undo keeping the key elsewhere.
             throw HavenError(.ioError, "\(defaultRootKeyPath) exists although the root key is kept in \(rootKeyPath)",
                              hint: "remove it ('shred -u \(defaultRootKeyPath)') once the key is safe elsewhere, or start without --root-key")
         }
-        try Self.check(rootKeyPath, kind: "root key file", wantDirectory: false)
+        try Self.check(rootKeyPath, kind: "root key file", wantDirectory: false,
+                       ifMissing: "if the root key is kept elsewhere, give its path with --root-key")
         for db in [databasePath, databasePath + "-wal", databasePath + "-shm"] where Self.exists(db) {
             try Self.check(db, kind: "database file", wantDirectory: false)
         }
@@ -57,12 +59,10 @@ public struct DataDirectory: Sendable {
         return lstat(path, &st) == 0
     }
 
-    static func check(_ path: String, kind: String, wantDirectory: Bool) throws(HavenError) {
+    static func check(_ path: String, kind: String, wantDirectory: Bool, ifMissing hint: String? = nil) throws(HavenError) {
         var st = stat()
         guard lstat(path, &st) == 0 else {
-            throw HavenError(.ioError, "\(kind) \(path) is missing or unreadable (\(String(cString: strerror(errno))))",
-                             hint: wantDirectory ? "create the vault with 'haven init --data \(path) --admin-key PUB'"
-                                 : kind == "root key file" ? "if the root key is kept elsewhere, give its path with --root-key" : nil)
+            throw HavenError(.ioError, "\(kind) \(path) is missing or unreadable (\(String(cString: strerror(errno))))", hint: hint)
         }
         let type = st.st_mode & S_IFMT
         guard type == (wantDirectory ? S_IFDIR : S_IFREG) else {

@@ -46,21 +46,12 @@ public final class VaultSeeder {
                         rule: "role counsellor may record.read on records in its reach (assigned)",
                         consent: ["counselling": "granted"], policyVersion: String(repeating: "ab", count: 32))
                     t = t.adding(milliseconds: 7)
-                    try AuditAppender.append(event, to: &chain, at: t, on: db)
-                    if chain.size - lastCheckpoint >= checkpointEvery {
-                        _ = try AuditAppender.checkpoint(chain, vault: keys.vaultID, key: keys.signingKey, at: t, on: db)
-                        lastCheckpoint = chain.size
-                    }
+                    try appendAudited(event, at: t, checkpointEvery: checkpointEvery)
                     done += 1
                 }
             }
         }
-        if chain.size > lastCheckpoint {
-            try inTransaction {
-                _ = try AuditAppender.checkpoint(chain, vault: keys.vaultID, key: keys.signingKey, at: t, on: db)
-            }
-            lastCheckpoint = chain.size
-        }
+        try finishWithCheckpoint(at: t)
     }
 
     /// Enrols users directly, each with the audit entry `user.add` the daemon would write.
@@ -149,9 +140,10 @@ public final class VaultSeeder {
          ("safe_contact", "Call her sister after 6 pm; never the home phone")]
     }
 
-    func appendAudited(_ event: AuditEvent, at t: Timestamp) throws {
+    /// Appends one entry, and a signed checkpoint after every `checkpointEvery` entries.
+    func appendAudited(_ event: AuditEvent, at t: Timestamp, checkpointEvery: UInt64 = 1000) throws {
         try AuditAppender.append(event, to: &chain, at: t, on: db)
-        if chain.size - lastCheckpoint >= 1000 {
+        if chain.size - lastCheckpoint >= checkpointEvery {
             _ = try AuditAppender.checkpoint(chain, vault: keys.vaultID, key: keys.signingKey, at: t, on: db)
             lastCheckpoint = chain.size
         }
