@@ -31,8 +31,8 @@ struct AuditVerifyBench: AsyncParsableCommand {
         // From the store, exactly as the daemon's `audit verify` does.
         var report = VerificationReport()
         let storeTime = try seconds {
-            report = try StoredLogVerification.run(databasePath: vault.directory.databasePath, vaultKey: seeder.vaultPublicKey,
-                                                   vault: seeder.vaultID)
+            report = try StoredLogScan.run(databasePath: vault.directory.databasePath, vaultKey: seeder.vaultPublicKey,
+                                           vault: seeder.vaultID, entries: seeder.entryTags).report
         }
         guard report.ok else { throw ValidationError("verification failed: \(report.problems)") }
         table.add(["from the database (daemon)", String(report.entries), format(storeTime, 2), format(Double(report.entries) / storeTime)])

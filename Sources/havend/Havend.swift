@@ -57,6 +57,12 @@ struct Havend: ParsableCommand {
     @Option(help: "Seconds a lockout lasts, and the window failures are counted in.")
     var authLockoutSeconds: Int64 = 900
 
+    @Option(help: ArgumentHelp("Keep the latest signed checkpoint in this file, outside the data directory (e.g. beside the "
+                               + "root key), rewritten at every checkpoint; refuse to start on a log that does not extend it "
+                               + "(a data directory replaced by an older copy). Created at the first start if missing.",
+                               valueName: "file"))
+    var anchor: String?
+
     @Flag(help: ArgumentHelp("Start even if the audit log no longer matches its latest signed checkpoint (entries removed or "
                              + "altered while the daemon was stopped). The damage stays detectable by 'haven audit verify' and is "
                              + "recorded in the daemon.start entry. Without this flag havend refuses to append to such a log."))
@@ -108,7 +114,8 @@ struct Havend: ParsableCommand {
         auth.failuresBeforeDelay = max(1, auth.failuresBeforeLockout / 3)
         auth.lockoutMilliseconds = authLockoutSeconds * 1000
         auth.windowMilliseconds = authLockoutSeconds * 1000
-        let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth)
+        let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
+                                   anchor: anchor.map(AnchorFile.init(path:)))
         if let problem = vault.auditStartupProblem, !allowDamagedAuditLog {
             vault.shutdownWithoutAudit()
             throw StartupError("refusing to start: \(problem); run 'haven audit verify' on a copy, or start with "

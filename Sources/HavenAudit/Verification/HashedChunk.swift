@@ -53,6 +53,12 @@ public struct HashedChunk: @unchecked Sendable {
         }
     }
 
+    /// The hashes of the chunk's complete subtrees of 2^height leaves, left to right (the
+    /// stored tiles, at height `MerkleTiles.height`, must equal these).
+    public func subtrees(height: Int) -> [Digest32] {
+        height < levels.count ? levels[height] : []
+    }
+
     /// The complete subtrees that make up the first `k` entries of the chunk, largest first.
     func pieces(upTo k: Int) -> [(height: Int, hash: Digest32)] {
         var out = [(height: Int, hash: Digest32)]()

@@ -25,6 +25,12 @@ public struct LogVerifier {
     private var lastGoodSize: UInt64
     /// The earliest entry an entry-level check has already named exactly.
     private var earliestNamed: UInt64?
+    /// The checkpoints whose signatures verified, by size.
+    public private(set) var acceptedCheckpoints: [SignedCheckpoint] = []
+    /// Sizes at which the caller wants the recomputed root (an anchor's size), ascending.
+    private var wantedRoots: [UInt64] = []
+    /// The recomputed root at each wanted size the log reached.
+    public private(set) var rootsAt: [UInt64: [UInt8]] = [:]
     public private(set) var report = VerificationReport()
 
     /// - Parameters:
@@ -49,7 +55,14 @@ public struct LogVerifier {
             }
         }
         report.checkpoints = good.count
+        acceptedCheckpoints = good
         pending = good.filter { $0.checkpoint.size > start }
+    }
+
+    /// Asks for the recomputed root at `sizes` (read back from `rootsAt` after the log is added).
+    public mutating func recordRoots(at sizes: [UInt64]) {
+        wantedRoots = sizes.filter { $0 > frontier.size }.sorted()
+        for size in sizes where size == frontier.size { rootsAt[size] = frontier.root() }
     }
 
     /// Adds the next entry. `storedLeafHash` is the hash the store keeps beside it, if any.
@@ -114,6 +127,10 @@ public struct LogVerifier {
             checkEntry(position: chunk.start + UInt64(i), head: chunk.heads[i], leaf: chunk.levels[0][i],
                        storedOK: chunk.storedOK[i])
             let size = chunk.start + UInt64(i) + 1
+            while let wanted = wantedRoots.first, wanted <= size {
+                wantedRoots.removeFirst()
+                rootsAt[wanted] = frontier.rootDigest(followedBy: chunk.pieces(upTo: i + 1).map(\.hash))?.bytes ?? MerkleHash.emptyRoot
+            }
             while let cp = pending.first, cp.checkpoint.size <= size {
                 pending.removeFirst()
                 let root = frontier.rootDigest(followedBy: chunk.pieces(upTo: i + 1).map(\.hash))
@@ -128,6 +145,10 @@ public struct LogVerifier {
         checkEntry(position: frontier.size, head: head, leaf: leaf, storedOK: storedOK)
         frontier.append(leaf: leaf)
         report.entries += 1
+        while let wanted = wantedRoots.first, wanted <= frontier.size {
+            wantedRoots.removeFirst()
+            rootsAt[wanted] = frontier.root()
+        }
         while let cp = pending.first, cp.checkpoint.size <= frontier.size {
             pending.removeFirst()
             checkRoot(against: cp, root: frontier.root())
@@ -184,6 +205,10 @@ public struct LogVerifier {
 
     /// The root of everything added so far.
     public var root: [UInt8] { frontier.root() }
+    /// The tree of everything added so far, from which the log can be extended.
+    public var tree: MerkleFrontier { frontier }
+    /// The leaf hash of the last entry added.
+    public var lastLeafHash: [UInt8]? { lastLeaf?.bytes }
     public var size: UInt64 { frontier.size }
 }
 

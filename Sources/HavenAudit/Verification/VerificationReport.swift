@@ -23,7 +23,7 @@ public struct VerificationReport: Sendable, Codable, Equatable {
     public init() {}
 
     /// Keeps the first problems only: after one break, later ones are mostly echoes.
-    static let maximumProblems = 20
+    public static let maximumProblems = 20
 
     public mutating func add(_ message: String, seq: UInt64? = nil, checkpoint: UInt64? = nil, firstBad: UInt64? = nil) {
         if let bad = firstBad ?? seq { firstBadSeq = min(firstBadSeq ?? bad, bad) }

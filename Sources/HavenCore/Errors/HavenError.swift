@@ -44,6 +44,14 @@ extension HavenError {
         hint: "the vault's files may have been altered: run 'haven audit verify' and restore from backup"
     )
 
+    /// An integrity failure that says what was found (a record rolled back, deleted, or a
+    /// row inserted outside Haven): facts about the vault's state, never about a value, and
+    /// nothing a caller could use to learn which cryptographic check failed.
+    public static func integrityFinding(_ finding: String) -> HavenError {
+        HavenError(.integrityError, "stored data failed its integrity check: \(finding); nothing was returned",
+                   hint: integrity.hint)
+    }
+
     public static let auditUnavailable = HavenError(
         .auditUnavailable,
         "the audit log cannot be written, so the request was refused",

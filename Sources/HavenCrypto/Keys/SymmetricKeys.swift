@@ -8,12 +8,20 @@ public enum KeyPurpose: Sendable {
     case dataKeyWrapping
     /// Seals the vault's Ed25519 signing key at rest.
     case signingKeySealing
+    /// Authenticates the rows that grant or limit access (users, records, vault metadata),
+    /// so that a row written without the root key is never honoured.
+    case rowAuthentication
+    /// Authenticates each audit entry beside the public Merkle tree, so that the log cannot
+    /// be re-chained without the root key.
+    case auditAuthentication
 
     /// `crypto_kdf` contexts are exactly 8 bytes.
     var context: String {
         switch self {
         case .dataKeyWrapping: return "hvdkwrap"
         case .signingKeySealing: return "hvsignky"
+        case .rowAuthentication: return "hvrowtag"
+        case .auditAuthentication: return "hvaudtag"
         }
     }
 }

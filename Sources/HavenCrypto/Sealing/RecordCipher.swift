@@ -36,6 +36,13 @@ public struct RecordCipher: Sendable {
         return utf8.withUnsafeBytes { sealField(name, version: version, value: $0) }
     }
 
+    /// A field sealed with a given nonce, for the committed known-answer vector only.
+    @_spi(FormatVectors)
+    public func sealField(_ name: FieldName, version: UInt64, value: String, fixedNonce: [UInt8]) -> [UInt8] {
+        SealedBox.seal(Array(value.utf8), key: dataKey, keyVersion: dataKeyVersion, associatedData: fieldAD(name, version),
+                       fixedNonce: fixedNonce)
+    }
+
     public func openField(_ name: FieldName, version: UInt64, box: UnsafeRawBufferPointer) throws(CryptoError) -> PlaintextBuffer {
         try SealedBox.open(box, key: dataKey, expectedKeyVersion: dataKeyVersion, associatedData: fieldAD(name, version))
     }

@@ -24,6 +24,22 @@ public enum SealedBox {
     /// Seals `plaintext` under `key` (32 bytes) with `associatedData`.
     public static func seal(_ plaintext: UnsafeRawBufferPointer, key: SecureBytes, keyVersion: UInt32,
                             associatedData: AssociatedData) -> [UInt8] {
+        seal(plaintext, key: key, keyVersion: keyVersion, associatedData: associatedData, nonce: nil)
+    }
+
+    /// Seals with a given nonce, for the committed known-answer vector of the format only:
+    /// Haven itself never chooses a nonce (a repeated one would break the AEAD).
+    @_spi(FormatVectors)
+    public static func seal(_ plaintext: [UInt8], key: SecureBytes, keyVersion: UInt32, associatedData: AssociatedData,
+                            fixedNonce: [UInt8]) -> [UInt8] {
+        precondition(fixedNonce.count == nonceBytes)
+        return plaintext.withUnsafeBytes { p in
+            fixedNonce.withUnsafeBytes { seal(p, key: key, keyVersion: keyVersion, associatedData: associatedData, nonce: $0) }
+        }
+    }
+
+    private static func seal(_ plaintext: UnsafeRawBufferPointer, key: SecureBytes, keyVersion: UInt32,
+                             associatedData: AssociatedData, nonce fixed: UnsafeRawBufferPointer?) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: overhead + plaintext.count)
         out[0] = formatVersion
         withUnsafeBytes(of: keyVersion.bigEndian) { kv in
@@ -32,7 +48,7 @@ public enum SealedBox {
         let ad = associatedData.bytes + out[0..<headerBytes]
         out.withUnsafeMutableBytes { o in
             let nonce = UnsafeMutableRawBufferPointer(rebasing: o[headerBytes..<(headerBytes + nonceBytes)])
-            randombytes_buf(nonce.baseAddress!, nonceBytes)
+            if let fixed { nonce.copyMemory(from: fixed) } else { randombytes_buf(nonce.baseAddress!, nonceBytes) }
             key.withUnsafeBytes { k in
                 ad.withUnsafeBytes { a in
                     XChaCha20Poly1305.encrypt(key: k, nonce: UnsafeRawBufferPointer(nonce), plaintext: plaintext, ad: a,

@@ -112,6 +112,11 @@ public final class Statement {
     }
 
     /// Reads a blob column in place, without copying it (valid only inside `body`).
+    /// A blob column, or nil when it is NULL (an empty blob is not NULL).
+    public func optionalBlob(_ column: Int32) -> [UInt8]? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : blob(column)
+    }
+
     public func withBlob<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let n = Int(sqlite3_column_bytes(handle, column))
         let p = sqlite3_column_blob(handle, column)

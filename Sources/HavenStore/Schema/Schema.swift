@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 2
+    static let version: Int64 = 3
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -94,6 +94,20 @@ enum Schema {
         // must not scan every assignment in the vault.
         """
         CREATE INDEX record_assignees_by_record ON record_assignees (record_id);
+        """,
+        // 3: what grants access is authenticated under root-derived keys (FORMAT.md,
+        // "authenticated state"). Each audit entry gets a tag (`mac`) and, for an entry that
+        // changed a row that grants access, the row's new state tag; the state of every such
+        // row at the upgrade is kept once in `state_baseline`, which the upgrade's own entry
+        // commits to. The vault's code fills these in the same transaction (`upgrade` hook).
+        """
+        ALTER TABLE audit_entries ADD COLUMN state_key TEXT;
+        ALTER TABLE audit_entries ADD COLUMN state BLOB;
+        ALTER TABLE audit_entries ADD COLUMN mac BLOB;
+        CREATE TABLE state_baseline (
+            key TEXT PRIMARY KEY,
+            tag BLOB NOT NULL
+        ) WITHOUT ROWID;
         """,
     ]
 }

@@ -24,14 +24,25 @@ public struct AuditIndex: Sendable {
 /// Nothing here is trusted by a verifier: `haven audit verify` recomputes every hash from
 /// the entry bytes and checks the result against checkpoints signed by the vault key.
 public enum AuditTable {
-    public static func append(seq: UInt64, entry: [UInt8], leafHash: [UInt8], index: AuditIndex, on db: Connection) throws {
-        try db.statement("""
-            INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    /// Stores one entry. `state` is the new state tag of the row the entry's request changed
+    /// (key and tag), `mac` the entry's tag under the vault's audit key (FORMAT.md).
+    public static func append(seq: UInt64, entry: [UInt8], leafHash: [UInt8], index: AuditIndex,
+                              state: (key: String, tag: [UInt8])? = nil, mac: [UInt8]? = nil, on db: Connection) throws {
+        let s = try db.statement("""
+            INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass, state_key, state, mac)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-            .bind(1, Int64(clamping: seq)).bind(2, blob: entry).bind(3, blob: leafHash).bind(4, index.time).bind(5, index.action)
+        try s.bind(1, Int64(clamping: seq)).bind(2, blob: entry).bind(3, blob: leafHash).bind(4, index.time).bind(5, index.action)
             .bind(6, index.user).bind(7, index.record).bind(8, index.decision).bind(9, Int64(index.breakGlass ? 1 : 0))
-            .run()
+            .bind(10, state?.key)
+        if let state { try s.bind(11, blob: state.tag) } else { try s.bindNull(11) }
+        if let mac { try s.bind(12, blob: mac) } else { try s.bindNull(12) }
+        try s.run()
+    }
+
+    /// Sets the tag of an entry written before entries had tags (the schema 3 upgrade).
+    public static func setTag(seq: UInt64, mac: [UInt8], on db: Connection) throws {
+        try db.statement("UPDATE audit_entries SET mac = ? WHERE seq = ?").bind(1, blob: mac).bind(2, Int64(clamping: seq)).run()
     }
 
     public static func putSubtree(index: UInt64, hash: [UInt8], on db: Connection) throws {
@@ -64,6 +75,36 @@ public enum AuditTable {
                 try s.withBlob(2) { leaf in try body(seq, entry, leaf) }
             }
         }
+    }
+
+    /// Calls `body` for each entry with `seq` in `range`, in order, with the columns its tag
+    /// covers: the entry, its stored leaf hash, the state it commits to, and the tag.
+    public static func forEachAuthenticatedEntry(in range: Range<UInt64>, on db: Connection,
+                                                 _ body: (AuthenticatedRow) throws -> Void) throws {
+        let s = try db.statement("""
+            SELECT seq, entry, leaf_hash, state_key, state, mac FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq
+            """)
+        try s.bind(1, Int64(clamping: range.lowerBound)).bind(2, Int64(clamping: range.upperBound))
+        while try s.step() {
+            let seq = UInt64(clamping: s.int64(0))
+            let stateKey = s.optionalString(3), state = s.optionalBlob(4), mac = s.optionalBlob(5)
+            try s.withBlob(1) { entry in
+                try s.withBlob(2) { leaf in
+                    try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey, state: state, mac: mac))
+                }
+            }
+        }
+    }
+
+    /// One stored entry with its authenticated columns; the buffers are valid only inside the
+    /// callback that receives it.
+    public struct AuthenticatedRow {
+        public let seq: UInt64
+        public let entry: UnsafeRawBufferPointer
+        public let leafHash: UnsafeRawBufferPointer
+        public let stateKey: String?
+        public let state: [UInt8]?
+        public let mac: [UInt8]?
     }
 
     public static func entry(seq: UInt64, on db: Connection) throws -> [UInt8]? {

@@ -26,11 +26,17 @@ public enum UserTable {
 
     public static func all(on db: Connection) throws -> [EnrolledUser] {
         let s = try db.statement("""
-            SELECT name, role, agency, public_key, uid, created_at, created_by, revoked_at, revoked_by
+            SELECT name, role, agency, public_key, uid, created_at, created_by, revoked_at, revoked_by, status
             FROM users ORDER BY name
             """)
         var out = [EnrolledUser]()
         while try s.step() {
+            // `status` mirrors `revoked_at`, which is what the row's state tag covers; a row
+            // where they disagree was edited outside Haven.
+            let revoked = s.optionalInt64(7) != nil
+            guard s.string(9) == (revoked ? "revoked" : "active") else {
+                throw HavenError(.integrityError, "users row '\(NameRules.printable(s.string(0)))': its status disagrees with its revocation time")
+            }
             out.append(EnrolledUser(
                 name: try UserName(s.string(0)), role: try RoleName(s.string(1)), agency: try AgencyName(s.string(2)),
                 publicKey: s.blob(3), uid: s.optionalInt64(4).map { UInt32(truncatingIfNeeded: $0) },

@@ -35,19 +35,23 @@ public enum VaultInitializer {
 
         let db = try Database.open(path: directory.databasePath, create: true)
         try Database.migrate(db)
+        let keys = VaultKeys(vaultID: vaultID, rootKey: root, signingKey: signer)
         try db.transaction {
-            try VaultMetaTable.write(VaultMeta(vaultID: vaultID, vaultPublicKey: signer.publicKey.bytes,
-                                               sealedSigningKey: SigningKeySeal.seal(signer, vault: vaultID, rootKey: root),
-                                               createdAt: now), on: db)
+            let meta = VaultMeta(vaultID: vaultID, vaultPublicKey: signer.publicKey.bytes,
+                                 sealedSigningKey: SigningKeySeal.seal(signer, vault: vaultID, rootKey: root), createdAt: now)
+            try VaultMetaTable.write(meta, on: db)
             try UserTable.insert(admin, on: db)
+            // Each entry commits to the state of the row it wrote, as every later change does.
             var chain = AuditChain()
             try AuditAppender.append(AuditEvent(
                 action: "vault.init", actor: actor(admin), decision: .allow, rule: "vault created by haven init",
-                detail: ["vault": vaultID.rawValue, "vault_key_id": signer.publicKey.keyID]), to: &chain, at: now, on: db)
+                detail: ["vault": vaultID.rawValue, "vault_key_id": signer.publicKey.keyID]), to: &chain, at: now,
+                state: (.vaultMeta, keys.rows.vaultMeta(meta)), tags: keys.entries, on: db)
             try AuditAppender.append(AuditEvent(
                 action: "user.add", actor: actor(admin), decision: .allow, rule: "first administrator, enrolled at init",
                 detail: ["user": adminName.rawValue, "role": adminRole.rawValue, "agency": adminAgency.rawValue,
-                         "key_id": adminKey.keyID]), to: &chain, at: now, on: db)
+                         "key_id": adminKey.keyID]), to: &chain, at: now,
+                state: (.user(adminName), keys.rows.user(admin)), tags: keys.entries, on: db)
             _ = try AuditAppender.checkpoint(chain, vault: vaultID, key: signer, at: now, on: db)
         }
         let pub = Array(KeyFileFormat.encodePublic(signer.publicKey).utf8)

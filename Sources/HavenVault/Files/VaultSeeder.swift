@@ -59,11 +59,12 @@ public final class VaultSeeder {
         try inTransaction {
             for user in users {
                 try UserTable.insert(user, on: db)
+                let userState: (StateKey, Tag16) = (.user(user.name), keys.rows.user(user))
                 let event = AuditEvent(
                     action: "user.add", actor: .init(user: admin.rawValue, role: "admin", agency: "haven"),
                     peer: .init(uid: 0, pid: 1), decision: .allow, rule: "role admin may user.manage",
                     detail: ["user": user.name.rawValue, "role": user.role.rawValue, "agency": user.agency.rawValue])
-                try appendAudited(event, at: user.createdAt)
+                try appendAudited(event, at: user.createdAt, state: userState)
             }
         }
     }
@@ -102,11 +103,12 @@ public final class VaultSeeder {
                     var header = RecordHeader(id: id, type: type, agency: creator.agency, createdAt: t, createdBy: creator.name,
                                               assignees: assigned, fieldVersions: versions, consent: consent)
                     header.version = 2  // created, then its consent recorded
-                    try RecordTable.insert(StoredRecord(
+                    let row = StoredRecord(
                         id: id, type: type.rawValue, agency: creator.agency.rawValue, status: header.status.rawValue,
                         version: header.version, createdAt: t, updatedAt: t, dataKeyVersion: 1,
                         wrappedKey: keys.dataKeys.wrap(dataKey, record: id, dataKeyVersion: 1),
-                        sealedHeader: cipher.sealHeader(header)), on: db)
+                        sealedHeader: cipher.sealHeader(header))
+                    try RecordTable.insert(row, on: db)
                     for field in sealed { try RecordTable.putField(id, field, on: db) }
                     try RecordTable.setAssignees(id, header.assignees, on: db)
                     try appendAudited(AuditEvent(
@@ -118,7 +120,8 @@ public final class VaultSeeder {
                     try appendAudited(AuditEvent(
                         action: "consent.record", actor: actor, peer: .init(uid: 1000, pid: 4242), record: id.rawValue,
                         decision: .allow, rule: "role \(creator.role) may consent.record", policyVersion: policyVersion,
-                        detail: ["flag": "counselling", "kind": "grant", "record_version": "2"]), at: t)
+                        detail: ["flag": "counselling", "kind": "grant", "record_version": "2"]), at: t,
+                        state: (.record(id), keys.rows.record(row)))
                     ids.append(id)
                 }
             }
@@ -141,8 +144,9 @@ public final class VaultSeeder {
     }
 
     /// Appends one entry, and a signed checkpoint after every `checkpointEvery` entries.
-    func appendAudited(_ event: AuditEvent, at t: Timestamp, checkpointEvery: UInt64 = 1000) throws {
-        try AuditAppender.append(event, to: &chain, at: t, on: db)
+    func appendAudited(_ event: AuditEvent, at t: Timestamp, checkpointEvery: UInt64 = 1000,
+                       state: (StateKey, Tag16)? = nil) throws {
+        try AuditAppender.append(event, to: &chain, at: t, state: state, tags: keys.entries, on: db)
         if chain.size - lastCheckpoint >= checkpointEvery {
             _ = try AuditAppender.checkpoint(chain, vault: keys.vaultID, key: keys.signingKey, at: t, on: db)
             lastCheckpoint = chain.size
@@ -167,4 +171,5 @@ public final class VaultSeeder {
     public var auditSize: UInt64 { chain.size }
     public var vaultPublicKey: PublicKey { keys.publicKey }
     public var vaultID: VaultID { keys.vaultID }
+    public var entryTags: EntryAuthenticator { keys.entries }
 }

@@ -7,6 +7,10 @@ public final class VaultKeys: Sendable {
     public let vaultID: VaultID
     public let dataKeys: DataKeyWrapper
     public let signingKey: SigningKey
+    /// Tags the state of rows that grant access (users, records, vault metadata).
+    public let rows: RowAuthenticator
+    /// Tags each audit entry.
+    public let entries: EntryAuthenticator
 
     public var publicKey: PublicKey { signingKey.publicKey }
 
@@ -14,6 +18,8 @@ public final class VaultKeys: Sendable {
         self.vaultID = vaultID
         self.dataKeys = DataKeyWrapper(vault: vaultID, rootKey: rootKey)
         self.signingKey = signingKey
+        self.rows = RowAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .rowAuthentication))
+        self.entries = EntryAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .auditAuthentication))
     }
 
     /// Reads the root key file and unseals the vault's signing key with it. A wrong root

@@ -18,14 +18,31 @@ struct OpenedRecord {
     }
 }
 
+/// Where a request opens a record: a reader's snapshot, which may trail the writer, or the
+/// writer's own transaction; the state ledger is consulted accordingly.
+struct StoreView {
+    let db: Connection
+    let freshness: StateLedger.View
+
+    static func writer(_ db: Connection) -> StoreView { StoreView(db: db, freshness: .writer) }
+}
+
 extension Vault {
-    /// Loads and opens a record. Not found is `not_found`; anything that fails to
-    /// authenticate, or a plain column that disagrees with the sealed header (someone
-    /// edited the row to reassign or retype a record), is `integrity_error`.
-    func openRecord(_ id: RecordID, on db: Connection, policy: Policy) throws(HavenError) -> OpenedRecord {
-        guard let row = try storeCall(logger, { try RecordTable.load(id, on: db) }) else {
-            throw HavenError.notFound("no record \(id)")
+    /// Loads and opens a record. Not found is `not_found`; a row that is not the latest
+    /// audited state (restored from an older copy, deleted, inserted), anything that fails to
+    /// authenticate, or a plain column that disagrees with the sealed header is
+    /// `integrity_error`.
+    func openRecord(_ id: RecordID, in view: StoreView, policy: Policy) throws(HavenError) -> OpenedRecord {
+        let stored = try storeCall(logger) { try RecordTable.load(id, on: view.db) }
+        switch ledger.check(id, stored: stored.map(keys.rows.record), in: view.freshness) {
+        case .fresh: break
+        case .notFound: throw HavenError.notFound("no record \(id)")
+        case .raced: throw Self.snapshotRaced
+        case .mismatch(let finding):
+            logger.error("record is not in its latest audited state", metadata: ["record": "\(id)", "finding": "\(finding)"])
+            throw HavenError.integrityFinding(finding)
         }
+        guard let row = stored else { throw HavenError.notFound("no record \(id)") }
         let dataKey: SecureBytes
         do {
             dataKey = try keys.dataKeys.unwrap(row.wrappedKey, record: id, dataKeyVersion: row.dataKeyVersion)

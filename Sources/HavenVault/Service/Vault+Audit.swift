@@ -19,7 +19,7 @@ extension Vault {
         record.event.detail = detail.merging(["operation": operation]) { a, _ in a }
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<T> in
             _ = try authorize(ctx, &record, .auditRead, under: policies.policy)
-            let answer = try readSnapshot(body)
+            let answer = try readSnapshot { (view) throws(HavenError) -> T in try body(view.db) }
             return writer.audit(on: ctx.eventLoop, record.event).map { _ in answer }
         }
     }
@@ -181,7 +181,8 @@ extension Vault {
 
     func verifyStoredLog() throws(HavenError) -> VerificationReport {
         do {
-            return try StoredLogVerification.run(databasePath: directory.databasePath, vaultKey: keys.publicKey, vault: keys.vaultID)
+            return try StoredLogScan.run(databasePath: directory.databasePath, vaultKey: keys.publicKey, vault: keys.vaultID,
+                                         entries: keys.entries).report
         } catch {
             logger.error("audit verification could not read the log", metadata: ["error": "\(error)"])
             throw HavenError.storeUnavailable

@@ -24,7 +24,7 @@ extension Vault {
         let policy = policies.policy
         let logger = self.logger
         return change(ctx, record) { [self] (tx, record) throws(HavenError) -> RecordWriteResponse in
-            let opened = try openRecord(id, on: tx.db, policy: policy)
+            let opened = try openRecord(id, in: .writer(tx.db), policy: policy)
             let decision = policy.decide(request(opened.facts, tx.now))
             record.note(decision)
             guard decision.allowed else { throw denial(decision) }
@@ -46,6 +46,7 @@ extension Vault {
                 if let note = change.note { try RecordTable.addNote(id, index: note.index, ciphertext: note.ciphertext, on: tx.db) }
                 if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
             }
+            tx.wrote(.record(id), keys.rows.record(row))
             return RecordWriteResponse(id: id.rawValue, version: header.version)
         }
     }

@@ -68,8 +68,8 @@ extension Vault {
             record.event.purpose = "consent review"
             let policy = policies.policy
             let now = clock.now()
-            let answer = try readSnapshot { (db) throws(HavenError) -> ConsentResponse in
-                let opened = try openRecord(id, on: db, policy: policy)
+            let answer = try readSnapshot { (view) throws(HavenError) -> ConsentResponse in
+                let opened = try openRecord(id, in: view, policy: policy)
                 let decision = policy.decide(AccessRequest(subject: subject(of: user), action: .consentRead,
                                                            record: opened.facts, purpose: "consent review", now: now))
                 record.note(decision)

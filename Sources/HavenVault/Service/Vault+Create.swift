@@ -63,12 +63,15 @@ extension Vault {
                                    sealedHeader: cipher.sealHeader(header))
             let logger = self.logger
             let fields = sealed
+            // Tagged here, off the writer: the row is complete before the writer takes it.
+            let state = keys.rows.record(row)
             return change(ctx, record) { (tx, _) throws(HavenError) -> RecordWriteResponse in
                 try storeCall(logger) {
                     try RecordTable.insert(row, on: tx.db)
                     for field in fields { try RecordTable.putField(id, field, on: tx.db) }
                     try RecordTable.setAssignees(id, header.assignees, on: tx.db)
                 }
+                tx.wrote(.record(id), state)
                 return RecordWriteResponse(id: id.rawValue, version: header.version)
             }.map(\.value)
         }

@@ -39,8 +39,8 @@ extension Vault {
             if let courtOrder { record.event.detail["court_order"] = courtOrder }
             let policy = policies.policy
             let now = clock.now()
-            let (result, opened) = try readSnapshot { (db) throws(HavenError) -> (RecordReadResult, OpenedRecord) in
-                let opened = try openRecord(id, on: db, policy: policy)
+            let (result, opened) = try readSnapshot { (view) throws(HavenError) -> (RecordReadResult, OpenedRecord) in
+                let opened = try openRecord(id, in: view, policy: policy)
                 let requested = try request.fields.map { (names) throws(HavenError) -> [FieldName] in
                     try names.map { (n) throws(HavenError) -> FieldName in try opened.type.field(named: n).name }
                 }
@@ -49,7 +49,7 @@ extension Vault {
                     purpose: request.purpose, courtOrder: courtOrder, now: now))
                 record.note(decision)
                 guard decision.allowed else { throw denial(decision) }
-                return (try release(decision, of: opened, on: db), opened)
+                return (try release(decision, of: opened, on: view.db), opened)
             }
             let basis = try legalBasis(opened.header, courtOrder: courtOrder, role: policy.role(user.role), now: now)
             var withheld = result.withheld.map { ExtractPayload.Withheld(field: $0.field, reason: $0.reason) }
@@ -95,7 +95,8 @@ extension Vault {
     /// The issuing entry's bytes and its inclusion proof in `checkpoint`.
     func auditProof(seq: UInt64, checkpoint: SignedCheckpoint) throws(HavenError) -> ExtractPayload.AuditProof {
         let logger = self.logger
-        return try readSnapshot { (db) throws(HavenError) -> ExtractPayload.AuditProof in
+        return try readSnapshot { (view) throws(HavenError) -> ExtractPayload.AuditProof in
+            let db = view.db
             guard let entry = try storeCall(logger, { try AuditTable.entry(seq: seq, on: db) }) else { throw HavenError.integrity }
             let proof = try Self.proofCall {
                 try MerkleTree(size: checkpoint.checkpoint.size, source: StoredLeaves(db: db)).inclusionProof(index: seq)

@@ -21,11 +21,18 @@ extension Vault {
             let decision = policy.decide(AccessRequest(subject: subject(of: user), action: .recordList, now: clock.now()))
             record.note(decision)
             guard decision.allowed, let scope = decision.listScope else { throw denial(decision) }
-            let page = try readSnapshot { (db) throws(HavenError) -> RecordListResponse in
-                let rows = try storeCall(logger) { try RecordTable.list(scope: scope, after: after, limit: pageSize, on: db) }
+            let page = try readSnapshot { (view) throws(HavenError) -> RecordListResponse in
+                let rows = try storeCall(logger) { try RecordTable.list(scope: scope, after: after, limit: pageSize, on: view.db) }
                 var out = [RecordSummary]()
                 for row in rows {
-                    let h = try openRecord(row.id, on: db, policy: policy).header
+                    let h = try openRecord(row.id, in: view, policy: policy).header
+                    // The assignment index is only an index: the sealed header decides. A row
+                    // someone added to it outside Haven lists nothing.
+                    if case .assignedTo(let user) = scope, !h.assignees.contains(user) {
+                        logger.error("assignment index row not in the record's sealed header", metadata: ["record": "\(h.id)"])
+                        throw HavenError.integrityFinding("the assignment index lists record \(h.id) for \(user), but the "
+                                                          + "record's sealed header does not assign it (an index row inserted outside Haven)")
+                    }
                     out.append(RecordSummary(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
                                              status: h.status.rawValue, version: h.version, createdAt: h.createdAt.rfc3339,
                                              createdBy: h.createdBy.rawValue, updatedAt: h.updatedAt.rfc3339,

@@ -27,8 +27,8 @@ extension Vault {
             }
             let policy = policies.policy
             let now = clock.now()
-            let result = try readSnapshot { (db) throws(HavenError) -> RecordReadResult in
-                let opened = try openRecord(id, on: db, policy: policy)
+            let result = try readSnapshot { (view) throws(HavenError) -> RecordReadResult in
+                let opened = try openRecord(id, in: view, policy: policy)
                 let requested = try request.fields.map { (names) throws(HavenError) -> [FieldName] in
                     try names.map { (n) throws(HavenError) -> FieldName in try opened.type.field(named: n).name }
                 }
@@ -37,7 +37,7 @@ extension Vault {
                     purpose: request.purpose, breakGlassReason: request.breakGlass, now: now))
                 record.note(decision)
                 guard decision.allowed else { throw denial(decision) }
-                return try release(decision, of: opened, on: db)
+                return try release(decision, of: opened, on: view.db)
             }
             record.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }
             let entry = record.event
@@ -85,18 +85,28 @@ extension Vault {
             withheldNotes: decision.withheldNotes.map { ($0.index, $0.reason) }, breakGlass: decision.breakGlass)
     }
 
-    /// Runs `body` in one read snapshot; storage failures become `store_unavailable`.
-    func readSnapshot<R>(_ body: (Connection) throws(HavenError) -> R) throws(HavenError) -> R {
-        var outcome: Result<R, HavenError>?
-        do {
-            try readers.withSnapshot { db in
-                outcome = Result { () throws(HavenError) -> R in try body(db) }
+    /// A commit changed a record while this snapshot read it, three times running.
+    static let snapshotRaced = HavenError(.conflict, "the record changed while it was being read; try again")
+
+    /// Runs `body` in one read snapshot; storage failures become `store_unavailable`. A
+    /// snapshot that read a record just as a commit changed it reads again (`StateLedger`).
+    func readSnapshot<R>(_ body: (StoreView) throws(HavenError) -> R) throws(HavenError) -> R {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let since = ledger.generation
+            var outcome: Result<R, HavenError>?
+            do {
+                try readers.withSnapshot { db in
+                    outcome = Result { () throws(HavenError) -> R in try body(StoreView(db: db, freshness: .reader(since: since))) }
+                }
+            } catch {
+                logger.error("read snapshot failed", metadata: ["error": "\(error)"])
+                throw HavenError.storeUnavailable
             }
-        } catch {
-            logger.error("read snapshot failed", metadata: ["error": "\(error)"])
-            throw HavenError.storeUnavailable
+            guard let outcome else { throw HavenError.storeUnavailable }
+            if case .failure(let e) = outcome, e == Self.snapshotRaced, attempt < 3 { continue }
+            return try outcome.get()
         }
-        guard let outcome else { throw HavenError.storeUnavailable }
-        return try outcome.get()
     }
 }

@@ -39,6 +39,9 @@ struct RequestRecord {
             e.decision = e.decision == .deny ? .deny : .error
         }
         if e.rule.isEmpty { e.rule = error.message }
+        // What an integrity check found goes in the entry even when a decision set the rule,
+        // so the auditor reads which row was rolled back, deleted or forged.
+        if error.code == .integrityError { e.detail["integrity"] = error.message }
         e.released = []
         e.written = []
         return e

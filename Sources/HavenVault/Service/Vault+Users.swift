@@ -30,6 +30,7 @@ extension Vault {
             }
             let user = EnrolledUser(name: name, role: role, agency: agency, publicKey: key.bytes, uid: request.uid,
                                     createdAt: clock.now(), createdBy: admin.name)
+            let state = keys.rows.user(user)
             let logger = self.logger
             return change(ctx, record) { (tx, _) throws(HavenError) -> EnrolledUser in
                 do {
@@ -40,6 +41,7 @@ extension Vault {
                     logger.error("store failure", metadata: ["error": "\(error)"])
                     throw HavenError.storeUnavailable
                 }
+                tx.wrote(.user(user.name), state)
                 return user
             }.map { committed in
                 self.users.added(committed.value)
@@ -74,9 +76,14 @@ extension Vault {
                 throw HavenError(.conflict, "\(name) is the last user who can manage users; enrol another first")
             }
             let logger = self.logger
+            let rows = keys.rows
             return change(ctx, record) { (tx, _) throws(HavenError) -> Timestamp in
                 let done = try storeCall(logger) { try UserTable.revoke(name, by: admin.name, at: tx.now, on: tx.db) }
                 guard done else { throw HavenError.notFound("no active user \(name)") }
+                var revoked = target
+                revoked.revokedAt = tx.now
+                revoked.revokedBy = admin.name
+                tx.wrote(.user(name), rows.user(revoked))
                 return tx.now
             }.map { committed in
                 self.users.revoked(name, at: committed.value, by: admin.name)

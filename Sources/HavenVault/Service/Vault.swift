@@ -23,9 +23,15 @@ public final class Vault: Sendable {
     let logger: Logger
     let policyPath: String
     let throttle: AuthenticationThrottle
+    /// The latest audited state of every record, checked on every access.
+    var ledger: StateLedger { writer.ledger }
+    /// `--anchor` named a file that did not exist yet (said in the `daemon.start` entry).
+    let anchorCreated: Bool
 
     init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser],
-         writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle) {
+         writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle,
+         anchorCreated: Bool = false) {
+        self.anchorCreated = anchorCreated
         self.directory = directory
         self.keys = keys
         self.policies = PolicyHolder(policy)
@@ -38,37 +44,65 @@ public final class Vault: Sendable {
         self.throttle = throttle
     }
 
-    /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys
-    /// and starts the writer. Every failure here is one clear line for the operator.
+    /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys,
+    /// upgrades an older vault, checks the log and every row that grants access against it
+    /// (`StartupCheck`), and starts the writer. Every failure here is one clear line for the
+    /// operator.
     public static func open(directory: DataDirectory, policyPath: String, logger: Logger,
                             clock: any HavenClock = SystemClock(),
                             writerConfiguration: WriteQueue.Configuration = .init(),
-                            authPolicy: AuthenticationThrottle.Policy = .init()) throws -> Vault {
+                            authPolicy: AuthenticationThrottle.Policy = .init(),
+                            anchor: AnchorFile? = nil) throws -> Vault {
         try directory.checkPermissions()
+        try anchor?.checkOutside(directory)
         let policy = try PolicyDirectory.load(policyPath)
         let db: Connection
         do {
             db = try Database.open(path: directory.databasePath)
-            try Database.migrate(db)
-        } catch let e as HavenError {
-            throw e
         } catch {
             throw HavenError(.storeUnavailable, "cannot open the database \(directory.databasePath): \(error)")
         }
         let meta = try VaultMetaTable.read(on: db)
         let keys = try VaultKeys.load(directory: directory, meta: meta)
-        let users = try UserTable.all(on: db)
-        let writer = try WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration)
-        let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: users,
+        let cadence = CheckpointCadence(writerConfiguration)
+        try upgrade(db, directory: directory, keys: keys, meta: meta, cadence: cadence, now: clock.now(), logger: logger)
+        let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
+                                        anchor: anchor).run()
+        let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
+                                verified: verified, anchor: anchor)
+        let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
                           writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
-                          throttle: AuthenticationThrottle(policy: authPolicy))
+                          throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated)
         writer.start()
         return vault
+    }
+
+    /// Brings an older vault's schema to this release's, with the data each step needs.
+    private static func upgrade(_ db: Connection, directory: DataDirectory, keys: VaultKeys, meta: VaultMeta,
+                                cadence: CheckpointCadence, now: Timestamp, logger: Logger) throws {
+        let version = try Database.schemaVersion(db)
+        guard version < Database.currentSchemaVersion else {
+            try Database.migrate(db)  // refuses a newer schema
+            return
+        }
+        let legacy = version < 3
+            ? try SchemaUpgrade3.checkLegacyLog(databasePath: directory.databasePath, keys: keys, cadence: cadence) : nil
+        do {
+            try Database.migrate(db) { v in
+                if v == 3, let legacy { try SchemaUpgrade3(db: db, keys: keys, meta: meta, now: now).run(legacy: legacy) }
+            }
+        } catch let e as HavenError {
+            throw e
+        } catch {
+            throw HavenError(.storeUnavailable, "cannot upgrade the database \(directory.databasePath): \(error)")
+        }
+        logger.notice("vault upgraded", metadata: ["from_schema": "\(version)", "to_schema": "\(Database.currentSchemaVersion)"])
     }
 
     /// Records the start of service in the log (and signs a checkpoint).
     public func announceStart(on eventLoop: any EventLoop, detail: [String: String]) -> EventLoopFuture<Void> {
         var detail = detail
+        if anchorCreated { detail["anchor"] = "created" }
         if let problem = writer.startupProblem {
             logger.critical("audit log check at start failed; run 'haven audit verify'", metadata: ["problem": "\(problem)"])
             detail["audit_check"] = problem

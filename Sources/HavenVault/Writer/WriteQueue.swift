@@ -41,13 +41,19 @@ public final class WriteQueue: @unchecked Sendable {
     private var stopped = false
     private var publishedHead: AuditHead
 
+    /// The latest audited state of every record; the writer stages what each job writes
+    /// and publishes it when the group commits (see `StateLedger`).
+    let ledger: StateLedger
+    /// Where each committed checkpoint is also written, outside the data directory.
+    private let anchor: AnchorFile?
+
     // Owned by the writer thread.
     private var chain: AuditChain
     private var lastCheckpointSize: UInt64
     private var lastCheckpointTime: Timestamp
     private var thread: Thread?
 
-    /// What the start-up check of the log's head found wrong, if anything (see `AuditState`).
+    /// What the start-up check of the log found wrong, if anything (see `StartupCheck`).
     public let startupProblem: String?
 
     /// The committed head of the audit log, as readers may see it.
@@ -56,16 +62,20 @@ public final class WriteQueue: @unchecked Sendable {
         public let latestCheckpoint: SignedCheckpoint?
     }
 
-    public init(db: Connection, keys: VaultKeys, clock: any HavenClock, logger: Logger,
-                configuration: Configuration = Configuration()) throws {
+    /// Resumes the log where the start-up check left it (`StartupCheck`): the writer never
+    /// extends a log it has not verified, and never trusts the stored tiles for its head.
+    init(db: Connection, keys: VaultKeys, clock: any HavenClock, logger: Logger, configuration: Configuration,
+         verified: StartupCheck.Verified, anchor: AnchorFile?) {
         self.db = db
         self.keys = keys
         self.clock = clock
         self.logger = logger
         self.configuration = configuration
-        chain = try AuditState.load(on: db)
-        let latest = try AuditTable.latestCheckpoint(on: db).map { try SignedCheckpoint(json: $0.note) }
-        startupProblem = AuditState.problem(chain: chain, latest: latest, vault: keys.vaultID, key: keys.publicKey)
+        self.ledger = verified.ledger
+        self.anchor = anchor
+        chain = verified.chain
+        let latest = verified.latestCheckpoint
+        startupProblem = verified.logProblem
         lastCheckpointSize = latest?.checkpoint.size ?? 0
         lastCheckpointTime = latest?.checkpoint.time ?? Timestamp(millisecondsSinceEpoch: 0)
         publishedHead = AuditHead(size: chain.size, latestCheckpoint: latest)
@@ -170,13 +180,23 @@ public final class WriteQueue: @unchecked Sendable {
         } catch {
             db.rollbackQuietly()
             chain = before
+            ledger.discard()
             logger.error("audit commit failed; the group is refused", metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
             complete(batch) { job, _ in job.fail(.auditUnavailable) }
             return
         }
+        ledger.publish()
         if let checkpoint {
             lastCheckpointSize = checkpoint.checkpoint.size
             lastCheckpointTime = checkpoint.checkpoint.time
+            // After the commit, never before: an anchor ahead of the log would refuse the
+            // next start. A crash in between leaves an older anchor, which the log extends.
+            do {
+                try anchor?.write(checkpoint)
+            } catch {
+                logger.critical("the anchor could not be updated; a rollback to before this checkpoint would go unnoticed",
+                                metadata: ["anchor": "\(anchor?.path ?? "")", "error": "\(error.message)"])
+            }
         }
         condition.lock()
         publishedHead = AuditHead(size: chain.size, latestCheckpoint: checkpoint ?? publishedHead.latestCheckpoint)
@@ -215,12 +235,15 @@ public final class WriteQueue: @unchecked Sendable {
         let chainBefore = chain
         try db.run("SAVEPOINT job")
         let (event, failed) = job.apply(tx)
+        var state = tx.takeState()
         if failed {
             try db.run("ROLLBACK TO job")
+            state = nil
         }
         do {
-            let seq = try AuditAppender.append(event, to: &chain, at: tx.now, on: db)
+            let seq = try AuditAppender.append(event, to: &chain, at: tx.now, state: state, tags: keys.entries, on: db)
             try db.run("RELEASE job")
+            if case .record(let id)? = state?.0, let tag = state?.1 { ledger.stage(id, tag) }
             return seq
         } catch {
             logger.error("audit entry could not be written; the request is refused", metadata: ["error": "\(error)"])

@@ -1,4 +1,5 @@
 import HavenCore
+import HavenCrypto
 import HavenStore
 import Logging
 
@@ -17,6 +18,21 @@ public final class WriteTransaction {
 
     public func requestCheckpoint() {
         checkpointRequested = true
+    }
+
+    /// The new state of the row that grants access this job changed, for its audit entry.
+    private var state: (StateKey, Tag16)?
+
+    /// Records that the job wrote `key` in the state `tag` (one row per job).
+    func wrote(_ key: StateKey, _ tag: Tag16) {
+        precondition(state == nil, "a job changes at most one row that grants access")
+        state = (key, tag)
+    }
+
+    /// The state the job just run wrote, if any; clears it for the next job.
+    func takeState() -> (StateKey, Tag16)? {
+        defer { state = nil }
+        return state
     }
 }
 

@@ -1,0 +1,85 @@
+import Glibc
+import HavenAudit
+import HavenCore
+import HavenCrypto
+
+/// `havend --anchor FILE`: the latest signed checkpoint, kept outside the data directory
+/// (beside the root key, on another volume), rewritten after every checkpoint commits.
+///
+/// Why: everything in the data directory can be replaced by an older copy of itself, and
+/// an older copy is consistent — its log verifies, its checkpoints are genuine. Only
+/// something kept elsewhere can say "the log was already this long". At start havend
+/// refuses a log that does not extend the anchor: shorter than it, or with another root
+/// at its size.
+public struct AnchorFile: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = DataDirectory.absolute(path)
+    }
+
+    /// What the anchor holds now; nil when the file does not exist yet (a first start with
+    /// `--anchor`). Anything else unreadable is an error: an anchor that cannot be read must
+    /// not be mistaken for none.
+    public func read(vault: VaultID, key: PublicKey) throws(HavenError) -> SignedCheckpoint? {
+        var st = stat()
+        if stat(path, &st) != 0 && errno == ENOENT { return nil }
+        var bytes = try KeyFiles.readSmallFile(path, limit: 64 * 1024)
+        while bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        let checkpoint: SignedCheckpoint
+        do {
+            checkpoint = try SignedCheckpoint(json: bytes)
+            try checkpoint.verify(with: key, vault: vault)
+        } catch {
+            throw HavenError(.integrityError, "the anchor \(path) is not a checkpoint signed by this vault (\(error.message))",
+                             hint: "give the anchor file of this vault")
+        }
+        return checkpoint
+    }
+
+    /// Replaces the anchor with `checkpoint`: written to a temporary file, flushed, renamed
+    /// over the old one and the directory flushed, so a crash leaves the old anchor or the
+    /// new one, never a torn file.
+    public func write(_ checkpoint: SignedCheckpoint) throws(HavenError) {
+        let temporary = path + ".new"
+        let bytes = checkpoint.canonicalJSON() + [UInt8(ascii: "\n")]
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure("create \(temporary)") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                close(fd)
+                throw failure("write \(temporary)")
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            close(fd)
+            throw failure("flush \(temporary)")
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw failure("rename \(temporary) to \(path)") }
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let dirfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirfd >= 0 {
+            _ = fsync(dirfd)
+            close(dirfd)
+        }
+    }
+
+    private func failure(_ what: String) -> HavenError {
+        HavenError(.ioError, "cannot \(what): \(String(cString: strerror(errno)))")
+    }
+
+    /// Refuses an anchor inside the data directory: replacing the directory with an older
+    /// copy would replace the anchor with its older copy too.
+    public func checkOutside(_ directory: DataDirectory) throws(HavenError) {
+        let dir = directory.path.hasSuffix("/") ? directory.path : directory.path + "/"
+        if path.hasPrefix(dir) {
+            throw HavenError(.ioError, "the anchor \(path) is inside the data directory \(directory.path)",
+                             hint: "keep it where a copy of the data directory cannot replace it, e.g. beside the root key")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenStore
+import Logging
+
+/// What havend establishes before it serves: that the audit log is whole and was written
+/// with the root key, that it extends the anchor, and that every row that grants access is
+/// in the state the log last recorded. Nothing is appended until this has passed.
+///
+/// Findings about the log itself (an altered or cut entry, a missing checkpoint) are
+/// returned as `logProblem`: havend refuses them unless the operator starts with
+/// `--allow-damaged-audit-log`, which records them in the `daemon.start` entry. Findings
+/// about access (a user, the vault's identity, the anchor) are thrown: there is no flag to
+/// serve a vault whose users or history someone has rewritten.
+struct StartupCheck {
+    let databasePath: String
+    let db: Connection
+    let keys: VaultKeys
+    let meta: VaultMeta
+    let cadence: CheckpointCadence
+    let anchor: AnchorFile?
+
+    /// Where the log resumes, and the state it vouches for.
+    struct Verified {
+        let chain: AuditChain
+        let latestCheckpoint: SignedCheckpoint?
+        let ledger: StateLedger
+        let users: [EnrolledUser]
+        let logProblem: String?
+        /// The anchor file did not exist yet; the first checkpoint creates it.
+        let anchorCreated: Bool
+    }
+
+    func run() throws -> Verified {
+        let anchored = try anchor?.read(vault: keys.vaultID, key: keys.publicKey)
+        let scan = try StoredLogScan.run(databasePath: databasePath, vaultKey: keys.publicKey, vault: keys.vaultID,
+                                         entries: keys.entries, rootsAt: anchored.map { [$0.checkpoint.size] } ?? [])
+        let size = scan.tree.size
+        if let anchored, let anchor { try Self.checkExtends(anchored, anchor: anchor, scan: scan) }
+        let logProblem = Self.logProblem(scan, cadence: cadence)
+
+        let states = try collectStates(scan)
+        try check(.vaultMeta, actual: keys.rows.vaultMeta(meta), in: states)
+        let users: [EnrolledUser]
+        do {
+            users = try UserTable.all(on: db)
+        } catch let e as HavenError {
+            throw refusal(e.message)
+        }
+        for user in users { try check(.user(user.name), actual: keys.rows.user(user), in: states) }
+        let enrolled = Set(users.map(\.name))
+        for case .user(let name) in states.keys where !enrolled.contains(name) {
+            throw refusal("\(StateKey.user(name).location): deleted outside Haven (the audit log records the user, the table does not)")
+        }
+        var records = [StateLedger.Key: Tag16]()
+        for (key, tag) in states { if case .record(let id) = key { records[StateLedger.Key(id)] = tag } }
+
+        let lastTime = scan.lastEntry.flatMap { try? AuditEntry(canonicalBytes: $0) }?.time ?? Timestamp(millisecondsSinceEpoch: 0)
+        let chain = AuditChain(frontier: scan.tree, lastLeafHash: scan.lastLeafHash ?? [], lastTime: lastTime)
+        let latest = scan.checkpoints.last { $0.checkpoint.size <= size }
+        return Verified(chain: chain, latestCheckpoint: latest, ledger: StateLedger(records: records), users: users,
+                        logProblem: logProblem, anchorCreated: anchor != nil && anchored == nil)
+    }
+
+    /// The latest state of each row, in log order; the baseline, where the vault was
+    /// upgraded, is checked against the tag its entry holds and then read in.
+    private func collectStates(_ scan: StoredLogScan) throws -> [StateKey: Tag16] {
+        var states = [StateKey: Tag16]()
+        for (seq, text, tag) in scan.states {
+            guard let key = StateKey(text: text) else { continue }  // a later format's key: not this release's concern
+            if key == .baseline {
+                var digest = keys.rows.baselineDigest()
+                var rows = [(StateKey, Tag16)]()
+                try StateBaselineTable.forEach(on: db) { k, t in
+                    guard let key = StateKey(text: k), let tag = Tag16(t) else {
+                        throw refusal("table state_baseline: row '\(NameRules.printable(k))' is malformed")
+                    }
+                    digest.add(key: k, tag: tag)
+                    rows.append((key, tag))
+                }
+                guard digest.finish() == tag else {
+                    throw refusal("table state_baseline: its rows differ from those the upgrade's audit entry (seq \(seq)) "
+                                  + "committed to (edited outside Haven)")
+                }
+                for (k, t) in rows { states[k] = t }
+            } else {
+                states[key] = tag
+            }
+        }
+        return states
+    }
+
+    private func check(_ key: StateKey, actual: Tag16, in states: [StateKey: Tag16]) throws {
+        guard let expected = states[key] else {
+            throw refusal("\(key.location): no audited change wrote this row (inserted outside Haven)")
+        }
+        guard expected == actual else {
+            throw refusal("\(key.location): the row differs from its last audited state (edited, or restored from an older copy)")
+        }
+    }
+
+    private func refusal(_ finding: String) -> HavenError {
+        HavenError(.integrityError, "refusing to start: \(finding)",
+                   hint: "the vault's files were changed without the root key; restore the data directory from a backup")
+    }
+
+    /// The log's own problems as one line, or nil when it is whole.
+    static func logProblem(_ scan: StoredLogScan, cadence: CheckpointCadence) -> String? {
+        let size = scan.tree.size
+        if let cut = scan.checkpoints.last(where: { $0.checkpoint.size > size }) {
+            return "the audit log has \(size) entries but a signed checkpoint covers \(cut.checkpoint.size): entries were removed"
+        }
+        var problems = scan.report.problems.map(\.message)
+        // A checkpoint whose root does not match is already a problem above; its size still
+        // counts here, so one altered entry is not also reported as a missing checkpoint.
+        problems += cadence.problems(size: size, signedSizes: scan.checkpoints.map(\.checkpoint.size))
+        guard let first = problems.first else { return nil }
+        return problems.count == 1 ? first : "\(first) (and \(problems.count - 1) more)"
+    }
+
+    /// Refuses a log that does not extend the anchor: shorter than it (an older copy of the
+    /// data directory), or different within it (history rewritten).
+    static func checkExtends(_ anchored: SignedCheckpoint, anchor: AnchorFile, scan: StoredLogScan) throws(HavenError) {
+        let cp = anchored.checkpoint
+        let hint = "restore the data directory this anchor belongs to, or its latest backup"
+        if cp.size > scan.tree.size {
+            throw HavenError(.integrityError, "refusing to start: the audit log has \(scan.tree.size) entries, but the anchor "
+                             + "\(anchor.path) holds a checkpoint of \(cp.size) signed at \(cp.time.rfc3339): this data "
+                             + "directory is older than its anchor (rolled back)", hint: hint)
+        }
+        guard scan.rootsAt[cp.size] == cp.root else {
+            throw HavenError(.integrityError, "refusing to start: the first \(cp.size) entries of the audit log are not those the "
+                             + "anchor \(anchor.path) signed at \(cp.time.rfc3339) (history rewritten)", hint: hint)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import HavenCore
+import HavenCrypto
+import Synchronization
+
+/// The latest audited state of every record: for each record, the tag of the row its last
+/// committed change wrote, as the (authenticated) audit log holds it. Built at start from
+/// the log, kept up to date by the writer, and consulted on every access, so that a record
+/// restored from an older copy, deleted, or inserted by someone without the root key is
+/// refused without reading the log again.
+///
+/// Invariant: `committed` is the state of the last committed transaction; `pending` holds
+/// the states the writer's open transaction has written so far. A reader's snapshot is
+/// either before or after that transaction, so a row it reads matches one of the two —
+/// unless a further commit landed while it read, which `generation` tells it (it then
+/// reads again rather than mistake a newer row for a forgery).
+public final class StateLedger: Sendable {
+    /// A record id as two words: a million of them fit in a few tens of megabytes.
+    struct Key: Hashable, Sendable {
+        let high: UInt64
+        let low: UInt64
+
+        init(_ id: RecordID) {
+            let bytes = Base32.decode(id.rawValue) ?? []
+            var h: UInt64 = 0, l: UInt64 = 0
+            for (i, b) in bytes.prefix(16).enumerated() {
+                if i < 8 { h = h << 8 | UInt64(b) } else { l = l << 8 | UInt64(b) }
+            }
+            high = h
+            low = l
+        }
+    }
+
+    private struct State {
+        var committed: [Key: Tag16]
+        var pending: [Key: Tag16] = [:]
+        var generation: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+
+    init(records: [Key: Tag16]) {
+        state = Mutex(State(committed: records))
+    }
+
+    /// How many commits have been published; a reader notes it before its snapshot.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// How many records the ledger knows.
+    var count: Int { state.withLock { $0.committed.count } }
+
+    /// What a check of one record's row found.
+    enum Finding: Equatable {
+        /// The row is the latest audited state.
+        case fresh
+        /// There is no row and none was ever audited.
+        case notFound
+        /// A commit landed while the reader read: read again.
+        case raced
+        /// The row is not what the log says (the reason names what was found).
+        case mismatch(String)
+    }
+
+    /// Where a record is being read from.
+    enum View {
+        /// A reader's snapshot, begun when the ledger's generation was this.
+        case reader(since: UInt64)
+        /// The writer's open transaction: it sees its own latest writes.
+        case writer
+    }
+
+    /// Checks the row of `id` as read (its tag, or nil when there is no row).
+    func check(_ id: RecordID, stored: Tag16?, in view: View) -> Finding {
+        let key = Key(id)
+        let (committed, pending, generation) = state.withLock { ($0.committed[key], $0.pending[key], $0.generation) }
+        let acceptable: [Tag16?]
+        switch view {
+        case .writer: acceptable = [pending ?? committed]
+        case .reader: acceptable = pending.map { [committed, $0] } ?? [committed]
+        }
+        if acceptable.contains(stored) { return stored == nil ? .notFound : .fresh }
+        if case .reader(let since) = view, since != generation { return .raced }
+        if stored == nil {
+            return .mismatch("record \(id) is missing from the store, though the audit log records it (deleted outside Haven)")
+        }
+        if committed == nil && pending == nil {
+            return .mismatch("record \(id) is in the store, but no audited change wrote it (inserted outside Haven)")
+        }
+        return .mismatch("record \(id) does not match its latest audited state (restored from an older copy, or edited outside Haven)")
+    }
+
+    /// The writer has written `tag` for `id` in its open transaction (its audit entry too).
+    func stage(_ id: RecordID, _ tag: Tag16) {
+        state.withLock { $0.pending[Key(id)] = tag }
+    }
+
+    /// The writer's transaction committed: its states are now the latest.
+    func publish() {
+        state.withLock { s in
+            guard !s.pending.isEmpty else { return }
+            for (k, t) in s.pending { s.committed[k] = t }
+            s.pending.removeAll(keepingCapacity: true)
+            s.generation &+= 1
+        }
+    }
+
+    /// The writer's transaction was rolled back: nothing it staged happened.
+    func discard() {
+        state.withLock { $0.pending.removeAll(keepingCapacity: true) }
+    }
+}

@@ -1,0 +1,166 @@
+import Dispatch
+import Glibc
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenStore
+
+/// The whole stored audit log, read once: every entry re-hashed from its bytes and checked
+/// against every stored checkpoint (`LogVerifier`), every entry's tag checked under the
+/// vault's audit key when one is given, the stored tiles compared with the recomputed ones,
+/// and the state each entry commits to collected in order. `haven audit verify` and the
+/// daemon's start both run it. Runs of 4,096 entries are read and hashed on all cores at
+/// once, each by its own read connection; the checks then run in order.
+public struct StoredLogScan {
+    public var report: VerificationReport
+    /// The recomputed tree, from which the log is extended.
+    public var tree: MerkleFrontier
+    /// The leaf hash and bytes of the last entry.
+    public var lastLeafHash: [UInt8]?
+    public var lastEntry: [UInt8]?
+    /// The checkpoints whose signatures verified, by size.
+    public var checkpoints: [SignedCheckpoint] = []
+    /// Each authenticated state the log commits to, in log order (later ones supersede).
+    public var states: [(seq: UInt64, key: String, tag: Tag16)] = []
+    /// The recomputed root at each size asked for.
+    public var rootsAt: [UInt64: [UInt8]] = [:]
+    /// Entries whose stored tag is missing or wrong, and stored tiles that differ.
+    public var untagged: [UInt64] = []
+    public var badTiles: [UInt64] = []
+
+    /// - Parameters:
+    ///   - entries: the audit key of the vault, to check each entry's tag; nil for a log
+    ///     written before entries had tags (the check before the schema 3 upgrade).
+    ///   - rootsAt: sizes whose recomputed root the caller wants (an anchor's).
+    public static func run(databasePath: String, vaultKey: PublicKey, vault: VaultID, entries: EntryAuthenticator?,
+                           rootsAt: [UInt64] = []) throws -> StoredLogScan {
+        let workers = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let window = workers * 2
+        let connections = try (0..<window).map { _ in UncheckedConnection(try Database.openReader(path: databasePath)) }
+        let first = connections[0].connection
+        var malformed = [UInt64]()
+        var checkpoints = [SignedCheckpoint]()
+        for row in try AuditTable.checkpoints(on: first) {
+            if let cp = try? SignedCheckpoint(json: row.note) { checkpoints.append(cp) } else { malformed.append(row.size) }
+        }
+        // Every row up to the highest sequence number; rows past it cannot be part of the log.
+        let end = try AuditTable.count(on: first)
+        let storedTiles = try AuditTable.subtrees(on: first)
+        let align = UInt64(HashedChunk.defaultAlignment)
+        var verifier = LogVerifier(vaultKey: vaultKey, vault: vault, checkpoints: checkpoints)
+        verifier.recordRoots(at: rootsAt)
+        var scan = StoredLogScan(report: VerificationReport(), tree: MerkleFrontier())
+        var next: UInt64 = 0
+        while next < end {
+            let starts = (0..<window).map { next + UInt64($0) * align }.filter { $0 < end }
+            let results = ChunkResults(count: starts.count)
+            DispatchQueue.concurrentPerform(iterations: starts.count) { i in
+                results.set(i, Result {
+                    var part = ScannedChunk(chunk: HashedChunk(start: starts[i]))
+                    let range = starts[i]..<min(starts[i] + align, end)
+                    let connection = connections[i].connection
+                    guard let entries else {
+                        // A log from before entries had tags (schema 2): the entries alone.
+                        try AuditTable.forEachEntry(in: range, on: connection) { seq, entry, leaf in
+                            part.chunk.add(entry: entry, storedLeafHash: leaf)
+                            if seq == end - 1 { part.lastEntry = Array(entry) }
+                        }
+                        connection.resetStatements()
+                        part.chunk.finish()
+                        return part
+                    }
+                    try AuditTable.forEachAuthenticatedEntry(in: range, on: connection) { row in
+                        part.chunk.add(entry: row.entry, storedLeafHash: row.leafHash)
+                        if row.seq == end - 1 { part.lastEntry = Array(row.entry) }
+                        let state = row.stateKey.flatMap { k in row.state.map { (key: k, tag: $0) } }
+                        let expected = entries.tag(seq: row.seq, leafHash: row.leafHash, state: state)
+                        guard let mac = row.mac, Tag16(mac) == expected else {
+                            part.untagged.append(row.seq)
+                            return
+                        }
+                        if let state, let tag = Tag16(state.tag) { part.states.append((row.seq, state.key, tag)) }
+                    }
+                    connection.resetStatements()
+                    part.chunk.finish()
+                    return part
+                })
+            }
+            for r in results.all() {
+                let part = try r.get()
+                verifier.add(part.chunk)
+                scan.untagged += part.untagged
+                scan.states += part.states
+                if let last = part.lastEntry { scan.lastEntry = last }
+                if part.chunk.start % UInt64(MerkleTiles.size) == 0 {
+                    let firstTile = part.chunk.start / MerkleTiles.size
+                    for (k, tile) in part.chunk.subtrees(height: MerkleTiles.height).enumerated() {
+                        let index = firstTile + UInt64(k)
+                        if index < UInt64(storedTiles.count), storedTiles[Int(index)] != tile.bytes { scan.badTiles.append(index) }
+                    }
+                }
+            }
+            next = starts.last! + align
+        }
+        if storedTiles.count > Int(end / MerkleTiles.size) { scan.badTiles.append(UInt64(storedTiles.count - 1)) }
+        scan.tree = verifier.tree
+        scan.lastLeafHash = verifier.lastLeafHash
+        scan.rootsAt = verifier.rootsAt
+        scan.checkpoints = verifier.acceptedCheckpoints
+        var report = verifier.finish()
+        for size in malformed { report.add("checkpoint at size \(size) is malformed", checkpoint: size) }
+        for seq in scan.untagged.prefix(VerificationReport.maximumProblems) {
+            report.add("seq \(seq): its tag does not verify under the vault's root key (written, altered, moved or "
+                       + "re-chained without the root key)", seq: seq)
+        }
+        for index in scan.badTiles.prefix(3) {
+            report.add("stored subtree \(index) (entries \(index * MerkleTiles.size)..\((index + 1) * MerkleTiles.size - 1)) "
+                       + "differs from the entries' own hashes", seq: index * MerkleTiles.size)
+        }
+        scan.report = report
+        return scan
+    }
+
+    /// What one worker read and hashed.
+    private struct ScannedChunk: @unchecked Sendable {
+        var chunk: HashedChunk
+        var untagged: [UInt64] = []
+        var states: [(UInt64, String, Tag16)] = []
+        var lastEntry: [UInt8]?
+    }
+
+    /// A connection used by one worker at a time.
+    private struct UncheckedConnection: @unchecked Sendable {
+        let connection: Connection
+        init(_ c: Connection) { connection = c }
+    }
+
+    /// Results written by parallel workers, each to its own slot.
+    private final class ChunkResults: @unchecked Sendable {
+        private var slots: [Result<ScannedChunk, any Error>?]
+        private let lock = NSLockShim()
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func set(_ i: Int, _ r: Result<ScannedChunk, any Error>) {
+            lock.locked { slots[i] = r }
+        }
+
+        func all() -> [Result<ScannedChunk, any Error>] {
+            lock.locked { slots.map { $0! } }
+        }
+    }
+}
+
+/// A pthread mutex, for the few places that need one outside an actor or the writer.
+final class NSLockShim: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func locked<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
