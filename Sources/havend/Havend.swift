@@ -115,12 +115,7 @@ struct Havend: ParsableCommand {
         auth.lockoutMilliseconds = authLockoutSeconds * 1000
         auth.windowMilliseconds = authLockoutSeconds * 1000
         let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
-                                   anchor: anchor.map(AnchorFile.init(path:)))
-        if let problem = vault.auditStartupProblem, !allowDamagedAuditLog {
-            vault.shutdownWithoutAudit()
-            throw StartupError("refusing to start: \(problem); run 'haven audit verify' on a copy, or start with "
-                               + "--allow-damaged-audit-log to keep serving and record the damage")
-        }
+                                   anchor: anchor.map(AnchorFile.init(path:)), allowDamagedAuditLog: allowDamagedAuditLog)
 
         var config = ServerConfiguration()
         config.maximumConnections = maxConnections

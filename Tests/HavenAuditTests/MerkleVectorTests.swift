@@ -1,12 +1,14 @@
+import Foundation
 @testable import HavenAudit
 import HavenCore
+import HavenProcess
 import Testing
 
 /// RFC 6962's reference tree — the eight leaves of certificate-transparency's tests — built
 /// with Haven's hash, BLAKE2b-256. The expected roots and proofs were computed by an
-/// independent implementation: Python's hashlib BLAKE2 and RFC 6962 §2.1's MTH, PATH and
-/// PROOF written from the RFC's text. (With SHA-256 the same code reproduces the published
-/// CT vectors; the tree is hash-agnostic.)
+/// independent implementation, committed as scripts/merkle-vectors.py: Python's hashlib
+/// BLAKE2 and RFC 6962 §2.1's MTH, PATH and PROOF written from the RFC's text. (With SHA-256
+/// the same code reproduces the published CT vectors; the tree is hash-agnostic.)
 @Suite struct MerkleVectorTests {
     static func hex(_ s: String) -> [UInt8] { Hex.decode(s)! }
     static let leaves: [[UInt8]] = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
@@ -37,7 +39,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [
+    static let inclusionCases: [(Int, Int, [String])] = [
         (0, 8, ["9ee6dfb61a2fb903df487c401663825643bb825d41695e63df8af6162ab145a6",
                 "4410d256c615d5be5efd88bfe791098db5ef8adc6e4b6d5950ce34f9fbbfc83d",
                 "b0932ab3e3f71f186a2a2b9247eff0a6e3d8693b2836284645743bcb34c823aa"]),
@@ -49,7 +51,9 @@ import Testing
                 "4410d256c615d5be5efd88bfe791098db5ef8adc6e4b6d5950ce34f9fbbfc83d",
                 "3234371fe31af918988719ccf80cc04c639e69fee40c584ca7d63b5bdb352197"]),
         (0, 1, []),
-    ])
+    ]
+
+    @Test(arguments: Self.inclusionCases)
     func inclusionProofsMatch(index: Int, size: Int, expected: [String]) throws {
         let proof = try tree(size).inclusionProof(index: UInt64(index))
         #expect(proof == expected.map { Self.hex($0) })
@@ -57,7 +61,7 @@ import Testing
                                              proof: proof, root: Self.roots[size]))
     }
 
-    @Test(arguments: [
+    static let consistencyCases: [(Int, Int, [String])] = [
         (1, 1, [String]()),
         (1, 8, ["9ee6dfb61a2fb903df487c401663825643bb825d41695e63df8af6162ab145a6",
                 "4410d256c615d5be5efd88bfe791098db5ef8adc6e4b6d5950ce34f9fbbfc83d",
@@ -67,12 +71,60 @@ import Testing
                 "dad1013557a71536d36ab10db2ea4847bed7ded78aa9d2682ffc0e221e758444"]),
         (2, 5, ["4410d256c615d5be5efd88bfe791098db5ef8adc6e4b6d5950ce34f9fbbfc83d",
                 "3234371fe31af918988719ccf80cc04c639e69fee40c584ca7d63b5bdb352197"]),
-    ])
+    ]
+
+    @Test(arguments: Self.consistencyCases)
     func consistencyProofsMatch(old: Int, new: Int, expected: [String]) throws {
         let proof = try tree(new).consistencyProof(from: UInt64(old))
         #expect(proof == expected.map { Self.hex($0) })
         #expect(MerkleProofs.verifyConsistency(oldSize: UInt64(old), oldRoot: Self.roots[old], newSize: UInt64(new),
                                                newRoot: Self.roots[new], proof: proof))
+    }
+}
+
+extension MerkleVectorTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let python3: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    struct ScriptVectors: Decodable {
+        let roots: [String]
+        let inclusion: [[Proof]]
+        let consistency: [[Proof]]
+
+        /// One element of `[i, n, [hashes…]]`.
+        enum Proof: Decodable {
+            case number(Int)
+            case hashes([String])
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if let n = try? c.decode(Int.self) { self = .number(n) } else { self = .hashes(try c.decode([String].self)) }
+            }
+        }
+    }
+
+    /// The vectors above are exactly what the committed generator prints.
+    @Test(.enabled(if: Self.python3 != nil, "needs python3 to rerun scripts/merkle-vectors.py"))
+    func theCommittedScriptReproducesTheseVectors() throws {
+        let out = NSTemporaryDirectory() + "haven-merkle-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let p = try ChildProcess(Self.python3!, [Self.repository + "/scripts/merkle-vectors.py"],
+                                 environment: ["PATH": "/usr/bin:/bin"], stdout: out)
+        #expect(p.wait(upTo: 60) == .exited(0))
+        let v = try JSONDecoder().decode(ScriptVectors.self, from: try Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(v.roots.map { Self.hex($0) } == Self.roots)
+        func cases(_ rows: [[ScriptVectors.Proof]]) -> [String] {
+            rows.map { row in
+                row.map { p -> String in
+                    switch p {
+                    case .number(let n): return String(n)
+                    case .hashes(let h): return h.joined(separator: ",")
+                    }
+                }.joined(separator: "/")
+            }
+        }
+        #expect(cases(v.inclusion) == Self.inclusionCases.map { "\($0.0)/\($0.1)/\($0.2.joined(separator: ","))" })
+        #expect(cases(v.consistency) == Self.consistencyCases.map { "\($0.0)/\($0.1)/\($0.2.joined(separator: ","))" })
     }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import HavenStore
+@testable import HavenStore
 import Testing
 
 /// Schema versions and the queries that must stay indexed as a vault grows.
@@ -27,17 +27,31 @@ import Testing
         #expect(p.contains("USING") && p.contains("INDEX record_assignees_by_record"), "\(p)")
     }
 
-    /// A vault made at schema version 1 gains the index when a newer havend opens it.
+    /// A vault made at schema version 1 gains the index and the authenticated-state columns
+    /// when a newer havend opens it; each step's hook runs inside the same transaction.
     @Test func aVersionOneVaultIsMigrated() throws {
         defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
-        try Database.migrate(db)
-        db.resetStatements()
-        try db.execute("DROP INDEX record_assignees_by_record; PRAGMA user_version = 1;")
-        try Database.migrate(db)
+        try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
+        var steps = [Int64]()
+        try Database.migrate(db) { steps.append($0) }
+        #expect(steps == [2, 3])
         let version = try db.statement("PRAGMA user_version")
         _ = try version.step()
-        #expect(version.int64(0) == 2)
+        #expect(version.int64(0) == 3)
         #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
+        db.resetStatements()
+        try db.execute("SELECT state_key, state, mac FROM audit_entries; SELECT key, tag FROM state_baseline;")
+    }
+
+    /// A step whose data cannot be upgraded leaves the file at its old version, unchanged.
+    @Test func aFailedUpgradeStepLeavesTheOldVersion() throws {
+        defer { cleanUp() }
+        let db = try Database.open(path: path, create: true)
+        try db.execute(Schema.migrations[0] + Schema.migrations[1] + "PRAGMA user_version = 2;")
+        struct Refused: Error {}
+        #expect(throws: Refused.self) { try Database.migrate(db) { _ in throw Refused() } }
+        #expect(try Database.schemaVersion(db) == 2)
+        #expect(throws: (any Error).self) { try db.execute("SELECT mac FROM audit_entries") }
     }
 }

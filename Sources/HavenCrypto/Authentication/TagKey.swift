@@ -16,13 +16,6 @@ public final class TagKey: Sendable {
         key = rootKey.derive(purpose, version: 1)
     }
 
-    /// For known-answer vectors only: a tag key from given bytes.
-    @_spi(FormatVectors)
-    public init(testKey: [UInt8]) {
-        precondition(testKey.count == 32)
-        key = try! SecureBytes(count: 32) { out in testKey.withUnsafeBytes { out.copyMemory(from: $0) } }
-    }
-
     /// The tag of one message.
     public func tag(_ message: AssociatedData) -> Tag16 {
         Accumulator(self).absorbing(message).finish()

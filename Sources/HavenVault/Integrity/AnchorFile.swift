@@ -31,7 +31,7 @@ public struct AnchorFile: Sendable {
             checkpoint = try SignedCheckpoint(json: bytes)
             try checkpoint.verify(with: key, vault: vault)
         } catch {
-            throw HavenError(.integrityError, "the anchor \(path) is not a checkpoint signed by this vault (\(error.message))",
+            throw HavenError(.integrityError, "refusing to start: the anchor \(path) is not a checkpoint signed by this vault (\(error.message))",
                              hint: "give the anchor file of this vault")
         }
         return checkpoint

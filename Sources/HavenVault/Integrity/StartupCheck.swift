@@ -8,9 +8,9 @@ import Logging
 /// with the root key, that it extends the anchor, and that every row that grants access is
 /// in the state the log last recorded. Nothing is appended until this has passed.
 ///
-/// Findings about the log itself (an altered or cut entry, a missing checkpoint) are
-/// returned as `logProblem`: havend refuses them unless the operator starts with
-/// `--allow-damaged-audit-log`, which records them in the `daemon.start` entry. Findings
+/// Findings about the log itself (an altered or cut entry, a missing checkpoint) refuse the
+/// start unless the operator passes `--allow-damaged-audit-log`; then they are returned as
+/// `logProblem` and recorded in the `daemon.start` entry. Findings
 /// about access (a user, the vault's identity, the anchor) are thrown: there is no flag to
 /// serve a vault whose users or history someone has rewritten.
 struct StartupCheck {
@@ -20,6 +20,8 @@ struct StartupCheck {
     let meta: VaultMeta
     let cadence: CheckpointCadence
     let anchor: AnchorFile?
+    /// `--allow-damaged-audit-log`: serve a log that fails its check, and record why.
+    let allowDamagedLog: Bool
 
     /// Where the log resumes, and the state it vouches for.
     struct Verified {
@@ -39,6 +41,11 @@ struct StartupCheck {
         let size = scan.tree.size
         if let anchored, let anchor { try Self.checkExtends(anchored, anchor: anchor, scan: scan) }
         let logProblem = Self.logProblem(scan, cadence: cadence)
+        if let logProblem, !allowDamagedLog {
+            throw HavenError(.integrityError, "refusing to start: \(logProblem)",
+                             hint: "run 'haven audit verify' on a copy, or start with --allow-damaged-audit-log to keep serving "
+                                 + "and record the damage")
+        }
 
         let states = try collectStates(scan)
         try check(.vaultMeta, actual: keys.rows.vaultMeta(meta), in: states)

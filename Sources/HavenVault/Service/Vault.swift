@@ -52,7 +52,7 @@ public final class Vault: Sendable {
                             clock: any HavenClock = SystemClock(),
                             writerConfiguration: WriteQueue.Configuration = .init(),
                             authPolicy: AuthenticationThrottle.Policy = .init(),
-                            anchor: AnchorFile? = nil) throws -> Vault {
+                            anchor: AnchorFile? = nil, allowDamagedAuditLog: Bool = false) throws -> Vault {
         try directory.checkPermissions()
         try anchor?.checkOutside(directory)
         let policy = try PolicyDirectory.load(policyPath)
@@ -67,7 +67,7 @@ public final class Vault: Sendable {
         let cadence = CheckpointCadence(writerConfiguration)
         try upgrade(db, directory: directory, keys: keys, meta: meta, cadence: cadence, now: clock.now(), logger: logger)
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
-                                        anchor: anchor).run()
+                                        anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
         let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
                                 verified: verified, anchor: anchor)
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
@@ -117,9 +117,6 @@ public final class Vault: Sendable {
         writer.shutdown(finalEvent: AuditEvent(action: "daemon.stop", decision: .allow, rule: "daemon stopped",
                                                policyVersion: policies.policy.version))
     }
-
-    /// What the start-up check of the audit log found, if anything.
-    public var auditStartupProblem: String? { writer.startupProblem }
 
     /// Stops the writer without writing anything (a start that was refused).
     public func shutdownWithoutAudit() {

@@ -1,0 +1,105 @@
+import Foundation
+import Glibc
+import HavenAPI
+import Testing
+
+extension EndToEnd {
+    /// Vaults made by earlier releases, committed under Tests/Fixtures/vault-vN/ by
+    /// scripts/make-fixture-vault.sh: each must open with this release, be upgraded once
+    /// (one audit entry says so), and read back exactly what its readers saw before.
+    @Suite struct UpgradeTests {
+        static let fixture = TestVault.repository + "/Tests/Fixtures/vault-v2"
+
+        /// The fixture copied into a fresh test vault's data directory (keys-example users).
+        func fixtureVault() throws -> TestVault {
+            let v = try TestVault(enrol: false, start: false)
+            try FileManager.default.removeItem(atPath: v.data)
+            mkdir(v.data, 0o700)
+            for file in ["haven.db", "root.key", "vault.pub"] {
+                try FileManager.default.copyItem(atPath: Self.fixture + "/" + file, toPath: v.data + "/" + file)
+                chmod(v.data + "/" + file, file == "vault.pub" ? 0o644 : 0o600)
+            }
+            return v
+        }
+
+        /// Each expected/ID[.reader].json: the record as that reader saw it before the upgrade.
+        static func expectations() throws -> [(id: String, reader: String, record: ReadRecordResponse)] {
+            let dir = fixture + "/expected"
+            return try FileManager.default.contentsOfDirectory(atPath: dir).sorted().map { file in
+                let parts = file.dropLast(".json".count).split(separator: ".")
+                let record = try JSONDecoder().decode(ReadRecordResponse.self,
+                                                      from: try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file)))
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "intake", record)
+            }
+        }
+
+        @Test func aSchema2VaultIsUpgradedOnceAndEveryRecordReadsBack() throws {
+            let v = try fixtureVault()
+            try v.start()
+            #expect(v.daemonLog.contains("vault upgraded"), "\(v.daemonLog)")
+            let expected = try Self.expectations()
+            #expect(expected.count == 5)
+            for e in expected {
+                let now = try v.json(ReadRecordResponse.self, as: e.reader, ["record", "get", e.id, "--purpose", "after the upgrade"])
+                #expect(now.fields == e.record.fields, "\(e.id) as \(e.reader)")
+                #expect(now.notes.map(\.text) == e.record.notes.map(\.text), "\(e.id) as \(e.reader)")
+                #expect(now.version == e.record.version && now.type == e.record.type && now.agency == e.record.agency)
+            }
+            // Users come through exactly: the uid binding and the revocation.
+            let users = try v.expectOK(as: "admin", ["user", "list"]).stdout
+            #expect(users.contains("bounmy") && users.contains("4242"), "\(users)")
+            #expect(users.split(separator: "\n").contains { $0.contains("retired") && $0.contains("revoked") }, "\(users)")
+            // The upgrade is one audit entry, and the whole log verifies with its tags.
+            let migrations = { () throws -> [AuditEntryView] in
+                try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--limit", "5000"]).filter { $0.action == "vault.migrate" }
+            }
+            let first = try migrations()
+            #expect(first.count == 1 && first[0].detail["from_schema"] == "2" && first[0].detail["records"] == "3", "\(first)")
+            let verify = try v.expectOK(as: "auditor", ["audit", "verify"])
+            #expect(verify.stdout.hasPrefix("ok:"), "\(verify)")
+
+            // Writes after the upgrade, a restart, and no second upgrade.
+            try v.expectOK(as: "intake", ["record", "update", expected[0].id, "--field", "phone=+84 912 345 678"])
+            v.stop()
+            try v.start()
+            #expect(try migrations().count == 1)
+            let after = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", expected[0].id, "--purpose", "after restart"])
+            #expect(after.fields["phone"] == "+84 912 345 678")
+        }
+
+        @Test func theUpgradedBaselineCannotBeEditedAfterwards() throws {
+            let v = try fixtureVault()
+            try v.start()
+            v.stop()
+            // A record's baseline state replaced by another's: the upgrade's entry no longer matches.
+            try v.withDatabase { db in
+                try db.execute("""
+                    UPDATE state_baseline SET tag = (SELECT tag FROM state_baseline WHERE key LIKE 'user:%' LIMIT 1)
+                    WHERE key = (SELECT key FROM state_baseline WHERE key LIKE 'record:%' LIMIT 1)
+                    """)
+            }
+            let r = try Command.run(TestVault.havend, ["--data", v.data, "--socket", v.socket, "--policy", v.policy], timeout: 30)
+            #expect(r.status == 1 && r.stderr.split(separator: "\n").count == 1, "\(r)")
+            #expect(r.stderr.contains("refusing to start: table state_baseline"), "\(r)")
+        }
+
+        @Test func aDamagedSchema2LogIsNotBlessedByTheUpgrade() throws {
+            let v = try fixtureVault()
+            // A signed entry of the old log rewritten (allow becomes deny), its stored hash left as it was.
+            try v.execute("""
+                UPDATE audit_entries SET entry = CAST(replace(CAST(entry AS TEXT), '"decision":"allow"', '"decision":"deny"') AS BLOB)
+                WHERE seq = 20
+                """, [])
+            let r = try Command.run(TestVault.havend, ["--data", v.data, "--socket", v.socket, "--policy", v.policy], timeout: 30)
+            #expect(r.status == 1 && r.stderr.split(separator: "\n").count == 1, "\(r)")
+            #expect(r.stderr.contains("refusing to upgrade the vault to schema 3"), "\(r)")
+            // Nothing was changed: the file is still schema 2.
+            let version = try v.withDatabase { db -> Int64 in
+                let s = try db.statement("PRAGMA user_version")
+                _ = try s.step()
+                return s.int64(0)
+            }
+            #expect(version == 2)
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import HavenAPI
+import HavenCore
+@_spi(FormatVectors) import HavenCrypto
+import HavenProcess
+import HavenStore
+import HavenVault
+import Testing
+
+/// Haven's own formats pinned to committed bytes (Tests/Fixtures/format-v1/vectors.json),
+/// computed from the format documents by scripts/format-vectors.py with Python's hashlib and
+/// libsodium, not by this code: the subkeys, every row's state tag, the baseline tag, the
+/// audit entry tag, a sealed field with a fixed key and nonce, a record header's exact
+/// bytes and the authentication transcript. A format change fails here until it ships as a
+/// new version with vectors of its own.
+@Suite struct FormatVectorTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let file = repository + "/Tests/Fixtures/format-v1/vectors.json"
+
+    struct Vectors: Decodable {
+        let root_key: String
+        let vault_id: String
+        let record_id: String
+        let subkeys: [String: String]
+        let user_rows: [User]
+        let record_row: Record
+        let vault_meta_row: Meta
+        let baseline: Baseline
+        let entry_tags: [EntryTag]
+        let sealed_field: SealedField
+        let record_header: Header
+        let auth_transcript: Transcript
+
+        struct User: Decodable {
+            let name, role, agency, public_key, created_by, tag: String
+            let uid: UInt32?
+            let created_at: Int64
+            let revoked_at: Int64?
+            let revoked_by: String?
+        }
+        struct Record: Decodable {
+            let id, type, agency, status, wrapped_key, header, tag: String
+            let version: UInt64
+            let created_at, updated_at: Int64
+            let data_key_version: UInt32
+        }
+        struct Meta: Decodable {
+            let public_key, sealed_signing_key, tag: String
+            let created_at: Int64
+        }
+        struct Baseline: Decodable {
+            let rows: [[String]]
+            let tag: String
+        }
+        struct EntryTag: Decodable {
+            let seq: UInt64
+            let leaf_hash, tag: String
+            let state: [String]?
+        }
+        struct SealedField: Decodable {
+            let data_key, nonce, field, value, box: String
+            let version: UInt64
+        }
+        struct Header: Decodable {
+            let bytes: String
+        }
+        struct Transcript: Decodable {
+            let vault, nonce, public_key, bytes: String
+            let uid: UInt32
+            let pid: Int32
+        }
+    }
+
+    let v: Vectors
+    let root: RootKey
+    let vault: VaultID
+
+    init() throws {
+        v = try JSONDecoder().decode(Vectors.self, from: try Data(contentsOf: URL(fileURLWithPath: Self.file)))
+        root = try RootKey(material: Self.secure(Self.hex(v.root_key)))
+        vault = try VaultID(v.vault_id)
+    }
+
+    static func hex(_ s: String) -> [UInt8] { Hex.decode(s)! }
+
+    static func secure(_ bytes: [UInt8]) -> SecureBytes {
+        try! SecureBytes(count: bytes.count) { out in bytes.withUnsafeBytes { out.copyMemory(from: $0) } }
+    }
+
+    var rows: RowAuthenticator { RowAuthenticator(vault: vault, key: TagKey(rootKey: root, purpose: .rowAuthentication)) }
+    var entries: EntryAuthenticator { EntryAuthenticator(vault: vault, key: TagKey(rootKey: root, purpose: .auditAuthentication)) }
+
+    @Test func subkeysAreLibsodiumsKDFOfTheRootKey() {
+        let purposes: [(String, KeyPurpose)] = [("hvrowtag", .rowAuthentication), ("hvaudtag", .auditAuthentication),
+                                                ("hvdkwrap/1", .dataKeyWrapping), ("hvsignky/1", .signingKeySealing)]
+        for (name, purpose) in purposes {
+            #expect(root.derive(purpose, version: 1).withUnsafeBytes { Array($0) } == Self.hex(v.subkeys[name]!), "\(name)")
+        }
+    }
+
+    @Test func userRowTags() throws {
+        for u in v.user_rows {
+            let user = EnrolledUser(name: try UserName(u.name), role: try RoleName(u.role), agency: try AgencyName(u.agency),
+                                    publicKey: Self.hex(u.public_key), uid: u.uid,
+                                    createdAt: Timestamp(millisecondsSinceEpoch: u.created_at), createdBy: try UserName(u.created_by),
+                                    revokedAt: u.revoked_at.map { Timestamp(millisecondsSinceEpoch: $0) },
+                                    revokedBy: try u.revoked_by.map { (n) throws(HavenError) in try UserName(n) })
+            #expect(rows.user(user).hex == u.tag, "\(u.name)")
+        }
+    }
+
+    @Test func recordRowTag() throws {
+        let r = v.record_row
+        #expect(RecordID(bytes: Array(0xA0...0xAF)).rawValue == r.id)
+        let row = StoredRecord(id: try RecordID(r.id), type: r.type, agency: r.agency, status: r.status, version: r.version,
+                               createdAt: Timestamp(millisecondsSinceEpoch: r.created_at),
+                               updatedAt: Timestamp(millisecondsSinceEpoch: r.updated_at), dataKeyVersion: r.data_key_version,
+                               wrappedKey: Self.hex(r.wrapped_key), sealedHeader: Self.hex(r.header))
+        #expect(rows.record(row).hex == r.tag)
+    }
+
+    @Test func vaultMetaTag() {
+        let m = v.vault_meta_row
+        let meta = VaultMeta(vaultID: vault, vaultPublicKey: Self.hex(m.public_key), sealedSigningKey: Self.hex(m.sealed_signing_key),
+                             createdAt: Timestamp(millisecondsSinceEpoch: m.created_at))
+        #expect(rows.vaultMeta(meta).hex == m.tag)
+    }
+
+    @Test func baselineTagOverRowsInKeyOrder() {
+        var digest = rows.baselineDigest()
+        for row in v.baseline.rows.sorted(by: { Array($0[0].utf8).lexicographicallyPrecedes(Array($1[0].utf8)) }) {
+            digest.add(key: row[0], tag: Tag16(hex: row[1])!)
+        }
+        #expect(digest.finish().hex == v.baseline.tag)
+    }
+
+    @Test func auditEntryTags() {
+        for e in v.entry_tags {
+            let state = e.state.map { (key: $0[0], tag: Self.hex($0[1])) }
+            #expect(entries.tag(seq: e.seq, leafHash: Self.hex(e.leaf_hash), state: state).hex == e.tag, "seq \(e.seq)")
+        }
+    }
+
+    @Test func sealedFieldWithAFixedKeyAndNonce() throws {
+        let f = v.sealed_field
+        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: Self.secure(Self.hex(f.data_key)),
+                                  dataKeyVersion: 1)
+        let name = try FieldName(f.field)
+        #expect(Hex.encode(cipher.sealField(name, version: f.version, value: f.value, fixedNonce: Self.hex(f.nonce))) == f.box)
+        let opened = try Self.hex(f.box).withUnsafeBytes { try cipher.openField(name, version: f.version, box: $0) }
+        #expect(opened.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } == f.value)
+        // The same box under the field's previous version does not open: the version is bound.
+        #expect(throws: CryptoError.authenticationFailure) {
+            try Self.hex(f.box).withUnsafeBytes { _ = try cipher.openField(name, version: f.version - 1, box: $0) }
+        }
+    }
+
+    @Test func recordHeaderCanonicalBytes() throws {
+        let t = { (ms: Int64) in Timestamp(millisecondsSinceEpoch: ms) }
+        var consent = ConsentState()
+        consent.append(ConsentEvent(flag: .counselling, kind: .grant, recordedBy: try UserName("intake"), recordedAt: t(1_790_000_100_000),
+                                    evidence: "sha256:0f3c", expiresAt: t(1_822_000_000_000)))
+        consent.append(ConsentEvent(flag: .police, kind: .withdraw, recordedBy: try UserName("intake"), recordedAt: t(1_790_000_200_000)))
+        let header = RecordHeader(
+            id: try RecordID(v.record_id), type: try RecordTypeName("gbv_incident"), agency: try AgencyName("ossc-vientiane"),
+            version: 4, createdAt: t(1_790_000_000_000), createdBy: try UserName("intake"), updatedAt: t(1_790_000_300_000),
+            updatedBy: try UserName("counsellor"), assignees: [try UserName("counsellor"), try UserName("bounmy")],
+            fieldVersions: [try FieldName("survivor_name"): 2, try FieldName("incident_type"): 1],
+            notes: [NoteMetadata(index: 1, fieldClass: .counselling, author: try UserName("counsellor"), createdAt: t(1_790_000_300_000))],
+            consent: consent)
+        #expect(String(decoding: header.canonicalJSON(), as: UTF8.self) == v.record_header.bytes)
+        #expect(try RecordHeader(canonicalJSON: Array(v.record_header.bytes.utf8)) == header)
+    }
+
+    @Test func authenticationTranscript() {
+        let a = v.auth_transcript
+        #expect(String(decoding: AuthTranscript.bytes(vaultID: a.vault, nonce: a.nonce, uid: a.uid, pid: a.pid, publicKey: a.public_key),
+                       as: UTF8.self) == a.bytes)
+    }
+
+    /// The committed file is exactly what the committed script prints.
+    @Test(.enabled(if: Self.python3 != nil, "needs python3 to rerun scripts/format-vectors.py"))
+    func theCommittedScriptReproducesTheCommittedVectors() throws {
+        let out = try Self.runPython([Self.repository + "/scripts/format-vectors.py"])
+        #expect(out == String(decoding: try Data(contentsOf: URL(fileURLWithPath: Self.file)), as: UTF8.self))
+    }
+
+    static let python3: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs a Python script and returns what it printed.
+    static func runPython(_ arguments: [String]) throws -> String {
+        let out = NSTemporaryDirectory() + "haven-vectors-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let p = try ChildProcess(python3 ?? "/usr/bin/python3", arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
+                                 stdout: out)
+        let ended = p.wait(upTo: 60)
+        #expect(ended == .exited(0))
+        return String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)
+    }
+}

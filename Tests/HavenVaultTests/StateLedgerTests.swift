@@ -1,0 +1,85 @@
+import HavenCore
+import HavenCrypto
+@testable import HavenVault
+import Testing
+
+/// The ledger of each record's latest audited state, against a table of what a reader and
+/// the writer may see around a commit (`StateLedger`'s invariant), and the cadence rule.
+@Suite struct StateLedgerTests {
+    let id = RecordID(bytes: Array(0..<16))
+    let v1 = Tag16(Array(repeating: 1, count: 16))!
+    let v2 = Tag16(Array(repeating: 2, count: 16))!
+    let v3 = Tag16(Array(repeating: 3, count: 16))!
+
+    func ledger() -> StateLedger { StateLedger(records: [StateLedger.Key(id): v1]) }
+
+    @Test func theLatestStateIsFreshAndAnOlderOneIsNot() {
+        let l = ledger()
+        let g = l.generation
+        #expect(l.check(id, stored: v1, in: .reader(since: g)) == .fresh)
+        guard case .mismatch(let why) = l.check(id, stored: v3, in: .reader(since: g)) else {
+            Issue.record("an unknown state passed")
+            return
+        }
+        #expect(why.contains("restored from an older copy"))
+    }
+
+    @Test func aDeletedRowAndAnInsertedRowAreNamed() {
+        let l = ledger()
+        let other = RecordID(bytes: Array(16..<32))
+        guard case .mismatch(let deleted) = l.check(id, stored: nil, in: .writer),
+              case .mismatch(let inserted) = l.check(other, stored: v1, in: .writer) else {
+            Issue.record("a deleted or inserted row passed")
+            return
+        }
+        #expect(deleted.contains("missing from the store") && inserted.contains("inserted outside Haven"))
+        #expect(l.check(other, stored: nil, in: .writer) == .notFound)
+    }
+
+    /// (what the row is, where it is read) → finding, around one commit of v2 over v1.
+    @Test func aCommitInFlightIsNeverMistakenForAForgery() {
+        let l = ledger()
+        let before = l.generation
+        l.stage(id, v2)
+        // While the writer's transaction is open: a reader sees v1; the writer sees v2 only.
+        #expect(l.check(id, stored: v1, in: .reader(since: before)) == .fresh)
+        #expect(l.check(id, stored: v2, in: .reader(since: before)) == .fresh)
+        #expect(l.check(id, stored: v2, in: .writer) == .fresh)
+        #expect(l.check(id, stored: v1, in: .writer) != .fresh)
+        l.publish()
+        // After: v2 is the state; a snapshot begun before the commit that still holds v1 reads again.
+        #expect(l.check(id, stored: v2, in: .reader(since: l.generation)) == .fresh)
+        #expect(l.check(id, stored: v1, in: .reader(since: before)) == .raced)
+        #expect(l.check(id, stored: v1, in: .reader(since: l.generation)) != .fresh)
+    }
+
+    @Test func aRolledBackTransactionLeavesNothing() {
+        let l = ledger()
+        l.stage(id, v2)
+        l.discard()
+        #expect(l.check(id, stored: v2, in: .writer) != .fresh)
+        #expect(l.check(id, stored: v1, in: .writer) == .fresh)
+        #expect(l.generation == 0)
+    }
+
+    @Test func aNewRecordIsNotFoundUntilItsCommitThenFresh() {
+        let l = ledger()
+        let new = RecordID(bytes: Array(32..<48))
+        let before = l.generation
+        l.stage(new, v3)
+        #expect(l.check(new, stored: nil, in: .reader(since: before)) == .notFound)
+        l.publish()
+        #expect(l.check(new, stored: v3, in: .reader(since: l.generation)) == .fresh)
+    }
+
+    @Test func checkpointsFurtherApartThanTheWriterLeavesThemAreFound() {
+        var c = WriteQueue.Configuration()
+        c.checkpointEveryEntries = 10
+        c.maximumBatch = 5
+        let cadence = CheckpointCadence(c)
+        #expect(cadence.problems(size: 30, signedSizes: [2, 15, 30]).isEmpty)
+        #expect(cadence.problems(size: 40, signedSizes: [2, 15, 30]).isEmpty, "a crash leaves up to 15 unsigned")
+        #expect(cadence.problems(size: 46, signedSizes: [2, 15, 30]).first?.contains("covered by no signed checkpoint") == true)
+        #expect(cadence.problems(size: 40, signedSizes: [2, 40]).first?.contains("checkpoints were deleted") == true)
+    }
+}

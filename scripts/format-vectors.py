@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Known-answer vectors for Haven's own formats, computed from the format documents alone.
+
+Written from Sources/HavenCrypto/FORMAT.md, Sources/HavenStore/FORMAT.md ("authenticated
+state"), Sources/HavenAudit/FORMAT.md ("entry tag") and Sources/HavenAPI/AUTHENTICATION.md,
+with Python's hashlib (BLAKE2b, keyed and with salt and personalisation, as libsodium's
+crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 called through ctypes: nothing of
+Haven's Swift code. The output is committed as Tests/Fixtures/format-v1/vectors.json and
+the Swift tests check that Haven produces exactly these bytes; a test also reruns this
+script and compares. Never edit the committed file to make a test pass.
+
+Usage: scripts/format-vectors.py > Tests/Fixtures/format-v1/vectors.json
+"""
+import base64
+import ctypes
+import ctypes.util
+import datetime
+import hashlib
+import json
+import struct
+
+ROOT_KEY = bytes(range(32))
+VAULT_ID = "00112233445566778899aabbccddeeff"
+RECORD_ID_BYTES = bytes(range(0xA0, 0xB0))
+RECORD_ID = base64.b32encode(RECORD_ID_BYTES).decode().rstrip("=").lower()
+
+
+# --- the framing of associated data and of tag messages (HavenCrypto FORMAT.md) ---------
+class Message:
+    def __init__(self, domain):
+        self.b = b""
+        self.string(domain)
+
+    def string(self, s):
+        u = s.encode("utf-8")
+        self.b += struct.pack(">H", len(u)) + u
+
+    def u64(self, v):
+        self.b += struct.pack(">Q", v)
+
+    def u32(self, v):
+        self.b += struct.pack(">I", v)
+
+    def blob(self, data):
+        self.b += struct.pack(">I", len(data)) + data
+
+    def raw(self, data):
+        self.b += data
+
+    def optional(self, value, part):
+        if value is None:
+            self.b += b"\x00"
+        else:
+            self.b += b"\x01"
+            part(value)
+
+
+# --- keys ---------------------------------------------------------------------------------
+def kdf(context, subkey_id, key=ROOT_KEY):
+    """crypto_kdf_derive_from_key: BLAKE2b-256 keyed with the root key, salt = id (LE) || 0^8,
+    personal = context || 0^8, empty message."""
+    return hashlib.blake2b(b"", digest_size=32, key=key, salt=struct.pack("<Q", subkey_id) + bytes(8),
+                           person=context.encode() + bytes(8)).digest()
+
+
+ROW_KEY = kdf("hvrowtag", 1)
+AUDIT_KEY = kdf("hvaudtag", 1)
+
+
+def tag(key, message):
+    return hashlib.blake2b(message.b, digest_size=16, key=key).digest()
+
+
+def b2(data):
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+# --- row state tags (HavenStore FORMAT.md) -----------------------------------------------
+def user_tag(u):
+    m = Message("haven/row/user/v1")
+    m.string(VAULT_ID)
+    m.string(u["name"])
+    m.string(u["role"])
+    m.string(u["agency"])
+    m.blob(bytes.fromhex(u["public_key"]))
+    m.optional(u["uid"], m.u32)
+    m.u64(u["created_at"])
+    m.string(u["created_by"])
+    m.optional(u["revoked_at"], m.u64)
+    m.optional(u["revoked_by"], m.string)
+    return tag(ROW_KEY, m)
+
+
+def record_tag(r):
+    m = Message("haven/row/record/v1")
+    m.string(VAULT_ID)
+    m.string(r["id"])
+    m.string(r["type"])
+    m.string(r["agency"])
+    m.string(r["status"])
+    m.u64(r["version"])
+    m.u64(r["created_at"])
+    m.u64(r["updated_at"])
+    m.u32(r["data_key_version"])
+    m.raw(b2(bytes.fromhex(r["wrapped_key"])))
+    m.raw(b2(bytes.fromhex(r["header"])))
+    return tag(ROW_KEY, m)
+
+
+def vault_meta_tag(v):
+    m = Message("haven/row/vault-meta/v1")
+    m.string(VAULT_ID)
+    m.blob(bytes.fromhex(v["public_key"]))
+    m.raw(b2(bytes.fromhex(v["sealed_signing_key"])))
+    m.u64(v["created_at"])
+    return tag(ROW_KEY, m)
+
+
+def baseline_digest(rows):
+    h = hashlib.blake2b(digest_size=16, key=ROW_KEY)
+    head = Message("haven/state-baseline/v1")
+    head.string(VAULT_ID)
+    h.update(head.b)
+    for key, t in sorted(rows, key=lambda r: r[0].encode()):
+        row = Message("row")
+        row.string(key)
+        row.raw(bytes.fromhex(t))
+        h.update(row.b)
+    end = Message("rows")
+    end.u64(len(rows))
+    h.update(end.b)
+    return h.digest()
+
+
+# --- audit entry tag (HavenAudit FORMAT.md) ---------------------------------------------
+def entry_tag(seq, leaf_hash, state):
+    m = Message("haven/audit-entry/v1")
+    m.string(VAULT_ID)
+    m.u64(seq)
+    m.blob(leaf_hash)
+
+    def part(s):
+        m.string(s[0])
+        m.blob(bytes.fromhex(s[1]))
+
+    m.optional(state, part)
+    return tag(AUDIT_KEY, m)
+
+
+# --- sealed field (HavenCrypto FORMAT.md, "sealed box v1") --------------------------------
+def sealed_field(data_key, nonce, field, version, value, key_version=1):
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
+    assert sodium.sodium_init() >= 0
+    ad = Message("haven/field/v1")
+    ad.string(VAULT_ID)
+    ad.string(RECORD_ID)
+    ad.string(field)
+    ad.u64(version)
+    head = b"\x01" + struct.pack(">I", key_version)
+    full_ad = ad.b + head
+    plain = value.encode("utf-8")
+    out = ctypes.create_string_buffer(len(plain) + 16)
+    out_len = ctypes.c_ulonglong(0)
+    rc = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out, ctypes.byref(out_len), plain, ctypes.c_ulonglong(len(plain)),
+                                                            full_ad, ctypes.c_ulonglong(len(full_ad)), None, nonce, data_key)
+    assert rc == 0
+    return head + nonce + out.raw[: out_len.value]
+
+
+# --- record header (HavenCrypto FORMAT.md, "record header") -------------------------------
+def rfc3339(ms):
+    t = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (ms % 1000)
+
+
+def header_json(h):
+    # Members in the documented order; ASCII values, so json's escaping is the canonical one.
+    doc = {
+        "v": 1, "id": RECORD_ID, "type": h["type"], "agency": h["agency"], "status": h["status"], "version": h["version"],
+        "created_at": rfc3339(h["created_at"]), "created_by": h["created_by"],
+        "updated_at": rfc3339(h["updated_at"]), "updated_by": h["updated_by"],
+        "assignees": sorted(h["assignees"]),
+        "fields": dict(sorted(h["fields"].items())),
+        "notes": [{"index": n["index"], "class": n["class"], "author": n["author"], "created_at": rfc3339(n["created_at"])}
+                  for n in h["notes"]],
+        "consent": [{"flag": c["flag"], "kind": c["kind"], "recorded_by": c["recorded_by"],
+                     "recorded_at": rfc3339(c["recorded_at"]), "evidence": c["evidence"],
+                     "expires_at": rfc3339(c["expires_at"]) if c["expires_at"] is not None else None}
+                    for c in h["consent"]],
+    }
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=True)
+
+
+def main():
+    users = [
+        {"name": "ana", "role": "intake", "agency": "ossc-vientiane", "public_key": bytes(range(0x20, 0x40)).hex(),
+         "uid": 1001, "created_at": 1790000000000, "created_by": "admin", "revoked_at": 1790000100000, "revoked_by": "admin"},
+        {"name": "bounmy", "role": "counsellor", "agency": "ossc-vientiane", "public_key": bytes(range(0x40, 0x60)).hex(),
+         "uid": None, "created_at": 1790000000123, "created_by": "admin", "revoked_at": None, "revoked_by": None},
+    ]
+    for u in users:
+        u["tag"] = user_tag(u).hex()
+    record = {"id": RECORD_ID, "type": "gbv_incident", "agency": "ossc-vientiane", "status": "open", "version": 3,
+              "created_at": 1790000000000, "updated_at": 1790000200000, "data_key_version": 1,
+              "wrapped_key": bytes(range(0x00, 0x4d)).hex(), "header": bytes(range(0x10, 0xff)).hex()}
+    record["tag"] = record_tag(record).hex()
+    meta = {"public_key": bytes(range(0x60, 0x80)).hex(), "sealed_signing_key": bytes(range(0x80, 0xcd)).hex(),
+            "created_at": 1789999999000}
+    meta["tag"] = vault_meta_tag(meta).hex()
+    rows = [("user:ana", users[0]["tag"]), ("record:" + RECORD_ID, record["tag"]), ("vault_meta", meta["tag"]),
+            ("user:bounmy", users[1]["tag"])]
+    baseline = {"rows": [[k, t] for k, t in rows], "tag": baseline_digest(rows).hex()}
+    leaf = bytes(range(0xE0, 0x100))
+    entries = [
+        {"seq": 41, "leaf_hash": leaf.hex(), "state": ["record:" + RECORD_ID, record["tag"]],
+         "tag": entry_tag(41, leaf, ("record:" + RECORD_ID, record["tag"])).hex()},
+        {"seq": 0, "leaf_hash": leaf.hex(), "state": None, "tag": entry_tag(0, leaf, None).hex()},
+    ]
+    data_key, nonce = bytes(range(0x40, 0x60)), bytes(range(0x60, 0x78))
+    field = {"data_key": data_key.hex(), "nonce": nonce.hex(), "field": "survivor_name", "version": 2,
+             "value": "ນາງ ສົມພອນ / Nguyễn Thị Hà",
+             "box": sealed_field(data_key, nonce, "survivor_name", 2, "ນາງ ສົມພອນ / Nguyễn Thị Hà").hex()}
+    header = {"type": "gbv_incident", "agency": "ossc-vientiane", "status": "open", "version": 4,
+              "created_at": 1790000000000, "created_by": "intake", "updated_at": 1790000300000, "updated_by": "counsellor",
+              "assignees": ["counsellor", "bounmy"], "fields": {"survivor_name": 2, "incident_type": 1},
+              "notes": [{"index": 1, "class": "counselling", "author": "counsellor", "created_at": 1790000300000}],
+              "consent": [{"flag": "counselling", "kind": "grant", "recorded_by": "intake", "recorded_at": 1790000100000,
+                           "evidence": "sha256:0f3c", "expires_at": 1822000000000},
+                          {"flag": "police", "kind": "withdraw", "recorded_by": "intake", "recorded_at": 1790000200000,
+                           "evidence": None, "expires_at": None}]}
+    header["bytes"] = header_json(header)
+    transcript = {"vault": VAULT_ID, "nonce": base64.b64encode(bytes(range(32))).decode(), "uid": 1001, "pid": 4242,
+                  "public_key": base64.b64encode(bytes(range(0x20, 0x40))).decode()}
+    transcript["bytes"] = ("haven-auth-v1\nvault %s\nnonce %s\nuid %d\npid %d\nkey %s\n"
+                           % (VAULT_ID, transcript["nonce"], 1001, 4242, transcript["public_key"]))
+    out = {
+        "about": "Haven format vectors v1, from scripts/format-vectors.py; see that script's header",
+        "root_key": ROOT_KEY.hex(), "vault_id": VAULT_ID, "record_id": RECORD_ID,
+        "subkeys": {"hvrowtag": ROW_KEY.hex(), "hvaudtag": AUDIT_KEY.hex(), "hvdkwrap/1": kdf("hvdkwrap", 1).hex(),
+                    "hvsignky/1": kdf("hvsignky", 1).hex()},
+        "user_rows": users, "record_row": record, "vault_meta_row": meta, "baseline": baseline, "entry_tags": entries,
+        "sealed_field": field, "record_header": header, "auth_transcript": transcript,
+    }
+    print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
