@@ -189,14 +189,6 @@ public final class WriteQueue: @unchecked Sendable {
         if let checkpoint {
             lastCheckpointSize = checkpoint.checkpoint.size
             lastCheckpointTime = checkpoint.checkpoint.time
-            // After the commit, never before: an anchor ahead of the log would refuse the
-            // next start. A crash in between leaves an older anchor, which the log extends.
-            do {
-                try anchor?.write(checkpoint)
-            } catch {
-                logger.critical("the anchor could not be updated; a rollback to before this checkpoint would go unnoticed",
-                                metadata: ["anchor": "\(anchor?.path ?? "")", "error": "\(error.message)"])
-            }
         }
         condition.lock()
         publishedHead = AuditHead(size: chain.size, latestCheckpoint: checkpoint ?? publishedHead.latestCheckpoint)
@@ -208,6 +200,21 @@ public final class WriteQueue: @unchecked Sendable {
             } else {
                 job.fail(.auditUnavailable)
             }
+        }
+        if let checkpoint { updateAnchor(checkpoint) }
+    }
+
+    /// Writes a committed checkpoint to the anchor file. After the commit, never before: an
+    /// anchor ahead of the log would refuse the next start, while a crash in between leaves
+    /// an older anchor, which the log extends. After the answers, which wait only for the
+    /// commit.
+    private func updateAnchor(_ checkpoint: SignedCheckpoint) {
+        guard let anchor else { return }
+        do {
+            try anchor.write(checkpoint)
+        } catch {
+            logger.critical("the anchor could not be updated; a rollback to before this checkpoint would go unnoticed",
+                            metadata: ["anchor": "\(anchor.path)", "error": "\(error.message)"])
         }
     }
 
