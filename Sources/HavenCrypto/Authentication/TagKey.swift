@@ -18,7 +18,17 @@ public final class TagKey: Sendable {
 
     /// The tag of one message.
     public func tag(_ message: AssociatedData) -> Tag16 {
-        Accumulator(self).absorbing(message).finish()
+        Sodium.ready()
+        var out = Tag16()
+        out.withUnsafeMutableBytes { o in
+            key.withUnsafeBytes { k in
+                message.bytes.withUnsafeBufferPointer { m in
+                    _ = crypto_generichash(o.baseAddress!.assumingMemoryBound(to: UInt8.self), Tag16.byteCount, m.baseAddress,
+                                           UInt64(m.count), k.baseAddress!.assumingMemoryBound(to: UInt8.self), k.count)
+                }
+            }
+        }
+        return out
     }
 
     /// A tag over a message too long to hold at once (the state of every row of a vault),
@@ -41,11 +51,6 @@ public final class TagKey: Sendable {
         deinit {
             sodium_memzero(state, size)
             state.deallocate()
-        }
-
-        func absorbing(_ part: AssociatedData) -> Accumulator {
-            absorb(part)
-            return self
         }
 
         public func absorb(_ part: AssociatedData) {

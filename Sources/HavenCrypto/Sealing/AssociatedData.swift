@@ -21,6 +21,13 @@ public struct AssociatedData: Sendable {
         bytes.append(contentsOf: utf8)
     }
 
+    /// A string given as its UTF-8 bytes: the same encoding as `string`.
+    public mutating func string(utf8: UnsafeRawBufferPointer) {
+        precondition(utf8.count <= UInt16.max)
+        appendBigEndian(UInt16(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
     public mutating func uint64(_ v: UInt64) {
         appendBigEndian(v)
     }

@@ -112,6 +112,12 @@ public final class Statement {
     }
 
     /// Reads a blob column in place, without copying it (valid only inside `body`).
+    /// A blob or text column's bytes in place, or nil when it is NULL (valid only inside `body`).
+    public func withOptionalBytes<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL else { return try body(nil) }
+        return try withBlob(column) { try body($0) }
+    }
+
     /// A blob column, or nil when it is NULL (an empty blob is not NULL).
     public func optionalBlob(_ column: Int32) -> [UInt8]? {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : blob(column)

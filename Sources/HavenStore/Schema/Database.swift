@@ -31,9 +31,11 @@ public enum Database {
     /// Opens a connection for reads only (each daemon thread has one, see `ReaderPool`).
     /// Its page cache (8 MiB, of ciphertext) keeps the upper levels of the B-trees, which
     /// every lookup walks, out of the system calls.
-    public static func openReader(path: String) throws(SQLiteError) -> Connection {
+    /// `cacheKiB` is smaller for a connection that reads once from end to end (the log check
+    /// at start), where a cache only costs memory.
+    public static func openReader(path: String, cacheKiB: Int = 8192) throws(SQLiteError) -> Connection {
         let connection = try Connection(path: path, mode: .readWrite)
-        try connection.execute(pragmas + "PRAGMA query_only = ON; PRAGMA cache_size = -8192;")
+        try connection.execute(pragmas + "PRAGMA query_only = ON; PRAGMA cache_size = -\(cacheKiB);")
         return connection
     }
 

@@ -87,10 +87,17 @@ public enum AuditTable {
         try s.bind(1, Int64(clamping: range.lowerBound)).bind(2, Int64(clamping: range.upperBound))
         while try s.step() {
             let seq = UInt64(clamping: s.int64(0))
-            let stateKey = s.optionalString(3), state = s.optionalBlob(4), mac = s.optionalBlob(5)
+            // In place, without copies: the start-up check reads every row of a large log.
             try s.withBlob(1) { entry in
                 try s.withBlob(2) { leaf in
-                    try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey, state: state, mac: mac))
+                    try s.withOptionalBytes(3) { stateKey in
+                        try s.withOptionalBytes(4) { state in
+                            try s.withOptionalBytes(5) { mac in
+                                try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey, state: state,
+                                                          mac: mac))
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -102,9 +109,10 @@ public enum AuditTable {
         public let seq: UInt64
         public let entry: UnsafeRawBufferPointer
         public let leafHash: UnsafeRawBufferPointer
-        public let stateKey: String?
-        public let state: [UInt8]?
-        public let mac: [UInt8]?
+        /// The state key's UTF-8 bytes, the state tag and the entry's tag; nil when NULL.
+        public let stateKey: UnsafeRawBufferPointer?
+        public let state: UnsafeRawBufferPointer?
+        public let mac: UnsafeRawBufferPointer?
     }
 
     public static func entry(seq: UInt64, on db: Connection) throws -> [UInt8]? {

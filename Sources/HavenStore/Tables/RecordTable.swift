@@ -68,6 +68,13 @@ public enum RecordTable {
         return db.changes == 1
     }
 
+    /// How many record rows there are.
+    public static func count(on db: Connection) throws -> Int64 {
+        let s = try db.statement("SELECT COUNT(*) FROM records")
+        _ = try s.step()
+        return s.int64(0)
+    }
+
     public static func load(_ id: RecordID, on db: Connection) throws -> StoredRecord? {
         let s = try db.statement("""
             SELECT type, agency, status, version, created_at, updated_at, data_key_version, wrapped_key, header

@@ -20,19 +20,29 @@ public struct EntryAuthenticator: Sendable {
         self.key = key
     }
 
-    public func tag(seq: UInt64, leafHash: UnsafeRawBufferPointer, state: (key: String, tag: [UInt8])?) -> Tag16 {
+    public func tag(seq: UInt64, leafHash: [UInt8], state: (key: String, tag: [UInt8])?) -> Tag16 {
+        leafHash.withUnsafeBytes { leaf in
+            guard let state else { return tag(seq: seq, leafHash: leaf, stateKey: nil, state: nil) }
+            return Array(state.key.utf8).withUnsafeBytes { key in
+                state.tag.withUnsafeBytes { tag(seq: seq, leafHash: leaf, stateKey: key, state: $0) }
+            }
+        }
+    }
+
+    /// The same, from the stored columns as they are (the start-up check reads millions).
+    public func tag(seq: UInt64, leafHash: UnsafeRawBufferPointer, stateKey: UnsafeRawBufferPointer?,
+                    state: UnsafeRawBufferPointer?) -> Tag16 {
         var m = AssociatedData(domain: "haven/audit-entry/v1")
         m.string(vault.rawValue)
         m.uint64(seq)
         m.blob(leafHash)
-        m.optional(state) { m, s in
-            m.string(s.key)
-            m.blob(s.tag)
+        if let stateKey, let state {
+            m.uint8(1)
+            m.string(utf8: stateKey)
+            m.blob(state)
+        } else {
+            m.uint8(0)
         }
         return key.tag(m)
-    }
-
-    public func tag(seq: UInt64, leafHash: [UInt8], state: (key: String, tag: [UInt8])?) -> Tag16 {
-        leafHash.withUnsafeBytes { tag(seq: seq, leafHash: $0, state: state) }
     }
 }

@@ -36,8 +36,13 @@ struct StartupCheck {
 
     func run() throws -> Verified {
         let anchored = try anchor?.read(vault: keys.vaultID, key: keys.publicKey)
+        var states = LatestStates()
+        // A capacity hint only (the table is what is being checked): no regrowth at a million.
+        states.records.reserveCapacity(Int(clamping: try RecordTable.count(on: db)))
         let scan = try StoredLogScan.run(databasePath: databasePath, vaultKey: keys.publicKey, vault: keys.vaultID,
-                                         entries: keys.entries, rootsAt: anchored.map { [$0.checkpoint.size] } ?? [])
+                                         entries: keys.entries, rootsAt: anchored.map { [$0.checkpoint.size] } ?? []) { state in
+            try collect(state, into: &states)
+        }
         let size = scan.tree.size
         if let anchored, let anchor { try Self.checkExtends(anchored, anchor: anchor, scan: scan) }
         let logProblem = Self.logProblem(scan, cadence: cadence)
@@ -47,55 +52,58 @@ struct StartupCheck {
                                  + "and record the damage")
         }
 
-        let states = try collectStates(scan)
-        try check(.vaultMeta, actual: keys.rows.vaultMeta(meta), in: states)
+        try check(.vaultMeta, actual: keys.rows.vaultMeta(meta), in: states.others)
         let users: [EnrolledUser]
         do {
             users = try UserTable.all(on: db)
         } catch let e as HavenError {
             throw refusal(e.message)
         }
-        for user in users { try check(.user(user.name), actual: keys.rows.user(user), in: states) }
+        for user in users { try check(.user(user.name), actual: keys.rows.user(user), in: states.others) }
         let enrolled = Set(users.map(\.name))
-        for case .user(let name) in states.keys where !enrolled.contains(name) {
+        for case .user(let name) in states.others.keys where !enrolled.contains(name) {
             throw refusal("\(StateKey.user(name).location): deleted outside Haven (the audit log records the user, the table does not)")
         }
-        var records = [StateLedger.Key: Tag16]()
-        for (key, tag) in states { if case .record(let id) = key { records[StateLedger.Key(id)] = tag } }
 
         let lastTime = scan.lastEntry.flatMap { try? AuditEntry(canonicalBytes: $0) }?.time ?? Timestamp(millisecondsSinceEpoch: 0)
         let chain = AuditChain(frontier: scan.tree, lastLeafHash: scan.lastLeafHash ?? [], lastTime: lastTime)
         let latest = scan.checkpoints.last { $0.checkpoint.size <= size }
-        return Verified(chain: chain, latestCheckpoint: latest, ledger: StateLedger(records: records), users: users,
+        return Verified(chain: chain, latestCheckpoint: latest, ledger: StateLedger(records: states.records), users: users,
                         logProblem: logProblem, anchorCreated: anchor != nil && anchored == nil)
     }
 
-    /// The latest state of each row, in log order; the baseline, where the vault was
-    /// upgraded, is checked against the tag its entry holds and then read in.
-    private func collectStates(_ scan: StoredLogScan) throws -> [StateKey: Tag16] {
-        var states = [StateKey: Tag16]()
-        for (seq, text, tag) in scan.states {
-            guard let key = StateKey(text: text) else { continue }  // a later format's key: not this release's concern
-            if key == .baseline {
-                var digest = keys.rows.baselineDigest()
-                var rows = [(StateKey, Tag16)]()
-                try StateBaselineTable.forEach(on: db) { k, t in
-                    guard let key = StateKey(text: k), let tag = Tag16(t) else {
-                        throw refusal("table state_baseline: row '\(NameRules.printable(k))' is malformed")
-                    }
-                    digest.add(key: k, tag: tag)
-                    rows.append((key, tag))
+    /// The latest state of each row, as the log has it so far.
+    private struct LatestStates {
+        var records = [StateLedger.Key: Tag16]()
+        var others = [StateKey: Tag16]()
+    }
+
+    /// Takes the next state in log order; later ones supersede earlier ones. The baseline,
+    /// where the vault was upgraded, is checked against the tag its entry holds and read in
+    /// at its place in the log (no record state can precede it: older entries have none).
+    private func collect(_ state: StoredLogScan.ScannedState, into states: inout LatestStates) throws {
+        switch state {
+        case .record(let id, let tag):
+            states.records[id] = tag
+        case .other(let seq, let text, let tag):
+            guard let key = StateKey(text: text) else { return }  // a later format's key: not this release's concern
+            guard key == .baseline else {
+                states.others[key] = tag
+                return
+            }
+            var digest = keys.rows.baselineDigest()
+            try StateBaselineTable.forEach(on: db) { k, t in
+                guard let key = StateKey(text: k), let tag = Tag16(t) else {
+                    throw refusal("table state_baseline: row '\(NameRules.printable(k))' is malformed")
                 }
-                guard digest.finish() == tag else {
-                    throw refusal("table state_baseline: its rows differ from those the upgrade's audit entry (seq \(seq)) "
-                                  + "committed to (edited outside Haven)")
-                }
-                for (k, t) in rows { states[k] = t }
-            } else {
-                states[key] = tag
+                digest.add(key: k, tag: tag)
+                if case .record(let id) = key { states.records[StateLedger.Key(id)] = tag } else { states.others[key] = tag }
+            }
+            guard digest.finish() == tag else {
+                throw refusal("table state_baseline: its rows differ from those the upgrade's audit entry (seq \(seq)) "
+                              + "committed to (edited outside Haven)")
             }
         }
-        return states
     }
 
     private func check(_ key: StateKey, actual: Tag16, in states: [StateKey: Tag16]) throws {

@@ -20,10 +20,30 @@ public final class StateLedger: Sendable {
         let low: UInt64
 
         init(_ id: RecordID) {
-            let bytes = Base32.decode(id.rawValue) ?? []
+            self = Array(id.rawValue.utf8).withUnsafeBytes { Key(base32: $0) }!
+        }
+
+        /// From the 26 characters of a record id's canonical lower-case base32, without a
+        /// String: the start-up check reads a million of these. Nil for anything else.
+        init?(base32 text: UnsafeRawBufferPointer) {
+            guard text.count == 26 else { return nil }
             var h: UInt64 = 0, l: UInt64 = 0
-            for (i, b) in bytes.prefix(16).enumerated() {
-                if i < 8 { h = h << 8 | UInt64(b) } else { l = l << 8 | UInt64(b) }
+            for (i, c) in text.enumerated() {
+                let v: UInt64
+                switch c {
+                case 0x61...0x7A: v = UInt64(c - 0x61)
+                case 0x32...0x37: v = UInt64(c - 0x32 + 26)
+                default: return nil
+                }
+                // 130 bits into 128: the last character's two low bits are padding, zero.
+                if i == 25 {
+                    guard v & 0b11 == 0 else { return nil }
+                    h = h << 3 | l >> 61
+                    l = l << 3 | v >> 2
+                } else {
+                    h = h << 5 | l >> 59
+                    l = l << 5 | v
+                }
             }
             high = h
             low = l
@@ -38,7 +58,7 @@ public final class StateLedger: Sendable {
 
     private let state: Mutex<State>
 
-    init(records: [Key: Tag16]) {
+    init(records: consuming [Key: Tag16]) {
         state = Mutex(State(committed: records))
     }
 

@@ -20,23 +20,36 @@ public struct StoredLogScan {
     public var lastEntry: [UInt8]?
     /// The checkpoints whose signatures verified, by size.
     public var checkpoints: [SignedCheckpoint] = []
-    /// Each authenticated state the log commits to, in log order (later ones supersede).
-    public var states: [(seq: UInt64, key: String, tag: Tag16)] = []
     /// The recomputed root at each size asked for.
     public var rootsAt: [UInt64: [UInt8]] = [:]
     /// Entries whose stored tag is missing or wrong, and stored tiles that differ.
     public var untagged: [UInt64] = []
     public var badTiles: [UInt64] = []
 
+    /// - Parameter entries: the audit key of the vault, to check each entry's tag; nil for a
+    ///   log written before entries had tags (the check before the schema 3 upgrade).
+    public static func run(databasePath: String, vaultKey: PublicKey, vault: VaultID, entries: EntryAuthenticator?) throws -> StoredLogScan {
+        try run(databasePath: databasePath, vaultKey: vaultKey, vault: vault, entries: entries, rootsAt: [], states: nil)
+    }
+
+    /// A state an entry commits to (and whose tag verified), handed over in log order.
+    enum ScannedState {
+        /// A record's: the common case, read without a String (a million at start).
+        case record(StateLedger.Key, Tag16)
+        case other(seq: UInt64, key: String, tag: Tag16)
+    }
+
     /// - Parameters:
-    ///   - entries: the audit key of the vault, to check each entry's tag; nil for a log
-    ///     written before entries had tags (the check before the schema 3 upgrade).
     ///   - rootsAt: sizes whose recomputed root the caller wants (an anchor's).
-    public static func run(databasePath: String, vaultKey: PublicKey, vault: VaultID, entries: EntryAuthenticator?,
-                           rootsAt: [UInt64] = []) throws -> StoredLogScan {
+    ///   - states: called with each verified state, in log order, on the calling thread.
+    static func run(databasePath: String, vaultKey: PublicKey, vault: VaultID, entries: EntryAuthenticator?, rootsAt: [UInt64],
+                    states: ((ScannedState) throws -> Void)?) throws -> StoredLogScan {
         let workers = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let window = workers * 2
-        let connections = try (0..<window).map { _ in UncheckedConnection(try Database.openReader(path: databasePath)) }
+        // Each connection reads its runs once, front to back: a page cache would only cost memory.
+        let connections = try (0..<window).map { _ in
+            UncheckedConnection(try Database.openReader(path: databasePath, cacheKiB: 256))
+        }
         let first = connections[0].connection
         var malformed = [UInt64]()
         var checkpoints = [SignedCheckpoint]()
@@ -47,6 +60,7 @@ public struct StoredLogScan {
         let end = try AuditTable.count(on: first)
         let storedTiles = try AuditTable.subtrees(on: first)
         let align = UInt64(HashedChunk.defaultAlignment)
+        let wantStates = states != nil
         var verifier = LogVerifier(vaultKey: vaultKey, vault: vault, checkpoints: checkpoints)
         verifier.recordRoots(at: rootsAt)
         var scan = StoredLogScan(report: VerificationReport(), tree: MerkleFrontier())
@@ -72,13 +86,17 @@ public struct StoredLogScan {
                     try AuditTable.forEachAuthenticatedEntry(in: range, on: connection) { row in
                         part.chunk.add(entry: row.entry, storedLeafHash: row.leafHash)
                         if row.seq == end - 1 { part.lastEntry = Array(row.entry) }
-                        let state = row.stateKey.flatMap { k in row.state.map { (key: k, tag: $0) } }
-                        let expected = entries.tag(seq: row.seq, leafHash: row.leafHash, state: state)
+                        let expected = entries.tag(seq: row.seq, leafHash: row.leafHash, stateKey: row.stateKey, state: row.state)
                         guard let mac = row.mac, Tag16(mac) == expected else {
                             part.untagged.append(row.seq)
                             return
                         }
-                        if let state, let tag = Tag16(state.tag) { part.states.append((row.seq, state.key, tag)) }
+                        guard wantStates, let key = row.stateKey, let state = row.state, let tag = Tag16(state) else { return }
+                        if key.starts(with: Self.recordPrefix), let id = StateLedger.Key(base32: UnsafeRawBufferPointer(rebasing: key[7...])) {
+                            part.states.append(.record(id, tag))
+                        } else {
+                            part.states.append(.other(seq: row.seq, key: String(decoding: key, as: UTF8.self), tag: tag))
+                        }
                     }
                     connection.resetStatements()
                     part.chunk.finish()
@@ -89,7 +107,7 @@ public struct StoredLogScan {
                 let part = try r.get()
                 verifier.add(part.chunk)
                 scan.untagged += part.untagged
-                scan.states += part.states
+                if let states { for state in part.states { try states(state) } }
                 if let last = part.lastEntry { scan.lastEntry = last }
                 if part.chunk.start % UInt64(MerkleTiles.size) == 0 {
                     let firstTile = part.chunk.start / MerkleTiles.size
@@ -120,11 +138,13 @@ public struct StoredLogScan {
         return scan
     }
 
+    private static let recordPrefix = Array("record:".utf8)
+
     /// What one worker read and hashed.
     private struct ScannedChunk: @unchecked Sendable {
         var chunk: HashedChunk
         var untagged: [UInt64] = []
-        var states: [(UInt64, String, Tag16)] = []
+        var states: [ScannedState] = []
         var lastEntry: [UInt8]?
     }
 
