@@ -11,11 +11,15 @@ public struct Tag16: Hashable, Sendable, CustomStringConvertible {
 
     public init() {}
 
-    public init?(_ bytes: some Collection<UInt8>) {
-        guard bytes.count == Self.byteCount else { return nil }
-        withUnsafeMutableBytes { dst in
-            for (i, b) in bytes.enumerated() { dst[i] = b }
-        }
+    /// From 16 bytes in place (no generic iteration: this runs once per audit entry at start).
+    public init?(_ raw: UnsafeRawBufferPointer) {
+        guard raw.count == Self.byteCount else { return nil }
+        withUnsafeMutableBytes { $0.copyMemory(from: raw) }
+    }
+
+    public init?(_ bytes: [UInt8]) {
+        guard let tag = bytes.withUnsafeBytes({ Tag16($0) }) else { return nil }
+        self = tag
     }
 
     public init?(hex: String) {

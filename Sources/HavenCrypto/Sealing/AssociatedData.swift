@@ -41,10 +41,14 @@ public struct AssociatedData: Sendable {
     }
 
     /// Bytes of any length, with a 4-byte big-endian length.
-    public mutating func blob(_ b: some Collection<UInt8>) {
+    public mutating func blob(_ b: UnsafeRawBufferPointer) {
         precondition(b.count <= UInt32.max)
         appendBigEndian(UInt32(b.count))
         bytes.append(contentsOf: b)
+    }
+
+    public mutating func blob(_ b: [UInt8]) {
+        b.withUnsafeBytes { blob($0) }
     }
 
     /// A 32-byte digest, as is: its width is fixed by its place, so it needs no length.
