@@ -65,7 +65,7 @@ public final class Vault: Sendable {
         let meta = try VaultMetaTable.read(on: db)
         let keys = try VaultKeys.load(directory: directory, meta: meta)
         let cadence = CheckpointCadence(writerConfiguration)
-        try upgrade(db, directory: directory, keys: keys, meta: meta, cadence: cadence, now: clock.now(), logger: logger)
+        try VaultUpgrade.run(db, directory: directory, keys: keys, meta: meta, cadence: cadence, now: clock.now(), logger: logger)
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
         let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
@@ -75,28 +75,6 @@ public final class Vault: Sendable {
                           throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated)
         writer.start()
         return vault
-    }
-
-    /// Brings an older vault's schema to this release's, with the data each step needs.
-    private static func upgrade(_ db: Connection, directory: DataDirectory, keys: VaultKeys, meta: VaultMeta,
-                                cadence: CheckpointCadence, now: Timestamp, logger: Logger) throws {
-        let version = try Database.schemaVersion(db)
-        guard version < Database.currentSchemaVersion else {
-            try Database.migrate(db)  // refuses a newer schema
-            return
-        }
-        let legacy = version < 3
-            ? try SchemaUpgrade3.checkLegacyLog(databasePath: directory.databasePath, keys: keys, cadence: cadence) : nil
-        do {
-            try Database.migrate(db) { v in
-                if v == 3, let legacy { try SchemaUpgrade3(db: db, keys: keys, meta: meta, now: now).run(legacy: legacy) }
-            }
-        } catch let e as HavenError {
-            throw e
-        } catch {
-            throw HavenError(.storeUnavailable, "cannot upgrade the database \(directory.databasePath): \(error)")
-        }
-        logger.notice("vault upgraded", metadata: ["from_schema": "\(version)", "to_schema": "\(Database.currentSchemaVersion)"])
     }
 
     /// Records the start of service in the log (and signs a checkpoint).
