@@ -10,9 +10,9 @@ import Logging
 ///
 /// Findings about the log itself (an altered or cut entry, a missing checkpoint) refuse the
 /// start unless the operator passes `--allow-damaged-audit-log`; then they are returned as
-/// `logProblem` and recorded in the `daemon.start` entry. Findings
-/// about access (a user, the vault's identity, the anchor) are thrown: there is no flag to
-/// serve a vault whose users or history someone has rewritten.
+/// `logProblem` and recorded in the `daemon.start` entry. Findings about access (a user, the
+/// vault's identity, the anchor) always refuse: there is no flag to serve a vault whose
+/// users or history someone has rewritten.
 struct StartupCheck {
     let databasePath: String
     let db: Connection
