@@ -72,6 +72,18 @@ import Testing
         #expect(l.check(new, stored: v3, in: .reader(since: l.generation)) == .fresh)
     }
 
+    @Test func recordKeysComeFromCanonicalIdsOnly() {
+        let other = RecordID(bytes: Array(1...16))
+        #expect(StateLedger.Key(id) != StateLedger.Key(other))
+        #expect(StateLedger.Key(id) == StateLedger.Key(RecordID(bytes: Array(0..<16))))
+        for bad in ["b", "A", "1"] {
+            var text = Array(id.rawValue.utf8)
+            text[25] = Array(bad.utf8)[0]  // padding bits set, upper case, outside the alphabet
+            #expect(text.withUnsafeBytes { StateLedger.Key(base32: $0) } == nil, "\(bad)")
+        }
+        #expect(Array(id.rawValue.utf8.dropLast()).withUnsafeBytes { StateLedger.Key(base32: $0) } == nil)
+    }
+
     @Test func checkpointsFurtherApartThanTheWriterLeavesThemAreFound() {
         var c = WriteQueue.Configuration()
         c.checkpointEveryEntries = 10

@@ -15,7 +15,7 @@ public struct AssociatedData: Sendable {
     }
 
     public mutating func string(_ s: String) {
-        let utf8 = Array(s.utf8)
+        let utf8 = s.utf8
         precondition(utf8.count <= UInt16.max)
         appendBigEndian(UInt16(utf8.count))
         bytes.append(contentsOf: utf8)

@@ -20,7 +20,9 @@ public final class StateLedger: Sendable {
         let low: UInt64
 
         init(_ id: RecordID) {
-            self = Array(id.rawValue.utf8).withUnsafeBytes { Key(base32: $0) }!
+            // A validated id is 26 canonical base32 characters, so this cannot fail.
+            var text = id.rawValue
+            self = text.withUTF8 { Key(base32: UnsafeRawBufferPointer($0)) }!
         }
 
         /// From the 26 characters of a record id's canonical lower-case base32, without a
