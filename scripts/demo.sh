@@ -60,7 +60,9 @@ echo "record id: $id"
 
 echo "== the counsellor is refused until the survivor consents to counselling"
 as counsellor record get "$id" --purpose "first counselling session" || echo "(exit $?: denied, as it should be)"
-as intake consent grant "$id" counselling --evidence "signed consent form #0001"
+# The signed form stays on this machine: only its SHA-256 digest is sent as evidence.
+printf 'Consent form #0001, signed at the OSSC\n' > "$demo/consent-form-0001.txt"
+as intake consent grant "$id" counselling --evidence-file "$demo/consent-form-0001.txt"
 echo "== after consent, the counsellor reads it back"
 as counsellor record get "$id" --purpose "first counselling session"
 

@@ -98,7 +98,7 @@ extension EndToEnd {
             let id = try populated(v)
             let (denied, _) = try read(v, "police", id)
             #expect(denied.status == 3 && denied.stderr.contains("consent:police not granted"))
-            try v.expectOK(as: "intake", ["consent", "grant", id, "police", "--evidence", "statement signed 2026-11-02"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "police", "--evidence", "sha256:" + String(repeating: "5e", count: 32)])
             let (r, body) = try read(v, "police", id)
             #expect(r.status == 0)
             #expect(released(body) == ["survivor_name", "date_of_birth", "incident_type", "incident_date", "perpetrator_relationship"])

@@ -70,12 +70,12 @@ extension EndToEnd {
 
         @Test func withLegalConsentTheGrantIsTheBasis() throws {
             let (v, id) = try vaultWithRecord()
-            try v.expectOK(as: "intake", ["consent", "grant", id, "legal", "--evidence", "sha256:77ab form-0002"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "legal", "--evidence", "sha256:" + String(repeating: "77", count: 32)])
             let (r, out) = try create(v, id, ["--consent"])
             #expect(r.status == 0, "\(r)")
             let basis = try payload(out)["legal_basis"] as! [String: Any]
             #expect(basis["kind"] as? String == "consent" && basis["recorded_by"] as? String == "intake"
-                    && basis["evidence"] as? String == "sha256:77ab form-0002")
+                    && basis["evidence"] as? String == "sha256:" + String(repeating: "77", count: 32))
             #expect(try verify(out, v).status == 0)
         }
 

@@ -33,7 +33,7 @@ extension EndToEnd {
             let secrets = [Self.lao, Self.vietnamese, canary, "+856 20 5555 1234"]
             let id = try v.createRecord(["survivor_name": Self.lao, "address": Self.vietnamese, "incident_description": canary,
                                          "phone": "+856 20 5555 1234", "incident_type": "rape"], assign: ["counsellor"])
-            try v.expectOK(as: "intake", ["consent", "grant", id, "counselling", "--evidence", "signed form"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "counselling", "--evidence", "sha256:" + String(repeating: "0f", count: 32)])
             try v.expectOK(as: "counsellor", ["record", "update", id, "--field", "counselling_notes=\(canary) notes"])
             try v.expectOK(as: "counsellor", ["note", "add", id, "--class", "counselling", "--text", "\(canary) in a note"])
             let read = try v.expectOK(as: "counsellor", ["record", "get", id, "--purpose", "session"])

@@ -22,8 +22,8 @@ extension Policy {
             guard role.separatedDuty == nil, let rule = role.breakGlass else {
                 return .deny("break-glass not permitted for role \(s.role)", policy: self)
             }
-            guard reason.trimmingWhitespace().unicodeScalars.count >= BreakGlassRule.minimumReasonLength else {
-                return .deny("break-glass reason must be at least \(BreakGlassRule.minimumReasonLength) characters", policy: self)
+            guard BreakGlassReason.isMeaningful(reason) else {
+                return .deny(BreakGlassReason.rule, policy: self)
             }
             breakGlass = rule
         }

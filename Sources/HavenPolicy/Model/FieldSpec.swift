@@ -40,8 +40,8 @@ public struct FieldSpec: Sendable, Equatable {
                 throw .invalidValue("field '\(name)' is longer than \(maxLength) characters")
             }
         case .date:
-            guard value.utf8.count == 10, Timestamp(parsing: value) != nil else {
-                throw .invalidValue("field '\(name)' must be a date YYYY-MM-DD")
+            guard value.utf8.count == 10, let t = Timestamp(parsing: value), DateBounds.contains(t) else {
+                throw .invalidValue("field '\(name)' must be a date \(DateBounds.description) (YYYY-MM-DD)")
             }
         case .choice(let values):
             guard values.contains(value) else {

@@ -32,7 +32,6 @@ public struct ClassRule: Sendable, Equatable {
 public struct BreakGlassRule: Sendable, Equatable {
     /// Field classes released when the glass is broken, consent and reach notwithstanding.
     public let classes: Set<FieldClass>
-    public static let minimumReasonLength = 20
 
     public init(classes: Set<FieldClass>) {
         self.classes = classes

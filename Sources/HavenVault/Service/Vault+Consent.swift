@@ -24,15 +24,17 @@ extension Vault {
             }
             record.event.detail["flag"] = flag.rawValue
             record.event.detail["consent"] = kind.rawValue
-            if let evidence = request.evidence {
-                try FieldValueRules.checkText(evidence, what: "evidence", maximum: 2000)
-            }
+            if let evidence = request.evidence { try ConsentEvidence.validate(evidence) }
             let now = clock.now()
             let expiry = try request.expires.map { (raw) throws(HavenError) -> Timestamp in
                 guard kind == .grant else { throw HavenError(.invalidValue, "only a grant can expire") }
                 let t = try Self.expiry(raw)
-                // A grant that is already over is almost always a typo in the year.
+                // A grant that is already over, or that outlives the century, is almost always a
+                // typo in the year; and a year past 2100 would not read back (`DateBounds`).
                 guard t > now else { throw HavenError(.invalidValue, "the expiry \(t.rfc3339) is in the past") }
+                guard t <= DateBounds.end else {
+                    throw HavenError(.invalidValue, "the expiry must be no later than 2100-12-31")
+                }
                 return t
             }
             record.event.detail["expires"] = expiry?.rfc3339
@@ -50,9 +52,9 @@ extension Vault {
 
     /// A bare date means the grant holds through that whole day (UTC); a time is exact.
     static func expiry(_ raw: String) throws(HavenError) -> Timestamp {
-        guard let t = Timestamp(parsing: raw) else {
+        guard let t = Timestamp(parsing: raw), DateBounds.contains(t) else {
             throw HavenError(.invalidValue, "invalid expiry '\(NameRules.printable(raw))'",
-                             hint: "use a date (2027-06-30) or an RFC 3339 time")
+                             hint: "use a date (2027-06-30) or an RFC 3339 time, \(DateBounds.description)")
         }
         return raw.utf8.count == 10 ? t.adding(milliseconds: 86_400_000) : t
     }
@@ -85,7 +87,7 @@ extension Vault {
                     },
                     history: consent.events.map {
                         .init(flag: $0.flag.rawValue, kind: $0.kind.rawValue, recordedBy: $0.recordedBy.rawValue,
-                              recordedAt: $0.recordedAt.rfc3339, evidence: $0.evidence, expiresAt: $0.expiresAt?.rfc3339)
+                              recordedAt: $0.recordedAt.rfc3339, evidence: ConsentEvidence.shown($0.evidence), expiresAt: $0.expiresAt?.rfc3339)
                     })
             }
             return writer.audit(on: ctx.eventLoop, record.event).map { _ in answer }

@@ -89,7 +89,7 @@ extension Vault {
             throw HavenError(.denied, "consent:\(flag.rawValue) not granted; give a court order as the basis instead")
         }
         return .consent(flag: flag.rawValue, recordedBy: grant.recordedBy.rawValue, recordedAt: grant.recordedAt.rfc3339,
-                        evidence: grant.evidence, expiresAt: grant.expiresAt?.rfc3339)
+                        evidence: ConsentEvidence.shown(grant.evidence), expiresAt: grant.expiresAt?.rfc3339)
     }
 
     /// The issuing entry's bytes and its inclusion proof in `checkpoint`.

@@ -51,7 +51,7 @@ struct AuditLog: AsyncParsableCommand {
         if output.json { Output.json(entries); return }
         Output.table(["SEQ", "TIME", "USER", "ROLE", "ACTION", "RECORD", "DECISION", "RULE"], entries.map { e in
             [String(e.seq), e.time, e.actor?.user ?? "-", e.actor?.role ?? "-",
-             e.action + (e.breakGlass != nil ? " [BREAK-GLASS]" : ""), e.record ?? "-",
+             e.action + (e.breakGlass.map { " [BREAK-GLASS: \($0)]" } ?? ""), e.record ?? "-",
              e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.rule]
         })
     }

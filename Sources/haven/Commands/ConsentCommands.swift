@@ -9,20 +9,21 @@ struct ConsentCommand: AsyncParsableCommand {
         subcommands: [ConsentGrant.self, ConsentWithdraw.self, ConsentShow.self])
 }
 
-/// `haven consent grant ID FLAG [--evidence TEXT] [--expires DATE]`.
+/// `haven consent grant ID FLAG [--evidence sha256:HEX | --evidence-file FORM] [--expires DATE]`.
 struct ConsentGrant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "grant", abstract: "Record that the survivor grants a consent flag.")
 
     @Argument(help: "Record id.") var id: String
     @Argument(help: "Consent flag.") var flag: String
-    @Option(help: "Evidence, e.g. the hash of the signed consent form.") var evidence: String?
-    @Option(help: "Expiry: a date (valid through that day, UTC) or an RFC 3339 time.") var expires: String?
+    @OptionGroup var evidence: EvidenceOptions
+    @Option(help: "Expiry: a date (valid through that day, UTC) or an RFC 3339 time, no later than 2100-12-31.")
+    var expires: String?
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         try await changeConsent(connection, output, id: id,
-                                ConsentChangeRequest(flag: flag, action: "grant", evidence: evidence, expires: expires))
+                                ConsentChangeRequest(flag: flag, action: "grant", evidence: try evidence.digest(), expires: expires))
     }
 }
 
@@ -32,13 +33,13 @@ struct ConsentWithdraw: AsyncParsableCommand {
 
     @Argument(help: "Record id.") var id: String
     @Argument(help: "Consent flag.") var flag: String
-    @Option(help: "Evidence of the withdrawal.") var evidence: String?
+    @OptionGroup var evidence: EvidenceOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         try await changeConsent(connection, output, id: id,
-                                ConsentChangeRequest(flag: flag, action: "withdraw", evidence: evidence, expires: nil))
+                                ConsentChangeRequest(flag: flag, action: "withdraw", evidence: try evidence.digest(), expires: nil))
     }
 }
 

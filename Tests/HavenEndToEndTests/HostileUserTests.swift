@@ -1,0 +1,91 @@
+import Foundation
+import HavenAPI
+import Testing
+
+extension EndToEnd {
+    /// What a careless or hostile enrolled user types: values out of range, break-glass
+    /// reasons that say nothing, survivor data where only a digest belongs. Each is refused at
+    /// the door with a clear error, and no record becomes unreadable for anyone.
+    @Suite struct HostileUserTests {
+        func expectInvalid(_ r: CommandResult, _ message: String) {
+            #expect(r.status == 1, "\(r)")
+            #expect(r.stderr.hasPrefix("haven: invalid_value:"), "\(r)")
+            #expect(r.stderr.contains(message), "expected '\(message)': \(r)")
+        }
+
+        /// An expiry past the documented bound used to be stored with a five-digit year, after
+        /// which the record, and every listing that held it, failed its integrity check.
+        @Test(arguments: ["9999-12-31", "2101-01-01", "+10000-01-01T00:00:00Z", "2101-06-30T12:00:00+07:00"])
+        func anExpiryPast2100IsRefusedAndTheRecordStaysReadable(expiry: String) throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Expiry Survivor", "incident_type": "rape"], assign: ["counsellor"])
+            let r = try v.haven(as: "intake", ["consent", "grant", id, "police", "--expires", expiry])
+            #expect(r.status == 1 && r.stderr.hasPrefix("haven: invalid_value:"), "\(r)")
+            try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "still readable"])
+            try v.expectOK(as: "intake", ["record", "list"])
+            try v.expectOK(as: "counsellor", ["record", "list"])
+            // The last day of the bound is accepted, and reads back.
+            try v.expectOK(as: "intake", ["consent", "grant", id, "police", "--expires", "2100-12-31"])
+            #expect(try v.expectOK(as: "intake", ["consent", "show", id]).stdout.contains("2101-01-01"))
+        }
+
+        @Test(arguments: ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
+        func aDateFieldOutsideItsBoundsIsRefused(date: String) throws {
+            let v = try TestVault()
+            let r = try v.haven(as: "intake", ["record", "create", "--type", "gbv_incident", "--field", "incident_type=rape",
+                                               "--field", "date_of_birth=\(date)"])
+            expectInvalid(r, "field 'date_of_birth' must be a date from 1900-01-01 to 2100-12-31")
+        }
+
+        @Test(arguments: [
+            String(repeating: "a", count: 20),
+            String(repeating: "\u{200B}", count: 20),
+            "a" + String(repeating: "\u{0301}", count: 20),
+            String(repeating: "ab", count: 12),
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+        ])
+        func aBreakGlassReasonThatSaysNothingIsRefused(reason: String) throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Glass Survivor", "incident_type": "rape"])
+            let r = try v.haven(as: "counsellor", ["record", "get", id, "--purpose", "emergency", "--break-glass", reason])
+            #expect(r.status != 0, "\(r)")
+            #expect(!r.stdout.contains("Glass Survivor"), "\(r)")
+            #expect(r.stderr.contains("break-glass reason"), "\(r)")
+        }
+
+        @Test func aMeaningfulBreakGlassReasonInLaoOrVietnameseIsAcceptedAndShownToAuditors() throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Glass Survivor", "incident_type": "rape"])
+            for reason in ["ນາງຖືກຂັງຢູ່ໃນເຮືອນ ຕ້ອງການທີ່ຢູ່ດ່ວນ", "Nguye\u{0302}\u{0303}n Thi\u{0323} Ha\u{0300} bị nhốt, cần địa chỉ ngay"] {
+                try v.expectOK(as: "counsellor", ["record", "get", id, "--purpose", "emergency", "--break-glass", reason])
+            }
+            let log = try v.expectOK(as: "auditor", ["audit", "log", "--break-glass"]).stdout
+            #expect(log.contains("ນາງຖືກຂັງຢູ່ໃນເຮືອນ"), "\(log)")
+        }
+
+        @Test(arguments: ["Nang Somphone, born 1998-04-02, phone 020 5555 0101", "sha256:0f3c", "sha256:" + String(repeating: "G", count: 64)])
+        func consentEvidenceThatIsNotADigestIsRefused(evidence: String) throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Evidence Survivor", "incident_type": "rape"])
+            let r = try v.haven(as: "intake", ["consent", "grant", id, "counselling", "--evidence", evidence])
+            expectInvalid(r, "evidence must be a digest")
+            #expect(!(try v.expectOK(as: "intake", ["consent", "show", id]).stdout.contains("Somphone")))
+        }
+
+        @Test func evidenceFromAFileIsItsDigestAndTheFileNeverLeavesTheClient() throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Evidence Survivor", "incident_type": "rape"])
+            let form = v.root + "/signed-form.pdf"
+            try Data("%PDF signed by Nang Somphone".utf8).write(to: URL(fileURLWithPath: form))
+            try v.expectOK(as: "intake", ["consent", "grant", id, "counselling", "--evidence-file", form])
+            let shown = try v.expectOK(as: "intake", ["consent", "show", id]).stdout
+            // sha256 of the file's bytes, computed on the client.
+            #expect(shown.contains("sha256:5f196005f47401a554b83435e8903bd85895e1a0795f2c5f70a459adc1f0ae0c"),
+                    "\(shown)")
+            #expect(!shown.contains("Somphone"))
+            let both = try v.haven(as: "intake", ["consent", "grant", id, "police", "--evidence", "sha256:" + String(repeating: "a", count: 64),
+                                                  "--evidence-file", form])
+            #expect(both.status == 2, "\(both)")
+        }
+    }
+}
