@@ -153,10 +153,21 @@ public struct RecordListResponse: Codable, Sendable {
     public let records: [RecordSummary]
     /// Pass as `after` to get the next page; nil on the last page.
     public let next: String?
+    /// Records of this page that failed their integrity check: listed by id only, so that
+    /// one damaged record hides nothing else (each is in the audit entry of the listing).
+    public let damaged: [String]
 
-    public init(records: [RecordSummary], next: String?) {
+    public init(records: [RecordSummary], next: String?, damaged: [String] = []) {
         self.records = records
         self.next = next
+        self.damaged = damaged
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        records = try c.decode([RecordSummary].self, forKey: .records)
+        next = try c.decodeIfPresent(String.self, forKey: .next)
+        damaged = try c.decodeIfPresent([String].self, forKey: .damaged) ?? []
     }
 }
 

@@ -29,6 +29,31 @@ extension EndToEnd {
             #expect(try v.expectOK(as: "intake", ["consent", "show", id]).stdout.contains("2101-01-01"))
         }
 
+        /// One record that fails its integrity check (here a flipped byte of its sealed
+        /// header) is named, not listed, and audited; every other record of the agency and of
+        /// the counsellor's assignments still lists and reads.
+        @Test func oneDamagedRecordHidesNoOtherFromAListing() throws {
+            let v = try TestVault()
+            let damaged = try v.createRecord(["survivor_name": "Damaged Survivor", "incident_type": "rape"], assign: ["counsellor"])
+            let others = try (0..<3).map { i in
+                try v.createRecord(["survivor_name": "Other Survivor \(i)", "incident_type": "rape"], assign: ["counsellor"])
+            }
+            var header = try v.scalarBlob("SELECT header FROM records WHERE id = ?", [damaged])
+            header[40] ^= 0x01
+            try v.execute("UPDATE records SET header = ? WHERE id = ?", [header, damaged])
+            for user in ["intake", "counsellor"] {
+                let list = try v.expectOK(as: user, ["record", "list"])
+                #expect(others.allSatisfy { list.stdout.contains($0) }, "\(user): \(list)")
+                #expect(list.stdout.contains("failed their integrity check") && list.stdout.contains(damaged), "\(user): \(list)")
+                let json = try v.expectOK(as: user, ["record", "list", "--json"]).stdout
+                #expect(!json.contains(damaged), "the damaged record is not in the list of records")
+            }
+            try v.expectOK(as: "intake", ["record", "get", others[0], "--purpose", "still readable"])
+            let entries = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--user", "intake", "--limit", "5000"])
+            let listed = try #require(entries.last { $0.action == "record.list" })
+            #expect(listed.detail["damaged"] == damaged && listed.detail["integrity"] != nil, "\(listed)")
+        }
+
         @Test(arguments: ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
         func aDateFieldOutsideItsBoundsIsRefused(date: String) throws {
             let v = try TestVault()

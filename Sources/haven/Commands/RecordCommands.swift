@@ -112,22 +112,28 @@ struct RecordList: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let records: [RecordSummary] = try await connection.withClient { client in
+        let (records, damaged): ([RecordSummary], [String]) = try await connection.withClient { client in
             var out = [RecordSummary]()
+            var damaged = [String]()
             var cursor = after
             repeat {
                 var path = "/v1/records?limit=\(limit)"
                 if let c = cursor { path += "&after=\(HavenClient.escape(c))" }
                 let page: RecordListResponse = try await client.get(path)
                 out += page.records
+                damaged += page.damaged
                 cursor = page.next
             } while all && cursor != nil
-            return out
+            return (out, damaged)
         }
         if output.json { Output.json(records); return }
         Output.table(["ID", "TYPE", "AGENCY", "STATUS", "VERSION", "UPDATED", "ASSIGNED"],
                      records.map { [$0.id, $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
                                     $0.assignees.joined(separator: ",")] })
+        if !damaged.isEmpty {
+            print("not listed, failed their integrity check (an auditor sees why in 'haven audit log'): "
+                  + damaged.joined(separator: ", "))
+        }
     }
 }
 
