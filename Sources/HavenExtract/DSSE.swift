@@ -72,6 +72,10 @@ public struct Envelope: Sendable, Equatable {
             let payload: String
             let signatures: [Sig]
         }
+        if let key = JSONValue.firstDuplicateKey(in: json) {
+            throw HavenError(.invalidDocument, "the envelope names '\(NameRules.printable(key))' twice (a reader that takes the "
+                             + "other one would see another document)")
+        }
         guard json.count <= 16 << 20, let wire = try? JSONDecoder().decode(Wire.self, from: Data(json)) else {
             throw HavenError(.invalidDocument, "not a signed extract (the file is not a DSSE envelope)")
         }

@@ -70,6 +70,9 @@ extension ExtractPayload {
     /// so one extract has exactly one signed form.
     public init(canonicalJSON bytes: [UInt8]) throws(HavenError) {
         let wire: Wire
+        if let key = JSONValue.firstDuplicateKey(in: bytes) {
+            throw HavenError(.invalidDocument, "the extract's payload names '\(NameRules.printable(key))' twice")
+        }
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))
         } catch {

@@ -203,3 +203,16 @@ import Testing
         }
     }
 }
+
+/// A checkpoint is read by auditors' own tools too: one that names a key twice is refused.
+@Suite struct CheckpointDuplicateKeyTests {
+    @Test func aCheckpointWithASecondSizeIsRefused() throws {
+        let key = SigningKey.generate()
+        let cp = SignedCheckpoint.sign(Checkpoint(vault: VaultID(bytes: Array(0..<16)), size: 5, root: Array(repeating: 7, count: 32),
+                                                  time: Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)), with: key)
+        let json = cp.canonicalJSON()
+        #expect(try SignedCheckpoint(json: json) == cp)
+        let doubled = Array(json.dropLast()) + Array(#","size":500}"#.utf8)
+        #expect(throws: HavenError.self) { _ = try SignedCheckpoint(json: doubled) }
+    }
+}

@@ -62,6 +62,26 @@ import Testing
     }
 }
 
+/// Every reader of Haven's documents asks for duplicate keys first (readers disagree on
+/// which one wins), so the answer must be exact: the first key seen twice in one object.
+@Suite struct DuplicateKeyTests {
+    @Test(arguments: [
+        (#"{"a":1,"a":2}"#, "a"),
+        (#"{"payload":"x","payloadType":"t","payload":"y"}"#, "payload"),
+        (#"{"outer":{"k":1,"k":2}}"#, "k"),
+        (#"[{"x":1},{"x":1,"y":2,"y":3}]"#, "y"),
+        (#"{"a\u0062":1,"ab":2}"#, "ab"),
+    ])
+    func theFirstDuplicateIsNamed(json: String, key: String) {
+        #expect(JSONValue.firstDuplicateKey(in: Array(json.utf8)) == key)
+    }
+
+    @Test(arguments: [#"{"a":1,"b":{"a":2}}"#, #"[{"a":1},{"a":2}]"#, "not json", #"{"a":1"#, "[]"])
+    func noDuplicateIsNoAnswer(json: String) {
+        #expect(JSONValue.firstDuplicateKey(in: Array(json.utf8)) == nil)
+    }
+}
+
 /// SplitMix64: seeded, so a failing mutation can be replayed from the seed in its message.
 struct Mix: RandomNumberGenerator {
     var state: UInt64

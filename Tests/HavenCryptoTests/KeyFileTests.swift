@@ -51,4 +51,14 @@ import Testing
     func malformedPublicKeyFilesAreRefused(text: String) {
         #expect(throws: HavenError.self) { _ = try KeyFiles.parsePublic(text) }
     }
+
+    /// A second key line is refused, not ignored: a tool that takes the last line would
+    /// hold another key than Haven does.
+    @Test func aKeyFileWithTwoKeyLinesIsRefused() throws {
+        let one = KeyFileFormat.encodePublic(SigningKey.generate().publicKey)
+        let two = KeyFileFormat.encodePublic(SigningKey.generate().publicKey)
+        #expect(try KeyFiles.parsePublic(one).bytes.count == 32)
+        #expect(throws: HavenError.self) { _ = try KeyFiles.parsePublic(one + two) }
+        #expect(throws: HavenError.self) { _ = try KeyFiles.parsePublic(one + "# comment\n" + one) }
+    }
 }

@@ -54,6 +54,47 @@ extension EndToEnd {
             #expect(listed.detail["damaged"] == damaged && listed.detail["integrity"] != nil, "\(listed)")
         }
 
+        /// A request that names a key twice is refused with its own code, whichever key it is.
+        @Test func aRequestWithADuplicateKeyIsRefused() async throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Duplicate Survivor", "incident_type": "rape"])
+            let c = try await v.client(as: "intake")
+            for body in [#"{"purpose":"first","purpose":"second"}"#, #"{"purpose":"review","fields":["sex"],"fields":["survivor_name"]}"#] {
+                let r = try await c.connection.send(method: .POST, path: "/v1/records/\(id)/read", body: Array(body.utf8))
+                let text = String(decoding: r.body, as: UTF8.self)
+                #expect(r.status == 400 && text.contains(#""code":"duplicate_key""#), "\(r.status) \(text)")
+                #expect(!text.contains("Duplicate Survivor"))
+            }
+            await c.close()
+        }
+
+        /// A certified extract with its genuine payload and then a forged second one: a
+        /// reader that keeps the last key would see the forgery, so it is not valid.
+        @Test func anExtractWithASecondPayloadIsInvalid() throws {
+            let dir = TestVault.repository + "/Tests/Fixtures/extract-v1"
+            let text = try String(contentsOfFile: dir + "/extract.json", encoding: .utf8)
+            let forged = Data(#"{"format":"haven-extract-v1","forged":true}"#.utf8).base64EncodedString()
+            let end = text.range(of: "}", options: .backwards)!.lowerBound
+            let doubled = text[..<end] + #","payload":"\#(forged)"}"# + "\n"
+            let path = "/tmp/hv-extract-\(UUID().uuidString).json"
+            try doubled.write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let r = try Command.run(TestVault.haven, ["extract", "verify", path, "--vault-key", dir + "/vault.pub"])
+            #expect(r.status == 1, "\(r)")
+            #expect((r.stdout + r.stderr).contains("'payload' twice"), "\(r)")
+        }
+
+        @Test func anAuditExportWhoseHeaderNamesAKeyTwiceIsInvalid() throws {
+            let dir = TestVault.repository + "/Tests/Fixtures/audit-v1"
+            var lines = try String(contentsOfFile: dir + "/audit-export.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+            lines[0] = String(lines[0].dropLast()) + #","size":1}"#
+            let path = "/tmp/hv-export-\(UUID().uuidString).jsonl"
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let r = try Command.run(TestVault.haven, ["audit", "verify", "--file", path, "--vault-key", dir + "/vault.pub"])
+            #expect(r.status == 1 && (r.stdout + r.stderr).contains("'size' twice"), "\(r)")
+        }
+
         @Test(arguments: ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
         func aDateFieldOutsideItsBoundsIsRefused(date: String) throws {
             let v = try TestVault()

@@ -74,6 +74,9 @@ public struct SignedCheckpoint: Sendable, Equatable, Codable {
     }
 
     public init(json: [UInt8]) throws(HavenError) {
+        if let key = JSONValue.firstDuplicateKey(in: json) {
+            throw HavenError(.invalidDocument, "checkpoint names '\(NameRules.printable(key))' twice")
+        }
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(json))

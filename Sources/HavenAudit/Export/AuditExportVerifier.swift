@@ -27,6 +27,11 @@ public struct AuditExportVerifier {
     /// Feeds the next line (without its newline). Throws only when the file is not an
     /// export at all; everything about the log's integrity goes into the report.
     public mutating func consume(line: UnsafeRawBufferPointer) throws(HavenError) {
+        // Header, checkpoint and proof lines are read as JSON, so a duplicate key is refused
+        // there; entry lines are hashed as bytes under the signed tree, never read as JSON.
+        if case .entries = stage {} else if let key = JSONValue.firstDuplicateKey(in: line) {
+            throw HavenError(.invalidDocument, "a line of the export names '\(NameRules.printable(key))' twice")
+        }
         switch stage {
         case .header:
             let h: AuditExport.Header

@@ -36,6 +36,24 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The first key that appears twice in one object of `bytes`, if any.
+    ///
+    /// Why every reader of Haven's documents and every request asks this first: readers
+    /// disagree on duplicates (Foundation keeps the first, Python's `json` and many others the
+    /// last), so a document with a genuine `payload` and a forged second one would verify
+    /// here and be read as the forgery elsewhere. A duplicate is refused, never resolved.
+    public static func firstDuplicateKey(in bytes: UnsafeRawBufferPointer, maximumDepth: Int = 64) -> String? {
+        bytes.withMemoryRebound(to: UInt8.self) { buffer in
+            var reader = JSONReader(bytes: buffer, maximumDepth: maximumDepth)
+            _ = reader.value(depth: 0)
+            return reader.duplicateKey
+        }
+    }
+
+    public static func firstDuplicateKey(in bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBytes { firstDuplicateKey(in: $0) }
+    }
+
     // MARK: typed access
 
     /// The member `key` of an object.
@@ -78,6 +96,8 @@ private struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     let maximumDepth: Int
     var position = 0
+    /// Set when parsing stopped at a key seen before in the same object.
+    var duplicateKey: String?
 
     init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
         self.bytes = bytes
@@ -124,7 +144,11 @@ private struct JSONReader {
         }
         while true {
             skipWhitespace()
-            guard current == UInt8(ascii: "\""), let key = string(), keys.insert(key).inserted else { return nil }
+            guard current == UInt8(ascii: "\""), let key = string() else { return nil }
+            guard keys.insert(key).inserted else {
+                duplicateKey = key
+                return nil
+            }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { return nil }
             position += 1

@@ -5,6 +5,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     // Bad input (the caller can fix the request).
     case badRequest = "bad_request"
     case invalidJSON = "invalid_json"
+    /// A JSON object names one key twice (refused, never resolved: readers disagree on which wins).
+    case duplicateKey = "duplicate_key"
     case unknownField = "unknown_field"
     case unknownRecordType = "unknown_record_type"
     case invalidValue = "invalid_value"

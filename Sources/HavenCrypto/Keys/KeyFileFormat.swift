@@ -54,6 +54,7 @@ public enum KeyFileFormat {
     public static func decode(kind: KeyFileKind, file: UnsafeRawBufferPointer) throws(CryptoError) -> SecureBytes {
         let bytes = file.bindMemory(to: UInt8.self)
         var lineStart = 0
+        var key: SecureBytes?
         while lineStart < bytes.count {
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
@@ -61,9 +62,13 @@ public enum KeyFileFormat {
             if contentEnd > lineStart, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
             defer { lineStart = lineEnd + 1 }
             if contentEnd == lineStart || bytes[lineStart] == UInt8(ascii: "#") { continue }
-            return try decodeLine(kind: kind, bytes: UnsafeBufferPointer(rebasing: bytes[lineStart..<contentEnd]))
+            // One key per file: a second key line is refused, never resolved (a tool that
+            // takes the last line would hold another key than Haven).
+            guard key == nil else { throw .invalidFormat("more than one key line") }
+            key = try decodeLine(kind: kind, bytes: UnsafeBufferPointer(rebasing: bytes[lineStart..<contentEnd]))
         }
-        throw .invalidFormat("no key line found")
+        guard let key else { throw .invalidFormat("no key line found") }
+        return key
     }
 
     private static func decodeLine(kind: KeyFileKind, bytes: UnsafeBufferPointer<UInt8>) throws(CryptoError) -> SecureBytes {

@@ -5,7 +5,7 @@ import NIOHTTP1
 extension ErrorCode {
     var httpStatus: HTTPResponseStatus {
         switch self {
-        case .badRequest, .invalidJSON, .unknownField, .unknownRecordType, .invalidValue, .missingField,
+        case .badRequest, .invalidJSON, .duplicateKey, .unknownField, .unknownRecordType, .invalidValue, .missingField,
              .invalidPolicy, .invalidKey, .invalidDocument:
             return .badRequest
         case .unsupportedMediaType: return .unsupportedMediaType

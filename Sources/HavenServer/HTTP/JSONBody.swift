@@ -11,6 +11,10 @@ enum JSONBody {
             throw HavenError(.invalidJSON, "this request needs a JSON body")
         }
         try JSONDepth.check(body)
+        if let key = body.withUnsafeReadableBytes({ JSONValue.firstDuplicateKey(in: $0) }) {
+            throw HavenError(.duplicateKey, "the request body names '\(NameRules.printable(key))' twice in one object",
+                             hint: "send each key once")
+        }
         do {
             // Decoded in place (no copy of the body), so wiping the body after the request
             // also wipes the only raw copy of any values it carried.
