@@ -42,6 +42,12 @@ struct Havend: ParsableCommand {
     @Option(help: "Most open connections.")
     var maxConnections: Int = 4096
 
+    @Option(help: "Unauthenticated connections from one peer uid at most; more are closed at once.")
+    var maxUnauthenticatedPerUid = 64
+
+    @Option(help: "Unauthenticated connections at most, from all peers.")
+    var maxUnauthenticated = 512
+
     @Option(help: "Seconds an authenticated connection may stay idle.")
     var idleTimeout: Int64 = 120
 
@@ -119,6 +125,8 @@ struct Havend: ParsableCommand {
 
         var config = ServerConfiguration()
         config.maximumConnections = maxConnections
+        config.maximumUnauthenticatedPerUid = max(1, maxUnauthenticatedPerUid)
+        config.maximumUnauthenticated = max(1, maxUnauthenticated)
         config.idleTimeout = .seconds(idleTimeout)
         config.requestTimeout = .seconds(requestTimeout)
         config.unauthenticatedIdleTimeout = .seconds(unauthenticatedIdleTimeout)

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HavenAPI
 import Testing
 
@@ -93,6 +94,39 @@ extension EndToEnd {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let r = try Command.run(TestVault.haven, ["audit", "verify", "--file", path, "--vault-key", dir + "/vault.pub"])
             #expect(r.status == 1 && (r.stdout + r.stderr).contains("'size' twice"), "\(r)")
+        }
+
+        static let canSwitchUsers = geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+        /// One local user holding hundreds of idle unauthenticated sockets keeps only their
+        /// own share; another user of the socket's group (here `nobody`, through setpriv)
+        /// still connects, authenticates and is served.
+        @Test(.enabled(if: canSwitchUsers, "needs root and setpriv to run a client as another uid"))
+        func oneLocalUserCannotLockTheOthersOut() async throws {
+            let v = try TestVault(daemonArguments: ["--max-unauthenticated-per-uid", "16", "--max-unauthenticated", "64"])
+            // Let uid 65534 reach the socket (group nogroup) and run its own copy of the CLI and key.
+            chmod(v.root, 0o711)
+            chown(v.socket, 0, 65534)
+            let cli = v.root + "/haven-cli", key = v.root + "/nobody.key"
+            try FileManager.default.copyItem(atPath: TestVault.haven, toPath: cli)
+            chmod(cli, 0o755)
+            try FileManager.default.copyItem(atPath: v.keyPath("intake"), toPath: key)
+            chown(key, 65534, 65534)
+
+            var idle = [RawConnection]()
+            for _ in 0..<300 {
+                if let c = try? await RawConnection.connect(v.socket) { idle.append(c) }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let open = idle.filter { $0.channel.isActive }.count
+            #expect(open <= 16, "\(open) unauthenticated connections of one uid stayed open over its share of 16")
+            let other = try Command.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", cli,
+                                                              "status", "--socket", v.socket, "--key", key])
+            #expect(other.status == 0 && other.stdout.contains("intake"), "\(other)")
+            // The flooding uid itself still authenticates once its idle sockets are gone.
+            for c in idle { await c.close() }
+            try await Task.sleep(for: .milliseconds(300))
+            try v.expectOK(as: "intake", ["status"])
         }
 
         @Test(arguments: ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])

@@ -22,6 +22,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let logger: Logger
 
     private var peer: PeerCredentials?
+    /// This connection holds one of its peer uid's unauthenticated slots.
+    private var holdsUnauthenticatedSlot = false
     private var challenge: AuthChallenge?
     private var session: EnrolledUser?
 
@@ -51,7 +53,17 @@ final class ConnectionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         PeerCredentials.read(from: context.channel).assumeIsolated().whenComplete { result in
             switch result {
-            case .success(let p): self.peer = p
+            case .success(let p):
+                guard context.channel.isActive else { return }  // closed meanwhile: take no slot
+                // One local user's idle sockets must not take the slots everyone else needs.
+                guard self.counters.admitUnauthenticated(uid: p.uid, perUid: self.configuration.maximumUnauthenticatedPerUid,
+                                                         total: self.configuration.maximumUnauthenticated) else {
+                    self.logger.notice("too many unauthenticated connections; closing one", metadata: ["peer.uid": "\(p.uid)"])
+                    context.close(promise: nil)
+                    return
+                }
+                self.holdsUnauthenticatedSlot = true
+                self.peer = p
             case .failure:
                 // Without the peer's identity nothing can be authorised or audited: close.
                 self.logger.error("cannot read the peer credentials of a connection; closing it")
@@ -125,9 +137,16 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
+        releaseUnauthenticatedSlot()
         session = nil
         challenge = nil
         context.fireChannelInactive()
+    }
+
+    private func releaseUnauthenticatedSlot() {
+        guard holdsUnauthenticatedSlot, let peer else { return }
+        holdsUnauthenticatedSlot = false
+        counters.releaseUnauthenticated(uid: peer.uid)
     }
 
     // MARK: requests
@@ -170,6 +189,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 let body = try JSONBody.decode(SessionRequest.self, from: request.body)
                 answer = vault.openSession(ctx, challenge: issued, request: body).assumeIsolated().map { user in
                     self.session = user
+                    self.releaseUnauthenticatedSlot()
                     return Response.json(JSONAnswer.encode(self.vault.sessionResponse(user)))
                 }.nonisolated()
             } catch {

@@ -83,4 +83,25 @@ public final class HavenServer: Sendable {
 final class ServerCounters: Sendable {
     let connections = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
+    private let unauthenticated = Mutex<(total: Int, byUid: [UInt32: Int])>((0, [:]))
+
+    /// Takes an unauthenticated slot for a connection of `uid`, if its share and the total
+    /// allow; every slot taken is given back once (`releaseUnauthenticated`).
+    func admitUnauthenticated(uid: UInt32, perUid: Int, total: Int) -> Bool {
+        unauthenticated.withLock { u in
+            guard u.total < total, u.byUid[uid, default: 0] < perUid else { return false }
+            u.total += 1
+            u.byUid[uid, default: 0] += 1
+            return true
+        }
+    }
+
+    /// The connection authenticated or closed.
+    func releaseUnauthenticated(uid: UInt32) {
+        unauthenticated.withLock { u in
+            u.total -= 1
+            let left = u.byUid[uid, default: 1] - 1
+            u.byUid[uid] = left > 0 ? left : nil
+        }
+    }
 }

@@ -10,6 +10,11 @@ public struct ServerConfiguration: Sendable {
     public var maximumHeaderCount = 100
     /// Open connections at most; more are closed at once.
     public var maximumConnections = 4096
+    /// Connections not yet authenticated, per peer uid and in all; more are closed at once.
+    /// Why per uid: every member of the socket's group may connect, and without a share of
+    /// their own one of them could hold every slot with idle sockets and lock the others out.
+    public var maximumUnauthenticatedPerUid = 64
+    public var maximumUnauthenticated = 512
     /// An authenticated connection with no traffic for this long is closed.
     public var idleTimeout = TimeAmount.seconds(120)
     /// A connection that has not authenticated is closed after this long without traffic,
