@@ -15,7 +15,7 @@ extension EndToEnd {
     /// its own is read back and the audit log verified. `HAVEN_PROPERTY_STEPS` and `HAVEN_PROPERTY_SEED` replay or
     /// extend a run (`scripts/soak-property.sh` runs more).
     @Suite struct StatefulPropertyTests {
-        static let steps = Int(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_STEPS"] ?? "") ?? 20_000
+        static let steps = Int(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_STEPS"] ?? "") ?? 5_000
         static let seed = UInt64(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_SEED"] ?? "")
             ?? UInt64.random(in: 1...UInt64(UInt32.max))
 

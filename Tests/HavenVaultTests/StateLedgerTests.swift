@@ -47,10 +47,16 @@ import Testing
         #expect(l.check(id, stored: v2, in: .writer) == .fresh)
         #expect(l.check(id, stored: v1, in: .writer) != .fresh)
         l.publish()
-        // After: v2 is the state; a snapshot begun before the commit that still holds v1 reads again.
+        // After: v2 is the state; a snapshot begun before the commit may still hold v1 (it was
+        // the latest then), one begun after may not.
         #expect(l.check(id, stored: v2, in: .reader(since: l.generation)) == .fresh)
-        #expect(l.check(id, stored: v1, in: .reader(since: before)) == .raced)
+        #expect(l.check(id, stored: v1, in: .reader(since: before)) == .fresh)
         #expect(l.check(id, stored: v1, in: .reader(since: l.generation)) != .fresh)
+        // Changed twice while one reader read: the reader's v1 is no longer vouched for, so it reads again.
+        l.stage(id, v3)
+        l.publish()
+        #expect(l.check(id, stored: v1, in: .reader(since: before)) == .raced)
+        #expect(l.check(id, stored: v2, in: .reader(since: before)) == .fresh)
     }
 
     @Test func aRolledBackTransactionLeavesNothing() {
@@ -70,6 +76,22 @@ import Testing
         #expect(l.check(new, stored: nil, in: .reader(since: before)) == .notFound)
         l.publish()
         #expect(l.check(new, stored: v3, in: .reader(since: l.generation)) == .fresh)
+    }
+
+    /// A replaced state is remembered for `memory` generations, then forgotten: an old row
+    /// never becomes acceptable for good.
+    @Test func aReplacedStateIsForgottenAfterItsWindow() {
+        let l = ledger()
+        let before = l.generation
+        l.stage(id, v2)
+        l.publish()
+        let other = RecordID(bytes: Array(16..<32))
+        for _ in 0..<StateLedger.memory {
+            l.stage(other, v3)
+            l.publish()
+        }
+        #expect(l.check(id, stored: v1, in: .reader(since: before)) == .raced)
+        #expect(l.check(id, stored: v1, in: .reader(since: l.generation)) != .fresh)
     }
 
     @Test func recordKeysComeFromCanonicalIdsOnly() {

@@ -9,10 +9,14 @@ import Synchronization
 /// refused without reading the log again.
 ///
 /// Invariant: `committed` is the state of the last committed transaction; `pending` holds
-/// the states the writer's open transaction has written so far. A reader's snapshot is
-/// either before or after that transaction, so a row it reads matches one of the two —
-/// unless a further commit landed while it read, which `generation` tells it (it then
-/// reads again rather than mistake a newer row for a forgery).
+/// the states the writer's open transaction has written so far; `superseded` remembers, for
+/// a while, the state each recent commit replaced and the generation it was replaced at. A
+/// reader notes the generation before its snapshot begins, so its snapshot holds every
+/// commit published by then, and perhaps later ones: a row it reads is the latest, or
+/// staged, or was the latest at that generation. Only a record changed twice while one
+/// reader read it is `raced` (the reader reads again rather than mistake an older
+/// legitimate row for a forgery); busy listings, which read many records while other
+/// requests write, never are.
 public final class StateLedger: Sendable {
     /// A record id as two words: a million of them fit in a few tens of megabytes.
     struct Key: Hashable, Sendable {
@@ -56,7 +60,15 @@ public final class StateLedger: Sendable {
         var committed: [Key: Tag16]
         var pending: [Key: Tag16] = [:]
         var generation: UInt64 = 0
+        /// What recent commits replaced (nil: the record did not exist), by record.
+        var superseded: [Key: (tag: Tag16?, at: UInt64)] = [:]
+        /// The order they were replaced in, to forget them after `memory` generations.
+        var supersededOrder: [(at: UInt64, key: Key)] = []
+        var forgotten = 0
     }
+
+    /// How many generations a replaced state is remembered for readers still reading it.
+    static let memory: UInt64 = 4096
 
     private let state: Mutex<State>
 
@@ -93,11 +105,17 @@ public final class StateLedger: Sendable {
     /// Checks the row of `id` as read (its tag, or nil when there is no row).
     func check(_ id: RecordID, stored: Tag16?, in view: View) -> Finding {
         let key = Key(id)
-        let (committed, pending, generation) = state.withLock { ($0.committed[key], $0.pending[key], $0.generation) }
-        let acceptable: [Tag16?]
+        let (committed, pending, generation, replaced) = state.withLock {
+            ($0.committed[key], $0.pending[key], $0.generation, $0.superseded[key])
+        }
+        var acceptable: [Tag16?]
         switch view {
-        case .writer: acceptable = [pending ?? committed]
-        case .reader: acceptable = pending.map { [committed, $0] } ?? [committed]
+        case .writer:
+            acceptable = [pending ?? committed]
+        case .reader(let since):
+            acceptable = pending.map { [committed, $0] } ?? [committed]
+            // Still the latest when this reader's snapshot began.
+            if let replaced, replaced.at > since { acceptable.append(replaced.tag) }
         }
         if acceptable.contains(stored) { return stored == nil ? .notFound : .fresh }
         if case .reader(let since) = view, since != generation { return .raced }
@@ -119,9 +137,24 @@ public final class StateLedger: Sendable {
     func publish() {
         state.withLock { s in
             guard !s.pending.isEmpty else { return }
-            for (k, t) in s.pending { s.committed[k] = t }
-            s.pending.removeAll(keepingCapacity: true)
             s.generation &+= 1
+            for (k, t) in s.pending {
+                s.superseded[k] = (s.committed[k], s.generation)
+                s.supersededOrder.append((s.generation, k))
+                s.committed[k] = t
+            }
+            s.pending.removeAll(keepingCapacity: true)
+            // Forget what no reader can still be reading (a read takes milliseconds; this
+            // is thousands of commits).
+            while s.forgotten < s.supersededOrder.count, s.supersededOrder[s.forgotten].at + Self.memory <= s.generation {
+                let old = s.supersededOrder[s.forgotten]
+                if s.superseded[old.key]?.at == old.at { s.superseded[old.key] = nil }
+                s.forgotten += 1
+            }
+            if s.forgotten > 4096 && s.forgotten * 2 > s.supersededOrder.count {
+                s.supersededOrder.removeFirst(s.forgotten)
+                s.forgotten = 0
+            }
         }
     }
 

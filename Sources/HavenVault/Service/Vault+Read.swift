@@ -85,7 +85,7 @@ extension Vault {
             withheldNotes: decision.withheldNotes.map { ($0.index, $0.reason) }, breakGlass: decision.breakGlass)
     }
 
-    /// A commit changed a record while this snapshot read it, three times running.
+    /// A record changed twice while a snapshot read it, five times running.
     static let snapshotRaced = HavenError(.conflict, "the record changed while it was being read; try again")
 
     /// Runs `body` in one read snapshot; storage failures become `store_unavailable`. A
@@ -105,7 +105,7 @@ extension Vault {
                 throw HavenError.storeUnavailable
             }
             guard let outcome else { throw HavenError.storeUnavailable }
-            if case .failure(let e) = outcome, e == Self.snapshotRaced, attempt < 3 { continue }
+            if case .failure(let e) = outcome, e == Self.snapshotRaced, attempt < 5 { continue }
             return try outcome.get()
         }
     }
