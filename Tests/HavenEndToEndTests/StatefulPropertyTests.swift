@@ -12,8 +12,11 @@ extension EndToEnd {
     /// without break-glass, extracts. After every step: no answer is a 500 or anything but
     /// JSON, every record still lists for intake (none damaged) and the record touched still
     /// reads back exactly what was last written. Every 500 steps of a worker every record of
-    /// its own is read back and the audit log verified. `HAVEN_PROPERTY_STEPS` and `HAVEN_PROPERTY_SEED` replay or
-    /// extend a run (`scripts/soak-property.sh` runs more).
+    /// its own is read back and the audit log verified. `HAVEN_PROPERTY_STEPS` and
+    /// `HAVEN_PROPERTY_SEED` extend or repeat a run (`scripts/soak-property.sh` runs more).
+    /// The suite runs 5,000 steps: each consent change and note still grows its record's
+    /// sealed header, so a step costs more the longer a run goes (20,000 steps took eight
+    /// minutes); once history leaves the header, the suite's run can be longer.
     @Suite struct StatefulPropertyTests {
         static let steps = Int(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_STEPS"] ?? "") ?? 5_000
         static let seed = UInt64(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_SEED"] ?? "")
