@@ -79,9 +79,6 @@ public final class StateLedger: Sendable {
     /// How many commits have been published; a reader notes it before its snapshot.
     var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// How many records the ledger knows.
-    var count: Int { state.withLock { $0.committed.count } }
-
     /// What a check of one record's row found.
     enum Finding: Equatable {
         /// The row is the latest audited state.

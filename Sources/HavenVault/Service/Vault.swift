@@ -96,11 +96,6 @@ public final class Vault: Sendable {
                                                policyVersion: policies.policy.version))
     }
 
-    /// Stops the writer without writing anything (a start that was refused).
-    public func shutdownWithoutAudit() {
-        writer.shutdown(finalEvent: nil)
-    }
-
     /// The committed size and latest checkpoint of the audit log.
     public var auditHead: WriteQueue.AuditHead { writer.head }
 }
