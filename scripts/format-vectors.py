@@ -147,18 +147,30 @@ def entry_tag(seq, leaf_hash, state):
     return tag(AUDIT_KEY, m)
 
 
-# --- sealed field (HavenCrypto FORMAT.md, "sealed box v1") --------------------------------
+# --- sealed boxes (HavenCrypto FORMAT.md, "sealed box v1") --------------------------------
 def sealed_field(data_key, nonce, field, version, value, key_version=1):
-    sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
-    assert sodium.sodium_init() >= 0
     ad = Message("haven/field/v1")
     ad.string(VAULT_ID)
     ad.string(RECORD_ID)
     ad.string(field)
     ad.u64(version)
+    return sealed_box(data_key, nonce, ad, value.encode("utf-8"), key_version)
+
+
+def sealed_history_row(domain, data_key, nonce, index, plain, key_version=1):
+    """A note's metadata ("haven/note-meta/v1") or a consent event ("haven/consent-event/v1")."""
+    ad = Message(domain)
+    ad.string(VAULT_ID)
+    ad.string(RECORD_ID)
+    ad.u64(index)
+    return sealed_box(data_key, nonce, ad, plain, key_version)
+
+
+def sealed_box(data_key, nonce, ad, plain, key_version):
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
+    assert sodium.sodium_init() >= 0
     head = b"\x01" + struct.pack(">I", key_version)
     full_ad = ad.b + head
-    plain = value.encode("utf-8")
     out = ctypes.create_string_buffer(len(plain) + 16)
     out_len = ctypes.c_ulonglong(0)
     rc = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out, ctypes.byref(out_len), plain, ctypes.c_ulonglong(len(plain)),
@@ -167,7 +179,7 @@ def sealed_field(data_key, nonce, field, version, value, key_version=1):
     return head + nonce + out.raw[: out_len.value]
 
 
-# --- record header (HavenCrypto FORMAT.md, "record header") -------------------------------
+# --- record header and history rows (HavenCrypto FORMAT.md, "record header") --------------
 def rfc3339(ms):
     t = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
     return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (ms % 1000)
@@ -187,6 +199,36 @@ def header_json(h):
                      "recorded_at": rfc3339(c["recorded_at"]), "evidence": c["evidence"],
                      "expires_at": rfc3339(c["expires_at"]) if c["expires_at"] is not None else None}
                     for c in h["consent"]],
+    }
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=True)
+
+
+FLAG_ORDER = ["counselling", "health", "police", "legal", "shelter", "statistics"]
+
+
+def note_json(n):
+    return json.dumps({"index": n["index"], "class": n["class"], "author": n["author"],
+                       "created_at": rfc3339(n["created_at"])}, separators=(",", ":"), ensure_ascii=True)
+
+
+def event_doc(c):
+    return {"flag": c["flag"], "kind": c["kind"], "recorded_by": c["recorded_by"], "recorded_at": rfc3339(c["recorded_at"]),
+            "evidence": c["evidence"], "expires_at": rfc3339(c["expires_at"]) if c["expires_at"] is not None else None}
+
+
+def header_json_v2(h):
+    """Format 2: counts instead of the history, and the latest consent event of each flag."""
+    latest = {}
+    for c in h["consent"]:
+        latest[c["flag"]] = c
+    doc = {
+        "v": 2, "id": RECORD_ID, "type": h["type"], "agency": h["agency"], "status": h["status"], "version": h["version"],
+        "created_at": rfc3339(h["created_at"]), "created_by": h["created_by"],
+        "updated_at": rfc3339(h["updated_at"]), "updated_by": h["updated_by"],
+        "assignees": sorted(h["assignees"]),
+        "fields": dict(sorted(h["fields"].items())),
+        "notes": len(h["notes"]),
+        "consent": {"events": len(h["consent"]), "latest": [event_doc(latest[f]) for f in FLAG_ORDER if f in latest]},
     }
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=True)
 
@@ -229,6 +271,20 @@ def main():
                           {"flag": "police", "kind": "withdraw", "recorded_by": "intake", "recorded_at": 1790000200000,
                            "evidence": None, "expires_at": None}]}
     header["bytes"] = header_json(header)
+    header_v2 = dict(header)
+    header_v2["consent"] = header["consent"] + [
+        {"flag": "counselling", "kind": "grant", "recorded_by": "counsellor", "recorded_at": 1790000250000,
+         "evidence": None, "expires_at": None}]
+    header_v2["bytes"] = header_json_v2(header_v2)
+    note = dict(header["notes"][0])
+    note.update({"data_key": data_key.hex(), "nonce": bytes(range(0x80, 0x98)).hex(), "plaintext": note_json(note)})
+    note["box"] = sealed_history_row("haven/note-meta/v1", data_key, bytes(range(0x80, 0x98)), note["index"],
+                                     note["plaintext"].encode()).hex()
+    event = dict(header["consent"][0])
+    event.update({"index": 1, "data_key": data_key.hex(), "nonce": bytes(range(0x98, 0xb0)).hex(),
+                  "plaintext": json.dumps(event_doc(event), separators=(",", ":"), ensure_ascii=True)})
+    event["box"] = sealed_history_row("haven/consent-event/v1", data_key, bytes(range(0x98, 0xb0)), 1,
+                                      event["plaintext"].encode()).hex()
     transcript = {"vault": VAULT_ID, "nonce": base64.b64encode(bytes(range(32))).decode(), "uid": 1001, "pid": 4242,
                   "public_key": base64.b64encode(bytes(range(0x20, 0x40))).decode()}
     transcript["bytes"] = ("haven-auth-v1\nvault %s\nnonce %s\nuid %d\npid %d\nkey %s\n"
@@ -240,6 +296,7 @@ def main():
                     "hvsignky/1": kdf("hvsignky", 1).hex()},
         "user_rows": users, "record_row": record, "vault_meta_row": meta, "baseline": baseline, "entry_tags": entries,
         "sealed_field": field, "record_header": header, "auth_transcript": transcript,
+        "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 

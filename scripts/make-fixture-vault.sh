@@ -51,7 +51,7 @@ a=$(as intake record create --type gbv_incident --field "survivor_name=ນາງ
   --field "address=Nguyễn Thị Hà, Hà Tĩnh" --field incident_type=rape --field incident_date=2026-10-30 \
   --field "incident_description=ເຫດການເກີດຂຶ້ນໃກ້ຕະຫຼາດ; bà ấy đã báo cáo ngay." \
   --field perpetrator_relationship=intimate_partner --field "legal_status=complaint registered" --assign counsellor)
-as intake consent grant "$a" counselling --evidence "sha256:0f3c-form-0001" > /dev/null
+as intake consent grant "$a" counselling --evidence "sha256:0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c0f3c" > /dev/null
 as intake consent grant "$a" police > /dev/null
 as police record get "$a" --purpose "investigation 41/2026" > /dev/null
 as intake consent withdraw "$a" police > /dev/null

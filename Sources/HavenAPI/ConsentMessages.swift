@@ -26,7 +26,7 @@ public struct ConsentChangeRequest: Codable, Sendable {
     }
 }
 
-/// `GET /v1/records/{id}/consent` answer: each flag's state now, and the full history.
+/// `GET /v1/records/{id}/consent` answer: each flag's state now, and a page of the history.
 public struct ConsentResponse: Codable, Sendable {
     public struct FlagState: Codable, Sendable, Equatable {
         public let flag: String
@@ -46,6 +46,8 @@ public struct ConsentResponse: Codable, Sendable {
     }
 
     public struct Event: Codable, Sendable, Equatable {
+        /// Position in the record's consent history, from 1.
+        public let index: UInt64
         public let flag: String
         public let kind: String
         public let recordedBy: String
@@ -53,7 +55,9 @@ public struct ConsentResponse: Codable, Sendable {
         public let evidence: String?
         public let expiresAt: String?
 
-        public init(flag: String, kind: String, recordedBy: String, recordedAt: String, evidence: String?, expiresAt: String?) {
+        public init(index: UInt64, flag: String, kind: String, recordedBy: String, recordedAt: String, evidence: String?,
+                    expiresAt: String?) {
+            self.index = index
             self.flag = flag
             self.kind = kind
             self.recordedBy = recordedBy
@@ -63,7 +67,7 @@ public struct ConsentResponse: Codable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case flag, kind, evidence
+            case index, flag, kind, evidence
             case recordedBy = "recorded_by"
             case recordedAt = "recorded_at"
             case expiresAt = "expires_at"
@@ -72,11 +76,20 @@ public struct ConsentResponse: Codable, Sendable {
 
     public let id: String
     public let flags: [FlagState]
+    /// The page of history asked for (`history_before`, `history_limit`), oldest first.
     public let history: [Event]
+    /// How many consent events the record holds.
+    public let historyTotal: UInt64
 
-    public init(id: String, flags: [FlagState], history: [Event]) {
+    public init(id: String, flags: [FlagState], history: [Event], historyTotal: UInt64) {
         self.id = id
         self.flags = flags
         self.history = history
+        self.historyTotal = historyTotal
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, flags, history
+        case historyTotal = "history_total"
     }
 }

@@ -39,24 +39,34 @@ public struct ReadRecordRequest: Codable, Sendable {
     public let purpose: String
     public let fields: [String]?
     public let breakGlass: String?
+    /// Only notes before this index (exclusive); nil means up to the latest.
+    public let notesBefore: UInt64?
+    /// At most this many notes, the latest of the range (default and bounds: `NotePage`).
+    public let notesLimit: Int?
 
-    public init(purpose: String, fields: [String]?, breakGlass: String?) {
+    public init(purpose: String, fields: [String]?, breakGlass: String?, notesBefore: UInt64? = nil, notesLimit: Int? = nil) {
         self.purpose = purpose
         self.fields = fields
         self.breakGlass = breakGlass
+        self.notesBefore = notesBefore
+        self.notesLimit = notesLimit
     }
 
     enum CodingKeys: String, CodingKey {
         case purpose, fields
         case breakGlass = "break_glass"
+        case notesBefore = "notes_before"
+        case notesLimit = "notes_limit"
     }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownMembers(decoder, allowed: ["purpose", "fields", "break_glass"])
+        try rejectUnknownMembers(decoder, allowed: ["purpose", "fields", "break_glass", "notes_before", "notes_limit"])
         let c = try decoder.container(keyedBy: CodingKeys.self)
         purpose = try c.decode(String.self, forKey: .purpose)
         fields = try c.decodeIfPresent([String].self, forKey: .fields)
         breakGlass = try c.decodeIfPresent(String.self, forKey: .breakGlass)
+        notesBefore = try c.decodeIfPresent(UInt64.self, forKey: .notesBefore)
+        notesLimit = try c.decodeIfPresent(Int.self, forKey: .notesLimit)
     }
 }
 
@@ -209,14 +219,19 @@ public struct ReadRecordResponse: Codable, Sendable {
     /// Released fields; a released field with no value recorded is null.
     public let fields: [String: String?]
     public let withheld: [Withheld]
+    /// The page of notes asked for (`notes_before`, `notes_limit`), oldest first.
     public let notes: [Note]
     public let withheldNotes: [WithheldNote]
+    /// How many notes the record holds; a page that starts above 1 has earlier ones (nil
+    /// only from a daemon older than history paging).
+    public let notesTotal: UInt64?
     public let breakGlass: Bool
     public let auditSeq: UInt64
 
     enum CodingKeys: String, CodingKey {
         case id, type, agency, version, fields, withheld, notes
         case withheldNotes = "withheld_notes"
+        case notesTotal = "notes_total"
         case breakGlass = "break_glass"
         case auditSeq = "audit_seq"
     }

@@ -63,6 +63,12 @@ struct Havend: ParsableCommand {
     @Option(help: "Seconds a lockout lasts, and the window failures are counted in.")
     var authLockoutSeconds: Int64 = 900
 
+    @Option(help: "Notes one record may hold; the next is refused with limit_reached.")
+    var maxNotesPerRecord: UInt64 = HistoryLimits.defaultNotes
+
+    @Option(help: "Consent grants and withdrawals one record may hold; the next is refused with limit_reached.")
+    var maxConsentEventsPerRecord: UInt64 = HistoryLimits.defaultConsentEvents
+
     @Option(help: ArgumentHelp("Keep the latest signed checkpoint in this file, outside the data directory (e.g. beside the "
                                + "root key), rewritten at every checkpoint; refuse to start on a log that does not extend it "
                                + "(a data directory replaced by an older copy). Created at the first start if missing.",
@@ -121,7 +127,8 @@ struct Havend: ParsableCommand {
         auth.lockoutMilliseconds = authLockoutSeconds * 1000
         auth.windowMilliseconds = authLockoutSeconds * 1000
         let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
-                                   anchor: anchor.map(AnchorFile.init(path:)), allowDamagedAuditLog: allowDamagedAuditLog)
+                                   anchor: anchor.map(AnchorFile.init(path:)), allowDamagedAuditLog: allowDamagedAuditLog,
+                                   historyLimits: HistoryLimits(notes: maxNotesPerRecord, consentEvents: maxConsentEventsPerRecord))
 
         var config = ServerConfiguration()
         config.maximumConnections = maxConnections

@@ -97,6 +97,80 @@ import Testing
         c.append(ConsentEvent(flag: .police, kind: .withdraw, recordedBy: u, recordedAt: t(60)))
         #expect(c.status(of: .police, at: t(70)) == .withdrawn)
         #expect(c.status(of: .health, at: t(70)) == .never)
-        #expect(c.events.count == 2)  // history is kept
+        #expect(c.count == 2)
+    }
+
+    /// The latest-per-flag state agrees with reading the whole history back to front (how
+    /// format 1 decided), for random histories of every flag, kind and expiry.
+    @Test func theLatestEventOfEachFlagDecidesAsTheWholeHistoryWould() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var events = [ConsentEvent]()
+            for i in 0..<Int.random(in: 0...30, using: &rng) {
+                let kind: ConsentEvent.Kind = Bool.random(using: &rng) ? .grant : .withdraw
+                let expiry = kind == .grant && Bool.random(using: &rng) ? t(Int64.random(in: 0...400, using: &rng)) : nil
+                events.append(ConsentEvent(flag: ConsentFlag.allCases.randomElement(using: &rng)!, kind: kind, recordedBy: u,
+                                           recordedAt: t(Int64(i)), expiresAt: expiry))
+            }
+            let state = ConsentState(history: events)
+            #expect(state.count == UInt64(events.count))
+            for flag in ConsentFlag.allCases {
+                for now in [t(0), t(150), t(401)] {
+                    let expected: ConsentStatus
+                    if let last = events.reversed().first(where: { $0.flag == flag }) {
+                        if last.kind == .withdraw {
+                            expected = .withdrawn
+                        } else if let e = last.expiresAt, e <= now {
+                            expected = .expired
+                        } else {
+                            expected = .granted(expiresAt: last.expiresAt)
+                        }
+                    } else {
+                        expected = .never
+                    }
+                    #expect(state.status(of: flag, at: now) == expected)
+                }
+            }
+        }
+    }
+}
+
+@Suite struct HistoryPageTests {
+    func page(_ total: UInt64, before: UInt64? = nil, limit: Int? = nil) throws -> ClosedRange<UInt64>? {
+        try HistoryPage(total: total, before: before, limit: limit, what: "notes").indexes
+    }
+
+    @Test func theFirstPageIsTheLatestAndPagingBackReachesEveryEntryOnce() throws {
+        #expect(try page(0) == nil)
+        #expect(try page(5) == 1...5)
+        #expect(try page(250) == 151...250)
+        #expect(try page(250, before: 151) == 51...150)
+        #expect(try page(250, before: 51) == 1...50)
+        #expect(try page(250, before: 1) == nil)
+        #expect(try page(250, before: 9_999) == 151...250)
+        #expect(try page(250, limit: 0) == nil)
+        for total in [1, 99, 100, 101, 1_000, 10_001] as [UInt64] {
+            var seen = [UInt64]()
+            var before: UInt64?
+            while let r = try page(total, before: before, limit: 37) {
+                seen = Array(r) + seen
+                before = r.lowerBound
+            }
+            #expect(seen == Array(1...total))
+        }
+    }
+
+    @Test func aLimitOutOfRangeOrAZeroBeforeIsRefused() {
+        for (before, limit) in [(nil, 1001), (nil, -1), (UInt64(0), 10)] as [(UInt64?, Int)] {
+            #expect(throws: HavenError.self) { _ = try page(10, before: before, limit: limit) }
+        }
+    }
+
+    @Test func limitsRefuseTheEntryPastThemWithAStableCode() throws {
+        let limits = HistoryLimits(notes: 3, consentEvents: 2)
+        try limits.checkNote(after: 2)
+        try limits.checkConsentEvent(after: 1)
+        #expect { try limits.checkNote(after: 3) } throws: { ($0 as? HavenError)?.code == .limitReached }
+        #expect { try limits.checkConsentEvent(after: 2) } throws: { ($0 as? HavenError)?.code == .limitReached }
     }
 }

@@ -10,7 +10,9 @@ extension EndToEnd {
     @Suite struct UpgradeTests {
         static let fixtures = TestVault.repository + "/Tests/Fixtures/"
         /// Every committed format; the last is this release's own.
-        static let formats = ["vault-v2", "vault-v3"]
+        static let formats = ["vault-v2", "vault-v3", "vault-v4"]
+        /// The `vault.migrate` entries a vault of each format gets: one per schema step.
+        static let migrations = ["vault-v2": ["3", "4"], "vault-v3": ["4"], "vault-v4": []]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {
@@ -39,9 +41,10 @@ extension EndToEnd {
         @Test(arguments: Self.formats)
         func aVaultOfEachFormatOpensOnceUpgradedAndEveryRecordReadsBack(format: String) throws {
             let v = try fixtureVault(format)
-            let upgrades = format == Self.formats.last ? 0 : 1
+            let steps = Self.migrations[format]!
+            let upgrades = steps.count
             try v.start()
-            #expect(v.daemonLog.contains("vault upgraded") == (upgrades == 1), "\(v.daemonLog)")
+            #expect(v.daemonLog.contains("vault upgraded") == (upgrades > 0), "\(v.daemonLog)")
             let expected = try Self.expectations(format)
             #expect(expected.count == 5)
             for e in expected {
@@ -59,8 +62,8 @@ extension EndToEnd {
                 try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--limit", "5000"]).filter { $0.action == "vault.migrate" }
             }
             let first = try migrations()
-            #expect(first.count == upgrades, "\(first)")
-            if upgrades == 1 { #expect(first[0].detail["from_schema"] == "2" && first[0].detail["records"] == "3", "\(first)") }
+            #expect(first.map { $0.detail["to_schema"] } == steps, "\(first)")
+            if steps.first == "3" { #expect(first[0].detail["from_schema"] == "2" && first[0].detail["records"] == "3", "\(first)") }
             let verify = try v.expectOK(as: "auditor", ["audit", "verify"])
             #expect(verify.stdout.hasPrefix("ok:"), "\(verify)")
 
@@ -71,6 +74,32 @@ extension EndToEnd {
             #expect(try migrations().count == upgrades)
             let after = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", expected[0].id, "--purpose", "after restart"])
             #expect(after.fields["phone"] == "+84 912 345 678")
+        }
+
+        /// A record written before history rows keeps its notes and consent history through its
+        /// first change, which moves them into rows, and reads the same before and after.
+        @Test(arguments: Self.formats)
+        func aRecordKeepsItsHistoryThroughItsFirstChange(format: String) throws {
+            let v = try fixtureVault(format)
+            try v.start()
+            // The record the counsellor read: a counselling note and three consent events.
+            let counselled = try #require(try Self.expectations(format).first { $0.reader == "counsellor" })
+            let id = counselled.id
+            let consentBefore = try v.json(ConsentResponse.self, as: "intake", ["consent", "show", id, "--json"])
+            #expect(consentBefore.history.map(\.kind) == ["grant", "grant", "withdraw"], "\(consentBefore.history)")
+            try v.expectOK(as: "counsellor", ["note", "add", id, "--class", "counselling", "--text", "Buổi thứ hai."])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "health"])
+            let read = try v.json(ReadRecordResponse.self, as: "counsellor", ["record", "get", id, "--purpose", "after the change"])
+            #expect(read.notes.map(\.text) == counselled.record.notes.map(\.text) + ["Buổi thứ hai."])
+            #expect(read.notes.map(\.index) == Array(1...UInt64(read.notes.count)))
+            let consentAfter = try v.json(ConsentResponse.self, as: "intake", ["consent", "show", id, "--json"])
+            #expect(consentAfter.history.dropLast() == consentBefore.history[...], "\(consentAfter.history)")
+            #expect(consentAfter.history.last?.flag == "health" && consentAfter.historyTotal == 4)
+            #expect(consentAfter.flags == consentBefore.flags.map { $0.flag == "health" ? .init(flag: "health", state: "granted", expiresAt: nil) : $0 })
+            v.stop()
+            try v.start()
+            try v.expectOK(as: "auditor", ["audit", "verify"])
+            #expect(try v.json(ReadRecordResponse.self, as: "counsellor", ["record", "get", id, "--purpose", "after restart"]).notes == read.notes)
         }
 
         @Test func theUpgradedBaselineCannotBeEditedAfterwards() throws {

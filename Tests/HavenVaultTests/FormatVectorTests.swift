@@ -11,7 +11,8 @@ import Testing
 /// computed from the format documents by scripts/format-vectors.py with Python's hashlib and
 /// libsodium, not by this code: the subkeys, every row's state tag, the baseline tag, the
 /// audit entry tag, a sealed field with a fixed key and nonce, a record header's exact
-/// bytes and the authentication transcript. A format change fails here until it ships as a
+/// bytes in both formats, a note's sealed metadata and a sealed consent event, and the
+/// authentication transcript. A format change fails here until it ships as a
 /// new version with vectors of its own.
 @Suite struct FormatVectorTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -30,6 +31,9 @@ import Testing
         let entry_tags: [EntryTag]
         let sealed_field: SealedField
         let record_header: Header
+        let record_header_v2: Header
+        let note_metadata: HistoryRow
+        let consent_event: HistoryRow
         let auth_transcript: Transcript
 
         struct User: Decodable {
@@ -64,6 +68,10 @@ import Testing
         }
         struct Header: Decodable {
             let bytes: String
+        }
+        struct HistoryRow: Decodable {
+            let data_key, nonce, plaintext, box: String
+            let index: UInt64
         }
         struct Transcript: Decodable {
             let vault, nonce, public_key, bytes: String
@@ -156,21 +164,55 @@ import Testing
         }
     }
 
-    @Test func recordHeaderCanonicalBytes() throws {
+    func vectorHeader() throws -> (header: RecordHeader, notes: [NoteMetadata], events: [ConsentEvent]) {
         let t = { (ms: Int64) in Timestamp(millisecondsSinceEpoch: ms) }
-        var consent = ConsentState()
-        consent.append(ConsentEvent(flag: .counselling, kind: .grant, recordedBy: try UserName("intake"), recordedAt: t(1_790_000_100_000),
-                                    evidence: "sha256:0f3c", expiresAt: t(1_822_000_000_000)))
-        consent.append(ConsentEvent(flag: .police, kind: .withdraw, recordedBy: try UserName("intake"), recordedAt: t(1_790_000_200_000)))
+        let events = [
+            ConsentEvent(flag: .counselling, kind: .grant, recordedBy: try UserName("intake"), recordedAt: t(1_790_000_100_000),
+                         evidence: "sha256:0f3c", expiresAt: t(1_822_000_000_000)),
+            ConsentEvent(flag: .police, kind: .withdraw, recordedBy: try UserName("intake"), recordedAt: t(1_790_000_200_000)),
+        ]
+        let notes = [NoteMetadata(index: 1, fieldClass: .counselling, author: try UserName("counsellor"), createdAt: t(1_790_000_300_000))]
         let header = RecordHeader(
             id: try RecordID(v.record_id), type: try RecordTypeName("gbv_incident"), agency: try AgencyName("ossc-vientiane"),
             version: 4, createdAt: t(1_790_000_000_000), createdBy: try UserName("intake"), updatedAt: t(1_790_000_300_000),
             updatedBy: try UserName("counsellor"), assignees: [try UserName("counsellor"), try UserName("bounmy")],
             fieldVersions: [try FieldName("survivor_name"): 2, try FieldName("incident_type"): 1],
-            notes: [NoteMetadata(index: 1, fieldClass: .counselling, author: try UserName("counsellor"), createdAt: t(1_790_000_300_000))],
-            consent: consent)
-        #expect(String(decoding: header.canonicalJSON(), as: UTF8.self) == v.record_header.bytes)
-        #expect(try RecordHeader(canonicalJSON: Array(v.record_header.bytes.utf8)) == header)
+            noteCount: 1, consent: ConsentState(history: events))
+        return (header, notes, events)
+    }
+
+    /// A format-1 header (every release before history rows) still opens, with its history.
+    @Test func recordHeaderOfFormat1StillOpens() throws {
+        let (expected, notes, events) = try vectorHeader()
+        var header = try RecordHeader(canonicalJSON: Array(v.record_header.bytes.utf8))
+        #expect(header.inlineHistory == InlineHistory(notes: notes, consent: events))
+        header.inlineHistory = nil
+        #expect(header == expected)
+    }
+
+    @Test func recordHeaderCanonicalBytes() throws {
+        var (header, _, _) = try vectorHeader()
+        header.consent.append(ConsentEvent(flag: .counselling, kind: .grant, recordedBy: try UserName("counsellor"),
+                                           recordedAt: Timestamp(millisecondsSinceEpoch: 1_790_000_250_000)))
+        #expect(String(decoding: header.canonicalJSON(), as: UTF8.self) == v.record_header_v2.bytes)
+        #expect(try RecordHeader(canonicalJSON: Array(v.record_header_v2.bytes.utf8)) == header)
+    }
+
+    @Test func sealedNoteMetadataAndConsentEvent() throws {
+        let (_, notes, events) = try vectorHeader()
+        let n = v.note_metadata, e = v.consent_event
+        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: Self.secure(Self.hex(n.data_key)),
+                                  dataKeyVersion: 1)
+        #expect(String(decoding: notes[0].canonicalJSON(), as: UTF8.self) == n.plaintext)
+        #expect(Hex.encode(cipher.sealNoteMetadata(notes[0], fixedNonce: Self.hex(n.nonce))) == n.box)
+        #expect(try Self.hex(n.box).withUnsafeBytes { try cipher.openNoteMetadata(index: n.index, box: $0) } == notes[0])
+        #expect(String(decoding: events[0].canonicalJSON(), as: UTF8.self) == e.plaintext)
+        #expect(Hex.encode(cipher.sealConsentEvent(events[0], index: e.index, fixedNonce: Self.hex(e.nonce))) == e.box)
+        #expect(try Self.hex(e.box).withUnsafeBytes { try cipher.openConsentEvent(index: e.index, box: $0) } == events[0])
+        // Each box is bound to its place: the next index, or the other kind of row, does not open.
+        #expect(throws: HavenError.integrity) { try Self.hex(n.box).withUnsafeBytes { _ = try cipher.openNoteMetadata(index: 2, box: $0) } }
+        #expect(throws: HavenError.integrity) { try Self.hex(e.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 2, box: $0) } }
+        #expect(throws: HavenError.integrity) { try Self.hex(n.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 1, box: $0) } }
     }
 
     @Test func authenticationTranscript() {

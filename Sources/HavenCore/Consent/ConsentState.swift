@@ -21,17 +21,29 @@ public enum ConsentStatus: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The consent history of one record, and what it means at a given moment.
+/// What a record's consent history means for decisions: the latest event of each flag, and
+/// how many events there are. The history itself is kept in sealed rows of its own
+/// (`consent_events`), so a decision never reads it, however long it grows.
 public struct ConsentState: Sendable, Equatable {
-    public private(set) var events: [ConsentEvent]
+    /// The last event recorded for each flag; only it decides the flag's status.
+    public private(set) var latest: [ConsentFlag: ConsentEvent]
+    /// Events in the whole history; the next one is number `count + 1`.
+    public private(set) var count: UInt64
 
-    public init(events: [ConsentEvent] = []) {
-        self.events = events
+    public init(latest: [ConsentFlag: ConsentEvent] = [:], count: UInt64 = 0) {
+        self.latest = latest
+        self.count = count
+    }
+
+    /// The state a whole history leaves (a header of format 1 carried the history inline).
+    public init(history: [ConsentEvent]) {
+        self.init()
+        for event in history { append(event) }
     }
 
     /// The latest event for a flag decides; an expired grant counts as not granted.
     public func status(of flag: ConsentFlag, at now: Timestamp) -> ConsentStatus {
-        guard let last = events.last(where: { $0.flag == flag }) else { return .never }
+        guard let last = latest[flag] else { return .never }
         switch last.kind {
         case .withdraw:
             return .withdrawn
@@ -47,7 +59,11 @@ public struct ConsentState: Sendable, Equatable {
         return out
     }
 
-    public mutating func append(_ event: ConsentEvent) {
-        events.append(event)
+    /// Records the next event; returns its position in the history (from 1).
+    @discardableResult
+    public mutating func append(_ event: ConsentEvent) -> UInt64 {
+        latest[event.flag] = event
+        count += 1
+        return count
     }
 }

@@ -18,6 +18,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case methodNotAllowed = "method_not_allowed"
     case notFound = "not_found"
     case conflict = "conflict"
+    /// A record holds as much history (notes, consent events) as one record may.
+    case limitReached = "limit_reached"
 
     // Who is asking, and may they.
     case unauthenticated = "unauthenticated"

@@ -1,112 +1,95 @@
-/// The header's canonical JSON, the plaintext that is sealed (FORMAT.md, "record header").
+/// The header's canonical JSON, the plaintext that is sealed (HavenCrypto FORMAT.md, "record
+/// header"). Format 2 is written; format 1, which carried the whole history inline, is
+/// still read, so that a record of an earlier release opens until its next change.
 extension RecordHeader {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public func canonicalJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 512)
+        // Sealing a format-1 header as format 2 before its history has rows would lose it.
+        precondition(inlineHistory == nil, "a format-1 header's history must be moved into rows before it is sealed again")
+        var w = JSONWriter(capacity: 1024)
         w.object { o in
             o.field("v", Self.formatVersion)
-            o.field("id", id.rawValue)
-            o.field("type", type.rawValue)
-            o.field("agency", agency.rawValue)
-            o.field("status", status.rawValue)
-            o.field("version", version)
-            o.field("created_at", createdAt.rfc3339)
-            o.field("created_by", createdBy.rawValue)
-            o.field("updated_at", updatedAt.rfc3339)
-            o.field("updated_by", updatedBy.rawValue)
-            o.field("assignees", strings: assignees.map(\.rawValue))
-            o.key("fields")
-            o.object { f in
-                for (name, v) in fieldVersions.sorted(by: { $0.key < $1.key }) { f.field(name.rawValue, v) }
-            }
-            o.key("notes")
-            o.array { a in
-                for n in notes {
-                    a.object { x in
-                        x.field("index", n.index)
-                        x.field("class", n.fieldClass.rawValue)
-                        x.field("author", n.author.rawValue)
-                        x.field("created_at", n.createdAt.rfc3339)
-                    }
-                }
-            }
+            writeCommon(&o)
+            o.field("notes", noteCount)
             o.key("consent")
-            o.array { a in
-                for e in consent.events {
-                    a.object { x in
-                        x.field("flag", e.flag.rawValue)
-                        x.field("kind", e.kind.rawValue)
-                        x.field("recorded_by", e.recordedBy.rawValue)
-                        x.field("recorded_at", e.recordedAt.rfc3339)
-                        x.field("evidence", e.evidence)
-                        x.field("expires_at", e.expiresAt?.rfc3339)
-                    }
+            o.object { c in
+                c.field("events", consent.count)
+                c.key("latest")
+                c.array { a in
+                    for flag in ConsentFlag.allCases { consent.latest[flag]?.write(to: &a) }
                 }
             }
         }
         return w.bytes
     }
 
+    private func writeCommon(_ o: inout JSONWriter) {
+        o.field("id", id.rawValue)
+        o.field("type", type.rawValue)
+        o.field("agency", agency.rawValue)
+        o.field("status", status.rawValue)
+        o.field("version", version)
+        o.field("created_at", createdAt.rfc3339)
+        o.field("created_by", createdBy.rawValue)
+        o.field("updated_at", updatedAt.rfc3339)
+        o.field("updated_by", updatedBy.rawValue)
+        o.field("assignees", strings: assignees.map(\.rawValue))
+        o.key("fields")
+        o.object { f in
+            for (name, v) in fieldVersions.sorted(by: { $0.key < $1.key }) { f.field(name.rawValue, v) }
+        }
+    }
+
     /// Parses a header opened from its ciphertext. Any malformation is an integrity failure:
     /// the bytes authenticated, so only a bug or a forged key could make them malformed.
     /// Read on every request that touches a record, so with `JSONValue`, not `JSONDecoder`.
     public init(canonicalJSON bytes: [UInt8]) throws(HavenError) {
-        guard let json = JSONValue.parse(bytes), json["v"]?.int == Self.formatVersion,
+        guard let json = JSONValue.parse(bytes), let format = json["v"]?.int, format == 1 || format == 2,
               let version = json["version"]?.uint64,
               let statusText = json["status"]?.string, let status = RecordStatus(rawValue: statusText),
-              let assigneeList = json["assignees"]?.array, let fieldList = json["fields"]?.members,
-              let noteList = json["notes"]?.array, let consentList = json["consent"]?.array else {
+              let assigneeList = json["assignees"]?.array, let fieldList = json["fields"]?.members else {
             throw HavenError.integrity
         }
         var versions = [FieldName: UInt64]()
         for (k, v) in fieldList {
             guard let v = v.uint64 else { throw HavenError.integrity }
-            versions[try Self.name(k, FieldName.init)] = v
+            versions[try CanonicalParsing.name(k, FieldName.init)] = v
         }
-        var notes = [NoteMetadata]()
-        for n in noteList {
-            guard let index = n["index"]?.uint64, let c = n["class"]?.string, let fieldClass = FieldClass(rawValue: c) else {
+        let noteCount: UInt64
+        let consent: ConsentState
+        var inline: InlineHistory?
+        if format == 1 {
+            guard let noteList = json["notes"]?.array, let consentList = json["consent"]?.array else { throw HavenError.integrity }
+            let notes = try noteList.map { (n) throws(HavenError) -> NoteMetadata in try NoteMetadata(json: n) }
+            let events = try consentList.map { (e) throws(HavenError) -> ConsentEvent in try ConsentEvent(json: e) }
+            // Format 1 numbered its notes 1, 2, 3 …; a gap would make the rows disagree.
+            guard notes.enumerated().allSatisfy({ $0.element.index == UInt64($0.offset + 1) }) else { throw HavenError.integrity }
+            noteCount = UInt64(notes.count)
+            consent = ConsentState(history: events)
+            inline = InlineHistory(notes: notes, consent: events)
+        } else {
+            guard let notes = json["notes"]?.uint64, let c = json["consent"], let events = c["events"]?.uint64,
+                  let latestList = c["latest"]?.array else {
                 throw HavenError.integrity
             }
-            notes.append(NoteMetadata(index: index, fieldClass: fieldClass, author: try Self.name(n["author"], UserName.init),
-                                      createdAt: try Self.time(n["created_at"])))
-        }
-        var events = [ConsentEvent]()
-        for e in consentList {
-            guard let f = e["flag"]?.string, let flag = ConsentFlag(rawValue: f),
-                  let k = e["kind"]?.string, let kind = ConsentEvent.Kind(rawValue: k),
-                  let evidence = e["evidence"], evidence.isNull || evidence.string != nil,
-                  let expires = e["expires_at"] else {
-                throw HavenError.integrity
+            var latest = [ConsentFlag: ConsentEvent]()
+            for e in latestList {
+                let event = try ConsentEvent(json: e)
+                guard latest.updateValue(event, forKey: event.flag) == nil else { throw HavenError.integrity }
             }
-            events.append(ConsentEvent(flag: flag, kind: kind, recordedBy: try Self.name(e["recorded_by"], UserName.init),
-                                       recordedAt: try Self.time(e["recorded_at"]), evidence: evidence.string,
-                                       expiresAt: expires.isNull ? nil : try Self.time(expires)))
+            guard UInt64(latest.count) <= events else { throw HavenError.integrity }
+            noteCount = notes
+            consent = ConsentState(latest: latest, count: events)
         }
-        self.init(id: try Self.name(json["id"], RecordID.init), type: try Self.name(json["type"], RecordTypeName.init),
-                  agency: try Self.name(json["agency"], AgencyName.init), status: status, version: version,
-                  createdAt: try Self.time(json["created_at"]), createdBy: try Self.name(json["created_by"], UserName.init),
-                  updatedAt: try Self.time(json["updated_at"]), updatedBy: try Self.name(json["updated_by"], UserName.init),
-                  assignees: try assigneeList.map { (a) throws(HavenError) -> UserName in try Self.name(a, UserName.init) },
-                  fieldVersions: versions, notes: notes, consent: ConsentState(events: events))
-    }
-
-    private static func name<N>(_ value: JSONValue?, _ make: (String) throws(HavenError) -> N) throws(HavenError) -> N {
-        guard let text = value?.string else { throw HavenError.integrity }
-        return try name(text, make)
-    }
-
-    private static func name<N>(_ text: String, _ make: (String) throws(HavenError) -> N) throws(HavenError) -> N {
-        do {
-            return try make(text)
-        } catch {
-            throw HavenError.integrity
-        }
-    }
-
-    private static func time(_ value: JSONValue?) throws(HavenError) -> Timestamp {
-        guard let text = value?.string, let t = Timestamp(parsing: text) else { throw HavenError.integrity }
-        return t
+        self.init(id: try CanonicalParsing.name(json["id"], RecordID.init),
+                  type: try CanonicalParsing.name(json["type"], RecordTypeName.init),
+                  agency: try CanonicalParsing.name(json["agency"], AgencyName.init), status: status, version: version,
+                  createdAt: try CanonicalParsing.time(json["created_at"]),
+                  createdBy: try CanonicalParsing.name(json["created_by"], UserName.init),
+                  updatedAt: try CanonicalParsing.time(json["updated_at"]),
+                  updatedBy: try CanonicalParsing.name(json["updated_by"], UserName.init),
+                  assignees: try assigneeList.map { (a) throws(HavenError) -> UserName in try CanonicalParsing.name(a, UserName.init) },
+                  fieldVersions: versions, noteCount: noteCount, consent: consent, inlineHistory: inline)
     }
 }

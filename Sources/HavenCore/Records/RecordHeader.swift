@@ -1,9 +1,12 @@
-/// Everything Haven trusts about a record apart from its field values: type, agency,
-/// assignment, field versions, notes and consent history.
+/// Everything Haven trusts about a record apart from its field values and history: type,
+/// agency, assignment, field versions, how many notes and consent events it has, and the
+/// latest consent event of each flag.
 ///
 /// The header is stored sealed under the record's data key, so editing the database cannot
 /// reassign a record, forge a consent grant or roll a single field back: the field versions
 /// the header lists are the ones each field ciphertext must open under (see FORMAT.md).
+/// It stays the same size whatever the record's history: notes and consent events are
+/// sealed rows of their own, counted here, so a read never opens more than it decides on.
 public struct RecordHeader: Sendable, Equatable {
     public let id: RecordID
     public var type: RecordTypeName
@@ -18,14 +21,18 @@ public struct RecordHeader: Sendable, Equatable {
     /// Sorted and unique.
     public private(set) var assignees: [UserName]
     public var fieldVersions: [FieldName: UInt64]
-    public var notes: [NoteMetadata]
+    /// Notes in the record; note `noteCount + 1` is the next.
+    public private(set) var noteCount: UInt64
     public var consent: ConsentState
+    /// The history a header of format 1 carried inside itself, until the record's next
+    /// change moves it into rows of its own (`HistoryRows`); nil in every newer header.
+    public var inlineHistory: InlineHistory?
 
     public init(id: RecordID, type: RecordTypeName, agency: AgencyName, status: RecordStatus = .open,
                 version: UInt64 = 1, createdAt: Timestamp, createdBy: UserName,
                 updatedAt: Timestamp? = nil, updatedBy: UserName? = nil,
                 assignees: [UserName] = [], fieldVersions: [FieldName: UInt64] = [:],
-                notes: [NoteMetadata] = [], consent: ConsentState = ConsentState()) {
+                noteCount: UInt64 = 0, consent: ConsentState = ConsentState(), inlineHistory: InlineHistory? = nil) {
         self.id = id
         self.type = type
         self.agency = agency
@@ -37,8 +44,9 @@ public struct RecordHeader: Sendable, Equatable {
         self.updatedBy = updatedBy ?? createdBy
         self.assignees = Array(Set(assignees)).sorted()
         self.fieldVersions = fieldVersions
-        self.notes = notes
+        self.noteCount = noteCount
         self.consent = consent
+        self.inlineHistory = inlineHistory
     }
 
     public func isAssigned(_ user: UserName) -> Bool {
@@ -51,10 +59,27 @@ public struct RecordHeader: Sendable, Equatable {
         assignees.sort()
     }
 
+    /// Counts the next note and returns its metadata.
+    public mutating func addNote(_ fieldClass: FieldClass, by author: UserName, at time: Timestamp) -> NoteMetadata {
+        noteCount += 1
+        return NoteMetadata(index: noteCount, fieldClass: fieldClass, author: author, createdAt: time)
+    }
+
     /// Marks a change by `user` at `time`: the next version of the header.
     public mutating func touch(by user: UserName, at time: Timestamp) {
         version += 1
         updatedAt = time
         updatedBy = user
+    }
+}
+
+/// A format-1 header's notes and consent events, as it carried them.
+public struct InlineHistory: Sendable, Equatable {
+    public let notes: [NoteMetadata]
+    public let consent: [ConsentEvent]
+
+    public init(notes: [NoteMetadata], consent: [ConsentEvent]) {
+        self.notes = notes
+        self.consent = consent
     }
 }

@@ -10,7 +10,9 @@ import HavenCore
 /// - field name: a ciphertext moved to another field of the same record fails;
 /// - field version: an older ciphertext of the same field put back (rollback) fails,
 ///   because the expected version comes from the sealed header, not from a loose column;
-/// - key version: a box sealed under a retired data key is not mistaken for a current one.
+/// - key version: a box sealed under a retired data key is not mistaken for a current one;
+/// - note or consent event index: a history row moved to another place in the history, or
+///   to another record, fails; a deleted one is missed, because the header counts them.
 public struct RecordCipher: Sendable {
     public let vault: VaultID
     public let record: RecordID
@@ -112,5 +114,71 @@ public struct RecordCipher: Sendable {
         ad.string(record.rawValue)
         ad.uint64(index)
         return ad
+    }
+
+    // MARK: history rows (format 2 headers count them; FORMAT.md, "record history")
+
+    public func sealNoteMetadata(_ meta: NoteMetadata) -> [UInt8] {
+        SealedBox.seal(meta.canonicalJSON(), key: dataKey, keyVersion: dataKeyVersion, associatedData: noteMetaAD(meta.index))
+    }
+
+    /// A note's metadata sealed with a given nonce, for the committed known-answer vector only.
+    @_spi(FormatVectors)
+    public func sealNoteMetadata(_ meta: NoteMetadata, fixedNonce: [UInt8]) -> [UInt8] {
+        SealedBox.seal(meta.canonicalJSON(), key: dataKey, keyVersion: dataKeyVersion, associatedData: noteMetaAD(meta.index),
+                       fixedNonce: fixedNonce)
+    }
+
+    /// Opens the metadata stored for note `index`; anything else is an integrity failure.
+    public func openNoteMetadata(index: UInt64, box: UnsafeRawBufferPointer) throws(HavenError) -> NoteMetadata {
+        let meta = try openHistory(box, noteMetaAD(index)) { (b) throws(HavenError) in try NoteMetadata(canonicalJSON: b) }
+        guard meta.index == index else { throw HavenError.integrity }
+        return meta
+    }
+
+    private func noteMetaAD(_ index: UInt64) -> AssociatedData {
+        var ad = AssociatedData(domain: "haven/note-meta/v1")
+        ad.string(vault.rawValue)
+        ad.string(record.rawValue)
+        ad.uint64(index)
+        return ad
+    }
+
+    /// Consent evidence is a digest (`ConsentEvidence`), but an event of an earlier release
+    /// may hold free text, so the plaintext is wiped.
+    public func sealConsentEvent(_ event: ConsentEvent, index: UInt64) -> [UInt8] {
+        var json = event.canonicalJSON()
+        defer { json.withUnsafeMutableBytes { wipe($0) } }
+        return SealedBox.seal(json, key: dataKey, keyVersion: dataKeyVersion, associatedData: consentAD(index))
+    }
+
+    /// A consent event sealed with a given nonce, for the committed known-answer vector only.
+    @_spi(FormatVectors)
+    public func sealConsentEvent(_ event: ConsentEvent, index: UInt64, fixedNonce: [UInt8]) -> [UInt8] {
+        SealedBox.seal(event.canonicalJSON(), key: dataKey, keyVersion: dataKeyVersion, associatedData: consentAD(index),
+                       fixedNonce: fixedNonce)
+    }
+
+    public func openConsentEvent(index: UInt64, box: UnsafeRawBufferPointer) throws(HavenError) -> ConsentEvent {
+        try openHistory(box, consentAD(index)) { (b) throws(HavenError) in try ConsentEvent(canonicalJSON: b) }
+    }
+
+    private func consentAD(_ index: UInt64) -> AssociatedData {
+        var ad = AssociatedData(domain: "haven/consent-event/v1")
+        ad.string(vault.rawValue)
+        ad.string(record.rawValue)
+        ad.uint64(index)
+        return ad
+    }
+
+    private func openHistory<T>(_ box: UnsafeRawBufferPointer, _ ad: AssociatedData,
+                                _ parse: ([UInt8]) throws(HavenError) -> T) throws(HavenError) -> T {
+        let plain: PlaintextBuffer
+        do {
+            plain = try SealedBox.open(box, key: dataKey, expectedKeyVersion: dataKeyVersion, associatedData: ad)
+        } catch {
+            throw HavenError.integrity
+        }
+        return try plain.withUnsafeBytes { (b) throws(HavenError) -> T in try parse(Array(b)) }
     }
 }

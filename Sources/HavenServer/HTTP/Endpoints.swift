@@ -56,7 +56,9 @@ struct Endpoints: Sendable {
                 let body = try JSONBody.decode(ConsentChangeRequest.self, from: request.body)
                 return vault.changeConsent(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .showConsent(let id):
-                return vault.showConsent(ctx, id: id).map { .json(JSONAnswer.encode($0), sensitive: true) }
+                let q = QueryParameters(values: request.query)
+                return vault.showConsent(ctx, id: id, before: try q.uint("history_before"), limit: try q.int("history_limit"))
+                    .map { .json(JSONAnswer.encode($0), sensitive: true) }
             case .issueExtract(let id):
                 let body = try JSONBody.decode(ExtractRequest.self, from: request.body)
                 return vault.issueExtract(ctx, id: id, request: body).map { .json($0, status: .created, sensitive: true) }

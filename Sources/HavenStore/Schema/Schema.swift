@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 3
+    static let version: Int64 = 4
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -107,6 +107,19 @@ enum Schema {
         CREATE TABLE state_baseline (
             key TEXT PRIMARY KEY,
             tag BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // 4: a record's history out of its header (FORMAT.md, "record history"). Each note
+        // gets its own sealed metadata (NULL for notes of a format-1 header, which carries it
+        // until the record's next change), and each consent event a sealed row; the header
+        // counts both, so a read opens only the page it shows.
+        """
+        ALTER TABLE notes ADD COLUMN meta BLOB;
+        CREATE TABLE consent_events (
+            record_id TEXT NOT NULL REFERENCES records (id),
+            idx INTEGER NOT NULL,
+            event BLOB NOT NULL,
+            PRIMARY KEY (record_id, idx)
         ) WITHOUT ROWID;
         """,
     ]

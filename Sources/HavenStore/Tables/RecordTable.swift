@@ -42,7 +42,7 @@ public struct StoredField: Sendable {
     }
 }
 
-/// Records, their sealed fields, notes and assignment index.
+/// Records, their sealed fields and assignment index (their history: `HistoryTable`).
 public enum RecordTable {
     public static func insert(_ r: StoredRecord, on db: Connection) throws {
         try db.statement("""
@@ -120,20 +120,5 @@ public enum RecordTable {
             try db.statement("INSERT INTO record_assignees (user, record_id) VALUES (?, ?)")
                 .bind(1, u.rawValue).bind(2, record.rawValue).run()
         }
-    }
-
-    // MARK: notes
-
-    public static func addNote(_ record: RecordID, index: UInt64, ciphertext: [UInt8], on db: Connection) throws {
-        try db.statement("INSERT INTO notes (record_id, idx, ciphertext) VALUES (?, ?, ?)")
-            .bind(1, record.rawValue).bind(2, Int64(index)).bind(3, blob: ciphertext).run()
-    }
-
-    public static func notes(of record: RecordID, on db: Connection) throws -> [(index: UInt64, ciphertext: [UInt8])] {
-        let s = try db.statement("SELECT idx, ciphertext FROM notes WHERE record_id = ? ORDER BY idx")
-        try s.bind(1, record.rawValue)
-        var out = [(index: UInt64, ciphertext: [UInt8])]()
-        while try s.step() { out.append((UInt64(bitPattern: s.int64(0)), s.blob(1))) }
-        return out
     }
 }

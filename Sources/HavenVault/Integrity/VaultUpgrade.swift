@@ -1,3 +1,4 @@
+import HavenAudit
 import HavenCore
 import HavenStore
 import Logging
@@ -7,12 +8,15 @@ import Logging
 /// (`Database.migrate`), so a crash leaves the old version or the new one. Each format has
 /// a committed fixture vault (Tests/Fixtures/vault-vN/) that must keep upgrading.
 enum VaultUpgrade {
+    /// Runs every step due; returns the audit entries of the steps whose changes need no key
+    /// (schema 4 on), which the daemon writes as it starts. A step that computes with the
+    /// keys (schema 3) writes its own entry inside the migration's transaction.
     static func run(_ db: Connection, directory: DataDirectory, keys: VaultKeys, meta: VaultMeta,
-                    cadence: CheckpointCadence, now: Timestamp, logger: Logger) throws {
+                    cadence: CheckpointCadence, now: Timestamp, logger: Logger) throws -> [AuditEvent] {
         let version = try Database.schemaVersion(db)
         guard version < Database.currentSchemaVersion else {
             try Database.migrate(db)  // refuses a newer schema
-            return
+            return []
         }
         let legacy = version < 3
             ? try SchemaUpgrade3.checkLegacyLog(databasePath: directory.databasePath, keys: keys, cadence: cadence) : nil
@@ -26,5 +30,13 @@ enum VaultUpgrade {
             throw HavenError(.storeUnavailable, "cannot upgrade the database \(directory.databasePath): \(error)")
         }
         logger.notice("vault upgraded", metadata: ["from_schema": "\(version)", "to_schema": "\(Database.currentSchemaVersion)"])
+        return version < 4 ? [schema4Event] : []
     }
+
+    /// Schema 4 adds the history tables; each record's history moves into them at its next
+    /// change (`HistoryRows.moveInline`), so the step itself touches no record.
+    static let schema4Event = AuditEvent(
+        action: "vault.migrate", decision: .allow,
+        rule: "schema 3 upgraded to 4: notes and consent events get sealed rows of their own, each record's at its next change",
+        detail: ["from_schema": "3", "to_schema": "4"])
 }

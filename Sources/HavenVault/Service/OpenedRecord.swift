@@ -10,12 +10,15 @@ struct OpenedRecord {
     let cipher: RecordCipher
     let type: RecordType
 
-    /// What the policy decides on; every fact comes from the sealed header.
-    var facts: RecordFacts {
+    /// What the policy decides on; every fact comes from the sealed header, and `notes` (the
+    /// page a read shows) from rows the header counts.
+    func facts(notes: [NoteMetadata] = []) -> RecordFacts {
         RecordFacts(id: header.id, type: type, agency: header.agency, assignees: header.assignees,
-                    consent: header.consent, notes: header.notes,
+                    consent: header.consent, notes: notes,
                     presentFields: type.fields.map(\.name).filter { header.fieldVersions[$0] != nil })
     }
+
+    var facts: RecordFacts { facts() }
 }
 
 /// Where a request opens a record: a reader's snapshot, which may trail the writer, or the

@@ -18,6 +18,7 @@ public struct RecordReadResult: Sendable {
     public let withheld: [(field: String, reason: String)]
     public let notes: [Note]
     public let withheldNotes: [(index: UInt64, reason: String)]
+    public let notesTotal: UInt64
     public let breakGlass: Bool
     public var auditSeq: UInt64 = 0
 
@@ -61,6 +62,7 @@ public struct RecordReadResult: Sendable {
             o.array { a in
                 for w in withheldNotes { a.object { x in x.field("index", w.index); x.field("reason", w.reason) } }
             }
+            o.field("notes_total", notesTotal)
             o.field("break_glass", breakGlass)
             o.field("audit_seq", auditSeq)
         }

@@ -9,7 +9,8 @@ import NIOCore
 /// What a change to an existing record writes besides its new header.
 struct RecordChange {
     var fields: [StoredField] = []
-    var note: (index: UInt64, ciphertext: [UInt8])?
+    var note: (index: UInt64, meta: [UInt8], ciphertext: [UInt8])?
+    var consentEvent: (index: UInt64, sealed: [UInt8])?
     var assigneesChanged = false
 }
 
@@ -29,6 +30,7 @@ extension Vault {
             record.note(decision)
             guard decision.allowed else { throw denial(decision) }
             var header = opened.header
+            try HistoryRows.moveInline(&header, cipher: opened.cipher, on: tx.db, logger: logger)
             header.touch(by: user.name, at: tx.now)
             let change = try apply(&header, opened, tx.now)
             // The version each change produced, so an auditor can spot a record restored
@@ -43,7 +45,12 @@ extension Vault {
                     throw HavenError(.conflict, "record \(id) changed while this request ran; try again")
                 }
                 for field in change.fields { try RecordTable.putField(id, field, on: tx.db) }
-                if let note = change.note { try RecordTable.addNote(id, index: note.index, ciphertext: note.ciphertext, on: tx.db) }
+                if let note = change.note {
+                    try HistoryTable.putNote(id, index: note.index, meta: note.meta, ciphertext: note.ciphertext, on: tx.db)
+                }
+                if let event = change.consentEvent {
+                    try HistoryTable.putConsentEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
+                }
                 if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
             }
             tx.wrote(.record(id), keys.rows.record(row))
@@ -113,16 +120,18 @@ extension Vault {
                                  hint: "one of: \(FieldClass.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             record.event.detail["note_class"] = noteClass.rawValue
-            try FieldValueRules.checkText(request.text, what: "note", maximum: 10_000)
+            try FieldValueRules.checkText(request.text, what: "note", maximum: HistoryLimits.noteCharacters)
             guard !request.text.isEmpty else { throw HavenError(.invalidValue, "the note is empty") }
             let subject = subject(of: user)
             let text = request.text
+            let limits = historyLimits
             return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
                 AccessRequest(subject: subject, action: .noteAdd, record: facts, noteClass: noteClass, now: now)
             }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
-                let index = UInt64(header.notes.count + 1)
-                header.notes.append(NoteMetadata(index: index, fieldClass: noteClass, author: subject.user, createdAt: now))
-                return RecordChange(note: (index, opened.cipher.sealNote(index: index, text: text)))
+                try limits.checkNote(after: header.noteCount)
+                let meta = header.addNote(noteClass, by: subject.user, at: now)
+                return RecordChange(note: (meta.index, opened.cipher.sealNoteMetadata(meta),
+                                           opened.cipher.sealNote(index: meta.index, text: text)))
             }).map(\.value)
         }
     }

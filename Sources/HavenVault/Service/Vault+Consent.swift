@@ -40,12 +40,15 @@ extension Vault {
             record.event.detail["expires"] = expiry?.rfc3339
             let subject = subject(of: user)
             let evidence = request.evidence
+            let limits = historyLimits
             return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
                 AccessRequest(subject: subject, action: .consentRecord, record: facts, now: now)
-            }, apply: { (header, _, now) throws(HavenError) -> RecordChange in
-                header.consent.append(ConsentEvent(flag: flag, kind: kind, recordedBy: subject.user, recordedAt: now,
-                                                   evidence: evidence, expiresAt: expiry))
-                return RecordChange()
+            }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
+                try limits.checkConsentEvent(after: header.consent.count)
+                let event = ConsentEvent(flag: flag, kind: kind, recordedBy: subject.user, recordedAt: now,
+                                         evidence: evidence, expiresAt: expiry)
+                let index = header.consent.append(event)
+                return RecordChange(consentEvent: (index, opened.cipher.sealConsentEvent(event, index: index)))
             }).map(\.value)
         }
     }
@@ -59,8 +62,10 @@ extension Vault {
         return raw.utf8.count == 10 ? t.adding(milliseconds: 86_400_000) : t
     }
 
-    /// `consent.read`: each flag's state now, and the full history with evidence.
-    public func showConsent(_ ctx: RequestContext, id rawID: String) -> EventLoopFuture<ConsentResponse> {
+    /// `consent.read`: each flag's state now, and one page of the history with evidence
+    /// (`before`, `limit`: `HistoryPage`).
+    public func showConsent(_ ctx: RequestContext, id rawID: String, before: UInt64? = nil,
+                            limit: Int? = nil) -> EventLoopFuture<ConsentResponse> {
         var record = RequestRecord(action: Action.consentRead.rawValue, peer: ctx.peer)
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<ConsentResponse> in
             let user = try currentUser(ctx)
@@ -77,6 +82,8 @@ extension Vault {
                 record.note(decision)
                 guard decision.allowed else { throw denial(decision) }
                 let consent = opened.header.consent
+                let page = try HistoryPage(total: consent.count, before: before, limit: limit, what: "history")
+                let history = try HistoryRows(record: opened, db: view.db, logger: logger).consentEvents(page)
                 return ConsentResponse(
                     id: id.rawValue,
                     flags: ConsentFlag.allCases.map { flag in
@@ -85,10 +92,12 @@ extension Vault {
                         if case .granted(let e) = status { expires = e?.rfc3339 }
                         return .init(flag: flag.rawValue, state: status.description, expiresAt: expires)
                     },
-                    history: consent.events.map {
-                        .init(flag: $0.flag.rawValue, kind: $0.kind.rawValue, recordedBy: $0.recordedBy.rawValue,
-                              recordedAt: $0.recordedAt.rfc3339, evidence: ConsentEvidence.shown($0.evidence), expiresAt: $0.expiresAt?.rfc3339)
-                    })
+                    history: history.map { index, e in
+                        .init(index: index, flag: e.flag.rawValue, kind: e.kind.rawValue, recordedBy: e.recordedBy.rawValue,
+                              recordedAt: e.recordedAt.rfc3339, evidence: ConsentEvidence.shown(e.evidence),
+                              expiresAt: e.expiresAt?.rfc3339)
+                    },
+                    historyTotal: consent.count)
             }
             return writer.audit(on: ctx.eventLoop, record.event).map { _ in answer }
         }

@@ -85,7 +85,7 @@ extension Vault {
         if let courtOrder { return .courtOrder(reference: courtOrder) }
         let flag = role?.courtOrderSubstitutes ?? .legal
         guard header.consent.status(of: flag, at: now).isGranted,
-              let grant = header.consent.events.last(where: { $0.flag == flag && $0.kind == .grant }) else {
+              let grant = header.consent.latest[flag], grant.kind == .grant else {
             throw HavenError(.denied, "consent:\(flag.rawValue) not granted; give a court order as the basis instead")
         }
         return .consent(flag: flag.rawValue, recordedBy: grant.recordedBy.rawValue, recordedAt: grant.recordedAt.rfc3339,

@@ -32,12 +32,18 @@ extension Vault {
                 let requested = try request.fields.map { (names) throws(HavenError) -> [FieldName] in
                     try names.map { (n) throws(HavenError) -> FieldName in try opened.type.field(named: n).name }
                 }
+                // Notes come with a whole-record read only, a page at a time: the decision and
+                // the audit entry cover the page, and cost the same whatever the history.
+                let history = HistoryRows(record: opened, db: view.db, logger: logger)
+                let page = try HistoryPage(total: opened.header.noteCount, before: request.notesBefore,
+                                           limit: request.notesLimit, what: "notes")
+                let notes = requested == nil ? try history.notes(page) : []
                 let decision = policy.decide(AccessRequest(
-                    subject: subject(of: user), action: .recordRead, record: opened.facts, fields: requested,
-                    purpose: request.purpose, breakGlassReason: request.breakGlass, now: now))
+                    subject: subject(of: user), action: .recordRead, record: opened.facts(notes: notes.map(\.metadata)),
+                    fields: requested, purpose: request.purpose, breakGlassReason: request.breakGlass, now: now))
                 record.note(decision)
                 guard decision.allowed else { throw denial(decision) }
-                return try release(decision, of: opened, on: view.db)
+                return try release(decision, of: opened, notes: notes, on: view.db)
             }
             record.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }
             let entry = record.event
@@ -49,8 +55,9 @@ extension Vault {
         }
     }
 
-    /// Opens exactly the fields and notes a decision released.
-    func release(_ decision: Decision, of opened: OpenedRecord, on db: Connection) throws(HavenError) -> RecordReadResult {
+    /// Opens exactly the fields and notes a decision released (`notes`: the page decided on).
+    func release(_ decision: Decision, of opened: OpenedRecord, notes page: [HistoryRows.Note] = [],
+                 on db: Connection) throws(HavenError) -> RecordReadResult {
         let stored = try storeCall(logger) { try RecordTable.fields(of: opened.header.id, on: db) }
         let byName = Dictionary(stored.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var values = [(FieldName, PlaintextBuffer?)]()
@@ -63,13 +70,11 @@ extension Vault {
         }
         var notes = [RecordReadResult.Note]()
         if !decision.releasedNotes.isEmpty {
-            let sealed = try storeCall(logger) { try RecordTable.notes(of: opened.header.id, on: db) }
-            let byIndex = Dictionary(sealed.map { ($0.index, $0.ciphertext) }, uniquingKeysWith: { a, _ in a })
+            let byIndex = Dictionary(page.map { ($0.metadata.index, $0) }, uniquingKeysWith: { a, _ in a })
             for index in decision.releasedNotes {
-                guard let meta = opened.header.notes.first(where: { $0.index == index }), let box = byIndex[index] else {
-                    throw HavenError.integrity
-                }
-                let text = box.withUnsafeBytes { b in
+                guard let note = byIndex[index] else { throw HavenError.integrity }
+                let meta = note.metadata
+                let text = note.sealedText.withUnsafeBytes { b in
                     Result { () throws(CryptoError) -> PlaintextBuffer in try opened.cipher.openNote(index: index, box: b) }
                 }
                 guard case .success(let plain) = text else {
@@ -82,7 +87,8 @@ extension Vault {
         return RecordReadResult(
             id: opened.header.id, type: opened.header.type, agency: opened.header.agency, version: opened.header.version,
             fields: values, withheld: decision.withheld.map { ($0.field.rawValue, $0.reason) }, notes: notes,
-            withheldNotes: decision.withheldNotes.map { ($0.index, $0.reason) }, breakGlass: decision.breakGlass)
+            withheldNotes: decision.withheldNotes.map { ($0.index, $0.reason) }, notesTotal: opened.header.noteCount,
+            breakGlass: decision.breakGlass)
     }
 
     /// A record changed twice while a snapshot read it, five times running.

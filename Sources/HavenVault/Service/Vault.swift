@@ -23,6 +23,10 @@ public final class Vault: Sendable {
     let logger: Logger
     let policyPath: String
     let throttle: AuthenticationThrottle
+    /// How much history one record may hold.
+    let historyLimits: HistoryLimits
+    /// Upgrade steps this start made that are audited as it announces itself.
+    let upgradeEvents: [AuditEvent]
     /// The latest audited state of every record, checked on every access.
     var ledger: StateLedger { writer.ledger }
     /// `--anchor` named a file that did not exist yet (said in the `daemon.start` entry).
@@ -30,8 +34,10 @@ public final class Vault: Sendable {
 
     init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser],
          writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle,
-         anchorCreated: Bool = false) {
+         anchorCreated: Bool = false, historyLimits: HistoryLimits = .init(), upgradeEvents: [AuditEvent] = []) {
         self.anchorCreated = anchorCreated
+        self.upgradeEvents = upgradeEvents
+        self.historyLimits = historyLimits
         self.directory = directory
         self.keys = keys
         self.policies = PolicyHolder(policy)
@@ -52,7 +58,8 @@ public final class Vault: Sendable {
                             clock: any HavenClock = SystemClock(),
                             writerConfiguration: WriteQueue.Configuration = .init(),
                             authPolicy: AuthenticationThrottle.Policy = .init(),
-                            anchor: AnchorFile? = nil, allowDamagedAuditLog: Bool = false) throws -> Vault {
+                            anchor: AnchorFile? = nil, allowDamagedAuditLog: Bool = false,
+                            historyLimits: HistoryLimits = .init()) throws -> Vault {
         try directory.checkPermissions()
         try anchor?.checkOutside(directory)
         let policy = try PolicyDirectory.load(policyPath)
@@ -65,14 +72,16 @@ public final class Vault: Sendable {
         let meta = try VaultMetaTable.read(on: db)
         let keys = try VaultKeys.load(directory: directory, meta: meta)
         let cadence = CheckpointCadence(writerConfiguration)
-        try VaultUpgrade.run(db, directory: directory, keys: keys, meta: meta, cadence: cadence, now: clock.now(), logger: logger)
+        let upgradeEvents = try VaultUpgrade.run(db, directory: directory, keys: keys, meta: meta, cadence: cadence,
+                                                 now: clock.now(), logger: logger)
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
         let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
                                 verified: verified, anchor: anchor)
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
                           writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
-                          throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated)
+                          throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated,
+                          historyLimits: historyLimits, upgradeEvents: upgradeEvents)
         writer.start()
         return vault
     }
@@ -87,7 +96,13 @@ public final class Vault: Sendable {
         }
         let event = AuditEvent(action: "daemon.start", decision: .allow, rule: "daemon started",
                                policyVersion: policies.policy.version, detail: detail)
-        return writer.audit(on: eventLoop, event, checkpoint: true).map { _ in () }
+        var done = eventLoop.makeSucceededVoidFuture()
+        for upgrade in upgradeEvents {
+            var upgrade = upgrade
+            upgrade.policyVersion = policies.policy.version
+            done = done.flatMap { self.writer.audit(on: eventLoop, upgrade).map { _ in () } }
+        }
+        return done.flatMap { self.writer.audit(on: eventLoop, event, checkpoint: true).map { _ in () } }
     }
 
     /// Commits what is queued, audits the stop, signs a final checkpoint and stops the writer.

@@ -54,18 +54,30 @@ private func changeConsent(_ connection: ConnectionOptions, _ output: OutputOpti
 
 /// `haven consent show ID`.
 struct ConsentShow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show each flag's state and the full history.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show each flag's state and the history, the latest events first.")
 
     @Argument(help: "Record id.") var id: String
+    @Option(help: ArgumentHelp("Events per page (default 100, at most 1000).", valueName: "n")) var historyLimit: Int?
+    @Option(help: ArgumentHelp("Only events before this index (the hint under a page gives it).", valueName: "index"))
+    var historyBefore: UInt64?
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let r: ConsentResponse = try await connection.withClient { try await $0.get("/v1/records/\(HavenClient.escape(id))/consent") }
+        var query = [String]()
+        if let historyLimit { query.append("history_limit=\(historyLimit)") }
+        if let historyBefore { query.append("history_before=\(historyBefore)") }
+        let path = "/v1/records/\(HavenClient.escape(id))/consent" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let r: ConsentResponse = try await connection.withClient { try await $0.get(path) }
         if output.json { Output.json(r); return }
         Output.table(["FLAG", "STATE", "EXPIRES"], r.flags.map { [$0.flag, $0.state, $0.expiresAt ?? "-"] })
         Output.line()
-        Output.table(["WHEN", "FLAG", "CHANGE", "BY", "EXPIRES", "EVIDENCE"],
-                     r.history.map { [$0.recordedAt, $0.flag, $0.kind, $0.recordedBy, $0.expiresAt ?? "-", $0.evidence ?? "-"] })
+        Output.table(["#", "WHEN", "FLAG", "CHANGE", "BY", "EXPIRES", "EVIDENCE"],
+                     r.history.map { [String($0.index), $0.recordedAt, $0.flag, $0.kind, $0.recordedBy, $0.expiresAt ?? "-",
+                                      $0.evidence ?? "-"] })
+        if let first = r.history.first?.index, first > 1 {
+            Output.line("events \(first)–\(r.history.last?.index ?? first) of \(r.historyTotal); earlier ones: --history-before \(first)")
+        }
     }
 }

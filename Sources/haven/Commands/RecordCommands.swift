@@ -53,12 +53,17 @@ struct RecordGet: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only these fields, comma-separated.", valueName: "a,b")) var fields: String?
     @Option(help: ArgumentHelp("Emergency override: the reason (20+ characters), flagged for auditors.", valueName: "reason"))
     var breakGlass: String?
+    @Option(help: ArgumentHelp("Notes per page, the latest first (default 100, at most 1000).", valueName: "n"))
+    var notesLimit: Int?
+    @Option(help: ArgumentHelp("Only notes before this index (the hint under a page gives it).", valueName: "index"))
+    var notesBefore: UInt64?
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let names = fields.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        let body = ReadRecordRequest(purpose: purpose, fields: names, breakGlass: breakGlass)
+        let body = ReadRecordRequest(purpose: purpose, fields: names, breakGlass: breakGlass, notesBefore: notesBefore,
+                                     notesLimit: notesLimit)
         let r: ReadRecordResponse = try await connection.withClient {
             try await $0.post("/v1/records/\(HavenClient.escape(id))/read", body)
         }
@@ -75,6 +80,11 @@ struct RecordGet: AsyncParsableCommand {
             Output.line("withheld:")
             for w in r.withheld { Output.line("  \(w.field): \(w.reason)") }
             for w in r.withheldNotes { Output.line("  note #\(w.index): \(w.reason)") }
+        }
+        let shown = r.notes.map(\.index) + r.withheldNotes.map(\.index)
+        if let first = shown.min(), let last = shown.max(), first > 1 {
+            let total = r.notesTotal.map { " of \($0)" } ?? ""
+            Output.line("notes \(first)–\(last)\(total); earlier ones: --notes-before \(first)")
         }
     }
 }
