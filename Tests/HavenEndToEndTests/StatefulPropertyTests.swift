@@ -14,11 +14,10 @@ extension EndToEnd {
     /// reads back exactly what was last written. Every 500 steps of a worker every record of
     /// its own is read back and the audit log verified. `HAVEN_PROPERTY_STEPS` and
     /// `HAVEN_PROPERTY_SEED` extend or repeat a run (`scripts/soak-property.sh` runs more).
-    /// The suite runs 5,000 steps: each consent change and note still grows its record's
-    /// sealed header, so a step costs more the longer a run goes (20,000 steps took eight
-    /// minutes); once history leaves the header, the suite's run can be longer.
+    /// Reads and consent reviews page through history with limits and cursors at and past
+    /// their bounds. The suite runs 20,000 steps.
     @Suite struct StatefulPropertyTests {
-        static let steps = Int(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_STEPS"] ?? "") ?? 5_000
+        static let steps = Int(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_STEPS"] ?? "") ?? 20_000
         static let seed = UInt64(ProcessInfo.processInfo.environment["HAVEN_PROPERTY_SEED"] ?? "")
             ?? UInt64.random(in: 1...UInt64(UInt32.max))
 
@@ -26,6 +25,8 @@ extension EndToEnd {
         struct Model {
             var values: [String: String]
             var assigned: Bool
+            /// Every note accepted, by index (from 1), with its text.
+            var notes: [String] = []
         }
 
         /// Workers run side by side, each with its own sessions and records (so commits are
@@ -109,6 +110,17 @@ extension EndToEnd {
                     guard let value else { continue }
                     #expect(records[id]?.values[field] == value, "\(id).\(field) read back differently (seed \(seed))")
                 }
+                // The latest page of notes, each in its place, released or withheld, none lost.
+                let notes = records[id]?.notes ?? []
+                #expect(read.notesTotal == UInt64(notes.count), "\(id): \(read.notesTotal ?? 0) notes, \(notes.count) written (seed \(seed))")
+                let page = (read.notes.map(\.index) + read.withheldNotes.map(\.index)).sorted()
+                let count = UInt64(notes.count)
+                let latest: [UInt64] = count == 0 ? [] : Array((count > 100 ? count - 99 : 1)...count)
+                #expect(page == latest, "\(id): note page \(page.first ?? 0)…\(page.last ?? 0) (seed \(seed))")
+                for n in read.notes {
+                    #expect(notes.indices.contains(Int(n.index) - 1) && notes[Int(n.index) - 1] == n.text,
+                            "\(id): note \(n.index) read back differently (seed \(seed))")
+                }
             }
 
             mutating func run(steps: Int) async throws -> Result {
@@ -149,8 +161,10 @@ extension EndToEnd {
                         touched = id
                     case 45..<52:
                         let (user, noteClass) = Bool.random(using: &rng) ? ("intake", "incident") : ("counsellor", "counselling")
-                        _ = try await send(user, .POST, "/v1/records/\(id)/notes",
-                                           json(AddNoteRequest(noteClass: noteClass, text: Values.text(&rng, maximum: 2000))))
+                        let text = Values.text(&rng, maximum: 2000)
+                        let (status, _) = try await send(user, .POST, "/v1/records/\(id)/notes",
+                                                         json(AddNoteRequest(noteClass: noteClass, text: text)))
+                        if (200..<300).contains(status) { records[id]?.notes.append(text) }
                         touched = id
                     case 52..<55:
                         let (status, _) = try await send("intake", .POST, "/v1/records/\(id)/assign", json(AssignRequest(user: "counsellor")))
@@ -160,10 +174,14 @@ extension EndToEnd {
                         let user = ["intake", "counsellor", "health", "police", "court", "auditor", "analyst", "admin"].randomElement(using: &rng)!
                         let glass = Int.random(in: 0..<6, using: &rng) == 0 ? Values.breakGlassReason(&rng) : nil
                         _ = try await send(user, .POST, "/v1/records/\(id)/read",
-                                           json(ReadRecordRequest(purpose: Values.text(&rng, maximum: 100), fields: nil, breakGlass: glass)))
+                                           json(ReadRecordRequest(purpose: Values.text(&rng, maximum: 100), fields: nil, breakGlass: glass,
+                                                                  notesBefore: Values.before(&rng), notesLimit: Values.limit(&rng))))
                     case 85..<92:
                         let user = ["intake", "counsellor", "police", "admin"].randomElement(using: &rng)!
-                        _ = try await send(user, .GET, "/v1/records/\(id)/consent")
+                        var query = [String]()
+                        if let before = Values.before(&rng) { query.append("history_before=\(before)") }
+                        if let limit = Values.limit(&rng) { query.append("history_limit=\(limit)") }
+                        _ = try await send(user, .GET, "/v1/records/\(id)/consent" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
                     case 92..<97:
                         let user = ["intake", "counsellor", "court", "auditor"].randomElement(using: &rng)!
                         _ = try await send(user, .GET, "/v1/records?limit=\(Int.random(in: 1...200, using: &rng))")
@@ -228,6 +246,16 @@ enum Values {
 
     static func evidence(_ r: inout SeededRandom) -> String? {
         [nil, "sha256:" + String(repeating: "ab", count: 32), "Nang Somphone, born 1998", "sha256:00"].randomElement(using: &r)!
+    }
+
+    /// A page size for history: none, the bounds, just past them.
+    static func limit(_ r: inout SeededRandom) -> Int? {
+        [nil, nil, 0, 1, 3, 1000, 1001, -1].randomElement(using: &r)!
+    }
+
+    /// A history cursor: none, the first index, zero (refused), far past the end.
+    static func before(_ r: inout SeededRandom) -> UInt64? {
+        [nil, nil, nil, 0, 1, 2, 5, UInt64(Int64.max)].randomElement(using: &r)!
     }
 
     static func incidentType(_ r: inout SeededRandom) -> String {
