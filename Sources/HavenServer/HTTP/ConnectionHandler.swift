@@ -28,7 +28,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var session: EnrolledUser?
 
     private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
+    private var body: RequestBody?
     private var discarding = false
     private var timeout: Scheduled<Void>?
     private var idleSince: NIODeadline = .now()
@@ -80,21 +80,31 @@ final class ConnectionHandler: ChannelInboundHandler {
             head = h
             body = nil
             discarding = false
-            if let length = h.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maximumBodyBytes {
+            let length = h.headers.first(name: "content-length").flatMap(Int.init)
+            if let length, length > configuration.maximumBodyBytes {
                 reject(context, HavenError(.payloadTooLarge, "the request body is larger than \(configuration.maximumBodyBytes) bytes"))
                 return
             }
             timeout = context.eventLoop.assumeIsolated().scheduleTask(in: configuration.requestTimeout) {
                 self.reject(context, HavenError(.requestTimeout, "the request was not completed in time"))
             }
-        case .body(var chunk):
-            guard !discarding else { return }
-            let size = (body?.readableBytes ?? 0) + chunk.readableBytes
+        case .body(let chunk):
+            guard !discarding else {
+                // Refused or timed out: what still arrives is dropped, and wiped all the same.
+                chunk.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
+                return
+            }
+            let size = (body?.count ?? 0) + chunk.readableBytes
             guard size <= configuration.maximumBodyBytes else {
+                chunk.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
                 reject(context, HavenError(.payloadTooLarge, "the request body is larger than \(configuration.maximumBodyBytes) bytes"))
                 return
             }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            if body == nil {
+                let length = head?.headers.first(name: "content-length").flatMap(Int.init)
+                body = RequestBody(expected: length, maximum: configuration.maximumBodyBytes)
+            }
+            body!.append(chunk)
         case .end:
             timeout?.cancel()
             timeout = nil
@@ -200,7 +210,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         answer.assumeIsolated().whenComplete { result in
             // The body may hold a survivor's data (a create or update): wipe it once handled.
-            request.body?.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
+            request.body?.wipeContents()
             switch result {
             case .success(let response):
                 self.respond(context, response, keepAlive: keepAlive)
@@ -279,6 +289,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         timeout?.cancel()
         timeout = nil
         head = nil
+        body?.wipeContents()
         body = nil
         if answering > 0 {
             deferredRejection = error

@@ -11,9 +11,9 @@ struct IncomingRequest {
     let head: HTTPRequestHead
     let path: String
     let query: [String: String]
-    let body: ByteBuffer?
+    let body: RequestBody?
 
-    init(head: HTTPRequestHead, body: ByteBuffer?) {
+    init(head: HTTPRequestHead, body: RequestBody?) {
         self.head = head
         self.body = body
         let components = URLComponents(string: head.uri)

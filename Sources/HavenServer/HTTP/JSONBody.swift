@@ -6,19 +6,19 @@ import NIOCore
 /// Decodes a request body as `T`, turning every failure into a stable 400 that names
 /// where the body went wrong but never echoes a value from it.
 enum JSONBody {
-    static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer?) throws(HavenError) -> T {
-        guard let body, body.readableBytes > 0 else {
+    static func decode<T: Decodable>(_ type: T.Type, from body: RequestBody?) throws(HavenError) -> T {
+        guard let body, body.count > 0 else {
             throw HavenError(.invalidJSON, "this request needs a JSON body")
         }
-        try JSONDepth.check(body)
-        if let key = body.withUnsafeReadableBytes({ JSONValue.firstDuplicateKey(in: $0) }) {
+        try body.withUnsafeBytes { (raw) throws(HavenError) in try JSONDepth.check(raw) }
+        if let key = body.withUnsafeBytes({ JSONValue.firstDuplicateKey(in: $0) }) {
             throw HavenError(.duplicateKey, "the request body names '\(NameRules.printable(key))' twice in one object",
                              hint: "send each key once")
         }
         do {
             // Decoded in place (no copy of the body), so wiping the body after the request
             // also wipes the only raw copy of any values it carried.
-            return try body.withUnsafeReadableBytes { raw in
+            return try body.withUnsafeBytes { raw in
                 let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!), count: raw.count, deallocator: .none)
                 return try JSONDecoder().decode(T.self, from: data)
             }

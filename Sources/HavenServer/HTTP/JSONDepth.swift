@@ -6,11 +6,11 @@ import NIOCore
 enum JSONDepth {
     static let maximum = 16
 
-    static func check(_ body: ByteBuffer) throws(HavenError) {
+    static func check(_ body: UnsafeRawBufferPointer) throws(HavenError) {
         var depth = 0
         var inString = false
         var escaped = false
-        for b in body.readableBytesView {
+        for b in body {
             if inString {
                 if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
                 continue
