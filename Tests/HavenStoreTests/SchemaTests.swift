@@ -27,21 +27,23 @@ import Testing
         #expect(p.contains("USING") && p.contains("INDEX record_assignees_by_record"), "\(p)")
     }
 
-    /// A vault made at schema version 1 gains the index and the authenticated-state columns
-    /// when a newer havend opens it; each step's hook runs inside the same transaction.
+    /// A vault made at schema version 1 gains the index, the authenticated-state columns and
+    /// the history tables when a newer havend opens it; each step's hook runs inside the same
+    /// transaction.
     @Test func aVersionOneVaultIsMigrated() throws {
         defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
         var steps = [Int64]()
         try Database.migrate(db) { steps.append($0) }
-        #expect(steps == [2, 3])
+        #expect(steps == [2, 3, 4])
         let version = try db.statement("PRAGMA user_version")
         _ = try version.step()
-        #expect(version.int64(0) == 3)
+        #expect(version.int64(0) == 4)
         #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
         db.resetStatements()
         try db.execute("SELECT state_key, state, mac FROM audit_entries; SELECT key, tag FROM state_baseline;")
+        try db.execute("SELECT meta FROM notes; SELECT record_id, idx, event FROM consent_events;")
     }
 
     /// A step whose data cannot be upgraded leaves the file at its old version, unchanged.
