@@ -75,6 +75,8 @@ struct HistoryBench: AsyncParsableCommand {
         var freshRead = try await timedReads(client, fresh, whole(fresh), timed)
         var pageRead = try await timedReads(client, page, whole(page), timed)
         var longRead = try await timedReads(client, long, whole(long), timed)
+        var longHundred = try await timedReads(client, long, ReadRecordRequest(purpose: "bench", fields: nil, breakGlass: nil,
+                                                                               notesLimit: 100), timed)
         var freshFields = try await timedReads(client, fresh, fieldsOnly(fresh), timed)
         var longFields = try await timedReads(client, long, fieldsOnly(long), timed)
         var freshConsent = try await timedConsent(client, fresh, timed)
@@ -83,6 +85,7 @@ struct HistoryBench: AsyncParsableCommand {
         row("read, whole record", "fresh", 0, 0, &freshRead, base)
         row("read, whole record", "one page", HistoryPage.defaultLimit, 10, &pageRead, base)
         row("read, whole record", "long", noteCount, eventCount, &longRead, base)
+        row("read, 100 notes", "long", noteCount, eventCount, &longHundred, base)
         row("read, two fields", "fresh", 0, 0, &freshFields, baseFields)
         row("read, two fields", "long", noteCount, eventCount, &longFields, baseFields)
         row("consent show", "fresh", 0, 0, &freshConsent, baseConsent)

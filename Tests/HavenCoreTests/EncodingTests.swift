@@ -143,11 +143,12 @@ import Testing
     @Test func theFirstPageIsTheLatestAndPagingBackReachesEveryEntryOnce() throws {
         #expect(try page(0) == nil)
         #expect(try page(5) == 1...5)
-        #expect(try page(250) == 151...250)
-        #expect(try page(250, before: 151) == 51...150)
-        #expect(try page(250, before: 51) == 1...50)
+        #expect(try page(250) == 231...250)
+        #expect(try page(250, limit: 100) == 151...250)
+        #expect(try page(250, before: 151, limit: 100) == 51...150)
+        #expect(try page(250, before: 51, limit: 100) == 1...50)
         #expect(try page(250, before: 1) == nil)
-        #expect(try page(250, before: 9_999) == 151...250)
+        #expect(try page(250, before: 9_999) == 231...250)
         #expect(try page(250, limit: 0) == nil)
         for total in [1, 99, 100, 101, 1_000, 10_001] as [UInt64] {
             var seen = [UInt64]()

@@ -115,7 +115,8 @@ extension EndToEnd {
                 #expect(read.notesTotal == UInt64(notes.count), "\(id): \(read.notesTotal ?? 0) notes, \(notes.count) written (seed \(seed))")
                 let page = (read.notes.map(\.index) + read.withheldNotes.map(\.index)).sorted()
                 let count = UInt64(notes.count)
-                let latest: [UInt64] = count == 0 ? [] : Array((count > 100 ? count - 99 : 1)...count)
+                let limit = UInt64(HistoryPage.defaultLimit)
+                let latest: [UInt64] = count == 0 ? [] : Array((count > limit ? count - limit + 1 : 1)...count)
                 #expect(page == latest, "\(id): note page \(page.first ?? 0)…\(page.last ?? 0) (seed \(seed))")
                 for n in read.notes {
                     #expect(notes.indices.contains(Int(n.index) - 1) && notes[Int(n.index) - 1] == n.text,

@@ -2,7 +2,8 @@
 /// `limit` entries before `before`, so the first page is the most recent and a reader pages
 /// back with the first index it got. A page costs the same whatever the history's length.
 public struct HistoryPage: Sendable, Equatable {
-    public static let defaultLimit = 100
+    /// A screenful: a read's cost grows with the notes it answers with, never with the history.
+    public static let defaultLimit = 20
     public static let maximumLimit = 1000
 
     /// The indexes of the page, oldest first; empty when there is nothing before `before`.

@@ -11,7 +11,9 @@ public enum Database {
     ///   acknowledged write or audit entry survives SIGKILL and power loss;
     /// - secure_delete: freed pages are zeroed rather than left holding old ciphertext;
     /// - temp_store=MEMORY: sorts and temporary tables never spill to unencrypted temp files;
-    /// - busy_timeout: a briefly locked database waits, then fails the request (503) rather than hangs.
+    /// - busy_timeout: a briefly locked database waits, then fails the request (503) rather than hangs;
+    /// - journal_size_limit: after a checkpoint the WAL file is cut back to 64 MiB, so a burst
+    ///   of writes does not leave it at its largest for good.
     static let pragmas = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
@@ -19,6 +21,7 @@ public enum Database {
         PRAGMA secure_delete = ON;
         PRAGMA temp_store = MEMORY;
         PRAGMA busy_timeout = 2000;
+        PRAGMA journal_size_limit = 67108864;
         """
 
     /// Opens an existing vault database for writing, or creates it when `create` is set.

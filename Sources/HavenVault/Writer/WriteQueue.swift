@@ -148,6 +148,12 @@ public final class WriteQueue: @unchecked Sendable {
             condition.lock()
             while pending.isEmpty && running { condition.wait() }
             if pending.isEmpty && !running {
+                // A clean stop folds the WAL into the database and empties it.
+                do {
+                    try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                } catch {
+                    logger.warning("the WAL could not be checkpointed at stop", metadata: ["error": "\(error)"])
+                }
                 stopped = true
                 condition.broadcast()
                 condition.unlock()

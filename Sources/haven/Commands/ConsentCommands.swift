@@ -58,7 +58,7 @@ struct ConsentShow: AsyncParsableCommand {
         commandName: "show", abstract: "Show each flag's state and the history, the latest events first.")
 
     @Argument(help: "Record id.") var id: String
-    @Option(help: ArgumentHelp("Events per page (default 100, at most 1000).", valueName: "n")) var historyLimit: Int?
+    @Option(help: ArgumentHelp("Events per page (default 20, at most 1000).", valueName: "n")) var historyLimit: Int?
     @Option(help: ArgumentHelp("Only events before this index (the hint under a page gives it).", valueName: "index"))
     var historyBefore: UInt64?
     @OptionGroup var connection: ConnectionOptions

@@ -53,7 +53,7 @@ struct RecordGet: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only these fields, comma-separated.", valueName: "a,b")) var fields: String?
     @Option(help: ArgumentHelp("Emergency override: the reason (20+ characters), flagged for auditors.", valueName: "reason"))
     var breakGlass: String?
-    @Option(help: ArgumentHelp("Notes per page, the latest first (default 100, at most 1000).", valueName: "n"))
+    @Option(help: ArgumentHelp("Notes per page, the latest first (default 20, at most 1000).", valueName: "n"))
     var notesLimit: Int?
     @Option(help: ArgumentHelp("Only notes before this index (the hint under a page gives it).", valueName: "index"))
     var notesBefore: UInt64?
