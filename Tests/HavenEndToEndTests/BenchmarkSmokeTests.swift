@@ -3,7 +3,7 @@ import Testing
 
 extension EndToEnd {
     /// The benchmark keeps working: a run of a few seconds of `haven-bench socket --smoke`
-    /// (real vault, real daemon, every workload) and a small `audit-verify`. Its numbers
+    /// (real vault, real daemon, every workload), `history --smoke` and a small `audit-verify`. Its numbers
     /// are not checked here; benchmarks are for people, not for assertions.
     @Suite struct BenchmarkSmokeTests {
         @Test func theSocketBenchmarkRunsEveryWorkloadWithoutAFailure() throws {
@@ -12,6 +12,15 @@ extension EndToEnd {
             #expect(r.status == 0, "\(r)")
             for workload in ["status", "read", "update", "create", "mix"] {
                 #expect(r.stdout.contains("| \(workload) "), "\(r)")
+            }
+        }
+
+        @Test func theHistoryBenchmarkRunsEveryRow() throws {
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["history", "--smoke", "--policy", TestVault.repository + "/policy"],
+                                    timeout: 120)
+            #expect(r.status == 0, "\(r)")
+            for row in ["read, whole record", "read, two fields", "consent show", "note add, last", "haven.db-wal"] {
+                #expect(r.stdout.contains(row), "\(r)")
             }
         }
 
