@@ -41,7 +41,7 @@ public struct ReadRecordRequest: Codable, Sendable {
     public let breakGlass: String?
     /// Only notes before this index (exclusive); nil means up to the latest.
     public let notesBefore: UInt64?
-    /// At most this many notes, the latest of the range (default and bounds: `NotePage`).
+    /// At most this many notes, the latest of the range (default and bounds: `HistoryPage`).
     public let notesLimit: Int?
 
     public init(purpose: String, fields: [String]?, breakGlass: String?, notesBefore: UInt64? = nil, notesLimit: Int? = nil) {
@@ -222,8 +222,8 @@ public struct ReadRecordResponse: Codable, Sendable {
     /// The page of notes asked for (`notes_before`, `notes_limit`), oldest first.
     public let notes: [Note]
     public let withheldNotes: [WithheldNote]
-    /// How many notes the record holds; a page that starts above 1 has earlier ones (nil
-    /// only from a daemon older than history paging).
+    /// How many notes the record holds, for a whole-record read; a page that starts above 1
+    /// has earlier ones (nil for a read of named fields, and from a daemon older than paging).
     public let notesTotal: UInt64?
     public let breakGlass: Bool
     public let auditSeq: UInt64

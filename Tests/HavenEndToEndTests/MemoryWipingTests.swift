@@ -79,6 +79,29 @@ extension EndToEnd {
             #expect(try ProcessMemory.count(Array(id.utf8), in: pid) > 0)
         }
 
+        /// An answer that lists many withheld notes is still written into one reservation:
+        /// had it grown, the values already in it would have been left behind unwiped.
+        @Test(.enabled(if: ProcessMemory.readable, "needs CAP_SYS_PTRACE to read the daemon's memory"))
+        func aReadWithManyWithheldNotesLeavesNoCopy() async throws {
+            let v = try TestVault()
+            let marker = "Survivor-\(UUID().uuidString.prefix(13))"
+            let id = try v.createRecord(["survivor_name": marker, "incident_type": "rape"], assign: ["counsellor"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "counselling"])
+            let c = try await v.client(as: "counsellor")
+            for i in 0..<300 {
+                let _: RecordWriteResponse = try await c.post("/v1/records/\(id)/notes",
+                                                              AddNoteRequest(noteClass: "counselling", text: "session \(i)"))
+            }
+            await c.close()
+            v.stop()
+            try v.start()
+            let pid = try #require(v.pid)
+            let r = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "memory check",
+                                                                     "--notes-limit", "1000", "--json"])
+            #expect(r.fields["survivor_name"] == marker && r.withheldNotes.count == 300)
+            #expect(try ProcessMemory.count(Array(marker.utf8), in: pid) == 0, "the field value is still in the daemon's memory")
+        }
+
         /// Request bodies, answered, refused as too large or sent in many pieces, leave no copy
         /// in the daemon: each piece is wiped where the HTTP decoder left it once copied into
         /// Haven's own buffer, and that buffer is wiped when the request is done.

@@ -140,6 +140,9 @@ extension EndToEnd {
             try expectIntegrityError(v, ["record", "get", id, "--purpose", "review"])
             // The fields alone do not touch the notes, and still read.
             try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "review", "--fields", "survivor_name"])
+            // Someone who may not read the record is denied, and learns nothing of its notes.
+            let police = try v.haven(as: "police", ["record", "get", id, "--purpose", "investigation"])
+            #expect(police.status == 3 && !police.stderr.contains("note"), "\(police)")
         }
 
         @Test func aNoteMovedToAnotherPlaceIsCaught() async throws {
@@ -168,6 +171,53 @@ extension EndToEnd {
             let one = try v.scalarBlob("SELECT meta FROM notes WHERE record_id = ? AND idx = 1", [id])
             try v.execute("UPDATE notes SET meta = ? WHERE record_id = ? AND idx = 2", [one, id])
             try expectIntegrityError(v, ["record", "get", id, "--purpose", "review"])
+        }
+
+        @Test func aConsentEventCopiedFromAnotherRecordIsCaught() async throws {
+            let v = try TestVault()
+            let id = try await recordWithNotes(v, "Consent Target Survivor")
+            let other = try await recordWithNotes(v, "Consent Source Survivor")
+            let event = try v.scalarBlob("SELECT event FROM consent_events WHERE record_id = ? AND idx = 1", [other])
+            try v.execute("UPDATE consent_events SET event = ? WHERE record_id = ? AND idx = 1", [event, id])
+            try expectIntegrityError(v, ["consent", "show", id])
+            try v.expectOK(as: "intake", ["consent", "show", other])
+        }
+
+        /// A note of format 2 whose sealed metadata is removed is not read as a note of a
+        /// format-1 header (whose metadata the header held).
+        @Test func aNoteStrippedOfItsMetadataIsCaught() async throws {
+            let v = try TestVault()
+            let id = try await recordWithNotes(v, "Stripped Note Survivor")
+            try v.withDatabase { db in try db.execute("UPDATE notes SET meta = NULL WHERE record_id = '\(id)' AND idx = 2") }
+            try expectIntegrityError(v, ["record", "get", id, "--purpose", "review"])
+        }
+
+        /// Rows past the header's count vouch for nothing: a planted note or consent event is
+        /// never shown, and the next real one takes its place.
+        @Test func rowsPastTheCountAreNeverReadAndAreOverwritten() async throws {
+            let v = try TestVault()
+            let id = try await recordWithNotes(v, "Planted Rows Survivor")
+            let meta = try v.scalarBlob("SELECT meta FROM notes WHERE record_id = ? AND idx = 3", [id])
+            let text = try v.scalarBlob("SELECT ciphertext FROM notes WHERE record_id = ? AND idx = 3", [id])
+            let event = try v.scalarBlob("SELECT event FROM consent_events WHERE record_id = ? AND idx = 2", [id])
+            try v.withDatabase { db in
+                let n = try db.statement("INSERT INTO notes (record_id, idx, meta, ciphertext) VALUES (?, 4, ?, ?)")
+                try n.bind(1, id).bind(2, blob: meta).bind(3, blob: text).run()
+                let e = try db.statement("INSERT INTO consent_events (record_id, idx, event) VALUES (?, 3, ?)")
+                try e.bind(1, id).bind(2, blob: event).run()
+            }
+            var r = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "review", "--json"])
+            #expect(r.notes.map(\.index) == [1, 2, 3] && r.notesTotal == 3)
+            #expect(try v.json(ConsentResponse.self, as: "intake", ["consent", "show", id, "--json"]).history.count == 2)
+            try v.expectOK(as: "intake", ["note", "add", id, "--class", "incident", "--text", "the real fourth note"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "health"])
+            r = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "review", "--json"])
+            #expect(r.notes.last?.index == 4 && r.notes.last?.text == "the real fourth note")
+            #expect(try v.json(ConsentResponse.self, as: "intake", ["consent", "show", id, "--json"]).history.last?.flag == "health")
+            // A read of named fields says nothing about the notes.
+            let fields = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "review",
+                                                                          "--fields", "survivor_name", "--json"])
+            #expect(fields.notesTotal == nil && fields.notes.isEmpty)
         }
 
         @Test func aDeletedOrMovedConsentEventIsCaught() async throws {

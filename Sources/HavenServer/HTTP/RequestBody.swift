@@ -9,12 +9,14 @@ import NIOCore
 final class RequestBody {
     private var storage: UnsafeMutableRawBufferPointer
     private(set) var count = 0
+    private let maximum: Int
 
     /// `expected`: the Content-Length, when the client sent one, so that the body lands in
-    /// one allocation and never moves.
+    /// one allocation and never moves; `maximum`: the largest body accepted (the caller
+    /// refuses a longer one before appending it).
     init(expected: Int?, maximum: Int) {
-        let capacity = min(max(expected ?? 4096, 64), max(maximum, 64))
-        storage = .allocate(byteCount: capacity, alignment: 16)
+        self.maximum = max(maximum, 64)
+        storage = .allocate(byteCount: min(max(expected ?? 4096, 64), self.maximum), alignment: 16)
     }
 
     /// Copies the chunk's readable bytes in, then wipes them in the chunk's own storage.
@@ -41,7 +43,7 @@ final class RequestBody {
     }
 
     private func grow(to needed: Int) {
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, storage.count * 2), alignment: 16)
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(needed, min(storage.count * 2, maximum)), alignment: 16)
         bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<count]))
         wipe(storage)
         storage.deallocate()

@@ -18,17 +18,25 @@ public struct RecordReadResult: Sendable {
     public let withheld: [(field: String, reason: String)]
     public let notes: [Note]
     public let withheldNotes: [(index: UInt64, reason: String)]
-    public let notesTotal: UInt64
+    /// The record's note count, for a whole-record read (which pages its notes).
+    public let notesTotal: UInt64?
     public let breakGlass: Bool
     public var auditSeq: UInt64 = 0
 
     /// The JSON body (see ReadRecordResponse in HavenAPI for the shape). The caller wipes
     /// the returned bytes once they are written to the socket.
     public func json() -> [UInt8] {
-        // Reserve the worst case (every byte escaped to six) so the buffer never grows:
-        // growing would free an unwiped copy of the values.
-        let valueBytes = fields.reduce(0) { $0 + ($1.1?.count ?? 0) } + notes.reduce(0) { $0 + $1.text.count }
-        var w = JSONWriter(capacity: 4096 + 6 * valueBytes + 256 * (withheld.count + notes.count))
+        // Reserve the worst case so the buffer never grows: growing would free an unwiped
+        // copy of the values. Every string that goes in may escape each byte to six; each
+        // item's keys, punctuation, index, class and time fit in 160 bytes.
+        var strings = 0
+        for (name, value) in fields { strings += name.rawValue.utf8.count + (value?.count ?? 0) }
+        for w in withheld { strings += w.field.utf8.count + w.reason.utf8.count }
+        for n in notes { strings += n.metadata.author.rawValue.utf8.count + n.text.count }
+        for w in withheldNotes { strings += w.reason.utf8.count }
+        let capacity = 4096 + 6 * strings + 160 * (fields.count + withheld.count + notes.count + withheldNotes.count)
+        var w = JSONWriter(capacity: capacity)
+        defer { assert(w.bytes.count <= capacity, "the answer outgrew its reservation and left an unwiped copy") }
         w.object { o in
             o.field("id", id.rawValue)
             o.field("type", type.rawValue)
@@ -62,7 +70,7 @@ public struct RecordReadResult: Sendable {
             o.array { a in
                 for w in withheldNotes { a.object { x in x.field("index", w.index); x.field("reason", w.reason) } }
             }
-            o.field("notes_total", notesTotal)
+            if let notesTotal { o.field("notes_total", notesTotal) }
             o.field("break_glass", breakGlass)
             o.field("audit_seq", auditSeq)
         }

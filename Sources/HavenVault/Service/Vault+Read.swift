@@ -37,13 +37,30 @@ extension Vault {
                 let history = HistoryRows(record: opened, db: view.db, logger: logger)
                 let page = try HistoryPage(total: opened.header.noteCount, before: request.notesBefore,
                                            limit: request.notesLimit, what: "notes")
-                let notes = requested == nil ? try history.notes(page) : []
-                let decision = policy.decide(AccessRequest(
-                    subject: subject(of: user), action: .recordRead, record: opened.facts(notes: notes.map(\.metadata)),
-                    fields: requested, purpose: request.purpose, breakGlassReason: request.breakGlass, now: now))
+                let decide = { (notes: [NoteMetadata]) in
+                    policy.decide(AccessRequest(
+                        subject: self.subject(of: user), action: .recordRead, record: opened.facts(notes: notes),
+                        fields: requested, purpose: request.purpose, breakGlassReason: request.breakGlass, now: now))
+                }
+                var notes = [HistoryRows.Note]()
+                if requested == nil {
+                    do throws(HavenError) {
+                        notes = try history.notes(page)
+                    } catch {
+                        // Damaged history is named only to someone who may read the record.
+                        let bare = decide([])
+                        if !bare.allowed {
+                            record.note(bare)
+                            throw denial(bare)
+                        }
+                        throw error
+                    }
+                }
+                let decision = decide(notes.map(\.metadata))
                 record.note(decision)
                 guard decision.allowed else { throw denial(decision) }
-                return try release(decision, of: opened, notes: notes, on: view.db)
+                return try release(decision, of: opened, notes: notes, notesTotal: requested == nil ? opened.header.noteCount : nil,
+                                   on: view.db)
             }
             record.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }
             let entry = record.event
@@ -56,7 +73,7 @@ extension Vault {
     }
 
     /// Opens exactly the fields and notes a decision released (`notes`: the page decided on).
-    func release(_ decision: Decision, of opened: OpenedRecord, notes page: [HistoryRows.Note] = [],
+    func release(_ decision: Decision, of opened: OpenedRecord, notes page: [HistoryRows.Note] = [], notesTotal: UInt64? = nil,
                  on db: Connection) throws(HavenError) -> RecordReadResult {
         let stored = try storeCall(logger) { try RecordTable.fields(of: opened.header.id, on: db) }
         let byName = Dictionary(stored.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -87,7 +104,7 @@ extension Vault {
         return RecordReadResult(
             id: opened.header.id, type: opened.header.type, agency: opened.header.agency, version: opened.header.version,
             fields: values, withheld: decision.withheld.map { ($0.field.rawValue, $0.reason) }, notes: notes,
-            withheldNotes: decision.withheldNotes.map { ($0.index, $0.reason) }, notesTotal: opened.header.noteCount,
+            withheldNotes: decision.withheldNotes.map { ($0.index, $0.reason) }, notesTotal: notesTotal,
             breakGlass: decision.breakGlass)
     }
 

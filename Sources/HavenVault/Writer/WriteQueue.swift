@@ -143,17 +143,27 @@ public final class WriteQueue: @unchecked Sendable {
 
     // MARK: the writer thread
 
+    /// A clean stop folds the WAL into the database and empties it; a reader still in a
+    /// snapshot makes that a partial checkpoint, which is said.
+    private func checkpointAtStop() {
+        do {
+            let s = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
+            guard try s.step() else { return }
+            if s.int64(0) != 0 { logger.notice("the WAL was not emptied at stop: a reader was still busy") }
+            db.resetStatements()
+        } catch {
+            logger.warning("the WAL could not be checkpointed at stop", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func loop() {
         while true {
             condition.lock()
             while pending.isEmpty && running { condition.wait() }
             if pending.isEmpty && !running {
-                // A clean stop folds the WAL into the database and empties it.
-                do {
-                    try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                } catch {
-                    logger.warning("the WAL could not be checkpointed at stop", metadata: ["error": "\(error)"])
-                }
+                condition.unlock()
+                checkpointAtStop()
+                condition.lock()
                 stopped = true
                 condition.broadcast()
                 condition.unlock()
