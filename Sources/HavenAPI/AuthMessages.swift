@@ -81,3 +81,15 @@ public enum AuthTranscript {
         Array("haven-auth-v1\nvault \(vaultID)\nnonce \(nonce)\nuid \(uid)\npid \(pid)\nkey \(publicKey)\n".utf8)
     }
 }
+
+/// `GET /v1/health` answer, without a session: the daemon answers, and whether its vault is
+/// sealed (no keys in memory, nothing served); nothing else.
+public struct HealthResponse: Codable, Sendable, Equatable {
+    public let live: Bool
+    public let sealed: Bool
+
+    public init(live: Bool, sealed: Bool) {
+        self.live = live
+        self.sealed = sealed
+    }
+}

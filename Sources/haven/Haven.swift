@@ -14,9 +14,11 @@ struct Haven: AsyncParsableCommand {
             Exit status: 0 ok, 1 error, 2 usage, 3 denied (or not authenticated), 4 not found, \
             5 unavailable (daemon down, sealed, audit failure).
             """,
+        version: HavenRelease.versionLine("haven"),
         subcommands: [
             Init.self, KeyCommand.self, UserCommand.self, RecordCommand.self, ConsentCommand.self,
             NoteCommand.self, AuditCommand.self, ExtractCommand.self, PolicyCommand.self, StatusCommand.self,
+            ApiCommand.self,
         ])
 
     /// Entries per request when paging through the log.
@@ -27,7 +29,7 @@ struct Haven: AsyncParsableCommand {
     static func main() async {
         do {
             try Sodium.ensureInitialized()
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {

@@ -17,8 +17,27 @@ struct Havend: ParsableCommand {
         discussion: """
             Refuses to start, with one line on stderr and exit status 1, if the data directory \
             or a key file is accessible by group or others, the policy is invalid, or another \
-            havend holds the vault. SIGHUP reloads the policy; SIGTERM stops gracefully.
-            """)
+            havend holds the vault. SIGHUP reloads the policy; SIGTERM stops gracefully. \
+            A usage error exits with status 2.
+            """,
+        version: HavenRelease.versionLine("havend"))
+
+    /// Usage errors exit 2, as the CLI's do (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Glibc.exit(0)
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 
     @Option(help: "The vault's data directory (made by 'haven init').")
     var data: String = "/var/lib/haven"

@@ -186,6 +186,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         let ctx = RequestContext(session: session, peer: peer, eventLoop: context.eventLoop)
         let answer: EventLoopFuture<Response>
         switch route {
+        case .health:
+            // For monitoring: no session, not audited (it touches no record and no user), and
+            // it says nothing but that the daemon answers and whether its vault is open.
+            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(HealthResponse(live: true, sealed: false))))
         case .challenge:
             let c = vault.newChallenge()
             challenge = c

@@ -108,7 +108,7 @@ struct Endpoints: Sendable {
             case .auditSummary:
                 let q = QueryParameters(values: request.query)
                 return vault.auditSummary(ctx, since: try q.time("since"), until: try q.time("until")).map { .json(JSONAnswer.encode($0)) }
-            case .challenge, .session:
+            case .health, .challenge, .session:
                 return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
             }
         } catch {

@@ -3,6 +3,7 @@ import NIOHTTP1
 /// Every endpoint of `/v1/`. The table below is the server's routing and is checked
 /// against openapi.yaml by the tests, so the document cannot drift from the server.
 enum Route: Equatable, Sendable {
+    case health
     case challenge
     case session
     case status
@@ -46,6 +47,7 @@ enum Route: Equatable, Sendable {
     }
 
     static let table: [Entry] = [
+        Entry(method: .GET, template: "/v1/health") { _ in .health },
         Entry(method: .POST, template: "/v1/auth/challenge") { _ in .challenge },
         Entry(method: .POST, template: "/v1/auth/session") { _ in .session },
         Entry(method: .GET, template: "/v1/status") { _ in .status },

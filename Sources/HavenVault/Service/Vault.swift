@@ -96,10 +96,14 @@ public final class Vault: Sendable {
         }
         let event = AuditEvent(action: "daemon.start", decision: .allow, rule: "daemon started",
                                policyVersion: policies.policy.version, detail: detail)
+        let version = policies.policy.version
+        let upgrades = upgradeEvents.map { e in
+            var e = e
+            e.policyVersion = version
+            return e
+        }
         var done = eventLoop.makeSucceededVoidFuture()
-        for upgrade in upgradeEvents {
-            var upgrade = upgrade
-            upgrade.policyVersion = policies.policy.version
+        for upgrade in upgrades {
             done = done.flatMap { self.writer.audit(on: eventLoop, upgrade).map { _ in () } }
         }
         return done.flatMap { self.writer.audit(on: eventLoop, event, checkpoint: true).map { _ in () } }

@@ -103,7 +103,7 @@ struct ExtractRender: AsyncParsableCommand {
         if let out {
             try Array(text.utf8).withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Output.raw(Array(text.utf8))
         }
     }
 }

@@ -9,16 +9,18 @@ struct RecordCommand: AsyncParsableCommand {
         subcommands: [RecordCreate.self, RecordGet.self, RecordUpdate.self, RecordList.self, RecordAssign.self])
 }
 
-/// Parses repeated `--field KEY=VALUE` options; the value may itself contain `=`.
+/// Parses repeated `--field KEY=VALUE` options; the value may itself contain `=`, and may
+/// come from a file or stdin (`KEY=@FILE`, `KEY=@-`; `KEY=@@…` for a value starting with @).
 func parseFields(_ raw: [String]) throws -> [String: String] {
     var out = [String: String]()
+    var stdin = StdinUse()
     for item in raw {
         guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
             throw ValidationError("--field takes KEY=VALUE, got '\(NameRules.printable(item))'")
         }
         let key = String(item[..<eq])
         guard out[key] == nil else { throw ValidationError("field '\(key)' is given twice") }
-        out[key] = String(item[item.index(after: eq)...])
+        out[key] = try ValueInput.resolve(String(item[item.index(after: eq)...]), what: "field '\(key)'", stdin: &stdin)
     }
     return out
 }
@@ -28,7 +30,9 @@ struct RecordCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a record; prints its id.")
 
     @Option(help: "Record type (e.g. gbv_incident, trafficking_case).") var type: String
-    @Option(name: .customLong("field"), help: ArgumentHelp("A field value, KEY=VALUE (repeatable).", valueName: "key=value"))
+    @Option(name: .customLong("field"), help: ArgumentHelp(
+        "A field value, KEY=VALUE (repeatable); KEY=@FILE or KEY=@- (stdin) keeps it off the command line, KEY=@@… starts it with @.",
+        valueName: "key=value"))
     var fields: [String] = []
     @Option(name: .customLong("assign"), help: ArgumentHelp("Assign to a user (repeatable).", valueName: "user"))
     var assign: [String] = []
@@ -94,7 +98,9 @@ struct RecordUpdate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "update", abstract: "Change field values of a record.")
 
     @Argument(help: "Record id.") var id: String
-    @Option(name: .customLong("field"), help: ArgumentHelp("A field value, KEY=VALUE (repeatable).", valueName: "key=value"))
+    @Option(name: .customLong("field"), help: ArgumentHelp(
+        "A field value, KEY=VALUE (repeatable); KEY=@FILE or KEY=@- (stdin) keeps it off the command line, KEY=@@… starts it with @.",
+        valueName: "key=value"))
     var fields: [String] = []
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -141,7 +147,7 @@ struct RecordList: AsyncParsableCommand {
                      records.map { [$0.id, $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
                                     $0.assignees.joined(separator: ",")] })
         if !damaged.isEmpty {
-            print("not listed, failed their integrity check (an auditor sees why in 'haven audit log'): "
+            Output.line("not listed, failed their integrity check (an auditor sees why in 'haven audit log'): "
                   + damaged.joined(separator: ", "))
         }
     }

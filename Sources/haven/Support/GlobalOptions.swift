@@ -62,3 +62,36 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of human-readable output.")
     var json = false
 }
+
+/// The options every daemon command takes may come before the subcommand too, as with
+/// docker and kubectl: `haven --socket S --key K record list`. They are moved to where the
+/// subcommand declares them; anything else before the subcommand is left for the parser.
+enum GlobalOptions {
+    static let withValue: Set<String> = ["--socket", "--key", "--timeout"]
+    static let flags: Set<String> = ["--json"]
+
+    static func hoisted(_ arguments: [String]) -> [String] {
+        var moved = [String]()
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            let name = String(a.split(separator: "=", maxSplits: 1).first ?? "")
+            if flags.contains(a) || (withValue.contains(name) && a.contains("=")) {
+                moved.append(a)
+                i += 1
+            } else if withValue.contains(a), i + 1 < arguments.count {
+                moved += [a, arguments[i + 1]]
+                i += 2
+            } else {
+                break
+            }
+        }
+        guard !moved.isEmpty else { return arguments }
+        var rest = Array(arguments[i...])
+        // After "--" every word is an argument, so the options go before it.
+        let end = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: moved, at: end)
+        return rest
+    }
+}
+
