@@ -50,8 +50,16 @@ public struct AuditEntryView: Codable, Sendable, Equatable {
 /// `GET /v1/audit/entries`.
 public struct AuditLogResponse: Codable, Sendable {
     public let entries: [AuditEntryView]
-    /// Pass as `after` for the next page; nil on the last page.
+    /// Pass as `after` (oldest first) or `before` (newest first) for the next page; nil on the last page.
     public let next: UInt64?
+    /// Matching entries beyond this page (nil from a daemon that did not count them).
+    public let remaining: Int64?
+
+    public init(entries: [AuditEntryView], next: UInt64?, remaining: Int64?) {
+        self.entries = entries
+        self.next = next
+        self.remaining = remaining
+    }
 }
 
 /// `GET /v1/audit/raw`: entries as their exact canonical bytes (JSON strings), for export.

@@ -33,7 +33,7 @@ extension EndToEnd {
                 let r = try v.haven(as: user, ["audit", "log"])
                 #expect(r.status == 3, "\(user): \(r)")
             }
-            let denied = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--denied", "--limit", "1000"])
+            let denied = try v.auditLog(["--denied", "--limit", "1000"])
             #expect(Set(denied.filter { $0.action == "audit.read" }.compactMap { $0.actor?.user })
                     == ["admin", "intake", "counsellor", "police", "court", "analyst"])
             // The police read without consent is there, with the rule, the peer and the policy version.
@@ -45,21 +45,21 @@ extension EndToEnd {
 
         @Test func entriesNameFieldsReleasedAndWithheldButNeverValues() throws {
             let (v, id) = try busyVault()
-            let entries = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--record", id, "--limit", "1000"])
+            let entries = try v.auditLog(["--record", id, "--limit", "1000"])
             let read = try #require(entries.first { $0.action == "record.read" && $0.actor?.user == "counsellor" })
             #expect(read.released == ["survivor_name", "incident_type"])
             #expect(read.purpose == "weekly session" && read.decision == "allow")
             let intakeRead = try #require(entries.first { $0.action == "record.read" && $0.actor?.user == "intake" })
             #expect(intakeRead.released.contains("survivor_name"))
-            let glass = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--break-glass"])
+            let glass = try v.auditLog(["--break-glass"])
             #expect(glass.count == 1 && glass[0].breakGlass == "caller says she is locked in, needs address")
             #expect(glass[0].actor?.user == "counsellor2")
             let dump = try v.expectOK(as: "auditor", ["audit", "log", "--json", "--limit", "5000"]).stdout
             #expect(!dump.contains("Audit Test Survivor"))
             // Filters by user and time.
-            let mine = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--user", "intake", "--limit", "1000"])
+            let mine = try v.auditLog(["--user", "intake", "--limit", "1000"])
             #expect(!mine.isEmpty && mine.allSatisfy { $0.actor?.user == "intake" })
-            #expect(try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--since", "2999-01-01"]).isEmpty)
+            #expect(try v.auditLog(["--since", "2999-01-01"]).isEmpty)
         }
 
         @Test func summaryCountsReadsDenialsAndBreakGlass() throws {

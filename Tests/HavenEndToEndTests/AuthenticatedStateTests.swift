@@ -33,7 +33,7 @@ extension EndToEnd {
 
         /// The last entry about `record` by `user`, as the auditor sees it.
         func lastEntry(_ v: TestVault, record: String, by user: String) throws -> AuditEntryView? {
-            try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--record", record, "--limit", "5000"])
+            try v.auditLog(["--record", record, "--limit", "5000"])
                 .last { $0.actor?.user == user }
         }
 
@@ -104,7 +104,7 @@ extension EndToEnd {
             // …and the record itself stays out of reach.
             let read = try v.haven(as: "counsellor", ["record", "get", other, "--purpose", "forged assignment"])
             #expect(read.status == 3 && !read.stdout.contains("Unassigned Survivor"), "\(read)")
-            let entries = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--user", "counsellor", "--limit", "5000"])
+            let entries = try v.auditLog(["--user", "counsellor", "--limit", "5000"])
             // …and the listing's audit entry says what was found.
             let listed = try #require(entries.last { $0.action == "record.list" })
             #expect(listed.detail["integrity"]?.contains("an index row inserted outside Haven") == true, "\(listed)")

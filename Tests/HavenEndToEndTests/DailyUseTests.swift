@@ -37,6 +37,32 @@ extension EndToEnd {
             }
         }
 
+        /// An auditor sees today's activity first, with its purpose, without one session entry
+        /// per CLI call in the way, and is told how much more there is.
+        @Test func theAuditLogShowsTheNewestFirstAndSaysWhatMoreThereIs() throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Audit Log Survivor", "incident_type": "rape"])
+            for i in 0..<5 { try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "review number \(i)"]) }
+            let text = try v.expectOK(as: "auditor", ["audit", "log", "--limit", "3"]).stdout
+            let lines = text.split(separator: "\n").map(String.init)
+            #expect(lines.first?.contains("PURPOSE") == true, "\(text)")
+            #expect(lines.count == 5 && lines[1].contains("record.read") && lines[1].contains("review number 4"), "\(text)")
+            #expect(lines[3].contains("review number 2") && !text.contains("auth.session"), "\(text)")
+            let more = try #require(lines.last)
+            #expect(more.hasPrefix("… ") && more.contains(" more: --before ") && more.hasSuffix("(or --all)"), "\(text)")
+            // The cursor it gives shows the next page; --sessions brings the sessions back.
+            let cursor = String(more.split(separator: " ")[4])
+            let next = try v.expectOK(as: "auditor", ["audit", "log", "--limit", "1", "--before", cursor]).stdout
+            #expect(next.contains("review number 1"), "\(next)")
+            let json = try v.json(AuditLogResponse.self, as: "auditor", ["audit", "log", "--limit", "2"])
+            #expect(json.entries.count == 2 && json.entries[0].seq > json.entries[1].seq && json.next == json.entries[1].seq)
+            #expect((json.remaining ?? 0) > 0)
+            let withSessions = try v.json(AuditLogResponse.self, as: "auditor", ["audit", "log", "--sessions", "--all"])
+            #expect(withSessions.entries.contains { $0.action == "auth.session" } && withSessions.next == nil)
+            let oldest = try v.json(AuditLogResponse.self, as: "auditor", ["audit", "log", "--oldest-first", "--limit", "1"])
+            #expect(oldest.entries.first?.seq == 0)
+        }
+
         /// Values typed on the command line are visible to every local user (ps, shell
         /// history); from a file or stdin they are not.
         @Test func survivorDataComesFromFilesAndStdin() throws {
@@ -102,7 +128,7 @@ extension EndToEnd {
             let r = await c.exchange(Array("GET /v1/health HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
             await c.close()
             #expect(r?.status == 200 && r?.text == #"{"live":true,"sealed":false}"#, "\(String(describing: r))")
-            let entries = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--limit", "5000"])
+            let entries = try v.auditLog(["--limit", "5000"])
             #expect(!entries.contains { $0.action.contains("health") })
         }
     }

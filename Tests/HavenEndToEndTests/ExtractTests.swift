@@ -42,7 +42,7 @@ extension EndToEnd {
             #expect(r.status == 3, "\(r)")
             #expect(r.stderr.contains("consent:legal not granted"))
             #expect(!FileManager.default.fileExists(atPath: out))
-            let denied = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--denied", "--record", id])
+            let denied = try v.auditLog(["--denied", "--record", id])
             #expect(denied.contains { $0.action == "extract.issue" && $0.actor?.user == "court" && $0.purpose == "hearing 12/2026" })
             // Other roles may not issue extracts at all.
             for user in ["intake", "police", "admin", "auditor"] {

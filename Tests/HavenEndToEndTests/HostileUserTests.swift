@@ -50,7 +50,7 @@ extension EndToEnd {
                 #expect(!json.contains(damaged), "the damaged record is not in the list of records")
             }
             try v.expectOK(as: "intake", ["record", "get", others[0], "--purpose", "still readable"])
-            let entries = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--user", "intake", "--limit", "5000"])
+            let entries = try v.auditLog(["--user", "intake", "--limit", "5000"])
             let listed = try #require(entries.last { $0.action == "record.list" })
             #expect(listed.detail["damaged"] == damaged && listed.detail["integrity"] != nil, "\(listed)")
         }

@@ -69,7 +69,7 @@ extension EndToEnd {
             let tooMany = try v.haven(as: "intake", ["record", "get", id, "--purpose", "review", "--notes-limit", "1001"])
             #expect(tooMany.status == 1 && tooMany.stderr.hasPrefix("haven: invalid_value:"), "\(tooMany)")
             // Only the notes of the page are named in the audit entry.
-            let entries = try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--record", id, "--limit", "5000"])
+            let entries = try v.auditLog(["--record", id, "--limit", "5000"])
             let read = try #require(entries.last { $0.action == "record.read" && $0.decision == "allow" })
             #expect(read.released.filter { $0.hasPrefix("note#") }.count == 10, "\(read.released)")
         }

@@ -59,7 +59,7 @@ extension EndToEnd {
             #expect(users.split(separator: "\n").contains { $0.contains("retired") && $0.contains("revoked") }, "\(users)")
             // An upgrade is one audit entry, and the whole log verifies with its tags.
             let migrations = { () throws -> [AuditEntryView] in
-                try v.json([AuditEntryView].self, as: "auditor", ["audit", "log", "--limit", "5000"]).filter { $0.action == "vault.migrate" }
+                try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.migrate" }
             }
             let first = try migrations()
             #expect(first.map { $0.detail["to_schema"] } == steps, "\(first)")

@@ -67,10 +67,24 @@ import Testing
         for n in 0..<6 { try append(db, n, user: n.isMultiple(of: 2) ? "counsellor" : "police", decision: n == 5 ? "deny" : "allow") }
         var filter = AuditFilter()
         filter.user = "police"
-        #expect(try AuditTable.search(filter, afterSeq: nil, limit: 10, on: db).map(\.seq) == [1, 3, 5])
-        #expect(try AuditTable.search(filter, afterSeq: 1, limit: 1, on: db).map(\.seq) == [3])
+        #expect(try AuditTable.search(filter, cursor: nil, limit: 10, on: db).rows.map(\.seq) == [1, 3, 5])
+        let page = try AuditTable.search(filter, cursor: 1, limit: 1, on: db)
+        #expect(page.rows.map(\.seq) == [3] && page.remaining == 1)
         filter.deniedOnly = true
-        #expect(try AuditTable.search(filter, afterSeq: nil, limit: 10, on: db).map(\.seq) == [5])
+        #expect(try AuditTable.search(filter, cursor: nil, limit: 10, on: db).rows.map(\.seq) == [5])
+    }
+
+    /// Newest first pages backwards with `before`; `remaining` counts what lies beyond.
+    @Test func searchNewestFirstPagesBackAndCounts() throws {
+        defer { cleanUp() }
+        let db = try open()
+        for n in 0..<7 { try append(db, n, user: "counsellor", decision: "allow") }
+        let first = try AuditTable.search(AuditFilter(), newestFirst: true, cursor: nil, limit: 3, on: db)
+        #expect(first.rows.map(\.seq) == [6, 5, 4] && first.remaining == 4)
+        let second = try AuditTable.search(AuditFilter(), newestFirst: true, cursor: 4, limit: 3, on: db)
+        #expect(second.rows.map(\.seq) == [3, 2, 1] && second.remaining == 1)
+        let last = try AuditTable.search(AuditFilter(), newestFirst: true, cursor: 1, limit: 3, on: db)
+        #expect(last.rows.map(\.seq) == [0] && last.remaining == 0)
     }
 
     /// Two checkpoints of the same size both stay: a later one cannot hide an earlier one

@@ -78,7 +78,18 @@ struct Endpoints: Sendable {
                 filter.until = try q.time("until")?.millisecondsSinceEpoch
                 filter.deniedOnly = try q.flag("denied")
                 filter.breakGlassOnly = try q.flag("break_glass")
-                return vault.auditEntries(ctx, filter: filter, after: try q.uint("after"), limit: try q.int("limit")).map { .json($0) }
+                filter.withoutSessions = !(try q.flag("sessions", default: true))
+                let newest: Bool
+                switch q.string("order") ?? "oldest" {
+                case "oldest": newest = false
+                case "newest": newest = true
+                default: throw HavenError(.invalidValue, "query parameter 'order' must be oldest or newest")
+                }
+                if newest, q.string("after") != nil { throw HavenError(.invalidValue, "order=newest pages with 'before', not 'after'") }
+                if !newest, q.string("before") != nil { throw HavenError(.invalidValue, "'before' needs order=newest") }
+                let cursor = try newest ? q.uint("before") : q.uint("after")
+                return vault.auditEntries(ctx, filter: filter, newestFirst: newest, cursor: cursor, limit: try q.int("limit"))
+                    .map { .json($0) }
             case .auditRaw:
                 let q = QueryParameters(values: request.query)
                 return vault.auditRaw(ctx, from: try q.uint("from") ?? 0, limit: try q.int("limit")).map { .json($0) }

@@ -24,9 +24,10 @@ struct QueryParameters {
         return t
     }
 
-    func flag(_ name: String) throws(HavenError) -> Bool {
+    func flag(_ name: String, default absent: Bool = false) throws(HavenError) -> Bool {
         switch values[name] {
-        case nil, "false", "0": return false
+        case nil: return absent
+        case "false", "0": return false
         case "true", "1", "": return true
         default: throw HavenError(.invalidValue, "query parameter '\(name)' must be true or false")
         }

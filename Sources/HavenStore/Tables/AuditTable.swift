@@ -137,28 +137,41 @@ public enum AuditTable {
     }
 
     /// Entries matching an auditor's filter, after `afterSeq`, oldest first.
-    public static func search(_ filter: AuditFilter, afterSeq: UInt64?, limit: Int, on db: Connection) throws -> [(seq: UInt64, entry: [UInt8])] {
-        var clauses = ["seq > ?"]
-        let after: Int64 = afterSeq.map { Int64(clamping: $0) } ?? -1
-        var args: [Any] = [after]
+    /// Entries matching `filter`, a page at a time: oldest first after `cursor`, or newest
+    /// first before it. `remaining` counts the matching entries beyond the page.
+    public static func search(_ filter: AuditFilter, newestFirst: Bool = false, cursor: UInt64?, limit: Int,
+                              on db: Connection) throws -> (rows: [(seq: UInt64, entry: [UInt8])], remaining: Int64) {
+        var clauses = [String]()
+        var args = [Any]()
         if let user = filter.user { clauses.append("user = ?"); args.append(user) }
         if let record = filter.record { clauses.append("record = ?"); args.append(record) }
         if let since = filter.since { clauses.append("time >= ?"); args.append(since) }
         if let until = filter.until { clauses.append("time < ?"); args.append(until) }
         if filter.deniedOnly { clauses.append("decision = 'deny'") }
         if filter.breakGlassOnly { clauses.append("break_glass = 1") }
-        let s = try db.statement("SELECT seq, entry FROM audit_entries WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?")
-        for (i, a) in args.enumerated() {
-            switch a {
-            case let v as Int64: try s.bind(Int32(i + 1), v)
-            case let v as String: try s.bind(Int32(i + 1), v)
-            default: preconditionFailure("unsupported argument type \(type(of: a))")
+        if filter.withoutSessions { clauses.append("action <> 'auth.session'") }
+        func run(_ sql: String, _ extra: [Any], _ row: (Statement) -> Void) throws {
+            let s = try db.statement(sql)
+            for (i, a) in (args + extra).enumerated() {
+                switch a {
+                case let v as Int64: try s.bind(Int32(i + 1), v)
+                case let v as String: try s.bind(Int32(i + 1), v)
+                default: preconditionFailure("unsupported argument type \(type(of: a))")
+                }
             }
+            while try s.step() { row(s) }
         }
-        try s.bind(Int32(args.count + 1), Int64(limit))
-        var out = [(seq: UInt64, entry: [UInt8])]()
-        while try s.step() { out.append((UInt64(clamping: s.int64(0)), s.blob(1))) }
-        return out
+        let direction = newestFirst ? "seq < ?" : "seq > ?"
+        let start: Int64 = newestFirst ? cursor.map { Int64(clamping: $0) } ?? Int64.max : cursor.map { Int64(clamping: $0) } ?? -1
+        let page = (clauses + [direction]).joined(separator: " AND ")
+        var rows = [(seq: UInt64, entry: [UInt8])]()
+        try run("SELECT seq, entry FROM audit_entries WHERE \(page) ORDER BY seq \(newestFirst ? "DESC" : "ASC") LIMIT ?",
+                [start, Int64(limit)]) { s in rows.append((UInt64(clamping: s.int64(0)), s.blob(1))) }
+        var remaining: Int64 = 0
+        if rows.count == limit, let last = rows.last {
+            try run("SELECT COUNT(*) FROM audit_entries WHERE \(page)", [Int64(clamping: last.seq)]) { s in remaining = s.int64(0) }
+        }
+        return (rows, remaining)
     }
 
     /// Per user over a period: allowed record reads, denials, break-glass uses, all requests.
@@ -222,6 +235,8 @@ public struct AuditFilter: Sendable {
     public var until: Int64?
     public var deniedOnly = false
     public var breakGlassOnly = false
+    /// Leave out `auth.session` entries (one per CLI call; they crowd out the rest).
+    public var withoutSessions = false
 
     public init() {}
 }

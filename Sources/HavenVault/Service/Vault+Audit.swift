@@ -25,18 +25,24 @@ extension Vault {
     }
 
     /// `haven audit log`: entries matching a filter, as their own JSON.
-    public func auditEntries(_ ctx: RequestContext, filter: AuditFilter, after: UInt64?, limit: Int?) -> EventLoopFuture<[UInt8]> {
+    /// `audit.read` of entries: oldest first after `cursor`, or newest first before it; `next`
+    /// is the cursor of the following page and `remaining` how many entries lie beyond.
+    public func auditEntries(_ ctx: RequestContext, filter: AuditFilter, newestFirst: Bool = false, cursor: UInt64?,
+                             limit: Int?) -> EventLoopFuture<[UInt8]> {
         let page = min(max(limit ?? 100, 1), Self.maximumAuditPage)
         let logger = self.logger
         return auditRead(ctx, operation: "log") { (db) throws(HavenError) -> [UInt8] in
-            let rows = try storeCall(logger) { try AuditTable.search(filter, afterSeq: after, limit: page, on: db) }
-            var w = JSONWriter(capacity: 512 * rows.count + 64)
+            let found = try storeCall(logger) {
+                try AuditTable.search(filter, newestFirst: newestFirst, cursor: cursor, limit: page, on: db)
+            }
+            var w = JSONWriter(capacity: 512 * found.rows.count + 96)
             w.object { o in
                 o.key("entries")
                 // The stored canonical bytes are JSON objects already: embedded as they are.
-                o.array { a in for r in rows { a.raw(r.entry) } }
+                o.array { a in for r in found.rows { a.raw(r.entry) } }
                 o.key("next")
-                if rows.count == page, let last = rows.last { o.int(last.seq) } else { o.null() }
+                if found.remaining > 0, let last = found.rows.last { o.int(last.seq) } else { o.null() }
+                o.field("remaining", found.remaining)
             }
             return w.bytes
         }

@@ -13,9 +13,14 @@ struct AuditCommand: AsyncParsableCommand {
                       AuditConsistency.self])
 }
 
-/// `haven audit log [--record ID] [--user NAME] [--since TIME] [--denied] [--break-glass]`.
+/// `haven audit log [--record ID] [--user NAME] [--since TIME] [--denied] [--break-glass] …`.
 struct AuditLog: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "log", abstract: "Show audit entries, oldest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "Show audit entries, newest first.",
+        discussion: """
+            Sessions opened (one per CLI call) are left out unless --sessions. The last line says how many \
+            more entries match and how to see them. --json prints {"entries": […], "next": SEQ|null, "remaining": N}.
+            """)
 
     @Option(help: "Only entries about this record.") var record: String?
     @Option(help: "Only entries by this user.") var user: String?
@@ -23,37 +28,53 @@ struct AuditLog: AsyncParsableCommand {
     @Option(help: "Before this date or RFC 3339 time.") var until: String?
     @Flag(help: "Only denied requests.") var denied = false
     @Flag(help: "Only break-glass accesses.") var breakGlass = false
-    @Option(help: "Start after this sequence number.") var after: UInt64?
+    @Flag(help: "Include the auth.session entry of every session opened.") var sessions = false
+    @Flag(help: "Oldest entries first.") var oldestFirst = false
+    @Option(help: "Newest first: only entries before this sequence number (the cursor the last line gives).") var before: UInt64?
+    @Option(help: "Oldest first: only entries after this sequence number.") var after: UInt64?
     @Option(help: "At most this many entries.") var limit: Int = 100
+    @Flag(help: "Every matching entry, whatever --limit says.") var all = false
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if before != nil && (after != nil || oldestFirst) { throw ValidationError("--before pages newest first; --after and --oldest-first page the other way") }
+        if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+    }
+
     func run() async throws {
-        var query = [String]()
+        let oldest = oldestFirst || after != nil
+        var query = ["order=\(oldest ? "oldest" : "newest")"]
         if let record { query.append("record=\(HavenClient.escape(record))") }
         if let user { query.append("user=\(HavenClient.escape(user))") }
         if let since { query.append("since=\(HavenClient.escape(since))") }
         if let until { query.append("until=\(HavenClient.escape(until))") }
         if denied { query.append("denied=true") }
         if breakGlass { query.append("break_glass=true") }
-        let entries: [AuditEntryView] = try await connection.withClient { client in
+        if !sessions { query.append("sessions=false") }
+        let wanted = all ? Int.max : limit
+        let result: AuditLogResponse = try await connection.withClient { client in
             var out = [AuditEntryView]()
-            var cursor = after
+            var cursor = oldest ? after : before
+            var last: AuditLogResponse
             repeat {
-                var q = query + ["limit=\(min(limit - out.count, Haven.auditPage))"]
-                if let c = cursor { q.append("after=\(c)") }
-                let page: AuditLogResponse = try await client.get("/v1/audit/entries?" + q.joined(separator: "&"))
-                out += page.entries
-                cursor = page.next
-            } while cursor != nil && out.count < limit
-            return out
+                var q = query + ["limit=\(min(wanted - out.count, Haven.auditPage))"]
+                if let c = cursor { q.append("\(oldest ? "after" : "before")=\(c)") }
+                last = try await client.get("/v1/audit/entries?" + q.joined(separator: "&"))
+                out += last.entries
+                cursor = last.next
+            } while cursor != nil && out.count < wanted
+            return AuditLogResponse(entries: out, next: last.next, remaining: last.remaining)
         }
-        if output.json { Output.json(entries); return }
-        Output.table(["SEQ", "TIME", "USER", "ROLE", "ACTION", "RECORD", "DECISION", "RULE"], entries.map { e in
+        if output.json { Output.json(result); return }
+        Output.table(["SEQ", "TIME", "USER", "ROLE", "ACTION", "RECORD", "DECISION", "PURPOSE", "RULE"], result.entries.map { e in
             [String(e.seq), e.time, e.actor?.user ?? "-", e.actor?.role ?? "-",
              e.action + (e.breakGlass.map { " [BREAK-GLASS: \($0)]" } ?? ""), e.record ?? "-",
-             e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.rule]
+             e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.purpose ?? "-", e.rule]
         })
+        if let next = result.next, let remaining = result.remaining, remaining > 0 {
+            Output.line("… \(remaining.formatted()) more: --\(oldest ? "after" : "before") \(next) (or --all)")
+        }
     }
 }
 
