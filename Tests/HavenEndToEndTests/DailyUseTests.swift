@@ -90,6 +90,36 @@ extension EndToEnd {
                     "\(missing)")
         }
 
+        /// A mistyped agency used to found a new one silently; now it is refused with the
+        /// right spelling beside it, and a user whose agency left the list creates nothing.
+        @Test func anUnknownAgencyIsRefusedWithTheClosestNames() throws {
+            let v = try TestVault()
+            try v.newKey("vanida")
+            let typo = try v.haven(as: "admin", ["user", "add", "vanida", "--role", "intake", "--agency", "ossc-vientaine",
+                                                 "--public-key", v.keyPath("vanida") + ".pub"])
+            #expect(typo.status == 1 && typo.stderr.split(separator: "\n").count == 1, "\(typo)")
+            #expect(typo.stderr.hasPrefix("haven: invalid_value: unknown agency 'ossc-vientaine'") && typo.stderr.contains("did you mean ossc-vientiane?"),
+                    "\(typo)")
+            #expect(!(try v.expectOK(as: "admin", ["user", "list"]).stdout.contains("vanida")))
+            try v.expectOK(as: "admin", ["user", "add", "vanida", "--role", "intake", "--agency", "ossc-luang-prabang",
+                                         "--public-key", v.keyPath("vanida") + ".pub"])
+            // The list loses ossc-luang-prabang: its user keeps reading but creates nothing.
+            let policy = v.root + "/policy"
+            try FileManager.default.copyItem(atPath: TestVault.repository + "/policy", toPath: policy)
+            let file = policy + "/agencies.yaml"
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let start = try #require(text.range(of: "  ossc-luang-prabang:"))
+            let end = try #require(text.range(of: "  mahosot-hospital:"))
+            try text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "").write(toFile: file, atomically: true, encoding: .utf8)
+            v.stop()
+            try v.start(extraArguments: ["--policy", policy])
+            let create = try v.haven(as: "vanida", ["record", "create", "--type", "gbv_incident", "--field", "survivor_name=Agency Survivor",
+                                                 "--field", "incident_type=rape"])
+            #expect(create.status == 1 && create.stderr.contains("unknown agency 'ossc-luang-prabang'"), "\(create)")
+            let check = try Command.run(TestVault.haven, ["policy", "check", TestVault.repository + "/policy"]).stdout
+            #expect(check.contains("agencies: haven, mahosot-hospital, ossc-luang-prabang"), "\(check)")
+        }
+
         /// `haven --socket S --key K record list`, as docker and kubectl users type it.
         @Test func globalOptionsComeBeforeOrAfterTheSubcommand() throws {
             let v = try TestVault()

@@ -11,6 +11,7 @@ enum ShippedPolicy {
         for name in try FileManager.default.contentsOfDirectory(atPath: directory + "/schema").sorted() {
             out.append(PolicyFile(path: "schema/" + name, contents: try bytes("schema/" + name)))
         }
+        out.append(PolicyFile(path: "agencies.yaml", contents: try bytes("agencies.yaml")))
         return out
     }
 

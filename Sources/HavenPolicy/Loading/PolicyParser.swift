@@ -19,6 +19,7 @@ public enum PolicyParser {
     public static func parse(_ files: [PolicyFile], displayPrefix: String = "") throws(PolicyError) -> Policy {
         var roles: [RoleName: RolePolicy]?
         var types = [RecordTypeName: RecordType]()
+        var agencies: [AgencyName: Agency]?
         for file in files.sorted(by: { $0.path < $1.path }) {
             let shown = displayPrefix + file.path
             guard let text = String(validating: file.contents, as: UTF8.self) else {
@@ -27,6 +28,8 @@ public enum PolicyParser {
             let reader = YAMLReader(file: shown)
             if file.path == "roles.yaml" {
                 roles = try RolesFileParser(reader: reader).parse(text)
+            } else if file.path == "agencies.yaml" {
+                agencies = try AgenciesFileParser(reader: reader).parse(text)
             } else if file.path.hasPrefix("schema/"), file.path.hasSuffix(".yaml"),
                       !file.path.dropFirst("schema/".count).contains("/") {
                 let base = String(file.path.dropFirst("schema/".count).dropLast(".yaml".count))
@@ -35,7 +38,7 @@ public enum PolicyParser {
             } else if file.path.hasSuffix(".md") {
                 continue  // documentation beside the policy
             } else {
-                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, schema/*.yaml or *.md)")
+                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, schema/*.yaml or *.md)")
             }
         }
         guard let roles else {
@@ -44,7 +47,7 @@ public enum PolicyParser {
         guard !types.isEmpty else {
             throw PolicyError(file: displayPrefix + "schema/", line: 1, reason: "missing: no record types in schema/*.yaml")
         }
-        return Policy(version: version(of: files), recordTypes: types, roles: roles)
+        return Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies))
     }
 
     /// SHA-256 over every file that shapes decisions (documentation excluded), in path

@@ -1,17 +1,21 @@
 import HavenCore
 
-/// A validated, immutable policy: record types and roles, and the version (a hash of the
-/// files) that every decision records.
+/// A validated, immutable policy: record types, roles, the agencies it knows, and the
+/// version (a hash of the files) that every decision records.
 public struct Policy: Sendable, Equatable {
     /// SHA-256 over the policy files (FORMAT.md, "policy version"), lower-case hex.
     public let version: String
     public let recordTypes: [RecordTypeName: RecordType]
     public let roles: [RoleName: RolePolicy]
+    /// `policy/agencies.yaml`; without it any agency name is accepted.
+    public let agencies: AgencyList
 
-    public init(version: String, recordTypes: [RecordTypeName: RecordType], roles: [RoleName: RolePolicy]) {
+    public init(version: String, recordTypes: [RecordTypeName: RecordType], roles: [RoleName: RolePolicy],
+                agencies: AgencyList = AgencyList(nil)) {
         self.version = version
         self.recordTypes = recordTypes
         self.roles = roles
+        self.agencies = agencies
     }
 
     /// The first 16 hex digits, as shown to people; audit entries keep the full hash.

@@ -17,6 +17,8 @@ extension Vault {
             let policy = policies.policy
             let type = try policy.recordType(named: request.type)
             record.event.detail["type"] = type.name.rawValue
+            // A record takes its creator's agency; one the policy no longer lists takes none.
+            try policy.agencies.check(user.agency, what: "the agency of \(user.name), who would create the record")
             let values = try validatedValues(request.fields, of: type, requireAll: true)
             record.event.written = values.map(\.0.name.rawValue)
             let assignees = try (request.assign ?? []).map { (raw) throws(HavenError) -> EnrolledUser in try activeUser(raw) }

@@ -21,6 +21,8 @@ extension Vault {
                 throw HavenError(.invalidValue, "unknown role '\(role)'",
                                  hint: "roles in force: \(policy.roles.keys.map(\.rawValue).sorted().joined(separator: ", "))")
             }
+            // A typo must not found a new agency whose records nobody else can see.
+            try policy.agencies.check(agency, what: "user \(name)")
             let key = try KeyFiles.parsePublic(request.publicKey)
             record.event.detail["key_id"] = key.keyID
             if let uid = request.uid { record.event.detail["uid"] = String(uid) }

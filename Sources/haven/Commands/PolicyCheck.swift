@@ -22,5 +22,10 @@ struct PolicyCheck: AsyncParsableCommand {
         Output.line("policy \(directory) is valid (version \(policy.shortVersion))")
         Output.line("record types: \(types)")
         Output.line("roles: \(roles)")
+        if let agencies = policy.agencies.agencies {
+            Output.line("agencies: \(agencies.keys.map(\.rawValue).sorted().joined(separator: ", "))")
+        } else {
+            Output.line("agencies: any name (no agencies.yaml: a mistyped agency would be taken as a new one)")
+        }
     }
 }
