@@ -108,8 +108,12 @@ public struct RecordCipher: Sendable {
         try SealedBox.open(box, key: dataKey, expectedKeyVersion: dataKeyVersion, associatedData: noteAD(index))
     }
 
-    private func noteAD(_ index: UInt64) -> AssociatedData {
-        var ad = AssociatedData(domain: "haven/note/v1")
+    private func noteAD(_ index: UInt64) -> AssociatedData { positionAD("haven/note/v1", index) }
+
+    /// A box at one position of the record's append-only history: the domain says which
+    /// history (note text, note metadata, consent event), the index where in it.
+    private func positionAD(_ domain: String, _ index: UInt64) -> AssociatedData {
+        var ad = AssociatedData(domain: domain)
         ad.string(vault.rawValue)
         ad.string(record.rawValue)
         ad.uint64(index)
@@ -136,13 +140,7 @@ public struct RecordCipher: Sendable {
         return meta
     }
 
-    private func noteMetaAD(_ index: UInt64) -> AssociatedData {
-        var ad = AssociatedData(domain: "haven/note-meta/v1")
-        ad.string(vault.rawValue)
-        ad.string(record.rawValue)
-        ad.uint64(index)
-        return ad
-    }
+    private func noteMetaAD(_ index: UInt64) -> AssociatedData { positionAD("haven/note-meta/v1", index) }
 
     /// Consent evidence is a digest (`ConsentEvidence`), but an event of an earlier release
     /// may hold free text, so the plaintext is wiped.
@@ -163,13 +161,7 @@ public struct RecordCipher: Sendable {
         try openHistory(box, consentAD(index)) { (b) throws(HavenError) in try ConsentEvent(canonicalJSON: b) }
     }
 
-    private func consentAD(_ index: UInt64) -> AssociatedData {
-        var ad = AssociatedData(domain: "haven/consent-event/v1")
-        ad.string(vault.rawValue)
-        ad.string(record.rawValue)
-        ad.uint64(index)
-        return ad
-    }
+    private func consentAD(_ index: UInt64) -> AssociatedData { positionAD("haven/consent-event/v1", index) }
 
     private func openHistory<T>(_ box: UnsafeRawBufferPointer, _ ad: AssociatedData,
                                 _ parse: ([UInt8]) throws(HavenError) -> T) throws(HavenError) -> T {
