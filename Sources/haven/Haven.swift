@@ -18,7 +18,7 @@ struct Haven: AsyncParsableCommand {
         subcommands: [
             Init.self, KeyCommand.self, UserCommand.self, RecordCommand.self, ConsentCommand.self,
             NoteCommand.self, AuditCommand.self, ExtractCommand.self, PolicyCommand.self, StatusCommand.self,
-            ApiCommand.self,
+            ApiCommand.self, CompletionCommand.self,
         ])
 
     /// Entries per request when paging through the log.

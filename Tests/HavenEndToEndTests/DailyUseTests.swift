@@ -130,6 +130,19 @@ extension EndToEnd {
             #expect(equals.status == 0 && equals.stdout.contains("intake"), "\(equals)")
         }
 
+        /// Completion scripts come from the same definitions as --help, for every command.
+        @Test func completionScriptsCoverEveryCommand() throws {
+            for shell in ["bash", "zsh", "fish"] {
+                let r = try Command.run(TestVault.haven, ["completion", shell])
+                #expect(r.status == 0, "\(r)")
+                for word in ["record", "consent", "audit", "api", "notes-before", "oldest-first"] {
+                    #expect(r.stdout.contains(word), "\(shell) lacks \(word)")
+                }
+            }
+            let bogus = try Command.run(TestVault.haven, ["completion", "powershell"])
+            #expect(bogus.status == 2 && bogus.stderr.contains("bash, zsh or fish"), "\(bogus)")
+        }
+
         @Test func bothBinariesSayTheirVersionAndFormatsAndHavendUsageErrorsExit2() throws {
             for binary in [TestVault.haven, TestVault.havend] {
                 let r = try Command.run(binary, ["--version"])
