@@ -52,7 +52,8 @@ public struct AuditLogResponse: Codable, Sendable {
     public let entries: [AuditEntryView]
     /// Pass as `after` (oldest first) or `before` (newest first) for the next page; nil on the last page.
     public let next: UInt64?
-    /// Matching entries beyond this page (nil from a daemon that did not count them).
+    /// Matching entries beyond this page, counted up to 10,000 (10,000 means that many or
+    /// more); nil from a daemon older than newest-first paging.
     public let remaining: Int64?
 
     public init(entries: [AuditEntryView], next: UInt64?, remaining: Int64?) {

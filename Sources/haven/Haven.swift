@@ -42,6 +42,10 @@ struct Haven: AsyncParsableCommand {
             Glibc.exit(ExitStatus(e.code).rawValue)
         } catch let e as ExitCode {
             Glibc.exit(e.rawValue)
+        } catch let e as ValidationError {
+            // A usage mistake found while running (stdin asked for twice): one line, status 2.
+            Output.error("haven: usage: \(e.message)")
+            Glibc.exit(ExitStatus.usage.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -61,6 +61,15 @@ extension EndToEnd {
             #expect(withSessions.entries.contains { $0.action == "auth.session" } && withSessions.next == nil)
             let oldest = try v.json(AuditLogResponse.self, as: "auditor", ["audit", "log", "--oldest-first", "--limit", "1"])
             #expect(oldest.entries.first?.seq == 0)
+            // A failed authentication is never hidden with the sessions.
+            try v.newKey("stranger")
+            #expect(try v.haven(as: "stranger", ["status"]).status == 3)
+            let denied = try v.json(AuditLogResponse.self, as: "auditor", ["audit", "log", "--denied"])
+            #expect(denied.entries.first?.action == "auth.session", "\(denied.entries.map(\.action))")
+            // What a user typed cannot add rows to, or move the cursor in, the auditor's table.
+            try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "review\nFORGED ROW\t\u{202E}x"])
+            let shown = try v.expectOK(as: "auditor", ["audit", "log", "--limit", "1"]).stdout
+            #expect(shown.split(separator: "\n").count == 3 && shown.contains(#"review\nFORGED ROW\t?x"#), "\(shown)")
         }
 
         /// Values typed on the command line are visible to every local user (ps, shell
@@ -84,10 +93,14 @@ extension EndToEnd {
             #expect(r.notes.map(\.text) == ["Buổi tư vấn:\nan toàn.", "ຈາກ stdin"])
             // Stdin serves one value; a missing file is one plain line.
             let twice = try v.haven(as: "intake", ["record", "update", id, "--field", "address=@-", "--field", "phone=@-"], stdin: "x")
-            #expect(twice.status == 2 && twice.stderr.contains("both ask for stdin"), "\(twice)")
-            let missing = try v.haven(as: "intake", ["note", "add", id, "--class", "incident", "--text-file", dir + "/absent"])
-            #expect(missing.status == 1 && missing.stderr.hasPrefix("haven: io_error:") && missing.stderr.split(separator: "\n").count == 1,
-                    "\(missing)")
+            #expect(twice.status == 2 && twice.stderr.hasPrefix("haven: usage:") && twice.stderr.contains("both ask for stdin")
+                    && twice.stderr.split(separator: "\n").count == 1, "\(twice)")
+            for path in [dir + "/absent", dir] {
+                let r = try v.haven(as: "intake", ["note", "add", id, "--class", "incident", "--text-file", path])
+                #expect(r.status == 1 && r.stderr.hasPrefix("haven: io_error:") && r.stderr.split(separator: "\n").count == 1, "\(r)")
+            }
+            let field = try v.haven(as: "intake", ["record", "update", id, "--field", "address=@" + dir])
+            #expect(field.status == 1 && field.stderr.contains("not a regular file"), "\(field)")
         }
 
         /// A mistyped agency used to found a new one silently; now it is refused with the

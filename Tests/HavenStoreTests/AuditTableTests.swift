@@ -85,6 +85,8 @@ import Testing
         #expect(second.rows.map(\.seq) == [3, 2, 1] && second.remaining == 1)
         let last = try AuditTable.search(AuditFilter(), newestFirst: true, cursor: 1, limit: 3, on: db)
         #expect(last.rows.map(\.seq) == [0] && last.remaining == 0)
+        // The count stops at its limit.
+        #expect(try AuditTable.search(AuditFilter(), newestFirst: true, cursor: nil, limit: 1, countLimit: 2, on: db).remaining == 2)
     }
 
     /// Two checkpoints of the same size both stay: a later one cannot hide an earlier one

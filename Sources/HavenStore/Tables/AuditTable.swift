@@ -136,10 +136,14 @@ public enum AuditTable {
         return try s.step() ? s.blob(0) : nil
     }
 
-    /// Entries matching an auditor's filter, after `afterSeq`, oldest first.
+    /// The most entries a page's `remaining` counts; that many means "that many or more".
+    public static let remainingCountLimit: Int64 = 10_000
+
     /// Entries matching `filter`, a page at a time: oldest first after `cursor`, or newest
-    /// first before it. `remaining` counts the matching entries beyond the page.
+    /// first before it. `remaining` counts the matching entries beyond the page, up to
+    /// `countLimit` (so a page never costs a scan of the whole log).
     public static func search(_ filter: AuditFilter, newestFirst: Bool = false, cursor: UInt64?, limit: Int,
+                              countLimit: Int64 = remainingCountLimit,
                               on db: Connection) throws -> (rows: [(seq: UInt64, entry: [UInt8])], remaining: Int64) {
         var clauses = [String]()
         var args = [Any]()
@@ -149,7 +153,8 @@ public enum AuditTable {
         if let until = filter.until { clauses.append("time < ?"); args.append(until) }
         if filter.deniedOnly { clauses.append("decision = 'deny'") }
         if filter.breakGlassOnly { clauses.append("break_glass = 1") }
-        if filter.withoutSessions { clauses.append("action <> 'auth.session'") }
+        // Only sessions opened: a failed or locked-out authentication is always shown.
+        if filter.withoutSessions { clauses.append("NOT (action = 'auth.session' AND decision = 'allow')") }
         func run(_ sql: String, _ extra: [Any], _ row: (Statement) -> Void) throws {
             let s = try db.statement(sql)
             for (i, a) in (args + extra).enumerated() {
@@ -169,7 +174,8 @@ public enum AuditTable {
                 [start, Int64(limit)]) { s in rows.append((UInt64(clamping: s.int64(0)), s.blob(1))) }
         var remaining: Int64 = 0
         if rows.count == limit, let last = rows.last {
-            try run("SELECT COUNT(*) FROM audit_entries WHERE \(page)", [Int64(clamping: last.seq)]) { s in remaining = s.int64(0) }
+            try run("SELECT COUNT(*) FROM (SELECT 1 FROM audit_entries WHERE \(page) LIMIT ?)",
+                    [Int64(clamping: last.seq), countLimit]) { s in remaining = s.int64(0) }
         }
         return (rows, remaining)
     }
@@ -235,7 +241,8 @@ public struct AuditFilter: Sendable {
     public var until: Int64?
     public var deniedOnly = false
     public var breakGlassOnly = false
-    /// Leave out `auth.session` entries (one per CLI call; they crowd out the rest).
+    /// Leave out sessions opened (one `auth.session` entry per CLI call, crowding out the
+    /// rest); failed and refused authentications stay.
     public var withoutSessions = false
 
     public init() {}

@@ -17,8 +17,6 @@ extension Vault {
             let policy = policies.policy
             let type = try policy.recordType(named: request.type)
             record.event.detail["type"] = type.name.rawValue
-            // A record takes its creator's agency; one the policy no longer lists takes none.
-            try policy.agencies.check(user.agency, what: "the agency of \(user.name), who would create the record")
             let values = try validatedValues(request.fields, of: type, requireAll: true)
             record.event.written = values.map(\.0.name.rawValue)
             let assignees = try (request.assign ?? []).map { (raw) throws(HavenError) -> EnrolledUser in try activeUser(raw) }
@@ -28,6 +26,8 @@ extension Vault {
                                                        fields: values.map(\.0.name), now: now))
             record.note(decision)
             guard decision.allowed else { throw denial(decision) }
+            // A record takes its creator's agency; one the policy no longer lists takes none.
+            try policy.agencies.check(user.agency, what: "the agency of \(user.name), who would create the record")
             if !assignees.isEmpty {
                 // Assigning at creation is an assignment of the new record: decided as one.
                 let newRecord = RecordFacts(id: RecordID(bytes: [UInt8](repeating: 0, count: 16)), type: type, agency: user.agency,

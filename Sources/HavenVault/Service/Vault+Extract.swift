@@ -14,13 +14,13 @@ extension Vault {
     /// daemon verifies the envelope it made before it lets it out.
     public func issueExtract(_ ctx: RequestContext, id rawID: String, request: ExtractRequest) -> EventLoopFuture<[UInt8]> {
         var record = RequestRecord(action: Action.extractIssue.rawValue, peer: ctx.peer)
-        record.event.purpose = request.purpose
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<[UInt8]> in
             let user = try currentUser(ctx)
             record.identify(user)
             let id = try RecordID(rawID)
             record.event.record = id.rawValue
             try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: Self.maximumPurposeLength)
+            record.event.purpose = request.purpose
             let courtOrder: String?
             switch request.basis {
             case "consent":

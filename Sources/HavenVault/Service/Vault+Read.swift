@@ -14,17 +14,19 @@ extension Vault {
     /// answer once the audit entry naming them is durable.
     public func readRecord(_ ctx: RequestContext, id rawID: String, request: ReadRecordRequest) -> EventLoopFuture<RecordReadResult> {
         var record = RequestRecord(action: Action.recordRead.rawValue, peer: ctx.peer)
-        record.event.purpose = request.purpose
-        record.event.breakGlass = request.breakGlass
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordReadResult> in
             let user = try currentUser(ctx)
             record.identify(user)
             let id = try RecordID(rawID)
             record.event.record = id.rawValue
+            // Into the log only once checked: a refused purpose must not bloat it or carry
+            // escape sequences to an auditor's terminal.
             try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: Self.maximumPurposeLength)
             if let reason = request.breakGlass {
                 try FieldValueRules.checkText(reason, what: "break-glass reason", maximum: Self.maximumPurposeLength)
             }
+            record.event.purpose = request.purpose
+            record.event.breakGlass = request.breakGlass
             let policy = policies.policy
             let now = clock.now()
             let result = try readSnapshot { (view) throws(HavenError) -> RecordReadResult in

@@ -18,8 +18,9 @@ struct AuditLog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "Show audit entries, newest first.",
         discussion: """
-            Sessions opened (one per CLI call) are left out unless --sessions. The last line says how many \
-            more entries match and how to see them. --json prints {"entries": […], "next": SEQ|null, "remaining": N}.
+            Sessions opened (one per CLI call) are left out unless --sessions; failed authentications always \
+            show. The last line says how many more entries match (counted up to 10,000) and how to see them. \
+            --json prints {"entries": […], "next": SEQ, "remaining": N}, without "next" on the last page.
             """)
 
     @Option(help: "Only entries about this record.") var record: String?
@@ -61,6 +62,11 @@ struct AuditLog: AsyncParsableCommand {
                 var q = query + ["limit=\(min(wanted - out.count, Haven.auditPage))"]
                 if let c = cursor { q.append("\(oldest ? "after" : "before")=\(c)") }
                 last = try await client.get("/v1/audit/entries?" + q.joined(separator: "&"))
+                // A daemon older than this client ignores order=newest and would page forever.
+                guard oldest || last.remaining != nil else {
+                    throw HavenError(.unavailable, "havend is older than this haven and cannot page the log newest first",
+                                     hint: "use --oldest-first, or upgrade havend")
+                }
                 out += last.entries
                 cursor = last.next
             } while cursor != nil && out.count < wanted
@@ -73,7 +79,8 @@ struct AuditLog: AsyncParsableCommand {
              e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.purpose ?? "-", e.rule]
         })
         if let next = result.next, let remaining = result.remaining, remaining > 0 {
-            Output.line("… \(remaining.formatted()) more: --\(oldest ? "after" : "before") \(next) (or --all)")
+            let count = remaining >= 10_000 ? "10,000+" : remaining.formatted()
+            Output.line("… \(count) more: --\(oldest ? "after" : "before") \(next) (or --all)")
         }
     }
 }

@@ -34,6 +34,24 @@ enum Output {
         }
     }
 
+    /// A value for one table cell: line breaks and tabs shown as \n, \r, \t, and every other
+    /// control or direction-changing character as "?", so a typed value can neither add a row
+    /// nor move the cursor, recolour the terminal or reorder what follows it.
+    static func cell(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            default:
+                let bidi = (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+                out.append(scalar.properties.generalCategory == .control || bidi ? "?" : scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// Writes everything, retrying short writes. A reader that went away (EPIPE) ends the
     /// command at once with the closed-pipe status; another failure of stdout (a full disk)
     /// is one line on stderr and exit status 1. Nothing is written to a failing stderr.
@@ -57,8 +75,9 @@ enum Output {
     }
 
     /// Columns padded to the widest cell (counted in characters, so Lao and Vietnamese align).
+    /// Cells hold what users typed (purposes, reasons), so each is made inert first.
     static func table(_ header: [String], _ rows: [[String]]) {
-        let all = [header] + rows
+        let all = [header] + rows.map { $0.map(cell) }
         var widths = [Int](repeating: 0, count: header.count)
         for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
         for row in all {

@@ -5,7 +5,8 @@ import HavenCore
 
 /// Survivor data from a file or stdin instead of the command line, where `ps` and shell
 /// history would show it to other local users: `--field name=@FILE`, `--field name=@-`,
-/// `note add --text-file FILE` or `--text -`.
+/// `note add --text-file FILE` or `--text -`. A script that passes values it did not write
+/// must double a leading `@`, or a value like "@/home/ana/ana.key" would be read as a file.
 enum ValueInput {
     /// The most a value read this way may hold (the daemon's largest request).
     static let maximumBytes = 1 << 20
@@ -21,14 +22,21 @@ enum ValueInput {
         return try read(file: rest, what: what)
     }
 
-    /// The text of a file, without one trailing line break (editors add one).
+    /// The text of a regular file, without one trailing line break (editors add one).
     static func read(file path: String, what: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw HavenError(.ioError, "\(what): cannot read \(path)", hint: "check the path and its permissions")
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard type == .typeRegular, let handle = FileHandle(forReadingAtPath: path) else {
+            throw HavenError(.ioError, "\(what): cannot read \(path)" + (type == nil || type == .typeRegular ? "" : " (not a regular file)"),
+                             hint: "check the path and its permissions")
         }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()
-        return try text(data, what: what, source: path)
+        do {
+            return try text(try handle.read(upToCount: maximumBytes + 1), what: what, source: path)
+        } catch let e as HavenError {
+            throw e
+        } catch {
+            throw HavenError(.ioError, "\(what): cannot read \(path): \(error.localizedDescription)")
+        }
     }
 
     static func text(_ data: Data?, what: String, source: String) throws -> String {
@@ -51,7 +59,12 @@ struct StdinUse {
     mutating func take(for what: String) throws -> String {
         if let taker { throw ValidationError("\(what) and \(taker) both ask for stdin; give one of them as @FILE") }
         taker = what
-        let data = try? FileHandle.standardInput.read(upToCount: ValueInput.maximumBytes + 1)
+        let data: Data?
+        do {
+            data = try FileHandle.standardInput.read(upToCount: ValueInput.maximumBytes + 1)
+        } catch {
+            throw HavenError(.ioError, "\(what): cannot read stdin: \(error.localizedDescription)")
+        }
         return try ValueInput.text(data, what: what, source: "stdin")
     }
 }
