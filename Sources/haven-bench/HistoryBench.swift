@@ -49,7 +49,9 @@ struct HistoryBench: AsyncParsableCommand {
         // over several connections.
         let timedCount = min(200, noteCount / 2)
         let firstNotes = try await timedNotes(client, long, 1...timedCount)
-        let bulk = try await (0..<8).asyncMap { _ in try await HavenClient.connect(socketPath: daemon.socket, key: key) }
+        var connections = [HavenClient]()
+        for _ in 0..<8 { connections.append(try await HavenClient.connect(socketPath: daemon.socket, key: key)) }
+        let bulk = connections
         var next = timedCount + 1
         let lastStart = noteCount - timedCount + 1
         progress("adding \(noteCount) notes and \(eventCount) consent events to one record")
@@ -175,13 +177,5 @@ struct HistoryBench: AsyncParsableCommand {
         var l = Latencies()
         l.add(samples)
         return l
-    }
-}
-
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var out = [T]()
-        for e in self { out.append(try await transform(e)) }
-        return out
     }
 }

@@ -28,6 +28,4 @@ public struct HistoryPage: Sendable, Equatable {
         let start = end >= UInt64(limit) ? end - UInt64(limit) + 1 : 1
         indexes = start...end
     }
-
-    public var count: Int { indexes.map { Int($0.count) } ?? 0 }
 }
