@@ -166,11 +166,15 @@ public struct RecordListResponse: Codable, Sendable {
     /// Records of this page that failed their integrity check: listed by id only, so that
     /// one damaged record hides nothing else (each is in the audit entry of the listing).
     public let damaged: [String]
+    /// Records in reach after this page, counted up to 10,000 (that many means that many or
+    /// more); given when the listing is by last change (`order`), nil by id.
+    public let remaining: Int?
 
-    public init(records: [RecordSummary], next: String?, damaged: [String] = []) {
+    public init(records: [RecordSummary], next: String?, damaged: [String] = [], remaining: Int? = nil) {
         self.records = records
         self.next = next
         self.damaged = damaged
+        self.remaining = remaining
     }
 
     public init(from decoder: any Decoder) throws {
@@ -178,6 +182,7 @@ public struct RecordListResponse: Codable, Sendable {
         records = try c.decode([RecordSummary].self, forKey: .records)
         next = try c.decodeIfPresent(String.self, forKey: .next)
         damaged = try c.decodeIfPresent([String].self, forKey: .damaged) ?? []
+        remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
     }
 }
 

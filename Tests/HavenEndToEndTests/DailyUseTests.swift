@@ -1,5 +1,6 @@
 import Foundation
 import HavenAPI
+import HavenCore
 import HavenStore
 import Testing
 
@@ -70,6 +71,35 @@ extension EndToEnd {
             try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "review\nFORGED ROW\t\u{202E}x"])
             let shown = try v.expectOK(as: "auditor", ["audit", "log", "--limit", "1"]).stdout
             #expect(shown.split(separator: "\n").count == 3 && shown.contains(#"review\nFORGED ROW\t?x"#), "\(shown)")
+        }
+
+        /// A caseworker sees the records changed last first, and is told how many more there
+        /// are and how to see them, in text and in --json.
+        @Test func theRecordListShowsTheLastChangedFirstAndSaysWhatMoreThereIs() throws {
+            let v = try TestVault()
+            var ids = [String]()
+            for i in 0..<5 { ids.append(try v.createRecord(["survivor_name": "List Survivor \(i)", "incident_type": "rape"])) }
+            // The first record created is changed last: it comes first.
+            try v.expectOK(as: "intake", ["record", "update", ids[0], "--field", "phone=+856 20 1111"])
+            let text = try v.expectOK(as: "intake", ["record", "list", "--limit", "2"]).stdout
+            let lines = text.split(separator: "\n").map(String.init)
+            #expect(lines.count == 4 && lines[1].hasPrefix(ids[0]) && lines[2].hasPrefix(ids[4]), "\(text)")
+            let more = try #require(lines.last)
+            #expect(more.hasPrefix("… 3 more: --after ") && more.hasSuffix(" (or --all)"), "\(text)")
+            let cursor = String(more.split(separator: " ")[4])
+            let next = try v.json(RecordListResponse.self, as: "intake", ["record", "list", "--limit", "2", "--after", cursor])
+            #expect(next.records.map(\.id) == [ids[3], ids[2]] && next.remaining == 1 && next.next != nil, "\(next)")
+            let last = try v.json(RecordListResponse.self, as: "intake", ["record", "list", "--after", try #require(next.next)])
+            #expect(last.records.map(\.id) == [ids[1]] && last.next == nil && last.remaining == 0, "\(last)")
+            let all = try v.json(RecordListResponse.self, as: "intake", ["record", "list", "--all", "--limit", "2"])
+            #expect(all.records.map(\.id) == [ids[0], ids[4], ids[3], ids[2], ids[1]] && all.next == nil)
+            let oldest = try v.json(RecordListResponse.self, as: "intake", ["record", "list", "--oldest-first"])
+            #expect(oldest.records.map(\.id) == [ids[1], ids[2], ids[3], ids[4], ids[0]])
+            // The last page says nothing more; a cursor that is not one is one plain line.
+            #expect(!(try v.expectOK(as: "intake", ["record", "list"]).stdout.contains("more:")))
+            let bad = try v.haven(as: "intake", ["record", "list", "--after", ids[0]])
+            #expect(bad.status == 1 && bad.stderr.hasPrefix("haven: invalid_value: invalid cursor")
+                    && bad.stderr.split(separator: "\n").count == 1, "\(bad)")
         }
 
         /// Values typed on the command line are visible to every local user (ps, shell
@@ -159,7 +189,7 @@ extension EndToEnd {
         @Test func bothBinariesSayTheirVersionAndFormatsAndHavendUsageErrorsExit2() throws {
             for binary in [TestVault.haven, TestVault.havend] {
                 let r = try Command.run(binary, ["--version"])
-                #expect(r.status == 0 && r.stdout.contains("0.12.0"), "\(r)")
+                #expect(r.status == 0 && r.stdout.contains(HavenRelease.version), "\(r)")
                 #expect(r.stdout.contains("vault schema 1-\(Database.currentSchemaVersion)"), "\(r)")
             }
             let usage = try Command.run(TestVault.havend, ["--no-such-option"])

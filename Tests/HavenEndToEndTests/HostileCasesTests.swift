@@ -71,8 +71,8 @@ extension EndToEnd {
             #expect(streamed?.status == 413 && code(streamed) == "payload_too_large")
 
             // Nothing was created by any of it, and the vault still serves.
-            let list = try v.json([RecordSummary].self, as: "intake", ["record", "list"])
-            #expect(list.map(\.id) == [id])
+            let list = try v.json(RecordListResponse.self, as: "intake", ["record", "list"])
+            #expect(list.records.map(\.id) == [id])
             try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "after the hostile input"])
         }
 

@@ -185,7 +185,7 @@ extension EndToEnd {
                         _ = try await send(user, .GET, "/v1/records/\(id)/consent" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
                     case 92..<97:
                         let user = ["intake", "counsellor", "court", "auditor"].randomElement(using: &rng)!
-                        _ = try await send(user, .GET, "/v1/records?limit=\(Int.random(in: 1...200, using: &rng))")
+                        _ = try await send(user, .GET, "/v1/records?order=\(Bool.random(using: &rng) ? "newest" : "oldest")&limit=\(Int.random(in: 1...200, using: &rng))")
                     default:
                         let order = Bool.random(using: &rng)
                         _ = try await send("court", .POST, "/v1/records/\(id)/extract",
@@ -194,7 +194,7 @@ extension EndToEnd {
                     }
 
                     // Every record still lists for intake, none damaged…
-                    let (status, text) = try await send("intake", .GET, "/v1/records?limit=200")
+                    let (status, text) = try await send("intake", .GET, "/v1/records?order=newest&limit=200")
                     if status == 200, let page = try? JSONDecoder().decode(RecordListResponse.self, from: Data(text.utf8)) {
                         #expect(page.damaged.isEmpty && Set(ids).isSubset(of: page.records.map(\.id)), "\(name) step \(step): \(ids.count) of mine not all listed, damaged \(page.damaged) (seed \(seed))")
                     } else {

@@ -10,9 +10,9 @@ extension EndToEnd {
     @Suite struct UpgradeTests {
         static let fixtures = TestVault.repository + "/Tests/Fixtures/"
         /// Every committed format; the last is this release's own.
-        static let formats = ["vault-v2", "vault-v3", "vault-v4"]
+        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
-        static let migrations = ["vault-v2": ["3", "4"], "vault-v3": ["4"], "vault-v4": []]
+        static let migrations = ["vault-v2": ["3", "4", "5"], "vault-v3": ["4", "5"], "vault-v4": ["5"], "vault-v5": []]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {

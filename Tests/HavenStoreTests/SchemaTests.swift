@@ -1,4 +1,5 @@
 import Foundation
+import HavenCore
 @testable import HavenStore
 import Testing
 
@@ -27,6 +28,24 @@ import Testing
         #expect(p.contains("USING") && p.contains("INDEX record_assignees_by_record"), "\(p)")
     }
 
+    /// A page of `record list` by last change is a range of an index, in the vault and in an
+    /// agency, both for the first page and after a cursor: never a sort of every record.
+    @Test func recordListPagesByLastChangeThroughAnIndex() throws {
+        defer { cleanUp() }
+        let db = try Database.open(path: path, create: true)
+        try Database.migrate(db)
+        let cursor = RecordCursor(updatedAt: Timestamp(millisecondsSinceEpoch: 1), id: RecordID(bytes: [UInt8](repeating: 0, count: 16)))
+        for scope in [RecordScope.all, .agency(try AgencyName("ossc-vientiane"))] {
+            for order in [RecordOrder.newest, .oldest] {
+                for start in [RecordCursor?.none, cursor] {
+                    db.resetStatements()
+                    let p = try plan(RecordTable.listSQL(scope: scope, order: order, start: .afterCursor(start)), on: db)
+                    #expect(p.contains("USING") && p.contains("INDEX records_by") && !p.contains("TEMP B-TREE"), "\(scope) \(order): \(p)")
+                }
+            }
+        }
+    }
+
     /// A vault made at schema version 1 gains the index, the authenticated-state columns and
     /// the history tables when a newer havend opens it; each step's hook runs inside the same
     /// transaction.
@@ -36,10 +55,10 @@ import Testing
         try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
         var steps = [Int64]()
         try Database.migrate(db) { steps.append($0) }
-        #expect(steps == [2, 3, 4])
+        #expect(steps == [2, 3, 4, 5])
         let version = try db.statement("PRAGMA user_version")
         _ = try version.step()
-        #expect(version.int64(0) == 4)
+        #expect(version.int64(0) == 5)
         #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
         db.resetStatements()
         try db.execute("SELECT state_key, state, mac FROM audit_entries; SELECT key, tag FROM state_baseline;")

@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 4
+    static let version: Int64 = 5
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -121,6 +121,12 @@ enum Schema {
             event BLOB NOT NULL,
             PRIMARY KEY (record_id, idx)
         ) WITHOUT ROWID;
+        """,
+        // 5: `record list` pages by last change, the latest first; a page is a range of these
+        // indexes, in the caller's agency or across the vault, not a sort of every record.
+        """
+        CREATE INDEX records_by_change ON records (updated_at, id);
+        CREATE INDEX records_by_agency_change ON records (agency, updated_at, id);
         """,
     ]
 }

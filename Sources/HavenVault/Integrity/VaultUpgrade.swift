@@ -30,7 +30,7 @@ enum VaultUpgrade {
             throw HavenError(.storeUnavailable, "cannot upgrade the database \(directory.databasePath): \(error)")
         }
         logger.notice("vault upgraded", metadata: ["from_schema": "\(version)", "to_schema": "\(Database.currentSchemaVersion)"])
-        return version < 4 ? [schema4Event] : []
+        return (version < 4 ? [schema4Event] : []) + (version < 5 ? [schema5Event] : [])
     }
 
     /// Schema 4 adds the history tables; each record's history moves into them at its next
@@ -39,4 +39,10 @@ enum VaultUpgrade {
         action: "vault.migrate", decision: .allow,
         rule: "schema 3 upgraded to 4: notes and consent events get sealed rows of their own, each record's at its next change",
         detail: ["from_schema": "3", "to_schema": "4"])
+
+    /// Schema 5 adds indexes of records by last change, for `record list`; no row changes.
+    static let schema5Event = AuditEvent(
+        action: "vault.migrate", decision: .allow,
+        rule: "schema 4 upgraded to 5: records are indexed by last change, which record list pages through",
+        detail: ["from_schema": "4", "to_schema": "5"])
 }

@@ -8,14 +8,25 @@ import NIOCore
 extension Vault {
     public static let maximumPageSize = 200
 
-    /// `record.list`: metadata of the records in the caller's reach, a page at a time.
-    /// Each row is checked against its sealed header, so an edited row is refused, not listed.
-    public func listRecords(_ ctx: RequestContext, after rawAfter: String?, limit: Int?) -> EventLoopFuture<RecordListResponse> {
+    /// `record.list`: metadata of the records in the caller's reach, a page at a time, by last
+    /// change (`order` newest or oldest, `after` a cursor) or by id (no order: earlier
+    /// releases' clients, `after` a record id). Each row is checked against its sealed
+    /// header, so an edited row is refused, not listed.
+    public func listRecords(_ ctx: RequestContext, order rawOrder: String? = nil, after rawAfter: String?,
+                            limit: Int?) -> EventLoopFuture<RecordListResponse> {
         var record = RequestRecord(action: Action.recordList.rawValue, peer: ctx.peer)
         return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<RecordListResponse> in
             let user = try currentUser(ctx)
             record.identify(user)
-            let after = try rawAfter.map { (raw) throws(HavenError) -> RecordID in try RecordID(raw) }
+            let order = try rawOrder.map { (raw) throws(HavenError) -> RecordOrder in
+                guard let o = RecordOrder(rawValue: raw), o != .id else {
+                    throw HavenError(.invalidValue, "order must be newest or oldest, not '\(NameRules.printable(raw))'")
+                }
+                return o
+            } ?? .id
+            let start: RecordTable.ListStart = order == .id
+                ? .afterID(try rawAfter.map { (raw) throws(HavenError) -> RecordID in try RecordID(raw) })
+                : .afterCursor(try rawAfter.map { (raw) throws(HavenError) -> RecordCursor in try RecordCursor(raw) })
             let pageSize = min(max(limit ?? 50, 1), Self.maximumPageSize)
             let policy = policies.policy
             let decision = policy.decide(AccessRequest(subject: subject(of: user), action: .recordList, now: clock.now()))
@@ -24,7 +35,13 @@ extension Vault {
             var findings = [String]()
             let page = try readSnapshot { (view) throws(HavenError) -> RecordListResponse in
                 findings = []
-                let rows = try storeCall(logger) { try RecordTable.list(scope: scope, after: after, limit: pageSize, on: view.db) }
+                let rows = try storeCall(logger) {
+                    try RecordTable.list(scope: scope, order: order, start: start, limit: pageSize, on: view.db)
+                }
+                let remaining = try storeCall(logger) { () throws -> Int64 in
+                    guard rows.count == pageSize, let last = rows.last else { return 0 }
+                    return try RecordTable.remaining(scope: scope, order: order, after: last, on: view.db)
+                }
                 var out = [RecordSummary]()
                 var damaged = [String]()
                 for row in rows {
@@ -53,7 +70,12 @@ extension Vault {
                                              createdBy: h.createdBy.rawValue, updatedAt: h.updatedAt.rfc3339,
                                              assignees: h.assignees.map(\.rawValue)))
                 }
-                return RecordListResponse(records: out, next: rows.count == pageSize ? rows.last?.id.rawValue : nil, damaged: damaged)
+                // The cursor is the last row's, listed or not, so a damaged record ends no listing.
+                let next = remaining == 0 ? nil : rows.last.map {
+                    order == .id ? $0.id.rawValue : RecordCursor(updatedAt: $0.updatedAt, id: $0.id).description
+                }
+                return RecordListResponse(records: out, next: next, damaged: damaged,
+                                          remaining: order == .id ? nil : Int(remaining))
             }
             if !findings.isEmpty {
                 record.event.detail["integrity"] = findings.joined(separator: "; ")

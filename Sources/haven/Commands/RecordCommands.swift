@@ -119,36 +119,57 @@ struct RecordUpdate: AsyncParsableCommand {
 
 /// `haven record list`: metadata only, never field values.
 struct RecordList: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the records you may see (metadata only).")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the records you may see (metadata only), the last changed first.",
+        discussion: """
+            The last line says how many more records there are (counted up to 10,000) and how to see them.             --json prints {"records": […], "next": CURSOR, "remaining": N, "damaged": […]}, without "next" on the last page.
+            """)
 
-    @Option(help: "Records per page (at most 200).") var limit: Int = 50
-    @Option(help: "Start after this record id (the 'next' of the previous page).") var after: String?
+    @Option(help: "Records per page (the daemon gives at most 200).") var limit: Int = 50
+    @Option(help: ArgumentHelp("Start after this cursor (the one the last line, or 'next' in --json, gives).", valueName: "cursor"))
+    var after: String?
+    @Flag(help: "The earliest changed first.") var oldestFirst = false
     @Flag(help: "Follow every page.") var all = false
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+    }
+
     func run() async throws {
-        let (records, damaged): ([RecordSummary], [String]) = try await connection.withClient { client in
-            var out = [RecordSummary]()
+        let order = oldestFirst ? "oldest" : "newest"
+        let result: RecordListResponse = try await connection.withClient { client in
+            var records = [RecordSummary]()
             var damaged = [String]()
             var cursor = after
+            var last: RecordListResponse
             repeat {
-                var path = "/v1/records?limit=\(limit)"
+                var path = "/v1/records?order=\(order)&limit=\(limit)"
                 if let c = cursor { path += "&after=\(HavenClient.escape(c))" }
-                let page: RecordListResponse = try await client.get(path)
-                out += page.records
-                damaged += page.damaged
-                cursor = page.next
+                last = try await client.get(path)
+                // A daemon older than this client lists by id and gives no count.
+                guard last.remaining != nil else {
+                    throw HavenError(.unavailable, "havend is older than this haven and cannot list records by last change",
+                                     hint: "upgrade havend")
+                }
+                records += last.records
+                damaged += last.damaged
+                cursor = last.next
             } while all && cursor != nil
-            return (out, damaged)
+            return RecordListResponse(records: records, next: last.next, damaged: damaged, remaining: last.remaining)
         }
-        if output.json { Output.json(records); return }
+        if output.json { Output.json(result); return }
         Output.table(["ID", "TYPE", "AGENCY", "STATUS", "VERSION", "UPDATED", "ASSIGNED"],
-                     records.map { [$0.id, $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
-                                    $0.assignees.joined(separator: ",")] })
-        if !damaged.isEmpty {
+                     result.records.map { [$0.id, $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
+                                           $0.assignees.joined(separator: ",")] })
+        if !result.damaged.isEmpty {
             Output.line("not listed, failed their integrity check (an auditor sees why in 'haven audit log'): "
-                  + damaged.joined(separator: ", "))
+                  + result.damaged.joined(separator: ", "))
+        }
+        if let next = result.next, let remaining = result.remaining, remaining > 0 {
+            let count = remaining >= 10_000 ? "10,000+" : remaining.formatted()
+            Output.line("… \(count) more: --after \(next) (or --all)")
         }
     }
 }
