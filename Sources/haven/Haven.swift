@@ -25,35 +25,46 @@ struct Haven: AsyncParsableCommand {
     static let auditPage = 5000
 
     /// The one place errors become text and exit statuses: one line on stderr,
-    /// `haven: <code>: <message>`, with the hint on the same line when there is one.
+    /// `haven: <code>: <message>`, with the hint on the same line when there is one; under
+    /// `--json`, `{"error": {"code", "message", "hint"}}` instead, with the same status.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let json = ErrorReport.wantsJSON(arguments)
+        func fail(_ report: ErrorReport, _ status: ExitStatus, text: String? = nil) -> Never {
+            if json {
+                Output.errorBytes(report.json())
+            } else {
+                Output.error(text ?? report.line(program: "haven"))
+            }
+            Glibc.exit(status.rawValue)
+        }
         do {
             try Sodium.ensureInitialized()
-            var command = try parseAsRoot(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(GlobalOptions.hoisted(arguments))
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {
                 try command.run()
             }
         } catch let e as HavenError {
-            var text = "haven: \(e.code.rawValue): \(e.message)"
-            if let hint = e.hint { text += " (hint: \(hint))" }
-            Output.error(text)
-            Glibc.exit(ExitStatus(e.code).rawValue)
+            fail(ErrorReport(e), ExitStatus(e.code))
         } catch let e as ExitCode {
             Glibc.exit(e.rawValue)
         } catch let e as ValidationError {
             // A usage mistake found while running (stdin asked for twice): one line, status 2.
-            Output.error("haven: usage: \(e.message)")
-            Glibc.exit(ExitStatus.usage.rawValue)
+            fail(ErrorReport(code: ErrorReport.usageCode, message: e.message), .usage)
         } catch {
             let code = exitCode(for: error)
+            let message = fullMessage(for: error)
             if code == .success {
-                Output.line(fullMessage(for: error))
+                Output.line(message)
                 Glibc.exit(0)
             }
-            Output.error(fullMessage(for: error))
-            Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : ExitStatus.error.rawValue)
+            // ArgumentParser's own text (the mistake, then usage) stays as it is; in JSON, its first line.
+            let first = message.split(separator: "\n").first.map(String.init) ?? message
+            let report = ErrorReport(code: code == .validationFailure ? ErrorReport.usageCode : ErrorCode.internalError.rawValue,
+                                     message: first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first)
+            fail(report, code == .validationFailure ? .usage : .error, text: message)
         }
     }
 }

@@ -18,25 +18,40 @@ struct Havend: ParsableCommand {
             Refuses to start, with one line on stderr and exit status 1, if the data directory \
             or a key file is accessible by group or others, the policy is invalid, or another \
             havend holds the vault. SIGHUP reloads the policy; SIGTERM stops gracefully. \
-            A usage error exits with status 2.
+            A usage error exits with status 2. 'havend init --help' tells how to create a vault.
             """,
         version: HavenRelease.versionLine("havend"))
 
-    /// Usage errors exit 2, as the CLI's do (ArgumentParser's default is 64).
+    /// Usage errors exit 2, as the CLI's do (ArgumentParser's default is 64). `havend init`
+    /// is a command of its own, not a subcommand: its options share names with the daemon's.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "init" { HavendInit.main(Array(arguments.dropFirst())) }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                if !message.isEmpty { print(message) }
-                Glibc.exit(0)
-            }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
+            exit(with: error, from: self)
         }
+    }
+
+    /// Ends the process for a parse or run error of `command`: help and version on stdout,
+    /// anything else on stderr (a usage error with status 2; as JSON when --json is given).
+    static func exit(with error: any Error, from command: any ParsableCommand.Type) -> Never {
+        let code = command.exitCode(for: error)
+        let message = command.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            Glibc.exit(0)
+        }
+        if ErrorReport.wantsJSON(Array(CommandLine.arguments.dropFirst())), !message.isEmpty {
+            let first = message.split(separator: "\n").first.map(String.init) ?? message
+            let text = first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first
+            FileHandle.standardError.write(Data(ErrorReport(code: ErrorReport.usageCode, message: text).json()))
+        } else if !message.isEmpty {
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+        }
+        Glibc.exit(code == .validationFailure ? 2 : code.rawValue)
     }
 
     @Option(help: "The vault's data directory (made by 'haven init').")

@@ -217,5 +217,24 @@ extension EndToEnd {
             let entries = try v.auditLog(["--limit", "5000"])
             #expect(!entries.contains { $0.action.contains("health") })
         }
+
+        /// The client links neither the vault service nor SQLite: `haven init` runs
+        /// `havend init`, and says so, and behaves as it always did.
+        @Test func theClientIsOnlyAClient() throws {
+            let binary = try Data(contentsOf: URL(fileURLWithPath: TestVault.haven))
+            for name in ["libsqlite3.so", "sqlite3_open", "10HavenVault", "10HavenStore"] {
+                #expect(binary.range(of: Data(name.utf8)) == nil, "haven contains \(name)")
+            }
+            // The daemon does hold them: the search would find them if they were there.
+            let daemon = try Data(contentsOf: URL(fileURLWithPath: TestVault.havend))
+            #expect(daemon.range(of: Data("libsqlite3.so".utf8)) != nil && daemon.range(of: Data("10HavenVault".utf8)) != nil)
+            let v = try TestVault(enrol: false, start: false)
+            let again = try Command.run(TestVault.haven, ["init", "--data", v.data, "--admin-key", v.keys + "/admin.key.pub"])
+            #expect(again.status == 1 && again.stderr.hasPrefix("haven: io_error:") && again.stderr.split(separator: "\n").count == 1,
+                    "\(again)")
+            let json = try Command.run(TestVault.haven, ["init", "--json", "--data", v.root + "/second", "--admin-key", v.keys + "/admin.key.pub"])
+            let created = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: String]
+            #expect(json.status == 0 && created?["vault_id"]?.count == 32 && created?["data"] == v.root + "/second", "\(json)")
+        }
     }
 }

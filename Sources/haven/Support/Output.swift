@@ -17,6 +17,10 @@ enum Output {
         write(Array((s + "\n").utf8), to: STDERR_FILENO)
     }
 
+    static func errorBytes(_ bytes: [UInt8]) {
+        write(bytes, to: STDERR_FILENO)
+    }
+
     static func errorRaw(_ s: String) {
         write(Array(s.utf8), to: STDERR_FILENO)
     }
