@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ], exclude: ["openapi.yaml"], swiftSettings: strict),
+        ], exclude: ["openapi.yaml", "JSON-OUTPUT.md"], swiftSettings: strict),
 
         .executableTarget(name: "havend", dependencies: [
             "CHavenSystem", "HavenCore", "HavenCrypto", "HavenVault", "HavenServer",
@@ -87,6 +87,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

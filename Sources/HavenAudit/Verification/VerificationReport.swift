@@ -31,9 +31,31 @@ public struct VerificationReport: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case entries, checkpoints, problems
+        case ok, entries, checkpoints, problems
         case verifiedSize = "verified_size"
         case firstBadSeq = "first_bad_seq"
         case unsignedTail = "unsigned_tail"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        entries = try c.decode(UInt64.self, forKey: .entries)
+        checkpoints = try c.decode(Int.self, forKey: .checkpoints)
+        verifiedSize = try c.decode(UInt64.self, forKey: .verifiedSize)
+        firstBadSeq = try c.decodeIfPresent(UInt64.self, forKey: .firstBadSeq)
+        problems = try c.decode([Problem].self, forKey: .problems)
+        unsignedTail = try c.decode(UInt64.self, forKey: .unsignedTail)
+    }
+
+    /// `ok` is written for scripts (`jq .ok`) and never read back: the problems decide it.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ok, forKey: .ok)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(checkpoints, forKey: .checkpoints)
+        try c.encode(verifiedSize, forKey: .verifiedSize)
+        try c.encodeIfPresent(firstBadSeq, forKey: .firstBadSeq)
+        try c.encode(problems, forKey: .problems)
+        try c.encode(unsignedTail, forKey: .unsignedTail)
     }
 }

@@ -21,6 +21,8 @@ struct ApiCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The JSON body; @FILE reads a file, @- stdin.", valueName: "json")) var data: String?
     @Flag(help: "Send without opening a session (only /v1/health and the handshake answer so).") var noSession = false
     @OptionGroup var connection: ConnectionOptions
+    /// The answer is JSON already; under --json an error is JSON on stderr too.
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard ["GET", "POST", "PATCH"].contains(method.uppercased()) else { throw ValidationError("the method must be GET, POST or PATCH") }

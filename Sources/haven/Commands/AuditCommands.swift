@@ -162,10 +162,15 @@ struct AuditExportCommand: AsyncParsableCommand {
     var out: String
     @Option(help: "First sequence number to include (default 0: the whole log).") var from: UInt64 = 0
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let (lines, header) = try await connection.withClient { client in try await Self.collect(client, from: from) }
         try Self.write(lines, to: out)
+        if output.json {
+            Output.json(AuditExported(file: out, from: header.from, size: header.size, checkpoints: header.checkpoints))
+            return
+        }
         Output.line("wrote \(out): entries \(header.from)..\(Int64(header.size) - 1), \(header.checkpoints) signed checkpoints")
     }
 
@@ -269,6 +274,7 @@ struct AuditConsistency: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A checkpoint saved with 'haven audit checkpoint --out'.", valueName: "file")) var checkpoint: String
     @Option(help: ArgumentHelp("The vault's public key (DIR/vault.pub).", valueName: "pub")) var vaultKey: String
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let key = try KeyFiles.readPublic(path: vaultKey)
@@ -279,10 +285,18 @@ struct AuditConsistency: AsyncParsableCommand {
         }
         try p.newCheckpoint.verify(with: key, vault: old.checkpoint.vault)
         let proof = p.proof.compactMap { Base64.decode($0) }
-        guard proof.count == p.proof.count, p.from == old.checkpoint.size,
-              MerkleProofs.verifyConsistency(oldSize: old.checkpoint.size, oldRoot: old.checkpoint.root,
-                                             newSize: p.newCheckpoint.checkpoint.size, newRoot: p.newCheckpoint.checkpoint.root,
-                                             proof: proof) else {
+        let consistent = proof.count == p.proof.count && p.from == old.checkpoint.size
+            && MerkleProofs.verifyConsistency(oldSize: old.checkpoint.size, oldRoot: old.checkpoint.root,
+                                              newSize: p.newCheckpoint.checkpoint.size, newRoot: p.newCheckpoint.checkpoint.root,
+                                              proof: proof)
+        if output.json {
+            Output.json(ConsistencyResult(consistent: consistent, checkpointSize: old.checkpoint.size,
+                                          checkpointTime: old.checkpoint.time.rfc3339, currentSize: p.newCheckpoint.checkpoint.size,
+                                          currentTime: p.newCheckpoint.checkpoint.time.rfc3339))
+            if !consistent { throw ExitCode(ExitStatus.error.rawValue) }
+            return
+        }
+        guard consistent else {
             Output.line("FAILED: the log at size \(p.newCheckpoint.checkpoint.size) does not extend the checkpoint at size "
                         + "\(old.checkpoint.size) (\(old.checkpoint.time.rfc3339)): its history was rewritten")
             throw ExitCode(ExitStatus.error.rawValue)

@@ -12,12 +12,15 @@ struct CompletionCommand: ParsableCommand {
             """)
 
     @Argument(help: "bash, zsh or fish.") var shell: String
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard CompletionShell(rawValue: shell) != nil else { throw ValidationError("the shell must be bash, zsh or fish") }
     }
 
     func run() throws {
-        Output.line(Haven.completionScript(for: CompletionShell(rawValue: shell)!))
+        let script = Haven.completionScript(for: CompletionShell(rawValue: shell)!)
+        if output.json { Output.json(CompletionAnswer(shell: shell, script: script)); return }
+        Output.line(script)
     }
 }

@@ -25,6 +25,7 @@ struct ExtractCreate: AsyncParsableCommand {
     @Flag(help: "Every field the court may have (the default).") var allPermitted = false
     @Option(help: ArgumentHelp("The file to write (mode 0600: it holds a survivor's data).", valueName: "file")) var out: String
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (courtOrder != nil) != consent else { throw ValidationError("give exactly one of --court-order REF and --consent") }
@@ -44,6 +45,10 @@ struct ExtractCreate: AsyncParsableCommand {
         }
         let extract = try ExtractVerifier.unverified(response.body)
         try response.body.withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
+        if output.json {
+            Output.json(ExtractAnswer(file: out, verified: false, reason: nil, extract: ExtractSummary(extract)))
+            return
+        }
         Output.line("wrote \(out): extract of record \(extract.payload.recordID), \(extract.payload.fields.count) fields released, "
                     + "\(extract.payload.withheld.count) withheld; verification code \(extract.verificationCode)")
     }
@@ -56,6 +61,7 @@ struct ExtractVerify: AsyncParsableCommand {
 
     @Argument(help: "The extract file.") var file: String
     @Option(help: ArgumentHelp("The vault's public key (DIR/vault.pub).", valueName: "pub")) var vaultKey: String
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let key = try KeyFiles.readPublic(path: vaultKey)
@@ -64,8 +70,16 @@ struct ExtractVerify: AsyncParsableCommand {
         do {
             v = try ExtractVerifier.verify(bytes, vaultKey: key)
         } catch {
-            Output.line("INVALID: \(file): \(error.message)")
+            if output.json {
+                Output.json(ExtractAnswer(file: file, verified: false, reason: error.message, extract: nil))
+            } else {
+                Output.line("INVALID: \(file): \(error.message)")
+            }
             throw ExitCode(ExitStatus.error.rawValue)
+        }
+        if output.json {
+            Output.json(ExtractAnswer(file: file, verified: true, reason: nil, extract: ExtractSummary(v)))
+            return
         }
         let p = v.payload
         Output.line("valid: \(file)")
@@ -94,6 +108,7 @@ struct ExtractRender: AsyncParsableCommand {
     @Option(help: "text or html.") var format: Format = .text
     @Option(help: ArgumentHelp("Verify with this vault public key before rendering.", valueName: "pub")) var vaultKey: String?
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let bytes = try KeyFiles.readSmallFile(file, limit: 16 << 20)
@@ -102,7 +117,11 @@ struct ExtractRender: AsyncParsableCommand {
         let text = format == .html ? ExtractRenderer.html(v) : ExtractRenderer.text(v)
         if let out {
             try Array(text.utf8).withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
-        } else {
+        }
+        if output.json {
+            Output.json(ExtractAnswer(file: file, verified: v.verified, reason: nil, extract: ExtractSummary(v), format: format.rawValue,
+                                      out: out, rendering: out == nil ? text : nil))
+        } else if out == nil {
             Output.raw(Array(text.utf8))
         }
     }

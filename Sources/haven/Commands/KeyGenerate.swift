@@ -13,6 +13,7 @@ struct KeyGenerate: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Private key file to create (mode 0600); the public key goes to FILE.pub.", valueName: "file"))
     var out: String
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let key = SigningKey.generate()
@@ -20,6 +21,10 @@ struct KeyGenerate: AsyncParsableCommand {
         try secret.withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
         let pub = Array(KeyFileFormat.encodePublic(key.publicKey).utf8)
         try pub.withUnsafeBytes { try KeyFiles.create(path: out + ".pub", contents: $0, mode: 0o644) }
+        if output.json {
+            Output.json(KeyGenerated(privateKey: out, publicKey: out + ".pub", keyID: key.publicKey.keyID))
+            return
+        }
         Output.line("wrote \(out) (private, mode 0600) and \(out).pub; key id \(key.publicKey.keyID)")
     }
 }

@@ -14,9 +14,17 @@ struct PolicyCheck: AsyncParsableCommand {
 
     @Argument(help: "The policy directory.")
     var directory: String
+    @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let policy = try PolicyDirectory.load(directory)
+        if output.json {
+            Output.json(PolicyReport(directory: directory, valid: true, version: policy.version,
+                                     recordTypes: policy.recordTypes.keys.map(\.rawValue).sorted(),
+                                     roles: policy.roles.keys.map(\.rawValue).sorted(),
+                                     agencies: policy.agencies.agencies.map { $0.keys.map(\.rawValue).sorted() }))
+            return
+        }
         let types = policy.recordTypes.keys.map(\.rawValue).sorted().joined(separator: ", ")
         let roles = policy.roles.keys.map(\.rawValue).sorted().joined(separator: ", ")
         Output.line("policy \(directory) is valid (version \(policy.shortVersion))")

@@ -42,7 +42,7 @@ struct RecordCreate: AsyncParsableCommand {
     func run() async throws {
         let body = CreateRecordRequest(type: type, fields: try parseFields(fields), assign: assign.isEmpty ? nil : assign)
         let created: RecordWriteResponse = try await connection.withClient { try await $0.post("/v1/records", body) }
-        if output.json { Output.json(["id": created.id]); return }
+        if output.json { Output.json(created); return }
         Output.line(created.id)
     }
 }
