@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build -c release --scratch-path .build-soak --build-tests -Xswiftc -enable-testing
-HAVEN_FUZZ_REQUESTS="${1:-1000000}" swift test -c release --scratch-path .build-soak -Xswiftc -enable-testing --skip-build \
+HAVEN_FUZZ_SECONDS=86400 HAVEN_FUZZ_REQUESTS="${1:-1000000}" swift test -c release --scratch-path .build-soak -Xswiftc -enable-testing --skip-build \
   --filter HostileInputTests 2>&1 | grep -E "fuzz:|✔|✘|error"

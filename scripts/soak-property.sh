@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-200000}"
-export HAVEN_PROPERTY_STEPS="$steps"
+export HAVEN_PROPERTY_STEPS="$steps" HAVEN_PROPERTY_SECONDS=864000
 [ -n "${2:-}" ] && export HAVEN_PROPERTY_SEED="$2"
 HAVEN_TEST_TIMEOUT=$(( 600 + steps / 10 )) scripts/test.sh --filter StatefulPropertyTests 2>&1 | grep -E "stateful property|✘|Test run"
