@@ -23,8 +23,8 @@ extension EndToEnd {
         @Test func recordCreateJSONPrintsTheID() throws {
             let v = try TestVault()
             let r = try v.expectOK(as: "intake", ["record", "create", "--type", "gbv_incident", "--field", "incident_type=rape", "--json"])
-            let id = try JSONDecoder().decode([String: String].self, from: Data(r.stdout.utf8))["id"]
-            #expect(try RecordID(id ?? "").rawValue.count == 26)
+            let created = try JSONDecoder().decode(RecordWriteResponse.self, from: Data(r.stdout.utf8))
+            #expect(try RecordID(created.id).rawValue.count == 26 && created.version == 1)
         }
 
         @Test func noPlaintextReachesTheDatabaseItsWALOrTheLog() throws {

@@ -46,8 +46,9 @@ extension EndToEnd {
                 let list = try v.expectOK(as: user, ["record", "list"])
                 #expect(others.allSatisfy { list.stdout.contains($0) }, "\(user): \(list)")
                 #expect(list.stdout.contains("failed their integrity check") && list.stdout.contains(damaged), "\(user): \(list)")
-                let json = try v.expectOK(as: user, ["record", "list", "--json"]).stdout
-                #expect(!json.contains(damaged), "the damaged record is not in the list of records")
+                let json = try v.json(RecordListResponse.self, as: user, ["record", "list"])
+                #expect(!json.records.contains { $0.id == damaged } && json.damaged == [damaged],
+                        "the damaged record is named apart from the list of records: \(json)")
             }
             try v.expectOK(as: "intake", ["record", "get", others[0], "--purpose", "still readable"])
             let entries = try v.auditLog(["--user", "intake", "--limit", "5000"])

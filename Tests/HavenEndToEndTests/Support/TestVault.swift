@@ -45,8 +45,22 @@ final class TestVault: @unchecked Sendable {
     static var haven: String { binaries + "/haven" }
     static var havend: String { binaries + "/havend" }
 
+    /// A vault made by `haven init` with the standard users enrolled through the CLI, once per
+    /// test process; each enrolled vault on the repository's policy starts as a copy of its
+    /// files (`distinct` asks for a vault of its own, with its own id and keys). It saves
+    /// each test eight runs of the CLI; what those runs do is tested where it is the subject.
+    private static let template: TestVault? = {
+        guard let t = try? TestVault(enrol: true, start: true, distinct: true) else { return nil }
+        t.stop()
+        templateRoot = t.root
+        atexit { if let root = TestVault.templateRoot { try? FileManager.default.removeItem(atPath: root) } }
+        return t
+    }()
+    nonisolated(unsafe) private static var templateRoot: String?
+
     /// Creates, starts and enrols the standard users (unless `enrol` is false).
-    init(enrol: Bool = true, start: Bool = true, policy: String? = nil, daemonArguments: [String] = []) throws {
+    init(enrol: Bool = true, start: Bool = true, policy: String? = nil, daemonArguments: [String] = [],
+         distinct: Bool = false) throws {
         self.daemonArguments = daemonArguments
         // Short paths: a Unix socket path must fit in 108 bytes.
         root = "/tmp/hv-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -61,10 +75,20 @@ final class TestVault: @unchecked Sendable {
             try FileManager.default.copyItem(atPath: Self.repository + "/keys-example/" + file, toPath: keys + "/" + file)
             chmod(keys + "/" + file, file.hasSuffix(".key") ? 0o600 : 0o644)
         }
-        let created = try Command.run(Self.haven, ["init", "--data", data, "--admin-key", keys + "/admin.key.pub"])
-        guard created.status == 0 else { throw TestFailure("haven init failed: \(created)") }
+        let copied = enrol && policy == nil && !distinct ? Self.template : nil
+        if let copied {
+            mkdir(data, 0o700)
+            for file in try FileManager.default.contentsOfDirectory(atPath: copied.data)
+            where ["haven.db", "haven.db-wal", "root.key", "vault.pub"].contains(file) {
+                try FileManager.default.copyItem(atPath: copied.data + "/" + file, toPath: data + "/" + file)
+                chmod(data + "/" + file, file == "vault.pub" ? 0o644 : 0o600)
+            }
+        } else {
+            let created = try Command.run(Self.haven, ["init", "--data", data, "--admin-key", keys + "/admin.key.pub"])
+            guard created.status == 0 else { throw TestFailure("haven init failed: \(created)") }
+        }
         if start { try self.start() }
-        if enrol {
+        if enrol && copied == nil {
             for u in Self.standardUsers {
                 try expectOK(as: "admin", ["user", "add", u.name, "--role", u.role, "--agency", u.agency,
                                            "--public-key", keys + "/\(u.name).key.pub"])
