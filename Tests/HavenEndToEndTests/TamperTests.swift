@@ -5,74 +5,86 @@ import Testing
 extension EndToEnd {
     /// Someone with write access to the database file moves, swaps, rolls back or flips
     /// ciphertext bytes: every read of the damaged record fails with an integrity error and
-    /// returns no value, and the daemon keeps serving the other records.
+    /// returns no value, and the vault keeps serving the other records. Against the vault
+    /// service and server in this process (`InProcessVault`), over a real socket; the
+    /// CLI's side (exit status 1, `haven: integrity_error:`) is in CLITranscriptTests.
     @Suite struct TamperTests {
-        let v: TestVault
-        let a: String
-        let b: String
-
-        init() throws {
-            v = try TestVault()
-            a = try v.createRecord(["survivor_name": "Survivor A", "address": "Address A", "incident_type": "rape"])
-            b = try v.createRecord(["survivor_name": "Survivor B", "address": "Address B", "incident_type": "physical_assault"])
+        /// A vault with two records, A and B.
+        func vault() async throws -> (InProcessVault, String, String) {
+            let v = try await InProcessVault.start()
+            let a = try await v.createRecord(["survivor_name": "Survivor A", "address": "Address A", "incident_type": "rape"])
+            let b = try await v.createRecord(["survivor_name": "Survivor B", "address": "Address B", "incident_type": "physical_assault"])
+            return (v, a, b)
         }
 
-        func expectIntegrityError(_ id: String, _ what: String) throws {
-            let r = try v.haven(as: "intake", ["record", "get", id, "--purpose", "tamper check"])
-            #expect(r.status == 1, "\(what): \(r)")
-            #expect(r.stderr.hasPrefix("haven: integrity_error:"), "\(what): \(r)")
-            #expect(!r.stdout.contains("Survivor") && !r.stdout.contains("Address"), "\(what) leaked: \(r)")
+        func expectIntegrityError(_ v: InProcessVault, _ id: String, other: String, _ what: String) async throws {
+            let r = try await v.read("intake", id)
+            #expect(r.status == 500 && r.error?.code == "integrity_error", "\(what): \(r.text)")
+            #expect(!r.text.contains("Survivor") && !r.text.contains("Address"), "\(what) leaked: \(r.text)")
             // The rest of the vault still answers.
-            let other = try v.haven(as: "intake", ["record", "get", id == a ? b : a, "--purpose", "still serving"])
-            #expect(other.status == 0 || other.stderr.contains("integrity_error"))
+            let still = try await v.read("intake", other)
+            #expect(still.status == 200 || still.error?.code == "integrity_error", "\(still.text)")
         }
 
-        @Test func ciphertextCopiedIntoAnotherRecordFails() throws {
-            try v.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'survivor_name'",
-                          [try v.fieldCiphertext(a, "survivor_name"), b])
-            try expectIntegrityError(b, "copied across records")
-            _ = try v.expectOK(as: "intake", ["record", "get", a, "--purpose", "untouched record"])
+        @Test func ciphertextCopiedIntoAnotherRecordFails() async throws {
+            let (v, a, b) = try await vault()
+            try v.files.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'survivor_name'",
+                                [try v.files.fieldCiphertext(a, "survivor_name"), b])
+            try await expectIntegrityError(v, b, other: a, "copied across records")
+            #expect(try await v.read("intake", a).status == 200)
+            await v.stop()
         }
 
-        @Test func ciphertextCopiedIntoAnotherFieldOfTheSameRecordFails() throws {
-            try v.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'address'",
-                          [try v.fieldCiphertext(a, "survivor_name"), a])
-            try expectIntegrityError(a, "copied across fields")
+        @Test func ciphertextCopiedIntoAnotherFieldOfTheSameRecordFails() async throws {
+            let (v, a, b) = try await vault()
+            try v.files.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'address'",
+                                [try v.files.fieldCiphertext(a, "survivor_name"), a])
+            try await expectIntegrityError(v, a, other: b, "copied across fields")
+            await v.stop()
         }
 
-        @Test func fieldRolledBackToAnEarlierVersionFails() throws {
-            let old = try v.fieldCiphertext(a, "address")
-            try v.expectOK(as: "intake", ["record", "update", a, "--field", "address=New address A"])
+        @Test func fieldRolledBackToAnEarlierVersionFails() async throws {
+            let (v, a, b) = try await vault()
+            let old = try v.files.fieldCiphertext(a, "address")
+            _ = try await v.ok("intake", .PATCH, "/v1/records/\(a)", UpdateRecordRequest(fields: ["address": "New address A"]))
             // The old ciphertext with the current version number…
-            try v.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'address'", [old, a])
-            try expectIntegrityError(a, "rolled back, version column kept")
+            try v.files.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'address'", [old, a])
+            try await expectIntegrityError(v, a, other: b, "rolled back, version column kept")
             // …and with its own, older version number: the sealed header still says version 2.
-            try v.execute("UPDATE fields SET ciphertext = ?, version = 1 WHERE record_id = ? AND name = 'address'", [old, a])
-            try expectIntegrityError(a, "rolled back with its version")
+            try v.files.execute("UPDATE fields SET ciphertext = ?, version = 1 WHERE record_id = ? AND name = 'address'", [old, a])
+            try await expectIntegrityError(v, a, other: b, "rolled back with its version")
+            await v.stop()
         }
 
-        @Test func singleFlippedByteFails() throws {
-            var box = try v.fieldCiphertext(a, "survivor_name")
+        @Test func singleFlippedByteFails() async throws {
+            let (v, a, b) = try await vault()
+            var box = try v.files.fieldCiphertext(a, "survivor_name")
             box[box.count / 2] ^= 0x01
-            try v.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'survivor_name'", [box, a])
-            try expectIntegrityError(a, "flipped byte")
+            try v.files.execute("UPDATE fields SET ciphertext = ? WHERE record_id = ? AND name = 'survivor_name'", [box, a])
+            try await expectIntegrityError(v, a, other: b, "flipped byte")
+            await v.stop()
         }
 
-        @Test func editedRecordHeaderOrRowFails() throws {
-            var header = try v.scalarBlob("SELECT header FROM records WHERE id = ?", [a])
+        @Test func editedRecordHeaderOrRowFails() async throws {
+            let (v, a, b) = try await vault()
+            var header = try v.files.scalarBlob("SELECT header FROM records WHERE id = ?", [a])
             header[40] ^= 0x80
-            try v.execute("UPDATE records SET header = ? WHERE id = ?", [header, a])
-            try expectIntegrityError(a, "flipped header byte")
+            try v.files.execute("UPDATE records SET header = ? WHERE id = ?", [header, a])
+            try await expectIntegrityError(v, a, other: b, "flipped header byte")
             // Moving a record to another agency in the plain column is caught by the sealed header.
-            try v.execute("UPDATE records SET agency = 'police-vientiane' WHERE id = ?", [b])
-            let r = try v.haven(as: "police", ["record", "get", b, "--purpose", "moved record"])
-            #expect(r.stderr.contains("integrity_error") || r.status == 3, "\(r)")
+            try v.files.execute("UPDATE records SET agency = 'police-vientiane' WHERE id = ?", [b])
+            let r = try await v.read("police", b)
+            #expect(r.error?.code == "integrity_error" || r.status == 403, "\(r.text)")
+            #expect(!r.text.contains("Survivor"))
+            await v.stop()
         }
 
-        @Test func swappedDataKeysFail() throws {
-            let keyA = try v.scalarBlob("SELECT wrapped_key FROM records WHERE id = ?", [a])
-            try v.execute("UPDATE records SET wrapped_key = ? WHERE id = ?", [keyA, b])
-            try expectIntegrityError(b, "data key swapped")
+        @Test func swappedDataKeysFail() async throws {
+            let (v, a, b) = try await vault()
+            let keyA = try v.files.scalarBlob("SELECT wrapped_key FROM records WHERE id = ?", [a])
+            try v.files.execute("UPDATE records SET wrapped_key = ? WHERE id = ?", [keyA, b])
+            try await expectIntegrityError(v, b, other: a, "data key swapped")
+            await v.stop()
         }
     }
 }
