@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// The real `haven` against the real `havend`, checked against golden transcripts in
+    /// Tests/Fixtures/transcripts/: for each command, its exit status and every line it wrote
+    /// on stderr. The cases whose decisions are tested against the in-process server
+    /// (access control, tampering) are here from the command line's side, so the binaries
+    /// stay covered: the same refusal must reach a user as one plain line and its status.
+    ///
+    /// A transcript is read top to bottom:
+    /// - `$ USER: ARGS` runs `haven ARGS` with that user's key and the daemon's socket
+    ///   (`$ -: ARGS` with neither, for the commands that work offline);
+    ///   ARGS are split at spaces, and "…" quotes a word with spaces; `{A}` is a value
+    ///   captured earlier (`{KEYS}` is the directory of the users' keys), and `=> A` at the
+    ///   end captures the command's stdout as `{A}`;
+    /// - `! sql STATEMENT` changes the database behind the daemon, as a tamperer would;
+    /// - `exit N` and `stderr: LINE` lines are what the command did, and are compared;
+    /// - `#` lines are comments.
+    /// `HAVEN_UPDATE_TRANSCRIPTS=1` rewrites the files with what the binaries did: read the
+    /// difference before committing it.
+    @Suite struct CLITranscriptTests {
+        static let directory = TestVault.repository + "/Tests/Fixtures/transcripts"
+        static var files: [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+        }
+
+        @Test(arguments: Self.files)
+        func theBinariesDoWhatTheTranscriptSays(file: String) throws {
+            let path = Self.directory + "/" + file
+            let expected = try String(contentsOfFile: path, encoding: .utf8)
+            let v = try TestVault()
+            let actual = try Self.replay(expected, on: v)
+            if ProcessInfo.processInfo.environment["HAVEN_UPDATE_TRANSCRIPTS"] == "1" {
+                try actual.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            let (want, got) = (expected.split(separator: "\n", omittingEmptySubsequences: false),
+                               actual.split(separator: "\n", omittingEmptySubsequences: false))
+            let first = zip(want, got).enumerated().first { $0.element.0 != $0.element.1 }
+            let line = (first?.offset ?? min(want.count, got.count)) + 1
+            let difference = "\(file) differs at line \(line):\nexpected: \(first.map { String($0.element.0) } ?? "(end)")\n"
+                + "actual:   \(first.map { String($0.element.1) } ?? "(end)")"
+            #expect(want == got, Comment(rawValue: difference))
+        }
+
+        /// Runs the commands and directives of a transcript and writes what happened in its format.
+        static func replay(_ transcript: String, on v: TestVault) throws -> String {
+            var values = ["KEYS": v.keys]
+            var out = [String]()
+            func substitute(_ s: String) -> String {
+                values.reduce(s) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+            }
+            func placeholders(_ s: String) -> String {
+                values.reduce(s) { $0.replacingOccurrences(of: $1.value, with: "{\($1.key)}") }
+            }
+            for line in transcript.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                if line.hasPrefix("exit ") || line.hasPrefix("stderr: ") { continue }  // the results: made anew
+                out.append(line)
+                if line.hasPrefix("! sql ") {
+                    try v.execute(substitute(String(line.dropFirst("! sql ".count))), [])
+                    continue
+                }
+                guard line.hasPrefix("$ "), let colon = line.firstIndex(of: ":") else { continue }
+                let user = String(line[line.index(line.startIndex, offsetBy: 2)..<colon])
+                var command = String(line[line.index(after: colon)...])
+                var capture: String?
+                if let arrow = command.range(of: " => ") {
+                    capture = String(command[arrow.upperBound...]).trimmingCharacters(in: .whitespaces)
+                    command = String(command[..<arrow.lowerBound])
+                }
+                let arguments = words(substitute(command))
+                let r = user == "-" ? try Command.run(TestVault.haven, arguments) : try v.haven(as: user, arguments)
+                if let capture { values[capture] = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+                out.append("exit \(r.status)")
+                for e in r.stderr.split(separator: "\n") { out.append("stderr: " + placeholders(String(e))) }
+            }
+            return out.joined(separator: "\n")
+        }
+
+        /// Words split at spaces; "…" keeps spaces inside one word.
+        static func words(_ s: String) -> [String] {
+            var out = [String]()
+            var word = ""
+            var quoted = false
+            var started = false
+            for c in s {
+                if c == "\"" {
+                    quoted.toggle()
+                    started = true
+                } else if c == " " && !quoted {
+                    if started { out.append(word) }
+                    word = ""
+                    started = false
+                } else {
+                    word.append(c)
+                    started = true
+                }
+            }
+            if started { out.append(word) }
+            return out
+        }
+    }
+}
