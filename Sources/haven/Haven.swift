@@ -60,10 +60,9 @@ struct Haven: AsyncParsableCommand {
                 Output.line(message)
                 Glibc.exit(0)
             }
-            // ArgumentParser's own text (the mistake, then usage) stays as it is; in JSON, its first line.
-            let first = message.split(separator: "\n").first.map(String.init) ?? message
-            let report = ErrorReport(code: code == .validationFailure ? ErrorReport.usageCode : ErrorCode.internalError.rawValue,
-                                     message: first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first)
+            // ArgumentParser's own text (the mistake, then usage) stays as it is; in JSON, the mistake.
+            let report = code == .validationFailure ? ErrorReport.usage(parserMessage: message)
+                : ErrorReport(code: ErrorCode.internalError.rawValue, message: message)
             fail(report, code == .validationFailure ? .usage : .error, text: message)
         }
     }

@@ -45,9 +45,7 @@ struct Havend: ParsableCommand {
             Glibc.exit(0)
         }
         if ErrorReport.wantsJSON(Array(CommandLine.arguments.dropFirst())), !message.isEmpty {
-            let first = message.split(separator: "\n").first.map(String.init) ?? message
-            let text = first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first
-            FileHandle.standardError.write(Data(ErrorReport(code: ErrorReport.usageCode, message: text).json()))
+            FileHandle.standardError.write(Data(ErrorReport.usage(parserMessage: message).json()))
         } else if !message.isEmpty {
             FileHandle.standardError.write(Data((message + "\n").utf8))
         }

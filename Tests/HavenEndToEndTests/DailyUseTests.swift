@@ -26,8 +26,9 @@ extension EndToEnd {
                 id = r.id
             }
             await c.close()
-            for (user, command) in [("intake", "record list --all"), ("auditor", "audit log --limit 5000"),
-                                    ("intake", "consent show \(id)"), ("intake", "record list --all --json")] {
+            for (user, command) in [("intake", "record list"), ("auditor", "audit log"), ("intake", "record list --all"),
+                                    ("auditor", "audit log --limit 5000"), ("intake", "consent show \(id)"),
+                                    ("intake", "record list --all --json")] {
                 let r = try piped(v, as: user, command)
                 let lines = r.stdout.split(separator: "\n")
                 #expect(lines.count == 2, "\(command): \(r)")

@@ -20,6 +20,13 @@ public struct ErrorReport: Sendable, Equatable {
         self.init(code: e.code.rawValue, message: e.message, hint: e.hint)
     }
 
+    /// A mistake ArgumentParser found in the command line: its text is the mistake on the
+    /// first line ("Error: …"), then help and usage, which JSON leaves out.
+    public static func usage(parserMessage: String) -> ErrorReport {
+        let first = parserMessage.split(separator: "\n").first.map(String.init) ?? parserMessage
+        return ErrorReport(code: usageCode, message: first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first)
+    }
+
     /// The text line, without its line break.
     public func line(program: String) -> String {
         "\(program): \(code): \(message)" + (hint.map { " (hint: \($0))" } ?? "")

@@ -122,7 +122,8 @@ struct RecordList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List the records you may see (metadata only), the last changed first.",
         discussion: """
-            The last line says how many more records there are (counted up to 10,000) and how to see them.             --json prints {"records": […], "next": CURSOR, "remaining": N, "damaged": […]}, without "next" on the last page.
+            The last line says how many more records there are (counted up to 10,000) and how to see them. \
+            --json prints {"records": […], "next": CURSOR, "remaining": N, "damaged": […]}, without "next" on the last page.
             """)
 
     @Option(help: "Records per page (the daemon gives at most 200).") var limit: Int = 50
