@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import HavenCore
 import HavenCrypto
+import HavenProvisioning
 import HavenVault
 
 /// `havend init --data DIR --admin-key PUB`: creates a new vault. It lives in the daemon's
@@ -12,35 +13,9 @@ struct HavendInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "havend init",
         abstract: "Create a new vault in an empty directory ('haven init' runs this).",
-        discussion: """
-            Writes DIR/root.key, or the file given with --root-key (0600: whoever holds it and \
-            the data can read every record; keep it off the disk and the backups of the data), \
-            DIR/haven.db, and DIR/vault.pub, the public key auditors and courts use to verify \
-            logs and extracts offline. Errors are one line on stderr (with --json, \
-            {"error": {"code", "message"}}) and exit status 1.
-            """)
+        discussion: InitOptions.discussion + #" Errors are one line on stderr (with --json, {"error": {"code", "message"}}) and exit status 1."#)
 
-    @Option(help: ArgumentHelp("The data directory to create (must be empty or absent).", valueName: "dir"))
-    var data: String
-
-    @Option(help: ArgumentHelp("Write the root key here instead of DIR/root.key (it must not exist yet); "
-                               + "start havend with the same --root-key.", valueName: "file"))
-    var rootKey: String?
-
-    @Option(help: ArgumentHelp("Public key file of the first administrator.", valueName: "pub"))
-    var adminKey: String
-
-    @Option(help: "The first administrator's user name.")
-    var adminName = "admin"
-
-    @Option(help: "The first administrator's role (must have user.manage in the policy).")
-    var adminRole = "admin"
-
-    @Option(help: "The first administrator's agency.")
-    var adminAgency = "haven"
-
-    @Flag(help: "Print JSON for scripts instead of human-readable output.")
-    var json = false
+    @OptionGroup var options: InitOptions
 
     static func main(_ arguments: [String]) -> Never {
         do {
@@ -64,7 +39,7 @@ struct HavendInit: ParsableCommand {
         } catch {
             let report = (error as? HavenError).map(ErrorReport.init)
                 ?? ErrorReport(code: ErrorCode.internalError.rawValue, message: "\(error)")
-            if json {
+            if options.json {
                 FileHandle.standardError.write(Data(report.json()))
             } else {
                 FileHandle.standardError.write(Data((report.line(program: Self.program) + "\n").utf8))
@@ -74,12 +49,13 @@ struct HavendInit: ParsableCommand {
     }
 
     private func create() throws {
-        let key = try KeyFiles.readPublic(path: adminKey)
+        let o = options
+        let key = try KeyFiles.readPublic(path: o.adminKey)
         let created = try VaultInitializer.create(
-            directory: DataDirectory(data, rootKey: rootKey), adminKey: key, adminName: try UserName(adminName),
-            adminRole: try RoleName(adminRole), adminAgency: try AgencyName(adminAgency))
+            directory: DataDirectory(o.data, rootKey: o.rootKey), adminKey: key, adminName: try UserName(o.adminName),
+            adminRole: try RoleName(o.adminRole), adminAgency: try AgencyName(o.adminAgency))
         let d = created.directory
-        if json {
+        if o.json {
             var w = JSONWriter()
             w.object { o in
                 o.field("data", d.path)
@@ -93,7 +69,7 @@ struct HavendInit: ParsableCommand {
             print("created vault \(created.vaultID) in \(d.path)")
             print("root key: \(d.rootKeyPath) (0600; keep it off backups of the data)")
             print("vault public key: \(d.vaultPublicKeyPath) (key id \(created.vaultPublicKey.keyID))")
-            print("first administrator: \(adminName) (role \(adminRole), agency \(adminAgency))")
+            print("first administrator: \(o.adminName) (role \(o.adminRole), agency \(o.adminAgency))")
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import HavenCore
+import HavenProvisioning
 
 /// `haven init --data DIR --admin-key PUB`: create a new vault.
 ///
@@ -10,42 +11,14 @@ import HavenCore
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new vault in an empty directory (runs 'havend init').",
-        discussion: """
-            Writes DIR/root.key, or the file given with --root-key (0600: whoever holds it and \
-            the data can read every record; keep it off the disk and the backups of the data), \
-            DIR/haven.db, and DIR/vault.pub, the public key auditors and courts use to verify \
-            logs and extracts offline. havend is looked for beside haven, then on PATH.
-            """)
+        discussion: InitOptions.discussion + " havend is looked for beside haven, then on PATH.")
 
-    @Option(help: ArgumentHelp("The data directory to create (must be empty or absent).", valueName: "dir"))
-    var data: String
-
-    @Option(help: ArgumentHelp("Write the root key here instead of DIR/root.key (it must not exist yet); "
-                               + "start havend with the same --root-key.", valueName: "file"))
-    var rootKey: String?
-
-    @Option(help: ArgumentHelp("Public key file of the first administrator.", valueName: "pub"))
-    var adminKey: String
-
-    @Option(help: "The first administrator's user name.")
-    var adminName = "admin"
-
-    @Option(help: "The first administrator's role (must have user.manage in the policy).")
-    var adminRole = "admin"
-
-    @Option(help: "The first administrator's agency.")
-    var adminAgency = "haven"
-
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var options: InitOptions
 
     func run() async throws {
-        var arguments = ["init", "--data", data, "--admin-key", adminKey, "--admin-name", adminName,
-                         "--admin-role", adminRole, "--admin-agency", adminAgency]
-        if let rootKey { arguments += ["--root-key", rootKey] }
-        if output.json { arguments.append("--json") }
         let havend = try Self.findHavend()
         // argv[0] "haven": havend init reports its errors as this command's.
-        let argv = (["haven"] + arguments).map { strdup($0) } + [nil]
+        let argv = (["haven", "init"] + options.arguments).map { strdup($0) } + [nil]
         execv(havend, argv)
         let failure = errno
         throw HavenError(.ioError, "cannot run \(havend): \(String(cString: strerror(failure)))")
