@@ -39,7 +39,8 @@ struct Endpoints: Sendable {
                 return vault.createRecord(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
             case .listRecords:
                 let limit = try QueryParameters(values: request.query).int("limit")
-                return vault.listRecords(ctx, order: request.query["order"], after: request.query["after"], limit: limit).map { .json(JSONAnswer.encode($0)) }
+                return vault.listRecords(ctx, order: request.query["order"], after: request.query["after"], limit: limit)
+                    .map { .json(JSONAnswer.encode($0)) }
             case .readRecord(let id):
                 let body = try JSONBody.decode(ReadRecordRequest.self, from: request.body)
                 return vault.readRecord(ctx, id: id, request: body).map { .json($0.json(), sensitive: true) }

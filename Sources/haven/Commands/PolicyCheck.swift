@@ -18,20 +18,16 @@ struct PolicyCheck: AsyncParsableCommand {
 
     func run() async throws {
         let policy = try PolicyDirectory.load(directory)
-        if output.json {
-            Output.json(PolicyReport(directory: directory, valid: true, version: policy.version,
-                                     recordTypes: policy.recordTypes.keys.map(\.rawValue).sorted(),
-                                     roles: policy.roles.keys.map(\.rawValue).sorted(),
-                                     agencies: policy.agencies.agencies.map { $0.keys.map(\.rawValue).sorted() }))
-            return
-        }
-        let types = policy.recordTypes.keys.map(\.rawValue).sorted().joined(separator: ", ")
-        let roles = policy.roles.keys.map(\.rawValue).sorted().joined(separator: ", ")
+        let report = PolicyReport(directory: directory, valid: true, version: policy.version,
+                                  recordTypes: policy.recordTypes.keys.map(\.rawValue).sorted(),
+                                  roles: policy.roles.keys.map(\.rawValue).sorted(),
+                                  agencies: policy.agencies.agencies.map { $0.keys.map(\.rawValue).sorted() })
+        if output.json { Output.json(report); return }
         Output.line("policy \(directory) is valid (version \(policy.shortVersion))")
-        Output.line("record types: \(types)")
-        Output.line("roles: \(roles)")
-        if let agencies = policy.agencies.agencies {
-            Output.line("agencies: \(agencies.keys.map(\.rawValue).sorted().joined(separator: ", "))")
+        Output.line("record types: \(report.recordTypes.joined(separator: ", "))")
+        Output.line("roles: \(report.roles.joined(separator: ", "))")
+        if let agencies = report.agencies {
+            Output.line("agencies: \(agencies.joined(separator: ", "))")
         } else {
             Output.line("agencies: any name (no agencies.yaml: a mistyped agency would be taken as a new one)")
         }

@@ -52,11 +52,10 @@ final class TestVault: @unchecked Sendable {
     private static let template: TestVault? = {
         guard let t = try? TestVault(enrol: true, start: true, distinct: true) else { return nil }
         t.stop()
-        templateRoot = t.root
-        atexit { if let root = TestVault.templateRoot { try? FileManager.default.removeItem(atPath: root) } }
+        // A static is never deinitialised: its directory goes when the test process ends.
+        atexit { if let root = TestVault.template?.root { try? FileManager.default.removeItem(atPath: root) } }
         return t
     }()
-    nonisolated(unsafe) private static var templateRoot: String?
 
     /// Creates, starts and enrols the standard users (unless `enrol` is false).
     init(enrol: Bool = true, start: Bool = true, policy: String? = nil, daemonArguments: [String] = [],
