@@ -71,7 +71,7 @@ let package = Package(
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenProcessTests", dependencies: ["HavenProcess"], swiftSettings: strict),
-        .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore", "HavenProcess"], swiftSettings: strict),
         .testTarget(name: "HavenAuditTests", dependencies: ["HavenAudit", "HavenCore", "HavenCrypto", "HavenProcess"],
                     swiftSettings: strict),
         .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
