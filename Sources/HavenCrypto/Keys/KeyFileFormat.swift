@@ -10,12 +10,16 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
     case ed25519Secret = "haven-ed25519-secret-v1"
     case ed25519Public = "haven-ed25519-public-v1"
     case rootKey = "haven-root-key-v1"
+    case rootKeyPassphrase = "haven-root-passphrase-v1"
+    case rootKeyShare = "haven-root-share-v1"
 
     var byteCount: Int {
         switch self {
         case .ed25519Secret: return SigningKey.seedBytes
         case .ed25519Public: return PublicKey.byteCount
         case .rootKey: return RootKey.byteCount
+        case .rootKeyPassphrase: return PassphraseSeal.byteCount
+        case .rootKeyShare: return ShareFile.byteCount
         }
     }
 
@@ -24,6 +28,8 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
         case .ed25519Secret: return "# Haven Ed25519 secret key. Keep private: mode 0600, never shared."
         case .ed25519Public: return "# Haven Ed25519 public key."
         case .rootKey: return "# Haven vault root key. Whoever holds it and the data directory can read every record."
+        case .rootKeyPassphrase: return "# Haven vault root key, sealed under a passphrase (Argon2id). Useless without the passphrase."
+        case .rootKeyShare: return "# Haven vault root key share. With enough other shares of this vault it opens every record: keep it apart."
         }
     }
 }
