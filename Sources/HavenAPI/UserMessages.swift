@@ -33,6 +33,25 @@ public struct AddUserRequest: Codable, Sendable {
     }
 }
 
+/// `POST /v1/users/{name}/rekey` body.
+public struct RekeyUserRequest: Codable, Sendable {
+    /// The contents of the user's new public key file.
+    public let publicKey: String
+
+    public init(publicKey: String) {
+        self.publicKey = publicKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case publicKey = "public_key"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["public_key"])
+        publicKey = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .publicKey)
+    }
+}
+
 /// One user in `GET /v1/users`.
 public struct UserSummary: Codable, Sendable, Equatable {
     public let name: String

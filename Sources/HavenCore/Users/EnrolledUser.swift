@@ -27,4 +27,10 @@ public struct EnrolledUser: Sendable, Equatable {
     }
 
     public var isActive: Bool { revokedAt == nil }
+
+    /// The same user authenticating with another key (`user rekey`).
+    public func with(publicKey: [UInt8]) -> EnrolledUser {
+        EnrolledUser(name: name, role: role, agency: agency, publicKey: publicKey, uid: uid, createdAt: createdAt,
+                     createdBy: createdBy, revokedAt: revokedAt, revokedBy: revokedBy)
+    }
 }

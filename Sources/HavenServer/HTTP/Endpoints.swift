@@ -70,6 +70,9 @@ struct Endpoints: Sendable {
                 return vault.listUsers(ctx).map { .json(JSONAnswer.encode($0)) }
             case .revokeUser(let name):
                 return vault.revokeUser(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
+            case .rekeyUser(let name):
+                let body = try JSONBody.decode(RekeyUserRequest.self, from: request.body)
+                return vault.rekeyUser(ctx, name: name, request: body).map { .json(JSONAnswer.encode($0)) }
             case .auditEntries:
                 let q = QueryParameters(values: request.query)
                 var filter = AuditFilter()

@@ -24,6 +24,14 @@ public enum UserTable {
         return db.changes == 1
     }
 
+    /// Replaces an active user's public key; false when there is no such active user.
+    /// A key enrolled for anyone, even a revoked user, is refused by the UNIQUE constraint.
+    public static func rekey(_ name: UserName, publicKey: [UInt8], on db: Connection) throws -> Bool {
+        let s = try db.statement("UPDATE users SET public_key = ? WHERE name = ? AND status = 'active'")
+        try s.bind(1, blob: publicKey).bind(2, name.rawValue).run()
+        return db.changes == 1
+    }
+
     public static func all(on db: Connection) throws -> [EnrolledUser] {
         let s = try db.statement("""
             SELECT name, role, agency, public_key, uid, created_at, created_by, revoked_at, revoked_by, status

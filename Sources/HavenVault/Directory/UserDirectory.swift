@@ -43,6 +43,15 @@ public final class UserDirectory: Sendable {
         }
     }
 
+    /// The user's new key takes effect: sessions opened with the old one fail their next request.
+    func rekeyed(_ user: EnrolledUser, from old: [UInt8]) {
+        state.withLock { s in
+            s.byName[user.name] = user
+            s.byKey[old] = nil
+            s.byKey[user.publicKey] = user.name
+        }
+    }
+
     func revoked(_ name: UserName, at: Timestamp, by: UserName) {
         state.withLock { s in
             guard var u = s.byName[name] else { return }
