@@ -4,7 +4,7 @@
 Written from Sources/HavenCrypto/FORMAT.md, Sources/HavenStore/FORMAT.md ("authenticated
 state"), Sources/HavenAudit/FORMAT.md ("entry tag") and Sources/HavenAPI/AUTHENTICATION.md,
 with Python's hashlib (BLAKE2b, keyed and with salt and personalisation, as libsodium's
-crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 called through ctypes: nothing of
+crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 and Argon2id called through ctypes: nothing of
 Haven's Swift code. The output is committed as Tests/Fixtures/format-v1/vectors.json and
 the Swift tests check that Haven produces exactly these bytes; a test also reruns this
 script and compares. Never edit the committed file to make a test pass.
@@ -180,6 +180,31 @@ def sealed_box(data_key, nonce, ad, plain, key_version):
 
 
 # --- record header and history rows (HavenCrypto FORMAT.md, "record header") --------------
+def passphrase_seal(root, passphrase, vault_hex, opslimit, memlimit, salt, nonce):
+    """HavenCrypto FORMAT.md, "Sealed root key files": Argon2id, then XChaCha20-Poly1305 with
+    the domain and every header byte as associated data."""
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
+    assert sodium.sodium_init() >= 0
+    kek = ctypes.create_string_buffer(32)
+    pw = passphrase.encode("utf-8")
+    rc = sodium.crypto_pwhash(kek, ctypes.c_ulonglong(32), pw, ctypes.c_ulonglong(len(pw)), salt,
+                              ctypes.c_ulonglong(opslimit), ctypes.c_size_t(memlimit), ctypes.c_int(2))  # Argon2id 1.3
+    assert rc == 0
+    header = b"\x01" + bytes.fromhex(vault_hex) + struct.pack(">QQ", opslimit, memlimit) + salt + nonce
+    ad = b"haven/root-passphrase/v1" + header
+    out = ctypes.create_string_buffer(len(root) + 16)
+    out_len = ctypes.c_ulonglong(0)
+    rc = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out, ctypes.byref(out_len), root, ctypes.c_ulonglong(len(root)),
+                                                            ad, ctypes.c_ulonglong(len(ad)), None, nonce, kek.raw)
+    assert rc == 0
+    return header + out.raw[:out_len.value]
+
+
+def share_file(vault_hex, index, threshold, count, values):
+    body = b"\x01" + bytes.fromhex(vault_hex) + bytes([index, threshold, count]) + values
+    return body + hashlib.blake2b(b"haven/root-share/v1" + body, digest_size=32).digest()
+
+
 def rfc3339(ms):
     t = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
     return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (ms % 1000)
@@ -289,6 +314,12 @@ def main():
                   "public_key": base64.b64encode(bytes(range(0x20, 0x40))).decode()}
     transcript["bytes"] = ("haven-auth-v1\nvault %s\nnonce %s\nuid %d\npid %d\nkey %s\n"
                            % (VAULT_ID, transcript["nonce"], 1001, 4242, transcript["public_key"]))
+    seal = {"passphrase": "ນ້ຳຕົກຕາດ correct horse", "opslimit": 1, "memlimit": 8192,
+            "salt": bytes(range(0xB0, 0xC0)).hex(), "nonce": bytes(range(0xC0, 0xD8)).hex()}
+    seal["bytes"] = passphrase_seal(ROOT_KEY, seal["passphrase"], VAULT_ID, 1, 8192, bytes(range(0xB0, 0xC0)),
+                                    bytes(range(0xC0, 0xD8))).hex()
+    share = {"index": 2, "threshold": 2, "count": 3, "values": bytes(range(0x10, 0x30)).hex()}
+    share["bytes"] = share_file(VAULT_ID, 2, 2, 3, bytes(range(0x10, 0x30))).hex()
     out = {
         "about": "Haven format vectors v1, from scripts/format-vectors.py; see that script's header",
         "root_key": ROOT_KEY.hex(), "vault_id": VAULT_ID, "record_id": RECORD_ID,
@@ -297,6 +328,7 @@ def main():
         "user_rows": users, "record_row": record, "vault_meta_row": meta, "baseline": baseline, "entry_tags": entries,
         "sealed_field": field, "record_header": header, "auth_transcript": transcript,
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
+        "root_passphrase_seal": seal, "root_share": share,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 

@@ -11,8 +11,8 @@ import Testing
 /// computed from the format documents by scripts/format-vectors.py with Python's hashlib and
 /// libsodium, not by this code: the subkeys, every row's state tag, the baseline tag, the
 /// audit entry tag, a sealed field with a fixed key and nonce, a record header's exact
-/// bytes in both formats, a note's sealed metadata and a sealed consent event, and the
-/// authentication transcript. A format change fails here until it ships as a
+/// bytes in both formats, a note's sealed metadata and a sealed consent event, the
+/// authentication transcript, and the root key's passphrase seal and share file. A format change fails here until it ships as a
 /// new version with vectors of its own.
 @Suite struct FormatVectorTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -35,6 +35,8 @@ import Testing
         let note_metadata: HistoryRow
         let consent_event: HistoryRow
         let auth_transcript: Transcript
+        let root_passphrase_seal: RootSeal
+        let root_share: RootShare
 
         struct User: Decodable {
             let name, role, agency, public_key, created_by, tag: String
@@ -72,6 +74,15 @@ import Testing
         struct HistoryRow: Decodable {
             let data_key, nonce, plaintext, box: String
             let index: UInt64
+        }
+        struct RootSeal: Decodable {
+            let passphrase, salt, nonce, bytes: String
+            let opslimit, memlimit: UInt64
+        }
+        struct RootShare: Decodable {
+            let values, bytes: String
+            let index: UInt8
+            let threshold, count: Int
         }
         struct Transcript: Decodable {
             let vault, nonce, public_key, bytes: String
@@ -219,6 +230,24 @@ import Testing
         let a = v.auth_transcript
         #expect(String(decoding: AuthTranscript.bytes(vaultID: a.vault, nonce: a.nonce, uid: a.uid, pid: a.pid, publicKey: a.public_key),
                        as: UTF8.self) == a.bytes)
+    }
+
+    /// The root key sealed under a passphrase (Argon2id, then XChaCha20-Poly1305) and one
+    /// share of it as a file: exactly these bytes, and both open back.
+    @Test func rootKeyPassphraseSealAndShareFile() throws {
+        let s = v.root_passphrase_seal
+        let passphrase = Self.secure(Array(s.passphrase.utf8))
+        let cost = PassphraseSeal.Cost(opsLimit: s.opslimit, memLimit: s.memlimit)
+        let seal = try PassphraseSeal.seal(root, passphrase: passphrase, vault: vault, cost: cost, salt: Self.hex(s.salt), nonce: Self.hex(s.nonce))
+        #expect(seal.bytes.withUnsafeBytes { Hex.encode(Array($0)) } == s.bytes)
+        let opened = try PassphraseSeal(bytes: Self.secure(Self.hex(s.bytes))).open(passphrase: passphrase, vault: vault)
+        #expect(opened.withUnsafeBytes { Array($0) } == Self.hex(v.root_key))
+        let sh = v.root_share
+        let file = try ShareFile(share: Shamir.Share(index: sh.index, values: Self.secure(Self.hex(sh.values))), vault: vault,
+                                 threshold: sh.threshold, count: sh.count)
+        #expect(file.bytes.withUnsafeBytes { Hex.encode(Array($0)) } == sh.bytes)
+        let read = try ShareFile(bytes: Self.secure(Self.hex(sh.bytes)), what: "the vector")
+        #expect(read.index == sh.index && read.vault == vault && read.share.values.withUnsafeBytes { Hex.encode(Array($0)) } == sh.values)
     }
 
     /// The committed file is exactly what the committed script prints.

@@ -53,10 +53,19 @@ public struct PassphraseSeal: Sendable {
 
     /// Seals `root` under `passphrase` for `vault`.
     public static func seal(_ root: RootKey, passphrase: SecureBytes, vault: VaultID, cost: Cost = .moderate) throws(CryptoError) -> PassphraseSeal {
+        try seal(root, passphrase: passphrase, vault: vault, cost: cost, salt: Random.bytes(16),
+                 nonce: Random.bytes(XChaCha20Poly1305.nonceBytes))
+    }
+
+    /// The seal with a given salt and nonce, for the known-answer vector.
+    @_spi(FormatVectors)
+    public static func seal(_ root: RootKey, passphrase: SecureBytes, vault: VaultID, cost: Cost, salt: [UInt8],
+                     nonce: [UInt8]) throws(CryptoError) -> PassphraseSeal {
         guard cost.acceptable else { throw .invalidKey("Argon2id costs outside what Haven accepts") }
-        guard let vaultBytes = Hex.decode(vault.rawValue) else { throw .invalidFormat("invalid vault id") }
-        var header = [version] + vaultBytes + bigEndian(cost.opsLimit) + bigEndian(cost.memLimit)
-        header += Random.bytes(16) + Random.bytes(XChaCha20Poly1305.nonceBytes)
+        guard let vaultBytes = Hex.decode(vault.rawValue), salt.count == 16, nonce.count == XChaCha20Poly1305.nonceBytes else {
+            throw .invalidFormat("invalid vault id, salt or nonce")
+        }
+        let header = [version] + vaultBytes + bigEndian(cost.opsLimit) + bigEndian(cost.memLimit) + salt + nonce
         let kek = try derive(passphrase: passphrase, salt: Array(header[33..<49]), cost: cost)
         let sealed: SecureBytes
         do {
