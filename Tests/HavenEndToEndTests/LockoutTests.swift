@@ -8,7 +8,9 @@ extension EndToEnd {
     /// is audited, and a locked-out peer learns nothing about records.
     @Suite struct LockoutTests {
         @Test func repeatedFailuresAreSlowedThenLockedOutAndAudited() throws {
-            let v = try TestVault(daemonArguments: ["--auth-lockout-failures", "6", "--auth-lockout-seconds", "4"])
+            // The window must outlast the six slowed failures (their delays alone add up to
+            // nearly 4 s), or the first ones age out before the lockout on a busy machine.
+            let v = try TestVault(daemonArguments: ["--auth-lockout-failures", "6", "--auth-lockout-seconds", "10"])
             let id = try v.createRecord(["incident_type": "rape"])
             try v.newKey("guesser")  // a key that is not enrolled
             var durations = [TimeInterval]()
@@ -31,7 +33,7 @@ extension EndToEnd {
             #expect(locked.stderr.replacingOccurrences(of: id, with: "") == nowhere.stderr.replacingOccurrences(of: "aaaaaaaaaaaaaaaaaaaaaaaaaa", with: ""))
 
             // After the lockout period, the real key works again.
-            Thread.sleep(forTimeInterval: 4.5)
+            Thread.sleep(forTimeInterval: 10.5)
             try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "after the lockout"])
 
             let attempts = try v.withDatabase { db -> [String] in

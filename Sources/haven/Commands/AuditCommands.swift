@@ -79,8 +79,7 @@ struct AuditLog: AsyncParsableCommand {
              e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.purpose ?? "-", e.rule]
         })
         if let next = result.next, let remaining = result.remaining, remaining > 0 {
-            let count = remaining >= 10_000 ? "10,000+" : remaining.formatted()
-            Output.line("… \(count) more: --\(oldest ? "after" : "before") \(next) (or --all)")
+            Output.more(remaining, option: oldest ? "--after" : "--before", cursor: String(next))
         }
     }
 }

@@ -30,7 +30,9 @@ struct Init: AsyncParsableCommand {
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("havend").path)
         }
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where !dir.isEmpty {
+        // Absolute PATH entries only: a relative one ("." or empty) would run a havend from
+        // whatever directory the operator happens to be in.
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where dir.hasPrefix("/") {
             candidates.append(dir + "/havend")
         }
         guard let found = candidates.first(where: { access($0, X_OK) == 0 }) else {

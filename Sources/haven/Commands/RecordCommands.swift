@@ -169,8 +169,7 @@ struct RecordList: AsyncParsableCommand {
                   + result.damaged.joined(separator: ", "))
         }
         if let next = result.next, let remaining = result.remaining, remaining > 0 {
-            let count = remaining >= 10_000 ? "10,000+" : remaining.formatted()
-            Output.line("… \(count) more: --after \(next) (or --all)")
+            Output.more(remaining, option: "--after", cursor: next)
         }
     }
 }

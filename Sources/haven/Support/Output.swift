@@ -38,6 +38,13 @@ enum Output {
         }
     }
 
+    /// The last line of a page that has more after it: how many (the daemon counts up to
+    /// 10,000) and the option that shows the next page.
+    static func more(_ remaining: some BinaryInteger, option: String, cursor: String) {
+        let count = remaining >= 10_000 ? "10,000+" : Int(remaining).formatted()
+        line("… \(count) more: \(option) \(cursor) (or --all)")
+    }
+
     /// A value for one table cell: line breaks and tabs shown as \n, \r, \t, and every other
     /// control or direction-changing character as "?", so a typed value can neither add a row
     /// nor move the cursor, recolour the terminal or reorder what follows it.
