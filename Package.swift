@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenExtract", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
-        .target(name: "HavenProvisioning", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .target(name: "HavenProvisioning", dependencies: ["HavenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: strict),
         .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
@@ -51,7 +51,7 @@ let package = Package(
         ], exclude: ["openapi.yaml", "JSON-OUTPUT.md"], swiftSettings: strict),
 
         .executableTarget(name: "havend", dependencies: [
-            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenVault", "HavenServer", "HavenProvisioning",
+            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenProvisioning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

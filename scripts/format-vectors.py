@@ -320,6 +320,10 @@ def main():
                                     bytes(range(0xC0, 0xD8))).hex()
     share = {"index": 2, "threshold": 2, "count": 3, "values": bytes(range(0x10, 0x30)).hex()}
     share["bytes"] = share_file(VAULT_ID, 2, 2, 3, bytes(range(0x10, 0x30))).hex()
+    # A share set holds each share's check value (its last 32 bytes), in index order.
+    members = [share_file(VAULT_ID, i, 2, 3, bytes(range(0x10 * i, 0x10 * i + 32))) for i in (1, 2, 3)]
+    share_set = {"threshold": 2, "count": 3, "shares": [m.hex() for m in members],
+                 "bytes": (bytes([1]) + bytes.fromhex(VAULT_ID) + bytes([2, 3]) + b"".join(m[-32:] for m in members)).hex()}
     out = {
         "about": "Haven format vectors v1, from scripts/format-vectors.py; see that script's header",
         "root_key": ROOT_KEY.hex(), "vault_id": VAULT_ID, "record_id": RECORD_ID,
@@ -328,7 +332,7 @@ def main():
         "user_rows": users, "record_row": record, "vault_meta_row": meta, "baseline": baseline, "entry_tags": entries,
         "sealed_field": field, "record_header": header, "auth_transcript": transcript,
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
-        "root_passphrase_seal": seal, "root_share": share,
+        "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HavenCore
 
 /// The options of `haven init` and `havend init`, defined once: the client parses them and
 /// runs the daemon's binary, which parses them again and creates the vault. This module
@@ -9,7 +10,11 @@ public struct InitOptions: ParsableArguments {
         Writes DIR/root.key, or the file given with --root-key (0600: whoever holds it and \
         the data can read every record; keep it off the disk and the backups of the data), \
         DIR/haven.db, and DIR/vault.pub, the public key auditors and courts use to verify \
-        logs and extracts offline.
+        logs and extracts offline. With --seal passphrase the root key is written sealed \
+        under a passphrase (DIR/root.passphrase); with --seal shares it is split into \
+        --shares N files in --share-out DIR, any --threshold K of which open the vault \
+        (DIR/root.shares keeps only their check values). A sealed vault's havend starts \
+        sealed, until 'haven operator unseal'.
         """
 
     @Option(help: ArgumentHelp("The data directory to create (must be empty or absent).", valueName: "dir"))
@@ -31,17 +36,59 @@ public struct InitOptions: ParsableArguments {
     @Option(help: "The first administrator's agency.")
     public var adminAgency = "haven"
 
+    @Option(help: ArgumentHelp("How to keep the root key: file (opens at start; for a demo), passphrase, or shares.",
+                               valueName: "file|passphrase|shares"))
+    public var seal: SealMode = .file
+
+    @Option(help: ArgumentHelp("With --seal passphrase: read the passphrase from this file's first line (0600) "
+                               + "instead of asking on the terminal.", valueName: "file"))
+    public var passphraseFile: String?
+
+    @Option(help: ArgumentHelp("With --seal shares: how many share files to write (2 to 255).", valueName: "n"))
+    public var shares: Int?
+
+    @Option(help: ArgumentHelp("With --seal shares: how many shares open the vault (2 to N).", valueName: "k"))
+    public var threshold: Int?
+
+    @Option(help: ArgumentHelp("With --seal shares: the directory to write the share files in, one per custodian.",
+                               valueName: "dir"))
+    public var shareOut: String?
+
     @Flag(help: "Print JSON for scripts instead of human-readable output.")
     public var json = false
 
     public init() {}
+
+    public func validate() throws {
+        if seal != .file, rootKey != nil {
+            throw ValidationError("--root-key is for --seal file; a sealed vault keeps no root key file")
+        }
+        if seal != .passphrase, passphraseFile != nil { throw ValidationError("--passphrase-file goes with --seal passphrase") }
+        if seal == .shares {
+            guard let shares, let threshold, shareOut != nil else {
+                throw ValidationError("--seal shares needs --shares N, --threshold K and --share-out DIR")
+            }
+            guard (2...255).contains(shares), (2...shares).contains(threshold) else {
+                throw ValidationError("--shares must be from 2 to 255 and --threshold from 2 to --shares")
+            }
+        } else if shares != nil || threshold != nil || shareOut != nil {
+            throw ValidationError("--shares, --threshold and --share-out go with --seal shares")
+        }
+    }
 
     /// The same options as arguments, for the command that runs `havend init`.
     public var arguments: [String] {
         var out = ["--data", data, "--admin-key", adminKey, "--admin-name", adminName, "--admin-role", adminRole,
                    "--admin-agency", adminAgency]
         if let rootKey { out += ["--root-key", rootKey] }
+        out += ["--seal", seal.rawValue]
+        if let passphraseFile { out += ["--passphrase-file", passphraseFile] }
+        if let shares, let threshold, let shareOut {
+            out += ["--shares", String(shares), "--threshold", String(threshold), "--share-out", shareOut]
+        }
         if json { out.append("--json") }
         return out
     }
 }
+
+extension SealMode: ExpressibleByArgument {}

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import HavenCore
 import HavenCrypto
+import HavenPolicy
 import HavenServer
 import HavenVault
 import Logging
@@ -126,6 +127,19 @@ struct Havend: ParsableCommand {
         }
     }
 
+    /// What a sealed vault's custodians will be checked against: the passphrase seal or the
+    /// share set, of this vault.
+    static func unsealer(_ directory: DataDirectory) throws -> Unsealer {
+        switch directory.sealMode {
+        case .passphrase:
+            let seal = try RootKeyCustody.readPassphraseSeal(directory)
+            return Unsealer(vault: seal.vault, custody: .passphrase(seal))
+        default:
+            let set = try RootKeyCustody.readShareSet(directory)
+            return Unsealer(vault: set.vault, custody: .shares(set))
+        }
+    }
+
     static func describe(_ error: any Error) -> String {
         switch error {
         case let e as HavenError: return e.description
@@ -158,9 +172,30 @@ struct Havend: ParsableCommand {
         auth.failuresBeforeDelay = max(1, auth.failuresBeforeLockout / 3)
         auth.lockoutMilliseconds = authLockoutSeconds * 1000
         auth.windowMilliseconds = authLockoutSeconds * 1000
-        let vault = try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
-                                   anchor: anchor.map(AnchorFile.init(path:)), allowDamagedAuditLog: allowDamagedAuditLog,
-                                   historyLimits: HistoryLimits(notes: maxNotesPerRecord, consentEvents: maxConsentEventsPerRecord))
+        let limits = HistoryLimits(notes: maxNotesPerRecord, consentEvents: maxConsentEventsPerRecord)
+        let open: @Sendable (RootKey?) throws -> Vault = { [policy, anchor, allowDamagedAuditLog, auth] root in
+            try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
+                           anchor: anchor.map(AnchorFile.init(path:)), allowDamagedAuditLog: allowDamagedAuditLog,
+                           historyLimits: limits, rootKey: root)
+        }
+        let startDetail = ["socket": socket, "pid": String(getpid())]
+        let gate: VaultGate
+        switch directory.sealMode {
+        case .file:
+            gate = VaultGate(open: try open(nil))
+        case .passphrase, .shares:
+            // Everything that can be checked without the key is checked now, so a broken
+            // directory fails at start rather than at unseal.
+            _ = try PolicyDirectory.load(policy)
+            let unsealer = try Self.unsealer(directory)
+            gate = VaultGate(sealed: unsealer) { root, attempts, loop in
+                let vault = try open(root)
+                try vault.announceStart(on: loop, detail: startDetail.merging(["unsealed": unsealer.mode.rawValue]) { a, _ in a },
+                                        preceding: attempts).wait()
+                logger.info("unsealed; serving", metadata: ["vault": "\(vault.keys.vaultID)"])
+                return vault
+            }
+        }
 
         var config = ServerConfiguration()
         config.maximumConnections = maxConnections
@@ -170,19 +205,28 @@ struct Havend: ParsableCommand {
         config.requestTimeout = .seconds(requestTimeout)
         config.unauthenticatedIdleTimeout = .seconds(unauthenticatedIdleTimeout)
         if let threads { config.threads = threads }
-        let server = HavenServer(vault: vault, configuration: config, logger: logger)
+        let server = HavenServer(gate: gate, configuration: config, logger: logger)
         let listener: any Channel
         do {
             listener = try server.bind(socketPath: socket)
         } catch {
-            vault.shutdown()
+            gate.shutdown()
             throw StartupError("cannot listen on \(socket): \(error)")
         }
-        try vault.announceStart(on: server.group.next(), detail: ["socket": socket, "pid": String(getpid())]).wait()
-        logger.info("ready", metadata: ["vault": "\(vault.keys.vaultID)", "socket": "\(socket)",
-                                        "policy": "\(vault.policies.policy.shortVersion)"])
+        if let vault = gate.vault {
+            try vault.announceStart(on: server.group.next(), detail: startDetail).wait()
+            logger.info("ready", metadata: ["vault": "\(vault.keys.vaultID)", "socket": "\(socket)",
+                                            "policy": "\(vault.policies.policy.shortVersion)"])
+        } else {
+            logger.notice("ready, sealed: nothing is served until the vault is unsealed",
+                          metadata: ["vault": "\(gate.vaultID)", "socket": "\(socket)", "seal": "\(gate.status.summary)"])
+        }
 
         while DaemonSignals.next() == SIGHUP {
+            guard let vault = gate.vault else {
+                logger.notice("policy reload skipped: the vault is sealed (the policy is read again when it is unsealed)")
+                continue
+            }
             switch try? vault.reloadPolicy(on: server.group.next()).wait() {
             case .success(let p): logger.info("policy reloaded", metadata: ["policy": "\(p.shortVersion)"])
             case .failure(let e): logger.error("policy reload refused; the previous policy stays in force", metadata: ["reason": "\(e.message)"])
@@ -193,7 +237,7 @@ struct Havend: ParsableCommand {
         logger.info("stopping: no new connections; finishing requests in flight")
         try? listener.close().wait()
         server.drain(timeout: .seconds(10))
-        vault.shutdown()
+        gate.shutdown()
         try? server.shutdown()
         unlink(socket)
         _ = (dataLock, socketLock)

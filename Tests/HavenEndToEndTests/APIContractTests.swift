@@ -189,7 +189,30 @@ extension EndToEnd {
             try await p.call("auditor", .GET, "/v1/audit/summary?since=2026-01-01")
             try await p.call("auditor", .GET, "/v1/audit/summary?since=someday")
             try await p.call("intake", .GET, "/v1/audit/summary")
+            try await p.call(nil, .GET, "/v1/operator/seal")
+            try await p.call(nil, .POST, "/v1/operator/unseal", #"{"passphrase":"kept in a file: nothing to unseal"}"#)
+            try await p.call(nil, .POST, "/v1/operator/unseal", #"{"passphrase":"one","share":"two"}"#)
+            try await p.call("admin", .POST, "/v1/operator/seal")
+            try await p.call("intake", .POST, "/v1/operator/seal")
             await p.close()
+
+            // The seal's own answers, on a vault sealed under a passphrase.
+            let passphrase = v.root + "/passphrase"
+            FileManager.default.createFile(atPath: passphrase, contents: Data("the contract's passphrase\n".utf8),
+                                           attributes: [.posixPermissions: 0o600])
+            let sealed = try Probe(try TestVault(enrol: false, initArguments: ["--seal", "passphrase", "--passphrase-file", passphrase]))
+            try await sealed.call(nil, .GET, "/v1/operator/seal")
+            try await sealed.call(nil, .GET, "/v1/health")
+            try await sealed.call(nil, .GET, "/v1/status")
+            try await sealed.call(nil, .POST, "/v1/auth/challenge")
+            try await sealed.call(nil, .POST, "/v1/operator/unseal", #"{"passphrase":"not the passphrase"}"#)
+            try await sealed.call(nil, .POST, "/v1/operator/unseal", #"{"share":"AAAA"}"#)
+            try await sealed.call(nil, .POST, "/v1/operator/unseal", #"{"passphrase":"the contract's passphrase"}"#)
+            try await sealed.call("admin", .POST, "/v1/operator/seal")
+            try await sealed.call(nil, .GET, "/v1/operator/seal")
+            await sealed.close()
+            p.findings += sealed.findings
+            p.seen.merge(sealed.seen) { $0.union($1) }
 
             #expect(p.findings.isEmpty, "\(p.findings.joined(separator: "\n"))")
             // Every operation of the document was called and answered with success at least once.

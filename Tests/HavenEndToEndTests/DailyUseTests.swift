@@ -234,8 +234,9 @@ extension EndToEnd {
             #expect(again.status == 1 && again.stderr.hasPrefix("haven: io_error:") && again.stderr.split(separator: "\n").count == 1,
                     "\(again)")
             let json = try Command.run(TestVault.haven, ["init", "--json", "--data", v.root + "/second", "--admin-key", v.keys + "/admin.key.pub"])
-            let created = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: String]
-            #expect(json.status == 0 && created?["vault_id"]?.count == 32 && created?["data"] == v.root + "/second", "\(json)")
+            let created = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            #expect(json.status == 0 && (created?["vault_id"] as? String)?.count == 32 && created?["data"] as? String == v.root + "/second"
+                    && created?["seal"] as? String == "file" && (created?["share_files"] as? [Any])?.isEmpty == true, "\(json)")
         }
     }
 }

@@ -93,6 +93,14 @@ extension EndToEnd {
             try run("haven status", as: "intake", ["status"])
             try run("haven api", as: "intake", ["api", "GET", "/v1/status"])
             try offline("haven completion", ["completion", "bash"])
+            try run("haven operator status", as: nil, ["operator", "status"])
+            // Sealing needs a sealed vault: one under a passphrase.
+            let passphrase = dir + "/passphrase"
+            FileManager.default.createFile(atPath: passphrase, contents: Data("a passphrase for the contract\n".utf8),
+                                           attributes: [.posixPermissions: 0o600])
+            let sealed = try TestVault(enrol: false, initArguments: ["--seal", "passphrase", "--passphrase-file", passphrase])
+            answers["haven operator unseal"] = try sealed.haven(as: nil, ["operator", "unseal", "--passphrase-file", passphrase, "--json"])
+            answers["haven operator seal"] = try sealed.haven(as: "admin", ["operator", "seal", "--json"])
 
             #expect(Set(answers.keys) == Set(documented.keys), "not every documented command was run")
             for (command, r) in answers.sorted(by: { $0.key < $1.key }) {

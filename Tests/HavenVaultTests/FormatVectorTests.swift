@@ -37,6 +37,7 @@ import Testing
         let auth_transcript: Transcript
         let root_passphrase_seal: RootSeal
         let root_share: RootShare
+        let root_share_set: RootShareSet
 
         struct User: Decodable {
             let name, role, agency, public_key, created_by, tag: String
@@ -83,6 +84,11 @@ import Testing
             let values, bytes: String
             let index: UInt8
             let threshold, count: Int
+        }
+        struct RootShareSet: Decodable {
+            let threshold, count: Int
+            let shares: [String]
+            let bytes: String
         }
         struct Transcript: Decodable {
             let vault, nonce, public_key, bytes: String
@@ -248,6 +254,15 @@ import Testing
         #expect(file.bytes.withUnsafeBytes { Hex.encode(Array($0)) } == sh.bytes)
         let read = try ShareFile(bytes: Self.secure(Self.hex(sh.bytes)), what: "the vector")
         #expect(read.index == sh.index && read.vault == vault && read.share.values.withUnsafeBytes { Hex.encode(Array($0)) } == sh.values)
+
+        // The data directory's share set: each member's check value, in index order.
+        let ss = v.root_share_set
+        let members = try ss.shares.map { try ShareFile(bytes: Self.secure(Self.hex($0)), what: "a member") }
+        let set = try ShareSet(shares: members)
+        #expect(Hex.encode(set.bytes) == ss.bytes && set.threshold == ss.threshold && set.count == ss.count)
+        #expect(try ShareSet(bytes: Self.hex(ss.bytes)) == set)
+        for m in members { try set.check(m, what: "a member") }
+        #expect(throws: HavenError.self) { try set.check(read, what: "the lone share") }
     }
 
     /// The committed file is exactly what the committed script prints.

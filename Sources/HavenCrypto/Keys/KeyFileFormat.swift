@@ -12,6 +12,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
     case rootKey = "haven-root-key-v1"
     case rootKeyPassphrase = "haven-root-passphrase-v1"
     case rootKeyShare = "haven-root-share-v1"
+    case rootShareSet = "haven-root-share-set-v1"
 
     var byteCount: Int {
         switch self {
@@ -20,8 +21,12 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
         case .rootKey: return RootKey.byteCount
         case .rootKeyPassphrase: return PassphraseSeal.byteCount
         case .rootKeyShare: return ShareFile.byteCount
+        case .rootShareSet: return 0
         }
     }
+
+    /// Kinds whose length is not fixed (a share set holds one check value per share).
+    var isVariable: Bool { byteCount == 0 }
 
     var comment: String {
         switch self {
@@ -30,6 +35,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
         case .rootKey: return "# Haven vault root key. Whoever holds it and the data directory can read every record."
         case .rootKeyPassphrase: return "# Haven vault root key, sealed under a passphrase (Argon2id). Useless without the passphrase."
         case .rootKeyShare: return "# Haven vault root key share. With enough other shares of this vault it opens every record: keep it apart."
+        case .rootShareSet: return "# Haven: which root key shares open this vault (check values only, no secret)."
         }
     }
 }
@@ -37,7 +43,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
 public enum KeyFileFormat {
     /// Formats key bytes as a key file, writing through guarded memory for secrets.
     public static func encode(kind: KeyFileKind, key: UnsafeRawBufferPointer) -> SecureBytes {
-        precondition(key.count == kind.byteCount)
+        precondition(key.count == kind.byteCount || (kind.isVariable && key.count > 0))
         let header = Array("\(kind.comment)\n\(kind.rawValue):".utf8)
         let b64Len = sodium_base64_encoded_len(key.count, sodium_base64_VARIANT_ORIGINAL)  // includes NUL
         let total = header.count + b64Len - 1 + 1
@@ -89,6 +95,7 @@ public enum KeyFileFormat {
             throw .invalidFormat("unknown key file label '\(NameRules.printable(label))'")
         }
         let b64 = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
+        if kind.isVariable { return try decodeVariable(kind: kind, b64: b64) }
         var decodedLength = 0
         var failed = false
         let key = try? SecureBytes(count: kind.byteCount) { out in
@@ -103,5 +110,26 @@ public enum KeyFileFormat {
             throw .invalidFormat("the key is not \(kind.byteCount) bytes of base64")
         }
         return key
+    }
+
+    /// A variable-length key line: decoded into a buffer as long as the base64 could hold, then
+    /// copied into one of the decoded length.
+    private static func decodeVariable(kind: KeyFileKind, b64: UnsafeBufferPointer<UInt8>) throws(CryptoError) -> SecureBytes {
+        var decodedLength = 0
+        var failed = false
+        let capacity = max(1, b64.count / 4 * 3 + 3)
+        guard let buffer = try? SecureBytes(count: capacity, fill: { out in
+            let rc = b64.withMemoryRebound(to: CChar.self) { chars in
+                sodium_base642bin(out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count,
+                                  chars.baseAddress, chars.count, nil, &decodedLength, nil, sodium_base64_VARIANT_ORIGINAL)
+            }
+            failed = rc != 0
+        }), !failed, decodedLength > 0 else {
+            throw .invalidFormat("the \(kind.rawValue) line is not base64")
+        }
+        guard let exact = try? SecureBytes(count: decodedLength, fill: { out in
+            buffer.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<decodedLength])) }
+        }) else { throw .libsodium("cannot allocate protected memory") }
+        return exact
     }
 }

@@ -59,6 +59,9 @@ public struct ShareFile: Sendable {
     public var threshold: Int { Int(bytes.withUnsafeBytes { $0[18] }) }
     public var count: Int { Int(bytes.withUnsafeBytes { $0[19] }) }
 
+    /// The check value, which `ShareSet` keeps to recognise the shares of the current split.
+    public var checkValue: [UInt8] { bytes.withUnsafeBytes { Array($0[(Self.byteCount - 32)...]) } }
+
     /// The share itself, for `Shamir.combine`.
     public var share: Shamir.Share {
         let values = try! SecureBytes(count: RootKey.byteCount) { out in

@@ -15,8 +15,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let vault: Vault
-    private let endpoints: Endpoints
+    private let gate: VaultGate
     private let configuration: ServerConfiguration
     private let counters: ServerCounters
     private let logger: Logger
@@ -26,6 +25,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var holdsUnauthenticatedSlot = false
     private var challenge: AuthChallenge?
     private var session: EnrolledUser?
+    /// Which opening of the vault the session was made in: sealing ends every session.
+    private var sessionGeneration: UInt64 = 0
 
     private var head: HTTPRequestHead?
     private var body: RequestBody?
@@ -42,9 +43,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// error is written after that answer, so answers stay in order.
     private var deferredRejection: HavenError?
 
-    init(vault: Vault, configuration: ServerConfiguration, counters: ServerCounters, logger: Logger) {
-        self.vault = vault
-        self.endpoints = Endpoints(vault: vault)
+    init(gate: VaultGate, configuration: ServerConfiguration, counters: ServerCounters, logger: Logger) {
+        self.gate = gate
         self.configuration = configuration
         self.counters = counters
         self.logger = logger
@@ -183,34 +183,55 @@ final class ConnectionHandler: ChannelInboundHandler {
             respond(context, .error(HavenError(.methodNotAllowed, "this endpoint does not take \(request.head.method)")), keepAlive: keepAlive)
             return
         }
+        let opened: (vault: Vault, generation: UInt64)?
+        if case .open(let v, let g) = gate.current { opened = (v, g) } else { opened = nil }
+        if session != nil, sessionGeneration != opened?.generation {
+            session = nil  // the vault was sealed since this session was opened
+        }
         let ctx = RequestContext(session: session, peer: peer, eventLoop: context.eventLoop)
         let answer: EventLoopFuture<Response>
-        switch route {
-        case .health:
+        switch (route, opened) {
+        case (.health, _):
             // For monitoring: no session, not audited (it touches no record and no user), and
             // it says nothing but that the daemon answers and whether its vault is open.
-            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(HealthResponse(live: true, sealed: false))))
-        case .challenge:
+            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(HealthResponse(live: true, sealed: opened == nil))))
+        case (.sealStatus, _):
+            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(gate.status)))
+        case (.unseal, _):
+            // No session: a sealed vault cannot authenticate anyone. What is offered is
+            // checked against the vault, and every attempt is audited once it opens.
+            do throws(HavenError) {
+                let offer = try Self.offer(try JSONBody.decode(UnsealRequest.self, from: request.body))
+                answer = gate.unseal(offer, peer: peer.auditPeer, on: context.eventLoop).map { .json(JSONAnswer.encode($0)) }
+            } catch {
+                answer = context.eventLoop.makeSucceededFuture(.error(error))
+            }
+        case (_, nil):
+            answer = context.eventLoop.makeSucceededFuture(.error(gate.sealedError))
+        case (.challenge, let (vault, _)?):
             let c = vault.newChallenge()
             challenge = c
             let body = ChallengeResponse(vaultID: vault.keys.vaultID.rawValue, nonce: c.nonce,
                                          expiresInSeconds: Vault.challengeLifetimeSeconds)
             answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(body)))
-        case .session:
+        case (.session, let (vault, generation)?):
             let issued = challenge
             challenge = nil  // single use, whatever the outcome
             do throws(HavenError) {
                 let body = try JSONBody.decode(SessionRequest.self, from: request.body)
                 answer = vault.openSession(ctx, challenge: issued, request: body).assumeIsolated().map { user in
                     self.session = user
+                    self.sessionGeneration = generation
                     self.releaseUnauthenticatedSlot()
-                    return Response.json(JSONAnswer.encode(self.vault.sessionResponse(user)))
+                    return Response.json(JSONAnswer.encode(vault.sessionResponse(user)))
                 }.nonisolated()
             } catch {
                 answer = context.eventLoop.makeSucceededFuture(.error(error))
             }
-        default:
-            answer = endpoints.dispatch(route, request, ctx)
+        case (.seal, _?):
+            answer = gate.seal(ctx).map { .json(JSONAnswer.encode($0)) }
+        case (_, let (vault, _)?):
+            answer = Endpoints(vault: vault).dispatch(route, request, ctx)
         }
         answer.assumeIsolated().whenComplete { result in
             // The body may hold a survivor's data (a create or update): wipe it once handled.
@@ -225,6 +246,23 @@ final class ConnectionHandler: ChannelInboundHandler {
                 self.respond(context, .error(HavenError(.internalError, "internal error")), keepAlive: keepAlive)
             }
         }
+    }
+
+    /// The share or passphrase of an unseal request, in guarded memory.
+    static func offer(_ request: UnsealRequest) throws(HavenError) -> VaultGate.Offer {
+        func secure(_ bytes: [UInt8]) throws(HavenError) -> SecureBytes {
+            var bytes = bytes
+            defer { bytes.withUnsafeMutableBytes { wipe($0) } }
+            guard !bytes.isEmpty, let s = try? SecureBytes(count: bytes.count, fill: { $0.copyBytes(from: bytes) }) else {
+                throw HavenError(.invalidValue, "the passphrase or share is empty")
+            }
+            return s
+        }
+        if let passphrase = request.passphrase { return .passphrase(try secure(Array(passphrase.utf8))) }
+        guard let share = request.share.flatMap(Base64.decode) else {
+            throw HavenError(.invalidValue, "'share' must be the base64 of a share file's key")
+        }
+        return .share(try secure(share))
     }
 
     static func isJSON(_ head: HTTPRequestHead) -> Bool {

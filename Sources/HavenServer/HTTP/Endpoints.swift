@@ -123,7 +123,7 @@ struct Endpoints: Sendable {
             case .auditSummary:
                 let q = QueryParameters(values: request.query)
                 return vault.auditSummary(ctx, since: try q.time("since"), until: try q.time("until")).map { .json(JSONAnswer.encode($0)) }
-            case .health, .challenge, .session:
+            case .health, .challenge, .session, .sealStatus, .unseal, .seal:
                 return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
             }
         } catch {

@@ -18,8 +18,7 @@ extension ErrorCode {
         case .unauthenticated, .authenticationFailed: return .unauthorized
         case .lockedOut: return .tooManyRequests
         case .denied: return .forbidden
-        case .sealed: return .locked
-        case .auditUnavailable, .storeUnavailable, .busy, .unavailable: return .serviceUnavailable
+        case .sealed, .auditUnavailable, .storeUnavailable, .busy, .unavailable: return .serviceUnavailable
         case .integrityError, .internalError, .ioError: return .internalServerError
         }
     }

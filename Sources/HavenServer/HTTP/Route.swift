@@ -29,6 +29,9 @@ enum Route: Equatable, Sendable {
     case consistencyProof
     case verifyAudit
     case auditSummary
+    case sealStatus
+    case unseal
+    case seal
 
     /// One row of the routing table: method, path template (`{name}` matches one segment)
     /// and how to build the route from the matched segments.
@@ -74,6 +77,9 @@ enum Route: Equatable, Sendable {
         Entry(method: .GET, template: "/v1/audit/proofs/consistency") { _ in .consistencyProof },
         Entry(method: .POST, template: "/v1/audit/verify") { _ in .verifyAudit },
         Entry(method: .GET, template: "/v1/audit/summary") { _ in .auditSummary },
+        Entry(method: .GET, template: "/v1/operator/seal") { _ in .sealStatus },
+        Entry(method: .POST, template: "/v1/operator/unseal") { _ in .unseal },
+        Entry(method: .POST, template: "/v1/operator/seal") { _ in .seal },
     ]
 
     /// Matches a request; `methodNotAllowed` when the path exists under another method.

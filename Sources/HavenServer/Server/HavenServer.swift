@@ -9,14 +9,20 @@ import Synchronization
 
 /// Serves the vault's `/v1/` API on a Unix socket.
 public final class HavenServer: Sendable {
-    private let vault: Vault
+    private let gate: VaultGate
     private let configuration: ServerConfiguration
     private let logger: Logger
     public let group: MultiThreadedEventLoopGroup
     private let counters = ServerCounters()
 
-    public init(vault: Vault, configuration: ServerConfiguration, logger: Logger) {
-        self.vault = vault
+    /// Serves a vault that is open from the start (its root key kept in a file).
+    public convenience init(vault: Vault, configuration: ServerConfiguration, logger: Logger) {
+        self.init(gate: VaultGate(open: vault), configuration: configuration, logger: logger)
+    }
+
+    /// Serves whatever vault `gate` holds: sealed, or open.
+    public init(gate: VaultGate, configuration: ServerConfiguration, logger: Logger) {
+        self.gate = gate
         self.configuration = configuration
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
@@ -59,7 +65,7 @@ public final class HavenServer: Sendable {
                                                  withOutboundHeaderValidation: true,
                                                  withEncoderConfiguration: .init(),
                                                  withDecoderLimitConfiguration: limits)
-            try sync.addHandler(ConnectionHandler(vault: vault, configuration: configuration, counters: counters, logger: logger))
+            try sync.addHandler(ConnectionHandler(gate: gate, configuration: configuration, counters: counters, logger: logger))
         }
     }
 

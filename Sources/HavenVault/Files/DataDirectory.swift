@@ -4,8 +4,10 @@ import HavenCore
 /// The vault's data directory and the files in it (FORMAT.md, "data directory").
 ///
 ///     DIR/            0700, owned by the daemon's user
-///       root.key      0600  the root key (dev mode; later sealed by passphrase or shares),
-///                           unless kept elsewhere with --root-key (off the disk and its backups)
+///       root.key      0600  the root key (`--seal file`), unless kept elsewhere with
+///                           --root-key (off the disk and its backups); or, for a sealed vault:
+///       root.passphrase 0600  the root key sealed under a passphrase (`--seal passphrase`)
+///       root.shares   0600  the check values of the shares that open it (`--seal shares`)
 ///       haven.db      0600  SQLite database (+ -wal, -shm), every sensitive value sealed
 ///       vault.pub     0644  the vault's Ed25519 public key, for offline verification
 ///       havend.lock   0600  flock'd by the running daemon
@@ -32,6 +34,17 @@ public struct DataDirectory: Sendable {
         return (cwd == "/" ? "" : cwd) + "/" + path
     }
 
+    public var passphraseSealPath: String { path + "/root.passphrase" }
+    public var shareSetPath: String { path + "/root.shares" }
+
+    /// How the root key is kept, from the files present: a sealed vault's seal file is in
+    /// the directory, the root key of one that is not is at `rootKeyPath`.
+    public var sealMode: SealMode {
+        if Self.exists(passphraseSealPath) { return .passphrase }
+        if Self.exists(shareSetPath) { return .shares }
+        return .file
+    }
+
     public var databasePath: String { path + "/haven.db" }
     public var vaultPublicKeyPath: String { path + "/vault.pub" }
     public var lockPath: String { path + "/havend.lock" }
@@ -42,6 +55,23 @@ public struct DataDirectory: Sendable {
     public func checkPermissions() throws(HavenError) {
         try Self.check(path, kind: "data directory", wantDirectory: true,
                        ifMissing: "create the vault with 'haven init --data \(path) --admin-key PUB'")
+        let seals = [passphraseSealPath, shareSetPath].filter(Self.exists)
+        if !seals.isEmpty {
+            // A root key file beside a sealed vault would make the seal pointless.
+            guard seals.count == 1 else {
+                throw HavenError(.ioError, "\(path) holds both a passphrase seal and a share set; a vault is sealed one way",
+                                 hint: "restore the data directory from its backup")
+            }
+            if Self.exists(rootKeyPath) || Self.exists(defaultRootKeyPath) {
+                throw HavenError(.ioError, "the vault in \(path) is sealed, yet a root key file exists (\(Self.exists(rootKeyPath) ? rootKeyPath : defaultRootKeyPath))",
+                                 hint: "a root key file opens the vault without the seal: remove it with 'shred -u'")
+            }
+            try Self.check(seals[0], kind: "root key seal", wantDirectory: false)
+            for db in [databasePath, databasePath + "-wal", databasePath + "-shm"] where Self.exists(db) {
+                try Self.check(db, kind: "database file", wantDirectory: false)
+            }
+            return
+        }
         if rootKeyPath != defaultRootKeyPath && Self.exists(defaultRootKeyPath) {
             // A copy left beside the data would undo keeping the key elsewhere.
             throw HavenError(.ioError, "\(defaultRootKeyPath) exists although the root key is kept in \(rootKeyPath)",

@@ -11,10 +11,13 @@ public enum VaultInitializer {
         public let vaultID: VaultID
         public let vaultPublicKey: PublicKey
         public let directory: DataDirectory
+        /// How the root key is kept, and the share files written for `--seal shares`.
+        public let seal: SealMode
+        public let shareFiles: [String]
     }
 
     public static func create(directory: DataDirectory, adminKey: PublicKey, adminName: UserName,
-                              adminRole: RoleName, adminAgency: AgencyName,
+                              adminRole: RoleName, adminAgency: AgencyName, seal: RootKeyCustody.Seal = .file,
                               clock: any HavenClock = SystemClock()) throws -> Created {
         // Files are created owner-only from the first byte; no chmod window.
         let previous = umask(0o077)
@@ -22,12 +25,8 @@ public enum VaultInitializer {
         try makeEmptyDirectory(directory.path)
 
         let root = RootKey.generate()
-        try root.withUnsafeBytes { raw in
-            try KeyFileFormat.encode(kind: .rootKey, key: raw).withUnsafeBytes { file in
-                try KeyFiles.create(path: directory.rootKeyPath, contents: file, mode: 0o600)
-            }
-        }
         let vaultID = VaultID(bytes: Random.bytes(16))
+        let shareFiles = try RootKeyCustody.write(root, vault: vaultID, seal: seal, directory: directory)
         let signer = SigningKey.generate()
         let now = clock.now()
         let admin = EnrolledUser(name: adminName, role: adminRole, agency: adminAgency, publicKey: adminKey.bytes,
@@ -56,7 +55,8 @@ public enum VaultInitializer {
         }
         let pub = Array(KeyFileFormat.encodePublic(signer.publicKey).utf8)
         try pub.withUnsafeBytes { try KeyFiles.create(path: directory.vaultPublicKeyPath, contents: $0, mode: 0o644) }
-        return Created(vaultID: vaultID, vaultPublicKey: signer.publicKey, directory: directory)
+        return Created(vaultID: vaultID, vaultPublicKey: signer.publicKey, directory: directory, seal: directory.sealMode,
+                       shareFiles: shareFiles)
     }
 
     static func actor(_ u: EnrolledUser) -> AuditEvent.Actor {

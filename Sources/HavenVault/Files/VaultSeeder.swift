@@ -22,7 +22,8 @@ public final class VaultSeeder {
         // A seeded vault is thrown away if seeding is interrupted, so no fsync per batch; and
         // a large page cache, because random record ids touch pages all over every B-tree.
         try db.execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
-        keys = try VaultKeys.load(directory: directory, meta: try VaultMetaTable.read(on: db))
+        keys = try VaultKeys.open(root: try RootKeyCustody.readFile(directory), meta: try VaultMetaTable.read(on: db),
+                                  what: "the root key in \(directory.rootKeyPath)")
         chain = try AuditState.load(on: db)
         lastCheckpoint = chain.size
     }

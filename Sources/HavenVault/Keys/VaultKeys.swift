@@ -22,18 +22,15 @@ public final class VaultKeys: Sendable {
         self.entries = EntryAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .auditAuthentication))
     }
 
-    /// Reads the root key file and unseals the vault's signing key with it. A wrong root
-    /// key fails here, at start, rather than on the first read.
-    public static func load(directory: DataDirectory, meta: VaultMeta) throws(HavenError) -> VaultKeys {
-        let material = try KeyFiles.readSecret(kind: .rootKey, path: directory.rootKeyPath)
-        let root: RootKey
+    /// Unseals the vault's signing key with `root` (from `what`, for the error). A wrong root
+    /// key fails here, at start or unseal, rather than on the first read.
+    public static func open(root: RootKey, meta: VaultMeta, what: String) throws(HavenError) -> VaultKeys {
         let signer: SigningKey
         do {
-            root = try RootKey(material: material)
             signer = try SigningKeySeal.open(meta.sealedSigningKey, vault: meta.vaultID, rootKey: root)
         } catch {
-            throw HavenError(.invalidKey, "the root key in \(directory.rootKeyPath) does not open this vault",
-                             hint: "use the root key file created with this data directory")
+            throw HavenError(.invalidKey, "\(what) does not open this vault",
+                             hint: "use the root key (or the seal) created with this data directory")
         }
         guard signer.publicKey.bytes == meta.vaultPublicKey else {
             throw HavenError(.invalidKey, "the vault signing key does not match the vault's public key")

@@ -14,7 +14,7 @@ public struct PeerCredentials: Sendable, Equatable {
         self.pid = pid
     }
 
-    var auditPeer: AuditEvent.Peer { AuditEvent.Peer(uid: uid, pid: pid) }
+    public var auditPeer: AuditEvent.Peer { AuditEvent.Peer(uid: uid, pid: pid) }
 }
 
 /// One request as the vault sees it: who is asking (if the connection has authenticated),

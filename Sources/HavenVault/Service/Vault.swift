@@ -50,7 +50,8 @@ public final class Vault: Sendable {
         self.throttle = throttle
     }
 
-    /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys,
+    /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys
+    /// (with `rootKey` once custodians have unsealed it, else from the root key file),
     /// upgrades an older vault, checks the log and every row that grants access against it
     /// (`StartupCheck`), and starts the writer. Every failure here is one clear line for the
     /// operator.
@@ -59,7 +60,7 @@ public final class Vault: Sendable {
                             writerConfiguration: WriteQueue.Configuration = .init(),
                             authPolicy: AuthenticationThrottle.Policy = .init(),
                             anchor: AnchorFile? = nil, allowDamagedAuditLog: Bool = false,
-                            historyLimits: HistoryLimits = .init()) throws -> Vault {
+                            historyLimits: HistoryLimits = .init(), rootKey: RootKey? = nil) throws -> Vault {
         try directory.checkPermissions()
         try anchor?.checkOutside(directory)
         let policy = try PolicyDirectory.load(policyPath)
@@ -70,7 +71,16 @@ public final class Vault: Sendable {
             throw HavenError(.storeUnavailable, "cannot open the database \(directory.databasePath): \(error)")
         }
         let meta = try VaultMetaTable.read(on: db)
-        let keys = try VaultKeys.load(directory: directory, meta: meta)
+        let keys: VaultKeys
+        if let rootKey {
+            keys = try VaultKeys.open(root: rootKey, meta: meta, what: "the unsealed root key")
+        } else {
+            guard directory.sealMode == .file else {
+                throw HavenError(.sealed, "the vault in \(directory.path) is sealed (\(directory.sealMode.rawValue)) and needs unsealing")
+            }
+            keys = try VaultKeys.open(root: try RootKeyCustody.readFile(directory), meta: meta,
+                                      what: "the root key in \(directory.rootKeyPath)")
+        }
         let cadence = CheckpointCadence(writerConfiguration)
         let upgradeEvents = try VaultUpgrade.run(db, directory: directory, keys: keys, meta: meta, cadence: cadence,
                                                  now: clock.now(), logger: logger)
@@ -86,8 +96,10 @@ public final class Vault: Sendable {
         return vault
     }
 
-    /// Records the start of service in the log (and signs a checkpoint).
-    public func announceStart(on eventLoop: any EventLoop, detail: [String: String]) -> EventLoopFuture<Void> {
+    /// Records the start of service in the log (and signs a checkpoint), after `preceding`
+    /// (the attempts that unsealed it, which could not be written while it was sealed).
+    public func announceStart(on eventLoop: any EventLoop, detail: [String: String],
+                              preceding: [AuditEvent] = []) -> EventLoopFuture<Void> {
         var detail = detail
         if anchorCreated { detail["anchor"] = "created" }
         if let problem = writer.startupProblem {
@@ -97,7 +109,7 @@ public final class Vault: Sendable {
         let event = AuditEvent(action: "daemon.start", decision: .allow, rule: "daemon started",
                                policyVersion: policies.policy.version, detail: detail)
         let version = policies.policy.version
-        let upgrades = upgradeEvents.map { e in
+        let upgrades = (upgradeEvents + preceding).map { e in
             var e = e
             e.policyVersion = version
             return e
@@ -109,10 +121,11 @@ public final class Vault: Sendable {
         return done.flatMap { self.writer.audit(on: eventLoop, event, checkpoint: true).map { _ in () } }
     }
 
-    /// Commits what is queued, audits the stop, signs a final checkpoint and stops the writer.
-    public func shutdown() {
-        writer.shutdown(finalEvent: AuditEvent(action: "daemon.stop", decision: .allow, rule: "daemon stopped",
-                                               policyVersion: policies.policy.version))
+    /// Commits what is queued, audits the stop (or `finalEvent`, a seal), signs a final
+    /// checkpoint and stops the writer.
+    public func shutdown(finalEvent: AuditEvent? = nil) {
+        writer.shutdown(finalEvent: finalEvent ?? AuditEvent(action: "daemon.stop", decision: .allow, rule: "daemon stopped",
+                                                             policyVersion: policies.policy.version))
     }
 
     /// The committed size and latest checkpoint of the audit log.

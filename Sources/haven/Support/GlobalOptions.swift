@@ -41,6 +41,20 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
+    /// Runs `body` with a connection that has not authenticated (a sealed vault can
+    /// authenticate no one), closing it afterwards.
+    func withAnonymousClient<R>(_ body: (HavenClient) async throws -> R) async throws -> R {
+        let client = try await HavenClient.connect(socketPath: socketPath, key: nil, answerTimeout: .seconds(Int64(timeout)))
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+
     /// Connects and authenticates with the caller's key.
     func connect() async throws -> HavenClient {
         guard let path = key ?? ProcessInfo.processInfo.environment["HAVEN_KEY"], !path.isEmpty else {

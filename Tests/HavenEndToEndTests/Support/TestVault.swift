@@ -58,8 +58,10 @@ final class TestVault: @unchecked Sendable {
     }()
 
     /// Creates, starts and enrols the standard users (unless `enrol` is false).
+    /// `initArguments` go to `haven init` (a sealed vault: `--seal …`; `{root}` stands for the
+    /// test's directory), which makes the vault distinct.
     init(enrol: Bool = true, start: Bool = true, policy: String? = nil, daemonArguments: [String] = [],
-         distinct: Bool = false) throws {
+         distinct: Bool = false, initArguments: [String] = []) throws {
         self.daemonArguments = daemonArguments
         // Short paths: a Unix socket path must fit in 108 bytes.
         root = "/tmp/hv-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -74,7 +76,7 @@ final class TestVault: @unchecked Sendable {
             try FileManager.default.copyItem(atPath: Self.repository + "/keys-example/" + file, toPath: keys + "/" + file)
             chmod(keys + "/" + file, file.hasSuffix(".key") ? 0o600 : 0o644)
         }
-        let copied = enrol && policy == nil && !distinct ? Self.template : nil
+        let copied = enrol && policy == nil && !distinct && initArguments.isEmpty ? Self.template : nil
         if let copied {
             mkdir(data, 0o700)
             for file in try FileManager.default.contentsOfDirectory(atPath: copied.data)
@@ -83,15 +85,19 @@ final class TestVault: @unchecked Sendable {
                 chmod(data + "/" + file, file == "vault.pub" ? 0o644 : 0o600)
             }
         } else {
-            let created = try Command.run(Self.haven, ["init", "--data", data, "--admin-key", keys + "/admin.key.pub"])
+            let created = try Command.run(Self.haven, ["init", "--data", data, "--admin-key", keys + "/admin.key.pub"]
+                                          + initArguments.map { $0.replacingOccurrences(of: "{root}", with: root) })
             guard created.status == 0 else { throw TestFailure("haven init failed: \(created)") }
         }
         if start { try self.start() }
-        if enrol && copied == nil {
-            for u in Self.standardUsers {
-                try expectOK(as: "admin", ["user", "add", u.name, "--role", u.role, "--agency", u.agency,
-                                           "--public-key", keys + "/\(u.name).key.pub"])
-            }
+        if enrol && copied == nil { try enrolStandardUsers() }
+    }
+
+    /// Enrols the standard users through the CLI, as the administrator.
+    func enrolStandardUsers() throws {
+        for u in Self.standardUsers {
+            try expectOK(as: "admin", ["user", "add", u.name, "--role", u.role, "--agency", u.agency,
+                                       "--public-key", keys + "/\(u.name).key.pub"])
         }
     }
 
