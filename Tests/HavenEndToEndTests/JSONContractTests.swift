@@ -78,6 +78,8 @@ extension EndToEnd {
             try run("haven consent withdraw", as: "intake", ["consent", "withdraw", id, "counselling"])
             try run("haven consent show", as: "intake", ["consent", "show", id])
             try run("haven note add", as: "intake", ["note", "add", id, "--class", "incident", "--text", "Json note."])
+            let doomed = try v.createRecord(["survivor_name": "Json Erasure", "incident_type": "rape"])
+            try run("haven record erase", as: "intake", ["record", "erase", doomed, "--reason", "the survivor asked for erasure on 1 December"])
             try run("haven audit log", as: "auditor", ["audit", "log", "--limit", "3"])
             try run("haven audit verify", as: "auditor", ["audit", "verify"])
             try run("haven audit export", as: "auditor", ["audit", "export", "--out", dir + "/log.jsonl"])

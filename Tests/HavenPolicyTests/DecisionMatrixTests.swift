@@ -92,7 +92,7 @@ import Testing
         case .recordAssign:
             r.record = record
             r.assigneeRole = try! RoleName("counsellor")
-        case .recordRead, .extractIssue, .consentRecord, .consentRead:
+        case .recordRead, .extractIssue, .consentRecord, .consentRead, .recordErase:
             r.record = record
         default:
             break
@@ -144,7 +144,7 @@ import Testing
     @Test func everyCombinationMatchesTheSpec() {
         let policy = ShippedPolicy.policy
         let all = Self.cases
-        #expect(all.count == 8 * 13 * 4 * 3 * 2 + 8 * 4 * 3 * 2)  // 2,688 cases
+        #expect(all.count == 8 * 14 * 4 * 3 * 2 + 8 * 4 * 3 * 2)  // 2,880 cases
         var allowedCount = 0
         for c in all {
             let decision = policy.decide(Self.request(c))

@@ -22,9 +22,10 @@ enum SpecTable {
         let intakeClasses: [FieldClass: ConsentFlag?] = [.identity: nil, .contact: nil, .incident: nil, .perpetrator: nil, .legal: nil]
         return [
             // create records, record consent, add notes, read records of its own agency;
-            // never health or counselling notes it did not write.
-            "intake": SpecRole(actions: [.recordCreate, .recordRead, .recordUpdate, .recordList, .recordAssign, .noteAdd,
-                                         .consentRecord, .consentRead],
+            // never health or counselling notes it did not write; erase its agency's records
+            // when a survivor asks (issue: key custody, backup and erasure).
+            "intake": SpecRole(actions: [.recordCreate, .recordRead, .recordUpdate, .recordList, .recordAssign, .recordErase,
+                                         .noteAdd, .consentRecord, .consentRead],
                                reach: .agency, read: intakeClasses, write: intakeClasses,
                                create: [.identity, .contact, .incident, .perpetrator, .legal],
                                notes: [.incident: nil, .health: nil, .counselling: nil], assignTo: ["counsellor", "intake"]),

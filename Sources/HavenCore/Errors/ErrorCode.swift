@@ -17,6 +17,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case requestTimeout = "request_timeout"
     case methodNotAllowed = "method_not_allowed"
     case notFound = "not_found"
+    /// The record was erased (crypto-shredded): it existed, and nothing of it can be read.
+    case erased = "erased"
     case conflict = "conflict"
     /// A record holds as much history (notes, consent events) as one record may.
     case limitReached = "limit_reached"

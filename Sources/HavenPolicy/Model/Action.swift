@@ -6,6 +6,8 @@ public enum Action: String, Sendable, CaseIterable, Codable, Comparable {
     case recordUpdate = "record.update"
     case recordList = "record.list"
     case recordAssign = "record.assign"
+    /// Crypto-shredding: the record's data key and every ciphertext destroyed.
+    case recordErase = "record.erase"
     case noteAdd = "note.add"
     case consentRecord = "consent.record"
     case consentRead = "consent.read"
@@ -19,7 +21,7 @@ public enum Action: String, Sendable, CaseIterable, Codable, Comparable {
     /// A role with a separated duty (administration, audit, statistics) can never hold one.
     public var touchesRecordContent: Bool {
         switch self {
-        case .recordCreate, .recordRead, .recordUpdate, .recordList, .recordAssign, .noteAdd,
+        case .recordCreate, .recordRead, .recordUpdate, .recordList, .recordAssign, .recordErase, .noteAdd,
              .consentRecord, .consentRead, .extractIssue:
             return true
         case .auditRead, .statsRead, .userManage, .keyManage:

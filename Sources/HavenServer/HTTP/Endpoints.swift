@@ -50,6 +50,9 @@ struct Endpoints: Sendable {
             case .assignRecord(let id):
                 let body = try JSONBody.decode(AssignRequest.self, from: request.body)
                 return vault.assignRecord(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .eraseRecord(let id):
+                let body = try JSONBody.decode(EraseRecordRequest.self, from: request.body)
+                return vault.eraseRecord(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .addNote(let id):
                 let body = try JSONBody.decode(AddNoteRequest.self, from: request.body)
                 return vault.addNote(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0), status: .created) }

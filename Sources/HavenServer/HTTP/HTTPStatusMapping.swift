@@ -14,6 +14,7 @@ extension ErrorCode {
         case .requestTimeout: return .requestTimeout
         case .methodNotAllowed: return .methodNotAllowed
         case .notFound: return .notFound
+        case .erased: return .gone
         case .conflict, .limitReached: return .conflict
         case .unauthenticated, .authenticationFailed: return .unauthorized
         case .lockedOut: return .tooManyRequests

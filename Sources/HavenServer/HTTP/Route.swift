@@ -12,6 +12,7 @@ enum Route: Equatable, Sendable {
     case readRecord(String)
     case updateRecord(String)
     case assignRecord(String)
+    case eraseRecord(String)
     case addNote(String)
     case changeConsent(String)
     case showConsent(String)
@@ -60,6 +61,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .PATCH, template: "/v1/records/{id}") { .updateRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/read") { .readRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/assign") { .assignRecord($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/erase") { .eraseRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/notes") { .addNote($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/consent") { .changeConsent($0[0]) },
         Entry(method: .GET, template: "/v1/records/{id}/consent") { .showConsent($0[0]) },

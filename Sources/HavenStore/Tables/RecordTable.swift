@@ -68,6 +68,26 @@ public enum RecordTable {
         return db.changes == 1
     }
 
+    /// Erases a record still at `expectedVersion`: every field, note, consent event and
+    /// assignment row goes, and the record row becomes `tombstone` (no wrapped key, no
+    /// sealed header). With `secure_delete` on (Database.open) the freed bytes are zeroed.
+    /// Returns false if someone changed the record first.
+    public static func erase(_ tombstone: StoredRecord, expectedVersion: UInt64, on db: Connection) throws -> Bool {
+        let id = tombstone.id.rawValue
+        try db.statement("""
+            UPDATE records SET status = ?, version = ?, updated_at = ?, wrapped_key = ?, header = ?
+            WHERE id = ? AND version = ?
+            """)
+            .bind(1, tombstone.status).bind(2, Int64(tombstone.version)).bind(3, tombstone.updatedAt.millisecondsSinceEpoch)
+            .bind(4, blob: tombstone.wrappedKey).bind(5, blob: tombstone.sealedHeader).bind(6, id).bind(7, Int64(expectedVersion))
+            .run()
+        guard db.changes == 1 else { return false }
+        for table in ["fields", "notes", "consent_events", "record_assignees"] {
+            try db.statement("DELETE FROM \(table) WHERE record_id = ?").bind(1, id).run()
+        }
+        return true
+    }
+
     /// How many record rows there are.
     public static func count(on db: Connection) throws -> Int64 {
         let s = try db.statement("SELECT COUNT(*) FROM records")

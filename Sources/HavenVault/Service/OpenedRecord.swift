@@ -46,6 +46,8 @@ extension Vault {
             throw HavenError.integrityFinding(finding)
         }
         guard let row = stored else { throw HavenError.notFound("no record \(id)") }
+        // Checked after the ledger: only a tombstone written through Haven is believed.
+        guard row.status != RecordTombstone.status else { throw Self.erasedError(id, row) }
         let dataKey: SecureBytes
         do {
             dataKey = try keys.dataKeys.unwrap(row.wrappedKey, record: id, dataKeyVersion: row.dataKeyVersion)

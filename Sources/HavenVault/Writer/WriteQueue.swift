@@ -156,6 +156,26 @@ public final class WriteQueue: @unchecked Sendable {
         }
     }
 
+    /// Copies the WAL into the database and empties it, so that pages as they were before an
+    /// erasure are nowhere on disk but in zeroed free space. A reader still in an older
+    /// snapshot holds frames back: it is waited for (readers are short), then said.
+    private func purgeWAL() {
+        db.resetStatements()  // a statement left open on this connection would hold the checkpoint back
+        for attempt in 0..<50 {
+            do {
+                let s = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
+                let busy = try s.step() && s.int64(0) != 0
+                db.resetStatements()
+                if !busy { return }
+            } catch {
+                logger.error("the WAL could not be emptied after an erasure", metadata: ["error": "\(error)"])
+                return
+            }
+            if attempt < 49 { usleep(20_000) }
+        }
+        logger.warning("the WAL still holds pages from before an erasure: a reader kept its snapshot; they go at the next checkpoint")
+    }
+
     private func loop() {
         while true {
             condition.lock()
@@ -202,6 +222,7 @@ public final class WriteQueue: @unchecked Sendable {
             return
         }
         ledger.publish()
+        if tx.walPurgeRequested { purgeWAL() }
         if let checkpoint {
             lastCheckpointSize = checkpoint.checkpoint.size
             lastCheckpointTime = checkpoint.checkpoint.time

@@ -20,6 +20,14 @@ public final class WriteTransaction {
         checkpointRequested = true
     }
 
+    /// Set by a job that destroyed data (an erasure): its answer waits until the WAL, which
+    /// still holds the pages as they were, is checkpointed and emptied.
+    var walPurgeRequested = false
+
+    public func requestWALPurge() {
+        walPurgeRequested = true
+    }
+
     /// The new state of the row that grants access this job changed, for its audit entry.
     private var state: (StateKey, Tag16)?
 

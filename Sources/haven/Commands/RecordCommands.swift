@@ -5,8 +5,8 @@ import HavenCore
 
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Create, read, update, list and assign case records.",
-        subcommands: [RecordCreate.self, RecordGet.self, RecordUpdate.self, RecordList.self, RecordAssign.self])
+        commandName: "record", abstract: "Create, read, update, list, assign and erase case records.",
+        subcommands: [RecordCreate.self, RecordGet.self, RecordUpdate.self, RecordList.self, RecordAssign.self, RecordErase.self])
 }
 
 /// Parses repeated `--field KEY=VALUE` options; the value may itself contain `=`, and may

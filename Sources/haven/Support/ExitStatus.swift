@@ -13,7 +13,7 @@ enum ExitStatus: Int32 {
         switch code {
         case .denied, .unauthenticated, .authenticationFailed, .lockedOut:
             self = .denied
-        case .notFound:
+        case .notFound, .erased:
             self = .notFound
         case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy:
             self = .unavailable
