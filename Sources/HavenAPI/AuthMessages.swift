@@ -50,8 +50,11 @@ public struct SessionResponse: Codable, Sendable {
     public let agency: String
     public let vaultID: String
     public let policyVersion: String
+    /// How many times the vault was restored from a backup (0: never).
+    public let restoreEpoch: Int
 
-    public init(user: String, role: String, agency: String, vaultID: String, policyVersion: String) {
+    public init(user: String, role: String, agency: String, vaultID: String, policyVersion: String, restoreEpoch: Int = 0) {
+        self.restoreEpoch = restoreEpoch
         self.user = user
         self.role = role
         self.agency = agency
@@ -63,6 +66,7 @@ public struct SessionResponse: Codable, Sendable {
         case user, role, agency
         case vaultID = "vault_id"
         case policyVersion = "policy_version"
+        case restoreEpoch = "restore_epoch"
     }
 }
 

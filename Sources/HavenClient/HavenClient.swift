@@ -55,6 +55,10 @@ public final class HavenClient: Sendable {
         try await Self.decode(connection.send(method: .POST, path: path))
     }
 
+    public func delete<T: Decodable>(_ path: String) async throws(HavenError) -> T {
+        try await Self.decode(connection.send(method: .DELETE, path: path))
+    }
+
     public func patch<T: Decodable, B: Encodable>(_ path: String, _ body: B) async throws(HavenError) -> T {
         try await Self.decode(connection.send(method: .PATCH, path: path, body: Self.encode(body)))
     }

@@ -28,6 +28,7 @@ struct Havend: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "init" { HavendInit.main(Array(arguments.dropFirst())) }
+        if arguments.first == "restore" { HavendRestore.main(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

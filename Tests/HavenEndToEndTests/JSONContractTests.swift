@@ -96,6 +96,10 @@ extension EndToEnd {
             try run("haven api", as: "intake", ["api", "GET", "/v1/status"])
             try offline("haven completion", ["completion", "bash"])
             try run("haven operator status", as: nil, ["operator", "status"])
+            try run("haven backup create", as: "admin", ["backup", "create", "--out", dir + "/vault.hvbk"])
+            try offline("haven backup verify", ["backup", "verify", dir + "/vault.hvbk", "--vault-key", v.data + "/vault.pub"])
+            try offline("haven backup restore", ["backup", "restore", dir + "/vault.hvbk", "--data", dir + "/restored",
+                                                 "--root-key", v.data + "/root.key", "--policy", v.policy])
             // Sealing needs a sealed vault: one under a passphrase.
             let passphrase = dir + "/passphrase"
             FileManager.default.createFile(atPath: passphrase, contents: Data("a passphrase for the contract\n".utf8),

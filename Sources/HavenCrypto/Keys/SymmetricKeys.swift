@@ -14,6 +14,8 @@ public enum KeyPurpose: Sendable {
     /// Authenticates each audit entry beside the public Merkle tree, so that the log cannot
     /// be re-chained without the root key.
     case auditAuthentication
+    /// Encrypts backup archives (secretstream), so a backup opens only with the root key.
+    case backupEncryption
 
     /// `crypto_kdf` contexts are exactly 8 bytes.
     var context: String {
@@ -22,6 +24,7 @@ public enum KeyPurpose: Sendable {
         case .signingKeySealing: return "hvsignky"
         case .rowAuthentication: return "hvrowtag"
         case .auditAuthentication: return "hvaudtag"
+        case .backupEncryption: return "hvbackup"
         }
     }
 }

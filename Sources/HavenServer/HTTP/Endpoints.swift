@@ -126,6 +126,13 @@ struct Endpoints: Sendable {
             case .auditSummary:
                 let q = QueryParameters(values: request.query)
                 return vault.auditSummary(ctx, since: try q.time("since"), until: try q.time("until")).map { .json(JSONAnswer.encode($0)) }
+            case .createBackup:
+                return vault.createBackup(ctx).map { .json(JSONAnswer.encode($0), status: .created) }
+            case .fetchBackup(let name):
+                let offset = try QueryParameters(values: request.query).int("offset") ?? 0
+                return vault.backupChunk(ctx, name: name, offset: offset).map { .json(JSONAnswer.encode($0)) }
+            case .deleteBackup(let name):
+                return vault.deleteBackup(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
             case .health, .challenge, .session, .sealStatus, .unseal, .seal:
                 return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
             }

@@ -30,6 +30,9 @@ enum Route: Equatable, Sendable {
     case consistencyProof
     case verifyAudit
     case auditSummary
+    case createBackup
+    case fetchBackup(String)
+    case deleteBackup(String)
     case sealStatus
     case unseal
     case seal
@@ -79,6 +82,9 @@ enum Route: Equatable, Sendable {
         Entry(method: .GET, template: "/v1/audit/proofs/consistency") { _ in .consistencyProof },
         Entry(method: .POST, template: "/v1/audit/verify") { _ in .verifyAudit },
         Entry(method: .GET, template: "/v1/audit/summary") { _ in .auditSummary },
+        Entry(method: .POST, template: "/v1/backups") { _ in .createBackup },
+        Entry(method: .GET, template: "/v1/backups/{name}") { .fetchBackup($0[0]) },
+        Entry(method: .DELETE, template: "/v1/backups/{name}") { .deleteBackup($0[0]) },
         Entry(method: .GET, template: "/v1/operator/seal") { _ in .sealStatus },
         Entry(method: .POST, template: "/v1/operator/unseal") { _ in .unseal },
         Entry(method: .POST, template: "/v1/operator/seal") { _ in .seal },

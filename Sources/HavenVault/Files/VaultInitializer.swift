@@ -64,7 +64,7 @@ public enum VaultInitializer {
     }
 
     /// Creates the directory 0700, or accepts an existing empty one (tightened to 0700).
-    static func makeEmptyDirectory(_ path: String) throws {
+    public static func makeEmptyDirectory(_ path: String) throws {
         if mkdir(path, 0o700) == 0 { return }
         guard errno == EEXIST else {
             throw HavenError(.ioError, "cannot create \(path): \(String(cString: strerror(errno)))")

@@ -11,6 +11,8 @@ public final class VaultKeys: Sendable {
     public let rows: RowAuthenticator
     /// Tags each audit entry.
     public let entries: EntryAuthenticator
+    /// Encrypts backup archives.
+    let backupKey: SecureBytes
 
     public var publicKey: PublicKey { signingKey.publicKey }
 
@@ -20,6 +22,12 @@ public final class VaultKeys: Sendable {
         self.signingKey = signingKey
         self.rows = RowAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .rowAuthentication))
         self.entries = EntryAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .auditAuthentication))
+        self.backupKey = Self.backupKey(rootKey)
+    }
+
+    /// The key backup archives are encrypted under: a subkey of the root key of its own.
+    public static func backupKey(_ root: RootKey) -> SecureBytes {
+        root.derive(.backupEncryption, version: 1)
     }
 
     /// Unseals the vault's signing key with `root` (from `what`, for the error). A wrong root

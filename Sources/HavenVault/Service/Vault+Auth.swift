@@ -98,6 +98,6 @@ extension Vault {
 
     public func sessionResponse(_ user: EnrolledUser) -> SessionResponse {
         SessionResponse(user: user.name.rawValue, role: user.role.rawValue, agency: user.agency.rawValue,
-                        vaultID: keys.vaultID.rawValue, policyVersion: policies.policy.version)
+                        vaultID: keys.vaultID.rawValue, policyVersion: policies.policy.version, restoreEpoch: restoreEpoch)
     }
 }

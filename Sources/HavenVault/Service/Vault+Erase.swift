@@ -29,24 +29,48 @@ extension Vault {
             record.event.detail["reason"] = request.reason
             let subject = subject(of: user)
             let policy = policies.policy
-            return change(ctx, record) { [self] (tx, record) throws(HavenError) -> EraseRecordResponse in
+            return change(ctx, record) { [self] (tx, record) throws(HavenError) -> RecordTombstone in
                 let opened = try openRecord(id, in: .writer(tx.db), policy: policy)
                 let decision = policy.decide(AccessRequest(subject: subject, action: .recordErase, record: opened.facts, now: tx.now))
                 record.note(decision)
                 guard decision.allowed else { throw denial(decision) }
-                let tombstone = RecordTombstone(createdBy: opened.header.createdBy, erasedAt: tx.now, erasedBy: subject.user)
-                let row = StoredRecord(id: id, type: opened.row.type, agency: opened.row.agency, status: RecordTombstone.status,
-                                       version: opened.row.version + 1, createdAt: opened.row.createdAt, updatedAt: tx.now,
-                                       dataKeyVersion: opened.row.dataKeyVersion, wrappedKey: [], sealedHeader: tombstone.bytes)
-                let erased = try storeCall(logger) { try RecordTable.erase(row, expectedVersion: opened.row.version, on: tx.db) }
-                guard erased else { throw HavenError(.conflict, "record \(id) changed while it was being erased; try again") }
-                record.event.detail["fields"] = String(opened.header.fieldVersions.count)
-                record.event.detail["notes"] = String(opened.header.noteCount)
-                record.event.detail["consent_events"] = String(opened.header.consent.count)
-                tx.wrote(.record(id), keys.rows.record(row))
-                tx.requestWALPurge()
-                return Self.erasure(id, tombstone)
-            }.map(\.value)
+                let tombstone = try shred(opened, erasedBy: subject.user, in: tx, &record)
+                return tombstone
+            }.map { committed in
+                self.listErasure(id, committed.value)
+                return Self.erasure(id, committed.value)
+            }
+        }
+    }
+
+    /// Deletes an opened record's key, header and history rows, leaving its tombstone, in
+    /// the writer's transaction; the caller has decided it may.
+    func shred(_ opened: OpenedRecord, erasedBy: UserName, in tx: WriteTransaction,
+               _ record: inout RequestRecord) throws(HavenError) -> RecordTombstone {
+        let id = opened.header.id
+        let tombstone = RecordTombstone(createdBy: opened.header.createdBy, erasedAt: tx.now, erasedBy: erasedBy)
+        let row = StoredRecord(id: id, type: opened.row.type, agency: opened.row.agency, status: RecordTombstone.status,
+                               version: opened.row.version + 1, createdAt: opened.row.createdAt, updatedAt: tx.now,
+                               dataKeyVersion: opened.row.dataKeyVersion, wrappedKey: [], sealedHeader: tombstone.bytes)
+        let erased = try storeCall(logger) { try RecordTable.erase(row, expectedVersion: opened.row.version, on: tx.db) }
+        guard erased else { throw HavenError(.conflict, "record \(id) changed while it was being erased; try again") }
+        record.event.detail["fields"] = String(opened.header.fieldVersions.count)
+        record.event.detail["notes"] = String(opened.header.noteCount)
+        record.event.detail["consent_events"] = String(opened.header.consent.count)
+        tx.wrote(.record(id), keys.rows.record(row))
+        tx.requestWALPurge()
+        return tombstone
+    }
+
+    /// With an anchor, the erasure is also listed beside it, so a restore re-applies it.
+    /// After the commit: a listed erasure that never happened would destroy a record at restore.
+    func listErasure(_ id: RecordID, _ tombstone: RecordTombstone) {
+        guard let anchor = writer.anchor else { return }
+        do {
+            try ErasureList(anchor: anchor).append(.init(record: id, tombstone: tombstone), vault: keys.vaultID, signer: keys.signingKey)
+        } catch {
+            logger.critical("the erasure could not be listed beside the anchor; a restore of an older backup would bring it back",
+                            metadata: ["record": "\(id)", "error": "\(error.message)"])
         }
     }
 

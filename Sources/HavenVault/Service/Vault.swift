@@ -31,11 +31,15 @@ public final class Vault: Sendable {
     var ledger: StateLedger { writer.ledger }
     /// `--anchor` named a file that did not exist yet (said in the `daemon.start` entry).
     let anchorCreated: Bool
+    /// Restores this vault's log records (`GET /v1/status`); fixed while it serves, since a
+    /// restore is made offline.
+    public let restoreEpoch: Int
 
     init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser],
          writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle,
-         anchorCreated: Bool = false, historyLimits: HistoryLimits = .init(), upgradeEvents: [AuditEvent] = []) {
+         anchorCreated: Bool = false, historyLimits: HistoryLimits = .init(), upgradeEvents: [AuditEvent] = [], restoreEpoch: Int = 0) {
         self.anchorCreated = anchorCreated
+        self.restoreEpoch = restoreEpoch
         self.upgradeEvents = upgradeEvents
         self.historyLimits = historyLimits
         self.directory = directory
@@ -91,7 +95,9 @@ public final class Vault: Sendable {
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
                           writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
                           throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated,
-                          historyLimits: historyLimits, upgradeEvents: upgradeEvents)
+                          historyLimits: historyLimits, upgradeEvents: upgradeEvents,
+                          restoreEpoch: try storeCall(logger) { try countRestores(on: db) })
+        emptySpool(directory, logger: logger)
         writer.start()
         return vault
     }

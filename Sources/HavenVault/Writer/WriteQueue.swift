@@ -45,7 +45,7 @@ public final class WriteQueue: @unchecked Sendable {
     /// and publishes it when the group commits (see `StateLedger`).
     let ledger: StateLedger
     /// Where each committed checkpoint is also written, outside the data directory.
-    private let anchor: AnchorFile?
+    let anchor: AnchorFile?
 
     // Owned by the writer thread.
     private var chain: AuditChain

@@ -14,5 +14,6 @@ struct StatusCommand: AsyncParsableCommand {
         Output.line("vault   \(s.vaultID)")
         Output.line("user    \(s.user) (role \(s.role), agency \(s.agency))")
         Output.line("policy  \(s.policyVersion.prefix(16))")
+        if s.restoreEpoch > 0 { Output.line("restore epoch \(s.restoreEpoch) (restored from a backup; 'haven audit log' shows when)") }
     }
 }

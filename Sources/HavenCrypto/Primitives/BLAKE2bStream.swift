@@ -1,0 +1,34 @@
+import CSodium
+
+/// BLAKE2b-256 over input given piece by piece (libsodium `crypto_generichash` init/update/
+/// final), for files too large to hold: a backup archive's signature covers all of it.
+public final class BLAKE2bStream {
+    /// libsodium's state is opaque to Swift and 64-byte aligned: allocated by size.
+    private let state: UnsafeMutableRawPointer
+
+    public init() {
+        Sodium.ready()
+        state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
+        precondition(crypto_generichash_init(OpaquePointer(state), nil, 0, Digest32.byteCount) == 0)
+    }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        _ = crypto_generichash_update(OpaquePointer(state), bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+    }
+
+    public func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    public func finish() -> Digest32 {
+        var out = [UInt8](repeating: 0, count: Digest32.byteCount)
+        _ = crypto_generichash_final(OpaquePointer(state), &out, out.count)
+        return Digest32(out)!
+    }
+
+    deinit {
+        sodium_memzero(state, crypto_generichash_statebytes())
+        state.deallocate()
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+
+/// The options of `haven backup restore` and `havend restore`, defined once (as InitOptions):
+/// the client runs the daemon's binary, which links the vault service and SQLite.
+public struct RestoreOptions: ParsableArguments {
+    public static let discussion = """
+        Checks the archive's signature, opens it with the vault's root key — given the way the \
+        vault was sealed: --root-key FILE, --passphrase-file FILE (or asked on the terminal), or \
+        --share FILE once per share up to the threshold — decrypts the snapshot into DIR (new or \
+        empty), recomputes its whole audit log, and writes the restore into the log (vault.restore, \
+        the first entry after the snapshot's log, with the restore epoch). With --anchor FILE every \
+        erasure listed beside that anchor is applied again, and the anchor is rewritten to the \
+        restored log, so the vault the backup came from can no longer start on it unnoticed.
+        """
+
+    @Argument(help: ArgumentHelp("The backup archive ('haven backup create').", valueName: "archive"))
+    public var archive: String
+
+    @Option(help: ArgumentHelp("The data directory to restore into (must be empty or absent).", valueName: "dir"))
+    public var data: String
+
+    @Option(help: ArgumentHelp("The vault's public key (vault.pub), to check the archive against; without it the "
+                               + "archive is checked against the key it names.", valueName: "pub"))
+    public var vaultKey: String?
+
+    @Option(help: ArgumentHelp("A vault kept in a file: its root key file (havend is then started with --root-key FILE).",
+                               valueName: "file"))
+    public var rootKey: String?
+
+    @Option(help: ArgumentHelp("A vault sealed under a passphrase: read it from this file's first line (0600).", valueName: "file"))
+    public var passphraseFile: String?
+
+    @Option(help: ArgumentHelp("A vault sealed by shares: one custodian's share file; repeat up to the threshold.", valueName: "file"))
+    public var share: [String] = []
+
+    @Option(help: ArgumentHelp("The vault's anchor file: re-apply the erasures listed beside it, then rewrite it to the restored log.",
+                               valueName: "file"))
+    public var anchor: String?
+
+    @Option(help: "The policy directory the restored vault is opened with.")
+    public var policy: String = "/etc/haven/policy"
+
+    @Flag(help: "Print JSON for scripts instead of human-readable output.")
+    public var json = false
+
+    public init() {}
+
+    public func validate() throws {
+        let ways = [rootKey != nil, passphraseFile != nil, !share.isEmpty].filter { $0 }.count
+        if ways > 1 { throw ValidationError("give one of --root-key, --passphrase-file and --share") }
+    }
+
+    public var arguments: [String] {
+        var out = [archive, "--data", data, "--policy", policy]
+        if let vaultKey { out += ["--vault-key", vaultKey] }
+        if let rootKey { out += ["--root-key", rootKey] }
+        if let passphraseFile { out += ["--passphrase-file", passphraseFile] }
+        for s in share { out += ["--share", s] }
+        if let anchor { out += ["--anchor", anchor] }
+        if json { out.append("--json") }
+        return out
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import HavenBackup
+import HavenCore
+import HavenCrypto
+import HavenProvisioning
+import HavenVault
+import Logging
+import NIOPosix
+
+/// `havend restore ARCHIVE --data DIR …`: a vault made again from a backup archive ('haven
+/// backup restore' runs this, as 'haven init' runs 'havend init').
+struct HavendRestore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "havend restore",
+        abstract: "Restore a vault from a backup archive into an empty directory ('haven backup restore' runs this).",
+        discussion: RestoreOptions.discussion + #" Errors are one line on stderr (with --json, {"error": {"code", "message"}}) and exit status 1."#)
+
+    @OptionGroup var options: RestoreOptions
+
+    static func main(_ arguments: [String]) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Glibc.exit(0)
+        } catch {
+            Havend.exit(with: error, from: self)
+        }
+    }
+
+    mutating func run() throws {
+        do {
+            try Sodium.ensureInitialized()
+            try restore()
+        } catch {
+            let report = (error as? HavenError).map(ErrorReport.init)
+                ?? ErrorReport(code: ErrorCode.internalError.rawValue, message: "\(error)")
+            if options.json {
+                FileHandle.standardError.write(Data(report.json()))
+            } else {
+                FileHandle.standardError.write(Data((report.line(program: HavendInit.program) + "\n").utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    private func restore() throws {
+        let o = options
+        let vaultKey = try o.vaultKey.map { (path) throws(HavenError) in try KeyFiles.readPublic(path: path) }
+        let header = try BackupArchive.verify(o.archive, key: vaultKey)
+        let root = try VaultRestore.rootKey(try key(for: header), header: header)
+        var logger = Logger(label: "havend") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        let directory = DataDirectory(o.data, rootKey: header.seal == .file ? o.rootKey : nil)
+        let vault = try VaultRestore.open(archive: o.archive, header: header, vaultKey: vaultKey, root: root, into: directory,
+                                          policyPath: o.policy, logger: logger)
+        let anchor = o.anchor.map(AnchorFile.init(path:))
+        let erasures: [ErasureList.Entry]
+        do {
+            erasures = try anchor.map { try ErasureList(anchor: $0).read(vault: header.vaultID, key: vault.keys.publicKey) } ?? []
+        } catch {
+            vault.shutdown()
+            throw error
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let name = URL(fileURLWithPath: o.archive).lastPathComponent
+        let erased: [RecordID]
+        do {
+            erased = try vault.recordRestore(on: group.next(), archive: name, header: header, erasures: erasures).wait()
+        } catch {
+            vault.shutdown()
+            throw error
+        }
+        let epoch = (try? vault.countRestores()) ?? 0
+        vault.shutdown()
+        if let anchor, let latest = vault.auditHead.latestCheckpoint {
+            try anchor.write(latest)
+        }
+        if o.json {
+            var w = JSONWriter()
+            w.object { j in
+                j.field("data", directory.path)
+                j.field("vault_id", header.vaultID.rawValue)
+                j.field("backup_created_at", header.createdAt.rfc3339)
+                j.field("audit_size", vault.auditHead.size)
+                j.field("restore_epoch", epoch)
+                j.field("erased_again", strings: erased.map(\.rawValue))
+            }
+            print(String(decoding: w.bytes, as: UTF8.self))
+        } else {
+            print("restored vault \(header.vaultID) into \(directory.path), from the backup of \(header.createdAt.rfc3339)")
+            print("audit log: \(vault.auditHead.size) entries, recomputed; restore epoch \(epoch)")
+            if anchor == nil {
+                print("no --anchor: erasures made after this backup were not applied again; the restored records are listed in the log")
+            } else {
+                print("erasures applied again: \(erased.count); anchor \(anchor!.path) rewritten to the restored log")
+            }
+            if header.seal == .file, let key = o.rootKey { print("start it with: havend --data \(directory.path) --root-key \(key)") }
+        }
+    }
+
+    /// What opens the archive: as given, or the passphrase asked on the terminal.
+    private func key(for header: BackupHeader) throws -> VaultRestore.Key {
+        let o = options
+        if let rootKey = o.rootKey { return .file(rootKey) }
+        if !o.share.isEmpty { return .shares(o.share) }
+        guard header.seal == .passphrase || o.passphraseFile != nil else {
+            throw HavenError(.invalidKey, "this backup is of a vault sealed by \(header.seal.rawValue)",
+                             hint: header.seal == .file ? "give --root-key FILE" : "give --share FILE for each custodian's share")
+        }
+        var bytes: [UInt8]
+        do {
+            bytes = try o.passphraseFile.map { try PassphraseInput.read(file: $0) }
+                ?? PassphraseInput.prompt("Passphrase of vault \(header.vaultID.rawValue.prefix(8)): ", confirm: false)
+        } catch {
+            throw HavenError(.invalidValue, "\(error)")
+        }
+        defer { PassphraseInput.wipe(&bytes) }
+        return .passphrase(try SecureBytes(count: bytes.count) { $0.copyBytes(from: bytes) })
+    }
+}
