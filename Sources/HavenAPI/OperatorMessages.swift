@@ -12,8 +12,12 @@ public struct SealStatus: Codable, Sendable, Equatable {
     /// Shares needed, and shares there are, for a vault sealed by shares.
     public let threshold: Int?
     public let shares: Int?
+    /// While the root key is being rotated: rows done, of how many.
+    public let rotating: [Int]?
 
-    public init(sealed: Bool, seal: SealMode, vaultID: String, received: Int? = nil, threshold: Int? = nil, shares: Int? = nil) {
+    public init(sealed: Bool, seal: SealMode, vaultID: String, received: Int? = nil, threshold: Int? = nil, shares: Int? = nil,
+                rotating: [Int]? = nil) {
+        self.rotating = rotating
         self.sealed = sealed
         self.seal = seal.rawValue
         self.vaultID = vaultID
@@ -23,12 +27,13 @@ public struct SealStatus: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sealed, seal, received, threshold, shares
+        case sealed, seal, received, threshold, shares, rotating
         case vaultID = "vault_id"
     }
 
     /// "sealed: 1 of 2 shares entered (3 custodians)", for people.
     public var summary: String {
+        if let rotating, rotating.count == 2 { return "closed while its root key is rotated (\(rotating[0]) of \(rotating[1]) rows)" }
         guard sealed else { return "unsealed (\(seal))" }
         if let received, let threshold, let shares {
             return "sealed: \(received) of \(threshold) shares entered (\(shares) custodians)"
@@ -56,5 +61,65 @@ public struct UnsealRequest: Codable, Sendable {
         guard (passphrase == nil) != (share == nil) else {
             throw HavenError(.invalidValue, "give exactly one of 'passphrase' and 'share'")
         }
+    }
+}
+
+/// `POST /v1/operator/rotate` body: a new root key. For a vault kept in a file, nothing;
+/// under a passphrase, the passphrase to seal the new key under (the same or a new one);
+/// by shares, first `shares` and `threshold` (the new split, answered with the shares and a
+/// `pending` id), then `commit` with that id once the shares are safely written.
+public struct RotateRequest: Codable, Sendable {
+    public let passphrase: String?
+    public let shares: Int?
+    public let threshold: Int?
+    public let commit: String?
+
+    public init(passphrase: String? = nil, shares: Int? = nil, threshold: Int? = nil, commit: String? = nil) {
+        self.passphrase = passphrase
+        self.shares = shares
+        self.threshold = threshold
+        self.commit = commit
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownMembers(decoder, allowed: ["passphrase", "shares", "threshold", "commit"])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        passphrase = try c.decodeIfPresent(String.self, forKey: .passphrase)
+        shares = try c.decodeIfPresent(Int.self, forKey: .shares)
+        threshold = try c.decodeIfPresent(Int.self, forKey: .threshold)
+        commit = try c.decodeIfPresent(String.self, forKey: .commit)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case passphrase, shares, threshold, commit
+    }
+}
+
+/// `POST /v1/operator/rotate` answer: rotated, or (shares) the new split to hand out first.
+public struct RotateAnswer: Codable, Sendable {
+    public let rotated: Bool
+    public let seal: String
+    public let vaultID: String
+    public let records: Int?
+    public let entries: UInt64?
+    /// The split waiting for `commit`; the share files' key bytes, base64, index order.
+    public let pending: String?
+    public let shareFiles: [String]?
+
+    public init(rotated: Bool, seal: SealMode, vaultID: String, records: Int? = nil, entries: UInt64? = nil, pending: String? = nil,
+                shareFiles: [String]? = nil) {
+        self.rotated = rotated
+        self.seal = seal.rawValue
+        self.vaultID = vaultID
+        self.records = records
+        self.entries = entries
+        self.pending = pending
+        self.shareFiles = shareFiles
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rotated, seal, records, entries, pending
+        case vaultID = "vault_id"
+        case shareFiles = "share_files"
     }
 }

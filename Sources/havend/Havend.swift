@@ -180,10 +180,17 @@ struct Havend: ParsableCommand {
                            historyLimits: limits, rootKey: root)
         }
         let startDetail = ["socket": socket, "pid": String(getpid())]
+        if let done = try RootKeyCustody.recover(directory) { logger.notice("\(done)") }
         let gate: VaultGate
         switch directory.sealMode {
         case .file:
-            gate = VaultGate(open: try open(nil))
+            let root = try RootKeyCustody.readFile(directory)
+            gate = VaultGate(open: try open(root), root: root) { root, _, loop in
+                // Opened again after a root key rotation, with the new key.
+                let vault = try open(root)
+                try vault.announceStart(on: loop, detail: startDetail.merging(["rotated": "root key"]) { a, _ in a }).wait()
+                return vault
+            }
         case .passphrase, .shares:
             // Everything that can be checked without the key is checked now, so a broken
             // directory fails at start rather than at unseal.

@@ -230,6 +230,16 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         case (.seal, _?):
             answer = gate.seal(ctx).map { .json(JSONAnswer.encode($0)) }
+        case (.rotate, _?):
+            do throws(HavenError) {
+                // A vault kept in a file needs nothing said: no body is the same as {}.
+                let body = request.body == nil ? RotateRequest() : try JSONBody.decode(RotateRequest.self, from: request.body)
+                let rotation = try Self.rotation(body)
+                // A split carries the new shares: the answer is wiped once written.
+                answer = gate.rotate(ctx, rotation).map { .json(JSONAnswer.encode($0), sensitive: true) }
+            } catch {
+                answer = context.eventLoop.makeSucceededFuture(.error(error))
+            }
         case (_, let (vault, _)?):
             answer = Endpoints(vault: vault).dispatch(route, request, ctx)
         }
@@ -263,6 +273,32 @@ final class ConnectionHandler: ChannelInboundHandler {
             throw HavenError(.invalidValue, "'share' must be the base64 of a share file's key")
         }
         return .share(try secure(share))
+    }
+
+    /// What a rotate request asks for.
+    static func rotation(_ r: RotateRequest) throws(HavenError) -> VaultGate.Rotation {
+        if let id = r.commit {
+            guard r.passphrase == nil, r.shares == nil, r.threshold == nil else {
+                throw HavenError(.invalidValue, "'commit' comes alone")
+            }
+            return .commit(id)
+        }
+        if r.shares != nil || r.threshold != nil {
+            guard let shares = r.shares, let threshold = r.threshold, r.passphrase == nil,
+                  (2...255).contains(shares), (2...shares).contains(threshold) else {
+                throw HavenError(.invalidValue, "a new split needs 'shares' from 2 to 255 and 'threshold' from 2 to 'shares'")
+            }
+            return .split(threshold: threshold, count: shares)
+        }
+        if let passphrase = r.passphrase {
+            var bytes = Array(passphrase.utf8)
+            defer { bytes.withUnsafeMutableBytes { wipe($0) } }
+            guard bytes.count >= 12, let s = try? SecureBytes(count: bytes.count, fill: { $0.copyBytes(from: bytes) }) else {
+                throw HavenError(.invalidValue, "the passphrase must be at least 12 bytes")
+            }
+            return .passphrase(s)
+        }
+        return .file
     }
 
     static func isJSON(_ head: HTTPRequestHead) -> Bool {

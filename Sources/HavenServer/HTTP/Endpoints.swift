@@ -133,7 +133,7 @@ struct Endpoints: Sendable {
                 return vault.backupChunk(ctx, name: name, offset: offset).map { .json(JSONAnswer.encode($0)) }
             case .deleteBackup(let name):
                 return vault.deleteBackup(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
-            case .health, .challenge, .session, .sealStatus, .unseal, .seal:
+            case .health, .challenge, .session, .sealStatus, .unseal, .seal, .rotate:
                 return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
             }
         } catch {

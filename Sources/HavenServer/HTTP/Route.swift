@@ -36,6 +36,7 @@ enum Route: Equatable, Sendable {
     case sealStatus
     case unseal
     case seal
+    case rotate
 
     /// One row of the routing table: method, path template (`{name}` matches one segment)
     /// and how to build the route from the matched segments.
@@ -88,6 +89,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .GET, template: "/v1/operator/seal") { _ in .sealStatus },
         Entry(method: .POST, template: "/v1/operator/unseal") { _ in .unseal },
         Entry(method: .POST, template: "/v1/operator/seal") { _ in .seal },
+        Entry(method: .POST, template: "/v1/operator/rotate") { _ in .rotate },
     ]
 
     /// Matches a request; `methodNotAllowed` when the path exists under another method.

@@ -88,6 +88,11 @@ public enum RecordTable {
         return true
     }
 
+    /// A record's data key wrapped again (root key rotation); nothing else of the row changes.
+    public static func setWrappedKey(_ id: RecordID, _ wrapped: [UInt8], on db: Connection) throws {
+        try db.statement("UPDATE records SET wrapped_key = ? WHERE id = ?").bind(1, blob: wrapped).bind(2, id.rawValue).run()
+    }
+
     /// How many record rows there are.
     public static func count(on db: Connection) throws -> Int64 {
         let s = try db.statement("SELECT COUNT(*) FROM records")

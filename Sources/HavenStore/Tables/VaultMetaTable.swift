@@ -29,6 +29,24 @@ public enum VaultMetaTable {
         }
     }
 
+    /// The signing key sealed again under a new root key (rotation).
+    public static func setSealedSigningKey(_ sealed: [UInt8], on db: Connection) throws {
+        try db.statement("UPDATE vault_meta SET value = ? WHERE key = 'sealed_signing_key'").bind(1, blob: sealed).run()
+    }
+
+    /// Which seal file is current (BLAKE2b of its bytes), written with each rotation so that
+    /// a start after a crash keeps the seal file the database agrees with. A hint for
+    /// recovery only: a wrong one makes the unseal fail, never succeed.
+    public static func setCustody(_ digest: [UInt8], on db: Connection) throws {
+        try db.statement("INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('custody', ?)").bind(1, blob: digest).run()
+    }
+
+    public static func custody(on db: Connection) throws -> [UInt8]? {
+        let s = try db.statement("SELECT value FROM vault_meta WHERE key = 'custody'")
+        defer { db.resetStatements() }
+        return try s.step() ? s.blob(0) : nil
+    }
+
     public static func read(on db: Connection) throws -> VaultMeta {
         var values = [String: [UInt8]]()
         let s = try db.statement("SELECT key, value FROM vault_meta")

@@ -1,6 +1,7 @@
 import Glibc
 import HavenCore
 import HavenCrypto
+import HavenStore
 
 /// The files that keep a vault's root key, for each way of sealing it (`SealMode`):
 /// written at init, read at start (a file) or at unseal (a passphrase, shares).
@@ -61,6 +62,128 @@ public enum RootKeyCustody {
             try encoded.withUnsafeBytes { b in try KeyFiles.create(path: directory.shareSetPath, contents: b, mode: 0o600) }
             return written
         }
+    }
+
+    // MARK: rotation
+
+    /// The new root key's files, written beside the current ones with the suffix `.new`
+    /// before a rotation commits (`RootRotation`), and put in their place after. For shares,
+    /// the share files are returned, not written: they go to the custodians, through the
+    /// administrator's client. The digest is of the new seal file (nil for a key file).
+    public static func writePending(_ root: RootKey, vault: VaultID, seal: Seal,
+                                    directory: DataDirectory) throws -> (shares: [ShareFile], custody: [UInt8]?) {
+        switch seal {
+        case .file:
+            let path = directory.rootKeyPath + pendingSuffix
+            unlink(path)
+            try root.withUnsafeBytes { raw in
+                try KeyFileFormat.encode(kind: .rootKey, key: raw).withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
+            }
+            return ([], nil)
+        case .passphrase(let passphrase, let cost):
+            let sealed: PassphraseSeal
+            do {
+                sealed = try PassphraseSeal.seal(root, passphrase: passphrase, vault: vault, cost: cost)
+            } catch {
+                throw HavenError(.internalError, "cannot seal the new root key under the passphrase: \(error)")
+            }
+            let path = directory.passphraseSealPath + pendingSuffix
+            unlink(path)
+            try writeKeyFile(.rootKeyPassphrase, sealed.bytes, to: path)
+            return ([], sealed.bytes.withUnsafeBytes { BLAKE2b.digest256($0).bytes })
+        case .shares(let threshold, let count, _):
+            guard count <= Shamir.maximumShares, threshold >= 2, threshold <= count else {
+                throw HavenError(.invalidValue, "the threshold must be from 2 to the number of shares, at most \(Shamir.maximumShares)")
+            }
+            let shares = try Shamir.split(try copy(root), threshold: threshold, count: count).map { (s) throws(HavenError) in
+                try ShareFile(share: s, vault: vault, threshold: threshold, count: count)
+            }
+            let set = try ShareSet(shares: shares).bytes
+            let path = directory.shareSetPath + pendingSuffix
+            unlink(path)
+            let encoded = set.withUnsafeBytes { KeyFileFormat.encode(kind: .rootShareSet, key: $0) }
+            try encoded.withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
+            return (shares, BLAKE2b.digest256(set.withUnsafeBytes { $0 }).bytes)
+        }
+    }
+
+    static let pendingSuffix = ".new"
+
+    /// The current key file or seal file of `mode`.
+    static func currentPath(_ directory: DataDirectory, _ mode: SealMode) -> String {
+        switch mode {
+        case .file: return directory.rootKeyPath
+        case .passphrase: return directory.passphraseSealPath
+        case .shares: return directory.shareSetPath
+        }
+    }
+
+    /// After the rotation committed: the new file takes the old one's place (rename, then
+    /// the directory flushed).
+    public static func promotePending(_ directory: DataDirectory, mode: SealMode) throws(HavenError) {
+        let path = currentPath(directory, mode)
+        guard rename(path + pendingSuffix, path) == 0 else {
+            throw HavenError(.ioError, "cannot put \(path)\(pendingSuffix) in place of \(path): \(String(cString: strerror(errno)))",
+                             hint: "havend does it at its next start")
+        }
+        syncDirectory(of: path)
+    }
+
+    /// After a rotation failed: the new file goes.
+    public static func discardPending(_ directory: DataDirectory, mode: SealMode) {
+        unlink(currentPath(directory, mode) + pendingSuffix)
+    }
+
+    /// At start, before the root key is read: a rotation a crash interrupted is finished or
+    /// undone — the `.new` file is kept if the database was rotated to it, removed if not —
+    /// so the vault opens with the one key the database is under. Returns what was done.
+    public static func recover(_ directory: DataDirectory) throws -> String? {
+        let mode = directory.sealMode
+        guard exists(currentPath(directory, mode) + pendingSuffix) else { return nil }
+        let db = try Database.open(path: directory.databasePath)
+        defer { db.resetStatements() }
+        return try recover(directory, meta: try VaultMetaTable.read(on: db), custody: try VaultMetaTable.custody(on: db))
+    }
+
+    private static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    static func recover(_ directory: DataDirectory, meta: VaultMeta, custody: [UInt8]?) throws(HavenError) -> String? {
+        let mode = directory.sealMode
+        let path = currentPath(directory, mode)
+        let pending = path + pendingSuffix
+        var st = stat()
+        guard lstat(pending, &st) == 0 else { return nil }
+        let rotated: Bool
+        switch mode {
+        case .file:
+            // The database is under the key that opens its sealed signing key.
+            func opens(_ p: String) -> Bool {
+                guard let material = try? KeyFiles.readSecret(kind: .rootKey, path: p), let root = try? RootKey(material: material) else { return false }
+                return (try? SigningKeySeal.open(meta.sealedSigningKey, vault: meta.vaultID, rootKey: root)) != nil
+            }
+            rotated = !opens(path) && opens(pending)
+        case .passphrase, .shares:
+            let kind: KeyFileKind = mode == .passphrase ? .rootKeyPassphrase : .rootShareSet
+            let bytes = try KeyFiles.readSecret(kind: kind, path: pending)
+            rotated = custody != nil && bytes.withUnsafeBytes { BLAKE2b.digest256($0).bytes } == custody
+        }
+        if rotated {
+            try promotePending(directory, mode: mode)
+            return "finished a root key rotation a stop interrupted: \(pending) now in place"
+        }
+        unlink(pending)
+        return "removed \(pending), left by a root key rotation that did not complete; the previous key still opens the vault"
+    }
+
+    private static func syncDirectory(of path: String) {
+        let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
     }
 
     /// The root key of a vault kept in a file.

@@ -29,15 +29,27 @@ public final class VaultGate: Sendable {
     public let mode: SealMode
     private let unsealer: Unsealer?
     private let opener: Opener?
-    private let state: Mutex<(current: State, generation: UInt64)>
+    private let state: Mutex<Held>
+    /// Rows done, of how many, while the root key is rotated.
+    private let rotationProgress = Mutex<(done: Int, total: Int)?>(nil)
 
-    /// A vault kept in a file, open already.
-    public init(open vault: Vault) {
+    private struct Held: ~Copyable {
+        var current: State
+        var generation: UInt64
+        /// The key the open vault was opened with; a rotation needs it to reopen the vault
+        /// should it fail. Nil when sealed, or when the caller did not hand it over.
+        var root: RootKey?
+        /// A rotation by shares whose new shares were handed out, waiting for `commit`.
+        var pending: (id: String, root: RootKey, custody: [UInt8]?)?
+    }
+
+    /// A vault kept in a file, open already; with its root key and opener it can be rotated.
+    public init(open vault: Vault, root: RootKey? = nil, opener: Opener? = nil) {
         vaultID = vault.keys.vaultID
         mode = .file
         unsealer = nil
-        opener = nil
-        state = Mutex((.open(vault, generation: 1), 1))
+        self.opener = opener
+        state = Mutex(Held(current: .open(vault, generation: 1), generation: 1, root: root))
     }
 
     /// A sealed vault, waiting for its custodians.
@@ -46,7 +58,7 @@ public final class VaultGate: Sendable {
         mode = unsealer.mode
         self.unsealer = unsealer
         self.opener = opener
-        state = Mutex((.sealed, 0))
+        state = Mutex(Held(current: .sealed, generation: 0))
     }
 
     public var current: State { state.withLock { $0.current } }
@@ -57,6 +69,9 @@ public final class VaultGate: Sendable {
     }
 
     public var status: SealStatus {
+        if let r = rotationProgress.withLock({ $0 }) {
+            return SealStatus(sealed: true, seal: mode, vaultID: vaultID.rawValue, rotating: [r.done, r.total])
+        }
         let open = vault != nil
         guard let unsealer, !open else { return SealStatus(sealed: !open, seal: mode, vaultID: vaultID.rawValue) }
         switch unsealer.custody {
@@ -123,6 +138,7 @@ public final class VaultGate: Sendable {
                 state.withLock { s in
                     s.generation += 1
                     s.current = .open(vault, generation: s.generation)
+                    s.root = root
                 }
                 promise.succeed(status)
             } catch {
@@ -151,11 +167,168 @@ public final class VaultGate: Sendable {
             let promise = ctx.eventLoop.makePromise(of: SealStatus.self)
             Thread.detachNewThread { [self] in
                 vault.shutdown(finalEvent: event)
-                state.withLock { $0.current = .sealed }
+                state.withLock { s in
+                    s.current = .sealed
+                    s.root = nil
+                    s.pending = nil
+                }
                 promise.succeed(status)
             }
             return promise.futureResult
         }
+    }
+
+    /// What a rotation is asked to do.
+    public enum Rotation: Sendable {
+        /// A vault kept in a file: rotate now.
+        case file
+        /// Under a passphrase: rotate now, sealing the new key under this passphrase.
+        case passphrase(SecureBytes)
+        /// By shares, first step: split a new key, keep it, answer with the shares.
+        case split(threshold: Int, count: Int)
+        /// By shares, second step: rotate to the key split under this id.
+        case commit(String)
+    }
+
+    /// `haven operator rotate-root`: the vault closed (requests answer `sealed` meanwhile),
+    /// moved to a new root key in one transaction (`RootRotation`), its new custody file put
+    /// in place, and opened again with the new key. If the rotation fails, the new files go
+    /// and the vault opens again with the old key. A crash at any point leaves the old key
+    /// or the new one opening it (`RootKeyCustody.recover` at the next start).
+    public func rotate(_ ctx: RequestContext, _ rotation: Rotation) -> EventLoopFuture<RotateAnswer> {
+        let loop = ctx.eventLoop
+        guard case .open(let vault, _) = current else { return loop.makeFailedFuture(sealedError) }
+        let step: String = switch rotation {
+        case .split: "split"
+        case .commit: "commit"
+        default: "rotate"
+        }
+        return vault.rotateRequest(ctx, mode: mode, step: step).flatMap { event in
+            do throws(HavenError) {
+                guard let opener = self.opener, let root = self.state.withLock({ $0.root }) else {
+                    throw HavenError(.unavailable, "this daemon cannot rotate its root key (it was not started with it in hand)")
+                }
+                return try self.rotate(vault, rotation, event: event, old: root, opener: opener, on: loop)
+            } catch {
+                return vault.note(Self.failed(event, error), on: loop).flatMapThrowing { throw error }
+            }
+        }
+    }
+
+    private func rotate(_ vault: Vault, _ rotation: Rotation, event: AuditEvent, old: RootKey, opener: @escaping Opener,
+                        on loop: any EventLoop) throws(HavenError) -> EventLoopFuture<RotateAnswer> {
+        let directory = vault.directory
+        let newRoot: RootKey
+        let custody: [UInt8]?
+        switch (rotation, mode) {
+        case (.file, .file):
+            newRoot = RootKey.generate()
+            custody = try Self.pending(newRoot, vaultID, .file, directory).custody
+        case (.passphrase(let p), .passphrase):
+            newRoot = RootKey.generate()
+            custody = try Self.pending(newRoot, vaultID, .passphrase(p, cost: .moderate), directory).custody
+        case (.split(let threshold, let count), .shares):
+            let root = RootKey.generate()
+            let written = try Self.pending(root, vaultID, .shares(threshold: threshold, count: count, directory: ""), directory)
+            let id = Hex.encode(Random.bytes(8))
+            state.withLock { $0.pending = (id, root, written.custody) }
+            var e = event
+            e.rule = "new shares split and handed out; the rotation waits for their commit"
+            e.detail["pending"] = id
+            e.detail["shares"] = "\(threshold) of \(count)"
+            let files = written.shares.map { s in s.bytes.withUnsafeBytes { Base64.encode(Array($0)) } }
+            return vault.note(e, on: loop).map {
+                RotateAnswer(rotated: false, seal: self.mode, vaultID: self.vaultID.rawValue, pending: id, shareFiles: files)
+            }
+        case (.commit(let id), .shares):
+            guard let pending = state.withLock({ s -> (id: String, root: RootKey, custody: [UInt8]?)? in
+                defer { if s.pending?.id == id { s.pending = nil } }
+                return s.pending?.id == id ? s.pending : nil
+            }) else {
+                throw HavenError(.conflict, "no rotation \(id) is waiting", hint: "split the new shares again (rotate-root --shares N --threshold K)")
+            }
+            newRoot = pending.root
+            custody = pending.custody
+        default:
+            throw HavenError(.invalidValue, "this vault is sealed by \(mode.rawValue): "
+                             + (mode == .passphrase ? "give the passphrase to seal the new key under"
+                                : mode == .shares ? "give the new split (shares and threshold), then commit it" : "give nothing"))
+        }
+        let began = state.withLock { s -> Bool in
+            guard case .open(let v, _) = s.current, v === vault else { return false }
+            s.current = .changing
+            return true
+        }
+        guard began else {
+            RootKeyCustody.discardPending(directory, mode: mode)
+            throw sealedError
+        }
+        let promise = loop.makePromise(of: RotateAnswer.self)
+        Thread.detachNewThread { [self] in
+            rotationProgress.withLock { $0 = (0, 1) }
+            defer { rotationProgress.withLock { $0 = nil } }
+            var stop = event
+            stop.action = "daemon.stop"
+            stop.rule = "closing the vault to rotate its root key"
+            stop.decision = .allow
+            vault.shutdown(finalEvent: stop)
+            do {
+                var e = event
+                e.rule = "root key rotated: every data key wrapped again, every entry tagged again, the signing key sealed again"
+                let outcome = try RootRotation(directory: directory, old: vault.keys, newRoot: newRoot, logger: vault.logger)
+                    .run(event: e, custody: custody, now: vault.clock.now()) { done, total in
+                        rotationProgress.withLock { $0 = (done, total) }
+                    }
+                try RootKeyCustody.promotePending(directory, mode: mode)
+                let reopened = try opener(newRoot, [], loop)
+                state.withLock { s in
+                    s.generation += 1
+                    s.current = .open(reopened, generation: s.generation)
+                    s.root = newRoot
+                }
+                promise.succeed(RotateAnswer(rotated: true, seal: mode, vaultID: vaultID.rawValue, records: outcome.records,
+                                             entries: outcome.entries))
+            } catch {
+                let failure = (error as? HavenError) ?? HavenError(.internalError, "the rotation failed: \(error)")
+                vault.logger.error("root key rotation failed; opening the vault again with the old key",
+                                   metadata: ["error": "\(failure.message)"])
+                RootKeyCustody.discardPending(directory, mode: mode)
+                do {
+                    let reopened = try opener(old, [], loop)
+                    state.withLock { s in
+                        s.generation += 1
+                        s.current = .open(reopened, generation: s.generation)
+                    }
+                    // The refusal goes into the log the vault reopened with.
+                    try? reopened.note(Self.failed(event, failure), on: loop).wait()
+                } catch {
+                    vault.logger.critical("the vault could not be opened again after a failed rotation; restart havend",
+                                          metadata: ["error": "\(error)"])
+                    state.withLock { $0.current = .sealed }
+                }
+                promise.fail(failure)
+            }
+        }
+        return promise.futureResult
+    }
+
+    private static func pending(_ root: RootKey, _ vault: VaultID, _ seal: RootKeyCustody.Seal,
+                                _ directory: DataDirectory) throws(HavenError) -> (shares: [ShareFile], custody: [UInt8]?) {
+        do {
+            return try RootKeyCustody.writePending(root, vault: vault, seal: seal, directory: directory)
+        } catch let e as HavenError {
+            throw e
+        } catch {
+            throw HavenError(.ioError, "cannot write the new root key's file: \(error)")
+        }
+    }
+
+    private static func failed(_ event: AuditEvent, _ error: HavenError) -> AuditEvent {
+        var e = event
+        e.decision = .error
+        e.outcome = error.code.rawValue
+        e.rule = error.message
+        return e
     }
 
     /// Stops the open vault, if any (daemon stop).

@@ -37,6 +37,7 @@ struct StartupCheck {
     func run() throws -> Verified {
         let anchored = try anchor?.read(vault: keys.vaultID, key: keys.publicKey)
         var states = LatestStates()
+        states.lastBaseline = try Self.lastBaselineSeq(on: db)
         // A capacity hint only (the table is what is being checked): no regrowth at a million.
         states.records.reserveCapacity(Int(clamping: try RecordTable.count(on: db)))
         let scan = try StoredLogScan.run(databasePath: databasePath, vaultKey: keys.publicKey, vault: keys.vaultID,
@@ -76,6 +77,19 @@ struct StartupCheck {
     private struct LatestStates {
         var records = [StateLedger.Key: Tag16]()
         var others = [StateKey: Tag16]()
+        /// The entry whose baseline `state_baseline` holds now: a root key rotation writes a
+        /// new baseline, and the table then holds only that one.
+        var lastBaseline: UInt64?
+    }
+
+    /// The sequence number of the last entry that commits to a baseline. The column read
+    /// here is covered by each entry's tag, which the scan checks.
+    static func lastBaselineSeq(on db: Connection) throws -> UInt64? {
+        let s = try db.statement("SELECT MAX(seq) FROM audit_entries WHERE state_key = ?")
+        defer { db.resetStatements() }
+        try s.bind(1, StateKey.baseline.text)
+        guard try s.step(), let seq = s.optionalInt64(0) else { return nil }
+        return UInt64(clamping: seq)
     }
 
     /// Takes the next state in log order; later ones supersede earlier ones. The baseline,
@@ -91,6 +105,9 @@ struct StartupCheck {
                 states.others[key] = tag
                 return
             }
+            // An earlier baseline was replaced by a later one (a rotation), which sets the
+            // state of every row: only the last is read, and checked.
+            guard seq == states.lastBaseline else { return }
             var digest = keys.rows.baselineDigest()
             try StateBaselineTable.forEach(on: db) { k, t in
                 guard let key = StateKey(text: k), let tag = Tag16(t) else {

@@ -19,4 +19,21 @@ extension Vault {
             return ctx.eventLoop.makeSucceededFuture(record.event)
         }
     }
+
+    /// `key.manage`: may the caller rotate the root key? The answer is the rotation's entry,
+    /// written by `RootRotation` in its transaction, under the new key.
+    public func rotateRequest(_ ctx: RequestContext, mode: SealMode, step: String) -> EventLoopFuture<AuditEvent> {
+        var record = RequestRecord(action: "vault.rotate", peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<AuditEvent> in
+            _ = try authorize(ctx, &record, .keyManage, under: policies.policy)
+            record.event.detail["seal"] = mode.rawValue
+            record.event.detail["step"] = step
+            return ctx.eventLoop.makeSucceededFuture(record.event)
+        }
+    }
+
+    /// Writes an entry that changes no data (the first step of a rotation by shares).
+    public func note(_ event: AuditEvent, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        writer.audit(on: loop, event).map { _ in () }
+    }
 }
