@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HavenAPI
+import HavenCrypto
 import Testing
 
 /// The daemon's memory as a debugger with CAP_SYS_PTRACE sees it: every writable mapping read
@@ -14,16 +15,21 @@ enum ProcessMemory {
         return caps & (1 << 19) != 0
     }()
 
-    /// How many times `needle` occurs in the writable memory of process `pid`.
-    static func count(_ needle: [UInt8], in pid: Int32) throws -> Int {
-        let maps = try String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8)
+    /// How many times `needle` occurs in the writable memory of process `pid` (with
+    /// `readOnly`, in the read-only mappings too: keys are write-protected once filled).
+    static func count(_ needle: [UInt8], in pid: Int32, readOnly: Bool = false) throws -> Int {
+        // Read to the end: /proc files report no size, and a reader that trusts the size (or
+        // stops at its first buffer) sees only the first mappings.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/maps") else { throw TestFailure("cannot read /proc/\(pid)/maps") }
+        let maps = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        try? handle.close()
         let fd = open("/proc/\(pid)/mem", O_RDONLY)
         guard fd >= 0 else { throw TestFailure("cannot open /proc/\(pid)/mem: errno \(errno)") }
         defer { close(fd) }
         var hits = 0
         for line in maps.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count >= 2, parts[1].hasPrefix("rw") else { continue }
+            guard parts.count >= 2, parts[1].hasPrefix(readOnly ? "r" : "rw") else { continue }
             let range = parts[0].split(separator: "-").compactMap { UInt64($0, radix: 16) }
             guard range.count == 2, range[1] > range[0], range[1] - range[0] < 1 << 32 else { continue }
             var region = [UInt8](repeating: 0, count: Int(range[1] - range[0]))
@@ -77,6 +83,27 @@ extension EndToEnd {
             #expect(try ProcessMemory.count(Array(note.utf8), in: pid) == 0, "the note is still in the daemon's memory")
             // The scan does find what is there: the record id, which is no secret.
             #expect(try ProcessMemory.count(Array(id.utf8), in: pid) > 0)
+        }
+
+        /// `haven operator seal` drops the vault and its keys: the root key and a key derived
+        /// from it are in the daemon's memory while it serves, and nowhere once it is sealed.
+        @Test(.enabled(if: ProcessMemory.readable, "needs CAP_SYS_PTRACE to read the daemon's memory"))
+        func sealingWipesTheKeysFromTheDaemon() throws {
+            let passphrase = try SealTests.passphraseFile("the memory test's passphrase")
+            defer { unlink(passphrase) }
+            let v = try TestVault(enrol: false, initArguments: ["--seal", "passphrase", "--passphrase-file", passphrase])
+            try v.expectOK(as: nil, ["operator", "unseal", "--passphrase-file", passphrase])
+            let sealFile = try PassphraseSeal(bytes: try KeyFiles.readSecret(kind: .rootKeyPassphrase, path: v.data + "/root.passphrase"))
+            let text = Array("the memory test's passphrase".utf8)
+            let root = try sealFile.open(passphrase: try SecureBytes(count: text.count) { $0.copyBytes(from: text) }, vault: sealFile.vault)
+            let rootBytes = root.withUnsafeBytes { Array($0) }
+            let derived = root.derive(.rowAuthentication, version: 1).withUnsafeBytes { Array($0) }
+            let pid = try #require(v.pid)
+            #expect(try ProcessMemory.count(rootBytes, in: pid, readOnly: true) > 0, "the scan finds the key while the vault is open")
+            #expect(try ProcessMemory.count(derived, in: pid, readOnly: true) > 0)
+            try v.expectOK(as: "admin", ["operator", "seal"])
+            #expect(try ProcessMemory.count(rootBytes, in: pid, readOnly: true) == 0, "the root key is still in the sealed daemon's memory")
+            #expect(try ProcessMemory.count(derived, in: pid, readOnly: true) == 0, "a derived key is still in the sealed daemon's memory")
         }
 
         /// An answer that lists many withheld notes is still written into one reservation:

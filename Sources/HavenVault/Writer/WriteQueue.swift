@@ -138,6 +138,9 @@ public final class WriteQueue: @unchecked Sendable {
         running = false
         condition.broadcast()
         while !stopped { condition.wait() }
+        // The thread's block holds this queue: letting go of the thread breaks the cycle, so
+        // the queue — and the keys it holds — go when the vault does (a sealed daemon keeps none).
+        thread = nil
         condition.unlock()
     }
 
