@@ -65,33 +65,44 @@ public struct UnsealRequest: Codable, Sendable {
 }
 
 /// `POST /v1/operator/rotate` body: a new root key. For a vault kept in a file, nothing;
-/// under a passphrase, the passphrase to seal the new key under (the same or a new one);
-/// by shares, first `shares` and `threshold` (the new split, answered with the shares and a
-/// `pending` id), then `commit` with that id once the shares are safely written.
+/// under a passphrase, the current passphrase and the one to seal the new key under (the
+/// same or a new one); by shares, first `shares` and `threshold` (the new split, answered
+/// with the shares and a `pending` id), then `commit` with that id and `current_shares`,
+/// the custodians' current shares, once the new ones are safely written.
 public struct RotateRequest: Codable, Sendable {
     public let passphrase: String?
+    public let currentPassphrase: String?
     public let shares: Int?
     public let threshold: Int?
     public let commit: String?
+    /// Share files' key bytes, base64.
+    public let currentShares: [String]?
 
-    public init(passphrase: String? = nil, shares: Int? = nil, threshold: Int? = nil, commit: String? = nil) {
+    public init(passphrase: String? = nil, currentPassphrase: String? = nil, shares: Int? = nil, threshold: Int? = nil,
+                commit: String? = nil, currentShares: [String]? = nil) {
         self.passphrase = passphrase
+        self.currentPassphrase = currentPassphrase
         self.shares = shares
         self.threshold = threshold
         self.commit = commit
+        self.currentShares = currentShares
     }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownMembers(decoder, allowed: ["passphrase", "shares", "threshold", "commit"])
+        try rejectUnknownMembers(decoder, allowed: ["passphrase", "current_passphrase", "shares", "threshold", "commit", "current_shares"])
         let c = try decoder.container(keyedBy: CodingKeys.self)
         passphrase = try c.decodeIfPresent(String.self, forKey: .passphrase)
+        currentPassphrase = try c.decodeIfPresent(String.self, forKey: .currentPassphrase)
         shares = try c.decodeIfPresent(Int.self, forKey: .shares)
         threshold = try c.decodeIfPresent(Int.self, forKey: .threshold)
         commit = try c.decodeIfPresent(String.self, forKey: .commit)
+        currentShares = try c.decodeIfPresent([String].self, forKey: .currentShares)
     }
 
     enum CodingKeys: String, CodingKey {
         case passphrase, shares, threshold, commit
+        case currentPassphrase = "current_passphrase"
+        case currentShares = "current_shares"
     }
 }
 

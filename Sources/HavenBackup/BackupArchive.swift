@@ -101,7 +101,9 @@ public enum BackupArchive {
         while true {
             let length = Int(uint32(try take(4, "a chunk length")))
             if length == 0 { break }
-            guard length <= chunkBytes + SecretStream.overhead else { throw damaged("a chunk of \(length) bytes") }
+            guard length >= SecretStream.overhead, length <= chunkBytes + SecretStream.overhead else {
+                throw damaged("a chunk of \(length) bytes")
+            }
             let sealed = try take(length, "a chunk")
             if let puller, let out = decrypt?.out {
                 var plain = [UInt8](repeating: 0, count: length - SecretStream.overhead)

@@ -188,7 +188,12 @@ struct Havend: ParsableCommand {
             gate = VaultGate(open: try open(root), root: root) { root, _, loop in
                 // Opened again after a root key rotation, with the new key.
                 let vault = try open(root)
-                try vault.announceStart(on: loop, detail: startDetail.merging(["rotated": "root key"]) { a, _ in a }).wait()
+                do {
+                    try vault.announceStart(on: loop, detail: startDetail.merging(["rotated": "root key"]) { a, _ in a }).wait()
+                } catch {
+                    vault.shutdown()
+                    throw error
+                }
                 return vault
             }
         case .passphrase, .shares:
@@ -198,8 +203,13 @@ struct Havend: ParsableCommand {
             let unsealer = try Self.unsealer(directory)
             gate = VaultGate(sealed: unsealer) { root, attempts, loop in
                 let vault = try open(root)
-                try vault.announceStart(on: loop, detail: startDetail.merging(["unsealed": unsealer.mode.rawValue]) { a, _ in a },
-                                        preceding: attempts).wait()
+                do {
+                    try vault.announceStart(on: loop, detail: startDetail.merging(["unsealed": unsealer.mode.rawValue]) { a, _ in a },
+                                            preceding: attempts).wait()
+                } catch {
+                    vault.shutdown()  // its keys go with it; the daemon stays sealed
+                    throw error
+                }
                 logger.info("unsealed; serving", metadata: ["vault": "\(vault.keys.vaultID)"])
                 return vault
             }

@@ -53,16 +53,11 @@ struct HavendRestore: ParsableCommand {
         var logger = Logger(label: "havend") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let directory = DataDirectory(o.data, rootKey: header.seal == .file ? o.rootKey : nil)
+        // The erasure list is read, and each line checked, before anything is written.
+        let anchor = o.anchor.map(AnchorFile.init(path:))
+        let erasures = try anchor.map { try ErasureList(anchor: $0).read(vault: header.vaultID, key: try PublicKey(bytes: header.vaultPublicKey)) } ?? []
         let vault = try VaultRestore.open(archive: o.archive, header: header, vaultKey: vaultKey, root: root, into: directory,
                                           policyPath: o.policy, logger: logger)
-        let anchor = o.anchor.map(AnchorFile.init(path:))
-        let erasures: [ErasureList.Entry]
-        do {
-            erasures = try anchor.map { try ErasureList(anchor: $0).read(vault: header.vaultID, key: vault.keys.publicKey) } ?? []
-        } catch {
-            vault.shutdown()
-            throw error
-        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let name = URL(fileURLWithPath: o.archive).lastPathComponent
@@ -70,7 +65,9 @@ struct HavendRestore: ParsableCommand {
         do {
             erased = try vault.recordRestore(on: group.next(), archive: name, header: header, erasures: erasures).wait()
         } catch {
+            // Nothing half-restored stays: a vault whose erasures were not applied again must not start.
             vault.shutdown()
+            VaultRestore.discard(directory)
             throw error
         }
         let epoch = (try? vault.countRestores()) ?? 0

@@ -212,7 +212,7 @@ extension EndToEnd {
             try await p.call("admin", .POST, "/v1/operator/seal")
             try await p.call("intake", .POST, "/v1/operator/seal")
             try await p.call("intake", .POST, "/v1/operator/rotate")
-            try await p.call("admin", .POST, "/v1/operator/rotate", #"{"passphrase":"a file vault takes none of this"}"#)
+            try await p.call("admin", .POST, "/v1/operator/rotate", #"{"passphrase":"a file vault takes none of this","current_passphrase":"x"}"#)
             try await p.call("admin", .POST, "/v1/operator/rotate", #"{"commit":"x","shares":3}"#)
             try await p.call("admin", .POST, "/v1/operator/rotate", fresh: true)
             await p.close()

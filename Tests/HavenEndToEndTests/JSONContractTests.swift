@@ -106,7 +106,8 @@ extension EndToEnd {
                                            attributes: [.posixPermissions: 0o600])
             let sealed = try TestVault(enrol: false, initArguments: ["--seal", "passphrase", "--passphrase-file", passphrase])
             answers["haven operator unseal"] = try sealed.haven(as: nil, ["operator", "unseal", "--passphrase-file", passphrase, "--json"])
-            answers["haven operator rotate-root"] = try sealed.haven(as: "admin", ["operator", "rotate-root", "--passphrase-file", passphrase, "--json"])
+            answers["haven operator rotate-root"] = try sealed.haven(as: "admin", ["operator", "rotate-root", "--passphrase-file", passphrase,
+                                                                                  "--current-passphrase-file", passphrase, "--json"])
             answers["haven operator seal"] = try sealed.haven(as: "admin", ["operator", "seal", "--json"])
 
             #expect(Set(answers.keys) == Set(documented.keys), "not every documented command was run")

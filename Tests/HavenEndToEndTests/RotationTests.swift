@@ -160,7 +160,16 @@ extension EndToEnd {
             try p.expectOK(as: nil, ["operator", "unseal", "--passphrase-file", first])
             try p.enrolStandardUsers()
             let id = try p.createRecord(["survivor_name": "Before Reseal", "incident_type": "rape"])
-            try p.expectOK(as: "admin", ["operator", "rotate-root", "--passphrase-file", second])
+            // The administrator alone cannot choose the new passphrase: the current one is needed.
+            let wrong = try p.haven(as: "admin", ["operator", "rotate-root", "--passphrase-file", second, "--current-passphrase-file", second])
+            #expect(wrong.status == 3 && wrong.stderr.contains("does not open this vault"), "\(wrong)")
+            #expect(!FileManager.default.fileExists(atPath: p.data + "/root.passphrase.new"))
+            try p.expectOK(as: "admin", ["operator", "rotate-root", "--passphrase-file", second, "--current-passphrase-file", first])
+            // Sealed again without a restart, it takes the new passphrase (the daemon checks
+            // offers against the seal in force), not the old one.
+            try p.expectOK(as: "admin", ["operator", "seal"])
+            #expect(try p.haven(as: nil, ["operator", "unseal", "--passphrase-file", first]).status == 3)
+            try p.expectOK(as: nil, ["operator", "unseal", "--passphrase-file", second])
             p.stop()
             try p.start()
             #expect(try p.haven(as: nil, ["operator", "unseal", "--passphrase-file", first]).status == 3)
@@ -172,7 +181,11 @@ extension EndToEnd {
             try s.enrolStandardUsers()
             let kept = try s.createRecord(["survivor_name": "Before Resplit", "incident_type": "rape"])
             let out = s.root + "/new-shares"
-            let r = try s.expectOK(as: "admin", ["operator", "rotate-root", "--share-out", out, "--shares", "4", "--threshold", "3"])
+            // Without the custodians' current shares nothing is split, written or rotated.
+            let alone = try s.haven(as: "admin", ["operator", "rotate-root", "--share-out", out, "--share", try SealTests.share(s, 1)])
+            #expect(alone.status == 2 && !FileManager.default.fileExists(atPath: out), "\(alone)")
+            let r = try s.expectOK(as: "admin", ["operator", "rotate-root", "--share-out", out, "--shares", "4", "--threshold", "3",
+                                                 "--share", try SealTests.share(s, 1), "--share", try SealTests.share(s, 3)])
             #expect(r.stdout.contains("new share:"), "\(r)")
             s.stop()
             try s.start()

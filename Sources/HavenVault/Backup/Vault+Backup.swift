@@ -48,15 +48,17 @@ extension Vault {
         if mkdir(backupSpool, 0o700) != 0 && errno != EEXIST {
             throw HavenError(.ioError, "cannot create \(backupSpool): \(String(cString: strerror(errno)))")
         }
-        let snapshot = backupSpool + "/" + name + ".snapshot"
-        defer { unlink(snapshot) }
-        let (size, checkpoint) = try takeSnapshot(into: snapshot)
+        // The seal is read before the snapshot, with this vault's keys: a rotation can only
+        // commit after this vault has closed, so seal, keys and snapshot are of one key.
         let mode = directory.sealMode
         let sealFile: [UInt8]? = switch mode {
         case .file: nil
         case .passphrase: try KeyFiles.readSecret(kind: .rootKeyPassphrase, path: directory.passphraseSealPath).withUnsafeBytes { Array($0) }
         case .shares: try KeyFiles.readSecret(kind: .rootShareSet, path: directory.shareSetPath).withUnsafeBytes { Array($0) }
         }
+        let snapshot = backupSpool + "/" + name + ".snapshot"
+        defer { unlink(snapshot) }
+        let (size, checkpoint) = try takeSnapshot(into: snapshot)
         let now = clock.now()
         let written = try BackupArchive.write(snapshot: snapshot, to: backupSpool + "/" + name, header: { stream in
             BackupHeader(vaultID: keys.vaultID, vaultPublicKey: keys.publicKey.bytes, createdAt: now, auditSize: size,

@@ -52,6 +52,15 @@ public enum VaultRestore {
         }
     }
 
+    /// Removes what a restore wrote into `directory`, so that a restore that failed leaves
+    /// nothing that could start (a vault without the erasures made since, say).
+    public static func discard(_ directory: DataDirectory) {
+        for f in ["haven.db", "haven.db-wal", "haven.db-shm", "vault.pub", "root.passphrase", "root.shares", "havend.lock"] {
+            unlink(directory.path + "/" + f)
+        }
+        rmdir(directory.path + "/backups")
+    }
+
     /// Makes `directory` from the archive and opens it: the snapshot decrypted into
     /// haven.db, vault.pub and the seal file written; then the vault opened, which
     /// recomputes the whole log. Nothing is left behind if a step fails.
@@ -61,13 +70,7 @@ public enum VaultRestore {
         defer { umask(previous) }
         try VaultInitializer.makeEmptyDirectory(directory.path)
         var done = false
-        defer {
-            if !done {
-                for f in ["haven.db", "haven.db-wal", "haven.db-shm", "vault.pub", "root.passphrase", "root.shares"] {
-                    unlink(directory.path + "/" + f)
-                }
-            }
-        }
+        defer { if !done { discard(directory) } }
         _ = try BackupArchive.decrypt(archive, key: vaultKey, backupKey: VaultKeys.backupKey(root), to: directory.databasePath)
         let publicKey = try PublicKey(bytes: header.vaultPublicKey)
         try Array(KeyFileFormat.encodePublic(publicKey).utf8).withUnsafeBytes {

@@ -66,20 +66,22 @@ public enum RootKeyCustody {
 
     // MARK: rotation
 
-    /// The new root key's files, written beside the current ones with the suffix `.new`
-    /// before a rotation commits (`RootRotation`), and put in their place after. For shares,
-    /// the share files are returned, not written: they go to the custodians, through the
-    /// administrator's client. The digest is of the new seal file (nil for a key file).
-    public static func writePending(_ root: RootKey, vault: VaultID, seal: Seal,
-                                    directory: DataDirectory) throws -> (shares: [ShareFile], custody: [UInt8]?) {
+    /// A new root key's custody, made in memory: the key file's or seal file's content, its
+    /// digest for `vault_meta.custody` (sealed modes), the share files for the custodians,
+    /// and the unsealer the daemon checks offers against once it is in force.
+    public struct Prepared: Sendable {
+        let kind: KeyFileKind
+        let content: SecureBytes
+        public let custody: [UInt8]?
+        public let shares: [ShareFile]
+        public let unsealer: Unsealer.Custody?
+    }
+
+    /// The custody of `root` for `seal`, nothing written yet (Argon2id runs here for a passphrase).
+    public static func prepare(_ root: RootKey, vault: VaultID, seal: Seal) throws(HavenError) -> Prepared {
         switch seal {
         case .file:
-            let path = directory.rootKeyPath + pendingSuffix
-            unlink(path)
-            try root.withUnsafeBytes { raw in
-                try KeyFileFormat.encode(kind: .rootKey, key: raw).withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
-            }
-            return ([], nil)
+            return Prepared(kind: .rootKey, content: try copy(root), custody: nil, shares: [], unsealer: nil)
         case .passphrase(let passphrase, let cost):
             let sealed: PassphraseSeal
             do {
@@ -87,10 +89,9 @@ public enum RootKeyCustody {
             } catch {
                 throw HavenError(.internalError, "cannot seal the new root key under the passphrase: \(error)")
             }
-            let path = directory.passphraseSealPath + pendingSuffix
-            unlink(path)
-            try writeKeyFile(.rootKeyPassphrase, sealed.bytes, to: path)
-            return ([], sealed.bytes.withUnsafeBytes { BLAKE2b.digest256($0).bytes })
+            return Prepared(kind: .rootKeyPassphrase, content: sealed.bytes,
+                            custody: sealed.bytes.withUnsafeBytes { BLAKE2b.digest256($0).bytes }, shares: [],
+                            unsealer: .passphrase(sealed))
         case .shares(let threshold, let count, _):
             guard count <= Shamir.maximumShares, threshold >= 2, threshold <= count else {
                 throw HavenError(.invalidValue, "the threshold must be from 2 to the number of shares, at most \(Shamir.maximumShares)")
@@ -98,13 +99,30 @@ public enum RootKeyCustody {
             let shares = try Shamir.split(try copy(root), threshold: threshold, count: count).map { (s) throws(HavenError) in
                 try ShareFile(share: s, vault: vault, threshold: threshold, count: count)
             }
-            let set = try ShareSet(shares: shares).bytes
-            let path = directory.shareSetPath + pendingSuffix
-            unlink(path)
-            let encoded = set.withUnsafeBytes { KeyFileFormat.encode(kind: .rootShareSet, key: $0) }
-            try encoded.withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
-            return (shares, BLAKE2b.digest256(set.withUnsafeBytes { $0 }).bytes)
+            let set = try ShareSet(shares: shares)
+            let bytes = set.bytes
+            guard let content = try? SecureBytes(count: bytes.count, fill: { $0.copyBytes(from: bytes) }) else {
+                throw HavenError(.internalError, "cannot hold the share set")
+            }
+            return Prepared(kind: .rootShareSet, content: content, custody: BLAKE2b.digest256(bytes.withUnsafeBytes { $0 }).bytes,
+                            shares: shares, unsealer: .shares(set))
         }
+    }
+
+    /// Writes a prepared custody file beside the current one, with the suffix `.new`, and
+    /// flushes the directory, before a rotation commits (`RootRotation`): after a power cut
+    /// the file the database is under is there.
+    public static func writePending(_ prepared: Prepared, mode: SealMode, directory: DataDirectory) throws(HavenError) {
+        let path = currentPath(directory, mode) + pendingSuffix
+        unlink(path)
+        do {
+            try writeKeyFile(prepared.kind, prepared.content, to: path)
+        } catch let e as HavenError {
+            throw e
+        } catch {
+            throw HavenError(.ioError, "cannot write \(path): \(error)")
+        }
+        syncDirectory(of: path)
     }
 
     static let pendingSuffix = ".new"
@@ -166,9 +184,10 @@ public enum RootKeyCustody {
             }
             rotated = !opens(path) && opens(pending)
         case .passphrase, .shares:
+            // A file cut short by a crash cannot be what the database committed to.
             let kind: KeyFileKind = mode == .passphrase ? .rootKeyPassphrase : .rootShareSet
-            let bytes = try KeyFiles.readSecret(kind: kind, path: pending)
-            rotated = custody != nil && bytes.withUnsafeBytes { BLAKE2b.digest256($0).bytes } == custody
+            let bytes = try? KeyFiles.readSecret(kind: kind, path: pending)
+            rotated = custody != nil && bytes?.withUnsafeBytes { BLAKE2b.digest256($0).bytes } == custody
         }
         if rotated {
             try promotePending(directory, mode: mode)

@@ -46,6 +46,7 @@ public final class Unsealer: Sendable {
         var shares: [UInt8: ShareFile] = [:]
         var attempts: [AuditEvent] = []
         var failures: [UInt32: (count: Int, since: Int64)] = [:]
+        var attemptsDropped = 0
         var passphraseBusy = false
     }
 
@@ -87,7 +88,11 @@ public final class Unsealer: Sendable {
         let complete: [Shamir.Share]? = try state.withLock { (s) throws(HavenError) -> [Shamir.Share]? in
             guard s.shares[share.index] == nil else {
                 let e = HavenError(.conflict, "\(what) has already been entered; \(set.threshold - s.shares.count) more needed")
-                s.attempts.append(self.event(peer, what, .deny, e.message, outcome: e.code))
+                if s.attempts.count < Self.attemptsKept {
+                    s.attempts.append(self.event(peer, what, .deny, e.message, outcome: e.code))
+                } else {
+                    s.attemptsDropped += 1
+                }
                 throw e
             }
             s.shares[share.index] = share
@@ -108,32 +113,70 @@ public final class Unsealer: Sendable {
 
     /// Tries a passphrase. A wrong one and a damaged seal file are the same failure.
     public func submit(passphrase: SecureBytes, peer: AuditEvent.Peer) throws(HavenError) -> RootKey {
+        try open(passphrase: passphrase, peer: peer, keep: true)
+    }
+
+    /// Checks the current passphrase for an operation that needs the vault's custody (a
+    /// root key rotation): the same lockout as unsealing, nothing kept to audit at the next
+    /// unseal (the operation audits itself).
+    public func check(passphrase: SecureBytes, peer: AuditEvent.Peer) throws(HavenError) -> RootKey {
+        try open(passphrase: passphrase, peer: peer, keep: false)
+    }
+
+    /// The root key from at least `threshold` of the current shares, each checked against
+    /// the share set; for an operation that needs the custodians (a rotation).
+    public func check(shares offered: [SecureBytes]) throws(HavenError) -> RootKey {
+        guard case .shares(let set) = custody else { throw HavenError(.invalidValue, "this vault is not sealed by shares") }
+        var shares = [UInt8: Shamir.Share]()
+        for (n, bytes) in offered.enumerated() {
+            let share = try ShareFile(bytes: bytes, what: "current share \(n + 1)")
+            try set.check(share, what: "current share \(n + 1)")
+            shares[share.index] = share.share
+        }
+        guard shares.count >= set.threshold else {
+            throw HavenError(.authenticationFailed, "\(shares.count) different current shares given; \(set.threshold) are needed",
+                             hint: "the custodians give their current shares (--share FILE, once each)")
+        }
+        do {
+            return try RootKey(material: try Shamir.combine(Array(shares.values), threshold: set.threshold))
+        } catch {
+            throw HavenError(.internalError, "the combined shares are not a root key")
+        }
+    }
+
+    private func open(passphrase: SecureBytes, peer: AuditEvent.Peer, keep: Bool) throws(HavenError) -> RootKey {
         guard case .passphrase(let seal) = custody else {
-            throw refused(peer, "passphrase", HavenError(.invalidValue, "this vault is sealed by shares, not under a passphrase",
-                                                          hint: "custodians run 'haven operator unseal --share FILE'"))
+            let e = HavenError(.invalidValue, "this vault is sealed by shares, not under a passphrase",
+                               hint: "custodians run 'haven operator unseal --share FILE'")
+            throw keep ? refused(peer, "passphrase", e) : e
         }
         let now = clock.now().millisecondsSinceEpoch
-        try state.withLock { (s) throws(HavenError) in
-            if let f = s.failures[peer.uid], now - f.since >= Self.lockoutMilliseconds { s.failures[peer.uid] = nil }
-            if let f = s.failures[peer.uid], f.count >= Self.failuresBeforeLockout {
-                throw HavenError(.lockedOut, "too many wrong passphrases from uid \(peer.uid); try again in \((Self.lockoutMilliseconds - (now - f.since)) / 60_000 + 1) minutes")
+        do {
+            try state.withLock { (s) throws(HavenError) in
+                if let f = s.failures[peer.uid], now - f.since >= Self.lockoutMilliseconds { s.failures[peer.uid] = nil }
+                if let f = s.failures[peer.uid], f.count >= Self.failuresBeforeLockout {
+                    throw HavenError(.lockedOut, "too many wrong passphrases from uid \(peer.uid); try again in \((Self.lockoutMilliseconds - (now - f.since)) / 60_000 + 1) minutes")
+                }
+                // One Argon2id at a time: each takes hundreds of MiB.
+                guard !s.passphraseBusy else { throw HavenError(.busy, "another passphrase is being tried; try again in a moment") }
+                s.passphraseBusy = true
             }
-            // One Argon2id at a time: each takes hundreds of MiB.
-            guard !s.passphraseBusy else { throw HavenError(.busy, "another passphrase is being tried; try again in a moment") }
-            s.passphraseBusy = true
+        } catch {
+            throw keep ? refused(peer, "passphrase", error) : error
         }
         defer { state.withLock { $0.passphraseBusy = false } }
         do {
             let root = try seal.open(passphrase: passphrase, vault: vault)
-            state.withLock { $0.attempts.append(self.event(peer, "passphrase", .allow, "passphrase accepted")) }
+            if keep { state.withLock { $0.attempts.append(self.event(peer, "passphrase", .allow, "passphrase accepted")) } }
             return root
         } catch {
             state.withLock { s in
                 let f = s.failures[peer.uid] ?? (0, now)
                 s.failures[peer.uid] = (f.count + 1, f.since)
             }
-            throw refused(peer, "passphrase", HavenError(.authenticationFailed, "the passphrase does not open this vault",
-                                                          hint: "nothing was changed; check the passphrase file and try again"))
+            let e = HavenError(.authenticationFailed, "the passphrase does not open this vault",
+                               hint: "nothing was changed; check the passphrase file and try again")
+            throw keep ? refused(peer, "passphrase", e) : e
         }
     }
 
@@ -154,16 +197,34 @@ public final class Unsealer: Sendable {
 
     /// The attempts made since the last open, to be audited now that the vault is open.
     public func takeAttempts() -> [AuditEvent] {
-        state.withLock { s in
-            defer { s.attempts = [] }
-            return s.attempts
+        let now = clock.now().rfc3339
+        return state.withLock { s in
+            defer {
+                s.attempts = []
+                s.attemptsDropped = 0
+            }
+            guard s.attemptsDropped > 0 else { return s.attempts }
+            return s.attempts + [AuditEvent(action: "vault.unseal", decision: .deny,
+                                             rule: "\(s.attemptsDropped) more refused attempts, not kept one by one",
+                                             outcome: ErrorCode.busy.rawValue, detail: ["refused": String(s.attemptsDropped), "at": now])]
         }
     }
 
     private func refused(_ peer: AuditEvent.Peer, _ what: String, _ error: HavenError) -> HavenError {
-        state.withLock { $0.attempts.append(self.event(peer, what, .deny, error.message, outcome: error.code)) }
+        state.withLock { s in
+            // Kept up to a bound, counted beyond it: whoever can reach the socket must not be
+            // able to fill the daemon's memory, or the log at unseal, with refusals.
+            if s.attempts.count < Self.attemptsKept {
+                s.attempts.append(self.event(peer, what, .deny, error.message, outcome: error.code))
+            } else {
+                s.attemptsDropped += 1
+            }
+        }
         return error
     }
+
+    /// Refused attempts kept to be audited one by one; more are counted in one entry.
+    static let attemptsKept = 200
 
     /// The entry is written when the vault opens, so it says when the attempt was made.
     private func event(_ peer: AuditEvent.Peer, _ what: String, _ decision: AuditEvent.Decision, _ rule: String,

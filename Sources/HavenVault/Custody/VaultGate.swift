@@ -27,7 +27,8 @@ public final class VaultGate: Sendable {
 
     public let vaultID: VaultID
     public let mode: SealMode
-    private let unsealer: Unsealer?
+    /// The unsealer in force (none for a vault kept in a file).
+    private var unsealer: Unsealer? { state.withLock { $0.unsealer } }
     private let opener: Opener?
     private let state: Mutex<Held>
     /// Rows done, of how many, while the root key is rotated.
@@ -40,14 +41,18 @@ public final class VaultGate: Sendable {
         /// should it fail. Nil when sealed, or when the caller did not hand it over.
         var root: RootKey?
         /// A rotation by shares whose new shares were handed out, waiting for `commit`.
-        var pending: (id: String, root: RootKey, custody: [UInt8]?)?
+        var pending: (id: String, root: RootKey, prepared: RootKeyCustody.Prepared)?
+        /// A rotation is running: another, or a seal, waits for it.
+        var rotating = false
+        /// What offers to unseal (and a rotation's current custody) are checked against;
+        /// replaced when a rotation puts a new seal in force.
+        var unsealer: Unsealer?
     }
 
     /// A vault kept in a file, open already; with its root key and opener it can be rotated.
     public init(open vault: Vault, root: RootKey? = nil, opener: Opener? = nil) {
         vaultID = vault.keys.vaultID
         mode = .file
-        unsealer = nil
         self.opener = opener
         state = Mutex(Held(current: .open(vault, generation: 1), generation: 1, root: root))
     }
@@ -56,9 +61,8 @@ public final class VaultGate: Sendable {
     public init(sealed unsealer: Unsealer, opener: @escaping Opener) {
         vaultID = unsealer.vault
         mode = unsealer.mode
-        self.unsealer = unsealer
         self.opener = opener
-        state = Mutex(Held(current: .sealed, generation: 0))
+        state = Mutex(Held(current: .sealed, generation: 0, unsealer: unsealer))
     }
 
     public var current: State { state.withLock { $0.current } }
@@ -157,6 +161,9 @@ public final class VaultGate: Sendable {
     /// last entry; the vault and its keys are dropped, and the daemon answers `sealed`.
     public func seal(_ ctx: RequestContext) -> EventLoopFuture<SealStatus> {
         guard case .open(let vault, _) = current else { return ctx.eventLoop.makeFailedFuture(sealedError) }
+        guard !state.withLock({ $0.rotating }) else {
+            return ctx.eventLoop.makeFailedFuture(HavenError(.busy, "a root key rotation is running; seal once it is done"))
+        }
         return vault.sealRequest(ctx, mode: mode).flatMap { event in
             let began = self.state.withLock { s -> Bool in
                 guard case .open(let v, _) = s.current, v === vault else { return false }
@@ -178,23 +185,30 @@ public final class VaultGate: Sendable {
         }
     }
 
-    /// What a rotation is asked to do.
+    /// What a rotation is asked to do. Each needs the vault's current custody, so that the
+    /// administrator who runs it (key.manage) cannot choose a key only they could open: the
+    /// current passphrase, or `threshold` of the current shares. A key file is the daemon's.
     public enum Rotation: Sendable {
         /// A vault kept in a file: rotate now.
         case file
-        /// Under a passphrase: rotate now, sealing the new key under this passphrase.
-        case passphrase(SecureBytes)
-        /// By shares, first step: split a new key, keep it, answer with the shares.
+        /// Under a passphrase: rotate now, sealing the new key under `new`.
+        case passphrase(new: SecureBytes, current: SecureBytes)
+        /// By shares, first step: split a new key, keep it, answer with the shares. Nothing
+        /// is written and nothing is in force until `commit`.
         case split(threshold: Int, count: Int)
-        /// By shares, second step: rotate to the key split under this id.
-        case commit(String)
+        /// By shares, second step: rotate to the key split under this id, with the custodians'
+        /// current shares.
+        case commit(String, current: [SecureBytes])
     }
 
-    /// `haven operator rotate-root`: the vault closed (requests answer `sealed` meanwhile),
-    /// moved to a new root key in one transaction (`RootRotation`), its new custody file put
-    /// in place, and opened again with the new key. If the rotation fails, the new files go
-    /// and the vault opens again with the old key. A crash at any point leaves the old key
-    /// or the new one opening it (`RootKeyCustody.recover` at the next start).
+    /// `haven operator rotate-root`. Only one rotation runs at a time, and no seal meanwhile.
+    /// The current custody is checked and the new one prepared (Argon2id, a split) while the
+    /// vault still serves; then it closes (requests answer `sealed`), the new key's file is
+    /// written beside the current one, the database moves to the new key in one transaction
+    /// (`RootRotation`), the file takes the current one's place, and the vault opens again
+    /// with the new key. Before the commit, a failure leaves the old key in force; after it,
+    /// the new key is in force whatever happens next (`RootKeyCustody.recover` finishes at the
+    /// next start what a crash interrupted).
     public func rotate(_ ctx: RequestContext, _ rotation: Rotation) -> EventLoopFuture<RotateAnswer> {
         let loop = ctx.eventLoop
         guard case .open(let vault, _) = current else { return loop.makeFailedFuture(sealedError) }
@@ -204,122 +218,158 @@ public final class VaultGate: Sendable {
         default: "rotate"
         }
         return vault.rotateRequest(ctx, mode: mode, step: step).flatMap { event in
-            do throws(HavenError) {
-                guard let opener = self.opener, let root = self.state.withLock({ $0.root }) else {
-                    throw HavenError(.unavailable, "this daemon cannot rotate its root key (it was not started with it in hand)")
-                }
-                return try self.rotate(vault, rotation, event: event, old: root, opener: opener, on: loop)
-            } catch {
-                return vault.note(Self.failed(event, error), on: loop).flatMapThrowing { throw error }
+            let refuse = { (error: HavenError) -> EventLoopFuture<RotateAnswer> in
+                vault.note(Self.failed(event, error), on: loop).flatMapThrowing { throw error }
             }
+            guard let opener = self.opener, let old = self.state.withLock({ $0.root }) else {
+                return refuse(HavenError(.unavailable, "this daemon cannot rotate its root key (it was not started with it in hand)"))
+            }
+            guard self.state.withLock({ s -> Bool in
+                guard !s.rotating else { return false }
+                s.rotating = true
+                return true
+            }) else {
+                return refuse(HavenError(.busy, "a root key rotation is already running"))
+            }
+            let promise = loop.makePromise(of: RotateAnswer.self)
+            Thread.detachNewThread { [self] in
+                defer { state.withLock { $0.rotating = false } }
+                do {
+                    promise.succeed(try rotate(vault, rotation, event: event, old: old, opener: opener, peer: ctx.peer.auditPeer, on: loop))
+                } catch {
+                    let failure = (error as? HavenError) ?? HavenError(.internalError, "the rotation failed: \(error)")
+                    // Refused before the vault closed: the refusal goes into its log.
+                    if self.vault === vault { try? vault.note(Self.failed(event, failure), on: loop).wait() }
+                    promise.fail(failure)
+                }
+            }
+            return promise.futureResult
         }
     }
 
+    /// The rotation itself, on a thread of its own.
     private func rotate(_ vault: Vault, _ rotation: Rotation, event: AuditEvent, old: RootKey, opener: @escaping Opener,
-                        on loop: any EventLoop) throws(HavenError) -> EventLoopFuture<RotateAnswer> {
+                        peer: AuditEvent.Peer, on loop: any EventLoop) throws -> RotateAnswer {
         let directory = vault.directory
         let newRoot: RootKey
-        let custody: [UInt8]?
+        let prepared: RootKeyCustody.Prepared
         switch (rotation, mode) {
         case (.file, .file):
             newRoot = RootKey.generate()
-            custody = try Self.pending(newRoot, vaultID, .file, directory).custody
-        case (.passphrase(let p), .passphrase):
+            prepared = try RootKeyCustody.prepare(newRoot, vault: vaultID, seal: .file)
+        case (.passphrase(let new, let current), .passphrase):
+            guard let unsealer = state.withLock({ $0.unsealer }) else { throw HavenError(.internalError, "no custody to check against") }
+            try Self.same(try unsealer.check(passphrase: current, peer: peer), old)
             newRoot = RootKey.generate()
-            custody = try Self.pending(newRoot, vaultID, .passphrase(p, cost: .moderate), directory).custody
+            prepared = try RootKeyCustody.prepare(newRoot, vault: vaultID, seal: .passphrase(new, cost: .moderate))
         case (.split(let threshold, let count), .shares):
             let root = RootKey.generate()
-            let written = try Self.pending(root, vaultID, .shares(threshold: threshold, count: count, directory: ""), directory)
+            let split = try RootKeyCustody.prepare(root, vault: vaultID, seal: .shares(threshold: threshold, count: count, directory: ""))
             let id = Hex.encode(Random.bytes(8))
-            state.withLock { $0.pending = (id, root, written.custody) }
+            // A later split replaces this one: only the latest id can be committed.
+            state.withLock { $0.pending = (id, root, split) }
             var e = event
-            e.rule = "new shares split and handed out; the rotation waits for their commit"
+            e.rule = "new shares split and handed out; nothing changes until they are committed with the current shares"
             e.detail["pending"] = id
             e.detail["shares"] = "\(threshold) of \(count)"
-            let files = written.shares.map { s in s.bytes.withUnsafeBytes { Base64.encode(Array($0)) } }
-            return vault.note(e, on: loop).map {
-                RotateAnswer(rotated: false, seal: self.mode, vaultID: self.vaultID.rawValue, pending: id, shareFiles: files)
-            }
-        case (.commit(let id), .shares):
-            guard let pending = state.withLock({ s -> (id: String, root: RootKey, custody: [UInt8]?)? in
+            try vault.note(e, on: loop).wait()
+            return RotateAnswer(rotated: false, seal: mode, vaultID: vaultID.rawValue, pending: id,
+                                shareFiles: split.shares.map { s in s.bytes.withUnsafeBytes { Base64.encode(Array($0)) } })
+        case (.commit(let id, let current), .shares):
+            guard let unsealer = state.withLock({ $0.unsealer }) else { throw HavenError(.internalError, "no custody to check against") }
+            try Self.same(try unsealer.check(shares: current), old)
+            guard let pending = state.withLock({ s -> (id: String, root: RootKey, prepared: RootKeyCustody.Prepared)? in
                 defer { if s.pending?.id == id { s.pending = nil } }
                 return s.pending?.id == id ? s.pending : nil
             }) else {
-                throw HavenError(.conflict, "no rotation \(id) is waiting", hint: "split the new shares again (rotate-root --shares N --threshold K)")
+                throw HavenError(.conflict, "no rotation \(id) is waiting", hint: "split the new shares again (rotate-root --share-out DIR)")
             }
             newRoot = pending.root
-            custody = pending.custody
+            prepared = pending.prepared
         default:
             throw HavenError(.invalidValue, "this vault is sealed by \(mode.rawValue): "
-                             + (mode == .passphrase ? "give the passphrase to seal the new key under"
-                                : mode == .shares ? "give the new split (shares and threshold), then commit it" : "give nothing"))
+                             + (mode == .passphrase ? "give the current passphrase and the one to seal the new key under"
+                                : mode == .shares ? "give the new split (shares and threshold), then commit it with the current shares"
+                                : "give nothing"))
         }
+
+        // Close the vault. Nothing has been written yet.
         let began = state.withLock { s -> Bool in
             guard case .open(let v, _) = s.current, v === vault else { return false }
             s.current = .changing
             return true
         }
-        guard began else {
+        guard began else { throw sealedError }
+        rotationProgress.withLock { $0 = (0, 1) }
+        defer { rotationProgress.withLock { $0 = nil } }
+        var stop = event
+        stop.action = "daemon.stop"
+        stop.rule = "closing the vault to rotate its root key"
+        stop.decision = .allow
+        vault.shutdown(finalEvent: stop)
+
+        let outcome: RootRotation.Outcome
+        do {
+            try RootKeyCustody.writePending(prepared, mode: mode, directory: directory)
+            var e = event
+            e.rule = "root key rotated: every data key wrapped again, every entry tagged again, the signing key sealed again"
+            outcome = try RootRotation(directory: directory, old: vault.keys, newRoot: newRoot, logger: vault.logger)
+                .run(event: e, custody: prepared.custody, now: vault.clock.now()) { done, total in
+                    rotationProgress.withLock { $0 = (done, total) }
+                }
+        } catch {
+            // Not committed: the old key is in force. Its file stays; the new one goes.
+            let failure = (error as? HavenError) ?? HavenError(.internalError, "the rotation failed: \(error)")
+            vault.logger.error("root key rotation failed; opening the vault again with the old key", metadata: ["error": "\(failure.message)"])
             RootKeyCustody.discardPending(directory, mode: mode)
-            throw sealedError
-        }
-        let promise = loop.makePromise(of: RotateAnswer.self)
-        Thread.detachNewThread { [self] in
-            rotationProgress.withLock { $0 = (0, 1) }
-            defer { rotationProgress.withLock { $0 = nil } }
-            var stop = event
-            stop.action = "daemon.stop"
-            stop.rule = "closing the vault to rotate its root key"
-            stop.decision = .allow
-            vault.shutdown(finalEvent: stop)
             do {
-                var e = event
-                e.rule = "root key rotated: every data key wrapped again, every entry tagged again, the signing key sealed again"
-                let outcome = try RootRotation(directory: directory, old: vault.keys, newRoot: newRoot, logger: vault.logger)
-                    .run(event: e, custody: custody, now: vault.clock.now()) { done, total in
-                        rotationProgress.withLock { $0 = (done, total) }
-                    }
-                try RootKeyCustody.promotePending(directory, mode: mode)
-                let reopened = try opener(newRoot, [], loop)
-                state.withLock { s in
-                    s.generation += 1
-                    s.current = .open(reopened, generation: s.generation)
-                    s.root = newRoot
-                }
-                promise.succeed(RotateAnswer(rotated: true, seal: mode, vaultID: vaultID.rawValue, records: outcome.records,
-                                             entries: outcome.entries))
+                let reopened = try reopen(opener, old, loop)
+                try? reopened.note(Self.failed(event, failure), on: loop).wait()
             } catch {
-                let failure = (error as? HavenError) ?? HavenError(.internalError, "the rotation failed: \(error)")
-                vault.logger.error("root key rotation failed; opening the vault again with the old key",
-                                   metadata: ["error": "\(failure.message)"])
-                RootKeyCustody.discardPending(directory, mode: mode)
-                do {
-                    let reopened = try opener(old, [], loop)
-                    state.withLock { s in
-                        s.generation += 1
-                        s.current = .open(reopened, generation: s.generation)
-                    }
-                    // The refusal goes into the log the vault reopened with.
-                    try? reopened.note(Self.failed(event, failure), on: loop).wait()
-                } catch {
-                    vault.logger.critical("the vault could not be opened again after a failed rotation; restart havend",
-                                          metadata: ["error": "\(error)"])
-                    state.withLock { $0.current = .sealed }
-                }
-                promise.fail(failure)
+                vault.logger.critical("the vault could not be opened again after a failed rotation; restart havend",
+                                      metadata: ["error": "\(error)"])
+                state.withLock { $0.current = .sealed }
             }
+            throw failure
         }
-        return promise.futureResult
+
+        // Committed: the new key is in force from here on, whatever fails next.
+        if let custody = prepared.unsealer { state.withLock { $0.unsealer = Unsealer(vault: vaultID, custody: custody) } }
+        do {
+            try RootKeyCustody.promotePending(directory, mode: mode)
+        } catch {
+            vault.logger.critical("the new root key file could not be put in place; havend does it at its next start",
+                                  metadata: ["error": "\(error.message)"])
+        }
+        do {
+            _ = try reopen(opener, newRoot, loop)
+        } catch {
+            state.withLock { s in
+                s.current = .sealed
+                s.root = nil
+            }
+            throw HavenError(.unavailable, "the root key was rotated (the new key is in force), but the vault could not be opened "
+                             + "again: \(error); restart havend", hint: "keep the new passphrase or shares: the old ones no longer open it")
+        }
+        return RotateAnswer(rotated: true, seal: mode, vaultID: vaultID.rawValue, records: outcome.records, entries: outcome.entries)
     }
 
-    private static func pending(_ root: RootKey, _ vault: VaultID, _ seal: RootKeyCustody.Seal,
-                                _ directory: DataDirectory) throws(HavenError) -> (shares: [ShareFile], custody: [UInt8]?) {
-        do {
-            return try RootKeyCustody.writePending(root, vault: vault, seal: seal, directory: directory)
-        } catch let e as HavenError {
-            throw e
-        } catch {
-            throw HavenError(.ioError, "cannot write the new root key's file: \(error)")
+    /// Opens the vault with `root` and serves it.
+    private func reopen(_ opener: Opener, _ root: RootKey, _ loop: any EventLoop) throws -> Vault {
+        let reopened = try opener(root, [], loop)
+        state.withLock { s in
+            s.generation += 1
+            s.current = .open(reopened, generation: s.generation)
+            s.root = root
+        }
+        return reopened
+    }
+
+    /// Refuses a custody that opens another key than the one in force.
+    private static func same(_ offered: RootKey, _ current: RootKey) throws(HavenError) {
+        let a = offered.withUnsafeBytes { Array($0) }, b = current.withUnsafeBytes { Array($0) }
+        guard a.count == b.count, zip(a, b).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
+            throw HavenError(.authenticationFailed, "what was given opens another key than the one in force")
         }
     }
 

@@ -38,6 +38,8 @@ extension Vault {
                 return tombstone
             }.map { committed in
                 self.listErasure(id, committed.value)
+                // An archive waiting to be fetched was made before: it would keep the record.
+                Self.emptySpool(self.directory, logger: self.logger)
                 return Self.erasure(id, committed.value)
             }
         }

@@ -46,6 +46,8 @@ public final class WriteQueue: @unchecked Sendable {
     let ledger: StateLedger
     /// Where each committed checkpoint is also written, outside the data directory.
     let anchor: AnchorFile?
+    /// An erasure's WAL could not be emptied yet (writer thread only).
+    private var walPurgePending = false
 
     // Owned by the writer thread.
     private var chain: AuditChain
@@ -162,21 +164,26 @@ public final class WriteQueue: @unchecked Sendable {
     /// Copies the WAL into the database and empties it, so that pages as they were before an
     /// erasure are nowhere on disk but in zeroed free space. A reader still in an older
     /// snapshot holds frames back: it is waited for (readers are short), then said.
-    private func purgeWAL() {
+    /// Whether the WAL was emptied; if not, it is tried again after each later commit.
+    private func purgeWAL(attempts: Int) -> Bool {
         db.resetStatements()  // a statement left open on this connection would hold the checkpoint back
-        for attempt in 0..<50 {
+        for attempt in 0..<attempts {
             do {
                 let s = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
                 let busy = try s.step() && s.int64(0) != 0
                 db.resetStatements()
-                if !busy { return }
+                if !busy { return true }
             } catch {
                 logger.error("the WAL could not be emptied after an erasure", metadata: ["error": "\(error)"])
-                return
+                db.resetStatements()
+                return false
             }
-            if attempt < 49 { usleep(20_000) }
+            if attempt < attempts - 1 { usleep(20_000) }
         }
-        logger.warning("the WAL still holds pages from before an erasure: a reader kept its snapshot; they go at the next checkpoint")
+        if attempts > 1 {
+            logger.warning("the WAL still holds pages from before an erasure: a reader (a backup?) kept its snapshot; it is emptied after the next commit that finds no reader")
+        }
+        return false
     }
 
     private func loop() {
@@ -225,7 +232,11 @@ public final class WriteQueue: @unchecked Sendable {
             return
         }
         ledger.publish()
-        if tx.walPurgeRequested { purgeWAL() }
+        if tx.walPurgeRequested {
+            walPurgePending = !purgeWAL(attempts: 50)
+        } else if walPurgePending {
+            walPurgePending = !purgeWAL(attempts: 1)
+        }
         if let checkpoint {
             lastCheckpointSize = checkpoint.checkpoint.size
             lastCheckpointTime = checkpoint.checkpoint.time

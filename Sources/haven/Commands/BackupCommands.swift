@@ -33,36 +33,44 @@ struct BackupCreate: AsyncParsableCommand {
     func run() async throws {
         guard access(out, F_OK) != 0 else { throw HavenError(.ioError, "\(out) already exists", hint: "choose a new file name") }
         let partial = out + ".partial"
+        unlink(partial)  // left by an earlier attempt that failed
+        defer { unlink(partial) }
         let created: BackupCreated = try await connection.withClient { client in
             let created: BackupCreated = try await client.post("/v1/backups")
-            let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw HavenError(.ioError, "cannot create \(partial): \(String(cString: strerror(errno)))") }
-            defer { close(fd) }
-            var offset = 0
-            var progress = Progress(label: "fetching the archive (bytes)", total: UInt64(created.size))
-            while offset < created.size {
-                let chunk: BackupChunk = try await client.get("/v1/backups/\(HavenClient.escape(created.name))?offset=\(offset)")
-                guard let bytes = Base64.decode(chunk.data), !bytes.isEmpty, chunk.offset == offset else {
-                    throw HavenError(.invalidDocument, "the daemon sent a damaged piece of the archive")
-                }
-                let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                guard n == bytes.count else { throw HavenError(.ioError, "cannot write \(partial)") }
-                offset += bytes.count
-                progress.update(UInt64(offset))
+            do {
+                try await Self.fetch(created, from: client, into: partial)
+            } catch {
+                // The archive is not left waiting in the daemon's spool.
+                let _: [String: String]? = try? await client.delete("/v1/backups/\(HavenClient.escape(created.name))")
+                throw error
             }
-            guard fsync(fd) == 0 else { throw HavenError(.ioError, "cannot flush \(partial)") }
             let _: [String: String] = try await client.delete("/v1/backups/\(HavenClient.escape(created.name))")
             return created
         }
-        do {
-            try BackupArchive.verify(partial, key: nil)
-        } catch {
-            unlink(partial)
-            throw error
-        }
+        try BackupArchive.verify(partial, key: nil)
         guard rename(partial, out) == 0 else { throw HavenError(.ioError, "cannot rename \(partial) to \(out)") }
         if output.json { Output.json(created); return }
         Output.line("backup of vault \(created.vaultID) at \(created.createdAt): \(out) (\(created.size) bytes, audit log of \(created.auditSize) entries)")
+    }
+
+    /// The spooled archive, chunk by chunk, into a new file (0600), flushed.
+    static func fetch(_ created: BackupCreated, from client: HavenClient, into partial: String) async throws {
+        let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw HavenError(.ioError, "cannot create \(partial): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var offset = 0
+        var progress = Progress(label: "fetching the archive (bytes)", total: UInt64(created.size))
+        while offset < created.size {
+            let chunk: BackupChunk = try await client.get("/v1/backups/\(HavenClient.escape(created.name))?offset=\(offset)")
+            guard let bytes = Base64.decode(chunk.data), !bytes.isEmpty, chunk.offset == offset else {
+                throw HavenError(.invalidDocument, "the daemon sent a damaged piece of the archive")
+            }
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n == bytes.count else { throw HavenError(.ioError, "cannot write \(partial)") }
+            offset += bytes.count
+            progress.update(UInt64(offset))
+        }
+        guard fsync(fd) == 0 else { throw HavenError(.ioError, "cannot flush \(partial)") }
     }
 }
 

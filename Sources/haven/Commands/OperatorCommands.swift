@@ -110,16 +110,23 @@ struct OperatorRotateRoot: AsyncParsableCommand {
             The daemon closes the vault (requests answer 'sealed' for the while), wraps every data key \
             again, tags every audit entry again and seals the signing key again under the new key in one \
             transaction, puts the new key's file in place and opens the vault again: a crash at any moment \
-            leaves the old key or the new one opening it, never neither. A vault kept in a file gets a new \
-            root key file; under a passphrase, the new key is sealed under --passphrase-file's passphrase \
-            (or the one asked twice on the terminal; it may be the same); by shares, the new shares are \
-            written to --share-out before the rotation is committed — the old shares stop counting. \
+            leaves the old key or the new one opening it, never neither. A rotation needs the vault's \
+            custody, not only the admin role: a vault kept in a file gets a new root key file; under a \
+            passphrase, the current one (--current-passphrase-file, or asked) must be given, and the new key \
+            is sealed under --passphrase-file's (or the one asked twice; it may be the same); by shares, \
+            the custodians' current shares (--share, once each, at least the threshold) must be given, and \
+            the new shares are written to --share-out before the rotation is committed — the old ones \
+            stop counting. The person running it sees every new share, as at 'haven init'. \
             Backups made before keep opening only with the old key: keep it (or the old shares) with them. \
             Progress is shown on a terminal.
             """)
 
     @Option(help: ArgumentHelp("Under a passphrase: the passphrase to seal the new key under (0600 file).", valueName: "file"))
     var passphraseFile: String?
+    @Option(help: ArgumentHelp("Under a passphrase: the current passphrase (0600 file); asked if not given.", valueName: "file"))
+    var currentPassphraseFile: String?
+    @Option(help: ArgumentHelp("By shares: a custodian's current share; repeat up to the threshold.", valueName: "file"))
+    var share: [String] = []
     @Option(help: ArgumentHelp("By shares: how many new shares (default: as many as now).", valueName: "n")) var shares: Int?
     @Option(help: ArgumentHelp("By shares: how many open the vault (default: as now).", valueName: "k")) var threshold: Int?
     @Option(help: ArgumentHelp("By shares: the directory to write the new share files in.", valueName: "dir")) var shareOut: String?
@@ -132,23 +139,35 @@ struct OperatorRotateRoot: AsyncParsableCommand {
         var written = [String]()
         switch SealMode(rawValue: status.seal) {
         case .passphrase:
-            var bytes: [UInt8]
+            var current: [UInt8], bytes: [UInt8]
             do {
+                current = try currentPassphraseFile.map { try PassphraseInput.read(file: $0) }
+                    ?? PassphraseInput.prompt("Current passphrase of the vault: ", confirm: false)
                 bytes = try passphraseFile.map { try PassphraseInput.read(file: $0) }
                     ?? PassphraseInput.prompt("New passphrase for the vault's root key: ", confirm: true, minimumLength: 12)
             } catch let e as PassphraseInput.Failure {
                 throw HavenError(.invalidValue, e.description)
             }
-            defer { PassphraseInput.wipe(&bytes) }
-            request = RotateRequest(passphrase: String(decoding: bytes, as: UTF8.self))
+            defer {
+                PassphraseInput.wipe(&bytes)
+                PassphraseInput.wipe(&current)
+            }
+            request = RotateRequest(passphrase: String(decoding: bytes, as: UTF8.self), currentPassphrase: String(decoding: current, as: UTF8.self))
         case .shares:
             guard let shareOut else { throw ValidationError("this vault is sealed by shares: give --share-out DIR for the new shares") }
+            guard share.count >= (status.threshold ?? 2) else {
+                throw ValidationError("a rotation needs \(status.threshold ?? 2) of the current shares: give --share FILE for each")
+            }
+            // Read and checked before anything is split: a damaged share is named by its path.
+            let current = try share.map { path in
+                try ShareFile(bytes: try KeyFiles.readSecret(kind: .rootKeyShare, path: path), what: path).bytes.withUnsafeBytes { Base64.encode(Array($0)) }
+            }
             let split: RotateAnswer = try await connection.withClient {
                 try await $0.post("/v1/operator/rotate", RotateRequest(shares: shares ?? status.shares, threshold: threshold ?? status.threshold))
             }
             guard let id = split.pending, let files = split.shareFiles else { throw HavenError(.internalError, "the daemon sent no shares") }
             written = try Self.writeShares(files, vault: split.vaultID, id: id, into: shareOut)
-            request = RotateRequest(commit: id)
+            request = RotateRequest(commit: id, currentShares: current)
         default:
             break
         }
@@ -171,6 +190,9 @@ struct OperatorRotateRoot: AsyncParsableCommand {
 
     /// The new share files, each created 0600 and flushed before the rotation is committed.
     static func writeShares(_ files: [String], vault: String, id: String, into dir: String) throws -> [String] {
+        // Names come from the daemon's answer: only hex goes into a path.
+        let hex = { (s: String) in !s.isEmpty && s.allSatisfy(\.isHexDigit) }
+        guard hex(vault), hex(id) else { throw HavenError(.invalidDocument, "the daemon's answer names no vault or rotation") }
         if mkdir(dir, 0o700) != 0 && errno != EEXIST { throw HavenError(.ioError, "cannot create \(dir)") }
         var paths = [String]()
         for (i, base64) in files.enumerated() {
