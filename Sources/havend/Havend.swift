@@ -27,8 +27,8 @@ struct Havend: ParsableCommand {
     /// is a command of its own, not a subcommand: its options share names with the daemon's.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "init" { HavendInit.main(Array(arguments.dropFirst())) }
-        if arguments.first == "restore" { HavendRestore.main(Array(arguments.dropFirst())) }
+        if arguments.first == "init" { HavendInit.runAsSubcommand(Array(arguments.dropFirst())) }
+        if arguments.first == "restore" { HavendRestore.runAsSubcommand(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -9,7 +9,7 @@ import HavenVault
 /// `havend init --data DIR --admin-key PUB`: creates a new vault. It lives in the daemon's
 /// binary, which links the vault service and SQLite, so that the `haven` client links
 /// neither; `haven init` runs this command.
-struct HavendInit: ParsableCommand {
+struct HavendInit: HavendCommand {
     static let configuration = CommandConfiguration(
         commandName: "havend init",
         abstract: "Create a new vault in an empty directory ('haven init' runs this).",
@@ -17,20 +17,13 @@ struct HavendInit: ParsableCommand {
 
     @OptionGroup var options: InitOptions
 
-    static func main(_ arguments: [String]) -> Never {
-        do {
-            var command = try parseAsRoot(arguments)
-            try command.run()
-            Glibc.exit(0)
-        } catch {
-            Havend.exit(with: error, from: self)
-        }
+    mutating func run() throws {
+        try reporting(json: options.json) { try create() }
     }
 
-    /// The name errors are reported under: `haven` when `haven init` ran this, else `havend`.
-    static var program: String {
-        CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "havend"
-    }
+    /// The shortest passphrase a root key is sealed under: Argon2id slows guessing, it does
+    /// not make a short passphrase long.
+    static let minimumPassphraseBytes = 12
 
     /// How the new root key is to be kept, passphrase read in guarded memory.
     private func seal() throws -> RootKeyCustody.Seal {
@@ -60,26 +53,6 @@ struct HavendInit: ParsableCommand {
             return .passphrase(secure, cost: .moderate)
         }
     }
-
-    mutating func run() throws {
-        do {
-            try Sodium.ensureInitialized()
-            try create()
-        } catch {
-            let report = (error as? HavenError).map(ErrorReport.init)
-                ?? ErrorReport(code: ErrorCode.internalError.rawValue, message: "\(error)")
-            if options.json {
-                FileHandle.standardError.write(Data(report.json()))
-            } else {
-                FileHandle.standardError.write(Data((report.line(program: Self.program) + "\n").utf8))
-            }
-            throw ExitCode(1)
-        }
-    }
-
-    /// The shortest passphrase a root key is sealed under: Argon2id slows guessing, it does
-    /// not make a short passphrase long.
-    static let minimumPassphraseBytes = 12
 
     private func create() throws {
         let o = options

@@ -11,7 +11,7 @@ import NIOPosix
 
 /// `havend restore ARCHIVE --data DIR …`: a vault made again from a backup archive ('haven
 /// backup restore' runs this, as 'haven init' runs 'havend init').
-struct HavendRestore: ParsableCommand {
+struct HavendRestore: HavendCommand {
     static let configuration = CommandConfiguration(
         commandName: "havend restore",
         abstract: "Restore a vault from a backup archive into an empty directory ('haven backup restore' runs this).",
@@ -19,30 +19,8 @@ struct HavendRestore: ParsableCommand {
 
     @OptionGroup var options: RestoreOptions
 
-    static func main(_ arguments: [String]) -> Never {
-        do {
-            var command = try parseAsRoot(arguments)
-            try command.run()
-            Glibc.exit(0)
-        } catch {
-            Havend.exit(with: error, from: self)
-        }
-    }
-
     mutating func run() throws {
-        do {
-            try Sodium.ensureInitialized()
-            try restore()
-        } catch {
-            let report = (error as? HavenError).map(ErrorReport.init)
-                ?? ErrorReport(code: ErrorCode.internalError.rawValue, message: "\(error)")
-            if options.json {
-                FileHandle.standardError.write(Data(report.json()))
-            } else {
-                FileHandle.standardError.write(Data((report.line(program: HavendInit.program) + "\n").utf8))
-            }
-            throw ExitCode(1)
-        }
+        try reporting(json: options.json) { try restore() }
     }
 
     private func restore() throws {

@@ -20,34 +20,11 @@ public enum RootKeyCustody {
     /// Writes `root`'s files as `seal` says, each new (never over an existing file) and 0600.
     /// Returns the paths of the share files, for the operator to hand out.
     public static func write(_ root: RootKey, vault: VaultID, seal: Seal, directory: DataDirectory) throws -> [String] {
-        switch seal {
-        case .file:
-            try root.withUnsafeBytes { raw in
-                try KeyFileFormat.encode(kind: .rootKey, key: raw).withUnsafeBytes { file in
-                    try KeyFiles.create(path: directory.rootKeyPath, contents: file, mode: 0o600)
-                }
-            }
-            return []
-        case .passphrase(let passphrase, let cost):
-            let sealed: PassphraseSeal
-            do {
-                sealed = try PassphraseSeal.seal(root, passphrase: passphrase, vault: vault, cost: cost)
-            } catch {
-                throw HavenError(.internalError, "cannot seal the root key under the passphrase: \(error)")
-            }
-            try writeKeyFile(.rootKeyPassphrase, sealed.bytes, to: directory.passphraseSealPath)
-            return []
-        case .shares(let threshold, let count, let out):
-            guard count <= Shamir.maximumShares, threshold >= 2, threshold <= count else {
-                throw HavenError(.invalidValue, "--threshold must be from 2 to --shares, and --shares at most \(Shamir.maximumShares)")
-            }
-            let secret = try copy(root)
-            let shares = try Shamir.split(secret, threshold: threshold, count: count).map { (s) throws(HavenError) in
-                try ShareFile(share: s, vault: vault, threshold: threshold, count: count)
-            }
+        let prepared = try prepare(root, vault: vault, seal: seal)
+        var written = [String]()
+        if case .shares(_, let count, let out) = seal {
             try makeShareDirectory(out)
-            var written = [String]()
-            for share in shares {
+            for share in prepared.shares {
                 let path = out + "/" + sharePath(vault: vault, index: Int(share.index), count: count)
                 do {
                     try writeKeyFile(.rootKeyShare, share.bytes, to: path)
@@ -57,11 +34,14 @@ public enum RootKeyCustody {
                 }
                 written.append(path)
             }
-            let set = try ShareSet(shares: shares).bytes
-            let encoded = set.withUnsafeBytes { KeyFileFormat.encode(kind: .rootShareSet, key: $0) }
-            try encoded.withUnsafeBytes { b in try KeyFiles.create(path: directory.shareSetPath, contents: b, mode: 0o600) }
-            return written
         }
+        let mode: SealMode = switch seal {
+        case .file: .file
+        case .passphrase: .passphrase
+        case .shares: .shares
+        }
+        try writeKeyFile(prepared.kind, prepared.content, to: currentPath(directory, mode))
+        return written
     }
 
     // MARK: rotation

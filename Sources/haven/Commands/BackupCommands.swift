@@ -134,10 +134,6 @@ struct BackupRestore: AsyncParsableCommand {
     @OptionGroup var options: RestoreOptions
 
     func run() async throws {
-        let havend = try Init.findHavend()
-        let argv = (["haven", "restore"] + options.arguments).map { strdup($0) } + [nil]
-        execv(havend, argv)
-        let failure = errno
-        throw HavenError(.ioError, "cannot run \(havend): \(String(cString: strerror(failure)))")
+        try Init.becomeHavend("restore", options.arguments)
     }
 }

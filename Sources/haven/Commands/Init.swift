@@ -16,9 +16,14 @@ struct Init: AsyncParsableCommand {
     @OptionGroup var options: InitOptions
 
     func run() async throws {
-        let havend = try Self.findHavend()
-        // argv[0] "haven": havend init reports its errors as this command's.
-        let argv = (["haven", "init"] + options.arguments).map { strdup($0) } + [nil]
+        try Self.becomeHavend("init", options.arguments)
+    }
+
+    /// Replaces this process with `havend SUBCOMMAND ARGUMENTS`; argv[0] stays "haven", so
+    /// havend reports its errors as this command's. Returns only by throwing.
+    static func becomeHavend(_ subcommand: String, _ arguments: [String]) throws {
+        let havend = try findHavend()
+        let argv = (["haven", subcommand] + arguments).map { strdup($0) } + [nil]
         execv(havend, argv)
         let failure = errno
         throw HavenError(.ioError, "cannot run \(havend): \(String(cString: strerror(failure)))")

@@ -30,21 +30,17 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Runs `body` with an authenticated client, closing the connection afterwards.
     func withClient<R>(_ body: (HavenClient) async throws -> R) async throws -> R {
-        let client = try await connect()
-        do {
-            let result = try await body(client)
-            await client.close()
-            return result
-        } catch {
-            await client.close()
-            throw error
-        }
+        try await Self.using(try await connect(), body)
     }
 
     /// Runs `body` with a connection that has not authenticated (a sealed vault can
     /// authenticate no one), closing it afterwards.
     func withAnonymousClient<R>(_ body: (HavenClient) async throws -> R) async throws -> R {
-        let client = try await HavenClient.connect(socketPath: socketPath, key: nil, answerTimeout: .seconds(Int64(timeout)))
+        try await Self.using(try await HavenClient.connect(socketPath: socketPath, key: nil, answerTimeout: .seconds(Int64(timeout))), body)
+    }
+
+    /// Runs `body` with `client` and closes it, whatever `body` does.
+    private static func using<R>(_ client: HavenClient, _ body: (HavenClient) async throws -> R) async throws -> R {
         do {
             let result = try await body(client)
             await client.close()
