@@ -320,6 +320,16 @@ def main():
                                     bytes(range(0xC0, 0xD8))).hex()
     share = {"index": 2, "threshold": 2, "count": 3, "values": bytes(range(0x10, 0x30)).hex()}
     share["bytes"] = share_file(VAULT_ID, 2, 2, 3, bytes(range(0x10, 0x30))).hex()
+    # Blind index: the field's key is keyed BLAKE2b-256 of the label under kdf("hvsearch", 1);
+    # the value is the first 4 bytes of keyed BLAKE2b-128 of the search form, top bits kept.
+    search_key = kdf("hvsearch", 1)
+    def blind(field, bits, form):
+        field_key = hashlib.blake2b(("haven/blind-index/v1\n" + field).encode(), digest_size=32, key=search_key).digest()
+        word = int.from_bytes(hashlib.blake2b(form.encode(), digest_size=16, key=field_key).digest()[:4], "big")
+        return word >> (32 - bits)
+    blind_index = [{"field": f, "bits": b, "form": form, "value": blind(f, b, form)}
+                   for f, b, form in [("survivor_name", 16, "nguyenthiha"), ("survivor_name", 16, "ສົມພອນວົງສະຫວັນ"),
+                                      ("phone", 16, "02055512345"), ("date_of_birth", 12, "1996-03-07")]]
     # A share set holds each share's check value (its last 32 bytes), in index order.
     members = [share_file(VAULT_ID, i, 2, 3, bytes(range(0x10 * i, 0x10 * i + 32))) for i in (1, 2, 3)]
     share_set = {"threshold": 2, "count": 3, "shares": [m.hex() for m in members],
@@ -333,6 +343,7 @@ def main():
         "sealed_field": field, "record_header": header, "auth_transcript": transcript,
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
+        "blind_index": blind_index,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 

@@ -38,6 +38,7 @@ import Testing
         let root_passphrase_seal: RootSeal
         let root_share: RootShare
         let root_share_set: RootShareSet
+        let blind_index: [BlindIndexVector]
 
         struct User: Decodable {
             let name, role, agency, public_key, created_by, tag: String
@@ -84,6 +85,11 @@ import Testing
             let values, bytes: String
             let index: UInt8
             let threshold, count: Int
+        }
+        struct BlindIndexVector: Decodable {
+            let field, form: String
+            let bits: Int
+            let value: UInt32
         }
         struct RootShareSet: Decodable {
             let threshold, count: Int
@@ -263,6 +269,13 @@ import Testing
         #expect(try ShareSet(bytes: Self.hex(ss.bytes)) == set)
         for m in members { try set.check(m, what: "a member") }
         #expect(throws: HavenError.self) { try set.check(read, what: "the lone share") }
+    }
+
+    /// Blind index values of the format vectors' root key, from the independent script.
+    @Test func blindIndexValues() {
+        for b in v.blind_index {
+            #expect(BlindIndex(rootKey: root, field: b.field, bits: b.bits).value(b.form) == b.value, "\(b.field) \(b.form)")
+        }
     }
 
     /// The committed file is exactly what the committed script prints.

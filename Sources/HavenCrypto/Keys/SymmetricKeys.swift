@@ -16,6 +16,8 @@ public enum KeyPurpose: Sendable {
     case auditAuthentication
     /// Encrypts backup archives (secretstream), so a backup opens only with the root key.
     case backupEncryption
+    /// Keys the blind indexes of searchable fields (one key per field, derived from this one).
+    case blindIndex
 
     /// `crypto_kdf` contexts are exactly 8 bytes.
     var context: String {
@@ -25,6 +27,7 @@ public enum KeyPurpose: Sendable {
         case .rowAuthentication: return "hvrowtag"
         case .auditAuthentication: return "hvaudtag"
         case .backupEncryption: return "hvbackup"
+        case .blindIndex: return "hvsearch"
         }
     }
 }

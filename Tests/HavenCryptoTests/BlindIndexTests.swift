@@ -1,0 +1,34 @@
+import HavenCore
+@testable import HavenCrypto
+import Testing
+
+/// The blind index: equal forms meet, it is keyed by the vault and the field, and it is as
+/// wide as it says, so each value stands for several records.
+@Suite struct BlindIndexTests {
+    let root = RootKey.generate()
+
+    @Test func equalFormsHaveEqualValuesAndTheValueFitsItsBits() {
+        let index = BlindIndex(rootKey: root, field: "survivor_name", bits: 16)
+        #expect(index.value("nguyenthiha") == index.value("nguyenthiha"))
+        for form in ["a", "nguyenthiha", "ສົມພອນ", "02055512345"] { #expect(index.value(form) < 1 << 16) }
+    }
+
+    @Test func anotherVaultOrAnotherFieldGivesOtherValues() {
+        let forms = (0..<64).map { "name\($0)" }
+        let here = BlindIndex(rootKey: root, field: "survivor_name", bits: 32)
+        let elsewhere = BlindIndex(rootKey: RootKey.generate(), field: "survivor_name", bits: 32)
+        let otherField = BlindIndex(rootKey: root, field: "phone", bits: 32)
+        #expect(forms.filter { here.value($0) == elsewhere.value($0) }.isEmpty)
+        #expect(forms.filter { here.value($0) == otherField.value($0) }.isEmpty)
+    }
+
+    /// At 10 bits, 100,000 distinct values land about 98 to a bucket: the index never singles
+    /// out one value, and no bucket is much fuller or emptier than chance allows.
+    @Test func valuesSpreadEvenlySoEachStandsForSeveral() {
+        let index = BlindIndex(rootKey: root, field: "phone", bits: 10)
+        var buckets = [Int](repeating: 0, count: 1 << 10)
+        for n in 0..<100_000 { buckets[Int(index.value(String(20_5551_0000 + n)))] += 1 }
+        let expected = 100_000.0 / 1024.0
+        #expect(buckets.allSatisfy { Double($0) > expected * 0.6 && Double($0) < expected * 1.4 }, "\(buckets.min()!)…\(buckets.max()!)")
+    }
+}
