@@ -23,12 +23,15 @@ import Testing
     }
 
     /// At 10 bits, 100,000 distinct values land about 98 to a bucket: the index never singles
-    /// out one value, and no bucket is much fuller or emptier than chance allows.
-    @Test func valuesSpreadEvenlySoEachStandsForSeveral() {
-        let index = BlindIndex(rootKey: root, field: "phone", bits: 10)
+    /// out one value, and no bucket is much fuller or emptier than chance allows. A fixed key
+    /// (the format vectors'), so the counts are the same on every run; with 1,024 buckets of
+    /// about 98 ± 10, the extremes lie near ±35%, inside the ±50% asked.
+    @Test func valuesSpreadEvenlySoEachStandsForSeveral() throws {
+        let fixed = try RootKey(material: try SecureBytes(count: 32) { $0.copyBytes(from: Array(0..<32)) })
+        let index = BlindIndex(rootKey: fixed, field: "phone", bits: 10)
         var buckets = [Int](repeating: 0, count: 1 << 10)
         for n in 0..<100_000 { buckets[Int(index.value(String(20_5551_0000 + n)))] += 1 }
         let expected = 100_000.0 / 1024.0
-        #expect(buckets.allSatisfy { Double($0) > expected * 0.6 && Double($0) < expected * 1.4 }, "\(buckets.min()!)…\(buckets.max()!)")
+        #expect(buckets.allSatisfy { Double($0) > expected * 0.5 && Double($0) < expected * 1.5 }, "\(buckets.min()!)…\(buckets.max()!)")
     }
 }

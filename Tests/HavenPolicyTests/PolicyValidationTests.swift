@@ -21,6 +21,9 @@ import Testing
             ("counselling_notes", .counselling), ("legal_status", .legal),
         ]
         for (name, c) in expected { #expect(try t.field(named: name).fieldClass == c, "\(name)") }
+        // The fields a returning survivor is found by.
+        #expect(t.fields.filter { $0.search != nil }.map { "\($0.name):\($0.search!.rawValue)" }.sorted()
+                == ["date_of_birth:date", "phone:phone", "survivor_name:name"])
         #expect(try t.field(named: "incident_type").kind == .choice(
             ["rape", "sexual_assault", "physical_assault", "forced_marriage", "denial_of_resources", "psychological_abuse"]))
     }
@@ -80,6 +83,9 @@ import Testing
         ("choice without values", "sex: {class: identity, type: choice, values: [female, male, other, unknown],",
          "sex: {class: identity, type: choice,", "needs 'values'"),
         ("duplicate field", "  phone: {class: contact", "  address: {class: contact", "duplicate key 'address'"),
+        ("unknown search kind", "search: phone", "search: telephone", "unknown search kind 'telephone'"),
+        ("a date searched as a name", "type: date, search: date", "type: date, search: name", "does not apply to type date"),
+        ("a name searched as a date", "max_length: 200, search: name", "max_length: 200, search: date", "does not apply to type text"),
     ])
     func invalidSchemasAreRefusedWithFileAndLine(what: String, old: String, new: String, reason: String) throws {
         var files = try ShippedPolicy.files()

@@ -41,7 +41,8 @@ struct SchemaFileParser {
         }
         let what = "field '\(raw)'"
         let pairs = try reader.mapping(node, what: what,
-                                       allowed: ["class", "type", "values", "max_length", "min", "max", "required", "group", "label"],
+                                       allowed: ["class", "type", "values", "max_length", "min", "max", "required", "group", "label",
+                                                 "search"],
                                        required: ["class", "type"])
         var values: [String]?
         var maxLength: Int64 = 2000
@@ -53,6 +54,7 @@ struct SchemaFileParser {
         var fieldClass = FieldClass.identity
         var typeWord = ""
         var typeNode = node
+        var search: (SearchKind, Node)?
         for (key, _, value) in pairs {
             switch key {
             case "class": fieldClass = try reader.word(value, as: FieldClass.self, what: "field class")
@@ -68,6 +70,7 @@ struct SchemaFileParser {
             case "max": maximum = try reader.integer(value, what: "max")
             case "required": required = try reader.bool(value, what: "required")
             case "group": group = try reader.string(value, what: "group")
+            case "search": search = (try reader.word(value, as: SearchKind.self, what: "search kind"), value)
             default: label = try reader.string(value, what: "label")
             }
         }
@@ -87,6 +90,12 @@ struct SchemaFileParser {
         if values != nil, typeWord != "choice" {
             throw reader.fail(node, "\(what): 'values' applies only to type choice")
         }
-        return FieldSpec(name: name, fieldClass: fieldClass, kind: kind, required: required, group: group, label: label)
+        // A name or phone is text; a date of birth is a date.
+        if let (kindOfSearch, searchNode) = search, (kindOfSearch == .date) != (typeWord == "date") || typeWord == "choice" || typeWord == "integer" {
+            throw reader.fail(searchNode, "\(what): search '\(kindOfSearch.rawValue)' does not apply to type \(typeWord)"
+                              + " (name and phone search text fields, date searches date fields)")
+        }
+        return FieldSpec(name: name, fieldClass: fieldClass, kind: kind, required: required, group: group, label: label,
+                         search: search?.0)
     }
 }

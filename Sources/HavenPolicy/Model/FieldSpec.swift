@@ -12,6 +12,14 @@ public enum FieldKind: Sendable, Equatable {
     case integer(min: Int64, max: Int64)
 }
 
+/// How a searchable field is found (`search:` in a schema file): by a name (compared without
+/// case, spacing or diacritics), a phone number, or a date.
+public enum SearchKind: String, Sendable, Equatable, CaseIterable {
+    case name
+    case phone
+    case date
+}
+
 /// One field of a record type, as the schema file defines it.
 public struct FieldSpec: Sendable, Equatable {
     public let name: FieldName
@@ -21,8 +29,12 @@ public struct FieldSpec: Sendable, Equatable {
     /// The intake-form group the field belongs to (GBVIMS section), for display.
     public let group: String
     public let label: String
+    /// Whether, and how, the field has a blind index to find records by.
+    public let search: SearchKind?
 
-    public init(name: FieldName, fieldClass: FieldClass, kind: FieldKind, required: Bool, group: String, label: String) {
+    public init(name: FieldName, fieldClass: FieldClass, kind: FieldKind, required: Bool, group: String, label: String,
+                search: SearchKind? = nil) {
+        self.search = search
         self.name = name
         self.fieldClass = fieldClass
         self.kind = kind
