@@ -8,19 +8,22 @@ import HavenVault
 enum OperatorRequests {
     /// The share or passphrase of an unseal request, in guarded memory.
     static func offer(_ request: UnsealRequest) throws(HavenError) -> VaultGate.Offer {
-        func secure(_ bytes: [UInt8]) throws(HavenError) -> SecureBytes {
-            var bytes = bytes
+        // The array itself is wiped (inout: a copy made to be wiped would leave the original).
+        func secure(_ bytes: inout [UInt8]) throws(HavenError) -> SecureBytes {
             defer { bytes.withUnsafeMutableBytes { wipe($0) } }
             guard !bytes.isEmpty, let s = try? SecureBytes(count: bytes.count, fill: { $0.copyBytes(from: bytes) }) else {
                 throw HavenError(.invalidValue, "the passphrase or share is empty")
             }
             return s
         }
-        if let passphrase = request.passphrase { return .passphrase(try secure(Array(passphrase.utf8))) }
-        guard let share = request.share.flatMap(Base64.decode) else {
+        if let passphrase = request.passphrase {
+            var bytes = Array(passphrase.utf8)
+            return .passphrase(try secure(&bytes))
+        }
+        guard var share = request.share.flatMap(Base64.decode) else {
             throw HavenError(.invalidValue, "'share' must be the base64 of a share file's key")
         }
-        return .share(try secure(share))
+        return .share(try secure(&share))
     }
 
     /// What a rotate request asks for, secrets in guarded memory.

@@ -54,15 +54,18 @@ extension VaultGate {
             }
             let promise = loop.makePromise(of: RotateAnswer.self)
             Thread.detachNewThread { [self] in
-                defer { state.withLock { $0.rotating = false } }
+                let result: Result<RotateAnswer, HavenError>
                 do {
-                    promise.succeed(try rotate(vault, rotation, event: event, old: old, opener: opener, peer: ctx.peer.auditPeer, on: loop))
+                    result = .success(try rotate(vault, rotation, event: event, old: old, opener: opener, peer: ctx.peer.auditPeer, on: loop))
                 } catch {
                     let failure = (error as? HavenError) ?? HavenError(.internalError, "the rotation failed: \(error)")
                     // Refused before the vault closed: the refusal goes into its log.
                     if self.vault === vault { try? vault.note(Self.failed(event, failure), on: loop).wait() }
-                    promise.fail(failure)
+                    result = .failure(failure)
                 }
+                // Done before the answer: a seal sent right after it must not find a rotation running.
+                state.withLock { $0.rotating = false }
+                promise.completeWith(result.mapError { $0 })
             }
             return promise.futureResult
         }
