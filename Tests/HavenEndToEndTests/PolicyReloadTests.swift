@@ -20,7 +20,7 @@ extension EndToEnd {
             // A typo: police may now "record.raed". Refused, with file and line in the log.
             let roles = dir + "/roles.yaml"
             let original = try String(contentsOfFile: roles, encoding: .utf8)
-            try original.replacingOccurrences(of: "    actions: [record.read]\n", with: "    actions: [record.raed]\n")
+            try original.replacingOccurrences(of: "    actions: [record.read, record.find]\n", with: "    actions: [record.raed, record.find]\n")
                 .write(toFile: roles, atomically: true, encoding: .utf8)
             let check = try Command.run(TestVault.haven, ["policy", "check", dir])
             #expect(check.status == 1 && check.stderr.contains("\(dir)/roles.yaml:"), "\(check)")

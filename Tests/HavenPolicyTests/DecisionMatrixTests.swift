@@ -94,6 +94,10 @@ import Testing
             r.assigneeRole = try! RoleName("counsellor")
         case .recordRead, .extractIssue, .consentRecord, .consentRead, .recordErase:
             r.record = record
+        case .recordFind:
+            // A match on name and phone: listed only if both would be released.
+            r.record = record
+            r.fields = [try! FieldName("survivor_name"), try! FieldName("phone")]
         default:
             break
         }
@@ -136,6 +140,8 @@ import Testing
             return (rule == nil || c.consent == .granted, [])
         case .recordAssign:
             return (spec.assignTo.contains("counsellor"), [])
+        case .recordFind:
+            return ([FieldClass.identity, .contact].allSatisfy { spec.read[$0].map(consentOK) ?? false }, [])
         default:
             return (true, [])
         }
@@ -144,7 +150,7 @@ import Testing
     @Test func everyCombinationMatchesTheSpec() {
         let policy = ShippedPolicy.policy
         let all = Self.cases
-        #expect(all.count == 8 * 14 * 4 * 3 * 2 + 8 * 4 * 3 * 2)  // 2,880 cases
+        #expect(all.count == 8 * 15 * 4 * 3 * 2 + 8 * 4 * 3 * 2)  // 3,072 cases
         var allowedCount = 0
         for c in all {
             let decision = policy.decide(Self.request(c))

@@ -40,7 +40,7 @@ import Testing
     /// Each case edits the shipped roles.yaml: replaces `old` with `new`, and expects the
     /// error to name roles.yaml, the line where `new` landed, and the reason.
     @Test(arguments: [
-        ("unknown action", "actions: [record.read]", "actions: [record.raed]", "unknown action 'record.raed'"),
+        ("unknown action", "actions: [record.read, record.find]", "actions: [record.raed, record.find]", "unknown action 'record.raed'"),
         ("unknown class", "health: {consent: health}\n    write:", "helth: {consent: health}\n    write:", "unknown field class 'helth'"),
         ("unknown flag", "identity: {consent: police}", "identity: {consent: polise}", "unknown consent flag 'polise'"),
         ("unknown role", "assign_to: [counsellor, intake]", "assign_to: [counselor, intake]", "unknown role 'counselor' in assign_to"),

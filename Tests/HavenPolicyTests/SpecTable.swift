@@ -24,23 +24,23 @@ enum SpecTable {
             // create records, record consent, add notes, read records of its own agency;
             // never health or counselling notes it did not write; erase its agency's records
             // when a survivor asks (issue: key custody, backup and erasure).
-            "intake": SpecRole(actions: [.recordCreate, .recordRead, .recordUpdate, .recordList, .recordAssign, .recordErase,
+            "intake": SpecRole(actions: [.recordCreate, .recordRead, .recordUpdate, .recordList, .recordFind, .recordAssign, .recordErase,
                                          .noteAdd, .consentRecord, .consentRead],
                                reach: .agency, read: intakeClasses, write: intakeClasses,
                                create: [.identity, .contact, .incident, .perpetrator, .legal],
                                notes: [.incident: nil, .health: nil, .counselling: nil], assignTo: ["counsellor", "intake"]),
             // records assigned to them whose counselling consent is granted; break-glass otherwise.
-            "counsellor": SpecRole(actions: [.recordRead, .recordUpdate, .recordList, .noteAdd, .consentRead], reach: .assigned,
+            "counsellor": SpecRole(actions: [.recordRead, .recordUpdate, .recordList, .recordFind, .noteAdd, .consentRead], reach: .assigned,
                                    read: [.identity: .counselling, .contact: .counselling, .incident: .counselling,
                                           .perpetrator: .counselling, .counselling: .counselling, .legal: .counselling],
                                    write: [.contact: .counselling, .counselling: .counselling],
                                    notes: [.counselling: .counselling], breakGlass: [.identity, .contact]),
             // identity + incident + health where health consent is granted.
-            "health": SpecRole(actions: [.recordRead, .recordUpdate, .noteAdd], reach: .any,
+            "health": SpecRole(actions: [.recordRead, .recordUpdate, .recordFind, .noteAdd], reach: .any,
                                read: [.identity: .health, .incident: .health, .health: .health], write: [.health: .health],
                                notes: [.health: .health], breakGlass: [.identity, .health]),
             // identity + incident + perpetrator where police consent is granted.
-            "police": SpecRole(actions: [.recordRead], reach: .any,
+            "police": SpecRole(actions: [.recordRead, .recordFind], reach: .any,
                                read: [.identity: .police, .incident: .police, .perpetrator: .police]),
             // extracts where legal consent is granted or a court order is given; never browse.
             "court": SpecRole(actions: [.extractIssue], reach: .any,

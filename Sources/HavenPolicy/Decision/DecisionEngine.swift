@@ -34,7 +34,7 @@ extension Policy {
         if let duty = role.separatedDuty, action.touchesRecordContent {
             return .deny("role \(s.role) has separated duty \(duty.rawValue)", policy: self)
         }
-        if action == .recordRead || action == .extractIssue || action == .consentRead {
+        if action == .recordRead || action == .extractIssue || action == .consentRead || action == .recordFind {
             guard let purpose = request.purpose, !purpose.trimmingWhitespace().isEmpty else {
                 return .deny("a purpose is required for \(action.rawValue)", policy: self)
             }
@@ -52,6 +52,11 @@ extension Policy {
             }
         case .recordCreate:
             return decideCreate(request, role: role)
+        case .recordFind where request.record == nil:
+            // The search itself; each record it matches is decided on its own below.
+            guard role.reach != .none else { return .deny("role \(s.role) reaches no records", policy: self) }
+            return .allow("role \(s.role) may search records; matches in its reach (\(role.reach.rawValue)) are listed",
+                          policy: self)
         default:
             break
         }
@@ -66,6 +71,16 @@ extension Policy {
         switch action {
         case .recordRead, .extractIssue:
             return decideRead(request, role: role, record: record, inReach: true, breakGlass: breakGlass)
+        case .recordFind:
+            // A match is listed only if every field it matched on would be released to a
+            // read: naming the record says "this is her phone", which is the field itself.
+            let read = decideRead(request, role: role, record: record, inReach: true, breakGlass: nil)
+            guard read.allowed else { return read }
+            if let hidden = read.withheld.first {
+                return .deny("field \(hidden.field) (matched on): \(hidden.reason)", policy: self, consent: read.consentRelied,
+                             withheld: read.withheld)
+            }
+            return read
         case .recordUpdate:
             return decideWrite(request, role: role, record: record)
         case .noteAdd:

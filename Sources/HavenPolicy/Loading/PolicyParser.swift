@@ -47,6 +47,11 @@ public enum PolicyParser {
         guard !types.isEmpty else {
             throw PolicyError(file: displayPrefix + "schema/", line: 1, reason: "missing: no record types in schema/*.yaml")
         }
+        if let (field, pair) = Policy.searchConflict(types) {
+            throw PolicyError(file: displayPrefix + "schema/\(pair[1]).yaml", line: 1,
+                              reason: "field '\(field)' is searched differently in \(pair[0]) and \(pair[1]) (or searched in one only);"
+                                  + " give it the same search key in both")
+        }
         return Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies))
     }
 

@@ -5,6 +5,9 @@ public enum Action: String, Sendable, CaseIterable, Codable, Comparable {
     case recordRead = "record.read"
     case recordUpdate = "record.update"
     case recordList = "record.list"
+    /// Finding records by a survivor's name, phone or date of birth (blind indexes): a
+    /// match is listed only where the caller could read the fields it matched on.
+    case recordFind = "record.find"
     case recordAssign = "record.assign"
     /// Crypto-shredding: the record's data key and every ciphertext destroyed.
     case recordErase = "record.erase"
@@ -21,7 +24,7 @@ public enum Action: String, Sendable, CaseIterable, Codable, Comparable {
     /// A role with a separated duty (administration, audit, statistics) can never hold one.
     public var touchesRecordContent: Bool {
         switch self {
-        case .recordCreate, .recordRead, .recordUpdate, .recordList, .recordAssign, .recordErase, .noteAdd,
+        case .recordCreate, .recordRead, .recordUpdate, .recordList, .recordFind, .recordAssign, .recordErase, .noteAdd,
              .consentRecord, .consentRead, .extractIssue:
             return true
         case .auditRead, .statsRead, .userManage, .keyManage:
