@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
             "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI", "HavenExtract", "HavenBackup",
+            "HavenSearch",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

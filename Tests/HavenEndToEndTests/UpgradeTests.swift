@@ -10,9 +10,10 @@ extension EndToEnd {
     @Suite struct UpgradeTests {
         static let fixtures = TestVault.repository + "/Tests/Fixtures/"
         /// Every committed format; the last is this release's own.
-        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5"]
+        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
-        static let migrations = ["vault-v2": ["3", "4", "5"], "vault-v3": ["4", "5"], "vault-v4": ["5"], "vault-v5": []]
+        static let migrations = ["vault-v2": ["3", "4", "5", "6"], "vault-v3": ["4", "5", "6"], "vault-v4": ["5", "6"],
+                                 "vault-v5": ["6"], "vault-v6": []]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {
@@ -67,11 +68,23 @@ extension EndToEnd {
             let verify = try v.expectOK(as: "auditor", ["audit", "verify"])
             #expect(verify.stdout.hasPrefix("ok:"), "\(verify)")
 
+            // Its records are found by name: the search index was built as it started (one
+            // entry, three records), and is not built again.
+            let counselled = try #require(expected.first { $0.reader == "counsellor" })
+            let found = try v.json(FindRecordsResponse.self, as: "intake", ["record", "find", "--name", "ນາງສົມພອນ ວົງສະຫວັນ",
+                                                                           "--purpose", "after the upgrade"])
+            #expect(found.matches.map(\.id) == [counselled.id], "\(found)")
+            let reindexed = { () throws -> [AuditEntryView] in
+                try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.reindex" }
+            }
+            #expect(try reindexed().map { $0.detail["records"] } == (format == "vault-v6" ? [] : ["3"]))
+
             // Writes afterwards, a restart, and no second upgrade.
             try v.expectOK(as: "intake", ["record", "update", expected[0].id, "--field", "phone=+84 912 345 678"])
             v.stop()
             try v.start()
             #expect(try migrations().count == upgrades)
+            #expect(try reindexed().count == (format == "vault-v6" ? 0 : 1))
             let after = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", expected[0].id, "--purpose", "after restart"])
             #expect(after.fields["phone"] == "+84 912 345 678")
         }

@@ -55,14 +55,17 @@ import Testing
         try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
         var steps = [Int64]()
         try Database.migrate(db) { steps.append($0) }
-        #expect(steps == [2, 3, 4, 5])
+        #expect(steps == [2, 3, 4, 5, 6])
         let version = try db.statement("PRAGMA user_version")
         _ = try version.step()
-        #expect(version.int64(0) == 5)
+        #expect(version.int64(0) == 6)
         #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
         db.resetStatements()
         try db.execute("SELECT state_key, state, mac FROM audit_entries; SELECT key, tag FROM state_baseline;")
         try db.execute("SELECT meta FROM notes; SELECT record_id, idx, event FROM consent_events;")
+        try db.execute("SELECT field, value, record_id FROM search_index; SELECT field, kind, bits FROM search_fields;")
+        #expect(try plan("SELECT record_id FROM search_index WHERE field = 'phone' AND value = 7", on: db).contains("PRIMARY KEY"))
+        #expect(try plan("DELETE FROM search_index WHERE record_id = 'x'", on: db).contains("search_index_by_record"))
     }
 
     /// A step whose data cannot be upgraded leaves the file at its old version, unchanged.

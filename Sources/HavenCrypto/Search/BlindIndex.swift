@@ -19,11 +19,15 @@ public final class BlindIndex: Sendable {
     public let bits: Int
     private let key: SecureBytes
 
-    public init(rootKey: RootKey, field: String, bits: Int) {
+    public convenience init(rootKey: RootKey, field: String, bits: Int) {
+        self.init(indexKey: Self.indexKey(rootKey), field: field, bits: bits)
+    }
+
+    /// `indexKey`: `indexKey(root)`, which a running vault keeps instead of the root key.
+    public init(indexKey master: SecureBytes, field: String, bits: Int) {
         precondition((1...32).contains(bits), "an index value is at most 32 bits")
         self.field = field
         self.bits = bits
-        let master = rootKey.derive(.blindIndex, version: 1)
         let label = Array("haven/blind-index/v1\n\(field)".utf8)
         key = try! SecureBytes(count: 32) { out in
             master.withUnsafeBytes { m in
@@ -31,6 +35,11 @@ public final class BlindIndex: Sendable {
                                        m.baseAddress!.assumingMemoryBound(to: UInt8.self), m.count)
             }
         }
+    }
+
+    /// The key every field's key is derived from: `crypto_kdf(root, "hvsearch", 1)`.
+    public static func indexKey(_ root: RootKey) -> SecureBytes {
+        root.derive(.blindIndex, version: 1)
     }
 
     /// The index value of a search form: the first `bits` bits of the keyed hash, as a number.

@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 5
+    static let version: Int64 = 6
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -127,6 +127,26 @@ enum Schema {
         """
         CREATE INDEX records_by_change ON records (updated_at, id);
         CREATE INDEX records_by_agency_change ON records (agency, updated_at, id);
+        """,
+        // 6: blind indexes of the fields a schema marks searchable (FORMAT.md, "search
+        // index"): a truncated keyed hash per field value, never the value, so a lookup
+        // names candidates that the vault opens and confirms. `search_fields` says which
+        // fields the rows were built for, and how; the daemon rebuilds the rows at start
+        // when that differs from the policy, or is empty (after this step, and after a
+        // root key rotation, which changes every index value).
+        """
+        CREATE TABLE search_index (
+            field TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            record_id TEXT NOT NULL REFERENCES records (id),
+            PRIMARY KEY (field, value, record_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX search_index_by_record ON search_index (record_id);
+        CREATE TABLE search_fields (
+            field TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            bits INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """,
     ]
 }

@@ -15,7 +15,9 @@ import Logging
 ///   checkpoints, extracts and vault.pub stay valid);
 /// - the tag of every audit entry, recomputed under the new key over the same stored bytes;
 /// - `state_baseline`, replaced by the state of every row under the new key, committed to
-///   by the rotation's own entry (the start-up check reads only the last baseline).
+///   by the rotation's own entry (the start-up check reads only the last baseline);
+/// - the search index, emptied: its values are keyed under the old root, and the vault
+///   rebuilds it under the new one as it opens again (`SearchIndexBuild`).
 /// Before any of it, the log and every row are checked under the old key, as at start:
 /// a rotation must not bless rows changed outside Haven.
 struct RootRotation {
@@ -90,6 +92,7 @@ struct RootRotation {
                 if done % 1000 == 0 { progress(done, total) }
             }
 
+            try SearchIndexTable.removeAll(on: db)
             try StateBaselineTable.removeAll(on: db)
             for (key, tag) in states { try StateBaselineTable.insert(key: key.text, tag: tag.bytes, on: db) }
             var digest = new.rows.baselineDigest()

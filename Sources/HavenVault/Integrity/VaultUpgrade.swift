@@ -30,7 +30,7 @@ enum VaultUpgrade {
             throw HavenError(.storeUnavailable, "cannot upgrade the database \(directory.databasePath): \(error)")
         }
         logger.notice("vault upgraded", metadata: ["from_schema": "\(version)", "to_schema": "\(Database.currentSchemaVersion)"])
-        return (version < 4 ? [schema4Event] : []) + (version < 5 ? [schema5Event] : [])
+        return (version < 4 ? [schema4Event] : []) + (version < 5 ? [schema5Event] : []) + (version < 6 ? [schema6Event] : [])
     }
 
     /// Schema 4 adds the history tables; each record's history moves into them at its next
@@ -45,4 +45,11 @@ enum VaultUpgrade {
         action: "vault.migrate", decision: .allow,
         rule: "schema 4 upgraded to 5: records are indexed by last change, which record list pages through",
         detail: ["from_schema": "4", "to_schema": "5"])
+
+    /// Schema 6 adds the search index, empty: `SearchIndexBuild` fills it as the daemon
+    /// starts (with its own `vault.reindex` entry), as after every change of its fields.
+    static let schema6Event = AuditEvent(
+        action: "vault.migrate", decision: .allow,
+        rule: "schema 5 upgraded to 6: searchable fields get blind indexes, built as the daemon starts",
+        detail: ["from_schema": "5", "to_schema": "6"])
 }

@@ -13,6 +13,8 @@ public final class VaultKeys: Sendable {
     public let entries: EntryAuthenticator
     /// Encrypts backup archives.
     let backupKey: SecureBytes
+    /// Keys the blind indexes of searchable fields (`SearchIndexer`).
+    let searchKey: SecureBytes
 
     public var publicKey: PublicKey { signingKey.publicKey }
 
@@ -23,6 +25,7 @@ public final class VaultKeys: Sendable {
         self.rows = RowAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .rowAuthentication))
         self.entries = EntryAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .auditAuthentication))
         self.backupKey = Self.backupKey(rootKey)
+        self.searchKey = BlindIndex.indexKey(rootKey)
     }
 
     /// The key backup archives are encrypted under: a subkey of the root key of its own.
