@@ -27,10 +27,18 @@ public struct CreateRecordRequest: Codable, Sendable {
 public struct RecordWriteResponse: Codable, Sendable {
     public let id: String
     public let version: UInt64
+    /// A create only, when existing records look like the same survivor.
+    public var possibleDuplicates: PossibleDuplicates?
 
-    public init(id: String, version: UInt64) {
+    public init(id: String, version: UInt64, possibleDuplicates: PossibleDuplicates? = nil) {
         self.id = id
         self.version = version
+        self.possibleDuplicates = possibleDuplicates
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, version
+        case possibleDuplicates = "possible_duplicates"
     }
 }
 

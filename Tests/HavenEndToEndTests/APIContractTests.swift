@@ -104,6 +104,12 @@ extension EndToEnd {
             try await p.call("intake", .GET, "/v1/records?limit=many")
             try await p.call("court", .GET, "/v1/records")
 
+            try await p.call("intake", .POST, "/v1/records/find", #"{"name":"Contract Survivor","purpose":"returning survivor"}"#)
+            try await p.call("intake", .POST, "/v1/records/find", #"{"purpose":"returning survivor"}"#)
+            try await p.call("intake", .POST, "/v1/records/find", #"{"phone":"12","purpose":"returning survivor"}"#)
+            try await p.call("intake", .POST, "/v1/records/find", #"{"name":"x","purpose":"returning survivor","why":1}"#)
+            try await p.call("auditor", .POST, "/v1/records/find", #"{"name":"Contract Survivor","purpose":"curious"}"#)
+
             try await p.call("intake", .PATCH, "/v1/records/\(id)", #"{"fields":{"phone":"+856 20 5555"}}"#)
             try await p.call("intake", .PATCH, "/v1/records/\(id)", #"{"fields":{"phone":"x"},"why":"no"}"#)
             try await p.call("intake", .PATCH, "/v1/records/\(unknown)", #"{"fields":{"phone":"x"}}"#)

@@ -73,6 +73,7 @@ extension EndToEnd {
             try run("haven record get", as: "intake", ["record", "get", id, "--purpose", "json review"])
             try run("haven record update", as: "intake", ["record", "update", id, "--field", "phone=+856 20 1234"])
             try run("haven record list", as: "intake", ["record", "list"])
+            try run("haven record find", as: "intake", ["record", "find", "--name", "json survivor", "--purpose", "json review"])
             try run("haven record assign", as: "intake", ["record", "assign", id, "counsellor"])
             try run("haven consent grant", as: "intake", ["consent", "grant", id, "counselling"])
             try run("haven consent withdraw", as: "intake", ["consent", "withdraw", id, "counselling"])

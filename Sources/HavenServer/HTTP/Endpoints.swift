@@ -41,6 +41,9 @@ struct Endpoints: Sendable {
                 let limit = try QueryParameters(values: request.query).int("limit")
                 return vault.listRecords(ctx, order: request.query["order"], after: request.query["after"], limit: limit)
                     .map { .json(JSONAnswer.encode($0)) }
+            case .findRecords:
+                let body = try JSONBody.decode(FindRecordsRequest.self, from: request.body)
+                return vault.findRecords(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
             case .readRecord(let id):
                 let body = try JSONBody.decode(ReadRecordRequest.self, from: request.body)
                 return vault.readRecord(ctx, id: id, request: body).map { .json($0.json(), sensitive: true) }

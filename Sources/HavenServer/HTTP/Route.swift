@@ -9,6 +9,7 @@ enum Route: Equatable, Sendable {
     case status
     case createRecord
     case listRecords
+    case findRecords
     case readRecord(String)
     case updateRecord(String)
     case assignRecord(String)
@@ -62,6 +63,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .GET, template: "/v1/status") { _ in .status },
         Entry(method: .POST, template: "/v1/records") { _ in .createRecord },
         Entry(method: .GET, template: "/v1/records") { _ in .listRecords },
+        Entry(method: .POST, template: "/v1/records/find") { _ in .findRecords },
         Entry(method: .PATCH, template: "/v1/records/{id}") { .updateRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/read") { .readRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/assign") { .assignRecord($0[0]) },

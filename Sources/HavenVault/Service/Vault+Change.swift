@@ -12,6 +12,9 @@ struct RecordChange {
     var note: (index: UInt64, meta: [UInt8], ciphertext: [UInt8])?
     var consentEvent: (index: UInt64, sealed: [UInt8])?
     var assigneesChanged = false
+    /// Indexed fields given new values, whose search index rows are replaced by `searchRows`.
+    var searchFields: [String] = []
+    var searchRows: [SearchIndexEntry] = []
 }
 
 extension Vault {
@@ -52,6 +55,10 @@ extension Vault {
                     try HistoryTable.putConsentEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
                 }
                 if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
+                if !change.searchFields.isEmpty {
+                    try SearchIndexTable.remove(id, fields: change.searchFields, on: tx.db)
+                    try SearchIndexTable.insert(id, change.searchRows, on: tx.db)
+                }
             }
             tx.wrote(.record(id), keys.rows.record(row))
             return RecordWriteResponse(id: id.rawValue, version: header.version)
@@ -76,12 +83,15 @@ extension Vault {
                               fields: fields.keys.sorted().compactMap { try? FieldName($0) }, now: now)
             }, apply: { (header, opened, _) throws(HavenError) -> RecordChange in
                 var change = RecordChange()
-                for (spec, value) in try self.validatedValues(fields, of: opened.type, requireAll: false) {
+                let values = try self.validatedValues(fields, of: opened.type, requireAll: false)
+                for (spec, value) in values {
                     let version = (header.fieldVersions[spec.name] ?? 0) + 1
                     header.fieldVersions[spec.name] = version
                     change.fields.append(StoredField(name: spec.name.rawValue, version: version,
                                                      ciphertext: opened.cipher.sealField(spec.name, version: version, value: value)))
                 }
+                change.searchFields = values.map(\.0.name).filter { self.search.fields[$0] != nil }.map(\.rawValue)
+                change.searchRows = self.search.entries(values.map { ($0.0.name, $0.1) })
                 return change
             }).map(\.value)
         }

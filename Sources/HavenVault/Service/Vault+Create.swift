@@ -43,6 +43,17 @@ extension Vault {
                 record.event.detail["assigned"] = assignees.map(\.name.rawValue).joined(separator: ",")
             }
 
+            // Looked for before the record exists, so it never finds itself; created all
+            // the same (two records of one survivor are for people to join, not to refuse).
+            var findings = [String]()
+            let duplicates = try possibleDuplicates(of: values, for: user, policy: policy, findings: &findings)
+            if let duplicates {
+                record.event.detail["possible_duplicates"] = duplicates.listed.map(\.id).joined(separator: ",")
+                record.event.detail["duplicates_elsewhere"] = duplicates.elsewhereDetail
+            }
+            if !findings.isEmpty { record.event.detail["integrity"] = findings.joined(separator: "; ") }
+            let answer = duplicates.map { PossibleDuplicates(records: $0.listed, elsewhere: $0.elsewhereCounts) }
+
             // Everything is sealed here, on the request's thread: a new record depends on no
             // stored state, so the writer only inserts rows.
             let id = RecordID(bytes: Random.bytes(16))
@@ -65,6 +76,7 @@ extension Vault {
                                    sealedHeader: cipher.sealHeader(header))
             let logger = self.logger
             let fields = sealed
+            let searchRows = search.entries(values.map { ($0.0.name, $0.1) })
             // Tagged here, off the writer: the row is complete before the writer takes it.
             let state = keys.rows.record(row)
             return change(ctx, record) { (tx, _) throws(HavenError) -> RecordWriteResponse in
@@ -72,9 +84,10 @@ extension Vault {
                     try RecordTable.insert(row, on: tx.db)
                     for field in fields { try RecordTable.putField(id, field, on: tx.db) }
                     try RecordTable.setAssignees(id, header.assignees, on: tx.db)
+                    try SearchIndexTable.insert(id, searchRows, on: tx.db)
                 }
                 tx.wrote(.record(id), state)
-                return RecordWriteResponse(id: id.rawValue, version: header.version)
+                return RecordWriteResponse(id: id.rawValue, version: header.version, possibleDuplicates: answer)
             }.map(\.value)
         }
     }

@@ -25,6 +25,8 @@ public final class Vault: Sendable {
     let throttle: AuthenticationThrottle
     /// How much history one record may hold.
     let historyLimits: HistoryLimits
+    /// The blind indexes of searchable fields, fixed at start.
+    let search: SearchIndexer
     /// Upgrade steps this start made that are audited as it announces itself.
     let upgradeEvents: [AuditEvent]
     /// The latest audited state of every record, checked on every access.
@@ -35,13 +37,14 @@ public final class Vault: Sendable {
     /// restore is made offline.
     public let restoreEpoch: Int
 
-    init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser],
+    init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser], search: SearchIndexer,
          writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle,
          anchorCreated: Bool = false, historyLimits: HistoryLimits = .init(), upgradeEvents: [AuditEvent] = [], restoreEpoch: Int = 0) {
         self.anchorCreated = anchorCreated
         self.restoreEpoch = restoreEpoch
         self.upgradeEvents = upgradeEvents
         self.historyLimits = historyLimits
+        self.search = search
         self.directory = directory
         self.keys = keys
         self.policies = PolicyHolder(policy)
@@ -57,7 +60,7 @@ public final class Vault: Sendable {
     /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys
     /// (with `rootKey` once custodians have unsealed it, else from the root key file),
     /// upgrades an older vault, checks the log and every row that grants access against it
-    /// (`StartupCheck`), and starts the writer. Every failure here is one clear line for the
+    /// (`StartupCheck`), rebuilds the search index if its fields changed, and starts the writer. Every failure here is one clear line for the
     /// operator.
     public static func open(directory: DataDirectory, policyPath: String, logger: Logger,
                             clock: any HavenClock = SystemClock(),
@@ -90,12 +93,14 @@ public final class Vault: Sendable {
                                                  now: clock.now(), logger: logger)
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
+        let search = SearchIndexer(policy: policy, keys: keys)
+        let reindex = try SearchIndexBuild(db: db, keys: keys, indexer: search, logger: logger).run()
         let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
                                 verified: verified, anchor: anchor)
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
-                          writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
+                          search: search, writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
                           throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated,
-                          historyLimits: historyLimits, upgradeEvents: upgradeEvents,
+                          historyLimits: historyLimits, upgradeEvents: upgradeEvents + (reindex.map { [$0] } ?? []),
                           restoreEpoch: try storeCall(logger) { try countRestores(on: db) })
         emptySpool(directory, logger: logger)
         writer.start()

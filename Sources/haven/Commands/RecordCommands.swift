@@ -5,8 +5,9 @@ import HavenCore
 
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Create, read, update, list, assign and erase case records.",
-        subcommands: [RecordCreate.self, RecordGet.self, RecordUpdate.self, RecordList.self, RecordAssign.self, RecordErase.self])
+        commandName: "record", abstract: "Create, read, update, list, find, assign and erase case records.",
+        subcommands: [RecordCreate.self, RecordGet.self, RecordUpdate.self, RecordList.self, RecordFind.self, RecordAssign.self,
+                      RecordErase.self])
 }
 
 /// Parses repeated `--field KEY=VALUE` options; the value may itself contain `=`, and may
@@ -27,7 +28,11 @@ func parseFields(_ raw: [String]) throws -> [String: String] {
 
 /// `haven record create --type TYPE --field KEY=VALUE … [--assign USER]`.
 struct RecordCreate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a record; prints its id.")
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a record; prints its id.",
+        discussion: """
+            Before creating it, the vault looks for records with the same name and date of birth, or             the same phone: those you could read are named on stderr as possible duplicates, the others             counted by agency. The record is created either way. --json prints {"id", "version"} and,             when something matched, "possible_duplicates": {"records": […], "elsewhere": […]}.
+            """)
 
     @Option(help: "Record type (e.g. gbv_incident, trafficking_case).") var type: String
     @Option(name: .customLong("field"), help: ArgumentHelp(
@@ -44,6 +49,13 @@ struct RecordCreate: AsyncParsableCommand {
         let created: RecordWriteResponse = try await connection.withClient { try await $0.post("/v1/records", body) }
         if output.json { Output.json(created); return }
         Output.line(created.id)
+        // On stderr: scripts read the new id from stdout.
+        if let d = created.possibleDuplicates {
+            for f in d.records {
+                Output.error("possible duplicate: \(f.id) (\(f.type), \(f.agency); matched \(RecordFind.matched(f)))")
+            }
+            if let line = RecordFind.elsewhereLine(d.elsewhere, more: !d.records.isEmpty) { Output.error("possible duplicates: " + line) }
+        }
     }
 }
 

@@ -1,0 +1,56 @@
+import HavenCore
+import HavenPolicy
+import HavenSearch
+
+/// What one search looks for: each criterion a kind of value in its search form; a record
+/// matches when every criterion matches one of its fields of that kind.
+///
+/// Built only from checked text, and never logged or audited: the searched values are the
+/// survivor's data. Errors name the criterion, never the value.
+struct SearchQuery {
+    struct Criterion {
+        let kind: SearchKind
+        /// The indexed form (a name without diacritics).
+        let form: String
+        /// A name's form with its diacritics, to say whether a match is exact.
+        let exactName: String?
+    }
+
+    let criteria: [Criterion]
+
+    /// The longest value one criterion takes.
+    static let maximumLength = 200
+
+    init(_ criteria: [Criterion]) {
+        self.criteria = criteria
+    }
+
+    /// A query from what a caller typed (`what` names each value in an error).
+    init(name: String?, phone: String?, dob: String?) throws(HavenError) {
+        var criteria = [Criterion]()
+        for (kind, text, what, want) in [(SearchKind.name, name, "name", "letters"), (.phone, phone, "phone", "at least 6 digits"),
+                                         (.date, dob, "dob", "a date: YYYY-MM-DD or DD/MM/YYYY")] {
+            guard let text else { continue }
+            try FieldValueRules.checkText(text, what: what, maximum: Self.maximumLength)
+            guard let c = Self.criterion(kind, text) else {
+                throw HavenError(.invalidValue, "\(what) has nothing to search by: it needs \(want)")
+            }
+            criteria.append(c)
+        }
+        guard !criteria.isEmpty else {
+            throw HavenError(.badRequest, "nothing to search by", hint: "give a name, a phone or a date of birth (dob)")
+        }
+        self.criteria = criteria
+    }
+
+    /// The criterion a value gives, or nil when it has no search form.
+    static func criterion(_ kind: SearchKind, _ text: String) -> Criterion? {
+        guard let form = SearchIndexer.form(kind, text) else { return nil }
+        return Criterion(kind: kind, form: form, exactName: kind == .name ? SearchForm.name(text) : nil)
+    }
+
+    /// The criteria's kinds as the audit log names them (`name,phone,dob`).
+    var searched: String {
+        criteria.map { $0.kind == .date ? "dob" : $0.kind.rawValue }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,122 @@
+import HavenAPI
+import HavenCore
+import HavenPolicy
+import HavenStore
+
+/// A record whose decrypted values match every criterion of a query.
+struct SearchMatch {
+    let opened: OpenedRecord
+    let matched: [FieldName]
+    /// Nil when no name was searched; false when a name matched only without diacritics.
+    let exactName: Bool?
+}
+
+/// Matches sorted by what the caller may see of them.
+struct SearchResult {
+    var listed: [FoundRecord] = []
+    var elsewhere: [String: Int] = [:]
+    /// Candidates that failed their integrity check (for the request's audit entry).
+    var findings: [String] = []
+
+    var elsewhereCounts: [AgencyCount] {
+        elsewhere.keys.sorted().map { AgencyCount(agency: $0, count: elsewhere[$0]!) }
+    }
+
+    /// `agency:count,…`, for the audit entry.
+    var elsewhereDetail: String {
+        elsewhereCounts.map { "\($0.agency):\($0.count)" }.joined(separator: ",")
+    }
+}
+
+extension Vault {
+    /// The most candidates one criterion may name before the search is refused as too
+    /// broad (a date of birth alone names about 244 per index value at a million records).
+    static let maximumCandidates = 2000
+
+    /// Finds the records matching `query` in one snapshot: candidates from the blind
+    /// indexes (one lookup per searched field, intersected across criteria), each opened
+    /// under its sealed header and kept only if its decrypted values match, so an index
+    /// coincidence, or a row added outside Haven, never reaches the caller.
+    func searchMatches(_ query: SearchQuery, in view: StoreView, policy: Policy,
+                       findings: inout [String]) throws(HavenError) -> [SearchMatch] {
+        var candidates: Set<RecordID>?
+        for c in query.criteria {
+            var found = Set<RecordID>()
+            for field in search.fields(of: c.kind) {
+                guard let value = search.value(field, form: c.form) else { continue }
+                let ids = try storeCall(logger) {
+                    try SearchIndexTable.candidates(field: field.rawValue, value: value, limit: Self.maximumCandidates + 1, on: view.db)
+                }
+                found.formUnion(ids)
+            }
+            guard found.count <= Self.maximumCandidates else {
+                throw HavenError(.invalidValue, "the search names too many records to check",
+                                 hint: "add the survivor's name or phone to the date of birth")
+            }
+            candidates = candidates.map { $0.intersection(found) } ?? found
+        }
+        var matches = [SearchMatch]()
+        for id in (candidates ?? []).sorted(by: { $0.rawValue < $1.rawValue }) {
+            let opened: OpenedRecord
+            do throws(HavenError) {
+                opened = try openRecord(id, in: view, policy: policy)
+            } catch where error == Self.snapshotRaced {
+                throw error
+            } catch where error.code == .integrityError {
+                findings.append(error.message == HavenError.integrity.message ? "record \(id) failed its integrity check" : error.message)
+                continue
+            } catch {
+                continue  // erased, gone, or of a type the policy no longer defines
+            }
+            do throws(HavenError) {
+                if let m = try match(query, opened, on: view.db) { matches.append(m) }
+            } catch where error.code == .integrityError {
+                findings.append("record \(id): a searched field failed its integrity check")
+            }
+        }
+        return matches
+    }
+
+    /// The record's match of every criterion, or nil.
+    private func match(_ query: SearchQuery, _ opened: OpenedRecord, on db: Connection) throws(HavenError) -> SearchMatch? {
+        let stored = try storeCall(logger) { try RecordTable.fields(of: opened.header.id, on: db) }
+        let byName = Dictionary(stored.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var matched = [FieldName]()
+        var exactName: Bool?
+        for c in query.criteria {
+            var hit = false
+            for spec in opened.type.fields where spec.search == c.kind && opened.header.fieldVersions[spec.name] != nil {
+                let text = try openField(spec.name, of: opened, stored: byName).string()
+                guard SearchIndexer.form(c.kind, text) == c.form else { continue }
+                hit = true
+                matched.append(spec.name)
+                if c.kind == .name {
+                    let exact = c.exactName != nil && SearchQuery.criterion(.name, text)?.exactName == c.exactName
+                    exactName = (exactName ?? false) || exact
+                }
+            }
+            guard hit else { return nil }
+        }
+        return SearchMatch(opened: opened, matched: matched, exactName: exactName)
+    }
+
+    /// Lists each match the caller could read every matched field of (a `record.find`
+    /// decision on the record), and counts the others by agency: no id, no content.
+    func sortMatches(_ matches: [SearchMatch], for user: EnrolledUser, purpose: String, policy: Policy,
+                     into result: inout SearchResult) {
+        let now = clock.now()
+        for m in matches {
+            let decision = policy.decide(AccessRequest(subject: subject(of: user), action: .recordFind, record: m.opened.facts,
+                                                       fields: m.matched, purpose: purpose, now: now))
+            let h = m.opened.header
+            if decision.allowed {
+                result.listed.append(FoundRecord(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
+                                                 matched: m.matched.map(\.rawValue),
+                                                 nameMatch: m.exactName.map { $0 ? "exact" : "without_diacritics" },
+                                                 assignees: h.assignees.map(\.rawValue)))
+            } else {
+                result.elsewhere[h.agency.rawValue, default: 0] += 1
+            }
+        }
+    }
+}
