@@ -44,10 +44,23 @@ public enum SearchIndexTable {
         }
     }
 
-    /// The records whose `field` has index value `value`, at most `limit` of them.
-    public static func candidates(field: String, value: UInt32, limit: Int, on db: Connection) throws -> [RecordID] {
-        let s = try db.statement("SELECT record_id FROM search_index WHERE field = ? AND value = ? LIMIT ?")
-        try s.bind(1, field).bind(2, Int64(value)).bind(3, Int64(limit))
+    /// The records that have, for every group, one of the group's index rows (one group per
+    /// value searched: its index value in each field of its kind), at most `limit` of them.
+    /// SQLite intersects the groups, so a date of birth shared by hundreds of records costs
+    /// nothing when a name is searched with it.
+    public static func candidates(_ groups: [[SearchIndexEntry]], limit: Int, on db: Connection) throws -> [RecordID] {
+        let nonEmpty = groups.filter { !$0.isEmpty }
+        guard nonEmpty.count == groups.count, !groups.isEmpty else { return [] }
+        let selects = nonEmpty.map { group in
+            "SELECT record_id FROM search_index WHERE " + group.map { _ in "(field = ? AND value = ?)" }.joined(separator: " OR ")
+        }
+        let s = try db.statement(selects.joined(separator: " INTERSECT ") + " LIMIT ?")
+        var i: Int32 = 1
+        for e in nonEmpty.joined() {
+            try s.bind(i, e.field).bind(i + 1, Int64(e.value))
+            i += 2
+        }
+        try s.bind(i, Int64(limit))
         var out = [RecordID]()
         while try s.step() {
             // A row whose id is no record id was not written by Haven: it names nothing.

@@ -46,7 +46,7 @@ extension Vault {
         guard policy.decide(AccessRequest(subject: subject(of: user), action: .recordFind, purpose: purpose, now: clock.now())).allowed
         else { return nil }
         func first(_ kind: SearchKind) -> SearchQuery.Criterion? {
-            values.lazy.filter { $0.0.search == kind }.compactMap { SearchQuery.criterion(kind, $0.1) }.first
+            values.lazy.filter { self.search.fields[$0.0.name]?.kind == kind }.compactMap { SearchQuery.criterion(kind, $0.1) }.first
         }
         var queries = [SearchQuery]()
         if let name = first(.name), let dob = first(.date) { queries.append(SearchQuery([name, dob])) }

@@ -29,34 +29,31 @@ struct SearchResult {
 }
 
 extension Vault {
-    /// The most candidates one criterion may name before the search is refused as too
-    /// broad (a date of birth alone names about 244 per index value at a million records).
+    /// The most candidates a search may name before it is refused as too broad (a date of
+    /// birth alone names about 250 per index value at a million records).
     static let maximumCandidates = 2000
 
     /// Finds the records matching `query` in one snapshot: candidates from the blind
-    /// indexes (one lookup per searched field, intersected across criteria), each opened
+    /// indexes (each value looked up in every field of its kind, intersected across the
+    /// values), each opened
     /// under its sealed header and kept only if its decrypted values match, so an index
     /// coincidence, or a row added outside Haven, never reaches the caller.
     func searchMatches(_ query: SearchQuery, in view: StoreView, policy: Policy,
                        findings: inout [String]) throws(HavenError) -> [SearchMatch] {
-        var candidates: Set<RecordID>?
-        for c in query.criteria {
-            var found = Set<RecordID>()
-            for field in search.fields(of: c.kind) {
-                guard let value = search.value(field, form: c.form) else { continue }
-                let ids = try storeCall(logger) {
-                    try SearchIndexTable.candidates(field: field.rawValue, value: value, limit: Self.maximumCandidates + 1, on: view.db)
-                }
-                found.formUnion(ids)
+        let groups = query.criteria.map { c in
+            search.fields(of: c.kind).compactMap { field in
+                search.value(field, form: c.form).map { SearchIndexEntry(field: field.rawValue, value: $0) }
             }
-            guard found.count <= Self.maximumCandidates else {
-                throw HavenError(.invalidValue, "the search names too many records to check",
-                                 hint: "add the survivor's name or phone to the date of birth")
-            }
-            candidates = candidates.map { $0.intersection(found) } ?? found
+        }
+        let candidates = try storeCall(logger) {
+            try SearchIndexTable.candidates(groups, limit: Self.maximumCandidates + 1, on: view.db)
+        }
+        guard candidates.count <= Self.maximumCandidates else {
+            throw HavenError(.invalidValue, "the search names too many records to check",
+                             hint: "add the survivor's name or phone to the date of birth")
         }
         var matches = [SearchMatch]()
-        for id in (candidates ?? []).sorted(by: { $0.rawValue < $1.rawValue }) {
+        for id in candidates.sorted(by: { $0.rawValue < $1.rawValue }) {
             let opened: OpenedRecord
             do throws(HavenError) {
                 opened = try openRecord(id, in: view, policy: policy)
@@ -85,7 +82,10 @@ extension Vault {
         var exactName: Bool?
         for c in query.criteria {
             var hit = false
-            for spec in opened.type.fields where spec.search == c.kind && opened.header.fieldVersions[spec.name] != nil {
+            // The indexer's fields, not the policy's of the moment: a reload that changes a
+            // `search:` key takes effect at the next start, with the index rebuilt for it.
+            for spec in opened.type.fields where search.fields[spec.name]?.kind == c.kind
+                && opened.header.fieldVersions[spec.name] != nil {
                 let text = try openField(spec.name, of: opened, stored: byName).string()
                 guard SearchIndexer.form(c.kind, text) == c.form else { continue }
                 hit = true
