@@ -10,6 +10,8 @@ struct LoadRun {
         let connection: ClientConnection
         let user: String
         let records: [RecordID]
+        /// How many records the vault was seeded with.
+        var population = 0
     }
 
     struct Result {
@@ -28,13 +30,18 @@ struct LoadRun {
         await withTaskGroup(of: (latencies: [UInt64], failures: Int, failure: String?).self) { group in
             for (n, client) in clients.enumerated() {
                 group.addTask {
-                    var rng = SplitMix(seed: UInt64(n) &* 0x9E37_79B9_7F4A_7C15 &+ start)
+                    // Each connection's stream from a mixed seed: SplitMix steps its state by a
+                    // constant, so seeds a multiple of it apart (as n times it would be) give
+                    // one stream shifted, and every connection would create the same records.
+                    var mixer = SplitMix(seed: UInt64(n))
+                    var rng = SplitMix(seed: mixer.next() ^ start)
                     var latencies = [UInt64]()
                     latencies.reserveCapacity(Int(seconds * 2000))
                     var failures = 0
                     var failure: String?
                     while DispatchTime.now().uptimeNanoseconds < deadline {
-                        let request = workload.next(records: client.records, counsellor: client.user, using: &rng)
+                        let request = workload.next(records: client.records, counsellor: client.user, population: client.population,
+                                                    using: &rng)
                         let sent = DispatchTime.now().uptimeNanoseconds
                         do {
                             let answer = try await client.connection.send(method: request.method, path: request.path, body: request.body)

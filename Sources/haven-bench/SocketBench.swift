@@ -4,6 +4,7 @@ import HavenClient
 import HavenCore
 import HavenCrypto
 import HavenPolicy
+import HavenStore
 @_spi(Bench) import HavenVault
 import NIOPosix
 
@@ -16,7 +17,7 @@ struct SocketBench: AsyncParsableCommand {
 
     @Option(parsing: .upToNextOption, help: "Vault sizes, in records.") var records: [Int] = [10_000, 100_000, 1_000_000]
     @Option(parsing: .upToNextOption, help: "Concurrent keep-alive connections.") var connections: [Int] = [1, 16, 64]
-    @Option(parsing: .upToNextOption, help: "Workloads: status, read, update, create, mix.")
+    @Option(parsing: .upToNextOption, help: "Workloads: status, read, update, create, mix, find.")
     var workloads: [String] = Workload.allCases.map(\.rawValue)
     @Option(help: "Seconds each workload is measured.") var seconds: Double = 5
     @Option(help: "The policy directory havend enforces.") var policy: String = "policy"
@@ -31,7 +32,7 @@ struct SocketBench: AsyncParsableCommand {
             guard let w = Workload(rawValue: name) else { throw ValidationError("unknown workload '\(name)'") }
             return w
         }
-        let policyVersion = try PolicyDirectory.load(policy).version
+        let loaded = try PolicyDirectory.load(policy)
         let work = workdir ?? NSTemporaryDirectory() + "haven-bench-\(getpid())"
         defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
         let binaries = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
@@ -40,12 +41,14 @@ struct SocketBench: AsyncParsableCommand {
         var table = ResultTable(columns: ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
                                           "daemon CPU µs/req", "peak RSS MiB", "vs status"])
         var vaults = ResultTable(columns: ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
+        var indexes = ResultTable(columns: ["records", "index", "bits", "rows", "values used", "C expected", "C measured", "largest"])
         var totalFailures = 0
         for size in sizes {
             let vault = try BenchVault.create(in: work + "/\(size)")
             let counsellors = (0..<max(widths.max() ?? 1, 1)).map { "counsellor-\($0)" }
-            let (keys, ids, seedTime) = try seed(vault, records: size, counsellors: counsellors, policyVersion: policyVersion)
+            let (keys, ids, seedTime) = try seed(vault, records: size, counsellors: counsellors, policy: loaded)
             progress("seeded \(size) records in \(format(seedTime, 1)) s")
+            if kinds.contains(.find) { try measureIndexes(vault, records: size, into: &indexes) }
 
             let daemon = try await DaemonProcess(binaries: binaries, vault: vault, policy: policy, log: vault.root + "/havend.log")
             var failures = 0
@@ -54,6 +57,7 @@ struct SocketBench: AsyncParsableCommand {
                 for kind in kinds {
                     let clients = try await connect(width, as: kind.asIntake ? ["intake-bench"] : counsellors,
                                                      keys: keys, ids: ids, counsellors: counsellors, socket: daemon.socket)
+                        .map { var c = $0; c.population = size; return c }
                     _ = await LoadRun.run(kind, clients: clients, seconds: min(0.5, duration / 5))  // warm-up
                     let cpuBefore = daemon.cpuSeconds
                     var r = await LoadRun.run(kind, clients: clients, seconds: duration)
@@ -81,13 +85,17 @@ struct SocketBench: AsyncParsableCommand {
         table.print()
         print("")
         vaults.print()
+        if kinds.contains(.find) {
+            print("")
+            indexes.print()
+        }
         guard totalFailures == 0 else { throw BenchFailure("\(totalFailures) requests failed; the numbers above do not count") }
     }
 
     /// Enrols the benchmark's users and creates the records; returns their keys, the ids and
     /// the seconds the records took.
     func seed(_ vault: BenchVault, records: Int, counsellors: [String],
-              policyVersion: String) throws -> ([String: SigningKey], [RecordID], Double) {
+              policy: Policy) throws -> ([String: SigningKey], [RecordID], Double) {
         let seeder = try VaultSeeder(directory: vault.directory)
         var keys = [String: SigningKey]()
         var users = [EnrolledUser]()
@@ -103,9 +111,24 @@ struct SocketBench: AsyncParsableCommand {
         var ids = [RecordID]()
         let time = try haven_bench.seconds {
             ids = try seeder.createRecords(records, creator: users.last!, assignees: users.dropLast().map(\.name),
-                                           policyVersion: policyVersion)
+                                           policy: policy)
         }
         return (keys, ids, time)
+    }
+
+    /// The blind indexes as seeded: for each searchable field, how many records share an
+    /// index value (C), against the design's R / 2^bits.
+    func measureIndexes(_ vault: BenchVault, records: Int, into table: inout ResultTable) throws {
+        let db = try Database.openReader(path: vault.directory.databasePath)
+        defer { db.resetStatements() }
+        for layout in try SearchIndexTable.layout(on: db).sorted(by: { $0.field < $1.field }) {
+            let sizes = try SearchIndexTable.bucketSizes(field: layout.field, on: db)
+            let rows = sizes.reduce(0, +)
+            let buckets = 1 << layout.bits
+            table.add([String(records), layout.field, String(layout.bits), String(rows), String(sizes.count),
+                       format(Double(rows) / Double(buckets), 2),
+                       format(Double(rows) / Double(max(sizes.count, 1)), 2), String(sizes.max() ?? 0)])
+        }
     }
 
     /// Opens `count` authenticated connections, the n-th as `users[n % users.count]`.

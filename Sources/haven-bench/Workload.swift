@@ -1,4 +1,5 @@
 import HavenCore
+@_spi(Bench) import HavenVault
 import NIOHTTP1
 
 /// One kind of request the benchmark sends, built for the n-th connection.
@@ -13,6 +14,10 @@ enum Workload: String, CaseIterable, Sendable {
     case create
     /// Four reads to one update.
     case mix
+    /// `record find` by the name and date of birth of a random seeded record: the blind
+    /// indexes looked up, about 15 candidates at 1M records opened and confirmed, and the
+    /// search durably audited. Most matches are another counsellor's: counted, not listed.
+    case find
 
     /// Whether the connections are intake users (who may create) rather than counsellors.
     var asIntake: Bool { self == .create }
@@ -25,8 +30,9 @@ enum Workload: String, CaseIterable, Sendable {
 
     static let readBody = Array(#"{"purpose":"weekly counselling session"}"#.utf8)
 
-    /// The next request of connection `connection`; `records` are that counsellor's own.
-    func next<R: RandomNumberGenerator>(records: [RecordID], counsellor: String, using rng: inout R) -> Request {
+    /// The next request of connection `connection`; `records` are that counsellor's own, of
+    /// `population` seeded records.
+    func next<R: RandomNumberGenerator>(records: [RecordID], counsellor: String, population: Int, using rng: inout R) -> Request {
         switch self {
         case .status:
             return Request(method: .GET, path: "/v1/status", body: nil)
@@ -39,7 +45,18 @@ enum Workload: String, CaseIterable, Sendable {
         case .mix:
             let id = records.randomElement(using: &rng)!
             return Int.random(in: 0..<5, using: &rng) == 0 ? Self.update(id, using: &rng) : Self.read(id)
+        case .find:
+            return Self.find(Int.random(in: 0..<max(population, 1), using: &rng))
         }
+    }
+
+    /// A search for the n-th seeded record (`VaultSeeder.sampleValues`), its date of birth
+    /// in the day-first spelling.
+    static func find(_ n: Int) -> Request {
+        let dob = VaultSeeder.sampleBirthDate(n).split(separator: "-").reversed().joined(separator: "/")
+        let name = VaultSeeder.sampleValues(n).first { $0.0 == "survivor_name" }!.1
+        return Request(method: .POST, path: "/v1/records/find",
+                       body: Array(#"{"name":"\#(name)","dob":"\#(dob)","purpose":"survivor returned to the centre"}"#.utf8))
     }
 
     static func read(_ id: RecordID) -> Request {

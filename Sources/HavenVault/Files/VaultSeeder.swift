@@ -70,12 +70,16 @@ public final class VaultSeeder {
         }
     }
 
-    /// Creates `count` gbv_incident records as `creator` would through the daemon: twelve
+    /// Creates `count` gbv_incident records as `creator` would through the daemon: thirteen
     /// realistic field values sealed under a fresh data key per record, the counselling
-    /// consent granted with evidence, assigned round-robin to `assignees`, and for each the
-    /// audit entries of its creation and its consent grant. Returns the ids in order.
-    public func createRecords(_ count: Int, creator: EnrolledUser, assignees: [UserName], policyVersion: String,
+    /// consent granted with evidence, assigned round-robin to `assignees`, their search index
+    /// rows for the fields `policy` marks searchable, and for each the audit entries of its
+    /// creation and its consent grant. Returns the ids in order.
+    public func createRecords(_ count: Int, creator: EnrolledUser, assignees: [UserName], policy: Policy,
                               batch: Int = 10_000) throws -> [RecordID] {
+        let policyVersion = policy.version
+        let search = SearchIndexer(policy: policy, keys: keys)
+        try inTransaction { try SearchIndexTable.setLayout(search.layout, on: db) }
         var ids = [RecordID]()
         ids.reserveCapacity(count)
         let type = try RecordTypeName("gbv_incident")
@@ -112,6 +116,7 @@ public final class VaultSeeder {
                     try RecordTable.insert(row, on: db)
                     for field in sealed { try RecordTable.putField(id, field, on: db) }
                     try RecordTable.setAssignees(id, header.assignees, on: db)
+                    try SearchIndexTable.insert(id, search.entries(try values.map { (try FieldName($0.0), $0.1) }), on: db)
                     try appendAudited(AuditEvent(
                         action: "record.create", actor: actor, peer: .init(uid: 1000, pid: 4242), record: id.rawValue,
                         written: values.map(\.0), decision: .allow,
@@ -131,10 +136,11 @@ public final class VaultSeeder {
         return ids
     }
 
-    /// Field values of the n-th seeded record: realistic lengths, Lao and Vietnamese text.
-    static func sampleValues(_ n: Int) -> [(String, String)] {
+    /// Field values of the n-th seeded record: realistic lengths, Lao and Vietnamese text;
+    /// every name different, dates of birth spread over 45 years.
+    public static func sampleValues(_ n: Int) -> [(String, String)] {
         [("intake_date", "2026-0\(1 + n % 9)-1\(n % 10)"), ("caseworker_code", "CW-\(n % 977)"),
-         ("survivor_name", "ນາງ ສົມພອນ \(n)"), ("sex", "female"), ("nationality", "Lao"),
+         ("survivor_name", "ນາງ ສົມພອນ \(n)"), ("date_of_birth", sampleBirthDate(n)), ("sex", "female"), ("nationality", "Lao"),
          ("phone", "+856 20 \(55_000_000 + n % 9_999_999)"), ("address", "Ban Nongbone, Xaysettha, Vientiane, house \(n % 400)"),
          ("incident_type", ["rape", "sexual_assault", "physical_assault", "forced_marriage"][n % 4]),
          ("incident_date", "2026-0\(1 + n % 9)-0\(1 + n % 9)"),
@@ -142,6 +148,12 @@ public final class VaultSeeder {
              + String(repeating: "Chi tiết được ghi lại trong buổi phỏng vấn. ", count: 3)),
          ("perpetrator_relationship", "intimate_partner"),
          ("safe_contact", "Call her sister after 6 pm; never the home phone")]
+    }
+
+    /// The n-th seeded record's date of birth, 1960-01-01 to 2004-12-28.
+    public static func sampleBirthDate(_ n: Int) -> String {
+        let m = (n / 28) % 12 + 1, d = n % 28 + 1, y = 1960 + (n / 336) % 45
+        return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
     }
 
     /// Appends one entry, and a signed checkpoint after every `checkpointEvery` entries.
