@@ -183,6 +183,24 @@ extension EndToEnd {
             let found = try Self.find(v, as: "intake", ["--name", "outsider target"])
             #expect(found.matches.map(\.id) == [target] && found.elsewhere.isEmpty, "\(found)")
 
+            // A name rolled back to its earlier ciphertext, with an index row to match: the
+            // old value opens, but not under the version the sealed header names, so the
+            // record is not listed and the search's entry names the finding.
+            let renamed = try v.createRecord(["survivor_name": "Earlier Name", "incident_type": "rape"])
+            let earlier = try v.fieldCiphertext(renamed, "survivor_name")
+            let earlierValue = try v.withDatabase { db -> Int64 in
+                let s = try db.statement("SELECT value FROM search_index WHERE record_id = ?")
+                try s.bind(1, renamed)
+                _ = try s.step()
+                return s.int64(0)
+            }
+            try v.expectOK(as: "intake", ["record", "update", renamed, "--field", "survivor_name=Later Name"])
+            try v.execute("UPDATE fields SET version = 1, ciphertext = ? WHERE record_id = ? AND name = 'survivor_name'", [earlier, renamed])
+            try v.execute("INSERT INTO search_index (field, value, record_id) VALUES ('survivor_name', ?, ?)", [Int(earlierValue), renamed])
+            #expect(try Self.find(v, as: "intake", ["--name", "earlier name"]).matches.isEmpty)
+            let entry = try #require(try v.auditLog(["--limit", "1000"]).last { $0.action == "record.find" })
+            #expect(entry.detail["integrity"]?.contains(renamed) == true, "\(entry.detail)")
+
             try v.expectOK(as: "intake", ["record", "erase", target, "--reason", ErasureTests.reason])
             let rows = try v.withDatabase { db -> Int64 in
                 let s = try db.statement("SELECT COUNT(*) FROM search_index WHERE record_id = ?")

@@ -1,5 +1,6 @@
 import HavenAPI
 import HavenCore
+import HavenCrypto
 import HavenPolicy
 import HavenStore
 
@@ -54,6 +55,7 @@ extension Vault {
         }
         var matches = [SearchMatch]()
         for id in candidates.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard try mightMatch(query, id, on: view.db) else { continue }
             let opened: OpenedRecord
             do throws(HavenError) {
                 opened = try openRecord(id, in: view, policy: policy)
@@ -72,6 +74,39 @@ extension Vault {
             }
         }
         return matches
+    }
+
+    /// Whether a candidate can match, from its stored field values alone: most candidates
+    /// are index coincidences (about 15 for a phone at a million records), and this drops
+    /// them for a data key unwrap and a field decryption each, without opening and parsing
+    /// their headers. The version each field is opened under is the row's, which nothing
+    /// vouches for: a field rolled back outside Haven could hide a record from a search
+    /// (as a deleted index row could), never add one — a candidate kept here is opened
+    /// under its sealed header and matched again (`match`). Anything that fails to open
+    /// is kept, for that full open to report.
+    private func mightMatch(_ query: SearchQuery, _ id: RecordID, on db: Connection) throws(HavenError) -> Bool {
+        guard let row = try storeCall(logger, { try RecordTable.load(id, on: db) }), row.status != RecordTombstone.status else {
+            return false  // gone or erased: nothing to list
+        }
+        guard let dataKey = try? keys.dataKeys.unwrap(row.wrappedKey, record: id, dataKeyVersion: row.dataKeyVersion) else { return true }
+        let cipher = RecordCipher(vault: keys.vaultID, record: id, dataKey: dataKey, dataKeyVersion: row.dataKeyVersion)
+        let stored = try storeCall(logger) { try RecordTable.fields(of: id, on: db) }
+        for c in query.criteria {
+            var hit = false
+            for field in stored {
+                guard let name = try? FieldName(field.name), search.fields[name]?.kind == c.kind else { continue }
+                let opened = field.ciphertext.withUnsafeBytes { b in
+                    Result { () throws(CryptoError) -> PlaintextBuffer in try cipher.openField(name, version: field.version, box: b) }
+                }
+                guard case .success(let plain) = opened else { return true }
+                if SearchIndexer.form(c.kind, plain.string()) == c.form {
+                    hit = true
+                    break
+                }
+            }
+            guard hit else { return false }
+        }
+        return true
     }
 
     /// The record's match of every criterion, or nil.
