@@ -55,17 +55,6 @@ extension EndToEnd {
             return missing
         }
 
-        /// A record's search index values, by field.
-        static func indexValues(_ v: TestVault, _ id: String) throws -> [Int64] {
-            try v.withDatabase { db in
-                let s = try db.statement("SELECT value FROM search_index WHERE record_id = ? ORDER BY field")
-                try s.bind(1, id)
-                var out = [Int64]()
-                while try s.step() { out.append(s.int64(0)) }
-                return out
-            }
-        }
-
         @Test func aKillAtAnyMomentOfARotationUnderLoadLeavesAVaultThatOpens() async throws {
             let v = try TestVault()
             var all = [String]()
@@ -121,7 +110,7 @@ extension EndToEnd {
             let v = try TestVault()
             let id = try v.createRecord(["survivor_name": "Before Recovery", "phone": "020 5555 0199", "date_of_birth": "1994-02-02",
                                          "incident_type": "rape"])
-            let indexed = try Self.indexValues(v, id)
+            let indexed = try v.searchIndexValues(id)
             let old = try Data(contentsOf: URL(fileURLWithPath: v.data + "/root.key"))
             try v.expectOK(as: "admin", ["operator", "rotate-root"])
             v.stop()
@@ -135,7 +124,7 @@ extension EndToEnd {
             #expect(v.daemonLog.contains("finished a root key rotation"))
             try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "after recovery"])
             // The search index was rebuilt under the new key: other values, the same record found.
-            #expect(try Self.indexValues(v, id).count == 3 && Self.indexValues(v, id) != indexed)
+            #expect(try v.searchIndexValues(id).count == 3 && v.searchIndexValues(id) != indexed)
             let found = try v.json(FindRecordsResponse.self, as: "intake", ["record", "find", "--name", "before recovery", "--phone",
                                                                            "+856 20 55550199", "--purpose", "after the rotation"])
             #expect(found.matches.map(\.id) == [id])

@@ -155,15 +155,7 @@ extension EndToEnd {
                 }
             }
             // The same values index differently in another vault: the keys are the vault's.
-            func indexValues(_ v: TestVault) throws -> [Int64] {
-                try v.withDatabase { db in
-                    let s = try db.statement("SELECT value FROM search_index ORDER BY field")
-                    var out = [Int64]()
-                    while try s.step() { out.append(s.int64(0)) }
-                    return out
-                }
-            }
-            let (ia, ib) = (try indexValues(a), try indexValues(b))
+            let (ia, ib) = (try a.searchIndexValues(), try b.searchIndexValues())
             #expect(ia.count == 3 && ib.count == 3 && ia != ib, "\(ia) \(ib)")
         }
 
@@ -172,12 +164,7 @@ extension EndToEnd {
             let target = try v.createRecord(["survivor_name": "Outsider Target", "incident_type": "rape"])
             let other = try v.createRecord(["survivor_name": "Someone Else Entirely", "incident_type": "rape"])
             // Someone with the disk points the target's index value at the other record too.
-            let value = try v.withDatabase { db -> Int64 in
-                let s = try db.statement("SELECT value FROM search_index WHERE record_id = ?")
-                try s.bind(1, target)
-                _ = try s.step()
-                return s.int64(0)
-            }
+            let value = try #require(try v.searchIndexValues(target).first)
             try v.execute("INSERT INTO search_index (field, value, record_id) VALUES ('survivor_name', ?, ?)", [Int(value), other])
             try v.execute("INSERT INTO search_index (field, value, record_id) VALUES ('survivor_name', ?, 'not-a-record-id')", [Int(value)])
             let found = try Self.find(v, as: "intake", ["--name", "outsider target"])
@@ -188,12 +175,7 @@ extension EndToEnd {
             // record is not listed and the search's entry names the finding.
             let renamed = try v.createRecord(["survivor_name": "Earlier Name", "incident_type": "rape"])
             let earlier = try v.fieldCiphertext(renamed, "survivor_name")
-            let earlierValue = try v.withDatabase { db -> Int64 in
-                let s = try db.statement("SELECT value FROM search_index WHERE record_id = ?")
-                try s.bind(1, renamed)
-                _ = try s.step()
-                return s.int64(0)
-            }
+            let earlierValue = try #require(try v.searchIndexValues(renamed).first)
             try v.expectOK(as: "intake", ["record", "update", renamed, "--field", "survivor_name=Later Name"])
             try v.execute("UPDATE fields SET version = 1, ciphertext = ? WHERE record_id = ? AND name = 'survivor_name'", [earlier, renamed])
             try v.execute("INSERT INTO search_index (field, value, record_id) VALUES ('survivor_name', ?, ?)", [Int(earlierValue), renamed])
@@ -202,13 +184,7 @@ extension EndToEnd {
             #expect(entry.detail["integrity"]?.contains(renamed) == true, "\(entry.detail)")
 
             try v.expectOK(as: "intake", ["record", "erase", target, "--reason", ErasureTests.reason])
-            let rows = try v.withDatabase { db -> Int64 in
-                let s = try db.statement("SELECT COUNT(*) FROM search_index WHERE record_id = ?")
-                try s.bind(1, target)
-                _ = try s.step()
-                return s.int64(0)
-            }
-            #expect(rows == 0)
+            #expect(try v.searchIndexValues(target).isEmpty)
             #expect(try Self.find(v, as: "intake", ["--name", "outsider target"]).matches.isEmpty)
             // An update moves the record in the index: found by its new name only.
             try v.expectOK(as: "intake", ["record", "update", other, "--field", "survivor_name=Renamed Person"])

@@ -37,4 +37,15 @@ extension TestVault {
     func fieldCiphertext(_ record: String, _ field: String) throws -> [UInt8] {
         try scalarBlob("SELECT ciphertext FROM fields WHERE record_id = ? AND name = ?", [record, field])
     }
+
+    /// The search index values of one record (every record's, for nil), by field.
+    func searchIndexValues(_ record: String? = nil) throws -> [Int64] {
+        try withDatabase { db in
+            let s = try db.statement("SELECT value FROM search_index WHERE ?1 IS NULL OR record_id = ?1 ORDER BY field, record_id")
+            if let record { try s.bind(1, record) } else { try s.bindNull(1) }
+            var out = [Int64]()
+            while try s.step() { out.append(s.int64(0)) }
+            return out
+        }
+    }
 }
