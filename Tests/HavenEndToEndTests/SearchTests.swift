@@ -40,6 +40,10 @@ extension EndToEnd {
             #expect(try ids(["--name", "ສົມພອນແກ້ວມະນີ"]) == [lao])
             #expect(try ids(["--name", "ສົມພອນ\u{200B}ແກ້ວ\u{200B}ມະນີ"]) == [lao])
             #expect(try ids(["--name", "ຫນູ ໄຊຍະວົງ"]) == [nu])
+            // From a file, off the command line (as --field takes values).
+            let file = v.root + "/name.txt"
+            try "ຫນູ ໄຊຍະວົງ\n".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try ids(["--name", "@" + file]) == [nu])
             // Each spelling of the phone finds all three records.
             for spelling in ["020 5551 2345", "+856 20 55512345", "8562055512345", "00856-20-5551-2345"] {
                 #expect(Set(try ids(["--phone", spelling])) == Set(phones), "\(spelling)")

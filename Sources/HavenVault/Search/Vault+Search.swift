@@ -36,9 +36,8 @@ extension Vault {
 
     /// Finds the records matching `query` in one snapshot: candidates from the blind
     /// indexes (each value looked up in every field of its kind, intersected across the
-    /// values), each opened
-    /// under its sealed header and kept only if its decrypted values match, so an index
-    /// coincidence, or a row added outside Haven, never reaches the caller.
+    /// values), each opened under its sealed header and kept only if its decrypted values
+    /// match, so an index coincidence, or a row added outside Haven, never reaches the caller.
     func searchMatches(_ query: SearchQuery, in view: StoreView, policy: Policy,
                        findings: inout [String]) throws(HavenError) -> [SearchMatch] {
         let groups = query.criteria.map { c in
