@@ -103,6 +103,22 @@ import Testing
         }
     }
 
+    /// One field name is one blind index: two record types may not search it differently,
+    /// nor one search it and the other not.
+    @Test(arguments: [", search: phone", ""])
+    func aFieldSearchedDifferentlyInTwoTypesIsRefused(replacement: String) throws {
+        var files = try ShippedPolicy.files()
+        let index = files.firstIndex { $0.path == "schema/trafficking_case.yaml" }!
+        let text = String(decoding: files[index].contents, as: UTF8.self)
+        #expect(text.contains(", search: name"))
+        files[index] = PolicyFile(path: "schema/trafficking_case.yaml",
+                                  contents: Array(text.replacingOccurrences(of: ", search: name", with: replacement).utf8))
+        #expect { try PolicyParser.parse(files) } throws: { error in
+            guard let e = error as? PolicyError else { return false }
+            return e.file == "schema/trafficking_case.yaml" && e.reason.contains("field 'survivor_name' is searched differently")
+        }
+    }
+
     @Test func strayFilesAndMissingPartsAreRefused() throws {
         var files = try ShippedPolicy.files()
         files.append(PolicyFile(path: "roles.yml", contents: []))

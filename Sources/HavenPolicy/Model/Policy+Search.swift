@@ -18,7 +18,7 @@ extension Policy {
         for name in types.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
             for spec in types[name]!.fields {
                 if let (kind, first) = seen[spec.name] {
-                    if kind != spec.search, kind != nil || spec.search != nil { return (spec.name, [first, name]) }
+                    if kind != spec.search { return (spec.name, [first, name]) }
                 } else {
                     seen[spec.name] = (spec.search, name)
                 }
