@@ -12,7 +12,8 @@ final class SearchIndexer: Sendable {
     /// Bits of an index value per kind, for a design size of R = 1,000,000 records, so that
     /// the expected records per index value C = R / 2^bits stays 2 ≤ C < √R = 1,000
     /// (FORMAT.md, "search index"):
-    /// - names, 16 bits: C ≈ 15; a lookup opens about 15 records besides the true matches;
+    /// - names, 16 bits: C ≈ 15; a lookup names about 15 candidates besides the true
+    ///   matches, each dropped once one field of it is decrypted;
     /// - phones, 16 bits: C ≈ 15;
     /// - dates, 12 bits: C ≈ 244. A date of birth has only some 36,500 possible values in a
     ///   century and real ones cluster, so more bits would soon single out a birthday.
