@@ -16,7 +16,7 @@ extension EndToEnd {
 
         @Test func spellingsOfOneNamePhoneOrDateFindOneAnother() throws {
             let v = try TestVault()
-            // Composed (NFC) Vietnamese, typed with the old tone placement in the last word.
+            // Composed (NFC) Vietnamese, the last word with the new tone placement (hoà).
             let ha = try v.createRecord(["survivor_name": "Nguyễn Thị Hoà", "date_of_birth": "1998-03-07",
                                          "incident_type": "rape"])
             let lao = try v.createRecord(["survivor_name": "ສົມພອນ ແກ້ວມະນີ", "incident_type": "rape"])
@@ -27,7 +27,7 @@ extension EndToEnd {
             _ = try v.createRecord(["survivor_name": "Nguyễn Thị Hà", "date_of_birth": "1998-03-07", "incident_type": "rape"])
 
             func ids(_ args: [String]) throws -> [String] { try Self.find(v, as: "intake", args).matches.map(\.id) }
-            // NFD, the new tone placement, and no diacritics at all.
+            // NFD, the old tone placement (hòa), and no diacritics at all.
             let nfd = "Nguyễn Thị Hoà".decomposedStringWithCanonicalMapping
             #expect(nfd.unicodeScalars.count > "Nguyễn Thị Hoà".unicodeScalars.count)
             let exact = try Self.find(v, as: "intake", ["--name", nfd])
