@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "HavenExtract", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
         .target(name: "HavenSearch", swiftSettings: strict),
+        // Statistics safe to publish: small-cell and complementary suppression (pure).
+        .target(name: "HavenStats", swiftSettings: strict),
         .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
         .target(name: "HavenProvisioning", dependencies: ["HavenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenSearchTests", dependencies: ["HavenSearch"], swiftSettings: strict),
+        .testTarget(name: "HavenStatsTests", dependencies: ["HavenStats"], swiftSettings: strict),
         .testTarget(name: "HavenBackupTests", dependencies: ["HavenBackup", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
