@@ -61,7 +61,13 @@ public enum SearchForm {
         let (y, m, d) = parts[0].count == 4 ? (numbers[0], numbers[1], numbers[2]) : (numbers[2], numbers[1], numbers[0])
         guard parts[0].count == 4 || parts[2].count == 4, (1900...2100).contains(y), (1...12).contains(m),
               (1...daysIn(m, y)).contains(d) else { return nil }
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        // Written out by hand: String(format:) costs more than the rest of this function,
+        // and an index rebuild calls it once per record.
+        func padded(_ n: Int, _ width: Int) -> String {
+            let digits = String(n)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2)
     }
 
     static func daysIn(_ m: Int, _ y: Int) -> Int {

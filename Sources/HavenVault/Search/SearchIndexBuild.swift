@@ -8,7 +8,8 @@ import Logging
 /// `search_fields` differs from what the policy marks searchable (a vault upgraded to
 /// schema 6, a root key rotated, a `search:` key added or changed), every row is built
 /// again from the records' sealed values, in one transaction, and the start is audited
-/// with what was indexed. The log check at start has already vouched for every record row.
+/// with what was indexed. The log check at start has already vouched for every record row
+/// (its wrapped key and header); the field rows are vouched for by each search.
 struct SearchIndexBuild {
     let db: Connection
     let keys: VaultKeys
@@ -64,7 +65,11 @@ struct SearchIndexBuild {
                           detail: detail)
     }
 
-    /// The rows of one record: its indexed fields' values, opened under its sealed header.
+    /// The rows of one record: its indexed fields' values, each opened under the version its
+    /// row names. The sealed header is not opened (it would be most of the cost): a field
+    /// rolled back outside Haven opens under its old version and indexes its old value, a
+    /// candidate that every search then confirms against the header and drops, naming the
+    /// damage in its audit entry — as it does with any index row it cannot trust.
     private func entries(of row: StoredRecord) throws(HavenError) -> [SearchIndexEntry] {
         let dataKey: SecureBytes
         do {
@@ -73,17 +78,12 @@ struct SearchIndexBuild {
             throw HavenError.integrity
         }
         let cipher = RecordCipher(vault: keys.vaultID, record: row.id, dataKey: dataKey, dataKeyVersion: row.dataKeyVersion)
-        let opened = row.sealedHeader.withUnsafeBytes { b in
-            Result { () throws(HavenError) -> RecordHeader in try cipher.openHeader(b, version: row.version) }
-        }
-        let header = try opened.get()
         let stored = try storeCall(logger) { try RecordTable.fields(of: row.id, on: db) }
         var values = [(FieldName, String)]()
         for field in stored {
-            guard let name = try? FieldName(field.name), indexer.fields[name] != nil,
-                  let version = header.fieldVersions[name] else { continue }
+            guard let name = try? FieldName(field.name), indexer.fields[name] != nil else { continue }
             let value = field.ciphertext.withUnsafeBytes { b in
-                Result { () throws(CryptoError) -> PlaintextBuffer in try cipher.openField(name, version: version, box: b) }
+                Result { () throws(CryptoError) -> PlaintextBuffer in try cipher.openField(name, version: field.version, box: b) }
             }
             guard case .success(let plain) = value else { throw HavenError.integrity }
             values.append((name, plain.string()))
