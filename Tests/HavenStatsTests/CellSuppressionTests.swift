@@ -50,15 +50,24 @@ import Testing
         #expect(large.smallCount == 0 && large.complementaryCount == 0)
     }
 
-    /// Random tables with many small counts: every result is either safe by the brute-force
-    /// check, or says it cannot be published.
-    @Test func randomTablesAreSafeByTheIndependentCheck() {
-        var rng = SplitMix64(seed: 0x5EED_15)
+    /// Tables with many small counts: every 2×2 table over the values below, and 3×3 tables
+    /// picked by a fixed stride through all of them (no generator to seed: the same tables
+    /// every run). Each result is either safe by the brute-force check, or says it cannot
+    /// be published.
+    @Test func manyTablesAreSafeByTheIndependentCheck() {
+        let values = [0, 1, 3, 6, 14]
+        func table(_ index: Int, rows: Int, columns: Int) -> [[Int]] {
+            var n = index
+            return (0..<rows).map { _ in (0..<columns).map { _ in
+                defer { n /= values.count }
+                return values[n % values.count]
+            } }
+        }
+        let all3x3 = (0..<9).reduce(1) { n, _ in n * values.count }
+        let cases = (0..<625).map { table($0, rows: 2, columns: 2) }
+            + stride(from: 7, to: all3x3, by: 13_001).map { table($0, rows: 3, columns: 3) }
         var suppressed = 0, published = 0
-        for _ in 0..<150 {
-            let rows = Int.random(in: 1...3, using: &rng), columns = Int.random(in: 2...4, using: &rng)
-            let counts = (0..<rows).map { _ in (0..<columns).map { _ in
-                [0, 1, 2, 3, 4, 6, 9, 14].randomElement(using: &rng)! } }
+        for counts in cases {
             let safe = CellSuppression.apply(MarginalTable(counts), threshold: 5)
             let check = DerivableCells(published: safe)
             #expect(check.admitsTheTruth())
@@ -68,20 +77,8 @@ import Testing
             }
             suppressed += safe.smallCount + safe.complementaryCount
         }
-        // Nearly every table can be published; the few that cannot are all-small ones.
-        #expect(suppressed > 300 && published >= 140, "\(published) of 150 publishable, \(suppressed) cells hidden")
-    }
-}
-
-/// A seedable generator, so a failing table can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        // Nearly every table can be published; the few that cannot are nearly all small.
+        #expect(suppressed > 1000 && published * 10 >= cases.count * 9,
+                "\(published) of \(cases.count) publishable, \(suppressed) cells hidden")
     }
 }
