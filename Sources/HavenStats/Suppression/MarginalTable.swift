@@ -16,6 +16,16 @@ public struct MarginalTable: Sendable, Equatable {
         self.counts = counts
     }
 
+    /// The cell-by-cell sum of tables of one shape (a quarter from its months).
+    public static func sum(_ tables: [MarginalTable]) -> MarginalTable {
+        precondition(!tables.isEmpty)
+        var counts = tables[0].counts
+        for t in tables.dropFirst() {
+            for r in counts.indices { for c in counts[r].indices { counts[r][c] += t.counts[r][c] } }
+        }
+        return MarginalTable(counts)
+    }
+
     public var rowCount: Int { counts.count }
     public var columnCount: Int { counts[0].count }
 
