@@ -86,6 +86,13 @@ import Testing
         ("unknown search kind", "search: phone", "search: telephone", "unknown search kind 'telephone'"),
         ("a date searched as a name", "type: date, search: date", "type: date, search: name", "does not apply to type date"),
         ("a name searched as a date", "max_length: 200, search: name", "max_length: 200, search: date", "does not apply to type text"),
+        ("unknown statistics use", "unknown], stats: sex", "unknown], stats: gender", "unknown statistics use 'gender'"),
+        ("a choice counted as a month", "unknown], stats: sex", "unknown], stats: month", "stats 'month' needs a date field"),
+        ("reported elsewhere without yes", "values: ['yes', 'no', unknown], stats: reported_elsewhere",
+         "values: ['no', unknown], stats: reported_elsewhere", "needs a choice with the value 'yes'"),
+        ("values_from on text", "type: choice, values_from: provinces", "type: text, values_from: provinces",
+         "'values_from' applies only to type choice"),
+        ("values_from something else", "values_from: provinces", "values_from: districts", "values_from must be 'provinces'"),
     ])
     func invalidSchemasAreRefusedWithFileAndLine(what: String, old: String, new: String, reason: String) throws {
         var files = try ShippedPolicy.files()
@@ -117,6 +124,47 @@ import Testing
             guard let e = error as? PolicyError else { return false }
             return e.file == "schema/trafficking_case.yaml" && e.reason.contains("field 'survivor_name' is searched differently")
         }
+    }
+
+    /// Statistics: one field per use in a type, provinces from their file, a sane threshold.
+    @Test func statisticsRulesAreChecked() throws {
+        func parse(_ edit: (inout [PolicyFile]) -> Void) throws -> Policy {
+            var files = try ShippedPolicy.files()
+            edit(&files)
+            return try PolicyParser.parse(files)
+        }
+        func replace(_ files: inout [PolicyFile], _ path: String, _ old: String, _ new: String) {
+            let i = files.firstIndex { $0.path == path }!
+            let text = String(decoding: files[i].contents, as: UTF8.self)
+            #expect(text.contains(old), "\(old)")
+            files[i] = PolicyFile(path: path, contents: Array(text.replacingOccurrences(of: old, with: new).utf8))
+        }
+        let shipped = try parse { _ in }
+        #expect(shipped.statistics.threshold == 5 && shipped.provinces.count == 52)
+        #expect(shipped.provinces.filter { $0.country == "la" }.count == 18 && shipped.provinces.filter { $0.country == "vn" }.count == 34)
+        let gbv = try shipped.recordType(named: "gbv_incident")
+        #expect(gbv.fields.compactMap { f in f.stats.map { "\($0.rawValue):\(f.name)" } }.sorted() == [
+            "age_group:date_of_birth", "incident_type:incident_type", "month:intake_date", "perpetrator_relationship:perpetrator_relationship",
+            "province:province", "reported_elsewhere:reported_elsewhere", "sex:sex"])
+        #expect(throws: Never.self) { try gbv.field(named: "province").validate("la-luang-prabang") }
+        #expect(throws: HavenError.self) { try gbv.field(named: "province").validate("luang-prabang") }
+
+        let refusals: [(String, (inout [PolicyFile]) -> Void)] = [
+            ("both give stats 'month'", { replace(&$0, "schema/gbv_incident.yaml", "stats: age_group", "stats: month") }),
+            ("needs policy/provinces.yaml", { $0.removeAll { $0.path == "provinces.yaml" } }),
+            ("small_cell_threshold must be from 3 to 100", { replace(&$0, "statistics.yaml", "threshold: 5", "threshold: 2") }),
+            ("must use a-z", { replace(&$0, "provinces.yaml", "la-bokeo:", "La Bokeo:") }),
+            ("country must be a two-letter code", { replace(&$0, "provinces.yaml", "{country: la, name_en: Bokeo", "{country: lao, name_en: Bokeo") }),
+        ]
+        for (reason, edit) in refusals {
+            #expect { _ = try parse(edit) } throws: { error in
+                let ok = (error as? PolicyError)?.reason.contains(reason) == true
+                if !ok { Issue.record("expected '\(reason)', got \(error)") }
+                return ok
+            }
+        }
+        // Without statistics.yaml the threshold is 5.
+        #expect(try parse { $0.removeAll { $0.path == "statistics.yaml" } }.statistics.threshold == 5)
     }
 
     @Test func strayFilesAndMissingPartsAreRefused() throws {

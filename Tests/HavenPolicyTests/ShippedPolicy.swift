@@ -11,7 +11,9 @@ enum ShippedPolicy {
         for name in try FileManager.default.contentsOfDirectory(atPath: directory + "/schema").sorted() {
             out.append(PolicyFile(path: "schema/" + name, contents: try bytes("schema/" + name)))
         }
-        out.append(PolicyFile(path: "agencies.yaml", contents: try bytes("agencies.yaml")))
+        for name in ["agencies.yaml", "provinces.yaml", "statistics.yaml"] {
+            out.append(PolicyFile(path: name, contents: try bytes(name)))
+        }
         return out
     }
 

@@ -21,7 +21,7 @@ public enum PolicyDirectory {
             throw HavenError(.invalidPolicy, "\(path): not a policy directory")
         }
         var out = [PolicyFile]()
-        for relative in ["roles.yaml", "agencies.yaml"] + schemaFiles(root) + extraFiles(root) {
+        for relative in Self.namedFiles + schemaFiles(root) + extraFiles(root) {
             let url = root.appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -35,6 +35,8 @@ public enum PolicyDirectory {
         return out
     }
 
+    static let namedFiles = ["roles.yaml", "agencies.yaml", "provinces.yaml", "statistics.yaml"]
+
     private static func schemaFiles(_ root: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("schema").path)) ?? []
         return names.filter { !$0.hasPrefix(".") }.sorted().map { "schema/" + $0 }
@@ -43,6 +45,6 @@ public enum PolicyDirectory {
     /// Anything else at the top level, so a stray file is reported rather than ignored.
     private static func extraFiles(_ root: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") && $0 != "roles.yaml" && $0 != "agencies.yaml" && $0 != "schema" }.sorted()
+        return names.filter { !$0.hasPrefix(".") && !namedFiles.contains($0) && $0 != "schema" }.sorted()
     }
 }

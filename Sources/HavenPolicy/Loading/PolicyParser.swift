@@ -20,7 +20,16 @@ public enum PolicyParser {
         var roles: [RoleName: RolePolicy]?
         var types = [RecordTypeName: RecordType]()
         var agencies: [AgencyName: Agency]?
-        for file in files.sorted(by: { $0.path < $1.path }) {
+        var statistics = StatisticsSettings()
+        // Read first: schema files take the values of province fields from it.
+        var provinces: [Province]?
+        if let file = files.first(where: { $0.path == "provinces.yaml" }) {
+            guard let text = String(validating: file.contents, as: UTF8.self) else {
+                throw PolicyError(file: displayPrefix + file.path, line: 1, reason: "not valid UTF-8")
+            }
+            provinces = try ProvincesFileParser(reader: YAMLReader(file: displayPrefix + file.path)).parse(text)
+        }
+        for file in files.sorted(by: { $0.path < $1.path }) where file.path != "provinces.yaml" {
             let shown = displayPrefix + file.path
             guard let text = String(validating: file.contents, as: UTF8.self) else {
                 throw PolicyError(file: shown, line: 1, reason: "not valid UTF-8")
@@ -30,15 +39,17 @@ public enum PolicyParser {
                 roles = try RolesFileParser(reader: reader).parse(text)
             } else if file.path == "agencies.yaml" {
                 agencies = try AgenciesFileParser(reader: reader).parse(text)
+            } else if file.path == "statistics.yaml" {
+                statistics = try StatisticsFileParser(reader: reader).parse(text)
             } else if file.path.hasPrefix("schema/"), file.path.hasSuffix(".yaml"),
                       !file.path.dropFirst("schema/".count).contains("/") {
                 let base = String(file.path.dropFirst("schema/".count).dropLast(".yaml".count))
-                let type = try SchemaFileParser(reader: reader, expectedType: base).parse(text)
+                let type = try SchemaFileParser(reader: reader, expectedType: base, provinces: provinces).parse(text)
                 types[type.name] = type
             } else if file.path.hasSuffix(".md") {
                 continue  // documentation beside the policy
             } else {
-                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, schema/*.yaml or *.md)")
+                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, provinces.yaml, statistics.yaml, schema/*.yaml or *.md)")
             }
         }
         guard let roles else {
@@ -52,7 +63,8 @@ public enum PolicyParser {
                               reason: "field '\(field)' is searched differently in \(pair[0]) and \(pair[1]) (or searched in one only);"
                                   + " give it the same search key in both")
         }
-        return Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies))
+        return Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies),
+                      provinces: provinces ?? [], statistics: statistics)
     }
 
     /// SHA-256 over every file that shapes decisions (documentation excluded), in path

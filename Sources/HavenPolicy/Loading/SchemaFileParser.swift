@@ -6,6 +6,8 @@ struct SchemaFileParser {
     let reader: YAMLReader
     /// The file's base name, which must equal the type it defines.
     let expectedType: String
+    /// `provinces.yaml`, for fields whose values come from it (nil: the file is absent).
+    var provinces: [Province]? = nil
 
     func parse(_ text: String) throws(PolicyError) -> RecordType {
         let root = try reader.parse(text)
@@ -32,6 +34,14 @@ struct SchemaFileParser {
         }
         guard let typeName else { throw reader.fail(root, "a record type file is missing 'type'") }
         guard !fields.isEmpty else { throw reader.fail(root, "record type \(typeName) has no fields") }
+        var uses = [StatisticsUse: FieldName]()
+        for f in fields {
+            guard let use = f.stats else { continue }
+            if let first = uses[use] {
+                throw reader.fail(root, "record type \(typeName): fields '\(first)' and '\(f.name)' both give stats '\(use.rawValue)'; mark one")
+            }
+            uses[use] = f.name
+        }
         return RecordType(name: typeName, description: description, fields: fields)
     }
 
@@ -42,7 +52,7 @@ struct SchemaFileParser {
         let what = "field '\(raw)'"
         let pairs = try reader.mapping(node, what: what,
                                        allowed: ["class", "type", "values", "max_length", "min", "max", "required", "group", "label",
-                                                 "search"],
+                                                 "search", "values_from", "stats"],
                                        required: ["class", "type"])
         var values: [String]?
         var maxLength: Int64 = 2000
@@ -55,6 +65,8 @@ struct SchemaFileParser {
         var typeWord = ""
         var typeNode = node
         var search: (SearchKind, Node)?
+        var stats: (StatisticsUse, Node)?
+        var valuesFrom: Node?
         for (key, _, value) in pairs {
             switch key {
             case "class": fieldClass = try reader.word(value, as: FieldClass.self, what: "field class")
@@ -71,6 +83,12 @@ struct SchemaFileParser {
             case "required": required = try reader.bool(value, what: "required")
             case "group": group = try reader.string(value, what: "group")
             case "search": search = (try reader.word(value, as: SearchKind.self, what: "search kind"), value)
+            case "stats": stats = (try reader.word(value, as: StatisticsUse.self, what: "statistics use"), value)
+            case "values_from":
+                guard try reader.string(value, what: "values_from") == "provinces" else {
+                    throw reader.fail(value, "\(what): values_from must be 'provinces' (the list in provinces.yaml)")
+                }
+                valuesFrom = value
             default: label = try reader.string(value, what: "label")
             }
         }
@@ -79,13 +97,32 @@ struct SchemaFileParser {
         case "text": kind = .text(maxLength: Int(maxLength))
         case "date": kind = .date
         case "choice":
-            guard let values else { throw reader.fail(node, "\(what) of type choice needs 'values'") }
-            kind = .choice(values)
+            if let valuesFrom {
+                guard values == nil, let provinces else {
+                    throw reader.fail(valuesFrom, values != nil ? "\(what): give 'values' or 'values_from', not both"
+                                                               : "\(what): values_from: provinces needs policy/provinces.yaml")
+                }
+                kind = .choice(provinces.map(\.code))
+            } else {
+                guard let values else { throw reader.fail(node, "\(what) of type choice needs 'values'") }
+                kind = .choice(values)
+            }
         case "integer":
             guard minimum <= maximum else { throw reader.fail(node, "\(what): min is greater than max") }
             kind = .integer(min: minimum, max: maximum)
         default:
             throw reader.fail(typeNode, "unknown field type '\(typeWord)' (expected one of: text, date, choice, integer)")
+        }
+        if let valuesFrom, typeWord != "choice" {
+            throw reader.fail(valuesFrom, "\(what): 'values_from' applies only to type choice")
+        }
+        if let (use, useNode) = stats {
+            guard use.needsDate == (typeWord == "date"), use.needsDate || typeWord == "choice" else {
+                throw reader.fail(useNode, "\(what): stats '\(use.rawValue)' needs a \(use.needsDate ? "date" : "choice") field")
+            }
+            if use == .reportedElsewhere, case .choice(let v) = kind, !v.contains("yes") {
+                throw reader.fail(useNode, "\(what): stats 'reported_elsewhere' needs a choice with the value 'yes'")
+            }
         }
         if values != nil, typeWord != "choice" {
             throw reader.fail(node, "\(what): 'values' applies only to type choice")
@@ -96,6 +133,6 @@ struct SchemaFileParser {
                               + " (name and phone search text fields, date searches date fields)")
         }
         return FieldSpec(name: name, fieldClass: fieldClass, kind: kind, required: required, group: group, label: label,
-                         search: search?.0)
+                         search: search?.0, stats: stats?.0)
     }
 }

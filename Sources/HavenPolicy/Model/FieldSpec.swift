@@ -31,10 +31,13 @@ public struct FieldSpec: Sendable, Equatable {
     public let label: String
     /// Whether, and how, the field has a blind index to find records by.
     public let search: SearchKind?
+    /// What the field gives the anonymised statistics, if anything.
+    public let stats: StatisticsUse?
 
     public init(name: FieldName, fieldClass: FieldClass, kind: FieldKind, required: Bool, group: String, label: String,
-                search: SearchKind? = nil) {
+                search: SearchKind? = nil, stats: StatisticsUse? = nil) {
         self.search = search
+        self.stats = stats
         self.name = name
         self.fieldClass = fieldClass
         self.kind = kind

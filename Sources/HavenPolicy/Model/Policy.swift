@@ -9,9 +9,15 @@ public struct Policy: Sendable, Equatable {
     public let roles: [RoleName: RolePolicy]
     /// `policy/agencies.yaml`; without it any agency name is accepted.
     public let agencies: AgencyList
+    /// `policy/provinces.yaml`, in the file's order; empty without it.
+    public let provinces: [Province]
+    /// `policy/statistics.yaml`; the defaults without it.
+    public let statistics: StatisticsSettings
 
     public init(version: String, recordTypes: [RecordTypeName: RecordType], roles: [RoleName: RolePolicy],
-                agencies: AgencyList = AgencyList(nil)) {
+                agencies: AgencyList = AgencyList(nil), provinces: [Province] = [], statistics: StatisticsSettings = .init()) {
+        self.provinces = provinces
+        self.statistics = statistics
         self.version = version
         self.recordTypes = recordTypes
         self.roles = roles
