@@ -35,9 +35,9 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "HavenProvisioning", dependencies: ["HavenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: strict),
-        .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
+        .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit", "HavenStats"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI", "HavenExtract", "HavenBackup",
+            "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI", "HavenExtract", "HavenBackup", "HavenStats",
             "HavenSearch",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -65,7 +65,7 @@ let package = Package(
         ], exclude: ["systemd"], swiftSettings: strict),
         // The client: no HavenVault, HavenStore or SQLite (`haven init` runs `havend init`).
         .executableTarget(name: "haven", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenProvisioning",
+            "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenProvisioning", "HavenStats",
             "HavenBackup",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -97,7 +97,7 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [
             "havend", "haven", "haven-bench", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
-            "HavenProcess", "HavenVault", "HavenServer",
+            "HavenProcess", "HavenVault", "HavenServer", "HavenStats",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

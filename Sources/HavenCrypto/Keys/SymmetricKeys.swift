@@ -18,6 +18,8 @@ public enum KeyPurpose: Sendable {
     case backupEncryption
     /// Keys the blind indexes of searchable fields (one key per field, derived from this one).
     case blindIndex
+    /// Seals each record's statistics (what it contributes to anonymised counts).
+    case statistics
 
     /// `crypto_kdf` contexts are exactly 8 bytes.
     var context: String {
@@ -28,6 +30,7 @@ public enum KeyPurpose: Sendable {
         case .auditAuthentication: return "hvaudtag"
         case .backupEncryption: return "hvbackup"
         case .blindIndex: return "hvsearch"
+        case .statistics: return "hvstatsr"
         }
     }
 }

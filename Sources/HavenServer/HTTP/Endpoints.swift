@@ -44,6 +44,9 @@ struct Endpoints: Sendable {
             case .findRecords:
                 let body = try JSONBody.decode(FindRecordsRequest.self, from: request.body)
                 return vault.findRecords(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .incidentStatistics:
+                let body = try JSONBody.decode(IncidentStatisticsRequest.self, from: request.body)
+                return vault.incidentStatistics(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
             case .readRecord(let id):
                 let body = try JSONBody.decode(ReadRecordRequest.self, from: request.body)
                 return vault.readRecord(ctx, id: id, request: body).map { .json($0.json(), sensitive: true) }

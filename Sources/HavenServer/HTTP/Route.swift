@@ -10,6 +10,7 @@ enum Route: Equatable, Sendable {
     case createRecord
     case listRecords
     case findRecords
+    case incidentStatistics
     case readRecord(String)
     case updateRecord(String)
     case assignRecord(String)
@@ -64,6 +65,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .POST, template: "/v1/records") { _ in .createRecord },
         Entry(method: .GET, template: "/v1/records") { _ in .listRecords },
         Entry(method: .POST, template: "/v1/records/find") { _ in .findRecords },
+        Entry(method: .POST, template: "/v1/stats/incidents") { _ in .incidentStatistics },
         Entry(method: .PATCH, template: "/v1/records/{id}") { .updateRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/read") { .readRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/assign") { .assignRecord($0[0]) },

@@ -18,6 +18,8 @@ public struct StatisticsReport: Codable, Sendable, Equatable {
     public let suppressed: Suppressed
     public let labels: [DimensionLabels]
     public let method: String
+    /// Records that could not be counted, said by the daemon (the audit entry names them).
+    public var warnings: [String] = []
     /// The query's audit entry, set by the daemon.
     public var auditSeq: UInt64?
 
@@ -71,7 +73,7 @@ public struct StatisticsReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, from, to, dimensions, threshold, rows, suppressed, labels, method
+        case period, from, to, dimensions, threshold, rows, suppressed, labels, method, warnings
         case publishedBy = "published_by"
         case auditSeq = "audit_seq"
     }

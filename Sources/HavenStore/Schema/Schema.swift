@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 6
+    static let version: Int64 = 7
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -147,6 +147,21 @@ enum Schema {
             kind TEXT NOT NULL,
             bits INTEGER NOT NULL
         ) WITHOUT ROWID;
+        """,
+        // 7: what each record contributes to statistics (FORMAT.md, "statistics"), sealed
+        // beside the state tag of the record row it was made with, so a query opens a few
+        // dozen bytes per record. `statistics_layout` names the fields the rows were built
+        // from; the daemon rebuilds every row at start when it differs from the policy, or
+        // is empty (after this step, and after a root key rotation).
+        """
+        CREATE TABLE record_statistics (
+            record_id TEXT PRIMARY KEY REFERENCES records (id),
+            row_tag BLOB NOT NULL,
+            sealed BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE statistics_layout (
+            layout TEXT NOT NULL
+        );
         """,
     ]
 }

@@ -82,7 +82,7 @@ public enum RecordTable {
             .bind(4, blob: tombstone.wrappedKey).bind(5, blob: tombstone.sealedHeader).bind(6, id).bind(7, Int64(expectedVersion))
             .run()
         guard db.changes == 1 else { return false }
-        for table in ["fields", "notes", "consent_events", "record_assignees", "search_index"] {
+        for table in ["fields", "notes", "consent_events", "record_assignees", "search_index", "record_statistics"] {
             try db.statement("DELETE FROM \(table) WHERE record_id = ?").bind(1, id).run()
         }
         return true

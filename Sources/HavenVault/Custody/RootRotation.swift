@@ -93,6 +93,7 @@ struct RootRotation {
             }
 
             try SearchIndexTable.removeAll(on: db)
+            try StatisticsTable.removeAll(on: db)
             try StateBaselineTable.removeAll(on: db)
             for (key, tag) in states { try StateBaselineTable.insert(key: key.text, tag: tag.bytes, on: db) }
             var digest = new.rows.baselineDigest()

@@ -70,16 +70,21 @@ public final class VaultSeeder {
         }
     }
 
-    /// Creates `count` gbv_incident records as `creator` would through the daemon: thirteen
+    /// Creates `count` gbv_incident records as `creator` would through the daemon: sixteen
     /// realistic field values sealed under a fresh data key per record, the counselling
-    /// consent granted with evidence, assigned round-robin to `assignees`, their search index
-    /// rows for the fields `policy` marks searchable, and for each the audit entries of its
-    /// creation and its consent grant. Returns the ids in order.
+    /// consent granted with evidence (and, for four in five, the statistics consent), assigned
+    /// round-robin to `assignees`, their search index rows for the fields `policy` marks
+    /// searchable, their statistics rows, and for each the audit entries of its creation and
+    /// its consent grant. Returns the ids in order.
     public func createRecords(_ count: Int, creator: EnrolledUser, assignees: [UserName], policy: Policy,
                               batch: Int = 10_000) throws -> [RecordID] {
         let policyVersion = policy.version
         let search = SearchIndexer(policy: policy, keys: keys)
-        try inTransaction { try SearchIndexTable.setLayout(search.layout, on: db) }
+        let statistics = RecordStatisticsDeriver(policy: policy)
+        try inTransaction {
+            try SearchIndexTable.setLayout(search.layout, on: db)
+            try StatisticsTable.setLayout(statistics.layout, on: db)
+        }
         var ids = [RecordID]()
         ids.reserveCapacity(count)
         let type = try RecordTypeName("gbv_incident")
@@ -104,6 +109,12 @@ public final class VaultSeeder {
                     var consent = ConsentState()
                     consent.append(ConsentEvent(flag: .counselling, kind: .grant, recordedBy: creator.name, recordedAt: t,
                                                 evidence: "sha256:" + String(repeating: "5e", count: 32)))
+                    // Four in five survivors agree to be counted.
+                    let counted = n % 5 != 0
+                    if counted {
+                        consent.append(ConsentEvent(flag: .statistics, kind: .grant, recordedBy: creator.name, recordedAt: t,
+                                                    evidence: "sha256:" + String(repeating: "5e", count: 32)))
+                    }
                     let assigned = assignees.isEmpty ? [] : [assignees[n % assignees.count]]
                     var header = RecordHeader(id: id, type: type, agency: creator.agency, createdAt: t, createdBy: creator.name,
                                               assignees: assigned, fieldVersions: versions, consent: consent)
@@ -117,6 +128,10 @@ public final class VaultSeeder {
                     for field in sealed { try RecordTable.putField(id, field, on: db) }
                     try RecordTable.setAssignees(id, header.assignees, on: db)
                     try SearchIndexTable.insert(id, search.entries(try values.map { (try FieldName($0.0), $0.1) }), on: db)
+                    var statisticsValues = [FieldName: String]()
+                    for (name, value) in values { statisticsValues[try FieldName(name)] = value }
+                    try StatisticsTable.put(id, statistics.row(header, values: statisticsValues, rowTag: keys.rows.record(row), keys: keys),
+                                            on: db)
                     try appendAudited(AuditEvent(
                         action: "record.create", actor: actor, peer: .init(uid: 1000, pid: 4242), record: id.rawValue,
                         written: values.map(\.0), decision: .allow,
@@ -126,7 +141,8 @@ public final class VaultSeeder {
                     try appendAudited(AuditEvent(
                         action: "consent.record", actor: actor, peer: .init(uid: 1000, pid: 4242), record: id.rawValue,
                         decision: .allow, rule: "role \(creator.role) may consent.record", policyVersion: policyVersion,
-                        detail: ["flag": "counselling", "kind": "grant", "record_version": "2"]), at: t,
+                        detail: ["flag": counted ? "counselling,statistics" : "counselling", "kind": "grant",
+                                 "record_version": "2"]), at: t,
                         state: (.record(id), keys.rows.record(row)))
                     ids.append(id)
                 }
@@ -137,16 +153,26 @@ public final class VaultSeeder {
     }
 
     /// Field values of the n-th seeded record: realistic lengths, Lao and Vietnamese text;
-    /// every name different, dates of birth spread over 45 years.
+    /// every name different, dates of birth spread over 45 years; intakes over 2025, in the
+    /// 18 Lao provinces (Vientiane Capital most), one in fifty already reported elsewhere.
     public static func sampleValues(_ n: Int) -> [(String, String)] {
-        [("intake_date", "2026-0\(1 + n % 9)-1\(n % 10)"), ("caseworker_code", "CW-\(n % 977)"),
-         ("survivor_name", "ນາງ ສົມພອນ \(n)"), ("date_of_birth", sampleBirthDate(n)), ("sex", "female"), ("nationality", "Lao"),
+        let month = n % 12 + 1
+        let provinces = ["la-vientiane-capital", "la-vientiane-capital", "la-vientiane-capital", "la-luang-prabang", "la-savannakhet",
+                         "la-champasak", "la-phongsaly", "la-luang-namtha", "la-oudomxay", "la-bokeo", "la-houaphanh", "la-xayaboury",
+                         "la-xiengkhouang", "la-vientiane", "la-bolikhamxay", "la-khammouane", "la-salavan", "la-sekong", "la-attapeu",
+                         "la-xaisomboun"]
+        let relationships = ["intimate_partner", "intimate_partner", "former_partner", "family_member", "friend_neighbour", "employer",
+                             "stranger", "unknown"]
+        return [("intake_date", "2025-\(month < 10 ? "0" : "")\(month)-1\(n % 10)"), ("caseworker_code", "CW-\(n % 977)"),
+         ("survivor_name", "ນາງ ສົມພອນ \(n)"), ("date_of_birth", sampleBirthDate(n)), ("sex", n % 11 == 0 ? "male" : "female"),
+         ("nationality", "Lao"), ("province", provinces[(n / 7) % provinces.count]),
+         ("reported_elsewhere", n % 50 == 0 ? "yes" : "no"),
          ("phone", "+856 20 \(55_000_000 + n % 9_999_999)"), ("address", "Ban Nongbone, Xaysettha, Vientiane, house \(n % 400)"),
          ("incident_type", ["rape", "sexual_assault", "physical_assault", "forced_marriage"][n % 4]),
          ("incident_date", "2026-0\(1 + n % 9)-0\(1 + n % 9)"),
          ("incident_description", "Người sống sót kể lại sự việc xảy ra gần chợ vào buổi tối; hồ sơ số \(n). "
              + String(repeating: "Chi tiết được ghi lại trong buổi phỏng vấn. ", count: 3)),
-         ("perpetrator_relationship", "intimate_partner"),
+         ("perpetrator_relationship", relationships[(n / 3) % relationships.count]),
          ("safe_contact", "Call her sister after 6 pm; never the home phone")]
     }
 

@@ -101,7 +101,12 @@ public final class StateLedger: Sendable {
 
     /// Checks the row of `id` as read (its tag, or nil when there is no row).
     func check(_ id: RecordID, stored: Tag16?, in view: View) -> Finding {
-        let key = Key(id)
+        check(Key(id), id.rawValue, stored: stored, in: view)
+    }
+
+    /// The same, for a record known by its key (`name` only for a finding's words): a
+    /// statistics query checks a million rows without making a `RecordID` of each.
+    func check(_ key: Key, _ name: @autoclosure () -> String, stored: Tag16?, in view: View) -> Finding {
         let (committed, pending, generation, replaced) = state.withLock {
             ($0.committed[key], $0.pending[key], $0.generation, $0.superseded[key])
         }
@@ -117,12 +122,12 @@ public final class StateLedger: Sendable {
         if acceptable.contains(stored) { return stored == nil ? .notFound : .fresh }
         if case .reader(let since) = view, since != generation { return .raced }
         if stored == nil {
-            return .mismatch("record \(id) is missing from the store, though the audit log records it (deleted outside Haven)")
+            return .mismatch("record \(name()) is missing from the store, though the audit log records it (deleted outside Haven)")
         }
         if committed == nil && pending == nil {
-            return .mismatch("record \(id) is in the store, but no audited change wrote it (inserted outside Haven)")
+            return .mismatch("record \(name()) is in the store, but no audited change wrote it (inserted outside Haven)")
         }
-        return .mismatch("record \(id) does not match its latest audited state (restored from an older copy, or edited outside Haven)")
+        return .mismatch("record \(name()) does not match its latest audited state (restored from an older copy, or edited outside Haven)")
     }
 
     /// The writer has written `tag` for `id` in its open transaction (its audit entry too).

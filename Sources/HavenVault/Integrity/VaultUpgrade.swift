@@ -31,6 +31,7 @@ enum VaultUpgrade {
         }
         logger.notice("vault upgraded", metadata: ["from_schema": "\(version)", "to_schema": "\(Database.currentSchemaVersion)"])
         return (version < 4 ? [schema4Event] : []) + (version < 5 ? [schema5Event] : []) + (version < 6 ? [schema6Event] : [])
+            + (version < 7 ? [schema7Event] : [])
     }
 
     /// Schema 4 adds the history tables; each record's history moves into them at its next
@@ -52,4 +53,11 @@ enum VaultUpgrade {
         action: "vault.migrate", decision: .allow,
         rule: "schema 5 upgraded to 6: searchable fields get blind indexes, built as the daemon starts",
         detail: ["from_schema": "5", "to_schema": "6"])
+
+    /// Schema 7 adds each record's sealed statistics, empty: `RecordStatisticsBuild` fills
+    /// them as the daemon starts (with its own `vault.statistics` entry).
+    static let schema7Event = AuditEvent(
+        action: "vault.migrate", decision: .allow,
+        rule: "schema 6 upgraded to 7: each record's contribution to statistics is sealed beside it, built as the daemon starts",
+        detail: ["from_schema": "6", "to_schema": "7"])
 }

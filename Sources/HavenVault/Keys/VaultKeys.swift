@@ -15,6 +15,8 @@ public final class VaultKeys: Sendable {
     let backupKey: SecureBytes
     /// Keys the blind indexes of searchable fields (`SearchIndexer`).
     let searchKey: SecureBytes
+    /// Seals each record's contribution to statistics (`RecordStatisticsBuild`).
+    public let statistics: StatisticsSeal
 
     public var publicKey: PublicKey { signingKey.publicKey }
 
@@ -26,6 +28,7 @@ public final class VaultKeys: Sendable {
         self.entries = EntryAuthenticator(vault: vaultID, key: TagKey(rootKey: rootKey, purpose: .auditAuthentication))
         self.backupKey = Self.backupKey(rootKey)
         self.searchKey = BlindIndex.indexKey(rootKey)
+        self.statistics = StatisticsSeal(vault: vaultID, rootKey: rootKey)
     }
 
     /// The key backup archives are encrypted under: a subkey of the root key of its own.

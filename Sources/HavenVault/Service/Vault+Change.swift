@@ -15,6 +15,8 @@ struct RecordChange {
     /// Indexed fields given new values, whose search index rows are replaced by `searchRows`.
     var searchFields: [String] = []
     var searchRows: [SearchIndexEntry] = []
+    /// New values of fields the statistics read (the rest are opened as stored).
+    var statisticsValues: [FieldName: String] = [:]
 }
 
 extension Vault {
@@ -43,6 +45,10 @@ extension Vault {
                                    version: header.version, createdAt: opened.row.createdAt, updatedAt: tx.now,
                                    dataKeyVersion: opened.row.dataKeyVersion, wrappedKey: opened.row.wrappedKey,
                                    sealedHeader: opened.cipher.sealHeader(header))
+            // Every change gives the row a new state tag, which the record's statistics are
+            // bound to: they are sealed again beside it, from the header as it now stands.
+            let tag = keys.rows.record(row)
+            let statisticsRow = try statisticsRow(header, opened: opened, changed: change.statisticsValues, rowTag: tag, on: tx.db)
             try storeCall(logger) {
                 guard try RecordTable.update(row, expectedVersion: opened.header.version, on: tx.db) else {
                     throw HavenError(.conflict, "record \(id) changed while this request ran; try again")
@@ -59,10 +65,25 @@ extension Vault {
                     try SearchIndexTable.remove(id, fields: change.searchFields, on: tx.db)
                     try SearchIndexTable.insert(id, change.searchRows, on: tx.db)
                 }
+                try StatisticsTable.put(id, statisticsRow, on: tx.db)
             }
-            tx.wrote(.record(id), keys.rows.record(row))
+            tx.wrote(.record(id), tag)
             return RecordWriteResponse(id: id.rawValue, version: header.version)
         }
+    }
+
+    /// The statistics row of a record's next state: the values the statistics read, as
+    /// stored (opened under the versions the header names) or as this change writes them.
+    private func statisticsRow(_ header: RecordHeader, opened: OpenedRecord, changed: [FieldName: String], rowTag: Tag16,
+                               on db: Connection) throws(HavenError) -> StoredStatistics {
+        let names = statistics.fieldNames(of: header.type).subtracting(changed.keys)
+        var values = changed
+        if !names.isEmpty {
+            let stored = try storeCall(logger) { try RecordTable.fields(of: header.id, on: db) }
+            let current = try StatisticsValues.open(names, of: opened.header, stored: stored, cipher: opened.cipher)
+            values.merge(current) { new, _ in new }
+        }
+        return statistics.row(header, values: values, rowTag: rowTag, keys: keys)
     }
 
     /// `record.update`: new values get the next version of their field, sealed with it.
@@ -92,6 +113,7 @@ extension Vault {
                 }
                 change.searchFields = values.map(\.0.name).filter { self.search.fields[$0] != nil }.map(\.rawValue)
                 change.searchRows = self.search.entries(values.map { ($0.0.name, $0.1) })
+                for (spec, value) in values where spec.stats != nil { change.statisticsValues[spec.name] = value }
                 return change
             }).map(\.value)
         }

@@ -79,12 +79,16 @@ extension Vault {
             let searchRows = search.entries(values.map { ($0.0.name, $0.1) })
             // Tagged here, off the writer: the row is complete before the writer takes it.
             let state = keys.rows.record(row)
+            var statisticsValues = [FieldName: String]()
+            for (spec, value) in values where spec.stats != nil { statisticsValues[spec.name] = value }
+            let statisticsRow = statistics.row(header, values: statisticsValues, rowTag: state, keys: keys)
             return change(ctx, record) { (tx, _) throws(HavenError) -> RecordWriteResponse in
                 try storeCall(logger) {
                     try RecordTable.insert(row, on: tx.db)
                     for field in fields { try RecordTable.putField(id, field, on: tx.db) }
                     try RecordTable.setAssignees(id, header.assignees, on: tx.db)
                     try SearchIndexTable.insert(id, searchRows, on: tx.db)
+                    try StatisticsTable.put(id, statisticsRow, on: tx.db)
                 }
                 tx.wrote(.record(id), state)
                 return RecordWriteResponse(id: id.rawValue, version: header.version, possibleDuplicates: answer)

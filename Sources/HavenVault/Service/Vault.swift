@@ -27,6 +27,8 @@ public final class Vault: Sendable {
     let historyLimits: HistoryLimits
     /// The blind indexes of searchable fields, fixed at start.
     let search: SearchIndexer
+    /// What each record contributes to statistics, from the fields the policy marked at start.
+    let statistics: RecordStatisticsDeriver
     /// Upgrade steps this start made that are audited as it announces itself.
     let upgradeEvents: [AuditEvent]
     /// The latest audited state of every record, checked on every access.
@@ -38,13 +40,14 @@ public final class Vault: Sendable {
     public let restoreEpoch: Int
 
     init(directory: DataDirectory, keys: VaultKeys, policy: Policy, policyPath: String, users: [EnrolledUser], search: SearchIndexer,
-         writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle,
+         statistics: RecordStatisticsDeriver, writer: WriteQueue, readers: ReaderPool, clock: any HavenClock, logger: Logger, throttle: AuthenticationThrottle,
          anchorCreated: Bool = false, historyLimits: HistoryLimits = .init(), upgradeEvents: [AuditEvent] = [], restoreEpoch: Int = 0) {
         self.anchorCreated = anchorCreated
         self.restoreEpoch = restoreEpoch
         self.upgradeEvents = upgradeEvents
         self.historyLimits = historyLimits
         self.search = search
+        self.statistics = statistics
         self.directory = directory
         self.keys = keys
         self.policies = PolicyHolder(policy)
@@ -60,7 +63,8 @@ public final class Vault: Sendable {
     /// Opens a vault for serving: checks permissions, loads the policy, unseals the keys
     /// (with `rootKey` once custodians have unsealed it, else from the root key file),
     /// upgrades an older vault, checks the log and every row that grants access against it
-    /// (`StartupCheck`), rebuilds the search index if its fields changed, and starts the writer. Every failure here is one clear line for the
+    /// (`StartupCheck`), rebuilds the search index and the statistics rows if their fields
+    /// changed, and starts the writer. Every failure here is one clear line for the
     /// operator.
     public static func open(directory: DataDirectory, policyPath: String, logger: Logger,
                             clock: any HavenClock = SystemClock(),
@@ -95,12 +99,14 @@ public final class Vault: Sendable {
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
         let search = SearchIndexer(policy: policy, keys: keys)
         let reindex = try SearchIndexBuild(db: db, keys: keys, indexer: search, logger: logger).run()
+        let statistics = RecordStatisticsDeriver(policy: policy)
+        let restat = try RecordStatisticsBuild(db: db, keys: keys, deriver: statistics, logger: logger).run()
         let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
                                 verified: verified, anchor: anchor)
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
-                          search: search, writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
+                          search: search, statistics: statistics, writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
                           throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated,
-                          historyLimits: historyLimits, upgradeEvents: upgradeEvents + (reindex.map { [$0] } ?? []),
+                          historyLimits: historyLimits, upgradeEvents: upgradeEvents + [reindex, restat].compactMap { $0 },
                           restoreEpoch: try storeCall(logger) { try countRestores(on: db) })
         emptySpool(directory, logger: logger)
         writer.start()

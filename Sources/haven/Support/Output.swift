@@ -31,11 +31,15 @@ enum Output {
 
     /// Pretty, key-sorted JSON of any answer (the daemon's JSON, re-encoded for humans and jq).
     static func json<T: Encodable>(_ value: T) {
+        write(jsonBytes(value), to: STDOUT_FILENO)
+    }
+
+    /// The same JSON as bytes, with its final line break (for a file).
+    static func jsonBytes<T: Encodable>(_ value: T) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? encoder.encode(value) {
-            write(Array(data) + [0x0A], to: STDOUT_FILENO)
-        }
+        guard let data = try? encoder.encode(value) else { return [] }
+        return Array(data) + [0x0A]
     }
 
     /// The last line of a page that has more after it: how many (the daemon counts up to
