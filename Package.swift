@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "HavenBackupTests", dependencies: ["HavenBackup", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
-        .testTarget(name: "HavenVaultTests", dependencies: ["HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI",
+        .testTarget(name: "HavenVaultTests", dependencies: ["HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI", "HavenStats",
                                                           "HavenProcess"], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [

@@ -330,6 +330,19 @@ def main():
     blind_index = [{"field": f, "bits": b, "form": form, "value": blind(f, b, form)}
                    for f, b, form in [("survivor_name", 16, "nguyenthiha"), ("survivor_name", 16, "ສົມພອນວົງສະຫວັນ"),
                                       ("phone", 16, "02055512345"), ("date_of_birth", 12, "1996-03-07")]]
+    # A record's statistics, format 1 (HavenStore FORMAT.md, "Statistics"), sealed under
+    # kdf("hvstatsr", 1) with the record row's state tag in the associated data.
+    stats_values = ["gbv_incident", "ossc-vientiane", "rape", "la-luang-prabang", "18-25", "female", "intimate_partner"]
+    stats_plain = (bytes([1, 1]) + struct.pack(">Q", 1822000000000) + struct.pack(">H", 2025 * 12 + 2)
+                   + b"".join(bytes([len(v.encode())]) + v.encode() for v in stats_values))
+    stats_ad = Message("haven/statistics/v1")
+    stats_ad.string(VAULT_ID)
+    stats_ad.string(RECORD_ID)
+    stats_ad.raw(bytes.fromhex(record["tag"]))
+    stats_nonce = bytes(range(0xD8, 0xF0))
+    statistics = {"key": kdf("hvstatsr", 1).hex(), "row_tag": record["tag"], "nonce": stats_nonce.hex(),
+                  "month": "2025-03", "consent_expires": 1822000000000, "values": stats_values,
+                  "plaintext": stats_plain.hex(), "box": sealed_box(kdf("hvstatsr", 1), stats_nonce, stats_ad, stats_plain, 1).hex()}
     # A share set holds each share's check value (its last 32 bytes), in index order.
     members = [share_file(VAULT_ID, i, 2, 3, bytes(range(0x10 * i, 0x10 * i + 32))) for i in (1, 2, 3)]
     share_set = {"threshold": 2, "count": 3, "shares": [m.hex() for m in members],
@@ -343,7 +356,7 @@ def main():
         "sealed_field": field, "record_header": header, "auth_transcript": transcript,
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
-        "blind_index": blind_index,
+        "blind_index": blind_index, "record_statistics": statistics,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 

@@ -64,8 +64,9 @@ as intake consent grant "$b" health --expires 2030-06-30 > /dev/null
 as intake note add "$b" --class incident --text "ຖືກພາໄປເຮັດວຽກຢູ່ຕ່າງປະເທດ." > /dev/null
 
 c=$(as intake record create --type gbv_incident --field "survivor_name=Phạm Thị Lan" --field incident_type=physical_assault \
-  --field "incident_location=Chợ Đồng Xuân, Hà Nội" --assign counsellor)
+  --field "incident_location=Chợ Đồng Xuân, Hà Nội" --field intake_date=2025-10-02 --field province=vn-ha-noi --assign counsellor)
 as intake consent grant "$c" health > /dev/null
+as intake consent grant "$c" statistics > /dev/null
 
 for id in "$a" "$b" "$c"; do
   as intake record get "$id" --purpose "fixture expected values" --json > "$out/expected/$id.json"

@@ -109,6 +109,10 @@ extension EndToEnd {
             try await p.call("intake", .POST, "/v1/records/find", #"{"phone":"12","purpose":"returning survivor"}"#)
             try await p.call("intake", .POST, "/v1/records/find", #"{"name":"x","purpose":"returning survivor","why":1}"#)
             try await p.call("auditor", .POST, "/v1/records/find", #"{"name":"Contract Survivor","purpose":"curious"}"#)
+            try await p.call("analyst", .POST, "/v1/stats/incidents", #"{"from":"2025-01","to":"2025-12","by":["sex","province"]}"#)
+            try await p.call("analyst", .POST, "/v1/stats/incidents", #"{"from":"2025-01","to":"2025-02","by":["sex"]}"#)
+            try await p.call("analyst", .POST, "/v1/stats/incidents", #"{"from":"2025-01","to":"2025-12","by":["sex"],"k":1}"#)
+            try await p.call("intake", .POST, "/v1/stats/incidents", #"{"from":"2025-01","to":"2025-12","by":["sex"]}"#)
 
             try await p.call("intake", .PATCH, "/v1/records/\(id)", #"{"fields":{"phone":"+856 20 5555"}}"#)
             try await p.call("intake", .PATCH, "/v1/records/\(id)", #"{"fields":{"phone":"x"},"why":"no"}"#)

@@ -3,6 +3,7 @@ import HavenAPI
 import HavenCore
 @_spi(FormatVectors) import HavenCrypto
 import HavenProcess
+import HavenStats
 import HavenStore
 import HavenVault
 import Testing
@@ -39,6 +40,13 @@ import Testing
         let root_share: RootShare
         let root_share_set: RootShareSet
         let blind_index: [BlindIndexVector]
+        let record_statistics: StatisticsVector
+
+        struct StatisticsVector: Decodable {
+            let key, row_tag, nonce, month, plaintext, box: String
+            let consent_expires: Int64
+            let values: [String]
+        }
 
         struct User: Decodable {
             let name, role, agency, public_key, created_by, tag: String
@@ -276,6 +284,30 @@ import Testing
         for b in v.blind_index {
             #expect(BlindIndex(rootKey: root, field: b.field, bits: b.bits).value(b.form) == b.value, "\(b.field) \(b.form)")
         }
+    }
+
+    /// A record's statistics: the format-1 bytes, and their box under the statistics key with
+    /// the row's state tag bound in; it does not open under another tag or record.
+    @Test func recordStatisticsBytesAndBox() throws {
+        let s = v.record_statistics
+        #expect(root.derive(.statistics, version: 1).withUnsafeBytes { Array($0) } == Self.hex(s.key))
+        var values = [StatisticsDimension: String]()
+        for (d, code) in zip(StatisticsDimension.recorded, s.values) { values[d] = code }
+        let stats = RecordStatistics(month: try #require(ReportingMonth(s.month)), consent: true, consentExpires: s.consent_expires,
+                                     reportedElsewhere: false, values: values)
+        #expect(stats.encoded() == Self.hex(s.plaintext))
+        let seal = StatisticsSeal(vault: try VaultID(v.vault_id), rootKey: root)
+        let record = try RecordID(v.record_id)
+        let tag = try #require(Tag16(Self.hex(s.row_tag)))
+        #expect(seal.seal(stats.encoded(), record: record, rowTag: tag, fixedNonce: Self.hex(s.nonce)) == Self.hex(s.box))
+        let box = Self.hex(s.box)
+        let id = Array(v.record_id.utf8)
+        let opened = box.withUnsafeBytes { b in id.withUnsafeBytes { r in try? seal.open(b, record: r, rowTag: tag) } }
+        #expect(opened?.withUnsafeBytes { Array($0) } == Self.hex(s.plaintext))
+        let otherTag = try #require(Tag16([UInt8](repeating: 7, count: 16)))
+        #expect(box.withUnsafeBytes { b in id.withUnsafeBytes { r in try? seal.open(b, record: r, rowTag: otherTag) } } == nil)
+        let otherID = Array(RecordID(bytes: [UInt8](repeating: 1, count: 16)).rawValue.utf8)
+        #expect(box.withUnsafeBytes { b in otherID.withUnsafeBytes { r in try? seal.open(b, record: r, rowTag: tag) } } == nil)
     }
 
     /// The committed file is exactly what the committed script prints.

@@ -26,6 +26,12 @@ public struct StatisticsSeal: Sendable {
         SealedBox.seal(encoded, key: key, keyVersion: 1, associatedData: ad(record: record.rawValue, rowTag: rowTag))
     }
 
+    /// With a given nonce, for the committed known-answer vector only.
+    @_spi(FormatVectors)
+    public func seal(_ encoded: [UInt8], record: RecordID, rowTag: Tag16, fixedNonce: [UInt8]) -> [UInt8] {
+        SealedBox.seal(encoded, key: key, keyVersion: 1, associatedData: ad(record: record.rawValue, rowTag: rowTag), fixedNonce: fixedNonce)
+    }
+
     /// `record` is the id's canonical text as stored (26 bytes), read without a String.
     public func open(_ box: UnsafeRawBufferPointer, record: UnsafeRawBufferPointer, rowTag: Tag16) throws(CryptoError) -> PlaintextBuffer {
         var ad = AssociatedData(domain: "haven/statistics/v1")

@@ -57,13 +57,16 @@ struct StatsIncidents: AsyncParsableCommand {
         case "html": text = StatisticsHTML.render(report, language: lang)
         default: text = StatisticsText.render(report, language: lang)
         }
-        for warning in report.warnings { Output.error("warning: " + warning) }
+        // Under --json the warnings are in the answer, and stderr is kept for errors.
+        if !output.json { for warning in report.warnings { Output.error("warning: " + warning) } }
         guard let out else {
             Output.raw(Array(text.utf8))
             return
         }
         try Self.create(out, Array(text.utf8))
-        Output.error("wrote \(out) (\(report.rows.count) cells, \(report.suppressed.small + report.suppressed.complementary) hidden)")
+        if !output.json {
+            Output.error("wrote \(out) (\(report.rows.count) cells, \(report.suppressed.small + report.suppressed.complementary) hidden)")
+        }
     }
 
     /// A new file, 0640: an answer is safe to publish, but is the analyst's to publish.
