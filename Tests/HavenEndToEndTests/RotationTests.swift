@@ -109,8 +109,10 @@ extension EndToEnd {
         @Test func aStartFinishesOrUndoesAnInterruptedRotation() throws {
             let v = try TestVault()
             let id = try v.createRecord(["survivor_name": "Before Recovery", "phone": "020 5555 0199", "date_of_birth": "1994-02-02",
-                                         "incident_type": "rape"])
+                                         "incident_type": "rape", "intake_date": "2025-06-01"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "statistics"])
             let indexed = try v.searchIndexValues(id)
+            let sealedStatistics = try v.scalarBlob("SELECT sealed FROM record_statistics WHERE record_id = ?", [id])
             let old = try Data(contentsOf: URL(fileURLWithPath: v.data + "/root.key"))
             try v.expectOK(as: "admin", ["operator", "rotate-root"])
             v.stop()
@@ -128,6 +130,11 @@ extension EndToEnd {
             let found = try v.json(FindRecordsResponse.self, as: "intake", ["record", "find", "--name", "before recovery", "--phone",
                                                                            "+856 20 55550199", "--purpose", "after the rotation"])
             #expect(found.matches.map(\.id) == [id])
+            // So were its statistics, sealed under the new key, and the record is still counted.
+            #expect(try v.scalarBlob("SELECT sealed FROM record_statistics WHERE record_id = ?", [id]) != sealedStatistics)
+            let counted = try v.expectOK(as: "analyst", ["stats", "incidents", "--from", "2025-06", "--to", "2025-06", "--by",
+                                                         "incident_type", "--format", "csv"])
+            #expect(counted.stdout.contains("rape,<5\r\n") && counted.stderr.isEmpty, "\(counted)")
             v.stop()
             // Not committed: a new key file beside the one the database is under.
             FileManager.default.createFile(atPath: v.data + "/root.key.new", contents: old, attributes: [.posixPermissions: 0o600])

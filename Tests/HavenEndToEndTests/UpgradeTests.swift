@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HavenAPI
+import HavenStats
 import Testing
 
 extension EndToEnd {
@@ -10,10 +11,10 @@ extension EndToEnd {
     @Suite struct UpgradeTests {
         static let fixtures = TestVault.repository + "/Tests/Fixtures/"
         /// Every committed format; the last is this release's own.
-        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6"]
+        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
-        static let migrations = ["vault-v2": ["3", "4", "5", "6"], "vault-v3": ["4", "5", "6"], "vault-v4": ["5", "6"],
-                                 "vault-v5": ["6"], "vault-v6": []]
+        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7"], "vault-v3": ["4", "5", "6", "7"], "vault-v4": ["5", "6", "7"],
+                                 "vault-v5": ["6", "7"], "vault-v6": ["7"], "vault-v7": []]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {
@@ -77,14 +78,26 @@ extension EndToEnd {
             let reindexed = { () throws -> [AuditEntryView] in
                 try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.reindex" }
             }
-            #expect(try reindexed().map { $0.detail["records"] } == (format == "vault-v6" ? [] : ["3"]))
+            #expect(try reindexed().map { $0.detail["records"] } == (["vault-v6", "vault-v7"].contains(format) ? [] : ["3"]))
+            // Its statistics rows were made as it started (one entry, three records), and count.
+            let restat = { () throws -> [AuditEntryView] in
+                try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.statistics" }
+            }
+            #expect(try restat().map { $0.detail["records"] } == (format == "vault-v7" ? [] : ["3"]))
+            if format == "vault-v7" {
+                // The fixture's one record with the statistics consent, a Hanoi assault of October 2025.
+                let counted = try v.json(StatisticsReport.self, as: "analyst", ["stats", "incidents", "--from", "2025-10", "--to", "2025-10",
+                                                                                "--by", "province"])
+                #expect(counted.rows.first { $0.groups == ["vn-ha-noi"] }?.shown == "<5", "\(counted.rows.filter { $0.count != 0 })")
+            }
 
             // Writes afterwards, a restart, and no second upgrade.
             try v.expectOK(as: "intake", ["record", "update", expected[0].id, "--field", "phone=+84 912 345 678"])
             v.stop()
             try v.start()
             #expect(try migrations().count == upgrades)
-            #expect(try reindexed().count == (format == "vault-v6" ? 0 : 1))
+            #expect(try reindexed().count == (["vault-v6", "vault-v7"].contains(format) ? 0 : 1))
+            #expect(try restat().count == (format == "vault-v7" ? 0 : 1))
             let after = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", expected[0].id, "--purpose", "after restart"])
             #expect(after.fields["phone"] == "+84 912 345 678")
         }
