@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "haven-bench", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI",
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI", "HavenStats",
             "HavenProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,7 @@ import Testing
 
 extension EndToEnd {
     /// The benchmark keeps working: a run of a few seconds of `haven-bench socket --smoke`
-    /// (real vault, real daemon, every workload), `history --smoke` and a small `audit-verify`. Its numbers
+    /// (real vault, real daemon, every workload), `history --smoke`, `stats --smoke` and a small `audit-verify`. Its numbers
     /// are not checked here; benchmarks are for people, not for assertions.
     @Suite struct BenchmarkSmokeTests {
         @Test func theSocketBenchmarkRunsEveryWorkloadWithoutAFailure() throws {
@@ -20,6 +20,15 @@ extension EndToEnd {
                                     timeout: 120)
             #expect(r.status == 0, "\(r)")
             for row in ["read, whole record", "read, two fields", "consent show", "note add, last", "haven.db-wal"] {
+                #expect(r.stdout.contains(row), "\(r)")
+            }
+        }
+
+        @Test func theStatisticsBenchmarkAnswersItsQueries() throws {
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["stats", "--smoke", "--policy", TestVault.repository + "/policy"],
+                                    timeout: 120)
+            #expect(r.status == 0, "\(r)")
+            for row in ["| province,incident_type ", "| month,province ", "| agency,perpetrator_relationship "] {
                 #expect(r.stdout.contains(row), "\(r)")
             }
         }

@@ -6,6 +6,7 @@ import HavenPolicy
 import HavenStats
 import HavenStore
 import NIOCore
+import Synchronization
 
 extension Vault {
     /// `stats.read`: anonymised counts of incidents for one whole month, quarter or year
@@ -73,71 +74,34 @@ extension Vault {
         }
     }
 
-    /// Reads every record's sealed statistics in one snapshot, keeps those that are the
-    /// record's latest audited state, counted now, and of the period's year, and answers
-    /// from them. Findings name the records left out and why (never a value).
+    /// Reads every record's sealed statistics, keeps those that are the record's latest
+    /// audited state, counted now, and of the period's year, and answers from them. Findings
+    /// name the records left out and why (never a value). The id space is split between
+    /// the machine's cores, each part read in a snapshot of its own: a record is counted
+    /// once, as the latest state its part's snapshot holds.
     func countIncidents(period: ReportingPeriod, dimensions: [StatisticsDimension], policy: Policy,
                         now: Timestamp) throws(HavenError) -> (StatisticsReport, [String]) {
-        let nowMs = now.millisecondsSinceEpoch
-        let year = period.year
-        var groups = [[UInt8]: Int]()
+        let parts = StatisticsScan.parts(ProcessInfo.processInfo.activeProcessorCount)
+        let results = Mutex([Result<StatisticsScan, HavenError>?](repeating: nil, count: parts.count))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { i in
+            let r = Result { () throws(HavenError) -> StatisticsScan in
+                try scanStatistics(parts[i], year: period.year, now: now.millisecondsSinceEpoch)
+            }
+            results.withLock { $0[i] = r }
+        }
+        var groups = GroupCounter()
         var findings = [String]()
         var notCounted = 0
-        try readSnapshot { (view) throws(HavenError) -> Void in
-            groups = [:]
-            findings = []
-            notCounted = 0
-            var seen: Int64 = 0
-            var raced = false
-            func note(_ finding: String) {
-                notCounted += 1
-                if findings.count < 20 { findings.append(finding) }
-            }
-            try storeCall(logger) {
-                try StatisticsTable.scan(on: view.db) { id, tagBytes, box in
-                    seen += 1
-                    let name = { String(decoding: id, as: UTF8.self) }
-                    guard let key = StateLedger.Key(base32: id), let tag = Tag16(tagBytes) else {
-                        note("a statistics row names no record (\(NameRules.printable(name())))")
-                        return
-                    }
-                    switch ledger.check(key, name(), stored: tag, in: view.freshness) {
-                    case .fresh: break
-                    case .raced: raced = true; return
-                    case .notFound: note("the statistics of record \(name()) name no audited record"); return
-                    case .mismatch:
-                        note("the statistics of record \(name()) are not of its latest audited state (kept from before a change, or edited outside Haven)")
-                        return
-                    }
-                    let opened = Result { () throws(CryptoError) -> PlaintextBuffer in try keys.statistics.open(box, record: id, rowTag: tag) }
-                    guard case .success(let plain) = opened else {
-                        note("the statistics of record \(name()) do not open (edited outside Haven)")
-                        return
-                    }
-                    plain.withUnsafeBytes { p in
-                        guard let head = RecordStatistics.head(p, at: nowMs) else {
-                            note("the statistics of record \(name()) are of an unknown format")
-                            return
-                        }
-                        guard head.counted, head.month / 12 == year else { return }
-                        var group = [UInt8]()
-                        group.reserveCapacity(p.count - RecordStatistics.valuesOffset + 1)
-                        group.append(UInt8(head.month % 12 + 1))
-                        group.append(contentsOf: p[RecordStatistics.valuesOffset...])
-                        groups[group, default: 0] += 1
-                    }
-                }
-                let live = try StatisticsTable.liveRecords(on: view.db)
-                if seen < live {
-                    notCounted += Int(live - seen)
-                    findings.append("\(live - seen) records have no statistics row (deleted outside Haven)")
-                }
-            }
-            if raced { throw Self.snapshotRaced }
+        for r in results.withLock({ $0 }) {
+            let part = try r!.get()
+            groups.merge(part.groups)
+            findings += part.findings
+            notCounted += part.notCounted
         }
-        var counts = IncidentCounts(year: year)
+        if findings.count > 20 { findings = Array(findings.prefix(20)) + ["and \(findings.count - 20) more"] }
+        var counts = IncidentCounts(year: period.year)
         var agencies = Set<String>()
-        for (group, n) in groups {
+        for (group, n) in zip(groups.groups, groups.counts) {
             guard let values = RecordStatistics.values(group.dropFirst()) else {
                 notCounted += n
                 findings.append("\(n) statistics rows could not be read")
@@ -160,5 +124,75 @@ extension Vault {
                                    + " state; an auditor finds them named in this query's audit entry")
         }
         return (report, findings)
+    }
+}
+
+/// What one part of the id space gave a statistics query.
+struct StatisticsScan {
+    var groups = GroupCounter()
+    var findings = [String]()
+    var notCounted = 0
+
+    /// The id space cut into `n` ranges by the id's first character (base32: '2'-'7', 'a'-'z').
+    static func parts(_ n: Int) -> [Range<String>] {
+        let alphabet = Array("234567abcdefghijklmnopqrstuvwxyz")
+        let count = min(max(n, 1), 8)
+        // "{" sorts after every id.
+        let bounds = (0...count).map { i in i == count ? "{" : (i == 0 ? "" : String(alphabet[alphabet.count * i / count])) }
+        return (0..<count).map { bounds[$0]..<bounds[$0 + 1] }
+    }
+}
+
+extension Vault {
+    /// One part of a statistics query, in one snapshot: each row checked against the state
+    /// ledger, opened, and counted by its group if it counts now and is of `year`.
+    func scanStatistics(_ ids: Range<String>, year: Int, now: Int64) throws(HavenError) -> StatisticsScan {
+        try readSnapshot { (view) throws(HavenError) -> StatisticsScan in
+            var out = StatisticsScan()
+            var seen: Int64 = 0
+            var raced = false
+            func note(_ finding: String) {
+                out.notCounted += 1
+                if out.findings.count < 21 { out.findings.append(finding) }
+            }
+            try storeCall(logger) {
+                try StatisticsTable.scan(ids, on: view.db) { id, tagBytes, box in
+                    seen += 1
+                    let name = { String(decoding: id, as: UTF8.self) }
+                    guard let key = StateLedger.Key(base32: id), let tag = Tag16(tagBytes) else {
+                        note("a statistics row names no record (\(NameRules.printable(name())))")
+                        return
+                    }
+                    switch ledger.check(key, name(), stored: tag, in: view.freshness) {
+                    case .fresh: break
+                    case .raced: raced = true; return
+                    case .notFound: note("the statistics of record \(name()) name no audited record"); return
+                    case .mismatch:
+                        note("the statistics of record \(name()) are not of its latest audited state (kept from before a change, or edited outside Haven)")
+                        return
+                    }
+                    let opened = Result { () throws(CryptoError) -> PlaintextBuffer in try keys.statistics.open(box, record: id, rowTag: tag) }
+                    guard case .success(let plain) = opened else {
+                        note("the statistics of record \(name()) do not open (edited outside Haven)")
+                        return
+                    }
+                    plain.withUnsafeBytes { p in
+                        guard let head = RecordStatistics.head(p, at: now) else {
+                            note("the statistics of record \(name()) are of an unknown format")
+                            return
+                        }
+                        guard head.counted, head.month / 12 == year else { return }
+                        out.groups.add(month: UInt8(head.month % 12 + 1), values: UnsafeRawBufferPointer(rebasing: p[RecordStatistics.valuesOffset...]))
+                    }
+                }
+                let live = try StatisticsTable.liveRecords(ids, on: view.db)
+                if seen < live {
+                    out.notCounted += Int(live - seen)
+                    out.findings.append("\(live - seen) records have no statistics row (deleted outside Haven)")
+                }
+            }
+            if raced { throw Self.snapshotRaced }
+            return out
+        }
     }
 }
