@@ -66,6 +66,13 @@ import Testing
         try db.execute("SELECT field, value, record_id FROM search_index; SELECT field, kind, bits FROM search_fields;")
         #expect(try plan("SELECT record_id FROM search_index WHERE field = 'phone' AND value = 7", on: db).contains("PRIMARY KEY"))
         #expect(try plan("DELETE FROM search_index WHERE record_id = 'x'", on: db).contains("search_index_by_record"))
+        // A statistics query reads its rows by key range, and counts records without reading
+        // their rows: on the primary key's index and the partial index of erased records.
+        #expect(try plan(StatisticsTable.scanSQL, on: db).contains("PRIMARY KEY"))
+        let count = try plan(StatisticsTable.countSQL, on: db)
+        #expect(count.contains("COVERING INDEX sqlite_autoindex_records_1"), "\(count)")
+        let erased = try plan(StatisticsTable.countErasedSQL, on: db)
+        #expect(erased.contains("records_erased"), "\(erased)")
     }
 
     /// A step whose data cannot be upgraded leaves the file at its old version, unchanged.

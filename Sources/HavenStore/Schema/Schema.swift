@@ -152,7 +152,9 @@ enum Schema {
         // beside the state tag of the record row it was made with, so a query opens a few
         // dozen bytes per record. `statistics_layout` names the fields the rows were built
         // from; the daemon rebuilds every row at start when it differs from the policy, or
-        // is empty (after this step, and after a root key rotation).
+        // is empty (after this step, and after a root key rotation). A query checks that every
+        // record not erased has a row by counting ids (the primary key's index) less the erased
+        // ones (a partial index of them), never by reading every record's row.
         """
         CREATE TABLE record_statistics (
             record_id TEXT PRIMARY KEY REFERENCES records (id),
@@ -162,6 +164,7 @@ enum Schema {
         CREATE TABLE statistics_layout (
             layout TEXT NOT NULL
         );
+        CREATE INDEX records_erased ON records (id) WHERE status = 'erased';
         """,
     ]
 }

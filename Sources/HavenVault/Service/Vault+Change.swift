@@ -3,6 +3,7 @@ import HavenAudit
 import HavenCore
 import HavenCrypto
 import HavenPolicy
+import HavenStats
 import HavenStore
 import NIOCore
 
@@ -76,6 +77,12 @@ extension Vault {
     /// stored (opened under the versions the header names) or as this change writes them.
     private func statisticsRow(_ header: RecordHeader, opened: OpenedRecord, changed: [FieldName: String], rowTag: Tag16,
                                on db: Connection) throws(HavenError) -> StoredStatistics {
+        // A change that writes no field the statistics read (a note, a consent, an
+        // assignment) changes only the consent they carry: the previous row is opened and
+        // sealed again beside the new state, without opening a field.
+        if changed.isEmpty, let previous = try previousStatistics(opened, on: db) {
+            return statistics.row(updating: previous, header, rowTag: rowTag, keys: keys)
+        }
         let names = statistics.fieldNames(of: header.type).subtracting(changed.keys)
         var values = changed
         if !names.isEmpty {
@@ -84,6 +91,16 @@ extension Vault {
             values.merge(current) { new, _ in new }
         }
         return statistics.row(header, values: values, rowTag: rowTag, keys: keys)
+    }
+
+    /// The record's statistics as its previous state sealed them; nil when there is no row
+    /// or it does not open under that state (then they are made again from the fields).
+    private func previousStatistics(_ opened: OpenedRecord, on db: Connection) throws(HavenError) -> RecordStatistics? {
+        guard let stored = try storeCall(logger, { try StatisticsTable.get(opened.header.id, on: db) }),
+              let tag = Tag16(stored.rowTag), tag == keys.rows.record(opened.row) else { return nil }
+        let id = Array(opened.header.id.rawValue.utf8)
+        let plain = stored.sealed.withUnsafeBytes { b in id.withUnsafeBytes { r in try? keys.statistics.open(b, record: r, rowTag: tag) } }
+        return plain.flatMap { p in p.withUnsafeBytes { RecordStatistics(decoding: Array($0)) } }
     }
 
     /// `record.update`: new values get the next version of their field, sealed with it.

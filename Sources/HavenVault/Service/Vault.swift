@@ -6,6 +6,7 @@ import HavenPolicy
 import HavenStore
 import Logging
 import NIOCore
+import Synchronization
 
 /// The vault service: every request goes authenticate → authorise → crypto → store →
 /// audit, in that order, and answers only after its audit entry is durable.
@@ -29,6 +30,9 @@ public final class Vault: Sendable {
     let search: SearchIndexer
     /// What each record contributes to statistics, from the fields the policy marked at start.
     let statistics: RecordStatisticsDeriver
+    /// Whether a statistics query is running: it takes every core for seconds at a million
+    /// records, so a second one waits for it to end (answered `busy`) rather than halve it.
+    let statisticsRunning = Mutex(false)
     /// Upgrade steps this start made that are audited as it announces itself.
     let upgradeEvents: [AuditEvent]
     /// The latest audited state of every record, checked on every access.

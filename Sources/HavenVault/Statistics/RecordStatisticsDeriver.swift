@@ -51,9 +51,23 @@ struct RecordStatisticsDeriver: Sendable {
         out[.perpetratorRelationship] = value(.perpetratorRelationship)
         let consent = header.consent.latest[.statistics]
         let granted = consent?.kind == .grant
+        // (row(updating:) above carries the same consent rule.)
         return RecordStatistics(month: month, consent: granted,
                                 consentExpires: granted ? consent?.expiresAt?.millisecondsSinceEpoch : nil,
                                 reportedElsewhere: value(.reportedElsewhere) == "yes", values: out)
+    }
+
+    /// A record's previous statistics with the consent its header now carries: what a
+    /// change that wrote none of the `stats:` fields makes of them.
+    func row(updating previous: RecordStatistics, _ header: RecordHeader, rowTag: Tag16, keys: VaultKeys) -> StoredStatistics {
+        var next = previous
+        let consent = header.consent.latest[.statistics]
+        next.consent = consent?.kind == .grant
+        next.consentExpires = next.consent ? consent?.expiresAt?.millisecondsSinceEpoch : nil
+        next.values[.agency] = header.agency.rawValue
+        next.values[.recordType] = header.type.rawValue
+        let sealed = keys.statistics.seal(next.encoded(), record: header.id, rowTag: rowTag)
+        return StoredStatistics(rowTag: rowTag.withUnsafeBytes { Array($0) }, sealed: sealed)
     }
 
     /// The row to store beside a record row whose state tag is `rowTag`.

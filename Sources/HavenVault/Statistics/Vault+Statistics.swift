@@ -45,12 +45,16 @@ extension Vault {
                 throw HavenError(.invalidValue, "\(period) has not ended; statistics are published for whole periods that have ended",
                                  hint: "ask for a period that ends before this month")
             }
+            guard statisticsRunning.withLock({ running in defer { running = true }; return !running }) else {
+                throw HavenError(.busy, "another statistics query is running", hint: "try again in a few seconds")
+            }
             let promise = ctx.eventLoop.makePromise(of: StatisticsReport.self)
             let pending = record
             DispatchQueue.global().async {
                 let outcome = Result { () throws(HavenError) -> (StatisticsReport, [String]) in
                     try self.countIncidents(period: period, dimensions: dimensions, policy: policy, now: now)
                 }
+                self.statisticsRunning.withLock { $0 = false }
                 ctx.eventLoop.execute {
                     switch outcome {
                     case .success(let (report, findings)):

@@ -21,7 +21,8 @@ struct PolicyCheck: AsyncParsableCommand {
         let report = PolicyReport(directory: directory, valid: true, version: policy.version,
                                   recordTypes: policy.recordTypes.keys.map(\.rawValue).sorted(),
                                   roles: policy.roles.keys.map(\.rawValue).sorted(),
-                                  agencies: policy.agencies.agencies.map { $0.keys.map(\.rawValue).sorted() })
+                                  agencies: policy.agencies.agencies.map { $0.keys.map(\.rawValue).sorted() },
+                                  provinces: policy.provinces.map(\.code), smallCellThreshold: policy.statistics.threshold)
         if output.json { Output.json(report); return }
         Output.line("policy \(directory) is valid (version \(policy.shortVersion))")
         Output.line("record types: \(report.recordTypes.joined(separator: ", "))")
@@ -31,5 +32,8 @@ struct PolicyCheck: AsyncParsableCommand {
         } else {
             Output.line("agencies: any name (no agencies.yaml: a mistyped agency would be taken as a new one)")
         }
+        let countries = Dictionary(grouping: policy.provinces, by: \.country).map { "\($0.value.count) \($0.key)" }.sorted()
+        Output.line("provinces: \(policy.provinces.isEmpty ? "none (no provinces.yaml)" : "\(policy.provinces.count) (\(countries.joined(separator: ", ")))")")
+        Output.line("statistics: counts below \(policy.statistics.threshold) published as <\(policy.statistics.threshold)")
     }
 }

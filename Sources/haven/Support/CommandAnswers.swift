@@ -104,10 +104,15 @@ struct PolicyReport: Encodable {
     let roles: [String]
     /// nil when there is no agencies.yaml: any agency name is then accepted.
     let agencies: [String]?
+    /// provinces.yaml's codes, in its order (empty without it).
+    let provinces: [String]
+    /// Counts below it are published as `<k` (statistics.yaml).
+    let smallCellThreshold: Int
 
     enum CodingKeys: String, CodingKey {
-        case directory, valid, version, roles, agencies
+        case directory, valid, version, roles, agencies, provinces
         case recordTypes = "record_types"
+        case smallCellThreshold = "small_cell_threshold"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -118,6 +123,8 @@ struct PolicyReport: Encodable {
         try c.encode(recordTypes, forKey: .recordTypes)
         try c.encode(roles, forKey: .roles)
         try c.encode(agencies, forKey: .agencies)  // null, not absent: "no list" is an answer
+        try c.encode(provinces, forKey: .provinces)
+        try c.encode(smallCellThreshold, forKey: .smallCellThreshold)
     }
 }
 
