@@ -308,6 +308,14 @@ import Testing
         #expect(box.withUnsafeBytes { b in id.withUnsafeBytes { r in try? seal.open(b, record: r, rowTag: otherTag) } } == nil)
         let otherID = Array(RecordID(bytes: [UInt8](repeating: 1, count: 16)).rawValue.utf8)
         #expect(box.withUnsafeBytes { b in otherID.withUnsafeBytes { r in try? seal.open(b, record: r, rowTag: tag) } } == nil)
+        // The opener a query reuses for a million boxes opens exactly the same ones, in any order.
+        let opener = seal.opener()
+        for (record, rowTag, opens) in [(otherID, tag, false), (id, tag, true), (id, otherTag, false), (id, tag, true)] {
+            let plain = box.withUnsafeBytes { b in
+                record.withUnsafeBytes { r in try? opener.open(b, record: r, rowTag: rowTag) { Array($0) } }
+            }
+            #expect(plain == (opens ? Self.hex(s.plaintext) : nil))
+        }
     }
 
     /// The committed file is exactly what the committed script prints.

@@ -15,7 +15,7 @@ import HavenCore
 /// these without unwrapping a million data keys; it is never used for anything else.
 public struct StatisticsSeal: Sendable {
     public let vault: VaultID
-    private let key: SecureBytes
+    fileprivate let key: SecureBytes
 
     public init(vault: VaultID, rootKey: RootKey) {
         self.vault = vault
@@ -39,6 +39,60 @@ public struct StatisticsSeal: Sendable {
         ad.string(utf8: record)
         ad.tag(rowTag)
         return try SealedBox.open(box, key: key, expectedKeyVersion: 1, associatedData: ad)
+    }
+
+    /// Opens many boxes in a row with one buffer for the associated data and one for the
+    /// plaintext, wiped when the opener is released: a query opens a million, and a box
+    /// opened this way costs no allocation. One thread at a time.
+    public func opener() -> Opener { Opener(self) }
+
+    public final class Opener {
+        private let seal: StatisticsSeal
+        private var ad: [UInt8]
+        private let prefix: Int
+        private let plain: PlaintextBuffer
+
+        /// Plaintexts longer than this are refused (a format-1 tuple is under 1,800 bytes).
+        static let maximum = 2048
+
+        fileprivate init(_ seal: StatisticsSeal) {
+            self.seal = seal
+            var ad = AssociatedData(domain: "haven/statistics/v1")
+            ad.string(seal.vault.rawValue)
+            self.ad = ad.bytes
+            prefix = self.ad.count
+            self.ad.reserveCapacity(prefix + 2 + 64 + 16 + SealedBox.headerBytes)
+            plain = PlaintextBuffer(count: Self.maximum)
+        }
+
+        /// Opens `box` of `record` (its id's stored text) made beside `rowTag`, and gives
+        /// `body` the plaintext; the same checks as `StatisticsSeal.open`, byte for byte.
+        public func open<R>(_ box: UnsafeRawBufferPointer, record: UnsafeRawBufferPointer, rowTag: Tag16,
+                            _ body: (UnsafeRawBufferPointer) -> R) throws(CryptoError) -> R {
+            guard try SealedBox.keyVersion(of: box) == 1, box.count - SealedBox.overhead <= Self.maximum,
+                  record.count <= Int(UInt16.max) else { throw .authenticationFailure }
+            ad.removeSubrange(prefix...)
+            ad.append(UInt8(record.count >> 8))
+            ad.append(UInt8(record.count & 0xFF))
+            ad.append(contentsOf: record)
+            rowTag.withUnsafeBytes { ad.append(contentsOf: $0) }
+            ad.append(contentsOf: box[0..<SealedBox.headerBytes])
+            let count = box.count - SealedBox.overhead
+            let nonce = UnsafeRawBufferPointer(rebasing: box[SealedBox.headerBytes..<(SealedBox.headerBytes + SealedBox.nonceBytes)])
+            let cipher = UnsafeRawBufferPointer(rebasing: box[(SealedBox.headerBytes + SealedBox.nonceBytes)...])
+            let outcome = plain.withUnsafeMutableBytes { o in
+                seal.key.withUnsafeBytes { k in
+                    ad.withUnsafeBytes { a in
+                        Result { () throws(CryptoError) in
+                            try XChaCha20Poly1305.decrypt(key: k, nonce: nonce, ciphertext: cipher, ad: a,
+                                                          out: UnsafeMutableRawBufferPointer(rebasing: o[0..<count]))
+                        }
+                    }
+                }
+            }
+            try outcome.get()
+            return plain.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
     }
 
     private func ad(record: String, rowTag: Tag16) -> AssociatedData {

@@ -153,6 +153,7 @@ extension Vault {
     func scanStatistics(_ ids: Range<String>, year: Int, now: Int64) throws(HavenError) -> StatisticsScan {
         try readSnapshot { (view) throws(HavenError) -> StatisticsScan in
             var out = StatisticsScan()
+            let opener = keys.statistics.opener()
             var seen: Int64 = 0
             var raced = false
             func note(_ finding: String) {
@@ -175,18 +176,20 @@ extension Vault {
                         note("the statistics of record \(name()) are not of its latest audited state (kept from before a change, or edited outside Haven)")
                         return
                     }
-                    let opened = Result { () throws(CryptoError) -> PlaintextBuffer in try keys.statistics.open(box, record: id, rowTag: tag) }
-                    guard case .success(let plain) = opened else {
-                        note("the statistics of record \(name()) do not open (edited outside Haven)")
-                        return
-                    }
-                    plain.withUnsafeBytes { p in
-                        guard let head = RecordStatistics.head(p, at: now) else {
-                            note("the statistics of record \(name()) are of an unknown format")
-                            return
+                    let opened = Result { () throws(CryptoError) -> RecordStatistics.Head? in
+                        try opener.open(box, record: id, rowTag: tag) { p in
+                            guard let head = RecordStatistics.head(p, at: now) else { return nil }
+                            if head.counted, head.month / 12 == year {
+                                out.groups.add(month: UInt8(head.month % 12 + 1),
+                                               values: UnsafeRawBufferPointer(rebasing: p[RecordStatistics.valuesOffset...]))
+                            }
+                            return head
                         }
-                        guard head.counted, head.month / 12 == year else { return }
-                        out.groups.add(month: UInt8(head.month % 12 + 1), values: UnsafeRawBufferPointer(rebasing: p[RecordStatistics.valuesOffset...]))
+                    }
+                    switch opened {
+                    case .success(.some): break
+                    case .success(.none): note("the statistics of record \(name()) are of an unknown format")
+                    case .failure: note("the statistics of record \(name()) do not open (edited outside Haven)")
                     }
                 }
                 let live = try StatisticsTable.liveRecords(ids, on: view.db)
