@@ -15,10 +15,15 @@ public enum IncidentRelease {
 
     /// The dimensions of `--by`, checked: known, not repeated, not too many.
     public static func dimensions(_ raw: [String]) throws(Refusal) -> [StatisticsDimension] {
+        guard raw.count <= maximumDimensions else {
+            throw Refusal(message: "at most \(maximumDimensions) dimensions at once", hint: "a table finer than that is mostly hidden cells")
+        }
         var out = [StatisticsDimension]()
         for name in raw {
             guard let d = StatisticsDimension(rawValue: name) else {
-                throw Refusal(message: "unknown dimension '\(name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 } ? name : "?")'",
+                // Echoed only when it is short, plain ASCII: an error line is not a channel.
+                let shown = name.utf8.count <= 40 && name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }
+                throw Refusal(message: "unknown dimension '\(shown ? name : "?")'",
                               hint: "one of: \(StatisticsDimension.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard !out.contains(d) else { throw Refusal(message: "dimension '\(name)' is given twice", hint: "name each once") }

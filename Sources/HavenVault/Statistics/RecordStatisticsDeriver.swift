@@ -40,7 +40,8 @@ struct RecordStatisticsDeriver: Sendable {
         let created = header.createdAt.date
         // The month of the reporting date the schema names, else of the record's creation.
         let reported = value(.month).flatMap { ReportingMonth($0) != nil ? $0 : nil } ?? created
-        let month = ReportingMonth(reported) ?? ReportingMonth(created)!
+        // A creation date outside 1900-2100 cannot be (the header is sealed when it is set).
+        let month = ReportingMonth(reported) ?? ReportingMonth(created) ?? ReportingMonth(year: 1900, month: 1)!
         var out = [StatisticsDimension: String]()
         out[.recordType] = header.type.rawValue
         out[.agency] = header.agency.rawValue
@@ -49,21 +50,23 @@ struct RecordStatisticsDeriver: Sendable {
         out[.province] = value(.province)
         out[.sex] = value(.sex)
         out[.perpetratorRelationship] = value(.perpetratorRelationship)
-        let consent = header.consent.latest[.statistics]
-        let granted = consent?.kind == .grant
-        // (row(updating:) above carries the same consent rule.)
-        return RecordStatistics(month: month, consent: granted,
-                                consentExpires: granted ? consent?.expiresAt?.millisecondsSinceEpoch : nil,
+        let (granted, expires) = Self.consent(header)
+        return RecordStatistics(month: month, consent: granted, consentExpires: expires,
                                 reportedElsewhere: value(.reportedElsewhere) == "yes", values: out)
+    }
+
+    /// The statistics consent the header's latest event of that flag gives, and its expiry:
+    /// whether it still holds is decided by each query, at its own time.
+    static func consent(_ header: RecordHeader) -> (granted: Bool, expires: Int64?) {
+        guard let event = header.consent.latest[.statistics], event.kind == .grant else { return (false, nil) }
+        return (true, event.expiresAt?.millisecondsSinceEpoch)
     }
 
     /// A record's previous statistics with the consent its header now carries: what a
     /// change that wrote none of the `stats:` fields makes of them.
     func row(updating previous: RecordStatistics, _ header: RecordHeader, rowTag: Tag16, keys: VaultKeys) -> StoredStatistics {
         var next = previous
-        let consent = header.consent.latest[.statistics]
-        next.consent = consent?.kind == .grant
-        next.consentExpires = next.consent ? consent?.expiresAt?.millisecondsSinceEpoch : nil
+        (next.consent, next.consentExpires) = Self.consent(header)
         next.values[.agency] = header.agency.rawValue
         next.values[.recordType] = header.type.rawValue
         let sealed = keys.statistics.seal(next.encoded(), record: header.id, rowTag: rowTag)
