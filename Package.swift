@@ -30,7 +30,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "HavenSearch", swiftSettings: strict),
         // Statistics safe to publish: small-cell and complementary suppression (pure).
-        .target(name: "HavenStats", swiftSettings: strict),
+        .target(name: "HavenStats", exclude: ["METHOD.md"], swiftSettings: strict),
         .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
         .target(name: "HavenProvisioning", dependencies: ["HavenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],

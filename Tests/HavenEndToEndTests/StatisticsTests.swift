@@ -102,6 +102,8 @@ extension EndToEnd {
                     && first?.detail["from"] == "2025-02" && first?.detail["to"] == "2025-02" && first?.detail["small"] != nil,
                     "\(String(describing: first))")
             #expect(entries.filter { $0.outcome == "invalid_value" }.count == 2)
+            let shown = try v.expectOK(as: "auditor", ["audit", "log", "--user", "analyst"]).stdout
+            #expect(shown.contains("stats.read") && shown.contains("by province,incident_type, 2025-02"), "\(shown)")
 
             // The statistics rows hold no value in the clear.
             for file in try v.dataFiles() where FileManager.default.fileExists(atPath: file) {

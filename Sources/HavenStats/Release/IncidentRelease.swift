@@ -65,14 +65,16 @@ public enum IncidentRelease {
         var columnIndex = [String: Int]()
         for (i, c) in columnCodes.enumerated() { columnIndex[c] = i }
         let known = inner.map { d in Set((categories[d] ?? []).map(\.code)) }
+        // Where a value the categories do not list is counted: not_recorded, or (age groups,
+        // which have no such category) unknown; never dropped.
+        let fallback = known.map { $0.contains(StatisticsDimension.notRecorded) || !$0.contains("unknown")
+            ? StatisticsDimension.notRecorded : "unknown" }
 
         var months = [MarginalTable]()
         for m in 0..<12 {
             var grid = [[Int]](repeating: [Int](repeating: 0, count: columnCodes.count), count: rowCodes.count)
             for (values, n) in counts.byMonth[m] {
-                let codes = inner.enumerated().map { i, d in
-                    values[d].flatMap { known[i].contains($0) ? $0 : nil } ?? StatisticsDimension.notRecorded
-                }
+                let codes = inner.enumerated().map { i, d in values[d].flatMap { known[i].contains($0) ? $0 : nil } ?? fallback[i] }
                 let column = columnDimension == nil ? 0 : columnIndex[codes.last!]
                 guard let column, let row = rowIndex[Array(codes.dropLast(columnDimension == nil ? 0 : 1))] else { continue }
                 grid[row][column] += n

@@ -76,11 +76,20 @@ struct AuditLog: AsyncParsableCommand {
         Output.table(["SEQ", "TIME", "USER", "ROLE", "ACTION", "RECORD", "DECISION", "PURPOSE", "RULE"], result.entries.map { e in
             [String(e.seq), e.time, e.actor?.user ?? "-", e.actor?.role ?? "-",
              e.action + (e.breakGlass.map { " [BREAK-GLASS: \($0)]" } ?? ""), e.record ?? "-",
-             e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.purpose ?? "-", e.rule]
+             e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.purpose ?? Self.asked(e) ?? "-", e.rule]
         })
         if let next = result.next, let remaining = result.remaining, remaining > 0 {
             Output.more(remaining, option: oldest ? "--after" : "--before", cursor: String(next))
         }
+    }
+}
+
+extension AuditLog {
+    /// What a statistics query asked for, where a read would show its purpose: the auditor
+    /// sees who counted what without --json.
+    static func asked(_ e: AuditEntryView) -> String? {
+        guard e.action == "stats.read", let dimensions = e.detail["dimensions"], let period = e.detail["period"] else { return nil }
+        return "by \(dimensions), \(period)"
     }
 }
 
