@@ -45,12 +45,14 @@ public enum StatisticsHTML {
     }
 
     /// Bars for the first dimension's values, over every other dimension (its totals): a
-    /// hidden total is drawn as a label without a bar, never as a length.
+    /// hidden total is drawn as a label without a bar, never as a length; zeros are not drawn.
     static func chart(_ report: StatisticsReport, language: String) -> String {
         guard let first = report.dimensions.first else { return "" }
-        let bars = report.rows.filter { row in
+        let totals = report.rows.filter { row in
             row.groups[0] != StatisticsDimension.all && row.groups.dropFirst().allSatisfy { $0 == StatisticsDimension.all }
         }
+        // Values counted 0 are left out of the chart (a province list is long); the table has them.
+        let bars = totals.filter { $0.count != 0 }
         guard !bars.isEmpty else { return "" }
         let largest = max(1, bars.compactMap(\.count).max() ?? 1)
         let barHeight = 22, labelWidth = 260, barWidth = 400
@@ -69,7 +71,9 @@ public enum StatisticsHTML {
                 svg += "<text x=\"\(labelWidth + 6)\" y=\"\(y + 15)\" font-size=\"13\" font-style=\"italic\">\(escape(row.shown)) (hidden)</text>\n"
             }
         }
-        return svg + "</svg>\n"
+        svg += "</svg>\n"
+        let zeros = totals.count - bars.count
+        return zeros == 0 ? svg : svg + "<p>\(zeros) values counted 0 are not drawn.</p>\n"
     }
 
     static func escape(_ s: String) -> String {
