@@ -32,18 +32,9 @@ public struct StatisticsSeal: Sendable {
         SealedBox.seal(encoded, key: key, keyVersion: 1, associatedData: ad(record: record.rawValue, rowTag: rowTag), fixedNonce: fixedNonce)
     }
 
-    /// `record` is the id's canonical text as stored (26 bytes), read without a String.
-    public func open(_ box: UnsafeRawBufferPointer, record: UnsafeRawBufferPointer, rowTag: Tag16) throws(CryptoError) -> PlaintextBuffer {
-        var ad = AssociatedData(domain: "haven/statistics/v1")
-        ad.string(vault.rawValue)
-        ad.string(utf8: record)
-        ad.tag(rowTag)
-        return try SealedBox.open(box, key: key, expectedKeyVersion: 1, associatedData: ad)
-    }
-
-    /// Opens many boxes in a row with one buffer for the associated data and one for the
-    /// plaintext, wiped when the opener is released: a query opens a million, and a box
-    /// opened this way costs no allocation. One thread at a time.
+    /// Opens boxes with one buffer for the associated data and one for the plaintext, wiped
+    /// when the opener is released: a query opens a million, and a box opened this way
+    /// costs no allocation. One thread at a time.
     public func opener() -> Opener { Opener(self) }
 
     public final class Opener {
@@ -65,8 +56,9 @@ public struct StatisticsSeal: Sendable {
             plain = PlaintextBuffer(count: Self.maximum)
         }
 
-        /// Opens `box` of `record` (its id's stored text) made beside `rowTag`, and gives
-        /// `body` the plaintext; the same checks as `StatisticsSeal.open`, byte for byte.
+        /// Opens `box` of `record` (its id's canonical text as stored, read without a String)
+        /// made beside `rowTag`, and gives `body` the plaintext. The associated data is
+        /// `seal`'s, built in place: the committed vector checks the two agree.
         public func open<R>(_ box: UnsafeRawBufferPointer, record: UnsafeRawBufferPointer, rowTag: Tag16,
                             _ body: (UnsafeRawBufferPointer) -> R) throws(CryptoError) -> R {
             guard try SealedBox.keyVersion(of: box) == 1, box.count - SealedBox.overhead <= Self.maximum,

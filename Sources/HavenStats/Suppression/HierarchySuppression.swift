@@ -34,12 +34,9 @@ public enum HierarchySuppression {
                 pending.append((table, position))
             }
             work.invalidate(hidden.map(\.table))
-            // Checked again: the cycle just closed must now stand.
-            i -= 1
-            if !work.isProtected(t, p) {
-                unprotectable.append((t, work.cell(p)))
-                i += 1
-            }
+            // The cycle just closed must now stand; if it does not, the cell is reported
+            // rather than hidden around again.
+            if !work.isProtected(t, p) { unprotectable.append((t, work.cell(p))) }
         }
         return SuppressedHierarchy(hierarchy: hierarchy, threshold: k, status: work.status, columns: work.columns,
                                    unprotectable: unprotectable)

@@ -99,8 +99,10 @@ extension Vault {
         guard let stored = try storeCall(logger, { try StatisticsTable.get(opened.header.id, on: db) }),
               let tag = Tag16(stored.rowTag), tag == keys.rows.record(opened.row) else { return nil }
         let id = Array(opened.header.id.rawValue.utf8)
-        let plain = stored.sealed.withUnsafeBytes { b in id.withUnsafeBytes { r in try? keys.statistics.open(b, record: r, rowTag: tag) } }
-        return plain.flatMap { p in p.withUnsafeBytes { RecordStatistics(decoding: Array($0)) } }
+        let opener = keys.statistics.opener()
+        return stored.sealed.withUnsafeBytes { b in
+            id.withUnsafeBytes { r in (try? opener.open(b, record: r, rowTag: tag) { RecordStatistics(decoding: Array($0)) }) ?? nil }
+        }
     }
 
     /// `record.update`: new values get the next version of their field, sealed with it.
