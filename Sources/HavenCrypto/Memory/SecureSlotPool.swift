@@ -34,6 +34,9 @@ final class SecureSlotPool: Sendable {
     func take() -> UnsafeMutableRawPointer? {
         let address = state.withLock { s -> UInt? in
             if let slot = s.free.popLast() { return slot }
+            // sodium_malloc before sodium_init aborts the process (libsodium's misuse
+            // handler): a pool used before anything else touched libsodium must init it.
+            Sodium.ready()
             guard let slab = sodium_malloc(slotSize * slotsPerSlab) else { return nil }
             sodium_memzero(slab, slotSize * slotsPerSlab)
             s.slabs += 1
