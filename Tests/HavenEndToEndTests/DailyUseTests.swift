@@ -161,7 +161,8 @@ extension EndToEnd {
                                                  "--field", "incident_type=rape"])
             #expect(create.status == 1 && create.stderr.contains("unknown agency 'ossc-luang-prabang'"), "\(create)")
             let check = try Command.run(TestVault.haven, ["policy", "check", TestVault.repository + "/policy"]).stdout
-            #expect(check.contains("agencies: haven, mahosot-hospital, ossc-luang-prabang"), "\(check)")
+            #expect(check.contains("agencies: haven, legal-aid-vientiane, luang-prabang-hospital, lwu-shelter-vientiane, mahosot-hospital, "
+                                   + "ossc-luang-prabang"), "\(check)")
         }
 
         /// `haven --socket S --key K record list`, as docker and kubectl users type it.

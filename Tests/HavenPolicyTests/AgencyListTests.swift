@@ -6,8 +6,11 @@ import Testing
 @Suite struct AgencyListTests {
     @Test func theShippedListHoldsEveryAgencyTheDemoUses() throws {
         let agencies = try #require(ShippedPolicy.policy.agencies.agencies)
+        // The demo's agencies, and the Lao set referrals go between (a shelter, a provincial
+        // hospital, legal aid).
         #expect(Set(agencies.keys.map(\.rawValue)) == ["ossc-vientiane", "ossc-luang-prabang", "mahosot-hospital",
-                                                       "police-vientiane", "people-court", "haven"])
+                                                       "police-vientiane", "people-court", "haven", "lwu-shelter-vientiane",
+                                                       "luang-prabang-hospital", "legal-aid-vientiane"])
         #expect(agencies.values.allSatisfy { $0.names["name_en"] != nil && $0.names["name_lo"] != nil && $0.names["name_vi"] != nil })
     }
 

@@ -167,6 +167,52 @@ import Testing
         #expect(try parse { $0.removeAll { $0.path == "statistics.yaml" } }.statistics.threshold == 5)
     }
 
+    /// Referrals: each service needs a real consent flag, real classes, writes only what it
+    /// reads, and agency types that exist; the shipped set is offered by the shipped agencies.
+    @Test func referralServicesAreChecked() throws {
+        let shipped = ShippedPolicy.policy
+        #expect(shipped.referrals.keys.sorted() == ["counselling", "health", "legal", "police", "shelter"])
+        #expect(shipped.referrals["shelter"]?.consent == .shelter && shipped.referrals["shelter"]?.read == [.identity, .contact])
+        #expect(shipped.offers(try AgencyName("lwu-shelter-vientiane"), "shelter"))
+        #expect(shipped.offers(try AgencyName("legal-aid-vientiane"), "legal"))
+        #expect(shipped.offers(try AgencyName("luang-prabang-hospital"), "health"))
+        #expect(!shipped.offers(try AgencyName("police-vientiane"), "shelter"))
+        #expect(!shipped.offers(try AgencyName("no-such-agency"), "shelter"))
+        #expect(!shipped.offers(try AgencyName("lwu-shelter-vientiane"), "no_such_service"))
+        // Every shipped service is offered by at least one shipped agency.
+        for name in shipped.referrals.keys {
+            #expect(shipped.agencies.agencies!.keys.contains { shipped.offers($0, name) }, "\(name)")
+        }
+
+        let cases: [(String, String, String)] = [
+            ("consent: shelter", "consent: none", "unknown consent flag 'none'"),
+            ("consent: shelter", "consent: shleter", "unknown consent flag 'shleter'"),
+            ("read: [identity, contact]\n    write: [contact]", "read: [identity]\n    write: [contact]", "writes class contact, which it does not read"),
+            ("offered_by: [shelter]", "offered_by: [refuge]", "unknown agency type 'refuge'"),
+            ("read: [identity, contact]", "read: [identity, contacts]", "unknown field class 'contacts'"),
+            ("    offered_by: [shelter]\n", "    offered_by: [shelter]\n    share_all: true\n", "unknown key 'share_all'"),
+        ]
+        for (old, new, reason) in cases {
+            var files = try ShippedPolicy.files()
+            let i = files.firstIndex { $0.path == "referrals.yaml" }!
+            let text = String(decoding: files[i].contents, as: UTF8.self)
+            #expect(text.contains(old), "\(old)")
+            let edited = text.replacingOccurrences(of: old, with: new, options: [], range: text.range(of: old))
+            files[i] = PolicyFile(path: "referrals.yaml", contents: Array(edited.utf8))
+            let line = edited[..<edited.range(of: new)!.lowerBound].filter { $0 == "\n" }.count + 1
+            #expect { try PolicyParser.parse(files) } throws: { error in
+                guard let e = error as? PolicyError else { return false }
+                let ok = e.file == "referrals.yaml" && e.reason.contains(reason) && abs(e.line - line) <= 1
+                if !ok { Issue.record("expected \(reason) at line \(line), got \(e)") }
+                return ok
+            }
+        }
+        // Without the file, no service: no referral can be made.
+        let none = try PolicyParser.parse(try ShippedPolicy.files().filter { $0.path != "referrals.yaml" })
+        let shelter = try AgencyName("lwu-shelter-vientiane")
+        #expect(none.referrals.isEmpty && !none.offers(shelter, "shelter"))
+    }
+
     @Test func strayFilesAndMissingPartsAreRefused() throws {
         var files = try ShippedPolicy.files()
         files.append(PolicyFile(path: "roles.yml", contents: []))

@@ -21,6 +21,7 @@ public enum PolicyParser {
         var types = [RecordTypeName: RecordType]()
         var agencies: [AgencyName: Agency]?
         var statistics = StatisticsSettings()
+        var referrals = [String: ReferralService]()
         // Read first: schema files take the values of province fields from it.
         var provinces: [Province]?
         if let file = files.first(where: { $0.path == "provinces.yaml" }) {
@@ -41,6 +42,8 @@ public enum PolicyParser {
                 agencies = try AgenciesFileParser(reader: reader).parse(text)
             } else if file.path == "statistics.yaml" {
                 statistics = try StatisticsFileParser(reader: reader).parse(text)
+            } else if file.path == "referrals.yaml" {
+                referrals = try ReferralsFileParser(reader: reader).parse(text)
             } else if file.path.hasPrefix("schema/"), file.path.hasSuffix(".yaml"),
                       !file.path.dropFirst("schema/".count).contains("/") {
                 let base = String(file.path.dropFirst("schema/".count).dropLast(".yaml".count))
@@ -49,7 +52,7 @@ public enum PolicyParser {
             } else if file.path.hasSuffix(".md") {
                 continue  // documentation beside the policy
             } else {
-                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, provinces.yaml, statistics.yaml, schema/*.yaml or *.md)")
+                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, provinces.yaml, statistics.yaml, referrals.yaml, schema/*.yaml or *.md)")
             }
         }
         guard let roles else {
@@ -64,7 +67,7 @@ public enum PolicyParser {
                                   + " give it the same search key in both")
         }
         return Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies),
-                      provinces: provinces ?? [], statistics: statistics)
+                      provinces: provinces ?? [], statistics: statistics, referrals: referrals)
     }
 
     /// SHA-256 over every file that shapes decisions (documentation excluded), in path

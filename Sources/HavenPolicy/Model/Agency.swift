@@ -5,6 +5,7 @@ import HavenCore
 public struct Agency: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case ossc, shelter, health, police, prosecutor, court, ngo, oversight
+        case legalAid = "legal_aid"
     }
 
     public let id: AgencyName

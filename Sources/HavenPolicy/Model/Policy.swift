@@ -13,9 +13,13 @@ public struct Policy: Sendable, Equatable {
     public let provinces: [Province]
     /// `policy/statistics.yaml`; the defaults without it.
     public let statistics: StatisticsSettings
+    /// `policy/referrals.yaml`, by service name; empty without it (no referral can be made).
+    public let referrals: [String: ReferralService]
 
     public init(version: String, recordTypes: [RecordTypeName: RecordType], roles: [RoleName: RolePolicy],
-                agencies: AgencyList = AgencyList(nil), provinces: [Province] = [], statistics: StatisticsSettings = .init()) {
+                agencies: AgencyList = AgencyList(nil), provinces: [Province] = [], statistics: StatisticsSettings = .init(),
+                referrals: [String: ReferralService] = [:]) {
+        self.referrals = referrals
         self.provinces = provinces
         self.statistics = statistics
         self.version = version

@@ -108,11 +108,14 @@ struct PolicyReport: Encodable {
     let provinces: [String]
     /// Counts below it are published as `<k` (statistics.yaml).
     let smallCellThreshold: Int
+    /// referrals.yaml's services, sorted (empty without it).
+    let referralServices: [String]
 
     enum CodingKeys: String, CodingKey {
         case directory, valid, version, roles, agencies, provinces
         case recordTypes = "record_types"
         case smallCellThreshold = "small_cell_threshold"
+        case referralServices = "referral_services"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -125,6 +128,7 @@ struct PolicyReport: Encodable {
         try c.encode(agencies, forKey: .agencies)  // null, not absent: "no list" is an answer
         try c.encode(provinces, forKey: .provinces)
         try c.encode(smallCellThreshold, forKey: .smallCellThreshold)
+        try c.encode(referralServices, forKey: .referralServices)
     }
 }
 
