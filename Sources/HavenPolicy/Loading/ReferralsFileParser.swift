@@ -26,10 +26,10 @@ struct ReferralsFileParser {
                     // her consent, so `none` is not a word here.
                     consent = try reader.word(v, as: ConsentFlag.self, what: "consent flag")
                 case "read":
-                    read = try classes(v, what: "\(what) read")
+                    read = try reader.fieldClasses(v, what: "\(what) read")
                     readNode = v
                 case "write":
-                    write = try classes(v, what: "\(what) write")
+                    write = try reader.fieldClasses(v, what: "\(what) write")
                     writeNode = v
                 default:
                     for (kind, node) in try reader.list(v, what: "\(what) offered_by") {
@@ -48,17 +48,6 @@ struct ReferralsFileParser {
             out[name] = ReferralService(name: name, consent: consent!, read: read, write: write, offeredBy: offeredBy)
         }
         guard !out.isEmpty else { throw reader.fail(root, "no services listed; remove the file to allow no referral") }
-        return out
-    }
-
-    private func classes(_ node: Node, what: String) throws(PolicyError) -> Set<FieldClass> {
-        var out = Set<FieldClass>()
-        for (word, item) in try reader.list(node, what: what) {
-            guard let c = FieldClass(rawValue: word) else {
-                throw reader.fail(item, "unknown field class '\(word)' (expected one of: \(FieldClass.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            out.insert(c)
-        }
         return out
     }
 }

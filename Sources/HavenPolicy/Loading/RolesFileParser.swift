@@ -77,7 +77,7 @@ struct RolesFileParser {
                 if key == "read" { read = rules } else { write = rules }
             case "create":
                 contentNode = contentNode ?? keyNode
-                create = try classes(value, what: "create")
+                create = try reader.fieldClasses(value, what: "create")
             case "notes":
                 contentNode = contentNode ?? keyNode
                 for (k, _, v) in try reader.mapping(value, what: "notes", allowed: ["classes", "read_own"]) {
@@ -93,7 +93,7 @@ struct RolesFileParser {
             default:
                 contentNode = contentNode ?? keyNode
                 let bg = try reader.mapping(value, what: "break_glass", allowed: ["classes"], required: ["classes"])
-                breakGlass = BreakGlassRule(classes: try classes(bg[0].value, what: "break_glass classes"))
+                breakGlass = BreakGlassRule(classes: try reader.fieldClasses(bg[0].value, what: "break_glass classes"))
                 breakGlassNode = bg[0].value
             }
         }
@@ -146,16 +146,5 @@ struct RolesFileParser {
             throw reader.fail(pairs[0].value, "unknown consent flag '\(word)' (expected none or one of: \(ConsentFlag.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return ClassRule(consent: flag)
-    }
-
-    private func classes(_ node: Node, what: String) throws(PolicyError) -> Set<FieldClass> {
-        var out = Set<FieldClass>()
-        for (word, item) in try reader.list(node, what: what) {
-            guard let c = FieldClass(rawValue: word) else {
-                throw reader.fail(item, "unknown field class '\(word)' (expected one of: \(FieldClass.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            out.insert(c)
-        }
-        return out
     }
 }

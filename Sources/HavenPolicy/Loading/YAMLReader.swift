@@ -84,6 +84,18 @@ struct YAMLReader {
         return v
     }
 
+    /// A list of field classes (`[identity, contact]`), each named on failure.
+    func fieldClasses(_ node: Node, what: String) throws(PolicyError) -> Set<FieldClass> {
+        var out = Set<FieldClass>()
+        for (word, item) in try list(node, what: what) {
+            guard let c = FieldClass(rawValue: word) else {
+                throw fail(item, "unknown field class '\(word)' (expected one of: \(FieldClass.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            out.insert(c)
+        }
+        return out
+    }
+
     /// Parses a closed-vocabulary value, naming the allowed words on failure.
     func word<T: RawRepresentable & CaseIterable>(_ node: Node, as: T.Type, what: String) throws(PolicyError) -> T where T.RawValue == String {
         let s = try string(node, what: what)
