@@ -77,9 +77,12 @@ extension EndToEnd {
             var records = [String: Model]()
             var ids = [String]()
             var statuses = [Int: Int]()
+            /// The daemon's log, whose last errors go with a 5xx: a CI run keeps nothing else.
+            let daemonLog: String
 
             init(vault v: TestVault, seed: UInt64, name: String) async throws {
                 self.name = name
+                daemonLog = v.log
                 self.seed = seed
                 rng = SeededRandom(seed: seed)
                 for user in ["intake", "counsellor", "health", "police", "court", "auditor", "analyst", "admin"] {
@@ -91,7 +94,11 @@ extension EndToEnd {
                 let r = try await clients[user]!.connection.send(method: method, path: path, body: body.map { Array($0.utf8) })
                 let text = String(decoding: r.body, as: UTF8.self)
                 statuses[r.status, default: 0] += 1
-                #expect(r.status < 500, "\(name) answered \(r.status): \(method) \(path) \(body ?? "") → \(text) (seed \(seed))")
+                if r.status >= 500 {
+                    let errors = ((try? String(contentsOfFile: daemonLog, encoding: .utf8)) ?? "").split(separator: "\n")
+                        .filter { $0.contains("error") }.suffix(3).joined(separator: "\n")
+                    Issue.record("\(name) answered \(r.status): \(method) \(path) \(body ?? "") → \(text) (seed \(seed))\nhavend's last errors:\n\(errors)")
+                }
                 #expect(r.body.first == UInt8(ascii: "{") && r.body.last(where: { $0 != UInt8(ascii: "\n") }) == UInt8(ascii: "}"),
                         "not a JSON object: \(text.prefix(300)) (seed \(seed))")
                 if r.status >= 400 { #expect(text.contains(#"{"error":{"code":""#), "\(text)") }

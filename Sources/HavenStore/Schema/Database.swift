@@ -11,16 +11,19 @@ public enum Database {
     ///   acknowledged write or audit entry survives SIGKILL and power loss;
     /// - secure_delete: freed pages are zeroed rather than left holding old ciphertext;
     /// - temp_store=MEMORY: sorts and temporary tables never spill to unencrypted temp files;
-    /// - busy_timeout: a briefly locked database waits, then fails the request (503) rather than hangs;
+    /// - busy_timeout: a briefly locked database waits, then fails the request (503) rather than
+    ///   hangs. It comes FIRST: setting journal_mode reads the file, and a new connection that
+    ///   does so while the writer commits is refused at once (SQLITE_BUSY) unless it may wait —
+    ///   a connection opened during a busy minute (`audit verify`'s, a new reader's) failed so;
     /// - journal_size_limit: after a checkpoint the WAL file is cut back to 64 MiB, so a burst
     ///   of writes does not leave it at its largest for good.
     static let pragmas = """
+        PRAGMA busy_timeout = 2000;
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
         PRAGMA foreign_keys = ON;
         PRAGMA secure_delete = ON;
         PRAGMA temp_store = MEMORY;
-        PRAGMA busy_timeout = 2000;
         PRAGMA journal_size_limit = 67108864;
         """
 
