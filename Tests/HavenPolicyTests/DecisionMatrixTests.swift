@@ -2,15 +2,22 @@ import HavenCore
 import HavenPolicy
 import Testing
 
-/// Every role × action × consent state × placement of the record × break-glass (× court
-/// order for extracts), generated, each checked against SPEC §2's table (`SpecTable`).
+/// Every role × action × consent state × placement of the record × state of its referral ×
+/// break-glass (× court order for extracts), generated, each checked against SPEC §2's table
+/// and the referral rules (`SpecTable`).
 @Suite struct DecisionMatrixTests {
     enum ConsentCase: String, CaseIterable { case granted, withdrawn, expired, never }
     enum Placement: String, CaseIterable { case assigned, sameAgency, otherAgency }
+    /// The record's shelter referral: for a record of another agency, one sent to the
+    /// caller's agency (assigned to the caller once accepted); for a record of the caller's
+    /// agency, one it sent to the shelter the matrix's referral.create asks for.
+    enum ReferralCase: String, CaseIterable { case none, pending, accepted, declined, revoked, closed }
 
     static let now = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
     static let home = try! AgencyName("ossc-vientiane")
     static let elsewhere = try! AgencyName("ossc-luang-prabang")
+    static let shelter = try! AgencyName("lwu-shelter-vientiane")
+    static let ref = ReferralID(bytes: Array(repeating: 7, count: 10))
     static let type = try! ShippedPolicy.policy.recordType(named: "gbv_incident")
     /// One field of every class.
     static let fieldOfClass: [FieldClass: String] = [
@@ -24,10 +31,12 @@ import Testing
         let action: Action
         let consent: ConsentCase
         let placement: Placement
+        var referral: ReferralCase = .none
         let breakGlass: Bool
         let courtOrder: Bool
         var description: String {
-            "\(role) \(action.rawValue) consent=\(consent) \(placement)\(breakGlass ? " break-glass" : "")\(courtOrder ? " court-order" : "")"
+            "\(role) \(action.rawValue) consent=\(consent) \(placement) referral=\(referral)\(breakGlass ? " break-glass" : "")"
+                + (courtOrder ? " court-order" : "")
         }
     }
 
@@ -37,10 +46,12 @@ import Testing
             for action in Action.allCases {
                 for consent in ConsentCase.allCases {
                     for placement in Placement.allCases {
-                        for bg in [false, true] {
-                            for order in action == .extractIssue ? [false, true] : [false] {
-                                out.append(Case(role: role, action: action, consent: consent, placement: placement,
-                                                breakGlass: bg, courtOrder: order))
+                        for referral in ReferralCase.allCases {
+                            for bg in [false, true] {
+                                for order in action == .extractIssue ? [false, true] : [false] {
+                                    out.append(Case(role: role, action: action, consent: consent, placement: placement,
+                                                    referral: referral, breakGlass: bg, courtOrder: order))
+                                }
                             }
                         }
                     }
@@ -71,11 +82,18 @@ import Testing
 
     static func request(_ c: Case) -> AccessRequest {
         let user = try! UserName("u-\(c.role)")
+        let agency = c.placement == .otherAgency ? elsewhere : home
+        var referrals = [Referral]()
+        if let status = ReferralStatus(rawValue: c.referral.rawValue) {
+            let sent = now.adding(milliseconds: -30_000)
+            referrals.append(Referral(id: ref, service: "shelter", from: agency, to: agency == home ? shelter : home, status: status,
+                                      createdBy: try! UserName("sender"), createdAt: sent, updatedAt: sent.adding(milliseconds: 1),
+                                      assignee: status == .pending ? nil : user))
+        }
         let record = RecordFacts(
-            id: RecordID(bytes: Array(repeating: 5, count: 16)), type: type,
-            agency: c.placement == .otherAgency ? elsewhere : home,
+            id: RecordID(bytes: Array(repeating: 5, count: 16)), type: type, agency: agency,
             assignees: c.placement == .assigned ? [user] : [try! UserName("someone-else")],
-            consent: consentState(c.consent), notes: [], presentFields: presentFields)
+            consent: consentState(c.consent), notes: [], presentFields: presentFields, referrals: referrals)
         var r = AccessRequest(subject: Subject(user: user, role: try! RoleName(c.role), agency: home), action: c.action,
                               purpose: "matrix", breakGlassReason: c.breakGlass ? "survivor at immediate risk of harm tonight" : nil,
                               courtOrder: c.courtOrder ? "Case 12/2026, People's Court of Vientiane" : nil, now: now)
@@ -98,6 +116,9 @@ import Testing
             // A match on name and phone: listed only if both would be released.
             r.record = record
             r.fields = [try! FieldName("survivor_name"), try! FieldName("phone")]
+        case .referralCreate:
+            r.record = record
+            r.referral = ReferralAsk(service: "shelter", to: shelter)
         default:
             break
         }
@@ -122,26 +143,39 @@ import Testing
         }
         let inReach = spec.reach == .any || (spec.reach == .agency && c.placement != .otherAgency)
             || (spec.reach == .assigned && c.placement == .assigned)
-        guard inReach || c.breakGlass else { return deny }
+        // Another agency's record, through its shelter referral to the caller's agency: only
+        // accepted, only while shelter consent holds, only for what a worker does with a
+        // record (never consent, assignment, erasure or extracts), never with break-glass.
+        let viaReferral = !inReach && !c.breakGlass && c.placement == .otherAgency && c.referral == .accepted
+            && c.consent == .granted && [Action.recordRead, .recordUpdate, .noteAdd, .recordFind].contains(c.action)
+            && (spec.reach == .agency || spec.reach == .assigned)
+        guard inReach || c.breakGlass || viaReferral else { return deny }
+        // What the service lets the receiving agency read and write; everything for the owner.
+        let readable = viaReferral ? SpecTable.shelter.read : Set(FieldClass.allCases)
+        let writable = viaReferral ? SpecTable.shelter.write : Set(FieldClass.allCases)
         switch c.action {
         case .recordRead, .extractIssue:
             var released = Set<FieldClass>()
             for cls in FieldClass.allCases {
                 if c.breakGlass && spec.breakGlass.contains(cls) { released.insert(cls); continue }
-                if inReach, let rule = spec.read[cls], consentOK(rule) { released.insert(cls) }
+                if inReach || viaReferral, readable.contains(cls), let rule = spec.read[cls], consentOK(rule) { released.insert(cls) }
             }
             return (!released.isEmpty, released)
         case .recordUpdate:
             // Writes need the consent itself: a court order never stands in for it.
-            guard let rule = spec.write[.contact] else { return deny }
+            guard writable.contains(.contact), let rule = spec.write[.contact] else { return deny }
             return (rule == nil || c.consent == .granted, [])
         case .noteAdd:
-            guard let rule = spec.notes[.counselling] else { return deny }
+            guard writable.contains(.counselling), let rule = spec.notes[.counselling] else { return deny }
             return (rule == nil || c.consent == .granted, [])
         case .recordAssign:
             return (spec.assignTo.contains("counsellor"), [])
         case .recordFind:
-            return ([FieldClass.identity, .contact].allSatisfy { spec.read[$0].map(consentOK) ?? false }, [])
+            return ([FieldClass.identity, .contact].allSatisfy { readable.contains($0) && (spec.read[$0].map(consentOK) ?? false) }, [])
+        case .referralCreate:
+            // The record's own agency, within the caller's reach, with shelter consent, and not
+            // while its shelter referral to the same shelter is pending or accepted.
+            return (c.placement != .otherAgency && c.consent == .granted && c.referral != .pending && c.referral != .accepted, [])
         default:
             return (true, [])
         }
@@ -150,7 +184,7 @@ import Testing
     @Test func everyCombinationMatchesTheSpec() {
         let policy = ShippedPolicy.policy
         let all = Self.cases
-        #expect(all.count == 8 * 15 * 4 * 3 * 2 + 8 * 4 * 3 * 2)  // 3,072 cases
+        #expect(all.count == 8 * 16 * 4 * 3 * 6 * 2 + 8 * 4 * 3 * 6 * 2)  // 19,584 cases
         var allowedCount = 0
         for c in all {
             let decision = policy.decide(Self.request(c))

@@ -25,12 +25,13 @@ enum SpecTable {
             // never health or counselling notes it did not write; erase its agency's records
             // when a survivor asks (issue: key custody, backup and erasure).
             "intake": SpecRole(actions: [.recordCreate, .recordRead, .recordUpdate, .recordList, .recordFind, .recordAssign, .recordErase,
-                                         .noteAdd, .consentRecord, .consentRead],
+                                         .noteAdd, .consentRecord, .consentRead, .referralCreate],
                                reach: .agency, read: intakeClasses, write: intakeClasses,
                                create: [.identity, .contact, .incident, .perpetrator, .legal],
                                notes: [.incident: nil, .health: nil, .counselling: nil], assignTo: ["counsellor", "intake"]),
             // records assigned to them whose counselling consent is granted; break-glass otherwise.
-            "counsellor": SpecRole(actions: [.recordRead, .recordUpdate, .recordList, .recordFind, .noteAdd, .consentRead], reach: .assigned,
+            "counsellor": SpecRole(actions: [.recordRead, .recordUpdate, .recordList, .recordFind, .noteAdd, .consentRead, .referralCreate],
+                                   reach: .assigned,
                                    read: [.identity: .counselling, .contact: .counselling, .incident: .counselling,
                                           .perpetrator: .counselling, .counselling: .counselling, .legal: .counselling],
                                    write: [.contact: .counselling, .counselling: .counselling],
@@ -51,4 +52,18 @@ enum SpecTable {
             "admin": SpecRole(actions: [.userManage, .keyManage], reach: .none),
         ]
     }()
+}
+
+/// A service of the issue's referral table, written out apart from referrals.yaml: the
+/// consent it needs and the classes the receiving agency may read and write.
+struct SpecService {
+    var consent: ConsentFlag
+    var read: Set<FieldClass>
+    var write: Set<FieldClass>
+}
+
+extension SpecTable {
+    /// Shelter: name and contact to read, contact to write, under shelter consent; offered
+    /// by shelters (the Lao Women's Union shelter of the shipped list).
+    static let shelter = SpecService(consent: .shelter, read: [.identity, .contact], write: [.contact])
 }

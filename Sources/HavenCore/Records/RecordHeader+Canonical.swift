@@ -1,15 +1,20 @@
 /// The header's canonical JSON, the plaintext that is sealed (HavenCrypto FORMAT.md, "record
-/// header"). Format 2 is written; format 1, which carried the whole history inline, is
-/// still read, so that a record of an earlier release opens until its next change.
+/// header"). Format 3 is written for a record that has had a referral, format 2 for every
+/// other (so a record without one keeps the bytes of the release before referrals); format
+/// 1, which carried the whole history inline, is still read, so that a record of an earlier
+/// release opens until its next change.
 extension RecordHeader {
-    public static let formatVersion = 2
+    public static let formatVersion = 3
+
+    /// The format this header is sealed in.
+    public var format: Int { referrals.isEmpty && referralEvents == 0 ? 2 : 3 }
 
     public func canonicalJSON() -> [UInt8] {
         // Sealing a format-1 header as format 2 before its history has rows would lose it.
         precondition(inlineHistory == nil, "a format-1 header's history must be moved into rows before it is sealed again")
         var w = JSONWriter(capacity: 1024)
         w.object { o in
-            o.field("v", Self.formatVersion)
+            o.field("v", format)
             writeCommon(&o)
             o.field("notes", noteCount)
             o.key("consent")
@@ -18,6 +23,14 @@ extension RecordHeader {
                 c.key("latest")
                 c.array { a in
                     for flag in ConsentFlag.allCases { consent.latest[flag]?.write(to: &a) }
+                }
+            }
+            if format == 3 {
+                o.key("referrals")
+                o.object { r in
+                    r.field("events", referralEvents)
+                    r.key("latest")
+                    r.array { a in for referral in referrals { referral.write(to: &a) } }
                 }
             }
         }
@@ -45,7 +58,7 @@ extension RecordHeader {
     /// the bytes authenticated, so only a bug or a forged key could make them malformed.
     /// Read on every request that touches a record, so with `JSONValue`, not `JSONDecoder`.
     public init(canonicalJSON bytes: [UInt8]) throws(HavenError) {
-        guard let json = JSONValue.parse(bytes), let format = json["v"]?.int, format == 1 || format == 2,
+        guard let json = JSONValue.parse(bytes), let format = json["v"]?.int, (1...3).contains(format),
               let version = json["version"]?.uint64,
               let statusText = json["status"]?.string, let status = RecordStatus(rawValue: statusText),
               let assigneeList = json["assignees"]?.array, let fieldList = json["fields"]?.members else {
@@ -59,6 +72,8 @@ extension RecordHeader {
         let noteCount: UInt64
         let consent: ConsentState
         var inline: InlineHistory?
+        var referrals = [Referral]()
+        var referralEvents: UInt64 = 0
         if format == 1 {
             guard let noteList = json["notes"]?.array, let consentList = json["consent"]?.array else { throw HavenError.integrity }
             let notes = try noteList.map { (n) throws(HavenError) -> NoteMetadata in try NoteMetadata(json: n) }
@@ -81,6 +96,17 @@ extension RecordHeader {
             guard UInt64(latest.count) <= events else { throw HavenError.integrity }
             noteCount = notes
             consent = ConsentState(latest: latest, count: events)
+            if format == 3 {
+                guard let r = json["referrals"], let count = r["events"]?.uint64, let list = r["latest"]?.array, !list.isEmpty else {
+                    throw HavenError.integrity
+                }
+                referrals = try list.map { (x) throws(HavenError) -> Referral in try Referral(json: x) }
+                // Each referral took at least one step (its creation), and names itself once.
+                guard Set(referrals.map(\.id)).count == referrals.count, UInt64(referrals.count) <= count else {
+                    throw HavenError.integrity
+                }
+                referralEvents = count
+            }
         }
         self.init(id: try CanonicalParsing.name(json["id"], RecordID.init),
                   type: try CanonicalParsing.name(json["type"], RecordTypeName.init),
@@ -90,6 +116,7 @@ extension RecordHeader {
                   updatedAt: try CanonicalParsing.time(json["updated_at"]),
                   updatedBy: try CanonicalParsing.name(json["updated_by"], UserName.init),
                   assignees: try assigneeList.map { (a) throws(HavenError) -> UserName in try CanonicalParsing.name(a, UserName.init) },
-                  fieldVersions: versions, noteCount: noteCount, consent: consent, inlineHistory: inline)
+                  fieldVersions: versions, noteCount: noteCount, consent: consent, referrals: referrals,
+                  referralEvents: referralEvents, inlineHistory: inline)
     }
 }

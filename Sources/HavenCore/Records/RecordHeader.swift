@@ -24,6 +24,11 @@ public struct RecordHeader: Sendable, Equatable {
     /// Notes in the record; note `noteCount + 1` is the next.
     public private(set) var noteCount: UInt64
     public var consent: ConsentState
+    /// Every referral of the record as it now stands, oldest first; each step of them is
+    /// a sealed row of its own, `referralEvents` counts them (event `referralEvents + 1` is
+    /// the next).
+    public private(set) var referrals: [Referral]
+    public private(set) var referralEvents: UInt64
     /// The history a header of format 1 carried inside itself, until the record's next
     /// change moves it into rows of its own (`HistoryRows`); nil in every newer header.
     public var inlineHistory: InlineHistory?
@@ -32,7 +37,8 @@ public struct RecordHeader: Sendable, Equatable {
                 version: UInt64 = 1, createdAt: Timestamp, createdBy: UserName,
                 updatedAt: Timestamp? = nil, updatedBy: UserName? = nil,
                 assignees: [UserName] = [], fieldVersions: [FieldName: UInt64] = [:],
-                noteCount: UInt64 = 0, consent: ConsentState = ConsentState(), inlineHistory: InlineHistory? = nil) {
+                noteCount: UInt64 = 0, consent: ConsentState = ConsentState(), referrals: [Referral] = [],
+                referralEvents: UInt64 = 0, inlineHistory: InlineHistory? = nil) {
         self.id = id
         self.type = type
         self.agency = agency
@@ -46,6 +52,8 @@ public struct RecordHeader: Sendable, Equatable {
         self.fieldVersions = fieldVersions
         self.noteCount = noteCount
         self.consent = consent
+        self.referrals = referrals
+        self.referralEvents = referralEvents
         self.inlineHistory = inlineHistory
     }
 
@@ -63,6 +71,22 @@ public struct RecordHeader: Sendable, Equatable {
     public mutating func addNote(_ fieldClass: FieldClass, by author: UserName, at time: Timestamp) -> NoteMetadata {
         noteCount += 1
         return NoteMetadata(index: noteCount, fieldClass: fieldClass, author: author, createdAt: time)
+    }
+
+    /// Records a step of a referral: the referral as it now stands (a new one is appended),
+    /// and the index of the history row that holds the step.
+    public mutating func recordReferral(_ referral: Referral) -> UInt64 {
+        if let i = referrals.firstIndex(where: { $0.id == referral.id }) {
+            referrals[i] = referral
+        } else {
+            referrals.append(referral)
+        }
+        referralEvents += 1
+        return referralEvents
+    }
+
+    public func referral(_ id: ReferralID) -> Referral? {
+        referrals.first { $0.id == id }
     }
 
     /// Marks a change by `user` at `time`: the next version of the header.

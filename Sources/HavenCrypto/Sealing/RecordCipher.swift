@@ -163,6 +163,27 @@ public struct RecordCipher: Sendable {
 
     private func consentAD(_ index: UInt64) -> AssociatedData { positionAD("haven/consent-event/v1", index) }
 
+    /// A referral step holds the sender's note and reasons in words: the plaintext is wiped.
+    public func sealReferralEvent(_ event: ReferralEvent, index: UInt64) -> [UInt8] {
+        var json = event.canonicalJSON()
+        defer { json.withUnsafeMutableBytes { wipe($0) } }
+        return SealedBox.seal(json, key: dataKey, keyVersion: dataKeyVersion, associatedData: referralAD(index))
+    }
+
+    /// A referral event sealed with a given nonce, for the committed known-answer vector only.
+    @_spi(FormatVectors)
+    public func sealReferralEvent(_ event: ReferralEvent, index: UInt64, fixedNonce: [UInt8]) -> [UInt8] {
+        SealedBox.seal(event.canonicalJSON(), key: dataKey, keyVersion: dataKeyVersion, associatedData: referralAD(index),
+                       fixedNonce: fixedNonce)
+    }
+
+    public func openReferralEvent(index: UInt64, box: UnsafeRawBufferPointer) throws(HavenError) -> ReferralEvent {
+        try openHistory(box, referralAD(index)) { (b) throws(HavenError) in try ReferralEvent(canonicalJSON: b) }
+    }
+
+    /// Its own domain: a consent event can never open as a referral step, nor the reverse.
+    private func referralAD(_ index: UInt64) -> AssociatedData { positionAD("haven/referral-event/v1", index) }
+
     private func openHistory<T>(_ box: UnsafeRawBufferPointer, _ ad: AssociatedData,
                                 _ parse: ([UInt8]) throws(HavenError) -> T) throws(HavenError) -> T {
         let plain: PlaintextBuffer

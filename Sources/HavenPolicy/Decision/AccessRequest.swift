@@ -23,9 +23,11 @@ public struct RecordFacts: Sendable, Equatable {
     public let notes: [NoteMetadata]
     /// Fields that hold a value, in schema order.
     public let presentFields: [FieldName]
+    /// Every referral of the record as its header has it.
+    public let referrals: [Referral]
 
     public init(id: RecordID, type: RecordType, agency: AgencyName, assignees: [UserName], consent: ConsentState,
-                notes: [NoteMetadata], presentFields: [FieldName]) {
+                notes: [NoteMetadata], presentFields: [FieldName], referrals: [Referral] = []) {
         self.id = id
         self.type = type
         self.agency = agency
@@ -33,6 +35,7 @@ public struct RecordFacts: Sendable, Equatable {
         self.consent = consent
         self.notes = notes
         self.presentFields = presentFields
+        self.referrals = referrals
     }
 }
 
@@ -54,11 +57,13 @@ public struct AccessRequest: Sendable {
     public var purpose: String?
     public var breakGlassReason: String?
     public var courtOrder: String?
+    /// referral.create: the service and the agency asked for.
+    public var referral: ReferralAsk?
     public var now: Timestamp
 
     public init(subject: Subject, action: Action, record: RecordFacts? = nil, recordType: RecordType? = nil,
                 fields: [FieldName]? = nil, noteClass: FieldClass? = nil, assigneeRole: RoleName? = nil, purpose: String? = nil,
-                breakGlassReason: String? = nil, courtOrder: String? = nil, now: Timestamp) {
+                breakGlassReason: String? = nil, courtOrder: String? = nil, referral: ReferralAsk? = nil, now: Timestamp) {
         self.subject = subject
         self.action = action
         self.record = record
@@ -69,6 +74,18 @@ public struct AccessRequest: Sendable {
         self.purpose = purpose
         self.breakGlassReason = breakGlassReason
         self.courtOrder = courtOrder
+        self.referral = referral
         self.now = now
+    }
+}
+
+/// What a new referral asks for: a service of `referrals.yaml`, at an agency of the list.
+public struct ReferralAsk: Sendable, Equatable {
+    public let service: String
+    public let to: AgencyName
+
+    public init(service: String, to: AgencyName) {
+        self.service = service
+        self.to = to
     }
 }

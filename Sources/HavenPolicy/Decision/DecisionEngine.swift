@@ -6,8 +6,10 @@ extension Policy {
     ///
     /// Order of checks, each a way to be denied: the role exists; break-glass is allowed and
     /// justified; the role holds the action; separated duties never touch content; a read
-    /// states its purpose; the record is within the role's reach (unless the glass is broken);
-    /// then field by field, the class is readable by the role and its consent is granted.
+    /// states its purpose; the record is within the role's reach (unless the glass is broken),
+    /// or another agency's record is reached through a referral it accepted (`ReferralReach`),
+    /// which narrows the classes to the service's; then field by field, the class is readable
+    /// by the role and its consent is granted.
     public func decide(_ request: AccessRequest) -> Decision {
         let s = request.subject
         guard let role = roles[s.role] else {
@@ -57,6 +59,9 @@ extension Policy {
             guard role.reach != .none else { return .deny("role \(s.role) reaches no records", policy: self) }
             return .allow("role \(s.role) may search records; matches in its reach (\(role.reach.rawValue)) are listed",
                           policy: self)
+        case .referralCreate where request.record == nil:
+            // Listing the agency's referrals; each is then shown as its step `view` allows.
+            return .allow("role \(s.role) may work the referrals of agency \(s.agency)", policy: self)
         default:
             break
         }
@@ -64,17 +69,26 @@ extension Policy {
         guard let record = request.record else {
             return .deny("\(action.rawValue) needs a record", policy: self)
         }
+        var grant: ReferralGrant?
         if let miss = reachFailure(role: role, subject: s, record: record) {
-            guard breakGlass != nil else { return .deny(miss, policy: self) }
-            return decideRead(request, role: role, record: record, inReach: false, breakGlass: breakGlass)
+            if breakGlass != nil {
+                return decideRead(request, role: role, record: record, inReach: false, breakGlass: breakGlass)
+            }
+            // Another agency's record: reached only through a referral it accepted, for the
+            // classes of the service, and only while the service's consent holds.
+            guard action.reachableByReferral else { return .deny(miss, policy: self) }
+            switch referralReach(role: role, subject: s, record: record, now: request.now) {
+            case .denied(let why, let relied): return .deny(why ?? miss, policy: self, consent: relied)
+            case .granted(let g): grant = g
+            }
         }
         switch action {
         case .recordRead, .extractIssue:
-            return decideRead(request, role: role, record: record, inReach: true, breakGlass: breakGlass)
+            return decideRead(request, role: role, record: record, inReach: true, breakGlass: breakGlass, grant: grant)
         case .recordFind:
             // A match is listed only if every field it matched on would be released to a
             // read: naming the record says "this is her phone", which is the field itself.
-            let read = decideRead(request, role: role, record: record, inReach: true, breakGlass: nil)
+            let read = decideRead(request, role: role, record: record, inReach: true, breakGlass: nil, grant: grant)
             guard read.allowed else { return read }
             if let hidden = read.withheld.first {
                 return .deny("field \(hidden.field) (matched on): \(hidden.reason)", policy: self, consent: read.consentRelied,
@@ -82,9 +96,11 @@ extension Policy {
             }
             return read
         case .recordUpdate:
-            return decideWrite(request, role: role, record: record)
+            return decideWrite(request, role: role, record: record, grant: grant)
         case .noteAdd:
-            return decideNote(request, role: role, record: record)
+            return decideNote(request, role: role, record: record, grant: grant)
+        case .referralCreate:
+            return decideReferralCreate(request, role: role, record: record)
         case .recordAssign:
             guard let target = request.assigneeRole, role.assignableRoles.contains(target) else {
                 let who = request.assigneeRole.map { "role \($0)" } ?? "an unknown role"
@@ -119,7 +135,7 @@ extension Policy {
     }
 
     /// Whether a consent-gated rule is met, and the words for why not.
-    private func consentCheck(_ rule: ClassRule, role: RolePolicy, request: AccessRequest, record: RecordFacts,
+    func consentCheck(_ rule: ClassRule, role: RolePolicy, request: AccessRequest, record: RecordFacts,
                               relied: inout [ConsentFlag: ConsentStatus]) -> (ok: Bool, byCourtOrder: Bool, reason: String) {
         guard let flag = rule.consent else { return (true, false, "") }
         let status = record.consent.status(of: flag, at: request.now)
@@ -131,8 +147,8 @@ extension Policy {
     }
 
     private func decideRead(_ request: AccessRequest, role: RolePolicy, record: RecordFacts, inReach: Bool,
-                            breakGlass: BreakGlassRule?) -> Decision {
-        var relied = [ConsentFlag: ConsentStatus]()
+                            breakGlass: BreakGlassRule?, grant: ReferralGrant? = nil) -> Decision {
+        var relied = grant?.consent ?? [:]
         var released = [FieldName]()
         var withheld = [Decision.Withheld]()
         var usedCourtOrder = false
@@ -142,6 +158,7 @@ extension Policy {
         func classVerdict(_ c: FieldClass) -> String? {
             if breakGlass?.classes.contains(c) == true { return nil }
             guard inReach else { return outOfReach }
+            if let grant, !grant.read.contains(c) { return "class \(c.rawValue) not shared by \(grant.rule)" }
             guard let rule = role.read[c] else { return "class \(c.rawValue) not permitted for role \(role.name)" }
             let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
             if check.byCourtOrder { usedCourtOrder = true }
@@ -151,7 +168,7 @@ extension Policy {
         // A note its reader wrote is readable back under the consent its writing needed (so
         // a withdrawal covers a counsellor's own notes too), whatever the class's read rule.
         func ownNoteReadable(_ note: NoteMetadata) -> Bool {
-            guard role.readsOwnNotes, inReach, note.author == request.subject.user,
+            guard role.readsOwnNotes, inReach, note.author == request.subject.user, grant?.read.contains(note.fieldClass) ?? true,
                   let rule = role.noteClasses[note.fieldClass] ?? role.read[note.fieldClass] else { return false }
             let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
             return check.ok && !check.byCourtOrder
@@ -189,6 +206,8 @@ extension Policy {
         let rule: String
         if breakGlass != nil {
             rule = "break-glass by role \(role.name)"
+        } else if let grant {
+            rule = "\(grant.rule); role \(role.name) may \(request.action.rawValue) under its own rules"
         } else if usedCourtOrder, let flag = role.courtOrderSubstitutes {
             rule = "role \(role.name) may \(request.action.rawValue); court order substitutes consent:\(flag.rawValue)"
         } else {
@@ -199,10 +218,14 @@ extension Policy {
                       courtOrder: usedCourtOrder ? request.courtOrder : nil)
     }
 
-    private func decideWrite(_ request: AccessRequest, role: RolePolicy, record: RecordFacts) -> Decision {
-        var relied = [ConsentFlag: ConsentStatus]()
+    private func decideWrite(_ request: AccessRequest, role: RolePolicy, record: RecordFacts, grant: ReferralGrant?) -> Decision {
+        var relied = grant?.consent ?? [:]
         for name in request.fields ?? [] {
             guard let spec = record.type.field(name) else { return .deny("unknown field \(name)", policy: self) }
+            if let grant, !grant.write.contains(spec.fieldClass) {
+                return .deny("class \(spec.fieldClass.rawValue) not shared for writing by \(grant.rule) (field \(name))",
+                             policy: self, consent: relied)
+            }
             guard let rule = role.write[spec.fieldClass] else {
                 return .deny("class \(spec.fieldClass.rawValue) not writable by role \(role.name) (field \(name))",
                              policy: self, consent: relied)
@@ -210,19 +233,24 @@ extension Policy {
             let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
             guard check.ok, !check.byCourtOrder else { return .deny(check.reason, policy: self, consent: relied) }
         }
-        return .allow("role \(role.name) may record.update on records in its reach (\(role.reach.rawValue))",
+        let how = grant.map { "\($0.rule); role \(role.name) may record.update under its own rules" }
+        return .allow(how ?? "role \(role.name) may record.update on records in its reach (\(role.reach.rawValue))",
                       policy: self, consent: relied)
     }
 
-    private func decideNote(_ request: AccessRequest, role: RolePolicy, record: RecordFacts) -> Decision {
+    private func decideNote(_ request: AccessRequest, role: RolePolicy, record: RecordFacts, grant: ReferralGrant?) -> Decision {
         guard let c = request.noteClass else { return .deny("note.add needs a note class", policy: self) }
+        if let grant, !grant.write.contains(c) {
+            return .deny("notes of class \(c.rawValue) not shared for writing by \(grant.rule)", policy: self, consent: grant.consent)
+        }
         guard let rule = role.noteClasses[c] else {
             return .deny("notes of class \(c.rawValue) not permitted for role \(role.name)", policy: self)
         }
-        var relied = [ConsentFlag: ConsentStatus]()
+        var relied = grant?.consent ?? [:]
         let check = consentCheck(rule, role: role, request: request, record: record, relied: &relied)
         guard check.ok, !check.byCourtOrder else { return .deny(check.reason, policy: self, consent: relied) }
-        return .allow("role \(role.name) may note.add (\(c.rawValue))", policy: self, consent: relied)
+        let how = grant.map { "\($0.rule); role \(role.name) may note.add (\(c.rawValue)) under its own rules" }
+        return .allow(how ?? "role \(role.name) may note.add (\(c.rawValue))", policy: self, consent: relied)
     }
 }
 

@@ -15,6 +15,9 @@ public enum Action: String, Sendable, CaseIterable, Codable, Comparable {
     case consentRecord = "consent.record"
     case consentRead = "consent.read"
     case extractIssue = "extract.issue"
+    /// Referring a record of the agency to another agency for a service, and working the
+    /// agency's referrals: answering those it receives, revoking or closing those it sent.
+    case referralCreate = "referral.create"
     case auditRead = "audit.read"
     case statsRead = "stats.read"
     case userManage = "user.manage"
@@ -25,7 +28,7 @@ public enum Action: String, Sendable, CaseIterable, Codable, Comparable {
     public var touchesRecordContent: Bool {
         switch self {
         case .recordCreate, .recordRead, .recordUpdate, .recordList, .recordFind, .recordAssign, .recordErase, .noteAdd,
-             .consentRecord, .consentRead, .extractIssue:
+             .consentRecord, .consentRead, .extractIssue, .referralCreate:
             return true
         case .auditRead, .statsRead, .userManage, .keyManage:
             return false

@@ -65,6 +65,21 @@ struct Endpoints: Sendable {
             case .changeConsent(let id):
                 let body = try JSONBody.decode(ConsentChangeRequest.self, from: request.body)
                 return vault.changeConsent(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .createReferral(let id):
+                let body = try JSONBody.decode(ReferralCreateRequest.self, from: request.body)
+                return vault.createReferral(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+            case .listReferrals:
+                let direction = request.query["direction"] ?? "incoming"
+                guard direction == "incoming" || direction == "outgoing" else {
+                    throw HavenError(.invalidValue, "query parameter 'direction' must be incoming or outgoing")
+                }
+                return vault.listReferrals(ctx, incoming: direction == "incoming", status: request.query["status"])
+                    .map { .json(JSONAnswer.encode($0)) }
+            case .showReferral(let ref):
+                return vault.showReferral(ctx, ref: ref).map { .json(JSONAnswer.encode($0), sensitive: true) }
+            case .changeReferral(let ref, let step):
+                let body = try JSONBody.decode(ReferralStepRequest.self, from: request.body)
+                return vault.changeReferral(ctx, ref: ref, step, request: body).map { .json(JSONAnswer.encode($0)) }
             case .showConsent(let id):
                 let q = QueryParameters(values: request.query)
                 return vault.showConsent(ctx, id: id, before: try q.uint("history_before"), limit: try q.int("history_limit"))

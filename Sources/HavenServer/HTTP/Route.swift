@@ -1,3 +1,4 @@
+import HavenVault
 import NIOHTTP1
 
 /// Every endpoint of `/v1/`. The table below is the server's routing and is checked
@@ -18,6 +19,10 @@ enum Route: Equatable, Sendable {
     case addNote(String)
     case changeConsent(String)
     case showConsent(String)
+    case createReferral(String)
+    case listReferrals
+    case showReferral(String)
+    case changeReferral(String, Vault.ReferralChange)
     case addUser
     case listUsers
     case revokeUser(String)
@@ -74,6 +79,13 @@ enum Route: Equatable, Sendable {
         Entry(method: .POST, template: "/v1/records/{id}/consent") { .changeConsent($0[0]) },
         Entry(method: .GET, template: "/v1/records/{id}/consent") { .showConsent($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/extract") { .issueExtract($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/referrals") { .createReferral($0[0]) },
+        Entry(method: .GET, template: "/v1/referrals") { _ in .listReferrals },
+        Entry(method: .GET, template: "/v1/referrals/{ref}") { .showReferral($0[0]) },
+        Entry(method: .POST, template: "/v1/referrals/{ref}/accept") { .changeReferral($0[0], .accept) },
+        Entry(method: .POST, template: "/v1/referrals/{ref}/decline") { .changeReferral($0[0], .decline) },
+        Entry(method: .POST, template: "/v1/referrals/{ref}/revoke") { .changeReferral($0[0], .revoke) },
+        Entry(method: .POST, template: "/v1/referrals/{ref}/close") { .changeReferral($0[0], .close) },
         Entry(method: .POST, template: "/v1/users") { _ in .addUser },
         Entry(method: .GET, template: "/v1/users") { _ in .listUsers },
         Entry(method: .POST, template: "/v1/users/{name}/revoke") { .revokeUser($0[0]) },

@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 7
+    static let version: Int64 = 8
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -165,6 +165,32 @@ enum Schema {
             layout TEXT NOT NULL
         );
         CREATE INDEX records_erased ON records (id) WHERE status = 'erased';
+        """,
+        // 8: referrals between agencies (FORMAT.md, "referrals"). What a referral grants is in
+        // the record's sealed header; `referrals` is only the index that lets an agency list
+        // what was sent to it or by it, and every row it yields is checked against the header
+        // it points to. Each step's words are a sealed row of `referral_events`, counted by the
+        // header, like consent events.
+        """
+        CREATE TABLE referrals (
+            id TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL REFERENCES records (id),
+            from_agency TEXT NOT NULL,
+            to_agency TEXT NOT NULL,
+            service TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX referrals_to ON referrals (to_agency, updated_at);
+        CREATE INDEX referrals_from ON referrals (from_agency, updated_at);
+        CREATE INDEX referrals_by_record ON referrals (record_id);
+        CREATE TABLE referral_events (
+            record_id TEXT NOT NULL REFERENCES records (id),
+            idx INTEGER NOT NULL,
+            event BLOB NOT NULL,
+            PRIMARY KEY (record_id, idx)
+        ) WITHOUT ROWID;
         """,
     ]
 }

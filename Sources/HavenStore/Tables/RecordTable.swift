@@ -69,7 +69,7 @@ public enum RecordTable {
     }
 
     /// Erases a record still at `expectedVersion`: every field, note, consent event,
-    /// assignment and search index row goes, and the record row becomes `tombstone` (no wrapped key, no
+    /// assignment, search index row, referral and referral event goes, and the record row becomes `tombstone` (no wrapped key, no
     /// sealed header). With `secure_delete` on (Database.open) the freed bytes are zeroed.
     /// Returns false if someone changed the record first.
     public static func erase(_ tombstone: StoredRecord, expectedVersion: UInt64, on db: Connection) throws -> Bool {
@@ -82,7 +82,8 @@ public enum RecordTable {
             .bind(4, blob: tombstone.wrappedKey).bind(5, blob: tombstone.sealedHeader).bind(6, id).bind(7, Int64(expectedVersion))
             .run()
         guard db.changes == 1 else { return false }
-        for table in ["fields", "notes", "consent_events", "record_assignees", "search_index", "record_statistics"] {
+        for table in ["fields", "notes", "consent_events", "record_assignees", "search_index", "record_statistics", "referrals",
+                      "referral_events"] {
             try db.statement("DELETE FROM \(table) WHERE record_id = ?").bind(1, id).run()
         }
         return true

@@ -89,13 +89,13 @@ struct HistoryRows {
         header.inlineHistory = nil
     }
 
-    private func missing(_ what: String, in range: ClosedRange<UInt64>, found: [UInt64]) -> HavenError {
+    func missing(_ what: String, in range: ClosedRange<UInt64>, found: [UInt64]) -> HavenError {
         let gap = range.first { !found.contains($0) } ?? range.lowerBound
         logger.error("a history row the header counts is missing", metadata: ["record": "\(record.header.id)", "row": "\(what) \(gap)"])
         return HavenError.integrityFinding("\(what) \(gap) of record \(record.header.id) is missing")
     }
 
-    private func damaged(_ what: String, _ index: UInt64) -> HavenError {
+    func damaged(_ what: String, _ index: UInt64) -> HavenError {
         logger.error("a history row failed its integrity check", metadata: ["record": "\(record.header.id)", "row": "\(what) \(index)"])
         return HavenError.integrityFinding("\(what) \(index) of record \(record.header.id) failed its integrity check")
     }

@@ -15,7 +15,8 @@ struct OpenedRecord {
     func facts(notes: [NoteMetadata] = []) -> RecordFacts {
         RecordFacts(id: header.id, type: type, agency: header.agency, assignees: header.assignees,
                     consent: header.consent, notes: notes,
-                    presentFields: type.fields.map(\.name).filter { header.fieldVersions[$0] != nil })
+                    presentFields: type.fields.map(\.name).filter { header.fieldVersions[$0] != nil },
+                    referrals: header.referrals)
     }
 
     var facts: RecordFacts { facts() }

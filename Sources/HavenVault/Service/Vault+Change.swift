@@ -18,6 +18,9 @@ struct RecordChange {
     var searchRows: [SearchIndexEntry] = []
     /// New values of fields the statistics read (the rest are opened as stored).
     var statisticsValues: [FieldName: String] = [:]
+    /// A step of a referral: its sealed history row, and its index row as it now stands.
+    var referralEvent: (index: UInt64, sealed: [UInt8])?
+    var referral: (row: StoredReferral, isNew: Bool)?
 }
 
 extension Vault {
@@ -28,11 +31,20 @@ extension Vault {
                       request: @escaping @Sendable (RecordFacts, Timestamp) -> AccessRequest,
                       apply: @escaping @Sendable (inout RecordHeader, OpenedRecord, Timestamp) throws(HavenError) -> RecordChange)
         -> EventLoopFuture<Committed<RecordWriteResponse>> {
+        changeRecord(ctx, record, id: id, user: user, decide: { policy, facts, now in policy.decide(request(facts, now)) },
+                     apply: apply)
+    }
+
+    /// The same, for a change decided otherwise than by `Policy.decide` (a referral's step).
+    func changeRecord(_ ctx: RequestContext, _ record: RequestRecord, id: RecordID, user: EnrolledUser,
+                      decide: @escaping @Sendable (Policy, RecordFacts, Timestamp) throws(HavenError) -> Decision,
+                      apply: @escaping @Sendable (inout RecordHeader, OpenedRecord, Timestamp) throws(HavenError) -> RecordChange)
+        -> EventLoopFuture<Committed<RecordWriteResponse>> {
         let policy = policies.policy
         let logger = self.logger
         return change(ctx, record) { [self] (tx, record) throws(HavenError) -> RecordWriteResponse in
             let opened = try openRecord(id, in: .writer(tx.db), policy: policy)
-            let decision = policy.decide(request(opened.facts, tx.now))
+            let decision = try decide(policy, opened.facts, tx.now)
             record.note(decision)
             guard decision.allowed else { throw denial(decision) }
             var header = opened.header
@@ -62,6 +74,10 @@ extension Vault {
                     try HistoryTable.putConsentEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
                 }
                 if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
+                if let event = change.referralEvent {
+                    try ReferralTable.putEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
+                }
+                if let referral = change.referral { try ReferralTable.put(referral.row, isNew: referral.isNew, on: tx.db) }
                 if !change.searchFields.isEmpty {
                     try SearchIndexTable.remove(id, fields: change.searchFields, on: tx.db)
                     try SearchIndexTable.insert(id, change.searchRows, on: tx.db)

@@ -1,0 +1,143 @@
+import HavenAPI
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+/// The steps that change a referral. Each is a change to the record it belongs to — its
+/// sealed header holds the referral's state, a sealed history row holds the step's words —
+/// made in the writer's transaction and audited against the record, so `haven audit log
+/// --record ID` shows the chain, and the next decision on the record already sees it.
+extension Vault {
+    /// Longest note a sender may give the receiving agency.
+    static let maximumReferralNote = HistoryLimits.noteCharacters
+
+    /// `referral.create`: refers the record to `request.to` for `request.service`.
+    public func createReferral(_ ctx: RequestContext, id rawID: String,
+                               request: ReferralCreateRequest) -> EventLoopFuture<ReferralWriteResponse> {
+        var record = RequestRecord(action: Action.referralCreate.rawValue, peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<ReferralWriteResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let id = try RecordID(rawID)
+            record.event.record = id.rawValue
+            let to = try AgencyName(request.to)
+            guard ReferralEvent.isServiceName(request.service) else {
+                throw HavenError(.invalidValue, "invalid service '\(NameRules.printable(request.service))'",
+                                 hint: "a service of policy/referrals.yaml, as 'haven policy check' lists them")
+            }
+            try Self.checkReason(request.purpose, what: "purpose")
+            if let note = request.note {
+                try FieldValueRules.checkText(note, what: "note", maximum: Self.maximumReferralNote)
+            }
+            record.event.purpose = request.purpose
+            let ref = ReferralID(bytes: Random.bytes(10))
+            record.event.detail["referral"] = ref.rawValue
+            record.event.detail["service"] = request.service
+            record.event.detail["to"] = to.rawValue
+            let subject = subject(of: user)
+            let ask = ReferralAsk(service: request.service, to: to)
+            let (purpose, note) = (request.purpose, request.note)
+            return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
+                AccessRequest(subject: subject, action: .referralCreate, record: facts, referral: ask, now: now)
+            }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
+                let referral = Referral(id: ref, service: ask.service, from: header.agency, to: ask.to, createdBy: subject.user,
+                                        createdAt: now)
+                let index = header.recordReferral(referral)
+                let event = ReferralEvent(referral: ref, kind: .create, by: subject.user, at: now, service: ask.service, to: ask.to,
+                                          text: purpose, note: note)
+                return RecordChange(referralEvent: (index, opened.cipher.sealReferralEvent(event, index: index)),
+                                    referral: (Self.indexRow(referral, record: id), true))
+            }).map { ReferralWriteResponse(ref: ref.rawValue, record: id.rawValue, status: ReferralStatus.pending.rawValue,
+                                           version: $0.value.version) }
+        }
+    }
+
+    /// The steps after creation, as the API names them.
+    public enum ReferralChange: String, Sendable, CaseIterable {
+        case accept, decline, revoke, close
+    }
+
+    /// `referral.accept`, `.decline`, `.revoke`, `.close`: one step on referral `rawRef`.
+    public func changeReferral(_ ctx: RequestContext, ref rawRef: String, _ kind: ReferralChange,
+                               request: ReferralStepRequest) -> EventLoopFuture<ReferralWriteResponse> {
+        var record = RequestRecord(action: "referral.\(kind.rawValue)", peer: ctx.peer)
+        return handle(ctx, &record) { (record) throws(HavenError) -> EventLoopFuture<ReferralWriteResponse> in
+            let user = try currentUser(ctx)
+            record.identify(user)
+            let ref = try ReferralID(rawRef)
+            record.event.detail["referral"] = ref.rawValue
+            var reasonGiven: String?
+            var stepAsked = ReferralStep.decline
+            switch kind {
+            case .accept:
+                guard request.reason == nil else { throw HavenError(.badRequest, "accepting a referral takes no reason") }
+                let assignee = try request.assign.map { (raw) throws(HavenError) -> EnrolledUser in try activeUser(raw) }
+                if let assignee { record.event.detail["assigned"] = assignee.name.rawValue }
+                stepAsked = .accept(assignee: assignee.map(subject(of:)))
+            case .decline, .revoke, .close:
+                guard request.assign == nil else { throw HavenError(.badRequest, "only an accepted referral is assigned") }
+                guard let given = request.reason else {
+                    throw HavenError(.invalidValue, "a reason is required to \(kind.rawValue) a referral")
+                }
+                try Self.checkReason(given, what: "reason")
+                reasonGiven = given
+                record.event.purpose = given
+                stepAsked = kind == .decline ? .decline : kind == .revoke ? .revoke : .close
+            }
+            // The index says which record holds the referral; the record's sealed header says
+            // what it is. A row that names a record without it is a finding, not a referral.
+            let row = try readSnapshot { (view) throws(HavenError) -> StoredReferral? in
+                try storeCall(logger) { try ReferralTable.get(ref.rawValue, on: view.db) }
+            }
+            guard let row, let id = try? RecordID(row.record) else { throw HavenError.notFound("no referral \(ref)") }
+            record.event.record = id.rawValue
+            let subject = subject(of: user)
+            let (step, reason) = (stepAsked, reasonGiven)
+            let status: ReferralStatus = switch kind {
+            case .accept: .accepted
+            case .decline: .declined
+            case .revoke: .revoked
+            case .close: .closed
+            }
+            let finding = "the referral index names record \(id) for referral \(ref), whose sealed header does not hold it"
+            return changeRecord(ctx, record, id: id, user: user, decide: { (policy, facts, now) throws(HavenError) -> Decision in
+                guard facts.referrals.contains(where: { $0.id == ref }) else { throw HavenError.integrityFinding(finding) }
+                return policy.decideReferral(step, by: subject, referral: ref, record: facts, now: now)
+            }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
+                guard var referral = header.referral(ref) else { throw HavenError.integrityFinding(finding) }
+                referral.status = status
+                referral.updatedBy = subject.user
+                referral.updatedAt = now
+                var assignee: UserName?
+                if case .accept(let a) = step, let a {
+                    referral.assignee = a.user
+                    assignee = a.user
+                }
+                let index = header.recordReferral(referral)
+                let kindOfEvent: ReferralEvent.Kind = switch kind {
+                case .accept: .accept
+                case .decline: .decline
+                case .revoke: .revoke
+                case .close: .close
+                }
+                let event = ReferralEvent(referral: ref, kind: kindOfEvent, by: subject.user, at: now, service: referral.service,
+                                          to: referral.to, text: reason, assignee: assignee)
+                return RecordChange(referralEvent: (index, opened.cipher.sealReferralEvent(event, index: index)),
+                                    referral: (Self.indexRow(referral, record: id), false))
+            }).map { ReferralWriteResponse(ref: ref.rawValue, record: id.rawValue, status: status.rawValue, version: $0.value.version) }
+        }
+    }
+
+    static func indexRow(_ r: Referral, record: RecordID) -> StoredReferral {
+        StoredReferral(id: r.id.rawValue, record: record.rawValue, from: r.from.rawValue, to: r.to.rawValue, service: r.service,
+                       status: r.status.rawValue, createdAt: r.createdAt, updatedAt: r.updatedAt)
+    }
+
+    /// A purpose or reason: it goes into the audit log, so it is checked like a read's purpose.
+    static func checkReason(_ text: String, what: String) throws(HavenError) {
+        try FieldValueRules.checkText(text, what: what, maximum: maximumPurposeLength)
+        guard text.contains(where: { !$0.isWhitespace }) else { throw HavenError(.invalidValue, "the \(what) is empty") }
+    }
+}
