@@ -70,6 +70,17 @@ echo "== police without police consent, and the administrator, are refused"
 as police record get "$id" --purpose "investigation" || echo "(exit $?: denied)"
 as admin record get "$id" --purpose "curiosity" || echo "(exit $?: denied)"
 
+echo "== a referral to the Lao Women's Union shelter, with the survivor's shelter consent"
+haven key generate --out "$demo/keys/shelter.key" > /dev/null
+as admin user add shelter --role intake --agency lwu-shelter-vientiane --public-key "$demo/keys/shelter.key.pub"
+as intake consent grant "$id" shelter
+ref=$(as intake referral create "$id" --to lwu-shelter-vientiane --service shelter --purpose "safe housing tonight")
+as shelter record get "$id" --purpose "arranging a room" || echo "(exit $?: denied until the shelter accepts)"
+as shelter referral accept "$ref"
+as shelter record get "$id" --purpose "arranging a room"
+as intake consent withdraw "$id" shelter
+as shelter record get "$id" --purpose "arranging a room" || echo "(exit $?: denied once consent is withdrawn)"
+
 echo
 echo "demo vault: $demo   (log: $demo/havend.log)"
 if $keep; then

@@ -258,6 +258,26 @@ def header_json_v2(h):
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=True)
 
 
+def referral_doc(r):
+    return {"id": r["id"], "service": r["service"], "from": r["from"], "to": r["to"], "status": r["status"],
+            "created_by": r["created_by"], "created_at": rfc3339(r["created_at"]), "updated_by": r["updated_by"],
+            "updated_at": rfc3339(r["updated_at"]), "assignee": r["assignee"]}
+
+
+def header_json_v3(h):
+    """Format 3: format 2 and, last, the record's referrals as they stand and a count of their steps."""
+    doc = json.loads(header_json_v2(h))
+    doc["v"] = 3
+    doc["referrals"] = {"events": h["referral_events"], "latest": [referral_doc(r) for r in h["referrals"]]}
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=True)
+
+
+def referral_event_json(e):
+    return json.dumps({"referral": e["referral"], "kind": e["kind"], "by": e["by"], "at": rfc3339(e["at"]),
+                       "service": e["service"], "to": e["to"], "text": e["text"], "note": e["note"],
+                       "assignee": e["assignee"]}, separators=(",", ":"), ensure_ascii=True)
+
+
 def main():
     users = [
         {"name": "ana", "role": "intake", "agency": "ossc-vientiane", "public_key": bytes(range(0x20, 0x40)).hex(),
@@ -301,6 +321,24 @@ def main():
         {"flag": "counselling", "kind": "grant", "recorded_by": "counsellor", "recorded_at": 1790000250000,
          "evidence": None, "expires_at": None}]
     header_v2["bytes"] = header_json_v2(header_v2)
+    # A record referred to a shelter (accepted, assigned) and to the police (pending): format 3.
+    header_v3 = dict(header_v2)
+    header_v3["referrals"] = [
+        {"id": "aaaqeayeaudaocaj", "service": "shelter", "from": "ossc-vientiane", "to": "lwu-shelter-vientiane",
+         "status": "accepted", "created_by": "intake", "created_at": 1790000260000, "updated_by": "shelter-desk",
+         "updated_at": 1790000270000, "assignee": "shelter-counsellor"},
+        {"id": "bibsgmbzhaqcamya", "service": "police", "from": "ossc-vientiane", "to": "police-vientiane",
+         "status": "pending", "created_by": "intake", "created_at": 1790000280000, "updated_by": "intake",
+         "updated_at": 1790000280000, "assignee": None}]
+    header_v3["referral_events"] = 3
+    header_v3["bytes"] = header_json_v3(header_v3)
+    referral_event = {"index": 1, "referral": "aaaqeayeaudaocaj", "kind": "create", "by": "intake", "at": 1790000260000,
+                      "service": "shelter", "to": "lwu-shelter-vientiane", "text": "safe housing tonight",
+                      "note": "arrives with two children", "assignee": None, "data_key": data_key.hex(),
+                      "nonce": bytes(range(0xb0, 0xc8)).hex()}
+    referral_event["plaintext"] = referral_event_json(referral_event)
+    referral_event["box"] = sealed_history_row("haven/referral-event/v1", data_key, bytes(range(0xb0, 0xc8)), 1,
+                                               referral_event["plaintext"].encode()).hex()
     note = dict(header["notes"][0])
     note.update({"data_key": data_key.hex(), "nonce": bytes(range(0x80, 0x98)).hex(), "plaintext": note_json(note)})
     note["box"] = sealed_history_row("haven/note-meta/v1", data_key, bytes(range(0x80, 0x98)), note["index"],
@@ -357,6 +395,7 @@ def main():
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
         "blind_index": blind_index, "record_statistics": statistics,
+        "record_header_v3": header_v3, "referral_event": referral_event,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 

@@ -67,6 +67,15 @@ c=$(as intake record create --type gbv_incident --field "survivor_name=Phạm Th
   --field "incident_location=Chợ Đồng Xuân, Hà Nội" --field intake_date=2025-10-02 --field province=vn-ha-noi --assign counsellor)
 as intake consent grant "$c" health > /dev/null
 as intake consent grant "$c" statistics > /dev/null
+# A referral to the shelter, accepted (schema 8): its state in the header, its steps in rows.
+if "$bin/haven" referral --help > /dev/null 2>&1; then
+  "$bin/haven" key generate --out "$work/keys/shelter.key" > /dev/null
+  as admin user add shelter --role intake --agency lwu-shelter-vientiane --public-key "$work/keys/shelter.key.pub" > /dev/null
+  as intake consent grant "$c" shelter > /dev/null
+  ref=$(as intake referral create "$c" --to lwu-shelter-vientiane --service shelter --purpose "safe housing" 2> /dev/null)
+  as shelter referral accept "$ref" > /dev/null
+  cp "$work/keys/shelter.key" "$work/keys/shelter.key.pub" "$out/"
+fi
 
 for id in "$a" "$b" "$c"; do
   as intake record get "$id" --purpose "fixture expected values" --json > "$out/expected/$id.json"

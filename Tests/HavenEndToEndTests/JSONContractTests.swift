@@ -80,6 +80,21 @@ extension EndToEnd {
             try run("haven consent withdraw", as: "intake", ["consent", "withdraw", id, "counselling"])
             try run("haven consent show", as: "intake", ["consent", "show", id])
             try run("haven note add", as: "intake", ["note", "add", id, "--class", "incident", "--text", "Json note."])
+            try v.enrol("shelter-desk", role: "intake", agency: "lwu-shelter-vientiane")
+            try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
+            func refer() throws -> String {
+                try run("haven referral create", as: "intake", ["referral", "create", id, "--to", "lwu-shelter-vientiane",
+                                                                "--service", "shelter", "--purpose", "json review"])
+                let made = try #require(answers["haven referral create"])
+                return try #require(object(made, "referral create")?["ref"] as? String)
+            }
+            let ref = try refer()
+            try run("haven referral list", as: "shelter-desk", ["referral", "list"])
+            try run("haven referral show", as: "shelter-desk", ["referral", "show", ref])
+            try run("haven referral accept", as: "shelter-desk", ["referral", "accept", ref])
+            try run("haven referral close", as: "shelter-desk", ["referral", "close", ref, "--reason", "json stay ended"])
+            try run("haven referral decline", as: "shelter-desk", ["referral", "decline", try refer(), "--reason", "json no bed"])
+            try run("haven referral revoke", as: "intake", ["referral", "revoke", try refer(), "--reason", "json not needed"])
             let doomed = try v.createRecord(["survivor_name": "Json Erasure", "incident_type": "rape"])
             try run("haven record erase", as: "intake", ["record", "erase", doomed, "--reason", "the survivor asked for erasure on 1 December"])
             try run("haven audit log", as: "auditor", ["audit", "log", "--limit", "3"])

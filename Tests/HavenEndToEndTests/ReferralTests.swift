@@ -186,5 +186,65 @@ extension EndToEnd {
             #expect(names.contains("referral.decline allow") && names.contains("referral.revoke allow") && names.contains("referral.close allow"))
             #expect(log.first { $0.action == "referral.decline" }?.purpose == "no bed free this week")
         }
+
+        /// Someone who can write the vault's files but holds no root key: an index row edited to
+        /// "accepted", the record put back to its state from before a revocation, referral steps
+        /// swapped, a referral forged into the index — none opens anything, each is caught.
+        @Test func editingTheFileNeverAcceptsRevivesOrForgesAReferral() throws {
+            let (v, id) = try Self.vault()
+            try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
+            let ref = try Self.refer(v, id, note: "a note").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            // The index says accepted; the sealed header says pending, and decides.
+            try v.execute("UPDATE referrals SET status = 'accepted' WHERE id = ?", [ref])
+            let edited = try Self.read(v, id, as: "shelter-intake")
+            #expect(edited.status == 3 && edited.stderr.contains("is not yet accepted"), "\(edited)")
+            let listed = try v.json(ReferralListResponse.self, as: "shelter-intake", ["referral", "list"])
+            #expect(listed.referrals.isEmpty && listed.unverified == 1, "\(listed)")
+            try v.execute("UPDATE referrals SET status = 'pending' WHERE id = ?", [ref])
+
+            // Accepted, the record row kept, then revoked: putting the accepted state back
+            // opens nothing — it is not the record's latest audited state.
+            try v.expectOK(as: "shelter-intake", ["referral", "accept", ref])
+            let kept = try v.withDatabase { db -> ([UInt8], Int64, Int64) in
+                let s = try db.statement("SELECT header, version, updated_at FROM records WHERE id = ?")
+                try s.bind(1, id)
+                _ = try s.step()
+                return (s.blob(0), s.int64(1), s.int64(2))
+            }
+            try v.expectOK(as: "intake", ["referral", "revoke", ref, "--reason", "survivor asked to stop"])
+            try v.withDatabase { db in
+                try db.statement("UPDATE records SET header = ?, version = ?, updated_at = ? WHERE id = ?")
+                    .bind(1, blob: kept.0).bind(2, kept.1).bind(3, kept.2).bind(4, id).run()
+            }
+            let revived = try Self.read(v, id, as: "shelter-intake")
+            #expect(revived.status == 1 && revived.stderr.contains(#""code":"integrity_error""#), "\(revived)")
+            #expect(!revived.stdout.contains("Keo") && !revived.stderr.contains("Keo"))
+
+            // On a fresh record: two referral steps swapped between their places fail to open.
+            let other = try v.createRecord(["survivor_name": "Second Survivor", "incident_type": "rape"])
+            try v.expectOK(as: "intake", ["consent", "grant", other, "shelter"])
+            let second = try Self.refer(v, other).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try v.expectOK(as: "shelter-intake", ["referral", "accept", second])
+            #expect(try v.expectOK(as: "intake", ["referral", "show", second]).stdout.contains("accept"))
+            let one = try v.scalarBlob("SELECT event FROM referral_events WHERE record_id = ? AND idx = 1", [other])
+            let two = try v.scalarBlob("SELECT event FROM referral_events WHERE record_id = ? AND idx = 2", [other])
+            try v.execute("UPDATE referral_events SET event = ? WHERE record_id = ? AND idx = 1", [two, other])
+            try v.execute("UPDATE referral_events SET event = ? WHERE record_id = ? AND idx = 2", [one, other])
+            let swapped = try v.haven(as: "intake", ["referral", "show", second])
+            #expect(swapped.status == 1 && swapped.stderr.hasPrefix("haven: integrity_error"), "\(swapped)")
+
+            // A referral forged into the index, naming the record: accepting it is an integrity
+            // error, audited as such, and opens nothing.
+            let forged = "aaaaaaaaaaaaaaaa"
+            try v.execute("""
+                INSERT INTO referrals (id, record_id, from_agency, to_agency, service, status, created_at, updated_at)
+                VALUES (?, ?, 'ossc-vientiane', ?, 'shelter', 'pending', 1, 1)
+                """, [forged, other, Self.shelter])
+            let accept = try v.haven(as: "shelter-intake", ["referral", "accept", forged])
+            #expect(accept.status == 1 && accept.stderr.hasPrefix("haven: integrity_error"), "\(accept)")
+            let entry = try #require(try v.auditLog(["--record", other]).last { $0.action == "referral.accept" })
+            #expect(entry.decision != "allow" && entry.detail["integrity"]?.contains(forged) == true, "\(entry)")
+            #expect(try Self.read(v, other, as: "shelter-intake").status == 0)  // the genuine referral still stands
+        }
     }
 }

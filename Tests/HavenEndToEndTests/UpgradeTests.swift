@@ -11,10 +11,13 @@ extension EndToEnd {
     @Suite struct UpgradeTests {
         static let fixtures = TestVault.repository + "/Tests/Fixtures/"
         /// Every committed format; the last is this release's own.
-        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7"]
+        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7", "vault-v8"]
+        /// Formats made after statistics rows (schema 7): nothing to rebuild at start.
+        static let withStatistics: Set = ["vault-v7", "vault-v8"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
-        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7"], "vault-v3": ["4", "5", "6", "7"], "vault-v4": ["5", "6", "7"],
-                                 "vault-v5": ["6", "7"], "vault-v6": ["7"], "vault-v7": []]
+        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7", "8"], "vault-v3": ["4", "5", "6", "7", "8"],
+                                 "vault-v4": ["5", "6", "7", "8"], "vault-v5": ["6", "7", "8"], "vault-v6": ["7", "8"],
+                                 "vault-v7": ["8"], "vault-v8": []]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {
@@ -78,17 +81,30 @@ extension EndToEnd {
             let reindexed = { () throws -> [AuditEntryView] in
                 try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.reindex" }
             }
-            #expect(try reindexed().map { $0.detail["records"] } == (["vault-v6", "vault-v7"].contains(format) ? [] : ["3"]))
+            #expect(try reindexed().map { $0.detail["records"] } == (["vault-v6", "vault-v7", "vault-v8"].contains(format) ? [] : ["3"]))
             // Its statistics rows were made as it started (one entry, three records), and count.
             let restat = { () throws -> [AuditEntryView] in
                 try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.statistics" }
             }
-            #expect(try restat().map { $0.detail["records"] } == (format == "vault-v7" ? [] : ["3"]))
-            if format == "vault-v7" {
+            #expect(try restat().map { $0.detail["records"] } == (Self.withStatistics.contains(format) ? [] : ["3"]))
+            if Self.withStatistics.contains(format) {
                 // The fixture's one record with the statistics consent, a Hanoi assault of October 2025.
                 let counted = try v.json(StatisticsReport.self, as: "analyst", ["stats", "incidents", "--from", "2025-10", "--to", "2025-10",
                                                                                 "--by", "province"])
                 #expect(counted.rows.first { $0.groups == ["vn-ha-noi"] }?.shown == "<5", "\(counted.rows.filter { $0.count != 0 })")
+            }
+
+            if format == "vault-v8" {
+                // The fixture's shelter referral, accepted before the upgrade, still opens the
+                // record's name to the shelter's intake, and nothing of the incident.
+                try FileManager.default.copyItem(atPath: Self.fixtures + format + "/shelter.key", toPath: v.keyPath("shelter"))
+                chmod(v.keyPath("shelter"), 0o600)
+                let referred = try #require(expected.first { $0.reader == "health" })
+                let seen = try v.json(ReadRecordResponse.self, as: "shelter", ["record", "get", referred.id, "--purpose", "after the upgrade"])
+                #expect(seen.fields.keys.sorted() == ["survivor_name"] && seen.fields["survivor_name"] == referred.record.fields["survivor_name"],
+                        "\(seen.fields)")
+                let incoming = try v.json(ReferralListResponse.self, as: "shelter", ["referral", "list", "--status", "accepted"])
+                #expect(incoming.referrals.map(\.record) == [referred.id] && incoming.unverified == 0, "\(incoming)")
             }
 
             // Writes afterwards, a restart, and no second upgrade.
@@ -96,8 +112,8 @@ extension EndToEnd {
             v.stop()
             try v.start()
             #expect(try migrations().count == upgrades)
-            #expect(try reindexed().count == (["vault-v6", "vault-v7"].contains(format) ? 0 : 1))
-            #expect(try restat().count == (format == "vault-v7" ? 0 : 1))
+            #expect(try reindexed().count == (["vault-v6", "vault-v7", "vault-v8"].contains(format) ? 0 : 1))
+            #expect(try restat().count == (Self.withStatistics.contains(format) ? 0 : 1))
             let after = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", expected[0].id, "--purpose", "after restart"])
             #expect(after.fields["phone"] == "+84 912 345 678")
         }

@@ -46,6 +46,22 @@ import Testing
         }
     }
 
+    /// An agency's referrals, either way and with or without a status, are a range of an
+    /// index; a referral's record and a record's referral steps are found by key.
+    @Test func referralListsAndStepsUseTheirIndexes() throws {
+        defer { cleanUp() }
+        let db = try Database.open(path: path, create: true)
+        try Database.migrate(db)
+        for (column, index) in [("to_agency", "referrals_to"), ("from_agency", "referrals_from")] {
+            let p = try plan("SELECT id FROM referrals WHERE \(column) = 'a' AND ('x' IS NULL OR status = 'x') "
+                             + "ORDER BY updated_at DESC, id LIMIT 5", on: db)
+            #expect(p.contains("INDEX \(index)"), "\(p)")
+        }
+        #expect(try plan("SELECT record_id FROM referrals WHERE id = 'r'", on: db).contains("PRIMARY KEY"))
+        let events = try plan("SELECT idx, event FROM referral_events WHERE record_id = 'x' AND idx BETWEEN 1 AND 3 ORDER BY idx", on: db)
+        #expect(events.contains("PRIMARY KEY") && !events.contains("TEMP B-TREE"), "\(events)")
+    }
+
     /// A vault made at schema version 1 gains the index, the authenticated-state columns and
     /// the history tables when a newer havend opens it; each step's hook runs inside the same
     /// transaction.
@@ -55,10 +71,10 @@ import Testing
         try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
         var steps = [Int64]()
         try Database.migrate(db) { steps.append($0) }
-        #expect(steps == [2, 3, 4, 5, 6, 7])
+        #expect(steps == [2, 3, 4, 5, 6, 7, 8])
         let version = try db.statement("PRAGMA user_version")
         _ = try version.step()
-        #expect(version.int64(0) == 7)
+        #expect(version.int64(0) == 8)
         #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
         db.resetStatements()
         try db.execute("SELECT state_key, state, mac FROM audit_entries; SELECT key, tag FROM state_baseline;")

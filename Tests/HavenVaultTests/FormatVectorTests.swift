@@ -41,6 +41,8 @@ import Testing
         let root_share_set: RootShareSet
         let blind_index: [BlindIndexVector]
         let record_statistics: StatisticsVector
+        let record_header_v3: Header
+        let referral_event: HistoryRow
 
         struct StatisticsVector: Decodable {
             let key, row_tag, nonce, month, plaintext, box: String
@@ -227,6 +229,66 @@ import Testing
                                            recordedAt: Timestamp(millisecondsSinceEpoch: 1_790_000_250_000)))
         #expect(String(decoding: header.canonicalJSON(), as: UTF8.self) == v.record_header_v2.bytes)
         #expect(try RecordHeader(canonicalJSON: Array(v.record_header_v2.bytes.utf8)) == header)
+    }
+
+    /// Format 3: a record referred to a shelter (accepted, assigned) and to the police.
+    func referredHeader() throws -> (RecordHeader, ReferralEvent) {
+        var (header, _, _) = try vectorHeader()
+        let t = { (ms: Int64) in Timestamp(millisecondsSinceEpoch: ms) }
+        header.consent.append(ConsentEvent(flag: .counselling, kind: .grant, recordedBy: try UserName("counsellor"),
+                                           recordedAt: t(1_790_000_250_000)))
+        let shelter = try AgencyName("lwu-shelter-vientiane"), intake = try UserName("intake")
+        var toShelter = Referral(id: try ReferralID("aaaqeayeaudaocaj"), service: "shelter", from: try AgencyName("ossc-vientiane"),
+                                 to: shelter, createdBy: intake, createdAt: t(1_790_000_260_000))
+        _ = header.recordReferral(toShelter)
+        toShelter.status = .accepted
+        toShelter.updatedBy = try UserName("shelter-desk")
+        toShelter.updatedAt = t(1_790_000_270_000)
+        toShelter.assignee = try UserName("shelter-counsellor")
+        _ = header.recordReferral(toShelter)
+        _ = header.recordReferral(Referral(id: try ReferralID("bibsgmbzhaqcamya"), service: "police",
+                                           from: try AgencyName("ossc-vientiane"), to: try AgencyName("police-vientiane"),
+                                           createdBy: intake, createdAt: t(1_790_000_280_000)))
+        let event = ReferralEvent(referral: toShelter.id, kind: .create, by: intake, at: t(1_790_000_260_000), service: "shelter",
+                                  to: shelter, text: "safe housing tonight", note: "arrives with two children")
+        return (header, event)
+    }
+
+    @Test func recordHeaderOfFormat3WithReferrals() throws {
+        let (header, _) = try referredHeader()
+        #expect(header.format == 3 && header.referralEvents == 3)
+        #expect(String(decoding: header.canonicalJSON(), as: UTF8.self) == v.record_header_v3.bytes)
+        #expect(try RecordHeader(canonicalJSON: Array(v.record_header_v3.bytes.utf8)) == header)
+        // A record that never had a referral keeps format 2, byte for byte.
+        var (plain, _, _) = try vectorHeader()
+        plain.consent.append(ConsentEvent(flag: .counselling, kind: .grant, recordedBy: try UserName("counsellor"),
+                                          recordedAt: Timestamp(millisecondsSinceEpoch: 1_790_000_250_000)))
+        #expect(plain.format == 2 && String(decoding: plain.canonicalJSON(), as: UTF8.self) == v.record_header_v2.bytes)
+        // Format 3 must carry its referrals: an empty list, or more referrals than steps, is damage.
+        let marker = "\"referrals\":{\"events\":3,\"latest\":["
+        guard let start = v.record_header_v3.bytes.range(of: marker) else {
+            Issue.record("the format-3 vector has no referrals member")
+            return
+        }
+        let empty = v.record_header_v3.bytes[..<start.upperBound] + "]}}"
+        #expect(throws: HavenError.integrity) { try RecordHeader(canonicalJSON: Array(empty.utf8)) }
+        let fewer = v.record_header_v3.bytes.replacingOccurrences(of: #""referrals":{"events":3"#, with: #""referrals":{"events":1"#)
+        #expect(throws: HavenError.integrity) { try RecordHeader(canonicalJSON: Array(fewer.utf8)) }
+    }
+
+    @Test func sealedReferralEvent() throws {
+        let (_, event) = try referredHeader()
+        let r = v.referral_event
+        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: Self.secure(Self.hex(r.data_key)),
+                                  dataKeyVersion: 1)
+        #expect(String(decoding: event.canonicalJSON(), as: UTF8.self) == r.plaintext)
+        #expect(Hex.encode(cipher.sealReferralEvent(event, index: r.index, fixedNonce: Self.hex(r.nonce))) == r.box)
+        #expect(try Self.hex(r.box).withUnsafeBytes { try cipher.openReferralEvent(index: r.index, box: $0) } == event)
+        // Bound to its place and its kind: the next index, or opened as a consent event, fails.
+        #expect(throws: HavenError.integrity) { try Self.hex(r.box).withUnsafeBytes { _ = try cipher.openReferralEvent(index: 2, box: $0) } }
+        #expect(throws: HavenError.integrity) { try Self.hex(r.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 1, box: $0) } }
+        let e = v.consent_event
+        #expect(throws: HavenError.integrity) { try Self.hex(e.box).withUnsafeBytes { _ = try cipher.openReferralEvent(index: 1, box: $0) } }
     }
 
     @Test func sealedNoteMetadataAndConsentEvent() throws {

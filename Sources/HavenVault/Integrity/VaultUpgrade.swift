@@ -31,7 +31,7 @@ enum VaultUpgrade {
         }
         logger.notice("vault upgraded", metadata: ["from_schema": "\(version)", "to_schema": "\(Database.currentSchemaVersion)"])
         return (version < 4 ? [schema4Event] : []) + (version < 5 ? [schema5Event] : []) + (version < 6 ? [schema6Event] : [])
-            + (version < 7 ? [schema7Event] : [])
+            + (version < 7 ? [schema7Event] : []) + (version < 8 ? [schema8Event] : [])
     }
 
     /// Schema 4 adds the history tables; each record's history moves into them at its next
@@ -60,4 +60,11 @@ enum VaultUpgrade {
         action: "vault.migrate", decision: .allow,
         rule: "schema 6 upgraded to 7: each record's contribution to statistics is sealed beside it, built as the daemon starts",
         detail: ["from_schema": "6", "to_schema": "7"])
+
+    /// Schema 8 adds referrals between agencies, empty: a record has none until one is made,
+    /// and its header keeps format 2 until then.
+    static let schema8Event = AuditEvent(
+        action: "vault.migrate", decision: .allow,
+        rule: "schema 7 upgraded to 8: referrals between agencies, kept in each record's sealed header and history",
+        detail: ["from_schema": "7", "to_schema": "8"])
 }

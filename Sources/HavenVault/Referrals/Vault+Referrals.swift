@@ -12,6 +12,10 @@ import NIOCore
 extension Vault {
     /// Longest note a sender may give the receiving agency.
     static let maximumReferralNote = HistoryLimits.noteCharacters
+    /// Most referrals one record may have had: each is an entry of the header every request
+    /// on the record opens, so a user sending and revoking in a loop cannot make it grow
+    /// without end.
+    static let maximumReferralsPerRecord = 100
 
     /// `referral.create`: refers the record to `request.to` for `request.service`.
     public func createReferral(_ ctx: RequestContext, id rawID: String,
@@ -42,6 +46,9 @@ extension Vault {
             return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
                 AccessRequest(subject: subject, action: .referralCreate, record: facts, referral: ask, now: now)
             }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
+                guard header.referrals.count < Self.maximumReferralsPerRecord else {
+                    throw HavenError(.limitReached, "the record has had \(header.referrals.count) referrals, the most one record may have")
+                }
                 let referral = Referral(id: ref, service: ask.service, from: header.agency, to: ask.to, createdBy: subject.user,
                                         createdAt: now)
                 let index = header.recordReferral(referral)

@@ -75,7 +75,7 @@ struct AuditLog: AsyncParsableCommand {
         if output.json { Output.json(result); return }
         Output.table(["SEQ", "TIME", "USER", "ROLE", "ACTION", "RECORD", "DECISION", "PURPOSE", "RULE"], result.entries.map { e in
             [String(e.seq), e.time, e.actor?.user ?? "-", e.actor?.role ?? "-",
-             e.action + (e.breakGlass.map { " [BREAK-GLASS: \($0)]" } ?? ""), e.record ?? "-",
+             e.action + (e.breakGlass.map { " [BREAK-GLASS: \($0)]" } ?? "") + Self.referral(e), e.record ?? "-",
              e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.purpose ?? Self.asked(e) ?? "-", e.rule]
         })
         if let next = result.next, let remaining = result.remaining, remaining > 0 {
@@ -90,6 +90,16 @@ extension AuditLog {
     static func asked(_ e: AuditEntryView) -> String? {
         guard e.action == "stats.read", let dimensions = e.detail["dimensions"], let period = e.detail["period"] else { return nil }
         return "by \(dimensions), \(period)"
+    }
+
+    /// Which referral a referral step concerns, so `audit log --record ID` reads as the
+    /// chain: made (for what, to whom), accepted (and assigned), declined, revoked, closed.
+    static func referral(_ e: AuditEntryView) -> String {
+        guard e.action.hasPrefix("referral."), let ref = e.detail["referral"] else { return "" }
+        var words = " \(ref)"
+        if let service = e.detail["service"], let to = e.detail["to"] { words += " (\(service) → \(to))" }
+        if let assigned = e.detail["assigned"] { words += " (assigned \(assigned))" }
+        return words
     }
 }
 
