@@ -135,7 +135,7 @@ extension Policy {
     }
 
     /// Whether a consent-gated rule is met, and the words for why not.
-    func consentCheck(_ rule: ClassRule, role: RolePolicy, request: AccessRequest, record: RecordFacts,
+    private func consentCheck(_ rule: ClassRule, role: RolePolicy, request: AccessRequest, record: RecordFacts,
                               relied: inout [ConsentFlag: ConsentStatus]) -> (ok: Bool, byCourtOrder: Bool, reason: String) {
         guard let flag = rule.consent else { return (true, false, "") }
         let status = record.consent.status(of: flag, at: request.now)

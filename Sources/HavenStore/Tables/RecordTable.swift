@@ -69,8 +69,8 @@ public enum RecordTable {
     }
 
     /// Erases a record still at `expectedVersion`: every field, note, consent event,
-    /// assignment, search index row, referral and referral event goes, and the record row becomes `tombstone` (no wrapped key, no
-    /// sealed header). With `secure_delete` on (Database.open) the freed bytes are zeroed.
+    /// assignment, search index row, referral and referral event goes, and the record row
+    /// becomes `tombstone` (no wrapped key, no sealed header). With `secure_delete` on (Database.open) the freed bytes are zeroed.
     /// Returns false if someone changed the record first.
     public static func erase(_ tombstone: StoredRecord, expectedVersion: UInt64, on db: Connection) throws -> Bool {
         let id = tombstone.id.rawValue

@@ -119,17 +119,22 @@ struct ReferralAccept: AsyncParsableCommand {
     }
 }
 
+/// The referral and the reason a decline, revocation or closing takes.
+struct ReferralReasonOptions: ParsableArguments {
+    @Argument(help: "Referral.") var ref: String
+    @Option(help: "Why (into the audit log: say why, never who).") var reason: String
+}
+
 /// `haven referral decline REF --reason TEXT`.
 struct ReferralDecline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "decline", abstract: "Decline a referral sent to your agency.")
 
-    @Argument(help: "Referral.") var ref: String
-    @Option(help: "Why (into the audit log: say why, never who).") var reason: String
+    @OptionGroup var step: ReferralReasonOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try await changeReferral(connection, output, ref: ref, "decline", ReferralStepRequest(reason: reason))
+        try await changeReferral(connection, output, ref: step.ref, "decline", ReferralStepRequest(reason: step.reason))
     }
 }
 
@@ -138,13 +143,12 @@ struct ReferralRevoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke", abstract: "Revoke a referral your agency sent; the receiving agency's reach ends at once.")
 
-    @Argument(help: "Referral.") var ref: String
-    @Option(help: "Why (into the audit log: say why, never who).") var reason: String
+    @OptionGroup var step: ReferralReasonOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try await changeReferral(connection, output, ref: ref, "revoke", ReferralStepRequest(reason: reason))
+        try await changeReferral(connection, output, ref: step.ref, "revoke", ReferralStepRequest(reason: step.reason))
     }
 }
 
@@ -153,13 +157,12 @@ struct ReferralClose: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "close", abstract: "Close an accepted referral once the service is done; the receiving agency's reach ends.")
 
-    @Argument(help: "Referral.") var ref: String
-    @Option(help: "Why (into the audit log: say why, never who).") var reason: String
+    @OptionGroup var step: ReferralReasonOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try await changeReferral(connection, output, ref: ref, "close", ReferralStepRequest(reason: reason))
+        try await changeReferral(connection, output, ref: step.ref, "close", ReferralStepRequest(reason: step.reason))
     }
 }
 
