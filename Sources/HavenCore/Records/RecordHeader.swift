@@ -1,6 +1,6 @@
 /// Everything Haven trusts about a record apart from its field values and history: type,
-/// agency, assignment, field versions, how many notes and consent events it has, and the
-/// latest consent event of each flag.
+/// agency, assignment, field versions, how many notes, consent events and referral steps it
+/// has, the latest consent event of each flag, and where each of its referrals stands.
 ///
 /// The header is stored sealed under the record's data key, so editing the database cannot
 /// reassign a record, forge a consent grant or roll a single field back: the field versions

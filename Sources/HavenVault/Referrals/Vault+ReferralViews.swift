@@ -102,7 +102,10 @@ extension Vault {
         do {
             opened = try openRecord(id, in: view, policy: policy)
         } catch {
+            // A record that fails its checks, or is gone, is not shown; a store that cannot be
+            // read, or a snapshot that raced a commit, fails the whole answer (to be retried).
             if error == Self.snapshotRaced { throw error }
+            guard [.integrityError, .notFound, .erased, .conflict].contains(error.code) else { throw error }
             return nil
         }
         guard let referral = opened.header.referral(ref), referral.from.rawValue == row.from, referral.to.rawValue == row.to,

@@ -42,7 +42,7 @@ extension Vault {
             record.event.detail["to"] = to.rawValue
             let subject = subject(of: user)
             let ask = ReferralAsk(service: request.service, to: to)
-            let (purpose, note) = (request.purpose, request.note)
+            let (purpose, note) = (request.purpose, request.note.flatMap { $0.isEmpty ? nil : $0 })
             return changeRecord(ctx, record, id: id, user: user, request: { facts, now in
                 AccessRequest(subject: subject, action: .referralCreate, record: facts, referral: ask, now: now)
             }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
