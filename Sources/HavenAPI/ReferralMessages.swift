@@ -131,11 +131,13 @@ public struct ReferralDetail: Codable, Sendable {
 /// The answer to a referral's creation or step: where it now stands.
 public struct ReferralWriteResponse: Codable, Sendable {
     public let ref: String
-    public let record: String
+    /// Absent in the answer to a decline: the receiving agency never learns which record it
+    /// turned down.
+    public let record: String?
     public let status: String
     public let version: UInt64
 
-    public init(ref: String, record: String, status: String, version: UInt64) {
+    public init(ref: String, record: String?, status: String, version: UInt64) {
         self.ref = ref
         self.record = record
         self.status = status

@@ -133,7 +133,10 @@ extension Vault {
                                           to: referral.to, text: reason, assignee: assignee)
                 return RecordChange(referralEvent: (index, opened.cipher.sealReferralEvent(event, index: index)),
                                     referral: (Self.indexRow(referral, record: id), false))
-            }).map { ReferralWriteResponse(ref: ref.rawValue, record: id.rawValue, status: status.rawValue, version: $0.value.version) }
+            }).map {
+                ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,
+                                      version: $0.value.version)
+            }
         }
     }
 

@@ -43,7 +43,7 @@ struct ReferralCreate: AsyncParsableCommand {
         }
         if output.json { Output.json(r); return }
         Output.line(r.ref)
-        Output.error("referred \(r.record) to \(to) for \(service): referral \(r.ref), pending until \(to) accepts it")
+        Output.error("referred \(id) to \(to) for \(service): referral \(r.ref), pending until \(to) accepts it")
     }
 }
 
@@ -172,5 +172,5 @@ private func changeReferral(_ connection: ConnectionOptions, _ output: OutputOpt
         try await $0.post("/v1/referrals/\(HavenClient.escape(ref))/\(step)", body)
     }
     if output.json { Output.json(r); return }
-    Output.line("referral \(r.ref) \(r.status)\(r.status == "accepted" ? ": record \(r.record)" : "")")
+    Output.line("referral \(r.ref) \(r.status)\(r.status == "accepted" ? r.record.map { ": record \($0)" } ?? "" : "")")
 }
