@@ -64,6 +64,26 @@ extension Vault {
     /// The steps after creation, as the API names them.
     public enum ReferralChange: String, Sendable, CaseIterable {
         case accept, decline, revoke, close
+
+        /// Where the referral stands after the step.
+        var status: ReferralStatus {
+            switch self {
+            case .accept: .accepted
+            case .decline: .declined
+            case .revoke: .revoked
+            case .close: .closed
+            }
+        }
+
+        /// The step as its history row names it.
+        var event: ReferralEvent.Kind {
+            switch self {
+            case .accept: .accept
+            case .decline: .decline
+            case .revoke: .revoke
+            case .close: .close
+            }
+        }
     }
 
     /// `referral.accept`, `.decline`, `.revoke`, `.close`: one step on referral `rawRef`.
@@ -101,13 +121,7 @@ extension Vault {
             guard let row, let id = try? RecordID(row.record) else { throw HavenError.notFound("no referral \(ref)") }
             record.event.record = id.rawValue
             let subject = subject(of: user)
-            let (step, reason) = (stepAsked, reasonGiven)
-            let status: ReferralStatus = switch kind {
-            case .accept: .accepted
-            case .decline: .declined
-            case .revoke: .revoked
-            case .close: .closed
-            }
+            let (step, reason, status) = (stepAsked, reasonGiven, kind.status)
             let finding = "the referral index names record \(id) for referral \(ref), whose sealed header does not hold it"
             return changeRecord(ctx, record, id: id, user: user, decide: { (policy, facts, now) throws(HavenError) -> Decision in
                 guard facts.referrals.contains(where: { $0.id == ref }) else { throw HavenError.integrityFinding(finding) }
@@ -123,13 +137,7 @@ extension Vault {
                     assignee = a.user
                 }
                 let index = header.recordReferral(referral)
-                let kindOfEvent: ReferralEvent.Kind = switch kind {
-                case .accept: .accept
-                case .decline: .decline
-                case .revoke: .revoke
-                case .close: .close
-                }
-                let event = ReferralEvent(referral: ref, kind: kindOfEvent, by: subject.user, at: now, service: referral.service,
+                let event = ReferralEvent(referral: ref, kind: kind.event, by: subject.user, at: now, service: referral.service,
                                           to: referral.to, text: reason, assignee: assignee)
                 return RecordChange(referralEvent: (index, opened.cipher.sealReferralEvent(event, index: index)),
                                     referral: (Self.indexRow(referral, record: id), false))
