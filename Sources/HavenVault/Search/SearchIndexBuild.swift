@@ -26,28 +26,10 @@ struct SearchIndexBuild {
         var skipped = [String]()
         try db.transaction {
             try SearchIndexTable.removeAll(on: db)
-            var after: RecordID?
-            while true {
-                let page = try RecordTable.list(scope: .all, after: after, limit: 1000, on: db)
-                for row in page where row.status != RecordTombstone.status {
-                    let rows: [SearchIndexEntry]
-                    switch Result(catching: { () throws(HavenError) -> [SearchIndexEntry] in try entries(of: row) }) {
-                    case .success(let r):
-                        rows = r
-                    case .failure(let error) where error.code == .integrityError:
-                        // Indexed without it: a search never finds what does not open, and a
-                        // read of it reports the damage.
-                        logger.error("record not indexed: it does not open", metadata: ["record": "\(row.id)"])
-                        skipped.append(row.id.rawValue)
-                        continue
-                    case .failure(let error):
-                        throw error
-                    }
-                    try SearchIndexTable.insert(row.id, rows, on: db)
-                    records += 1
-                }
-                guard page.count == 1000 else { break }
-                after = page.last?.id
+            // Indexed without a record that does not open: a search never finds it, and a
+            // read of it reports the damage.
+            (records, skipped) = try EveryLiveRecord.visit(on: db, logger: logger, unopened: "record not indexed: it does not open") { row in
+                try SearchIndexTable.insert(row.id, try entries(of: row), on: db)
             }
             try SearchIndexTable.setLayout(wanted, on: db)
         }

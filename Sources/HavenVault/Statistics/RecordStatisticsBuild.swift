@@ -23,25 +23,10 @@ struct RecordStatisticsBuild {
         var skipped = [String]()
         try db.transaction {
             try db.execute("DELETE FROM record_statistics")
-            var after: RecordID?
-            while true {
-                let page = try RecordTable.list(scope: .all, after: after, limit: 1000, on: db)
-                for row in page where row.status != RecordTombstone.status {
-                    switch Result(catching: { () throws(HavenError) -> StoredStatistics in try statistics(of: row) }) {
-                    case .success(let stats):
-                        try StatisticsTable.put(row.id, stats, on: db)
-                        records += 1
-                    case .failure(let error) where error.code == .integrityError:
-                        // Left without a row: queries report it as not counted, and a read of it
-                        // reports the damage.
-                        logger.error("record has no statistics: it does not open", metadata: ["record": "\(row.id)"])
-                        skipped.append(row.id.rawValue)
-                    case .failure(let error):
-                        throw error
-                    }
-                }
-                guard page.count == 1000 else { break }
-                after = page.last?.id
+            // A record left without a row is reported as not counted by queries, and a read
+            // of it reports the damage.
+            (records, skipped) = try EveryLiveRecord.visit(on: db, logger: logger, unopened: "record has no statistics: it does not open") { row in
+                try StatisticsTable.put(row.id, try statistics(of: row), on: db)
             }
             try StatisticsTable.setLayout(deriver.layout, on: db)
         }
