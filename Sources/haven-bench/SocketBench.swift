@@ -22,6 +22,8 @@ struct SocketBench: AsyncParsableCommand {
     @Option(help: "Seconds each workload is measured.") var seconds: Double = 5
     @Option(help: "The policy directory havend enforces.") var policy: String = "policy"
     @Option(help: "Working directory (default: a new one under /tmp, removed at the end).") var workdir: String?
+    @Option(help: "The load client: 'raw' (one epoll thread writing prepared bytes, a few µs per request) or 'nio' (HavenClient's own connections, as the CLI uses them).")
+    var client: String = "raw"
     @Flag(help: "A run of a few seconds that only shows the benchmark works.") var smoke = false
 
     func run() async throws {
@@ -32,6 +34,7 @@ struct SocketBench: AsyncParsableCommand {
             guard let w = Workload(rawValue: name) else { throw ValidationError("unknown workload '\(name)'") }
             return w
         }
+        guard client == "raw" || client == "nio" else { throw ValidationError("--client is raw or nio") }
         let loaded = try PolicyDirectory.load(policy)
         let work = workdir ?? NSTemporaryDirectory() + "haven-bench-\(getpid())"
         defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
@@ -39,7 +42,7 @@ struct SocketBench: AsyncParsableCommand {
             ?? CommandLine.arguments[0]).deletingLastPathComponent().path
 
         var table = ResultTable(columns: ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
-                                          "daemon CPU µs/req", "peak RSS MiB", "vs status"])
+                                          "daemon CPU µs/req", "client CPU µs/req", "peak RSS MiB", "vs status"])
         var vaults = ResultTable(columns: ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
         var indexes = ResultTable(columns: ["records", "index", "bits", "rows", "values used", "C expected", "C measured", "largest"])
         var totalFailures = 0
@@ -55,14 +58,9 @@ struct SocketBench: AsyncParsableCommand {
             for width in widths {
                 var status = 0.0
                 for kind in kinds {
-                    let clients = try await connect(width, as: kind.asIntake ? ["intake-bench"] : counsellors,
-                                                     keys: keys, ids: ids, counsellors: counsellors, socket: daemon.socket)
-                        .map { var c = $0; c.population = size; return c }
-                    _ = await LoadRun.run(kind, clients: clients, seconds: min(0.5, duration / 5))  // warm-up
-                    let cpuBefore = daemon.cpuSeconds
-                    var r = await LoadRun.run(kind, clients: clients, seconds: duration)
-                    let cpu = daemon.cpuSeconds - cpuBefore
-                    for c in clients { await c.connection.close() }
+                    let users = kind.asIntake ? ["intake-bench"] : counsellors
+                    var r = try await measure(kind, width: width, users: users, keys: keys, ids: ids, counsellors: counsellors,
+                                              population: size, daemon: daemon, seconds: duration)
                     if r.failures > 0 {
                         failures += r.failures
                         progress("\(kind) at \(width) connections: \(r.failures) failed, first: \(r.firstFailure ?? "?")")
@@ -70,7 +68,8 @@ struct SocketBench: AsyncParsableCommand {
                     if kind == .status { status = r.throughput }
                     table.add([String(size), String(width), kind.rawValue, format(r.throughput),
                                format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
-                               format(r.latencies.percentile(99.9), 2), format(cpu * 1e6 / Double(max(r.requests, 1)), 0),
+                               format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 / Double(max(r.requests, 1)), 0),
+                               r.clientCPU.map { format($0 * 1e6 / Double(max(r.requests, 1)), 0) } ?? "",
                                format(daemon.peakRSSMiB, 0),
                                kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : ""])
                 }
@@ -129,6 +128,50 @@ struct SocketBench: AsyncParsableCommand {
                        format(Double(rows) / Double(buckets), 2),
                        format(Double(rows) / Double(max(sizes.count, 1)), 2), String(sizes.max() ?? 0)])
         }
+    }
+
+    /// One measured run: what the load client saw and what the daemon and client spent.
+    struct Measured {
+        var requests: Int
+        var failures: Int
+        var firstFailure: String?
+        var throughput: Double
+        var latencies: Latencies
+        var daemonCPU: Double
+        /// The client's CPU seconds, where the client measures them (raw).
+        var clientCPU: Double?
+    }
+
+    /// Connects `width` clients as `users`, warms up, and measures one run of `kind`.
+    func measure(_ kind: Workload, width: Int, users: [String], keys: [String: SigningKey], ids: [RecordID], counsellors: [String],
+                 population: Int, daemon: DaemonProcess, seconds duration: Double) async throws -> Measured {
+        let warmUp = min(0.5, duration / 5)
+        if client == "nio" {
+            let clients = try await connect(width, as: users, keys: keys, ids: ids, counsellors: counsellors, socket: daemon.socket)
+                .map { var c = $0; c.population = population; return c }
+            _ = await LoadRun.run(kind, clients: clients, seconds: warmUp)
+            let cpuBefore = daemon.cpuSeconds
+            let r = await LoadRun.run(kind, clients: clients, seconds: duration)
+            let cpu = daemon.cpuSeconds - cpuBefore
+            for c in clients { await c.connection.close() }
+            return Measured(requests: r.requests, failures: r.failures, firstFailure: r.firstFailure, throughput: r.throughput,
+                            latencies: r.latencies, daemonCPU: cpu, clientCPU: nil)
+        }
+        var clients = [RawLoadRun.Client]()
+        for n in 0..<width {
+            let user = users[n % users.count]
+            let connection = try RawConnection(socket: daemon.socket)
+            try connection.authenticate(keys[user]!)
+            let k = n % counsellors.count
+            let own = stride(from: k, to: ids.count, by: counsellors.count).map { ids[$0] }
+            clients.append(RawLoadRun.Client(connection: connection, user: counsellors[k], records: own, population: population))
+        }
+        _ = await RawLoadRun.run(kind, clients: clients, seconds: warmUp)
+        let cpuBefore = daemon.cpuSeconds
+        let r = await RawLoadRun.run(kind, clients: clients, seconds: duration)
+        let cpu = daemon.cpuSeconds - cpuBefore
+        return Measured(requests: r.requests, failures: r.failures, firstFailure: r.firstFailure, throughput: r.throughput,
+                        latencies: r.latencies, daemonCPU: cpu, clientCPU: r.clientCPU)
     }
 
     /// Opens `count` authenticated connections, the n-th as `users[n % users.count]`.

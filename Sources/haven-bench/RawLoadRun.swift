@@ -1,0 +1,126 @@
+import Dispatch
+import Foundation
+import Glibc
+import HavenCore
+
+/// A closed-loop run like `LoadRun`, driven by one thread over every connection with
+/// poll(2): each connection sends its next request as soon as its answer has arrived. The
+/// thread's own CPU time is measured, so the table can say what the client cost.
+struct RawLoadRun {
+    /// An authenticated raw connection and the records its user may read.
+    struct Client {
+        let connection: RawConnection
+        let user: String
+        let records: [RecordID]
+        let population: Int
+    }
+
+    struct Result {
+        var requests = 0
+        var failures = 0
+        var firstFailure: String?
+        var seconds = 0.0
+        /// CPU seconds the client thread used.
+        var clientCPU = 0.0
+        var latencies = Latencies()
+        var throughput: Double { Double(requests) / seconds }
+    }
+
+    /// Runs on a thread of its own, so the blocking loop never holds a task executor.
+    static func run(_ workload: Workload, clients: [Client], seconds: Double) async -> Result {
+        let box = UncheckedBox(clients)
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: runHere(workload, clients: box.value, seconds: seconds))
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    private static func runHere(_ workload: Workload, clients: [Client], seconds: Double) -> Result {
+        var result = Result()
+        var polled = clients.map { pollfd(fd: $0.connection.fd, events: Int16(POLLIN), revents: 0) }
+        for c in clients { _ = fcntl(c.connection.fd, F_SETFL, fcntl(c.connection.fd, F_GETFL) | O_NONBLOCK) }
+        defer { for c in clients { _ = fcntl(c.connection.fd, F_SETFL, fcntl(c.connection.fd, F_GETFL) & ~O_NONBLOCK) } }
+
+        let cpuStart = threadCPU()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(seconds * 1e9)
+        // Each connection's stream from a mixed seed (see `LoadRun`).
+        var rngs = (0..<clients.count).map { n -> SplitMix in
+            var mixer = SplitMix(seed: UInt64(n))
+            return SplitMix(seed: mixer.next() ^ start)
+        }
+        var sentAt = [UInt64](repeating: 0, count: clients.count)
+        var inFlight = 0
+        var samples = [UInt64]()
+        samples.reserveCapacity(Int(seconds * 60_000))
+
+        func sendNext(_ n: Int) -> Bool {
+            let c = clients[n]
+            let r = workload.next(records: c.records, counsellor: c.user, population: c.population, using: &rngs[n])
+            let bytes = RawConnection.request(r.method.rawValue, r.path, body: r.body)
+            sentAt[n] = DispatchTime.now().uptimeNanoseconds
+            do {
+                try c.connection.send(bytes)
+            } catch {
+                result.failures += 1
+                result.firstFailure = result.firstFailure ?? "\(error)"
+                return false
+            }
+            inFlight += 1
+            return true
+        }
+
+        for n in clients.indices { _ = sendNext(n) }
+        while inFlight > 0 {
+            let ready = polled.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), 1000) }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for n in polled.indices where polled[n].revents != 0 {
+                polled[n].revents = 0
+                let answer: RawConnection.Answer?
+                do {
+                    answer = try clients[n].connection.receive()
+                } catch {
+                    result.failures += 1
+                    result.firstFailure = result.firstFailure ?? "\(error)"
+                    inFlight -= 1
+                    polled[n].fd = -1  // poll ignores it from now on
+                    continue
+                }
+                guard let answer else { continue }
+                let now = DispatchTime.now().uptimeNanoseconds
+                inFlight -= 1
+                samples.append(now - sentAt[n])
+                if !(200..<300).contains(answer.status) {
+                    result.failures += 1
+                    result.firstFailure = result.firstFailure
+                        ?? "\(answer.status) \(String(decoding: answer.body.prefix(200), as: UTF8.self))"
+                }
+                if now < deadline { _ = sendNext(n) }
+            }
+        }
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        result.clientCPU = threadCPU() - cpuStart
+        result.latencies.add(samples)
+        result.requests = samples.count
+        return result
+    }
+
+    /// CPU seconds the calling thread has used.
+    private static func threadCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}
+
+/// Hands non-Sendable values to the one thread that uses them from then on.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
