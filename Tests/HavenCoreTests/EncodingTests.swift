@@ -25,6 +25,9 @@ import Testing
 
     @Test func hexRoundTrips() {
         #expect(Hex.encode([0, 255, 16]) == "00ff10")
+        let every = (0...255).map { UInt8($0) }
+        #expect(Hex.encode(every) == Hex.encode(AnySequence(every)))  // the array entry point and the generic one
+        #expect(Hex.encode([UInt8]()) == "")
         #expect(Hex.decode("00FF10") == [0, 255, 16])
         #expect(Hex.decode("0") == nil)
         #expect(Hex.decode("zz") == nil)
@@ -42,6 +45,46 @@ import Testing
         }
         #expect(String(decoding: w.bytes, as: UTF8.self)
                 == #"{"s":"a\"b\\c\u000ad\u0000é/ນາງ","n":-12,"t":true,"x":null,"a":[1,{},[],"z"]}"#)
+    }
+
+    /// The integer entry points write what `String(value)` writes, at every width's edges.
+    @Test func jsonWriterIntegersMatchTheirDecimalText() {
+        let signed: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, 1_000_000_007, Int64.max, Int64.min, Int64(Int32.min), Int64(Int32.max)]
+        let unsigned: [UInt64] = [0, 1, 9, 10, UInt64(UInt32.max), UInt64.max, UInt64.max - 1, 10_000_000_000_000_000_000]
+        for v in signed {
+            var w = JSONWriter()
+            w.array { a in
+                a.int(v)
+                a.int(Int(v))
+                if let narrow = Int32(exactly: v) { a.int(narrow) }
+            }
+            let text = String(v)
+            let expected = Int32(exactly: v) == nil ? "[\(text),\(text)]" : "[\(text),\(text),\(text)]"
+            #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+        }
+        for v in unsigned {
+            var w = JSONWriter()
+            w.object { o in
+                o.field("u", v)
+                if let narrow = UInt32(exactly: v) { o.field("n", narrow) }
+            }
+            let expected = UInt32(exactly: v) == nil ? #"{"u":\#(v)}"# : #"{"u":\#(v),"n":\#(v)}"#
+            #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+        }
+    }
+
+    /// Strings with nothing to escape take the one-copy path; one escapable byte anywhere
+    /// (first, last, alone) still sends the whole string through escaping.
+    @Test func jsonWriterEscapesWhereverTheByteIs() {
+        let cases: [(String, String)] = [
+            ("plain ນາງ text", #""plain ນາງ text""#), ("\"start", #""\"start""#), ("end\\", #""end\\""#),
+            ("\u{1F}", #""\u001f""#), ("", #""""#), ("mid\tdle", #""mid\u0009dle""#),
+        ]
+        for (value, json) in cases {
+            var w = JSONWriter()
+            w.string(value)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == json, "\(value.debugDescription)")
+        }
     }
 
     @Test func namesUseANarrowAlphabet() throws {

@@ -76,6 +76,32 @@ import Testing
         #expect(JSONValue.firstDuplicateKey(in: Array(json.utf8)) == key)
     }
 
+    /// Small objects are checked key by key and large ones with a set: a duplicate is found
+    /// on either side of the switch, and in a parse as in the duplicate-only pass.
+    @Test(arguments: [2, 15, 16, 17, 40])
+    func duplicatesInObjectsOfAnySize(members: Int) {
+        let keys = (0..<members).map { "k\($0)" }
+        let unique = "{" + keys.map { #""\#($0)":1"# }.joined(separator: ",") + "}"
+        #expect(JSONValue.firstDuplicateKey(in: Array(unique.utf8)) == nil)
+        #expect(JSONValue.parse(Array(unique.utf8))?.members?.count == members)
+        for repeated in [keys[0], keys[members / 2], keys[members - 1]] {
+            let json = String(unique.dropLast()) + #","\#(repeated)":2}"#
+            #expect(JSONValue.firstDuplicateKey(in: Array(json.utf8)) == repeated)
+            var found: String?
+            let tree = Array(json.utf8).withUnsafeBytes { JSONValue.parse($0, maximumDepth: 8, duplicateKey: &found) }
+            #expect(tree == nil)
+            #expect(found == repeated)
+        }
+    }
+
+    /// ASCII strings skip validation; anything else is still validated as UTF-8.
+    @Test func stringsAreValidatedUnlessASCII() {
+        #expect(JSONValue.parse(Array(#"["abc","ນາງ"]"#.utf8)) == .array([.string("abc"), .string("ນາງ")]))
+        #expect(JSONValue.parse([0x5B, 0x22, 0x61, 0xC3, 0x22, 0x5D]) == nil)  // ["a<truncated é>"]
+        #expect(JSONValue.parse([0x5B, 0x22, 0xFF, 0x22, 0x5D]) == nil)
+        #expect(JSONValue.parse([0x5B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x5D]) == nil)  // an encoded surrogate
+    }
+
     @Test(arguments: [#"{"a":1,"b":{"a":2}}"#, #"[{"a":1},{"a":2}]"#, "not json", #"{"a":1"#, "[]"])
     func noDuplicateIsNoAnswer(json: String) {
         #expect(JSONValue.firstDuplicateKey(in: Array(json.utf8)) == nil)

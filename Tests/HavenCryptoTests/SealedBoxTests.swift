@@ -112,3 +112,18 @@ import Testing
         }
     }
 }
+
+/// A digest from an array or a slice holds the same bytes as one from any collection.
+@Suite struct Digest32Tests {
+    @Test func everyInitialiserHoldsTheSameBytes() throws {
+        let bytes = (0..<32).map { UInt8($0 * 7 & 0xFF) }
+        let generic = try #require(Digest32(AnyCollection(bytes)))
+        #expect(Digest32(bytes) == generic)
+        #expect(Digest32(bytes[...]) == generic)
+        #expect(Digest32(([0] + bytes)[1...]) == generic)
+        #expect(Digest32(bytes)?.bytes == bytes)
+        #expect(Digest32(Array(bytes.dropLast())) == nil)
+        #expect(Digest32(bytes + [0]) == nil)
+        #expect(Digest32(bytes[1...]) == nil)
+    }
+}

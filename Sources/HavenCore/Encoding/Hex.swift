@@ -12,6 +12,18 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    // The generic `encode` is not specialised for callers in other modules (the previous
+    // leaf hash in every audit entry): arrays, what they hold, get their own entry point.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (i, b) in bytes.enumerated() {
+                out[2 * i] = digits[Int(b >> 4)]
+                out[2 * i + 1] = digits[Int(b & 0x0F)]
+            }
+            return bytes.count * 2
+        }
+    }
+
     /// Decodes lower- or upper-case hex; nil on odd length or a non-hex character.
     public static func decode(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)

@@ -50,6 +50,19 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// Parses one document, or says why not: `duplicateKey` is set when a key appeared
+    /// twice in one object (the same check as `firstDuplicateKey`, in the same pass).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maximumDepth: Int, duplicateKey: inout String?) -> JSONValue? {
+        bytes.withMemoryRebound(to: UInt8.self) { buffer in
+            var reader = JSONReader(bytes: buffer, maximumDepth: maximumDepth)
+            let value = reader.value(depth: 0)
+            duplicateKey = reader.duplicateKey
+            guard let value else { return nil }
+            reader.skipWhitespace()
+            return reader.position == buffer.count ? value : nil
+        }
+    }
+
     public static func firstDuplicateKey(in bytes: [UInt8]) -> String? {
         bytes.withUnsafeBytes { firstDuplicateKey(in: $0) }
     }
@@ -74,7 +87,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     public var int: Int? {
-        if case .number(let n) = self, !n.contains("."), !n.contains("e"), !n.contains("E") { return Int(n) }
+        if case .number(let n) = self, n.utf8.allSatisfy({ $0 != UInt8(ascii: ".") && $0 | 0x20 != UInt8(ascii: "e") }) { return Int(n) }
         return nil
     }
 
@@ -136,7 +149,10 @@ private struct JSONReader {
     mutating func object(depth: Int) -> JSONValue? {
         position += 1  // {
         var members = [(String, JSONValue)]()
-        var keys = Set<String>()
+        // Duplicates are found by comparing with the keys so far while an object is small
+        // (Haven's documents have a dozen members): hashing every key cost more than reading
+        // the header it was in. A larger object gets a set.
+        var keys: Set<String>?
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
@@ -145,9 +161,15 @@ private struct JSONReader {
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\""), let key = string() else { return nil }
-            guard keys.insert(key).inserted else {
+            let seen = keys?.contains(key) ?? members.contains { $0.0 == key }
+            guard !seen else {
                 duplicateKey = key
                 return nil
+            }
+            if keys != nil {
+                keys!.insert(key)
+            } else if members.count == 16 {
+                keys = Set(members.map(\.0) + [key])
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { return nil }
@@ -187,14 +209,19 @@ private struct JSONReader {
     mutating func string() -> String? {
         position += 1  // opening quote
         let start = position
+        var ascii = true
         while let c = current, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\") {
             guard c >= 0x20 else { return nil }
+            if c >= 0x80 { ascii = false }
             position += 1
         }
         guard let stop = current else { return nil }
         if stop == UInt8(ascii: "\"") {
             position += 1
-            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position - 1]), as: UTF8.self)
+            let text = UnsafeBufferPointer(rebasing: bytes[start..<position - 1])
+            // ASCII is valid UTF-8 as it stands, and decoding it is a copy; validating goes
+            // through an unspecialised generic that cost more than the rest of the parse.
+            return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
         }
         var out = Array(bytes[start..<position])
         while let c = current {

@@ -63,6 +63,37 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    // The generic `int` is not specialised for callers in other modules (every audit entry
+    // and answer): the integers Haven writes get their own entry points.
+    public mutating func int(_ value: Int) { int64(Int64(value)) }
+    public mutating func int(_ value: UInt64) {
+        separator()
+        appendDigits(value)
+    }
+    public mutating func int(_ value: Int64) { int64(value) }
+    public mutating func int(_ value: UInt32) { int(UInt64(value)) }
+    public mutating func int(_ value: Int32) { int64(Int64(value)) }
+
+    private mutating func int64(_ value: Int64) {
+        separator()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(value.magnitude)
+    }
+
+    private mutating func appendDigits(_ value: UInt64) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 20 digits at most, in 24 bytes
+        var n = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[23 - count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
+        }
+    }
+
     public mutating func bool(_ value: Bool) {
         separator()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
@@ -87,6 +118,11 @@ public struct JSONWriter: Sendable {
         if let value { string(value) } else { null() }
     }
     public mutating func field<I: BinaryInteger>(_ name: String, _ value: I) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: Int) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: UInt64) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: Int64) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: UInt32) { key(name); int(value) }
+    public mutating func field(_ name: String, _ value: Int32) { key(name); int(value) }
     public mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
     public mutating func field(_ name: String, strings: [String]) {
         key(name)
@@ -105,7 +141,13 @@ public struct JSONWriter: Sendable {
 
     private mutating func appendString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 { appendEscaped(b) }
+        // Most strings need no escape: checked in one pass, then copied in one step rather
+        // than appended a byte at a time.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: s.utf8)
+        } else {
+            for b in s.utf8 { appendEscaped(b) }
+        }
         bytes.append(UInt8(ascii: "\""))
     }
 

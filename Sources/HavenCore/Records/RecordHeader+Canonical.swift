@@ -64,7 +64,7 @@ extension RecordHeader {
               let assigneeList = json["assignees"]?.array, let fieldList = json["fields"]?.members else {
             throw HavenError.integrity
         }
-        var versions = [FieldName: UInt64]()
+        var versions = [FieldName: UInt64](minimumCapacity: fieldList.count)
         for (k, v) in fieldList {
             guard let v = v.uint64 else { throw HavenError.integrity }
             versions[try CanonicalParsing.name(k, FieldName.init)] = v

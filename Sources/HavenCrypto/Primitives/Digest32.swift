@@ -15,6 +15,19 @@ public struct Digest32: Hashable, Sendable {
         }
     }
 
+    // The generic initialiser is not specialised for callers in other modules: an audit
+    // append or a state tag check paid for a metadata lookup per byte. Arrays and slices,
+    // what those callers hold, copy in one step.
+    public init?(_ bytes: [UInt8]) {
+        guard bytes.count == Self.byteCount else { return nil }
+        bytes.withUnsafeBytes { src in withUnsafeMutableBytes { $0.copyMemory(from: src) } }
+    }
+
+    public init?(_ bytes: ArraySlice<UInt8>) {
+        guard bytes.count == Self.byteCount else { return nil }
+        bytes.withUnsafeBytes { src in withUnsafeMutableBytes { $0.copyMemory(from: src) } }
+    }
+
     public init(unsafeBytes raw: UnsafeRawBufferPointer) {
         precondition(raw.count == Self.byteCount)
         withUnsafeMutableBytes { $0.copyMemory(from: raw) }
