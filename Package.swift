@@ -93,7 +93,8 @@ let package = Package(
                                                           "HavenProcess"], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
-            "HavenServer", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            "HavenServer", "HavenAPI", "HavenCore", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [
             "havend", "haven", "haven-bench", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",

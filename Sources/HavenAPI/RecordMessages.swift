@@ -23,6 +23,14 @@ public struct CreateRecordRequest: Codable, Sendable {
     }
 }
 
+extension CreateRecordRequest: TreeDecodable {
+    /// See `TreeDecodable`.
+    public init(tree: JSONValue) throws(HavenError) {
+        let o = try RequestObject(tree, allowed: ["type", "fields", "assign"])
+        self.init(type: try o.string("type"), fields: try o.stringMap("fields"), assign: try o.optionalStrings("assign"))
+    }
+}
+
 /// `POST /v1/records` and `PATCH /v1/records/{id}` answer.
 public struct RecordWriteResponse: Codable, Sendable {
     public let id: String
@@ -78,6 +86,15 @@ public struct ReadRecordRequest: Codable, Sendable {
     }
 }
 
+extension ReadRecordRequest: TreeDecodable {
+    /// Sent with every read; see `TreeDecodable`.
+    public init(tree: JSONValue) throws(HavenError) {
+        let o = try RequestObject(tree, allowed: ["purpose", "fields", "break_glass", "notes_before", "notes_limit"])
+        self.init(purpose: try o.string("purpose"), fields: try o.optionalStrings("fields"), breakGlass: try o.optionalString("break_glass"),
+                  notesBefore: try o.optionalInteger("notes_before", UInt64.self), notesLimit: try o.optionalInteger("notes_limit", Int.self))
+    }
+}
+
 /// `PATCH /v1/records/{id}` body.
 public struct UpdateRecordRequest: Codable, Sendable {
     public let fields: [String: String]
@@ -91,6 +108,13 @@ public struct UpdateRecordRequest: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownMembers(decoder, allowed: ["fields"])
         fields = try decoder.container(keyedBy: CodingKeys.self).decode([String: String].self, forKey: .fields)
+    }
+}
+
+extension UpdateRecordRequest: TreeDecodable {
+    /// See `TreeDecodable`.
+    public init(tree: JSONValue) throws(HavenError) {
+        self.init(fields: try RequestObject(tree, allowed: ["fields"]).stringMap("fields"))
     }
 }
 

@@ -35,6 +35,22 @@ enum JSONBody {
         }
     }
 
+    /// The same checks and errors, read from one pass of the strict reader (`TreeDecodable`).
+    static func decode<T: Decodable & TreeDecodable>(_ type: T.Type, from body: RequestBody?) throws(HavenError) -> T {
+        guard let body, body.count > 0 else {
+            throw HavenError(.invalidJSON, "this request needs a JSON body")
+        }
+        try body.withUnsafeBytes { (raw) throws(HavenError) in try JSONDepth.check(raw) }
+        var duplicate: String?
+        let tree = body.withUnsafeBytes { JSONValue.parse($0, maximumDepth: JSONDepth.maximum + 1, duplicateKey: &duplicate) }
+        if let key = duplicate {
+            throw HavenError(.duplicateKey, "the request body names '\(NameRules.printable(key))' twice in one object",
+                             hint: "send each key once")
+        }
+        guard let tree else { throw HavenError(.invalidJSON, "the request body is not valid JSON") }
+        return try T(tree: tree)
+    }
+
     private static func path(_ keys: [any CodingKey]) -> String {
         let p = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         return NameRules.printable(p.isEmpty ? "(body)" : p)
