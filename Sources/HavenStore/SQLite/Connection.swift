@@ -15,6 +15,8 @@ public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     public let path: String
+    /// Kept alive while SQLite holds a pointer to it (`onWALCommit`).
+    var walHook: WALHookBox?
 
     public init(path: String, mode: Mode) throws(SQLiteError) {
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE
@@ -37,6 +39,7 @@ public final class Connection {
 
     deinit {
         statements.removeAll()
+        sqlite3_wal_hook(handle, nil, nil)
         sqlite3_close_v2(handle)
     }
 

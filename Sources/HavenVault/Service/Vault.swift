@@ -105,8 +105,14 @@ public final class Vault: Sendable {
         let reindex = try SearchIndexBuild(db: db, keys: keys, indexer: search, logger: logger).run()
         let statistics = RecordStatisticsDeriver(policy: policy)
         let restat = try RecordStatisticsBuild(db: db, keys: keys, deriver: statistics, logger: logger).run()
+        let checkpointer: WALCheckpointer
+        do {
+            checkpointer = WALCheckpointer(db: try Database.open(path: directory.databasePath), logger: logger)
+        } catch {
+            throw HavenError(.storeUnavailable, "cannot open the database \(directory.databasePath): \(error)")
+        }
         let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
-                                verified: verified, anchor: anchor)
+                                verified: verified, anchor: anchor, walCheckpointer: checkpointer)
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
                           search: search, statistics: statistics, writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
                           throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated,

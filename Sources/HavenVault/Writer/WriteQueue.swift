@@ -46,6 +46,8 @@ public final class WriteQueue: @unchecked Sendable {
     let ledger: StateLedger
     /// Where each committed checkpoint is also written, outside the data directory.
     let anchor: AnchorFile?
+    /// Copies the WAL into the database off the commit path (its own thread and connection).
+    private let walCheckpointer: WALCheckpointer?
     /// An erasure's WAL could not be emptied yet (writer thread only).
     private var walPurgePending = false
 
@@ -67,8 +69,9 @@ public final class WriteQueue: @unchecked Sendable {
     /// Resumes the log where the start-up check left it (`StartupCheck`): the writer never
     /// extends a log it has not verified, and never trusts the stored tiles for its head.
     init(db: Connection, keys: VaultKeys, clock: any HavenClock, logger: Logger, configuration: Configuration,
-         verified: StartupCheck.Verified, anchor: AnchorFile?) {
+         verified: StartupCheck.Verified, anchor: AnchorFile?, walCheckpointer: WALCheckpointer? = nil) {
         self.db = db
+        self.walCheckpointer = walCheckpointer
         self.keys = keys
         self.clock = clock
         self.logger = logger
@@ -84,6 +87,10 @@ public final class WriteQueue: @unchecked Sendable {
     }
 
     public func start() {
+        if let walCheckpointer {
+            db.onWALCommit { frames in walCheckpointer.committed(frames: frames) }
+            walCheckpointer.start()
+        }
         let t = Thread { [self] in self.loop() }
         t.name = "haven-writer"
         thread = t
@@ -192,6 +199,7 @@ public final class WriteQueue: @unchecked Sendable {
             while pending.isEmpty && running { condition.wait() }
             if pending.isEmpty && !running {
                 condition.unlock()
+                walCheckpointer?.stop()
                 checkpointAtStop()
                 condition.lock()
                 stopped = true
