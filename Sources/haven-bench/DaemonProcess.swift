@@ -43,6 +43,15 @@ final class DaemonProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// Bytes the daemon has caused to be written to storage so far (`write_bytes` of
+    /// /proc/PID/io: the WAL, and the database file when the WAL is checkpointed into it).
+    var writtenBytes: Double {
+        guard let io = try? String(contentsOfFile: "/proc/\(process.pid)/io", encoding: .utf8),
+              let line = io.split(separator: "\n").first(where: { $0.hasPrefix("write_bytes:") }),
+              let bytes = Double(line.split(separator: " ").last ?? "") else { return 0 }
+        return bytes
+    }
+
     /// Peak resident set size so far (VmHWM), in MiB.
     var peakRSSMiB: Double {
         guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),

@@ -42,7 +42,7 @@ struct SocketBench: AsyncParsableCommand {
             ?? CommandLine.arguments[0]).deletingLastPathComponent().path
 
         var table = ResultTable(columns: ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
-                                          "daemon CPU µs/req", "client CPU µs/req", "peak RSS MiB", "vs status"])
+                                          "daemon CPU µs/req", "client CPU µs/req", "written KiB/req", "peak RSS MiB", "vs status"])
         var vaults = ResultTable(columns: ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
         var indexes = ResultTable(columns: ["records", "index", "bits", "rows", "values used", "C expected", "C measured", "largest"])
         var totalFailures = 0
@@ -70,6 +70,7 @@ struct SocketBench: AsyncParsableCommand {
                                format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
                                format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 / Double(max(r.requests, 1)), 0),
                                r.clientCPU.map { format($0 * 1e6 / Double(max(r.requests, 1)), 0) } ?? "",
+                               format(r.daemonWritten / 1024 / Double(max(r.requests, 1)), 1),
                                format(daemon.peakRSSMiB, 0),
                                kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : ""])
                 }
@@ -138,6 +139,8 @@ struct SocketBench: AsyncParsableCommand {
         var throughput: Double
         var latencies: Latencies
         var daemonCPU: Double
+        /// Bytes the daemon wrote to storage during the run.
+        var daemonWritten: Double
         /// The client's CPU seconds, where the client measures them (raw).
         var clientCPU: Double?
     }
@@ -150,12 +153,12 @@ struct SocketBench: AsyncParsableCommand {
             let clients = try await connect(width, as: users, keys: keys, ids: ids, counsellors: counsellors, socket: daemon.socket)
                 .map { var c = $0; c.population = population; return c }
             _ = await LoadRun.run(kind, clients: clients, seconds: warmUp)
-            let cpuBefore = daemon.cpuSeconds
+            let (cpuBefore, writtenBefore) = (daemon.cpuSeconds, daemon.writtenBytes)
             let r = await LoadRun.run(kind, clients: clients, seconds: duration)
-            let cpu = daemon.cpuSeconds - cpuBefore
+            let (cpu, written) = (daemon.cpuSeconds - cpuBefore, daemon.writtenBytes - writtenBefore)
             for c in clients { await c.connection.close() }
             return Measured(requests: r.requests, failures: r.failures, firstFailure: r.firstFailure, throughput: r.throughput,
-                            latencies: r.latencies, daemonCPU: cpu, clientCPU: nil)
+                            latencies: r.latencies, daemonCPU: cpu, daemonWritten: written, clientCPU: nil)
         }
         var clients = [RawLoadRun.Client]()
         for n in 0..<width {
@@ -167,11 +170,11 @@ struct SocketBench: AsyncParsableCommand {
             clients.append(RawLoadRun.Client(connection: connection, user: counsellors[k], records: own, population: population))
         }
         _ = await RawLoadRun.run(kind, clients: clients, seconds: warmUp)
-        let cpuBefore = daemon.cpuSeconds
+        let (cpuBefore, writtenBefore) = (daemon.cpuSeconds, daemon.writtenBytes)
         let r = await RawLoadRun.run(kind, clients: clients, seconds: duration)
-        let cpu = daemon.cpuSeconds - cpuBefore
+        let (cpu, written) = (daemon.cpuSeconds - cpuBefore, daemon.writtenBytes - writtenBefore)
         return Measured(requests: r.requests, failures: r.failures, firstFailure: r.firstFailure, throughput: r.throughput,
-                        latencies: r.latencies, daemonCPU: cpu, clientCPU: r.clientCPU)
+                        latencies: r.latencies, daemonCPU: cpu, daemonWritten: written, clientCPU: r.clientCPU)
     }
 
     /// Opens `count` authenticated connections, the n-th as `users[n % users.count]`.
