@@ -3,8 +3,7 @@ import HavenCore
 /// A request read from the strict reader's tree instead of `JSONDecoder`: for the requests
 /// clients send all day (a read, a create, an update), where the decoder and the duplicate-key
 /// pass before it cost more than the policy decision. The errors are the decoder's, word
-/// for word, with one difference: a trailing comma (`{"purpose":"x",}`), which is not JSON
-/// and which Foundation's decoder lets through, is refused here as invalid JSON.
+/// for word, so a client cannot tell which path read its body.
 public protocol TreeDecodable {
     init(tree: JSONValue) throws(HavenError)
 }

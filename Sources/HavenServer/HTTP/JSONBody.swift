@@ -10,11 +10,7 @@ enum JSONBody {
         guard let body, body.count > 0 else {
             throw HavenError(.invalidJSON, "this request needs a JSON body")
         }
-        try body.withUnsafeBytes { (raw) throws(HavenError) in try JSONDepth.check(raw) }
-        if let key = body.withUnsafeBytes({ JSONValue.firstDuplicateKey(in: $0) }) {
-            throw HavenError(.duplicateKey, "the request body names '\(NameRules.printable(key))' twice in one object",
-                             hint: "send each key once")
-        }
+        _ = try strictTree(body)
         do {
             // Decoded in place (no copy of the body), so wiping the body after the request
             // also wipes the only raw copy of any values it carried.
@@ -35,11 +31,20 @@ enum JSONBody {
         }
     }
 
-    /// The same checks and errors, read from one pass of the strict reader (`TreeDecodable`).
+    /// The same checks and errors, read from that one pass (`TreeDecodable`).
     static func decode<T: Decodable & TreeDecodable>(_ type: T.Type, from body: RequestBody?) throws(HavenError) -> T {
         guard let body, body.count > 0 else {
             throw HavenError(.invalidJSON, "this request needs a JSON body")
         }
+        return try T(tree: try strictTree(body))
+    }
+
+    /// Every body is first read by the strict reader: nesting bounded before anything
+    /// recurses, a key named twice refused (readers disagree on which one wins), and
+    /// anything that is not JSON (RFC 8259) refused — including what Foundation's decoder
+    /// would let through, such as a trailing comma — so every endpoint accepts the same
+    /// bodies whichever way it then reads them.
+    private static func strictTree(_ body: RequestBody) throws(HavenError) -> JSONValue {
         try body.withUnsafeBytes { (raw) throws(HavenError) in try JSONDepth.check(raw) }
         var duplicate: String?
         let tree = body.withUnsafeBytes { JSONValue.parse($0, maximumDepth: JSONDepth.maximum + 1, duplicateKey: &duplicate) }
@@ -48,7 +53,7 @@ enum JSONBody {
                              hint: "send each key once")
         }
         guard let tree else { throw HavenError(.invalidJSON, "the request body is not valid JSON") }
-        return try T(tree: tree)
+        return tree
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
