@@ -16,6 +16,61 @@ import Testing
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? -1
     }
 
+    /// A fresh file with one table, in a directory removed at the end.
+    static func scratch(_ body: (String, Connection) throws -> Void) throws {
+        let dir = NSTemporaryDirectory() + "haven-wal-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try Database.open(path: dir + "/haven.db", create: true)
+        try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB); INSERT INTO t (x) VALUES (zeroblob(3000))")
+        try body(dir + "/haven.db", db)
+    }
+
+    /// One group as the writer runs it: a lookup left open (as a job's is), a change.
+    static func group(_ db: Connection, resetBeforeCommit: Bool) throws {
+        try db.run("BEGIN IMMEDIATE")
+        let lookup = try db.statement("SELECT x FROM t WHERE id = 1")
+        _ = try lookup.step()
+        try db.statement("UPDATE t SET x = randomblob(3000) WHERE id = 1").run()
+        if resetBeforeCommit { db.resetStatements() }
+        try db.run("COMMIT")
+        db.resetStatements()
+    }
+
+    /// Why the writer resets its statements before COMMIT: with one still open, SQLite's own
+    /// checkpoint after the commit cannot run, and the WAL grows for as long as that lasts.
+    @Test func anOpenStatementAtCommitKeepsSQLitesOwnCheckpointFromRunning() throws {
+        try Self.scratch { path, db in
+            for _ in 0..<1500 { try Self.group(db, resetBeforeCommit: false) }
+            #expect(Self.size(path + "-wal") > 1500 * 3000, "nothing was copied back: the WAL holds every group")
+            for _ in 0..<1500 { try Self.group(db, resetBeforeCommit: true) }
+            let frames = try db.statement("PRAGMA wal_checkpoint(PASSIVE)")
+            #expect(try frames.step())
+            #expect(frames.int64(1) < 1200, "with nothing open at COMMIT the automatic checkpoint runs and the WAL starts again")
+            db.resetStatements()
+        }
+    }
+
+    /// The writer's catch-up between groups, with no other thread: the WAL never holds much
+    /// more than twice the threshold, however many groups are committed.
+    @Test func theWriterCatchingUpBetweenGroupsKeepsTheWALBounded() throws {
+        try Self.scratch { path, db in
+            let checkpointer = WALCheckpointer(db: try Database.open(path: path), logger: Logger(label: "test"))
+            let seen = Seen()
+            db.onWALCommit { frames in
+                seen.frames.append(frames)
+                checkpointer.committed(frames: frames)
+            }
+            for _ in 0..<5000 {
+                try Self.group(db, resetBeforeCommit: true)
+                checkpointer.catchUp(db)
+            }
+            #expect((seen.frames.max() ?? 0) <= 2 * WALCheckpointer.threshold + 2)
+            #expect(seen.frames.contains { $0 <= 2 }, "the WAL was started again from the top")
+            #expect(Self.size(path + "-wal") < (2 * WALCheckpointer.threshold + 10) * (4096 + 24))
+        }
+    }
+
     @Test func commitsLeaveTheCopyToTheCheckpointer() throws {
         let dir = NSTemporaryDirectory() + "haven-wal-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

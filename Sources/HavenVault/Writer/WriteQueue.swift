@@ -230,6 +230,9 @@ public final class WriteQueue: @unchecked Sendable {
             if tx.checkpointRequested || dueForCheckpoint(now) {
                 checkpoint = try writeCheckpoint(now)
             }
+            // No statement of the transaction may still be open when it commits: an open one
+            // keeps the connection reading, and no checkpoint can run on it afterwards.
+            db.resetStatements()
             try db.run("COMMIT")
         } catch {
             db.rollbackQuietly()
@@ -261,6 +264,8 @@ public final class WriteQueue: @unchecked Sendable {
             }
         }
         if let checkpoint { updateAnchor(checkpoint) }
+        db.resetStatements()
+        walCheckpointer?.catchUp(db)
     }
 
     /// Writes a committed checkpoint to the anchor file. After the commit, never before: an
