@@ -13,11 +13,15 @@ final class DaemonProcess {
     /// From spawning the process to the first answer on its socket.
     let startToReady: Double
 
-    init(binaries: String, vault: BenchVault, policy: String, log: String) async throws {
+    convenience init(binaries: String, vault: BenchVault, policy: String, log: String) async throws {
+        try await self.init(executable: binaries + "/havend", vault: vault, policy: policy, log: log)
+    }
+
+    init(executable: String, vault: BenchVault, policy: String, log: String) async throws {
         socket = vault.root + "/s"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let started = DispatchTime.now().uptimeNanoseconds
-        process = try ChildProcess(binaries + "/havend",
+        process = try ChildProcess(executable,
                                    ["--data", vault.directory.path, "--socket", socket, "--policy", policy, "--log-level", "warning"],
                                    environment: ProcessInfo.processInfo.environment, stdout: log, stderr: log)
         // Ready means answering: an unauthenticated status request gets its 401.

@@ -24,6 +24,9 @@ struct SocketBench: AsyncParsableCommand {
     @Option(help: "Working directory (default: a new one under /tmp, removed at the end).") var workdir: String?
     @Option(help: "The load client: 'raw' (one epoll thread writing prepared bytes, a few µs per request) or 'nio' (HavenClient's own connections, as the CLI uses them).")
     var client: String = "raw"
+    @Option(parsing: .upToNextOption,
+            help: "havend binaries measured one after the other on each seeded vault, for a before-and-after on the same data (default: the havend beside haven-bench).")
+    var havend: [String] = []
     @Flag(help: "A run of a few seconds that only shows the benchmark works.") var smoke = false
 
     func run() async throws {
@@ -40,10 +43,14 @@ struct SocketBench: AsyncParsableCommand {
         defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
         let binaries = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]).deletingLastPathComponent().path
+        let daemons = havend.isEmpty ? [binaries + "/havend"] : havend
+        // With more than one daemon, each row says which one it measured.
+        let which = daemons.count > 1 ? ["havend"] : []
+        func label(_ n: Int) -> [String] { daemons.count > 1 ? [daemons[n]] : [] }
 
-        var table = ResultTable(columns: ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
+        var table = ResultTable(columns: which + ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
                                           "daemon CPU µs/req", "client CPU µs/req", "written KiB/req", "peak RSS MiB", "vs status"])
-        var vaults = ResultTable(columns: ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
+        var vaults = ResultTable(columns: which + ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
         var indexes = ResultTable(columns: ["records", "index", "bits", "rows", "values used", "C expected", "C measured", "largest"])
         var totalFailures = 0
         for size in sizes {
@@ -53,32 +60,15 @@ struct SocketBench: AsyncParsableCommand {
             progress("seeded \(size) records in \(format(seedTime, 1)) s")
             if kinds.contains(.find) { try measureIndexes(vault, records: size, into: &indexes) }
 
-            let daemon = try await DaemonProcess(binaries: binaries, vault: vault, policy: policy, log: vault.root + "/havend.log")
-            var failures = 0
-            for width in widths {
-                var status = 0.0
-                for kind in kinds {
-                    let users = kind.asIntake ? ["intake-bench"] : counsellors
-                    var r = try await measure(kind, width: width, users: users, keys: keys, ids: ids, counsellors: counsellors,
-                                              population: size, daemon: daemon, seconds: duration)
-                    if r.failures > 0 {
-                        failures += r.failures
-                        progress("\(kind) at \(width) connections: \(r.failures) failed, first: \(r.firstFailure ?? "?")")
-                    }
-                    if kind == .status { status = r.throughput }
-                    table.add([String(size), String(width), kind.rawValue, format(r.throughput),
-                               format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
-                               format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 / Double(max(r.requests, 1)), 0),
-                               r.clientCPU.map { format($0 * 1e6 / Double(max(r.requests, 1)), 0) } ?? "",
-                               format(r.daemonWritten / 1024 / Double(max(r.requests, 1)), 1),
-                               format(daemon.peakRSSMiB, 0),
-                               kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : ""])
-                }
+            for (n, executable) in daemons.enumerated() {
+                let daemon = try await DaemonProcess(executable: executable, vault: vault, policy: policy, log: vault.root + "/havend.log")
+                let failures = try await measureAll(on: daemon, label: label(n), size: size, widths: widths, kinds: kinds, keys: keys,
+                                                    ids: ids, counsellors: counsellors, seconds: duration, into: &table)
+                vaults.add(label(n) + [String(size), format(seedTime, 1), format(daemon.startToReady, 2), format(daemon.peakRSSMiB, 0),
+                                       String(failures)])
+                totalFailures += failures
+                try daemon.stop()
             }
-            vaults.add([String(size), format(seedTime, 1), format(daemon.startToReady, 2), format(daemon.peakRSSMiB, 0),
-                        String(failures)])
-            totalFailures += failures
-            try daemon.stop()
             try? FileManager.default.removeItem(atPath: vault.root)
         }
         print("")
@@ -129,6 +119,35 @@ struct SocketBench: AsyncParsableCommand {
                        format(Double(rows) / Double(buckets), 2),
                        format(Double(rows) / Double(max(sizes.count, 1)), 2), String(sizes.max() ?? 0)])
         }
+    }
+
+    /// Every workload at every width against one running daemon, a row each; returns how
+    /// many requests failed.
+    func measureAll(on daemon: DaemonProcess, label: [String], size: Int, widths: [Int], kinds: [Workload],
+                    keys: [String: SigningKey], ids: [RecordID], counsellors: [String], seconds duration: Double,
+                    into table: inout ResultTable) async throws -> Int {
+        var failures = 0
+        for width in widths {
+            var status = 0.0
+            for kind in kinds {
+                let users = kind.asIntake ? ["intake-bench"] : counsellors
+                var r = try await measure(kind, width: width, users: users, keys: keys, ids: ids, counsellors: counsellors,
+                                          population: size, daemon: daemon, seconds: duration)
+                if r.failures > 0 {
+                    failures += r.failures
+                    progress("\(kind) at \(width) connections: \(r.failures) failed, first: \(r.firstFailure ?? "?")")
+                }
+                if kind == .status { status = r.throughput }
+                let perRequest = 1 / Double(max(r.requests, 1))
+                table.add(label + [String(size), String(width), kind.rawValue, format(r.throughput),
+                                   format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
+                                   format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 * perRequest, 0),
+                                   r.clientCPU.map { format($0 * 1e6 * perRequest, 0) } ?? "",
+                                   format(r.daemonWritten / 1024 * perRequest, 1), format(daemon.peakRSSMiB, 0),
+                                   kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : ""])
+            }
+        }
+        return failures
     }
 
     /// One measured run: what the load client saw and what the daemon and client spent.
