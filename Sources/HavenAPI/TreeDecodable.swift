@@ -55,12 +55,16 @@ public struct RequestObject {
         return out
     }
 
-    /// A whole number that fits `I`; a number that does not (negative, fractional, too
-    /// large) is refused as the decoder refuses it, as invalid JSON.
+    /// A whole number that fits `I`, written as the decoder accepts it (`100`, `100.0`,
+    /// `1e2`); one that does not fit or is not whole is refused as the decoder refuses it,
+    /// as invalid JSON.
     public func optionalInteger<I: FixedWidthInteger>(_ key: String, _: I.Type) throws(HavenError) -> I? {
         guard let v = member(key), !v.isNull else { return nil }
         guard case .number(let text) = v else { throw Self.wrongType(key) }
-        guard let n = I(text) else { throw HavenError(.invalidJSON, "the request body is not valid JSON") }
+        if let n = I(text) { return n }
+        guard let d = Double(text), d.rounded() == d, let n = I(exactly: d) else {
+            throw HavenError(.invalidJSON, "the request body is not valid JSON")
+        }
         return n
     }
 
