@@ -74,7 +74,15 @@ struct RawLoadRun {
         }
 
         for n in clients.indices { _ = sendNext(n) }
+        // Answers still owed this long after the end are failures: the run ends rather than
+        // waiting for ever on a daemon that stopped answering.
+        let giveUp = deadline + 30_000_000_000
         while inFlight > 0 {
+            if DispatchTime.now().uptimeNanoseconds > giveUp {
+                result.failures += inFlight
+                result.firstFailure = result.firstFailure ?? "\(inFlight) requests unanswered 30 s after the run ended"
+                break
+            }
             let ready = polled.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), 1000) }
             if ready < 0 {
                 if errno == EINTR { continue }
