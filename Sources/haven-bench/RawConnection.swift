@@ -44,7 +44,7 @@ final class RawConnection {
 
     deinit { Glibc.close(fd) }
 
-    /// The bytes of one request, built once per distinct request.
+    /// The bytes of one request: its head, and its body when it has one.
     static func request(_ method: String, _ path: String, body: [UInt8]? = nil) -> [UInt8] {
         var head = "\(method) \(path) HTTP/1.1\r\nhost: haven\r\n"
         if let body {
@@ -55,7 +55,8 @@ final class RawConnection {
         return Array(head.utf8)
     }
 
-    /// Writes all of `bytes` (the socket is blocking for writes: a request is small).
+    /// Writes all of `bytes`. A connection has one request in flight at a time, far smaller
+    /// than the socket's buffer, so even a non-blocking socket takes it whole.
     func send(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
