@@ -30,11 +30,7 @@ struct LoadRun {
         await withTaskGroup(of: (latencies: [UInt64], failures: Int, failure: String?).self) { group in
             for (n, client) in clients.enumerated() {
                 group.addTask {
-                    // Each connection's stream from a mixed seed: SplitMix steps its state by a
-                    // constant, so seeds a multiple of it apart (as n times it would be) give
-                    // one stream shifted, and every connection would create the same records.
-                    var mixer = SplitMix(seed: UInt64(n))
-                    var rng = SplitMix(seed: mixer.next() ^ start)
+                    var rng = SplitMix(connection: n, run: start)
                     var latencies = [UInt64]()
                     latencies.reserveCapacity(Int(seconds * 2000))
                     var failures = 0
@@ -75,6 +71,14 @@ struct LoadRun {
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
+
+    /// The n-th connection's stream in a run, from a mixed seed: SplitMix steps its state by
+    /// a constant, so seeds a multiple of it apart (as n times it would be) give one stream
+    /// shifted, and every connection would create the same records.
+    init(connection n: Int, run: UInt64) {
+        var mixer = SplitMix(seed: UInt64(n))
+        self.init(seed: mixer.next() ^ run)
+    }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -47,11 +47,7 @@ struct RawLoadRun {
         let cpuStart = threadCPU()
         let start = DispatchTime.now().uptimeNanoseconds
         let deadline = start + UInt64(seconds * 1e9)
-        // Each connection's stream from a mixed seed (see `LoadRun`).
-        var rngs = (0..<clients.count).map { n -> SplitMix in
-            var mixer = SplitMix(seed: UInt64(n))
-            return SplitMix(seed: mixer.next() ^ start)
-        }
+        var rngs = (0..<clients.count).map { SplitMix(connection: $0, run: start) }
         var sentAt = [UInt64](repeating: 0, count: clients.count)
         var inFlight = 0
         var samples = [UInt64]()

@@ -185,8 +185,8 @@ struct SocketBench: AsyncParsableCommand {
             let connection = try RawConnection(socket: daemon.socket)
             try connection.authenticate(keys[user]!)
             let k = n % counsellors.count
-            let own = stride(from: k, to: ids.count, by: counsellors.count).map { ids[$0] }
-            clients.append(RawLoadRun.Client(connection: connection, user: counsellors[k], records: own, population: population))
+            clients.append(RawLoadRun.Client(connection: connection, user: counsellors[k], records: Self.records(of: k, ids, counsellors),
+                                             population: population))
         }
         _ = await RawLoadRun.run(kind, clients: clients, seconds: warmUp)
         let (cpuBefore, writtenBefore) = (daemon.cpuSeconds, daemon.writtenBytes)
@@ -203,11 +203,15 @@ struct SocketBench: AsyncParsableCommand {
         for n in 0..<count {
             let user = users[n % users.count]
             let session = try await HavenClient.connect(socketPath: socket, key: keys[user]!)
-            // Records are assigned round-robin: counsellor k has every record whose index is k modulo their number.
             let k = n % counsellors.count
-            let own = stride(from: k, to: ids.count, by: counsellors.count).map { ids[$0] }
-            clients.append(LoadRun.Client(connection: session.connection, user: counsellors[k], records: own))
+            clients.append(LoadRun.Client(connection: session.connection, user: counsellors[k], records: Self.records(of: k, ids, counsellors)))
         }
         return clients
+    }
+
+    /// The records of the k-th counsellor: they are assigned round-robin at seeding, so
+    /// every record whose index is k modulo the number of counsellors.
+    static func records(of k: Int, _ ids: [RecordID], _ counsellors: [String]) -> [RecordID] {
+        stride(from: k, to: ids.count, by: counsellors.count).map { ids[$0] }
     }
 }
