@@ -23,6 +23,8 @@ struct StatsBench: AsyncParsableCommand {
     @Option(help: "Warm runs of each query.") var repeats: Int = 3
     @Option(help: "The policy directory havend enforces.") var policy: String = "policy"
     @Flag(help: "Empty the statistics rows before the start, and time their rebuild.") var rebuild = false
+    @Option(help: "Working directory (default: a new one under /tmp, removed at the end). A vault of a size already seeded there is reused as it is (re-runs, profiling).")
+    var workdir: String?
     @Flag(help: "A run of a few seconds that only shows the benchmark works.") var smoke = false
 
     /// Queries an analyst would make for a national report of 2025.
@@ -38,17 +40,22 @@ struct StatsBench: AsyncParsableCommand {
         let sizes = smoke ? [2_000] : records
         let warm = smoke ? 1 : repeats
         let loaded = try PolicyDirectory.load(policy)
-        let work = NSTemporaryDirectory() + "haven-bench-stats-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        let work = workdir ?? NSTemporaryDirectory() + "haven-bench-stats-\(getpid())"
+        defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
         let binaries = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]).deletingLastPathComponent().path
 
         var table = ResultTable(columns: ["records", "period", "by", "cold s", "warm s", "cells", "<5", "x", "published by"])
         var vaults = ResultTable(columns: ["records", "seeded in s", "start to ready s", "peak RSS MiB"])
         for size in sizes {
-            let vault = try BenchVault.create(in: work + "/\(size)")
+            let root = work + "/\(size)"
+            let analystKeyPath = root + "/analyst.key"
+            let reuse = FileManager.default.fileExists(atPath: root + "/data/haven.db")
+                && FileManager.default.fileExists(atPath: analystKeyPath)
+            let vault = reuse ? BenchVault.existing(in: root) : try BenchVault.create(in: root)
             let key = SigningKey.generate()
-            let analystKey = SigningKey.generate()
+            let analystKey = reuse ? try SigningKey(seed: try KeyFiles.readSecret(kind: .ed25519Secret, path: analystKeyPath))
+                : SigningKey.generate()
             let now = SystemClock().now()
             let intake = EnrolledUser(name: try UserName("intake-bench"), role: try RoleName("intake"),
                                       agency: try AgencyName("ossc-vientiane"), publicKey: key.publicKey.bytes, uid: nil,
@@ -56,13 +63,20 @@ struct StatsBench: AsyncParsableCommand {
             let analyst = EnrolledUser(name: try UserName("analyst-bench"), role: try RoleName("analyst"),
                                        agency: try AgencyName("haven"), publicKey: analystKey.publicKey.bytes, uid: nil,
                                        createdAt: now, createdBy: try UserName("admin"))
-            var seedTime = 0.0
-            do {
+            var seedTime: Double?
+            if reuse {
+                progress("reusing the vault of \(size) records in \(root)")
+            } else {
                 let seeder = try VaultSeeder(directory: vault.directory)
                 try seeder.enrol([intake, analyst], by: try UserName("admin"))
-                seedTime = try seconds { _ = try seeder.createRecords(size, creator: intake, assignees: [], policy: loaded) }
+                let took = try seconds { _ = try seeder.createRecords(size, creator: intake, assignees: [], policy: loaded) }
+                seedTime = took
+                progress("seeded \(size) records in \(format(took, 1)) s")
+                if workdir != nil {
+                    let file = analystKey.seed().withUnsafeBytes { KeyFileFormat.encode(kind: .ed25519Secret, key: $0) }
+                    try file.withUnsafeBytes { (b) throws(HavenError) in try KeyFiles.create(path: analystKeyPath, contents: b, mode: 0o600) }
+                }
             }
-            progress("seeded \(size) records in \(format(seedTime, 1)) s")
             if rebuild {
                 let db = try Database.open(path: vault.directory.databasePath)
                 try StatisticsTable.removeAll(on: db)
@@ -102,9 +116,10 @@ struct StatsBench: AsyncParsableCommand {
                 first = false
             }
             await client.close()
-            vaults.add([String(size), format(seedTime, 1), format(daemon.startToReady, 2), format(daemon.peakRSSMiB, 0)])
+            vaults.add([String(size), seedTime.map { format($0, 1) } ?? "reused", format(daemon.startToReady, 2),
+                        format(daemon.peakRSSMiB, 0)])
             try daemon.stop()
-            try? FileManager.default.removeItem(atPath: vault.root)
+            if workdir == nil { try? FileManager.default.removeItem(atPath: vault.root) }
         }
         print("")
         table.print()
