@@ -59,6 +59,32 @@ import Testing
         #expect(l.check(id, stored: v2, in: .reader(since: before)) == .fresh)
     }
 
+    /// The batch a statistics query checks under one lock finds, row by row, what the check
+    /// of one row finds: at every step around two commits, for the latest, staged, replaced,
+    /// unknown and never-audited states, from readers begun before and after.
+    @Test func aBatchFindsWhatEachRowFinds() {
+        let l = ledger()
+        let other = RecordID(bytes: Array(16..<32))
+        let start = l.generation
+        func compare() {
+            let rows: [(RecordID, Tag16)] = [(id, v1), (id, v2), (id, v3), (other, v1), (other, v2)]
+            for view in [StateLedger.View.writer, .reader(since: start), .reader(since: l.generation)] {
+                let batch = l.check(rows.map { StateLedger.Key($0.0) }, stored: rows.map(\.1), in: view) { rows[$0].0.rawValue }
+                #expect(batch == rows.map { l.check($0.0, stored: $0.1, in: view) }, "\(view)")
+            }
+        }
+        compare()
+        l.stage(id, v2)
+        compare()
+        l.publish()
+        compare()
+        l.stage(id, v3)
+        l.stage(other, v2)
+        compare()
+        l.publish()
+        compare()
+    }
+
     @Test func aRolledBackTransactionLeavesNothing() {
         let l = ledger()
         l.stage(id, v2)

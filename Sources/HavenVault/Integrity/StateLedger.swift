@@ -107,9 +107,32 @@ public final class StateLedger: Sendable {
     /// The same, for a record known by its key (`name` only for a finding's words): a
     /// statistics query checks a million rows without making a `RecordID` of each.
     func check(_ key: Key, _ name: @autoclosure () -> String, stored: Tag16?, in view: View) -> Finding {
-        let (committed, pending, generation, replaced) = state.withLock {
-            ($0.committed[key], $0.pending[key], $0.generation, $0.superseded[key])
-        }
+        let (known, generation) = state.withLock { (Self.known(key, in: $0), $0.generation) }
+        return Self.finding(known, generation: generation, name(), stored: stored, in: view)
+    }
+
+    /// The same for many rows at once, under one lock: a statistics query's threads check a
+    /// million rows, and taken row by row the lock passed between eight threads on two
+    /// cores a million times (a query took 33 s instead of 1). `name(i)` names row `i`.
+    func check(_ keys: [Key], stored: [Tag16], in view: View, name: (Int) -> String) -> [Finding] {
+        let (known, generation) = state.withLock { s in (keys.map { Self.known($0, in: s) }, s.generation) }
+        return keys.indices.map { Self.finding(known[$0], generation: generation, name($0), stored: stored[$0], in: view) }
+    }
+
+    /// What the ledger holds for one record, read under the lock.
+    private struct Known {
+        var committed: Tag16?
+        var pending: Tag16?
+        var replaced: (tag: Tag16?, at: UInt64)?
+    }
+
+    private static func known(_ key: Key, in s: borrowing State) -> Known {
+        Known(committed: s.committed[key], pending: s.pending[key], replaced: s.superseded[key])
+    }
+
+    private static func finding(_ known: Known, generation: UInt64, _ name: @autoclosure () -> String, stored: Tag16?,
+                                in view: View) -> Finding {
+        let (committed, pending, replaced) = (known.committed, known.pending, known.replaced)
         var acceptable: [Tag16?]
         switch view {
         case .writer:

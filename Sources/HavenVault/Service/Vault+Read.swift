@@ -115,16 +115,18 @@ extension Vault {
 
     /// Runs `body` in one read snapshot; storage failures become `store_unavailable`. A
     /// snapshot that read a record just as a commit changed it reads again (`StateLedger`).
-    func readSnapshot<R>(_ body: (StoreView) throws(HavenError) -> R) throws(HavenError) -> R {
+    /// `scan`: a read of a whole table, on a connection of its own (`ReaderPool.withScanSnapshot`).
+    func readSnapshot<R>(scan: Bool = false, _ body: (StoreView) throws(HavenError) -> R) throws(HavenError) -> R {
         var attempt = 0
         while true {
             attempt += 1
             let since = ledger.generation
             var outcome: Result<R, HavenError>?
             do {
-                try readers.withSnapshot { db in
+                let read = { (db: Connection) in
                     outcome = Result { () throws(HavenError) -> R in try body(StoreView(db: db, freshness: .reader(since: since))) }
                 }
+                if scan { try readers.withScanSnapshot(read) } else { try readers.withSnapshot(read) }
             } catch {
                 logger.error("read snapshot failed", metadata: ["error": "\(error)"])
                 throw HavenError.storeUnavailable

@@ -32,4 +32,17 @@ public final class ReaderPool: Sendable {
         try connection.run("BEGIN")
         return try body(connection)
     }
+
+    /// Runs `body` inside one read transaction on a connection of its own, closed
+    /// afterwards: for a scan that reads a table once from end to end, whose pages a pooled
+    /// connection would go on holding in memory for nothing.
+    public func withScanSnapshot<R>(_ body: (Connection) throws -> R) throws -> R {
+        let connection = try Database.openReader(path: path, cacheKiB: 256)
+        defer {
+            connection.resetStatements()
+            connection.rollbackQuietly()
+        }
+        try connection.run("BEGIN")
+        return try body(connection)
+    }
 }
