@@ -121,7 +121,11 @@ extension EndToEnd {
             for args in [["record", "list"], ["record", "get", id, "--purpose", "statistics"], ["consent", "show", id],
                          ["record", "find", "--name", "Bounmy", "--purpose", "statistics"],
                          ["record", "update", id, "--field", "sex=female"], ["note", "add", id, "--class", "incident", "--text", "x"],
-                         ["extract", "create", id, "--purpose", "statistics", "--consent", "--all-permitted", "--out", v.root + "/x.json"]] {
+                         ["extract", "create", id, "--purpose", "statistics", "--consent", "--all-permitted", "--out", v.root + "/x.json"],
+                         ["record", "create", "--type", "gbv_incident", "--field", "survivor_name=Analyst made", "--field", "incident_type=rape"],
+                         ["record", "assign", id, "counsellor"], ["record", "erase", id, "--reason", "the analyst asks to erase this record today"],
+                         ["consent", "grant", id, "counselling"], ["consent", "withdraw", id, "statistics"],
+                         ["referral", "create", id, "--to", "lwu-shelter-vientiane", "--service", "shelter", "--purpose", "statistics"]] {
                 let r = try v.haven(as: "analyst", args)
                 #expect(r.status == 3, "\(args): \(r)")
             }
