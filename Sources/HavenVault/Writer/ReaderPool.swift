@@ -24,20 +24,21 @@ public final class ReaderPool: Sendable {
         let existing = idle.withLock { $0.popLast() }
         let connection = try existing?.connection ?? Database.openReader(path: path)
         defer {
-            connection.resetStatements()
-            connection.rollbackQuietly()
             let back = UncheckedConnection(connection: connection)
             idle.withLock { $0.append(back) }
         }
-        try connection.run("BEGIN")
-        return try body(connection)
+        return try Self.inReadTransaction(connection, body)
     }
 
     /// Runs `body` inside one read transaction on a connection of its own, closed
     /// afterwards: for a scan that reads a table once from end to end, whose pages a pooled
     /// connection would go on holding in memory for nothing.
     public func withScanSnapshot<R>(_ body: (Connection) throws -> R) throws -> R {
-        let connection = try Database.openReader(path: path, cacheKiB: 256)
+        try Self.inReadTransaction(try Database.openReader(path: path, cacheKiB: 256), body)
+    }
+
+    /// `body` between BEGIN and a rollback, its statements reset after it.
+    private static func inReadTransaction<R>(_ connection: Connection, _ body: (Connection) throws -> R) throws -> R {
         defer {
             connection.resetStatements()
             connection.rollbackQuietly()
