@@ -179,6 +179,52 @@ extension EndToEnd {
             try expectCaught(v, firstBad: nil, "is of vault")
         }
 
+        /// A record's entries are found through their chain, exactly as the whole log holds
+        /// them; a probe of an id that is no record stays out of every chain (and out of the
+        /// daemon's memory); a link edited in the file stops the start, and a search that
+        /// meets it answers with an integrity error rather than a partial history.
+        @Test func aRecordsEntriesAreFoundThroughTheirChainAndAnEditedLinkIsCaught() throws {
+            let (v, id) = try busyVault()
+            let probe = String(repeating: "a", count: 26)
+            let missed = try v.haven(as: "intake", ["record", "get", probe, "--purpose", "typo"])
+            #expect(missed.status != 0, "\(missed)")
+            let all = try v.auditLog(["--limit", "5000"])
+            let about = try v.auditLog(["--record", id, "--limit", "5000"])
+            #expect(about.count >= 10 && about == all.filter { $0.record == id }, "\(about.map(\.seq))")
+            #expect(try v.auditLog(["--record", probe]).map(\.seq) == all.filter { $0.record == probe }.map(\.seq))
+            #expect(try v.auditLog(["--record", probe]).count == 1)
+            // Newest first, a page at a time, through the CLI's cursor.
+            let newest = try v.json(AuditLogResponse.self, as: "auditor", ["audit", "log", "--record", id, "--limit", "3", "--sessions"])
+            #expect(newest.entries.map(\.seq) == about.suffix(3).reversed().map(\.seq) && newest.remaining == Int64(about.count - 3))
+            let before = try #require(newest.next)
+            let older = try v.json(AuditLogResponse.self, as: "auditor", ["audit", "log", "--record", id, "--limit", "3", "--sessions",
+                                                                          "--before", String(before)])
+            #expect(older.entries.map(\.seq) == about.dropLast(3).suffix(3).reversed().map(\.seq))
+
+            let links = { (record: String) throws -> [Int64?] in
+                try v.withDatabase { db in
+                    let s = try db.statement("SELECT record_prev FROM audit_entries WHERE record = ? ORDER BY seq")
+                    try s.bind(1, record)
+                    var out = [Int64?]()
+                    while try s.step() { out.append(s.optionalInt64(0)) }
+                    return out
+                }
+            }
+            #expect(try links(probe) == [nil])
+            let chained = try links(id)
+            #expect(chained.first == -1 && chained.dropFirst().map { $0! } == about.dropLast().map { Int64($0.seq) },
+                    "each entry links to the one before: \(chained)")
+
+            v.stop()
+            let middle = about[about.count / 2].seq
+            try v.execute("UPDATE audit_entries SET record_prev = NULL WHERE seq = ?", [Int(middle)])
+            let refused = try Command.run(TestVault.havend, ["--data", v.data, "--socket", v.socket, "--policy", v.policy], timeout: 30)
+            #expect(refused.status == 1 && refused.stderr.contains("does not link to the previous entry about its record"), "\(refused)")
+            try v.start(extraArguments: ["--allow-damaged-audit-log"])
+            let broken = try v.haven(as: "auditor", ["audit", "log", "--record", id])
+            #expect(broken.status == 1 && broken.stderr.hasPrefix("haven: integrity_error:"), "\(broken)")
+        }
+
         // MARK: consistency
 
         @Test func aLaterLogExtendsASavedCheckpointAndARewrittenOneDoesNot() throws {

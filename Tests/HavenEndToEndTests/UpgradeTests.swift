@@ -11,13 +11,13 @@ extension EndToEnd {
     @Suite struct UpgradeTests {
         static let fixtures = TestVault.repository + "/Tests/Fixtures/"
         /// Every committed format; the last is this release's own.
-        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7", "vault-v8"]
+        static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7", "vault-v8", "vault-v9"]
         /// Formats made after statistics rows (schema 7): nothing to rebuild at start.
-        static let withStatistics: Set = ["vault-v7", "vault-v8"]
+        static let withStatistics: Set = ["vault-v7", "vault-v8", "vault-v9"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
-        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7", "8"], "vault-v3": ["4", "5", "6", "7", "8"],
-                                 "vault-v4": ["5", "6", "7", "8"], "vault-v5": ["6", "7", "8"], "vault-v6": ["7", "8"],
-                                 "vault-v7": ["8"], "vault-v8": []]
+        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7", "8", "9"], "vault-v3": ["4", "5", "6", "7", "8", "9"],
+                                 "vault-v4": ["5", "6", "7", "8", "9"], "vault-v5": ["6", "7", "8", "9"], "vault-v6": ["7", "8", "9"],
+                                 "vault-v7": ["8", "9"], "vault-v8": ["9"], "vault-v9": []]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {
@@ -71,6 +71,13 @@ extension EndToEnd {
             if steps.first == "3" { #expect(first[0].detail["from_schema"] == "2" && first[0].detail["records"] == "3", "\(first)") }
             let verify = try v.expectOK(as: "auditor", ["audit", "verify"])
             #expect(verify.stdout.hasPrefix("ok:"), "\(verify)")
+            // Each record's entries, found through the chains the upgrade linked (schema 9),
+            // are exactly the log's entries about it.
+            let log = try v.auditLog(["--limit", "5000"])
+            for id in Set(expected.map(\.id)) {
+                let about = try v.auditLog(["--record", id, "--limit", "5000"])
+                #expect(!about.isEmpty && about == log.filter { $0.record == id }, "\(format) \(id)")
+            }
 
             // Its records are found by name: the search index was built as it started (one
             // entry, three records), and is not built again.
@@ -81,7 +88,7 @@ extension EndToEnd {
             let reindexed = { () throws -> [AuditEntryView] in
                 try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.reindex" }
             }
-            #expect(try reindexed().map { $0.detail["records"] } == (["vault-v6", "vault-v7", "vault-v8"].contains(format) ? [] : ["3"]))
+            #expect(try reindexed().map { $0.detail["records"] } == (["vault-v6", "vault-v7", "vault-v8", "vault-v9"].contains(format) ? [] : ["3"]))
             // Its statistics rows were made as it started (one entry, three records), and count.
             let restat = { () throws -> [AuditEntryView] in
                 try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.statistics" }
@@ -94,7 +101,7 @@ extension EndToEnd {
                 #expect(counted.rows.first { $0.groups == ["vn-ha-noi"] }?.shown == "<5", "\(counted.rows.filter { $0.count != 0 })")
             }
 
-            if format == "vault-v8" {
+            if ["vault-v8", "vault-v9"].contains(format) {
                 // The fixture's shelter referral, accepted before the upgrade, still opens the
                 // record's name to the shelter's intake, and nothing of the incident.
                 try FileManager.default.copyItem(atPath: Self.fixtures + format + "/shelter.key", toPath: v.keyPath("shelter"))
@@ -112,7 +119,7 @@ extension EndToEnd {
             v.stop()
             try v.start()
             #expect(try migrations().count == upgrades)
-            #expect(try reindexed().count == (["vault-v6", "vault-v7", "vault-v8"].contains(format) ? 0 : 1))
+            #expect(try reindexed().count == (["vault-v6", "vault-v7", "vault-v8", "vault-v9"].contains(format) ? 0 : 1))
             #expect(try restat().count == (Self.withStatistics.contains(format) ? 0 : 1))
             let after = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", expected[0].id, "--purpose", "after restart"])
             #expect(after.fields["phone"] == "+84 912 345 678")

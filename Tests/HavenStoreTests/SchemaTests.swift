@@ -71,10 +71,10 @@ import Testing
         try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
         var steps = [Int64]()
         try Database.migrate(db) { steps.append($0) }
-        #expect(steps == [2, 3, 4, 5, 6, 7, 8])
+        #expect(steps == [2, 3, 4, 5, 6, 7, 8, 9])
         let version = try db.statement("PRAGMA user_version")
         _ = try version.step()
-        #expect(version.int64(0) == 8)
+        #expect(version.int64(0) == 9)
         #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
         db.resetStatements()
         try db.execute("SELECT state_key, state, mac FROM audit_entries; SELECT key, tag FROM state_baseline;")
@@ -101,4 +101,35 @@ import Testing
         #expect(try Database.schemaVersion(db) == 2)
         #expect(throws: (any Error).self) { try db.execute("SELECT mac FROM audit_entries") }
     }
+
+    /// The upgrade to version 9 links a version 8 log as the daemon links entries as it
+    /// writes them (and as its start-up check expects): a record's entries from its first
+    /// audited state on, a baseline's records from the start; an entry about any other id,
+    /// and one about a record from before the record existed, stays unlinked.
+    @Test func theUpgradeToVersion9LinksEachRecordsEntriesFromItsFirstState() throws {
+        defer { cleanUp() }
+        let db = try Database.open(path: path, create: true)
+        for step in Schema.migrations.prefix(8) { try db.execute(step) }
+        try db.execute("PRAGMA user_version = 8")
+        // (seq, record, state key): "a" is in the baseline (entry 3), "b" is created at 5, "c" is only probed.
+        let log: [(String?, String?)] = [("a", nil), ("b", nil), (nil, nil), (nil, "baseline"), ("a", nil), ("b", "record:b"),
+                                         ("c", nil), ("b", nil), ("a", "record:a"), (nil, nil), ("b", nil), ("a", nil)]
+        for (seq, (record, state)) in log.enumerated() {
+            try db.statement("""
+                INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass, state_key)
+                VALUES (?, x'7b7d', x'00', 0, 'record.read', 'u', ?, 'allow', 0, ?)
+                """).bind(1, Int64(seq)).bind(2, record).bind(3, state).run()
+        }
+        try StateBaselineTable.insert(key: "record:a", tag: [UInt8](repeating: 1, count: 16), on: db)
+        db.resetStatements()
+        try Database.migrate(db)
+        let s = try db.statement("SELECT record_prev FROM audit_entries ORDER BY seq")
+        var links = [Int64?]()
+        while try s.step() { links.append(s.optionalInt64(0)) }
+        #expect(links == [-1, nil, nil, nil, 0, -1, nil, 5, 4, nil, 7, 8])
+        #expect(try plan("SELECT seq FROM audit_entries WHERE record = 'c' AND record_prev IS NULL ORDER BY seq", on: db)
+                    .contains("audit_unchained_by_record"))
+        #expect(try !plan("SELECT seq FROM audit_entries WHERE record = 'c'", on: db).contains("audit_by_record"))
+    }
+
 }

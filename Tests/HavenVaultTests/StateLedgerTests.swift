@@ -11,7 +11,7 @@ import Testing
     let v2 = Tag16(Array(repeating: 2, count: 16))!
     let v3 = Tag16(Array(repeating: 3, count: 16))!
 
-    func ledger() -> StateLedger { StateLedger(records: [StateLedger.Key(id): v1]) }
+    func ledger() -> StateLedger { StateLedger(records: [StateLedger.Key(id): .init(tag: v1)], logSize: 0) }
 
     @Test func theLatestStateIsFreshAndAnOlderOneIsNot() {
         let l = ledger()
@@ -40,21 +40,21 @@ import Testing
     @Test func aCommitInFlightIsNeverMistakenForAForgery() {
         let l = ledger()
         let before = l.generation
-        l.stage(id, v2)
+        l.stage(entry: 0, chained: nil, state: (id, v2))
         // While the writer's transaction is open: a reader sees v1; the writer sees v2 only.
         #expect(l.check(id, stored: v1, in: .reader(since: before)) == .fresh)
         #expect(l.check(id, stored: v2, in: .reader(since: before)) == .fresh)
         #expect(l.check(id, stored: v2, in: .writer) == .fresh)
         #expect(l.check(id, stored: v1, in: .writer) != .fresh)
-        l.publish()
+        l.publish(logSize: 0)
         // After: v2 is the state; a snapshot begun before the commit may still hold v1 (it was
         // the latest then), one begun after may not.
         #expect(l.check(id, stored: v2, in: .reader(since: l.generation)) == .fresh)
         #expect(l.check(id, stored: v1, in: .reader(since: before)) == .fresh)
         #expect(l.check(id, stored: v1, in: .reader(since: l.generation)) != .fresh)
         // Changed twice while one reader read: the reader's v1 is no longer vouched for, so it reads again.
-        l.stage(id, v3)
-        l.publish()
+        l.stage(entry: 0, chained: nil, state: (id, v3))
+        l.publish(logSize: 0)
         #expect(l.check(id, stored: v1, in: .reader(since: before)) == .raced)
         #expect(l.check(id, stored: v2, in: .reader(since: before)) == .fresh)
     }
@@ -74,20 +74,20 @@ import Testing
             }
         }
         compare()
-        l.stage(id, v2)
+        l.stage(entry: 0, chained: nil, state: (id, v2))
         compare()
-        l.publish()
+        l.publish(logSize: 0)
         compare()
-        l.stage(id, v3)
-        l.stage(other, v2)
+        l.stage(entry: 0, chained: nil, state: (id, v3))
+        l.stage(entry: 0, chained: nil, state: (other, v2))
         compare()
-        l.publish()
+        l.publish(logSize: 0)
         compare()
     }
 
     @Test func aRolledBackTransactionLeavesNothing() {
         let l = ledger()
-        l.stage(id, v2)
+        l.stage(entry: 0, chained: nil, state: (id, v2))
         l.discard()
         #expect(l.check(id, stored: v2, in: .writer) != .fresh)
         #expect(l.check(id, stored: v1, in: .writer) == .fresh)
@@ -98,9 +98,9 @@ import Testing
         let l = ledger()
         let new = RecordID(bytes: Array(32..<48))
         let before = l.generation
-        l.stage(new, v3)
+        l.stage(entry: 0, chained: nil, state: (new, v3))
         #expect(l.check(new, stored: nil, in: .reader(since: before)) == .notFound)
-        l.publish()
+        l.publish(logSize: 0)
         #expect(l.check(new, stored: v3, in: .reader(since: l.generation)) == .fresh)
     }
 
@@ -109,12 +109,12 @@ import Testing
     @Test func aReplacedStateIsForgottenAfterItsWindow() {
         let l = ledger()
         let before = l.generation
-        l.stage(id, v2)
-        l.publish()
+        l.stage(entry: 0, chained: nil, state: (id, v2))
+        l.publish(logSize: 0)
         let other = RecordID(bytes: Array(16..<32))
         for _ in 0..<StateLedger.memory {
-            l.stage(other, v3)
-            l.publish()
+            l.stage(entry: 0, chained: nil, state: (other, v3))
+            l.publish(logSize: 0)
         }
         #expect(l.check(id, stored: v1, in: .reader(since: before)) == .raced)
         #expect(l.check(id, stored: v1, in: .reader(since: l.generation)) != .fresh)
@@ -142,4 +142,43 @@ import Testing
         #expect(cadence.problems(size: 46, signedSizes: [2, 15, 30]).first?.contains("covered by no signed checkpoint") == true)
         #expect(cadence.problems(size: 40, signedSizes: [2, 40]).first?.contains("checkpoints were deleted") == true)
     }
+
+    /// Where each entry about a record links (`StateLedger.link`): only records the ledger
+    /// holds are chained, so entries about other ids never grow it; a record's own first
+    /// state starts its chain; the open transaction's links are seen by the writer only,
+    /// published with the commit, and forgotten with a rollback.
+    @Test func entriesChainOnlyForRecordsTheLedgerHolds() {
+        let l = ledger()
+        let key = StateLedger.Key(id)
+        let other = RecordID(bytes: Array(16..<32))
+        #expect(l.link(for: id.rawValue, writing: nil)?.1 == .first)
+        #expect(l.link(for: other.rawValue, writing: nil) == nil, "a probe of an id no record has")
+        #expect(l.link(for: "not an id", writing: nil) == nil && l.link(for: nil, writing: nil) == nil)
+        #expect(l.link(for: other.rawValue, writing: .record(id)) == nil, "another record's state")
+        #expect(l.link(for: other.rawValue, writing: .record(other))?.1 == .first, "its create")
+
+        l.stage(entry: 5, chained: key, state: nil)
+        #expect(l.link(for: id.rawValue, writing: nil)?.1 == .after(5))
+        #expect(l.chain(of: id.rawValue).latest == nil, "not before the commit")
+        l.publish(logSize: 6)
+        #expect(l.chain(of: id.rawValue).latest == 5 && l.chain(of: id.rawValue).logSize == 6)
+
+        // A create in the next transaction, then a rollback of it and of a read.
+        l.stage(entry: 6, chained: StateLedger.Key(other), state: (other, v2))
+        #expect(l.link(for: other.rawValue, writing: nil)?.1 == .after(6))
+        l.stage(entry: 7, chained: key, state: nil)
+        l.discard()
+        #expect(l.link(for: other.rawValue, writing: nil) == nil)
+        #expect(l.link(for: id.rawValue, writing: nil)?.1 == .after(5))
+        l.publish(logSize: 8)
+        #expect(l.chain(of: id.rawValue).latest == 5 && l.chain(of: other.rawValue).latest == nil)
+        #expect(l.chain(of: "not an id").latest == nil && l.chain(of: "not an id").logSize == 8)
+
+        // Committed together: the created record's state first, then its first chained entry.
+        l.stage(entry: 8, chained: StateLedger.Key(other), state: (other, v2))
+        l.publish(logSize: 9)
+        #expect(l.chain(of: other.rawValue).latest == 8)
+        #expect(l.check(other, stored: v2, in: .writer) == .fresh)
+    }
+
 }

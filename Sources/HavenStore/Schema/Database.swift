@@ -77,6 +77,8 @@ public enum Database {
     static func userVersion(_ connection: Connection) throws(SQLiteError) -> Int64 {
         let s = try connection.statement("PRAGMA user_version")
         _ = try s.step()
+        // Reset now: a statement left stepping would lock the schema against a migration's DROP.
+        defer { s.reset() }
         return s.int64(0)
     }
 }

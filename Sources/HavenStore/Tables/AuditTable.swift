@@ -27,16 +27,24 @@ public enum AuditTable {
     /// Stores one entry. `state` is the new state tag of the row the entry's request changed
     /// (key and tag), `mac` the entry's tag under the vault's audit key (FORMAT.md).
     public static func append(seq: UInt64, entry: [UInt8], leafHash: [UInt8], index: AuditIndex,
-                              state: (key: String, tag: [UInt8])? = nil, mac: [UInt8]? = nil, on db: Connection) throws {
-        let s = try db.statement("""
+                              state: (key: String, tag: [UInt8])? = nil, mac: [UInt8]? = nil, link: AuditRecordLink? = nil,
+                              on db: Connection) throws {
+        // Without a link, `record_prev` is left out (NULL): the schema 3 upgrade writes its
+        // entry before the column exists.
+        let s = try db.statement(link == nil ? """
             INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass, state_key, state, mac)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """ : """
+            INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass, state_key, state, mac,
+                                       record_prev)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try s.bind(1, Int64(clamping: seq)).bind(2, blob: entry).bind(3, blob: leafHash).bind(4, index.time).bind(5, index.action)
             .bind(6, index.user).bind(7, index.record).bind(8, index.decision).bind(9, Int64(index.breakGlass ? 1 : 0))
             .bind(10, state?.key)
         if let state { try s.bind(11, blob: state.tag) } else { try s.bindNull(11) }
         if let mac { try s.bind(12, blob: mac) } else { try s.bindNull(12) }
+        if let link { try s.bind(13, link.column) }
         try s.run()
     }
 
@@ -78,10 +86,14 @@ public enum AuditTable {
     }
 
     /// Calls `body` for each entry with `seq` in `range`, in order, with the columns its tag
-    /// covers: the entry, its stored leaf hash, the state it commits to, and the tag.
-    public static func forEachAuthenticatedEntry(in range: Range<UInt64>, on db: Connection,
+    /// covers: the entry, its stored leaf hash, the state it commits to, and the tag; and,
+    /// when `links` is set, the record it is about and its link in that record's chain.
+    public static func forEachAuthenticatedEntry(in range: Range<UInt64>, links: Bool = false, on db: Connection,
                                                  _ body: (AuthenticatedRow) throws -> Void) throws {
-        let s = try db.statement("""
+        let s = try db.statement(links ? """
+            SELECT seq, entry, leaf_hash, state_key, state, mac, record, record_prev FROM audit_entries
+            WHERE seq >= ? AND seq < ? ORDER BY seq
+            """ : """
             SELECT seq, entry, leaf_hash, state_key, state, mac FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq
             """)
         try s.bind(1, Int64(clamping: range.lowerBound)).bind(2, Int64(clamping: range.upperBound))
@@ -93,8 +105,14 @@ public enum AuditTable {
                     try s.withOptionalBytes(3) { stateKey in
                         try s.withOptionalBytes(4) { state in
                             try s.withOptionalBytes(5) { mac in
-                                try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey, state: state,
-                                                          mac: mac))
+                                guard links else {
+                                    return try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey,
+                                                                     state: state, mac: mac))
+                                }
+                                try s.withOptionalBytes(6) { record in
+                                    try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey, state: state,
+                                                              mac: mac, record: record, recordPrevious: s.optionalInt64(7)))
+                                }
                             }
                         }
                     }
@@ -113,6 +131,9 @@ public enum AuditTable {
         public let stateKey: UnsafeRawBufferPointer?
         public let state: UnsafeRawBufferPointer?
         public let mac: UnsafeRawBufferPointer?
+        /// The `record` column's UTF-8 bytes and `record_prev` (read only when links are asked for).
+        public var record: UnsafeRawBufferPointer? = nil
+        public var recordPrevious: Int64? = nil
     }
 
     public static func entry(seq: UInt64, on db: Connection) throws -> [UInt8]? {
@@ -142,28 +163,21 @@ public enum AuditTable {
     /// Entries matching `filter`, a page at a time: oldest first after `cursor`, or newest
     /// first before it. `remaining` counts the matching entries beyond the page, up to
     /// `countLimit` (so a page never costs a scan of the whole log).
-    public static func search(_ filter: AuditFilter, newestFirst: Bool = false, cursor: UInt64?, limit: Int,
-                              countLimit: Int64 = remainingCountLimit,
+    ///
+    /// A filter by record needs `chain`: where that record's chain of entries starts, as the
+    /// writer published it before this read's snapshot began (see `searchRecord`).
+    public static func search(_ filter: AuditFilter, chain: AuditRecordChain? = nil, newestFirst: Bool = false, cursor: UInt64?,
+                              limit: Int, countLimit: Int64 = remainingCountLimit,
                               on db: Connection) throws -> (rows: [(seq: UInt64, entry: [UInt8])], remaining: Int64) {
-        var clauses = [String]()
-        var args = [Any]()
-        if let user = filter.user { clauses.append("user = ?"); args.append(user) }
-        if let record = filter.record { clauses.append("record = ?"); args.append(record) }
-        if let since = filter.since { clauses.append("time >= ?"); args.append(since) }
-        if let until = filter.until { clauses.append("time < ?"); args.append(until) }
-        if filter.deniedOnly { clauses.append("decision = 'deny'") }
-        if filter.breakGlassOnly { clauses.append("break_glass = 1") }
-        // Only sessions opened: a failed or locked-out authentication is always shown.
-        if filter.withoutSessions { clauses.append("NOT (action = 'auth.session' AND decision = 'allow')") }
+        if let record = filter.record {
+            guard let chain else { preconditionFailure("a search by record needs the record's chain") }
+            return try searchRecord(record, chain: chain, filter: filter, newestFirst: newestFirst, cursor: cursor, limit: limit,
+                                    countLimit: countLimit, on: db)
+        }
+        let (clauses, args) = filter.clauses()
         func run(_ sql: String, _ extra: [Any], _ row: (Statement) -> Void) throws {
             let s = try db.statement(sql)
-            for (i, a) in (args + extra).enumerated() {
-                switch a {
-                case let v as Int64: try s.bind(Int32(i + 1), v)
-                case let v as String: try s.bind(Int32(i + 1), v)
-                default: preconditionFailure("unsupported argument type \(type(of: a))")
-                }
-            }
+            try Self.bind(args + extra, to: s)
             while try s.step() { row(s) }
         }
         let direction = newestFirst ? "seq < ?" : "seq > ?"
@@ -233,6 +247,21 @@ public enum AuditTable {
 
 /// What an auditor filters the log by (`haven audit log`).
 public struct AuditFilter: Sendable {
+    /// The SQL conditions of every filter but the record (which `AuditTable.searchRecord`
+    /// finds by its chain), and their arguments in order.
+    func clauses() -> (clauses: [String], args: [Any]) {
+        var clauses = [String]()
+        var args = [Any]()
+        if let user { clauses.append("user = ?"); args.append(user) }
+        if let since { clauses.append("time >= ?"); args.append(since) }
+        if let until { clauses.append("time < ?"); args.append(until) }
+        if deniedOnly { clauses.append("decision = 'deny'") }
+        if breakGlassOnly { clauses.append("break_glass = 1") }
+        // Only sessions opened: a failed or locked-out authentication is always shown.
+        if withoutSessions { clauses.append("NOT (action = 'auth.session' AND decision = 'allow')") }
+        return (clauses, args)
+    }
+
     public var user: String?
     public var record: String?
     /// Milliseconds since the epoch, inclusive.

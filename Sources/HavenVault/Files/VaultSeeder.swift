@@ -143,7 +143,7 @@ public final class VaultSeeder {
                         decision: .allow, rule: "role \(creator.role) may consent.record", policyVersion: policyVersion,
                         detail: ["flag": counted ? "counselling,statistics" : "counselling", "kind": "grant",
                                  "record_version": "2"]), at: t,
-                        state: (.record(id), keys.rows.record(row)))
+                        state: (.record(id), keys.rows.record(row)), link: .first)
                     ids.append(id)
                 }
             }
@@ -183,9 +183,11 @@ public final class VaultSeeder {
     }
 
     /// Appends one entry, and a signed checkpoint after every `checkpointEvery` entries.
+    /// Its record's chain begins, as the daemon's would, at the entry with the record's first
+    /// state (`link: .first`, the consent after each create); the seeder writes no later one.
     func appendAudited(_ event: AuditEvent, at t: Timestamp, checkpointEvery: UInt64 = 1000,
-                       state: (StateKey, Tag16)? = nil) throws {
-        try AuditAppender.append(event, to: &chain, at: t, state: state, tags: keys.entries, on: db)
+                       state: (StateKey, Tag16)? = nil, link: AuditRecordLink? = nil) throws {
+        try AuditAppender.append(event, to: &chain, at: t, state: state, link: link, tags: keys.entries, on: db)
         if chain.size - lastCheckpoint >= checkpointEvery {
             _ = try AuditAppender.checkpoint(chain, vault: keys.vaultID, key: keys.signingKey, at: t, on: db)
             lastCheckpoint = chain.size

@@ -40,13 +40,17 @@ struct StartupCheck {
         states.lastBaseline = try Self.lastBaselineSeq(on: db)
         // A capacity hint only (the table is what is being checked): no regrowth at a million.
         states.records.reserveCapacity(Int(clamping: try RecordTable.count(on: db)))
+        try preloadBaseline(into: &states)
         let scan = try StoredLogScan.run(databasePath: databasePath, vaultKey: keys.publicKey, vault: keys.vaultID,
                                          entries: keys.entries, rootsAt: anchored.map { [$0.checkpoint.size] } ?? []) { state in
             try collect(state, into: &states)
         }
         let size = scan.tree.size
         if let anchored, let anchor { try Self.checkExtends(anchored, anchor: anchor, scan: scan) }
-        let logProblem = Self.logProblem(scan, cadence: cadence)
+        let problems = [Self.logProblem(scan, cadence: cadence), states.chainProblem.map { first in
+            states.chainProblems == 1 ? first : "\(first) (and \(states.chainProblems - 1) more)"
+        }].compactMap { $0 }
+        let logProblem = problems.isEmpty ? nil : problems.joined(separator: "; ")
         if let logProblem, !allowDamagedLog {
             throw HavenError(.integrityError, "refusing to start: \(logProblem)",
                              hint: "run 'haven audit verify' on a copy, or start with --allow-damaged-audit-log to keep serving "
@@ -69,17 +73,33 @@ struct StartupCheck {
         let lastTime = scan.lastEntry.flatMap { try? AuditEntry(canonicalBytes: $0) }?.time ?? Timestamp(millisecondsSinceEpoch: 0)
         let chain = AuditChain(frontier: scan.tree, lastLeafHash: scan.lastLeafHash ?? [], lastTime: lastTime)
         let latest = scan.checkpoints.last { $0.checkpoint.size <= size }
-        return Verified(chain: chain, latestCheckpoint: latest, ledger: StateLedger(records: states.records), users: users,
+        return Verified(chain: chain, latestCheckpoint: latest, ledger: StateLedger(records: states.records, logSize: size), users: users,
                         logProblem: logProblem, anchorCreated: anchor != nil && anchored == nil)
     }
 
     /// The latest state of each row, as the log has it so far.
     private struct LatestStates {
-        var records = [StateLedger.Key: Tag16]()
+        var records = [StateLedger.Key: StateLedger.Latest]()
         var others = [StateKey: Tag16]()
         /// The entry whose baseline `state_baseline` holds now: a root key rotation writes a
         /// new baseline, and the table then holds only that one.
         var lastBaseline: UInt64?
+        /// The first entry found out of its record's chain, and how many were.
+        var chainProblem: String?
+        var chainProblems = 0
+    }
+
+    /// The records of the last baseline, in before the log is read: entries about them from
+    /// before the baseline's place are chained too (schema 9 chains every entry of a record
+    /// the vault held), and their links are checked as they come. Their tags are set again
+    /// at the baseline's place, where the rows are checked against its entry; a table with
+    /// rows but no baseline entry is not read at all.
+    private func preloadBaseline(into states: inout LatestStates) throws {
+        guard states.lastBaseline != nil else { return }
+        try StateBaselineTable.forEach(on: db) { k, t in
+            guard case .record(let id)? = StateKey(text: k), let tag = Tag16(t) else { return }
+            states.records[StateLedger.Key(id)] = StateLedger.Latest(tag: tag)
+        }
     }
 
     /// The sequence number of the last entry that commits to a baseline. The column read
@@ -98,7 +118,22 @@ struct StartupCheck {
     private func collect(_ state: StoredLogScan.ScannedState, into states: inout LatestStates) throws {
         switch state {
         case .record(let id, let tag):
-            states.records[id] = tag
+            states.records[id, default: StateLedger.Latest(tag: tag)].tag = tag
+        case .link(let seq, let id, let text, let link):
+            // Each chained entry must link to the record's previous one, or a search by record
+            // would not reach what lies behind it.
+            guard let id, let latest = states.records[id] else {
+                noteChainProblem("audit entry \(seq) is chained to '\(NameRules.printable(text))', which no audited change wrote",
+                                 in: &states)
+                return
+            }
+            let expected: AuditRecordLink = latest.lastEntry == StateLedger.Latest.none ? .first : .after(latest.lastEntry)
+            if link != expected {
+                noteChainProblem("audit entry \(seq) does not link to the previous entry about its record "
+                                 + "(\(expected == .first ? "none" : String(latest.lastEntry))): table audit_entries was edited "
+                                 + "outside Haven, and a search by record may miss entries", in: &states)
+            }
+            states.records[id]?.lastEntry = seq
         case .other(let seq, let text, let tag):
             guard let key = StateKey(text: text) else { return }  // a later format's key: not this release's concern
             guard key == .baseline else {
@@ -114,13 +149,22 @@ struct StartupCheck {
                     throw refusal("table state_baseline: row '\(NameRules.printable(k))' is malformed")
                 }
                 digest.add(key: k, tag: tag)
-                if case .record(let id) = key { states.records[StateLedger.Key(id)] = tag } else { states.others[key] = tag }
+                if case .record(let id) = key {
+                    states.records[StateLedger.Key(id), default: StateLedger.Latest(tag: tag)].tag = tag
+                } else {
+                    states.others[key] = tag
+                }
             }
             guard digest.finish() == tag else {
                 throw refusal("table state_baseline: its rows differ from those the upgrade's audit entry (seq \(seq)) "
                               + "committed to (edited outside Haven)")
             }
         }
+    }
+
+    private func noteChainProblem(_ problem: String, in states: inout LatestStates) {
+        if states.chainProblem == nil { states.chainProblem = problem }
+        states.chainProblems += 1
     }
 
     private func check(_ key: StateKey, actual: Tag16, in states: [StateKey: Tag16]) throws {

@@ -1,5 +1,6 @@
 import HavenCore
 import HavenCrypto
+import HavenStore
 import Synchronization
 
 /// The latest audited state of every record: for each record, the tag of the row its last
@@ -17,6 +18,11 @@ import Synchronization
 /// reader read it is `raced` (the reader reads again rather than mistake an older
 /// legitimate row for a forgery); busy listings, which read many records while other
 /// requests write, never are.
+///
+/// Beside each record's state it keeps the record's latest chained audit entry, where a
+/// search of the log by record starts (`AuditRecordLink`): in the same table, so a million
+/// records cost eight bytes more each rather than a second table. Only records the ledger
+/// holds get chains, so entries about ids that are no record (a probe) cannot grow it.
 public final class StateLedger: Sendable {
     /// A record id as two words: a million of them fit in a few tens of megabytes.
     struct Key: Hashable, Sendable {
@@ -27,6 +33,13 @@ public final class StateLedger: Sendable {
             // A validated id is 26 canonical base32 characters, so this cannot fail.
             var text = id.rawValue
             self = text.withUTF8 { Key(base32: UnsafeRawBufferPointer($0)) }!
+        }
+
+        /// From an audit entry's `record` text: nil when it is not a record id's canonical form.
+        init?(text: String) {
+            var text = text
+            guard let key = text.withUTF8({ Key(base32: UnsafeRawBufferPointer($0)) }) else { return nil }
+            self = key
         }
 
         /// From the 26 characters of a record id's canonical lower-case base32, without a
@@ -56,9 +69,26 @@ public final class StateLedger: Sendable {
         }
     }
 
+    /// What the log says of one record: its latest state and its latest chained entry.
+    struct Latest: Sendable {
+        var tag: Tag16
+        /// `none` until the record's first chained entry.
+        var lastEntry: UInt64 = Latest.none
+        static let none = UInt64.max
+
+        init(tag: Tag16, lastEntry: UInt64 = Latest.none) {
+            self.tag = tag
+            self.lastEntry = lastEntry
+        }
+    }
+
     private struct State {
-        var committed: [Key: Tag16]
+        var committed: [Key: Latest]
         var pending: [Key: Tag16] = [:]
+        /// Chained entries the writer's open transaction has appended, by record.
+        var pendingEntries: [Key: UInt64] = [:]
+        /// The size of the log as of the last published commit.
+        var logSize: UInt64
         var generation: UInt64 = 0
         /// What recent commits replaced (nil: the record did not exist), by record.
         var superseded: [Key: (tag: Tag16?, at: UInt64)] = [:]
@@ -72,8 +102,8 @@ public final class StateLedger: Sendable {
 
     private let state: Mutex<State>
 
-    init(records: consuming [Key: Tag16]) {
-        state = Mutex(State(committed: records))
+    init(records: consuming [Key: Latest], logSize: UInt64) {
+        state = Mutex(State(committed: records, logSize: logSize))
     }
 
     /// How many commits have been published; a reader notes it before its snapshot.
@@ -127,7 +157,7 @@ public final class StateLedger: Sendable {
     }
 
     private static func known(_ key: Key, in s: borrowing State) -> Known {
-        Known(committed: s.committed[key], pending: s.pending[key], replaced: s.superseded[key])
+        Known(committed: s.committed[key]?.tag, pending: s.pending[key], replaced: s.superseded[key])
     }
 
     private static func finding(_ known: Known, generation: UInt64, _ name: @autoclosure () -> String, stored: Tag16?,
@@ -153,38 +183,79 @@ public final class StateLedger: Sendable {
         return .mismatch("record \(name()) does not match its latest audited state (restored from an older copy, or edited outside Haven)")
     }
 
-    /// The writer has written `tag` for `id` in its open transaction (its audit entry too).
-    func stage(_ id: RecordID, _ tag: Tag16) {
-        state.withLock { $0.pending[Key(id)] = tag }
+    /// Where the writer's next entry about `record` links: after the record's latest chained
+    /// entry, first when it has none yet, and nil (outside every chain) when the ledger holds
+    /// no such record, unless the entry itself writes the record's first state (a create).
+    func link(for record: String?, writing written: StateKey?) -> (Key, AuditRecordLink)? {
+        guard let record, let key = Key(text: record) else { return nil }
+        let own: Bool
+        if case .record(let id)? = written { own = Key(id) == key } else { own = false }
+        return state.withLock { s in
+            if let previous = s.pendingEntries[key] { return (key, .after(previous)) }
+            if let latest = s.committed[key] { return (key, latest.lastEntry == Latest.none ? .first : .after(latest.lastEntry)) }
+            return s.pending[key] != nil || own ? (key, .first) : nil
+        }
     }
 
-    /// The writer's transaction committed: its states are now the latest.
-    func publish() {
+    /// The writer has appended entry `seq` in its open transaction: in the chain of `chained`
+    /// (from `link`), and writing `state` for its record, when it does.
+    func stage(entry seq: UInt64, chained: Key?, state written: (RecordID, Tag16)?) {
+        guard chained != nil || written != nil else { return }
         state.withLock { s in
-            guard !s.pending.isEmpty else { return }
-            s.generation &+= 1
-            for (k, t) in s.pending {
-                s.superseded[k] = (s.committed[k], s.generation)
-                s.supersededOrder.append((s.generation, k))
-                s.committed[k] = t
+            if let (id, tag) = written { s.pending[Key(id)] = tag }
+            if let chained { s.pendingEntries[chained] = seq }
+        }
+    }
+
+    /// Where a search of the log for `record` starts, and the log it may read (see
+    /// `AuditRecordChain`); read before the search's snapshot begins.
+    func chain(of record: String) -> AuditRecordChain {
+        let key = Key(text: record)
+        return state.withLock { s in
+            let last = key.flatMap { s.committed[$0]?.lastEntry }
+            return AuditRecordChain(latest: last == Latest.none ? nil : last, logSize: s.logSize)
+        }
+    }
+
+    /// The writer's transaction committed, and the log has `logSize` entries: its states and
+    /// chained entries are now the latest.
+    func publish(logSize: UInt64) {
+        state.withLock { s in
+            s.logSize = logSize
+            if !s.pending.isEmpty {
+                s.generation &+= 1
+                for (k, t) in s.pending {
+                    s.superseded[k] = (s.committed[k]?.tag, s.generation)
+                    s.supersededOrder.append((s.generation, k))
+                    s.committed[k, default: Latest(tag: t)].tag = t
+                }
+                s.pending.removeAll(keepingCapacity: true)
+                // Forget what no reader can still be reading (a read takes milliseconds; this
+                // is thousands of commits).
+                while s.forgotten < s.supersededOrder.count, s.supersededOrder[s.forgotten].at + Self.memory <= s.generation {
+                    let old = s.supersededOrder[s.forgotten]
+                    if s.superseded[old.key]?.at == old.at { s.superseded[old.key] = nil }
+                    s.forgotten += 1
+                }
+                if s.forgotten > 4096 && s.forgotten * 2 > s.supersededOrder.count {
+                    s.supersededOrder.removeFirst(s.forgotten)
+                    s.forgotten = 0
+                }
             }
-            s.pending.removeAll(keepingCapacity: true)
-            // Forget what no reader can still be reading (a read takes milliseconds; this
-            // is thousands of commits).
-            while s.forgotten < s.supersededOrder.count, s.supersededOrder[s.forgotten].at + Self.memory <= s.generation {
-                let old = s.supersededOrder[s.forgotten]
-                if s.superseded[old.key]?.at == old.at { s.superseded[old.key] = nil }
-                s.forgotten += 1
+            // After the states: a record's first chained entry may be the one that created it.
+            for (k, seq) in s.pendingEntries {
+                assert(s.committed[k] != nil, "a chained entry about a record the ledger does not hold")
+                s.committed[k]?.lastEntry = seq
             }
-            if s.forgotten > 4096 && s.forgotten * 2 > s.supersededOrder.count {
-                s.supersededOrder.removeFirst(s.forgotten)
-                s.forgotten = 0
-            }
+            s.pendingEntries.removeAll(keepingCapacity: true)
         }
     }
 
     /// The writer's transaction was rolled back: nothing it staged happened.
     func discard() {
-        state.withLock { $0.pending.removeAll(keepingCapacity: true) }
+        state.withLock { s in
+            s.pending.removeAll(keepingCapacity: true)
+            s.pendingEntries.removeAll(keepingCapacity: true)
+        }
     }
 }

@@ -32,11 +32,16 @@ public struct StoredLogScan {
         try run(databasePath: databasePath, vaultKey: vaultKey, vault: vault, entries: entries, rootsAt: [], states: nil)
     }
 
-    /// A state an entry commits to (and whose tag verified), handed over in log order.
+    /// A state an entry commits to (and whose tag verified), or an entry's link in its
+    /// record's chain, handed over in log order (an entry's state before its link).
     enum ScannedState {
         /// A record's: the common case, read without a String (a million at start).
         case record(StateLedger.Key, Tag16)
         case other(seq: UInt64, key: String, tag: Tag16)
+        /// Entry `seq` is chained (`record_prev` is not NULL): its record (nil when the
+        /// `record` column is no record id, named by `text`) and its stored link (nil when
+        /// the value is none a release writes).
+        case link(seq: UInt64, record: StateLedger.Key?, text: String, link: AuditRecordLink?)
     }
 
     /// - Parameters:
@@ -83,19 +88,29 @@ public struct StoredLogScan {
                         part.chunk.finish()
                         return part
                     }
-                    try AuditTable.forEachAuthenticatedEntry(in: range, on: connection) { row in
+                    try AuditTable.forEachAuthenticatedEntry(in: range, links: wantStates, on: connection) { row in
                         part.chunk.add(entry: row.entry, storedLeafHash: row.leafHash)
                         if row.seq == end - 1 { part.lastEntry = Array(row.entry) }
                         let expected = entries.tag(seq: row.seq, leafHash: row.leafHash, stateKey: row.stateKey, state: row.state)
-                        guard let mac = row.mac, Tag16(mac) == expected else {
-                            part.untagged.append(row.seq)
-                            return
+                        let tagged = row.mac.map { Tag16($0) == expected } ?? false
+                        if !tagged { part.untagged.append(row.seq) }
+                        guard wantStates else { return }
+                        // Only a state whose entry's tag verifies counts.
+                        if tagged, let key = row.stateKey, let state = row.state, let tag = Tag16(state) {
+                            if key.starts(with: Self.recordPrefix),
+                               let id = StateLedger.Key(base32: UnsafeRawBufferPointer(rebasing: key[7...])) {
+                                part.states.append(.record(id, tag))
+                            } else {
+                                part.states.append(.other(seq: row.seq, key: String(decoding: key, as: UTF8.self), tag: tag))
+                            }
                         }
-                        guard wantStates, let key = row.stateKey, let state = row.state, let tag = Tag16(state) else { return }
-                        if key.starts(with: Self.recordPrefix), let id = StateLedger.Key(base32: UnsafeRawBufferPointer(rebasing: key[7...])) {
-                            part.states.append(.record(id, tag))
-                        } else {
-                            part.states.append(.other(seq: row.seq, key: String(decoding: key, as: UTF8.self), tag: tag))
+                        // Every link, tagged or not (no tag covers it): one entry whose tag fails
+                        // is not also reported as a break in its record's chain.
+                        if let previous = row.recordPrevious {
+                            let record = row.record ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                            let key = StateLedger.Key(base32: record)
+                            part.states.append(.link(seq: row.seq, record: key, text: key == nil ? String(decoding: record, as: UTF8.self) : "",
+                                                     link: AuditRecordLink(column: previous)))
                         }
                     }
                     connection.resetStatements()

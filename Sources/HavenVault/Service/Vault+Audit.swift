@@ -31,9 +31,16 @@ extension Vault {
                              limit: Int?) -> EventLoopFuture<[UInt8]> {
         let page = min(max(limit ?? 100, 1), Self.maximumAuditPage)
         let logger = self.logger
+        // Before the snapshot begins, so that it holds every entry of the chain read here.
+        let chain = filter.record.map { writer.ledger.chain(of: $0) }
         return auditRead(ctx, operation: "log") { (db) throws(HavenError) -> [UInt8] in
             let found = try storeCall(logger) {
-                try AuditTable.search(filter, newestFirst: newestFirst, cursor: cursor, limit: page, on: db)
+                do {
+                    return try AuditTable.search(filter, chain: chain, newestFirst: newestFirst, cursor: cursor, limit: page, on: db)
+                } catch let broken as AuditChainBroken {
+                    logger.critical("a record's audit chain is broken", metadata: ["seq": "\(broken.seq)"])
+                    throw HavenError.integrityFinding(broken.description)
+                }
             }
             var w = JSONWriter(capacity: 512 * found.rows.count + 96)
             w.object { o in

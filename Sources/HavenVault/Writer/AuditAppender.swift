@@ -7,17 +7,18 @@ import HavenStore
 /// `haven init`, so there is one way an entry reaches the database.
 enum AuditAppender {
     /// Appends `event` to the chain and stores the entry (and a completed tile), with its tag
-    /// and, when the request changed a row that grants access, that row's new state tag.
+    /// and, when the request changed a row that grants access, that row's new state tag;
+    /// `link` places an entry about a record in that record's chain (`StateLedger.link`).
     @discardableResult
     static func append(_ event: AuditEvent, to chain: inout AuditChain, at time: Timestamp, state: (StateKey, Tag16)? = nil,
-                       tags: EntryAuthenticator, on db: Connection) throws -> UInt64 {
+                       link: AuditRecordLink? = nil, tags: EntryAuthenticator, on db: Connection) throws -> UInt64 {
         let appended = chain.append(event, at: time)
         let index = AuditIndex(time: chain.lastTime.millisecondsSinceEpoch, action: event.action, user: event.actor?.user,
                                record: event.record, decision: event.decision.rawValue, breakGlass: event.breakGlass != nil)
         let stored = state.map { (key: $0.0.text, tag: $0.1.bytes) }
         let mac = tags.tag(seq: appended.seq, leafHash: appended.leafHash, state: stored)
         try AuditTable.append(seq: appended.seq, entry: appended.bytes, leafHash: appended.leafHash, index: index,
-                              state: stored, mac: mac.bytes, on: db)
+                              state: stored, mac: mac.bytes, link: link, on: db)
         if let tile = appended.completedTile {
             try AuditTable.putSubtree(index: tile.index, hash: tile.hash, on: db)
         }

@@ -242,7 +242,7 @@ public final class WriteQueue: @unchecked Sendable {
             complete(batch) { job, _ in job.fail(.auditUnavailable) }
             return
         }
-        ledger.publish()
+        ledger.publish(logSize: chain.size)
         if tx.walPurgeRequested {
             walPurgePending = !purgeWAL(attempts: 50)
         } else if walPurgePending {
@@ -312,9 +312,12 @@ public final class WriteQueue: @unchecked Sendable {
             state = nil
         }
         do {
-            let seq = try AuditAppender.append(event, to: &chain, at: tx.now, state: state, tags: keys.entries, on: db)
+            let link = ledger.link(for: event.record, writing: state?.0)
+            let seq = try AuditAppender.append(event, to: &chain, at: tx.now, state: state, link: link?.1, tags: keys.entries, on: db)
             try db.run("RELEASE job")
-            if case .record(let id)? = state?.0, let tag = state?.1 { ledger.stage(id, tag) }
+            var written: (RecordID, Tag16)?
+            if case .record(let id)? = state?.0, let tag = state?.1 { written = (id, tag) }
+            ledger.stage(entry: seq, chained: link?.0, state: written)
             return seq
         } catch {
             logger.error("audit entry could not be written; the request is refused", metadata: ["error": "\(error)"])
