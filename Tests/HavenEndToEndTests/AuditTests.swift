@@ -210,7 +210,7 @@ extension EndToEnd {
                     return out
                 }
             }
-            #expect(try links(probe) == [nil])
+            #expect(try links(probe) == [-2])
             let chained = try links(id)
             #expect(chained.first == -1 && chained.dropFirst().map { $0! } == about.dropLast().map { Int64($0.seq) },
                     "each entry links to the one before: \(chained)")

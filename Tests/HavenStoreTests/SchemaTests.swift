@@ -102,34 +102,32 @@ import Testing
         #expect(throws: (any Error).self) { try db.execute("SELECT mac FROM audit_entries") }
     }
 
-    /// The upgrade to version 9 links a version 8 log as the daemon links entries as it
-    /// writes them (and as its start-up check expects): a record's entries from its first
-    /// audited state on, a baseline's records from the start; an entry about any other id,
-    /// and one about a record from before the record existed, stays unlinked.
-    @Test func theUpgradeToVersion9LinksEachRecordsEntriesFromItsFirstState() throws {
+    /// The upgrade to version 9 leaves a version 8 log as it is and keeps each entry about a
+    /// record findable: every one goes to `audit_earlier_by_record`, copied from the index it
+    /// replaces; new entries link (or, about an id no record has, go to the partial index).
+    @Test func theUpgradeToVersion9KeepsEarlierEntriesFindableByRecord() throws {
         defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         for step in Schema.migrations.prefix(8) { try db.execute(step) }
         try db.execute("PRAGMA user_version = 8")
-        // (seq, record, state key): "a" is in the baseline (entry 3), "b" is created at 5, "c" is only probed.
-        let log: [(String?, String?)] = [("a", nil), ("b", nil), (nil, nil), (nil, "baseline"), ("a", nil), ("b", "record:b"),
-                                         ("c", nil), ("b", nil), ("a", "record:a"), (nil, nil), ("b", nil), ("a", nil)]
-        for (seq, (record, state)) in log.enumerated() {
+        let log: [String?] = ["b", "a", nil, "c", "a", "b", nil, "a"]
+        for (seq, record) in log.enumerated() {
             try db.statement("""
-                INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass, state_key)
-                VALUES (?, x'7b7d', x'00', 0, 'record.read', 'u', ?, 'allow', 0, ?)
-                """).bind(1, Int64(seq)).bind(2, record).bind(3, state).run()
+                INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass)
+                VALUES (?, x'7b7d', x'00', 0, 'record.read', 'u', ?, 'allow', 0)
+                """).bind(1, Int64(seq)).bind(2, record).run()
         }
-        try StateBaselineTable.insert(key: "record:a", tag: [UInt8](repeating: 1, count: 16), on: db)
         db.resetStatements()
         try Database.migrate(db)
-        let s = try db.statement("SELECT record_prev FROM audit_entries ORDER BY seq")
-        var links = [Int64?]()
-        while try s.step() { links.append(s.optionalInt64(0)) }
-        #expect(links == [-1, nil, nil, nil, 0, -1, nil, 5, 4, nil, 7, 8])
-        #expect(try plan("SELECT seq FROM audit_entries WHERE record = 'c' AND record_prev IS NULL ORDER BY seq", on: db)
+        let links = try db.statement("SELECT COUNT(*) FROM audit_entries WHERE record_prev IS NOT NULL")
+        _ = try links.step()
+        #expect(links.int64(0) == 0)
+        let s = try db.statement("SELECT record, seq FROM audit_earlier_by_record")
+        var earlier = [String]()
+        while try s.step() { earlier.append("\(s.string(0))\(s.int64(1))") }
+        #expect(earlier == ["a1", "a4", "a7", "b0", "b5", "c3"])
+        #expect(try plan("SELECT seq FROM audit_entries WHERE record = 'c' AND record_prev = -2 ORDER BY seq", on: db)
                     .contains("audit_unchained_by_record"))
         #expect(try !plan("SELECT seq FROM audit_entries WHERE record = 'c'", on: db).contains("audit_by_record"))
     }
-
 }

@@ -1,5 +1,6 @@
 import HavenCore
 import HavenCrypto
+import HavenStore
 @testable import HavenVault
 import Testing
 
@@ -151,25 +152,26 @@ import Testing
         let l = ledger()
         let key = StateLedger.Key(id)
         let other = RecordID(bytes: Array(16..<32))
-        #expect(l.link(for: id.rawValue, writing: nil)?.1 == .first)
-        #expect(l.link(for: other.rawValue, writing: nil) == nil, "a probe of an id no record has")
-        #expect(l.link(for: "not an id", writing: nil) == nil && l.link(for: nil, writing: nil) == nil)
-        #expect(l.link(for: other.rawValue, writing: .record(id)) == nil, "another record's state")
-        #expect(l.link(for: other.rawValue, writing: .record(other))?.1 == .first, "its create")
+        func outside(_ link: (key: StateLedger.Key?, link: AuditRecordLink)?) -> Bool { link?.key == nil && link?.link == .unchained }
+        #expect(l.link(for: id.rawValue, writing: nil)?.link == .first && l.link(for: id.rawValue, writing: nil)?.key == key)
+        #expect(outside(l.link(for: other.rawValue, writing: nil)), "a probe of an id no record has")
+        #expect(outside(l.link(for: "not an id", writing: nil)) && l.link(for: nil, writing: nil) == nil)
+        #expect(outside(l.link(for: other.rawValue, writing: .record(id))), "another record's state")
+        #expect(l.link(for: other.rawValue, writing: .record(other))?.link == .first, "its create")
 
         l.stage(entry: 5, chained: key, state: nil)
-        #expect(l.link(for: id.rawValue, writing: nil)?.1 == .after(5))
+        #expect(l.link(for: id.rawValue, writing: nil)?.link == .after(5))
         #expect(l.chain(of: id.rawValue).latest == nil, "not before the commit")
         l.publish(logSize: 6)
         #expect(l.chain(of: id.rawValue).latest == 5 && l.chain(of: id.rawValue).logSize == 6)
 
         // A create in the next transaction, then a rollback of it and of a read.
         l.stage(entry: 6, chained: StateLedger.Key(other), state: (other, v2))
-        #expect(l.link(for: other.rawValue, writing: nil)?.1 == .after(6))
+        #expect(l.link(for: other.rawValue, writing: nil)?.link == .after(6))
         l.stage(entry: 7, chained: key, state: nil)
         l.discard()
-        #expect(l.link(for: other.rawValue, writing: nil) == nil)
-        #expect(l.link(for: id.rawValue, writing: nil)?.1 == .after(5))
+        #expect(outside(l.link(for: other.rawValue, writing: nil)))
+        #expect(l.link(for: id.rawValue, writing: nil)?.link == .after(5))
         l.publish(logSize: 8)
         #expect(l.chain(of: id.rawValue).latest == 5 && l.chain(of: other.rawValue).latest == nil)
         #expect(l.chain(of: "not an id").latest == nil && l.chain(of: "not an id").logSize == 8)

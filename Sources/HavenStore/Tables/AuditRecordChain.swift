@@ -7,20 +7,24 @@ public enum AuditRecordLink: Sendable, Equatable {
     case first
     /// Follows entry `seq`, the record's previous chained entry.
     case after(UInt64)
+    /// About an id the vault held no record of: in no chain, found through a partial index.
+    case unchained
 
-    /// The stored value: -1 for the first, else the previous entry's seq.
+    /// The stored value: -1 for the first, the previous entry's seq, -2 for none. (NULL is an
+    /// entry about no record, or one written before links, in `audit_earlier_by_record`.)
     public var column: Int64 {
         switch self {
         case .first: return -1
         case .after(let seq): return Int64(clamping: seq)
+        case .unchained: return -2
         }
     }
 
-    /// From the stored value; nil for NULL (an entry outside every chain) and for a value no
-    /// release writes.
+    /// From the stored value; nil for NULL and for a value no release writes.
     public init?(column: Int64?) {
         guard let column else { return nil }
         switch column {
+        case -2: self = .unchained
         case -1: self = .first
         case 0...: self = .after(UInt64(column))
         default: return nil
@@ -64,10 +68,11 @@ extension AuditTable {
     }
 
     /// `search` for one record: its chain, walked newest first from `chain.latest`, merged with
-    /// its unchained entries (about the id before the vault held such a record), which an
-    /// index of their own finds. A page newest first after another resumes at the link of the
-    /// previous page's last entry; a page oldest first walks the chain down to its cursor, so
-    /// it costs one lookup per chained entry of the record after the cursor.
+    /// the entries about the id outside its chain, which indexes find: those written while
+    /// the vault held no such record (a partial index of `audit_entries`), and those written
+    /// before links (`audit_earlier_by_record`). A page newest first after another resumes at
+    /// the link of the previous page's last entry; a page oldest first walks the chain down
+    /// to its cursor, so it costs one lookup per chained entry of the record after the cursor.
     static func searchRecord(_ record: String, chain: AuditRecordChain, filter: AuditFilter, newestFirst: Bool, cursor: UInt64?,
                              limit: Int, countLimit: Int64,
                              on db: Connection) throws -> (rows: [(seq: UInt64, entry: [UInt8])], remaining: Int64) {
@@ -82,7 +87,11 @@ extension AuditTable {
             let s = try db.statement("SELECT record, record_prev FROM audit_entries WHERE seq = ?")
             try s.bind(1, Int64(clamping: cursor))
             if try s.step(), s.string(0) == record, let link = AuditRecordLink(column: s.optionalInt64(1)) {
-                if case .after(let previous) = link { next = previous } else { next = nil }
+                switch link {
+                case .after(let previous): next = previous
+                case .first: next = nil
+                case .unchained: break  // the cursor is not of the chain: walk it from its start
+                }
             }
         }
         /// The next chained entry, newest first, and whether the other filters match it.
@@ -98,20 +107,28 @@ extension AuditTable {
             case .after(let previous):
                 guard previous < seq else { throw AuditChainBroken(seq: seq) }
                 next = previous
+            case .unchained: throw AuditChainBroken(seq: seq)
             }
             return (seq, s.int64(2) != 0)
         }
 
-        // The unchained entries, in the page's order, before the chain is walked (two
+        // The entries outside the chain, in the page's order, before the chain is walked (two
         // statements of one connection may step in turn, but this keeps each simple).
-        var unchained = [UInt64]()
         let bound: Int64 = newestFirst ? Int64(clamping: min(cursor ?? end, end)) : cursor.map { Int64(clamping: $0) } ?? -1
-        let listing = try db.statement("""
-            SELECT seq FROM audit_entries WHERE record = ? AND record_prev IS NULL AND seq \(newestFirst ? "<" : ">") ? AND seq < ?
-            AND \(matches) ORDER BY seq \(newestFirst ? "DESC" : "ASC") LIMIT ?
-            """)
-        try bind([record, bound, Int64(clamping: end)] + args + [Int64(wanted)], to: listing)
-        while try listing.step() { unchained.append(UInt64(clamping: listing.int64(0))) }
+        let (direction, order) = newestFirst ? ("<", "DESC") : (">", "ASC")
+        var unchained = [UInt64]()
+        for sql in ["""
+            SELECT seq FROM audit_entries WHERE record = ? AND record_prev = -2 AND seq \(direction) ? AND seq < ?
+            AND \(matches) ORDER BY seq \(order) LIMIT ?
+            """, """
+            SELECT e.seq FROM audit_earlier_by_record r JOIN audit_entries e ON e.seq = r.seq
+            WHERE r.record = ? AND r.seq \(direction) ? AND r.seq < ? AND \(matches) ORDER BY r.seq \(order) LIMIT ?
+            """] {
+            let listing = try db.statement(sql)
+            try bind([record, bound, Int64(clamping: end)] + args + [Int64(wanted)], to: listing)
+            while try listing.step() { unchained.append(UInt64(clamping: listing.int64(0))) }
+        }
+        unchained.sort(by: newestFirst ? (>) : (<))
 
         var found = [UInt64]()
         found.reserveCapacity(min(wanted, 1024))

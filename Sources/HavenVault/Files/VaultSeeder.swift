@@ -47,7 +47,7 @@ public final class VaultSeeder {
                         rule: "role counsellor may record.read on records in its reach (assigned)",
                         consent: ["counselling": "granted"], policyVersion: String(repeating: "ab", count: 32))
                     t = t.adding(milliseconds: 7)
-                    try appendAudited(event, at: t, checkpointEvery: checkpointEvery)
+                    try appendAudited(event, at: t, checkpointEvery: checkpointEvery, link: .unchained)
                     done += 1
                 }
             }
@@ -137,7 +137,7 @@ public final class VaultSeeder {
                         written: values.map(\.0), decision: .allow,
                         rule: "role \(creator.role) may record.create", policyVersion: policyVersion,
                         detail: ["type": type.rawValue, "record_version": "1",
-                                 "assigned": assigned.map(\.rawValue).joined(separator: ",")]), at: t)
+                                 "assigned": assigned.map(\.rawValue).joined(separator: ",")]), at: t, link: .unchained)
                     try appendAudited(AuditEvent(
                         action: "consent.record", actor: actor, peer: .init(uid: 1000, pid: 4242), record: id.rawValue,
                         decision: .allow, rule: "role \(creator.role) may consent.record", policyVersion: policyVersion,
@@ -183,8 +183,9 @@ public final class VaultSeeder {
     }
 
     /// Appends one entry, and a signed checkpoint after every `checkpointEvery` entries.
-    /// Its record's chain begins, as the daemon's would, at the entry with the record's first
-    /// state (`link: .first`, the consent after each create); the seeder writes no later one.
+    /// An entry about a record links as the daemon's would (`StateLedger.link`): its chain
+    /// begins at the entry with the record's first state (the consent after each create), and
+    /// an entry before it, or about an id that is no record, is `.unchained`.
     func appendAudited(_ event: AuditEvent, at t: Timestamp, checkpointEvery: UInt64 = 1000,
                        state: (StateKey, Tag16)? = nil, link: AuditRecordLink? = nil) throws {
         try AuditAppender.append(event, to: &chain, at: t, state: state, link: link, tags: keys.entries, on: db)

@@ -123,7 +123,8 @@ struct StartupCheck {
             // Each chained entry must link to the record's previous one, or a search by record
             // would not reach what lies behind it.
             guard let id, let latest = states.records[id] else {
-                noteChainProblem("audit entry \(seq) is chained to '\(NameRules.printable(text))', which no audited change wrote",
+                noteChainProblem("audit entry \(seq) is chained to " + (id == nil ? "'\(NameRules.printable(text))', which is no record id"
+                                     : "a record no audited change wrote") + " (table audit_entries was edited outside Haven)",
                                  in: &states)
                 return
             }

@@ -184,16 +184,18 @@ public final class StateLedger: Sendable {
     }
 
     /// Where the writer's next entry about `record` links: after the record's latest chained
-    /// entry, first when it has none yet, and nil (outside every chain) when the ledger holds
-    /// no such record, unless the entry itself writes the record's first state (a create).
-    func link(for record: String?, writing written: StateKey?) -> (Key, AuditRecordLink)? {
-        guard let record, let key = Key(text: record) else { return nil }
+    /// entry, first when it has none yet, and outside every chain when the ledger holds no
+    /// such record, unless the entry itself writes the record's first state (a create). The
+    /// key is the chain's (nil outside); nil for an entry about no record.
+    func link(for record: String?, writing written: StateKey?) -> (key: Key?, link: AuditRecordLink)? {
+        guard let record else { return nil }
+        guard let key = Key(text: record) else { return (nil, .unchained) }
         let own: Bool
         if case .record(let id)? = written { own = Key(id) == key } else { own = false }
         return state.withLock { s in
             if let previous = s.pendingEntries[key] { return (key, .after(previous)) }
             if let latest = s.committed[key] { return (key, latest.lastEntry == Latest.none ? .first : .after(latest.lastEntry)) }
-            return s.pending[key] != nil || own ? (key, .first) : nil
+            return s.pending[key] != nil || own ? (key, .first) : (nil, .unchained)
         }
     }
 

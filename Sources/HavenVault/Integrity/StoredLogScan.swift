@@ -38,9 +38,9 @@ public struct StoredLogScan {
         /// A record's: the common case, read without a String (a million at start).
         case record(StateLedger.Key, Tag16)
         case other(seq: UInt64, key: String, tag: Tag16)
-        /// Entry `seq` is chained (`record_prev` is not NULL): its record (nil when the
-        /// `record` column is no record id, named by `text`) and its stored link (nil when
-        /// the value is none a release writes).
+        /// Entry `seq` is chained (`record_prev` is neither NULL nor unchained): its record
+        /// (nil when the `record` column is no record id, named by `text`) and its stored link
+        /// (nil when the value is none a release writes).
         case link(seq: UInt64, record: StateLedger.Key?, text: String, link: AuditRecordLink?)
     }
 
@@ -106,7 +106,7 @@ public struct StoredLogScan {
                         }
                         // Every link, tagged or not (no tag covers it): one entry whose tag fails
                         // is not also reported as a break in its record's chain.
-                        if let previous = row.recordPrevious {
+                        if let previous = row.recordPrevious, previous != AuditRecordLink.unchained.column {
                             let record = row.record ?? UnsafeRawBufferPointer(start: nil, count: 0)
                             let key = StateLedger.Key(base32: record)
                             part.states.append(.link(seq: row.seq, record: key, text: key == nil ? String(decoding: record, as: UTF8.self) : "",

@@ -68,11 +68,11 @@ enum VaultUpgrade {
         rule: "schema 7 upgraded to 8: referrals between agencies, kept in each record's sealed header and history",
         detail: ["from_schema": "7", "to_schema": "8"])
 
-    /// Schema 9 finds a record's audit entries through links from each to the previous one
-    /// about the same record, set for the whole log by the step's SQL; the index by record
-    /// goes, but for entries about ids the vault never held.
+    /// Schema 9 finds a record's new audit entries through links from each to the previous
+    /// one about the same record; the entries before keep an index of their own, copied from
+    /// the index by record, which goes.
     static let schema9Event = AuditEvent(
         action: "vault.migrate", decision: .allow,
-        rule: "schema 8 upgraded to 9: a record's audit entries are found through links from each to the one before",
+        rule: "schema 8 upgraded to 9: a record's new audit entries are found through links from each to the one before",
         detail: ["from_schema": "8", "to_schema": "9"])
 }

@@ -313,11 +313,11 @@ public final class WriteQueue: @unchecked Sendable {
         }
         do {
             let link = ledger.link(for: event.record, writing: state?.0)
-            let seq = try AuditAppender.append(event, to: &chain, at: tx.now, state: state, link: link?.1, tags: keys.entries, on: db)
+            let seq = try AuditAppender.append(event, to: &chain, at: tx.now, state: state, link: link?.link, tags: keys.entries, on: db)
             try db.run("RELEASE job")
             var written: (RecordID, Tag16)?
             if case .record(let id)? = state?.0, let tag = state?.1 { written = (id, tag) }
-            ledger.stage(entry: seq, chained: link?.0, state: written)
+            ledger.stage(entry: seq, chained: link?.key, state: written)
             return seq
         } catch {
             logger.error("audit entry could not be written; the request is refused", metadata: ["error": "\(error)"])
