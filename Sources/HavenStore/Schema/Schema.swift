@@ -200,7 +200,10 @@ enum Schema {
         // typo) are indexed, by a partial index. The entries written before keep their place
         // in a table of their own, copied in order from the index they leave: no sort, no
         // rewrite of the log (linking it in place sent the whole table through the WAL, 106 s
-        // and 229 MiB at a million records).
+        // and 229 MiB at a million records). The old index's pages are freed without being
+        // zeroed one by one (secure_delete FAST, for this statement only): they hold record ids
+        // and sequence numbers, which the log keeps in the clear, and zeroing them held them in
+        // memory (11 MiB more at 100,000 records).
         """
         ALTER TABLE audit_entries ADD COLUMN record_prev INTEGER;
         CREATE TABLE audit_earlier_by_record (
@@ -210,7 +213,9 @@ enum Schema {
         ) WITHOUT ROWID;
         INSERT INTO audit_earlier_by_record
             SELECT record, seq FROM audit_entries INDEXED BY audit_by_record WHERE record IS NOT NULL ORDER BY record, seq;
+        PRAGMA secure_delete = FAST;
         DROP INDEX audit_by_record;
+        PRAGMA secure_delete = ON;
         CREATE INDEX audit_unchained_by_record ON audit_entries (record, seq) WHERE record_prev = -2;
         """,
     ]
