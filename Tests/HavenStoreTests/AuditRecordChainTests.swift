@@ -44,6 +44,8 @@ import Testing
                 try db.statement("INSERT INTO audit_earlier_by_record (record, seq) VALUES (?, ?)").bind(1, record).bind(2, Int64(n)).run()
             }
         }
+        // As the upgrade left them: no link at all (an entry appended today always has one).
+        try db.statement("UPDATE audit_entries SET record_prev = NULL WHERE seq < ?").bind(1, Int64(linksFrom)).run()
         return latest
     }
 
@@ -183,4 +185,23 @@ import Testing
                                       on: db)
         }
     }
+
+    /// An entry about a record appended without a link (by any caller) is stored outside the
+    /// chains (-2), where a search finds it, never with no link at all.
+    @Test func anEntryAppendedWithoutALinkIsStillFoundByRecord() throws {
+        defer { cleanUp() }
+        let db = try Database.open(path: path, create: true)
+        try Database.migrate(db)
+        try AuditTable.append(seq: 0, entry: Array("{}".utf8), leafHash: [UInt8](repeating: 0, count: 32),
+                              index: AuditIndex(time: 0, action: "record.read", user: "u", record: "r", decision: "allow", breakGlass: false),
+                              on: db)
+        let s = try db.statement("SELECT record_prev FROM audit_entries WHERE seq = 0")
+        _ = try s.step()
+        #expect(s.optionalInt64(0) == AuditRecordLink.unchained.column)
+        var filter = AuditFilter()
+        filter.record = "r"
+        let found = try AuditTable.search(filter, chain: AuditRecordChain(latest: nil, logSize: 1), cursor: nil, limit: 10, on: db)
+        #expect(found.rows.map(\.seq) == [0])
+    }
+
 }

@@ -29,8 +29,10 @@ public enum AuditTable {
     public static func append(seq: UInt64, entry: [UInt8], leafHash: [UInt8], index: AuditIndex,
                               state: (key: String, tag: [UInt8])? = nil, mac: [UInt8]? = nil, link: AuditRecordLink? = nil,
                               on db: Connection) throws {
-        // Without a link, `record_prev` is left out (NULL): the schema 3 upgrade writes its
-        // entry before the column exists.
+        // An entry about a record that no chain takes is still found by record (-2, the partial
+        // index). An entry about no record leaves `record_prev` out (NULL): the schema 3
+        // upgrade writes one before the column exists.
+        let link = link ?? (index.record == nil ? nil : .unchained)
         let s = try db.statement(link == nil ? """
             INSERT INTO audit_entries (seq, entry, leaf_hash, time, action, user, record, decision, break_glass, state_key, state, mac)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -247,6 +249,20 @@ public enum AuditTable {
 
 /// What an auditor filters the log by (`haven audit log`).
 public struct AuditFilter: Sendable {
+    public var user: String?
+    public var record: String?
+    /// Milliseconds since the epoch, inclusive.
+    public var since: Int64?
+    /// Milliseconds since the epoch, exclusive.
+    public var until: Int64?
+    public var deniedOnly = false
+    public var breakGlassOnly = false
+    /// Leave out sessions opened (one `auth.session` entry per CLI call, crowding out the
+    /// rest); failed and refused authentications stay.
+    public var withoutSessions = false
+
+    public init() {}
+
     /// The SQL conditions of every filter but the record (which `AuditTable.searchRecord`
     /// finds by its chain), and their arguments in order.
     func clauses() -> (clauses: [String], args: [Any]) {
@@ -261,20 +277,6 @@ public struct AuditFilter: Sendable {
         if withoutSessions { clauses.append("NOT (action = 'auth.session' AND decision = 'allow')") }
         return (clauses, args)
     }
-
-    public var user: String?
-    public var record: String?
-    /// Milliseconds since the epoch, inclusive.
-    public var since: Int64?
-    /// Milliseconds since the epoch, exclusive.
-    public var until: Int64?
-    public var deniedOnly = false
-    public var breakGlassOnly = false
-    /// Leave out sessions opened (one `auth.session` entry per CLI call, crowding out the
-    /// rest); failed and refused authentications stay.
-    public var withoutSessions = false
-
-    public init() {}
 }
 
 /// One user's line in `haven audit summary`.
