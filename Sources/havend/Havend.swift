@@ -245,7 +245,7 @@ struct Havend: ParsableCommand {
                 logger.notice("policy reload skipped: the vault is sealed (the policy is read again when it is unsealed)")
                 continue
             }
-            switch try? vault.reloadPolicy(on: server.group.next()).wait() {
+            switch try? vault.policy.reload(on: server.group.next()).wait() {
             case .success(let p): logger.info("policy reloaded", metadata: ["policy": "\(p.shortVersion)"])
             case .failure(let e): logger.error("policy reload refused; the previous policy stays in force", metadata: ["reason": "\(e.message)"])
             case nil: logger.error("policy reload could not be audited; the result is unknown")

@@ -41,14 +41,14 @@ struct HavendRestore: HavendCommand {
         let name = URL(fileURLWithPath: o.archive).lastPathComponent
         let erased: [RecordID]
         do {
-            erased = try vault.recordRestore(on: group.next(), archive: name, header: header, erasures: erasures).wait()
+            erased = try vault.backups.recordRestore(on: group.next(), archive: name, header: header, erasures: erasures).wait()
         } catch {
             // Nothing half-restored stays: a vault whose erasures were not applied again must not start.
             vault.shutdown()
             VaultRestore.discard(directory)
             throw error
         }
-        let epoch = (try? vault.countRestores()) ?? 0
+        let epoch = (try? vault.backups.countRestores()) ?? 0
         vault.shutdown()
         if let anchor, let latest = vault.auditHead.latestCheckpoint {
             try anchor.write(latest)

@@ -209,21 +209,21 @@ final class ConnectionHandler: ChannelInboundHandler {
         case (_, nil):
             answer = context.eventLoop.makeSucceededFuture(.error(gate.sealedError))
         case (.challenge, let (vault, _)?):
-            let c = vault.newChallenge()
+            let c = vault.sessions.newChallenge()
             challenge = c
             let body = ChallengeResponse(vaultID: vault.keys.vaultID.rawValue, nonce: c.nonce,
-                                         expiresInSeconds: Vault.challengeLifetimeSeconds)
+                                         expiresInSeconds: SessionService.challengeLifetimeSeconds)
             answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(body)))
         case (.session, let (vault, generation)?):
             let issued = challenge
             challenge = nil  // single use, whatever the outcome
             do throws(HavenError) {
                 let body = try JSONBody.decode(SessionRequest.self, from: request.body)
-                answer = vault.openSession(ctx, challenge: issued, request: body).assumeIsolated().map { user in
+                answer = vault.sessions.open(ctx, challenge: issued, request: body).assumeIsolated().map { user in
                     self.session = user
                     self.sessionGeneration = generation
                     self.releaseUnauthenticatedSlot()
-                    return Response.json(JSONAnswer.encode(vault.sessionResponse(user)))
+                    return Response.json(JSONAnswer.encode(vault.sessions.response(for: user)))
                 }.nonisolated()
             } catch {
                 answer = context.eventLoop.makeSucceededFuture(.error(error))

@@ -33,70 +33,70 @@ struct Endpoints: Sendable {
         do throws(HavenError) {
             switch route {
             case .status:
-                return vault.status(ctx).map { .json(JSONAnswer.encode($0)) }
+                return vault.sessions.status(ctx).map { .json(JSONAnswer.encode($0)) }
             case .createRecord:
                 let body = try JSONBody.decode(CreateRecordRequest.self, from: request.body)
-                return vault.createRecord(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+                return vault.records.create(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
             case .listRecords:
                 let limit = try QueryParameters(values: request.query).int("limit")
-                return vault.listRecords(ctx, order: request.query["order"], after: request.query["after"], limit: limit)
+                return vault.records.list(ctx, order: request.query["order"], after: request.query["after"], limit: limit)
                     .map { .json(JSONAnswer.encode($0)) }
             case .findRecords:
                 let body = try JSONBody.decode(FindRecordsRequest.self, from: request.body)
-                return vault.findRecords(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.search.find(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
             case .incidentStatistics:
                 let body = try JSONBody.decode(IncidentStatisticsRequest.self, from: request.body)
-                return vault.incidentStatistics(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.statistics.incidents(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
             case .readRecord(let id):
                 let body = try JSONBody.decode(ReadRecordRequest.self, from: request.body)
-                return vault.readRecord(ctx, id: id, request: body).map { .json($0.json(), sensitive: true) }
+                return vault.records.read(ctx, id: id, request: body).map { .json($0.json(), sensitive: true) }
             case .updateRecord(let id):
                 let body = try JSONBody.decode(UpdateRecordRequest.self, from: request.body)
-                return vault.updateRecord(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.records.update(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .assignRecord(let id):
                 let body = try JSONBody.decode(AssignRequest.self, from: request.body)
-                return vault.assignRecord(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.records.assign(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .eraseRecord(let id):
                 let body = try JSONBody.decode(EraseRecordRequest.self, from: request.body)
-                return vault.eraseRecord(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.records.erase(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .addNote(let id):
                 let body = try JSONBody.decode(AddNoteRequest.self, from: request.body)
-                return vault.addNote(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+                return vault.records.addNote(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
             case .changeConsent(let id):
                 let body = try JSONBody.decode(ConsentChangeRequest.self, from: request.body)
-                return vault.changeConsent(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.consent.change(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .createReferral(let id):
                 let body = try JSONBody.decode(ReferralCreateRequest.self, from: request.body)
-                return vault.createReferral(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+                return vault.referrals.create(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
             case .listReferrals:
                 let direction = request.query["direction"] ?? "incoming"
                 guard direction == "incoming" || direction == "outgoing" else {
                     throw HavenError(.invalidValue, "query parameter 'direction' must be incoming or outgoing")
                 }
-                return vault.listReferrals(ctx, incoming: direction == "incoming", status: request.query["status"])
+                return vault.referrals.list(ctx, incoming: direction == "incoming", status: request.query["status"])
                     .map { .json(JSONAnswer.encode($0)) }
             case .showReferral(let ref):
-                return vault.showReferral(ctx, ref: ref).map { .json(JSONAnswer.encode($0), sensitive: true) }
+                return vault.referrals.show(ctx, ref: ref).map { .json(JSONAnswer.encode($0), sensitive: true) }
             case .changeReferral(let ref, let step):
                 let body = try JSONBody.decode(ReferralStepRequest.self, from: request.body)
-                return vault.changeReferral(ctx, ref: ref, step, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.referrals.change(ctx, ref: ref, step, request: body).map { .json(JSONAnswer.encode($0)) }
             case .showConsent(let id):
                 let q = QueryParameters(values: request.query)
-                return vault.showConsent(ctx, id: id, before: try q.uint("history_before"), limit: try q.int("history_limit"))
+                return vault.consent.show(ctx, id: id, before: try q.uint("history_before"), limit: try q.int("history_limit"))
                     .map { .json(JSONAnswer.encode($0), sensitive: true) }
             case .issueExtract(let id):
                 let body = try JSONBody.decode(ExtractRequest.self, from: request.body)
-                return vault.issueExtract(ctx, id: id, request: body).map { .json($0, status: .created, sensitive: true) }
+                return vault.extracts.issue(ctx, id: id, request: body).map { .json($0, status: .created, sensitive: true) }
             case .addUser:
                 let body = try JSONBody.decode(AddUserRequest.self, from: request.body)
-                return vault.addUser(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
+                return vault.users.add(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }
             case .listUsers:
-                return vault.listUsers(ctx).map { .json(JSONAnswer.encode($0)) }
+                return vault.users.list(ctx).map { .json(JSONAnswer.encode($0)) }
             case .revokeUser(let name):
-                return vault.revokeUser(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
+                return vault.users.revoke(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
             case .rekeyUser(let name):
                 let body = try JSONBody.decode(RekeyUserRequest.self, from: request.body)
-                return vault.rekeyUser(ctx, name: name, request: body).map { .json(JSONAnswer.encode($0)) }
+                return vault.users.rekey(ctx, name: name, request: body).map { .json(JSONAnswer.encode($0)) }
             case .auditEntries:
                 let q = QueryParameters(values: request.query)
                 var filter = AuditFilter()
@@ -116,44 +116,44 @@ struct Endpoints: Sendable {
                 if newest, q.string("after") != nil { throw HavenError(.invalidValue, "order=newest pages with 'before', not 'after'") }
                 if !newest, q.string("before") != nil { throw HavenError(.invalidValue, "'before' needs order=newest") }
                 let cursor = try newest ? q.uint("before") : q.uint("after")
-                return vault.auditEntries(ctx, filter: filter, newestFirst: newest, cursor: cursor, limit: try q.int("limit"))
+                return vault.audit.entries(ctx, filter: filter, newestFirst: newest, cursor: cursor, limit: try q.int("limit"))
                     .map { .json($0) }
             case .auditRaw:
                 let q = QueryParameters(values: request.query)
-                return vault.auditRaw(ctx, from: try q.uint("from") ?? 0, limit: try q.int("limit")).map { .json($0) }
+                return vault.audit.raw(ctx, from: try q.uint("from") ?? 0, limit: try q.int("limit")).map { .json($0) }
             case .auditCheckpoints:
                 let q = QueryParameters(values: request.query)
                 let low = try q.uint("from_size") ?? 0
                 let high = try q.uint("to_size") ?? UInt64(Int64.max)
                 guard low <= high else { throw HavenError(.invalidValue, "from_size is greater than to_size") }
                 let range = low...high
-                return vault.auditCheckpoints(ctx, range: range).map { .json(JSONAnswer.encode($0)) }
+                return vault.audit.checkpoints(ctx, range: range).map { .json(JSONAnswer.encode($0)) }
             case .makeCheckpoint:
-                return vault.makeCheckpoint(ctx).map { .json(JSONAnswer.encode($0), status: .created) }
+                return vault.audit.makeCheckpoint(ctx).map { .json(JSONAnswer.encode($0), status: .created) }
             case .auditPrefix:
                 let size = try QueryParameters(values: request.query).uint("size") ?? 0
-                return vault.auditPrefix(ctx, size: size).map { .json(JSONAnswer.encode($0)) }
+                return vault.audit.prefix(ctx, size: size).map { .json(JSONAnswer.encode($0)) }
             case .inclusionProof:
                 guard let seq = try QueryParameters(values: request.query).uint("seq") else {
                     throw HavenError(.invalidValue, "query parameter 'seq' is required")
                 }
-                return vault.inclusionProof(ctx, seq: seq).map { .json(JSONAnswer.encode($0)) }
+                return vault.audit.inclusionProof(ctx, seq: seq).map { .json(JSONAnswer.encode($0)) }
             case .consistencyProof:
                 let q = QueryParameters(values: request.query)
                 guard let from = try q.uint("from") else { throw HavenError(.invalidValue, "query parameter 'from' is required") }
-                return vault.consistencyProof(ctx, from: from, to: try q.uint("to")).map { .json(JSONAnswer.encode($0)) }
+                return vault.audit.consistencyProof(ctx, from: from, to: try q.uint("to")).map { .json(JSONAnswer.encode($0)) }
             case .verifyAudit:
-                return vault.verifyAudit(ctx).map { .json(JSONAnswer.encode($0)) }
+                return vault.audit.verify(ctx).map { .json(JSONAnswer.encode($0)) }
             case .auditSummary:
                 let q = QueryParameters(values: request.query)
-                return vault.auditSummary(ctx, since: try q.time("since"), until: try q.time("until")).map { .json(JSONAnswer.encode($0)) }
+                return vault.audit.summary(ctx, since: try q.time("since"), until: try q.time("until")).map { .json(JSONAnswer.encode($0)) }
             case .createBackup:
-                return vault.createBackup(ctx).map { .json(JSONAnswer.encode($0), status: .created) }
+                return vault.backups.create(ctx).map { .json(JSONAnswer.encode($0), status: .created) }
             case .fetchBackup(let name):
                 let offset = try QueryParameters(values: request.query).int("offset") ?? 0
-                return vault.backupChunk(ctx, name: name, offset: offset).map { .json(JSONAnswer.encode($0)) }
+                return vault.backups.chunk(ctx, name: name, offset: offset).map { .json(JSONAnswer.encode($0)) }
             case .deleteBackup(let name):
-                return vault.deleteBackup(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
+                return vault.backups.delete(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
             case .health, .challenge, .session, .sealStatus, .unseal, .seal, .rotate:
                 return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
             }

@@ -22,7 +22,7 @@ enum Route: Equatable, Sendable {
     case createReferral(String)
     case listReferrals
     case showReferral(String)
-    case changeReferral(String, Vault.ReferralChange)
+    case changeReferral(String, ReferralChange)
     case addUser
     case listUsers
     case revokeUser(String)

@@ -38,9 +38,9 @@ extension VaultGate {
         case .commit: "commit"
         default: "rotate"
         }
-        return vault.rotateRequest(ctx, mode: mode, step: step).flatMap { event in
+        return vault.custody.rotateRequest(ctx, mode: mode, step: step).flatMap { event in
             let refuse = { (error: HavenError) -> EventLoopFuture<RotateAnswer> in
-                vault.note(Self.failed(event, error), on: loop).flatMapThrowing { throw error }
+                vault.custody.note(Self.failed(event, error), on: loop).flatMapThrowing { throw error }
             }
             guard let opener = self.opener, let old = self.state.withLock({ $0.root }) else {
                 return refuse(HavenError(.unavailable, "this daemon cannot rotate its root key (it was not started with it in hand)"))
@@ -60,7 +60,7 @@ extension VaultGate {
                 } catch {
                     let failure = (error as? HavenError) ?? HavenError(.internalError, "the rotation failed: \(error)")
                     // Refused before the vault closed: the refusal goes into its log.
-                    if self.vault === vault { try? vault.note(Self.failed(event, failure), on: loop).wait() }
+                    if self.vault === vault { try? vault.custody.note(Self.failed(event, failure), on: loop).wait() }
                     result = .failure(failure)
                 }
                 // Done before the answer: a seal sent right after it must not find a rotation running.
@@ -96,7 +96,7 @@ extension VaultGate {
             e.rule = "new shares split and handed out; nothing changes until they are committed with the current shares"
             e.detail["pending"] = id
             e.detail["shares"] = "\(threshold) of \(count)"
-            try vault.note(e, on: loop).wait()
+            try vault.custody.note(e, on: loop).wait()
             return RotateAnswer(rotated: false, seal: mode, vaultID: vaultID.rawValue, pending: id,
                                 shareFiles: split.shares.map { s in s.bytes.withUnsafeBytes { Base64.encode(Array($0)) } })
         case (.commit(let id, let current), .shares):
@@ -148,7 +148,7 @@ extension VaultGate {
             RootKeyCustody.discardPending(directory, mode: mode)
             do {
                 let reopened = try reopen(opener, old, loop)
-                try? reopened.note(Self.failed(event, failure), on: loop).wait()
+                try? reopened.custody.note(Self.failed(event, failure), on: loop).wait()
             } catch {
                 vault.logger.critical("the vault could not be opened again after a failed rotation; restart havend",
                                       metadata: ["error": "\(error)"])

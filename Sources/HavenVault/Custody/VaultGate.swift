@@ -164,7 +164,7 @@ public final class VaultGate: Sendable {
         guard !state.withLock({ $0.rotating }) else {
             return ctx.eventLoop.makeFailedFuture(HavenError(.busy, "a root key rotation is running; seal once it is done"))
         }
-        return vault.sealRequest(ctx, mode: mode).flatMap { event in
+        return vault.custody.sealRequest(ctx, mode: mode).flatMap { event in
             let began = self.state.withLock { s -> Bool in
                 guard case .open(let v, _) = s.current, v === vault else { return false }
                 s.current = .changing

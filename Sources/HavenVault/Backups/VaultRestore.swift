@@ -1,0 +1,94 @@
+import Glibc
+import HavenBackup
+import HavenCore
+import HavenCrypto
+import Logging
+
+/// `havend restore`: a data directory made from a backup archive, opened with the vault's
+/// root key, its log recomputed (`Vault.open`), ready for `BackupService.recordRestore`.
+public enum VaultRestore {
+    /// What opens the archive, given the way the vault was sealed when it was made.
+    public enum Key {
+        case file(String)
+        case passphrase(SecureBytes)
+        case shares([String])
+    }
+
+    /// The root key, from `key` and what the archive's header keeps (the passphrase seal,
+    /// or the check values of the current shares).
+    public static func rootKey(_ key: Key, header: BackupHeader) throws(HavenError) -> RootKey {
+        switch (key, header.seal) {
+        case (.file(let path), .file):
+            let material = try KeyFiles.readSecret(kind: .rootKey, path: path)
+            do { return try RootKey(material: material) } catch { throw HavenError(.invalidKey, "\(path) is not a root key") }
+        case (.passphrase(let passphrase), .passphrase):
+            guard let bytes = header.sealFile,
+                  let sealed = try? PassphraseSeal(bytes: SecureBytes(count: bytes.count, fill: { $0.copyBytes(from: bytes) })) else {
+                throw HavenError(.invalidDocument, "the archive's passphrase seal is damaged")
+            }
+            do {
+                return try sealed.open(passphrase: passphrase, vault: header.vaultID)
+            } catch {
+                throw HavenError(.authenticationFailed, "the passphrase does not open this vault's backup")
+            }
+        case (.shares(let paths), .shares):
+            guard let bytes = header.sealFile else { throw HavenError(.invalidDocument, "the archive's share set is missing") }
+            let set = try ShareSet(bytes: bytes)
+            var shares = [UInt8: Shamir.Share]()
+            for path in paths {
+                let share = try RootKeyCustody.readShare(path: path)
+                try set.check(share, what: path)
+                shares[share.index] = share.share
+            }
+            guard shares.count >= set.threshold else {
+                throw HavenError(.invalidKey, "\(shares.count) different shares given; this vault needs \(set.threshold) of \(set.count)")
+            }
+            let material = try Shamir.combine(Array(shares.values), threshold: set.threshold)
+            do { return try RootKey(material: material) } catch { throw HavenError(.invalidKey, "the shares do not form a root key") }
+        default:
+            throw HavenError(.invalidKey, "this backup is of a vault sealed by \(header.seal.rawValue)",
+                             hint: header.seal == .file ? "give --root-key FILE"
+                                 : header.seal == .passphrase ? "give --passphrase-file FILE" : "give --share FILE for each custodian's share")
+        }
+    }
+
+    /// Removes what a restore wrote into `directory`, so that a restore that failed leaves
+    /// nothing that could start (a vault without the erasures made since, say).
+    public static func discard(_ directory: DataDirectory) {
+        for f in ["haven.db", "haven.db-wal", "haven.db-shm", "vault.pub", "root.passphrase", "root.shares", "havend.lock"] {
+            unlink(directory.path + "/" + f)
+        }
+        rmdir(directory.path + "/backups")
+    }
+
+    /// Makes `directory` from the archive and opens it: the snapshot decrypted into
+    /// haven.db, vault.pub and the seal file written; then the vault opened, which
+    /// recomputes the whole log. Nothing is left behind if a step fails.
+    public static func open(archive: String, header: BackupHeader, vaultKey: PublicKey?, root: RootKey, into directory: DataDirectory,
+                            policyPath: String, logger: Logger) throws -> Vault {
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        try VaultInitializer.makeEmptyDirectory(directory.path)
+        var done = false
+        defer { if !done { discard(directory) } }
+        _ = try BackupArchive.decrypt(archive, key: vaultKey, backupKey: VaultKeys.backupKey(root), to: directory.databasePath)
+        let publicKey = try PublicKey(bytes: header.vaultPublicKey)
+        try Array(KeyFileFormat.encodePublic(publicKey).utf8).withUnsafeBytes {
+            try KeyFiles.create(path: directory.vaultPublicKeyPath, contents: $0, mode: 0o644)
+        }
+        if let seal = header.sealFile {
+            let kind: KeyFileKind = header.seal == .passphrase ? .rootKeyPassphrase : .rootShareSet
+            let path = header.seal == .passphrase ? directory.passphraseSealPath : directory.shareSetPath
+            try seal.withUnsafeBytes { raw in
+                try KeyFileFormat.encode(kind: kind, key: raw).withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
+            }
+        }
+        let vault = try Vault.open(directory: directory, policyPath: policyPath, logger: logger, rootKey: root)
+        guard vault.keys.vaultID == header.vaultID else {
+            vault.shutdown()
+            throw HavenError(.integrityError, "the archive's database is of vault \(vault.keys.vaultID), not \(header.vaultID)")
+        }
+        done = true
+        return vault
+    }
+}

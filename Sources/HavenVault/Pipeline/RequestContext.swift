@@ -1,0 +1,18 @@
+import HavenCore
+import NIOCore
+
+/// One request as the vault sees it: who is asking (if the connection has authenticated),
+/// from which peer, and the event loop to answer on.
+public struct RequestContext: Sendable {
+    /// The user the connection authenticated as, as enrolled at that moment. Re-checked
+    /// against the directory on every request (revocation is immediate).
+    public let session: EnrolledUser?
+    public let peer: PeerCredentials
+    public let eventLoop: any EventLoop
+
+    public init(session: EnrolledUser?, peer: PeerCredentials, eventLoop: any EventLoop) {
+        self.session = session
+        self.peer = peer
+        self.eventLoop = eventLoop
+    }
+}

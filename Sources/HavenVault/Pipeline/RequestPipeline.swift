@@ -1,0 +1,125 @@
+import HavenAudit
+import HavenCore
+import HavenPolicy
+import HavenStore
+import Logging
+import NIOCore
+
+/// The one place where a request's caller, its policy decision, the store and its audit
+/// entry meet. Every capability service asks it and none re-implements it, so the order is
+/// the same for all: the caller as enrolled now → the decision → a snapshot or the writer's
+/// transaction → an answer that leaves only once its audit entry is durable. A refusal or a
+/// failure at any step is itself an entry.
+struct RequestPipeline: Sendable {
+    let users: UserDirectory
+    let policies: PolicyHolder
+    let writer: WriteQueue
+    let readers: ReaderPool
+    let opener: RecordOpener
+    let clock: any HavenClock
+    let logger: Logger
+
+    /// The latest audited state of every record, checked on every access.
+    var ledger: StateLedger { writer.ledger }
+
+    /// The entry of a request for `action`, from `ctx`'s peer.
+    func begin(_ action: String, _ ctx: RequestContext) -> AuditEntryDraft {
+        AuditEntryDraft(action: action, peer: ctx.peer)
+    }
+
+    /// The caller as enrolled right now. A connection authenticated before its user was
+    /// revoked, or whose key was replaced, is refused from the next request on.
+    func currentUser(_ ctx: RequestContext) throws(HavenError) -> EnrolledUser {
+        guard let session = ctx.session else {
+            throw HavenError(.unauthenticated, "this connection has not authenticated",
+                             hint: "open a session with POST /v1/auth/challenge and /v1/auth/session")
+        }
+        guard let now = users.user(named: session.name), now.isActive, now.publicKey == session.publicKey else {
+            throw HavenError(.unauthenticated, "user \(session.name) is no longer enrolled with this key")
+        }
+        return now
+    }
+
+    /// The caller as enrolled right now, named in the request's entry.
+    func caller(_ ctx: RequestContext, _ entry: inout AuditEntryDraft) throws(HavenError) -> EnrolledUser {
+        let user = try currentUser(ctx)
+        entry.identify(user)
+        return user
+    }
+
+    static func subject(of user: EnrolledUser) -> Subject {
+        Subject(user: user.name, role: user.role, agency: user.agency)
+    }
+
+    /// Names the caller in the request's entry and decides `action`, one that concerns no
+    /// particular record, under `policy`; a refusal is noted in the entry and thrown.
+    func authorize(_ ctx: RequestContext, _ entry: inout AuditEntryDraft, _ action: Action,
+                   under policy: Policy) throws(HavenError) -> EnrolledUser {
+        let user = try caller(ctx, &entry)
+        let decision = policy.decide(AccessRequest(subject: Self.subject(of: user), action: action, now: clock.now()))
+        try Self.require(decision, &entry)
+        return user
+    }
+
+    /// Notes `decision` in the entry; a refusal is thrown.
+    static func require(_ decision: Decision, _ entry: inout AuditEntryDraft) throws(HavenError) {
+        entry.note(decision)
+        guard decision.allowed else { throw denial(decision) }
+    }
+
+    /// The error a denied decision is answered with.
+    static func denial(_ decision: Decision) -> HavenError {
+        HavenError(.denied, decision.rule)
+    }
+
+    /// Runs the synchronous part of a request; a thrown `HavenError` is audited and answered.
+    func handle<T: Sendable>(_ ctx: RequestContext, _ entry: inout AuditEntryDraft,
+                             _ body: (inout AuditEntryDraft) throws(HavenError) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        do throws(HavenError) {
+            return try body(&entry)
+        } catch {
+            return refuse(ctx, entry, error)
+        }
+    }
+
+    /// Audits a refusal, then fails with `error`: the refusal is answered only once its
+    /// entry is durable, and if it cannot be written the answer is `audit_unavailable`.
+    func refuse<T: Sendable>(_ ctx: RequestContext, _ entry: AuditEntryDraft, _ error: HavenError) -> EventLoopFuture<T> {
+        writer.audit(on: ctx.eventLoop, entry.failed(error)).flatMapThrowing { _ throws -> T in
+            throw error
+        }
+    }
+
+    /// Writes the entry of a request that changed nothing; `answer` is released once it is durable.
+    func answer<T: Sendable>(_ ctx: RequestContext, _ entry: AuditEntryDraft, _ answer: T, checkpoint: Bool = false) -> EventLoopFuture<T> {
+        writer.audit(on: ctx.eventLoop, entry.event, checkpoint: checkpoint).map { _ in answer }
+    }
+
+    /// Runs a change inside the writer's transaction: reading, deciding and writing all
+    /// see the same, latest state, so no decision is made on data that changed under it.
+    /// The job's audit entry records the outcome either way.
+    func change<T: Sendable>(_ ctx: RequestContext, _ entry: AuditEntryDraft, checkpoint: Bool = false,
+                             _ body: @escaping @Sendable (WriteTransaction, inout AuditEntryDraft) throws(HavenError) -> T)
+        -> EventLoopFuture<Committed<T>> {
+        writer.submit(on: ctx.eventLoop) { tx in
+            var e = entry
+            do throws(HavenError) {
+                let value = try body(tx, &e)
+                if checkpoint { tx.requestCheckpoint() }
+                return (.success(value), e.event)
+            } catch {
+                return (.failure(error), e.failed(error))
+            }
+        }
+    }
+}
+
+extension RequestPipeline {
+    /// An enrolled, active user named in a request (an assignee); a typo is named back printably.
+    func activeUser(_ raw: String) throws(HavenError) -> EnrolledUser {
+        guard let name = try? UserName(raw), let user = users.user(named: name), user.isActive else {
+            throw HavenError(.invalidValue, "no active user '\(NameRules.printable(raw))'")
+        }
+        return user
+    }
+}

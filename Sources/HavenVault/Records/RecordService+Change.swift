@@ -1,0 +1,87 @@
+import HavenAPI
+import HavenCore
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+extension RecordService {
+    /// `record.update`: new values get the next version of their field, sealed with it.
+    public func update(_ ctx: RequestContext, id rawID: String, request: UpdateRecordRequest) -> EventLoopFuture<RecordWriteResponse> {
+        var entry = pipeline.begin(Action.recordUpdate.rawValue, ctx)
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            let user = try pipeline.caller(ctx, &entry)
+            let id = try RecordID(rawID)
+            entry.event.record = id.rawValue
+            guard !request.fields.isEmpty else { throw HavenError(.badRequest, "no fields to update") }
+            entry.event.written = request.fields.keys.sorted()
+            let subject = RequestPipeline.subject(of: user)
+            let fields = request.fields
+            let indexer = self.indexer
+            return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
+                // Unknown names are caught by validation below, with the field named.
+                AccessRequest(subject: subject, action: .recordUpdate, record: facts,
+                              fields: fields.keys.sorted().compactMap { try? FieldName($0) }, now: now)
+            }, apply: { (header, opened, _) throws(HavenError) -> RecordChange in
+                var change = RecordChange()
+                let values = try RecordValues.validated(fields, of: opened.type, requireAll: false)
+                for (spec, value) in values {
+                    let version = (header.fieldVersions[spec.name] ?? 0) + 1
+                    header.fieldVersions[spec.name] = version
+                    change.fields.append(StoredField(name: spec.name.rawValue, version: version,
+                                                     ciphertext: opened.cipher.sealField(spec.name, version: version, value: value)))
+                }
+                change.searchFields = values.map(\.0.name).filter { indexer.fields[$0] != nil }.map(\.rawValue)
+                change.searchRows = indexer.entries(values.map { ($0.0.name, $0.1) })
+                for (spec, value) in values where spec.stats != nil { change.statisticsValues[spec.name] = value }
+                return change
+            }).map(\.value)
+        }
+    }
+
+    /// `record.assign`: adds a user to the record's assignees.
+    public func assign(_ ctx: RequestContext, id rawID: String, request: AssignRequest) -> EventLoopFuture<RecordWriteResponse> {
+        var entry = pipeline.begin(Action.recordAssign.rawValue, ctx)
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            let user = try pipeline.caller(ctx, &entry)
+            let id = try RecordID(rawID)
+            entry.event.record = id.rawValue
+            let assignee = try pipeline.activeUser(request.user)
+            entry.event.detail["assigned"] = assignee.name.rawValue
+            let subject = RequestPipeline.subject(of: user)
+            return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
+                AccessRequest(subject: subject, action: .recordAssign, record: facts, assigneeRole: assignee.role, now: now)
+            }, apply: { (header, _, _) throws(HavenError) -> RecordChange in
+                header.assign(assignee.name)
+                return RecordChange(assigneesChanged: true)
+            }).map(\.value)
+        }
+    }
+
+    /// `note.add`: appends a sealed note; notes are never edited or removed.
+    public func addNote(_ ctx: RequestContext, id rawID: String, request: AddNoteRequest) -> EventLoopFuture<RecordWriteResponse> {
+        var entry = pipeline.begin(Action.noteAdd.rawValue, ctx)
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            let user = try pipeline.caller(ctx, &entry)
+            let id = try RecordID(rawID)
+            entry.event.record = id.rawValue
+            guard let noteClass = FieldClass(rawValue: request.noteClass) else {
+                throw HavenError(.invalidValue, "unknown note class '\(NameRules.printable(request.noteClass))'",
+                                 hint: "one of: \(FieldClass.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            entry.event.detail["note_class"] = noteClass.rawValue
+            try FieldValueRules.checkText(request.text, what: "note", maximum: HistoryLimits.noteCharacters)
+            guard !request.text.isEmpty else { throw HavenError(.invalidValue, "the note is empty") }
+            let subject = RequestPipeline.subject(of: user)
+            let text = request.text
+            let limits = historyLimits
+            return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
+                AccessRequest(subject: subject, action: .noteAdd, record: facts, noteClass: noteClass, now: now)
+            }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
+                try limits.checkNote(after: header.noteCount)
+                let meta = header.addNote(noteClass, by: subject.user, at: now)
+                return RecordChange(note: (meta.index, opened.cipher.sealNoteMetadata(meta),
+                                           opened.cipher.sealNote(index: meta.index, text: text)))
+            }).map(\.value)
+        }
+    }
+}

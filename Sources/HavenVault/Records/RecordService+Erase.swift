@@ -1,0 +1,43 @@
+import HavenAPI
+import HavenCore
+import HavenPolicy
+import NIOCore
+
+extension RecordService {
+    /// `record.erase`: crypto-shredding. The record's wrapped data key, its sealed header and
+    /// every field, note and consent event row are deleted in one audited change, which
+    /// leaves a tombstone row (`RecordTombstone`): the record then answers `erased` (410)
+    /// with when and by whom. `secure_delete` zeroes the freed bytes, and the WAL is
+    /// checkpointed and emptied before the answer, so the key's bytes are gone from the
+    /// database file and its WAL once the caller hears "erased". The audit history stays;
+    /// it never held values.
+    public func erase(_ ctx: RequestContext, id rawID: String, request: EraseRecordRequest) -> EventLoopFuture<EraseRecordResponse> {
+        var entry = pipeline.begin(Action.recordErase.rawValue, ctx)
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<EraseRecordResponse> in
+            let user = try pipeline.caller(ctx, &entry)
+            let id = try RecordID(rawID)
+            entry.event.record = id.rawValue
+            try FieldValueRules.checkText(request.reason, what: "reason", maximum: FieldValueRules.maximumPurposeLength)
+            // Destroying a survivor's record is never a slip of the keyboard: the reason
+            // follows the rule a break-glass reason does.
+            guard BreakGlassReason.isMeaningful(request.reason) else {
+                throw HavenError(.invalidValue, "the reason for an erasure must say why: " + BreakGlassReason.rule)
+            }
+            entry.event.detail["reason"] = request.reason
+            let subject = RequestPipeline.subject(of: user)
+            let policy = pipeline.policies.policy
+            return pipeline.change(ctx, entry) { [self] (tx, entry) throws(HavenError) -> RecordTombstone in
+                let opened = try pipeline.opener.open(id, in: .writer(tx.db), policy: policy)
+                let decision = policy.decide(AccessRequest(subject: subject, action: .recordErase, record: opened.facts, now: tx.now))
+                try RequestPipeline.require(decision, &entry)
+                return try shredder.shred(opened, erasedBy: subject.user, in: tx, &entry)
+            }.map { committed in
+                shredder.list(id, committed.value)
+                // An archive waiting to be fetched was made before: it would keep the record.
+                spool.empty()
+                return EraseRecordResponse(id: id.rawValue, erasedAt: committed.value.erasedAt.rfc3339,
+                                           erasedBy: committed.value.erasedBy.rawValue)
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import HavenAPI
+import HavenCore
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+extension RecordService {
+    /// `record.list`: metadata of the records in the caller's reach, a page at a time, by last
+    /// change (`order` newest or oldest, `after` a cursor) or by id (no order: earlier
+    /// releases' clients, `after` a record id). Each row is checked against its sealed
+    /// header, so an edited row is refused, not listed.
+    public func list(_ ctx: RequestContext, order rawOrder: String? = nil, after rawAfter: String?,
+                            limit: Int?) -> EventLoopFuture<RecordListResponse> {
+        var entry = pipeline.begin(Action.recordList.rawValue, ctx)
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordListResponse> in
+            let user = try pipeline.caller(ctx, &entry)
+            let order = try rawOrder.map { (raw) throws(HavenError) -> RecordOrder in
+                guard let o = RecordOrder(rawValue: raw), o != .id else {
+                    throw HavenError(.invalidValue, "order must be newest or oldest, not '\(NameRules.printable(raw))'")
+                }
+                return o
+            } ?? .id
+            let start: RecordTable.ListStart = order == .id
+                ? .afterID(try rawAfter.map { (raw) throws(HavenError) -> RecordID in try RecordID(raw) })
+                : .afterCursor(try rawAfter.map { (raw) throws(HavenError) -> RecordCursor in try RecordCursor(raw) })
+            let pageSize = min(max(limit ?? 50, 1), Self.maximumPageSize)
+            let policy = pipeline.policies.policy
+            let decision = policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordList,
+                                                       now: pipeline.clock.now()))
+            entry.note(decision)
+            guard decision.allowed, let scope = decision.listScope else { throw RequestPipeline.denial(decision) }
+            let (opener, logger) = (pipeline.opener, pipeline.logger)
+            var findings = [String]()
+            let page = try pipeline.readSnapshot { (view) throws(HavenError) -> RecordListResponse in
+                findings = []
+                let rows = try storeCall(logger) {
+                    try RecordTable.list(scope: scope, order: order, start: start, limit: pageSize, on: view.db)
+                }
+                let remaining = try storeCall(logger) { () throws -> Int64 in
+                    guard rows.count == pageSize, let last = rows.last else { return 0 }
+                    return try RecordTable.remaining(scope: scope, order: order, after: last, on: view.db)
+                }
+                var out = [RecordSummary]()
+                var damaged = [String]()
+                for row in rows {
+                    // One damaged record must not hide the others: it is left out, named by id,
+                    // and what was found goes in the listing's audit entry.
+                    let h: RecordHeader
+                    do throws(HavenError) {
+                        h = try opener.open(row.id, in: view, policy: policy).header
+                    } catch where error.code == .erased {
+                        // Listed as erased (it is in this caller's reach by agency; an
+                        // erased record has no assignees), with no more than its tombstone.
+                        guard let t = RecordTombstone(bytes: row.sealedHeader) else { continue }
+                        out.append(RecordSummary(id: row.id.rawValue, type: row.type, agency: row.agency, status: row.status,
+                                                 version: row.version, createdAt: row.createdAt.rfc3339,
+                                                 createdBy: t.createdBy.rawValue, updatedAt: row.updatedAt.rfc3339, assignees: []))
+                        continue
+                    } catch {
+                        guard error.code == .integrityError else { throw error }
+                        findings.append(error.message)
+                        damaged.append(row.id.rawValue)
+                        continue
+                    }
+                    // The assignment index is only an index: the sealed header decides. A row
+                    // someone added to it outside Haven lists nothing (and does not even name
+                    // the record: it is not in this user's reach).
+                    if case .assignedTo(let user) = scope, !h.assignees.contains(user) {
+                        logger.error("assignment index row not in the record's sealed header", metadata: ["record": "\(h.id)"])
+                        findings.append("the assignment index lists record \(h.id) for \(user), but the record's sealed header "
+                                        + "does not assign it (an index row inserted outside Haven)")
+                        continue
+                    }
+                    out.append(RecordSummary(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
+                                             status: h.status.rawValue, version: h.version, createdAt: h.createdAt.rfc3339,
+                                             createdBy: h.createdBy.rawValue, updatedAt: h.updatedAt.rfc3339,
+                                             assignees: h.assignees.map(\.rawValue)))
+                }
+                // The cursor is the last row's, listed or not, so a damaged record ends no listing.
+                let next = remaining == 0 ? nil : rows.last.map {
+                    order == .id ? $0.id.rawValue : RecordCursor(updatedAt: $0.updatedAt, id: $0.id).description
+                }
+                return RecordListResponse(records: out, next: next, damaged: damaged,
+                                          remaining: order == .id ? nil : Int(remaining))
+            }
+            if !findings.isEmpty {
+                entry.event.detail["integrity"] = findings.joined(separator: "; ")
+                entry.event.detail["damaged"] = page.damaged.joined(separator: ",")
+            }
+            entry.event.detail["count"] = String(page.records.count)
+            return pipeline.answer(ctx, entry, page)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import HavenAPI
+import HavenCore
+import HavenPolicy
+import NIOCore
+
+extension RecordService {
+    /// `record.read`: decide on the sealed header, open only the released fields, and
+    /// answer once the audit entry naming them is durable.
+    public func read(_ ctx: RequestContext, id rawID: String, request: ReadRecordRequest) -> EventLoopFuture<RecordReadResult> {
+        var entry = pipeline.begin(Action.recordRead.rawValue, ctx)
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordReadResult> in
+            let user = try pipeline.caller(ctx, &entry)
+            let id = try RecordID(rawID)
+            entry.event.record = id.rawValue
+            // Into the log only once checked: a refused purpose must not bloat it or carry
+            // escape sequences to an auditor's terminal.
+            try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: FieldValueRules.maximumPurposeLength)
+            if let reason = request.breakGlass {
+                try FieldValueRules.checkText(reason, what: "break-glass reason", maximum: FieldValueRules.maximumPurposeLength)
+            }
+            entry.event.purpose = request.purpose
+            entry.event.breakGlass = request.breakGlass
+            let policy = pipeline.policies.policy
+            let now = pipeline.clock.now()
+            let opener = pipeline.opener
+            let logger = pipeline.logger
+            let result = try pipeline.readSnapshot { (view) throws(HavenError) -> RecordReadResult in
+                let opened = try opener.open(id, in: view, policy: policy)
+                let requested = try request.fields.map { (names) throws(HavenError) -> [FieldName] in
+                    try names.map { (n) throws(HavenError) -> FieldName in try opened.type.field(named: n).name }
+                }
+                // Notes come with a whole-record read only, a page at a time: the decision and
+                // the audit entry cover the page, and cost the same whatever the history.
+                let history = HistoryRows(record: opened, db: view.db, logger: logger)
+                let page = try HistoryPage(total: opened.header.noteCount, before: request.notesBefore,
+                                           limit: request.notesLimit, what: "notes")
+                let decide = { (notes: [NoteMetadata]) in
+                    policy.decide(AccessRequest(
+                        subject: RequestPipeline.subject(of: user), action: .recordRead, record: opened.facts(notes: notes),
+                        fields: requested, purpose: request.purpose, breakGlassReason: request.breakGlass, now: now))
+                }
+                var notes = [HistoryRows.Note]()
+                if requested == nil {
+                    do throws(HavenError) {
+                        notes = try history.notes(page)
+                    } catch {
+                        // Damaged history is named only to someone who may read the record.
+                        let bare = decide([])
+                        if !bare.allowed { try RequestPipeline.require(bare, &entry) }
+                        throw error
+                    }
+                }
+                let decision = decide(notes.map(\.metadata))
+                try RequestPipeline.require(decision, &entry)
+                return try opener.release(decision, of: opened, notes: notes,
+                                          notesTotal: requested == nil ? opened.header.noteCount : nil, on: view.db)
+            }
+            entry.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }
+            return pipeline.writer.audit(on: ctx.eventLoop, entry.event).map { committed in
+                var answer = result
+                answer.auditSeq = committed.auditSeq
+                return answer
+            }
+        }
+    }
+}

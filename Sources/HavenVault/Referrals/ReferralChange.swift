@@ -1,0 +1,26 @@
+import HavenCore
+
+/// The steps after creation, as the API names them.
+public enum ReferralChange: String, Sendable, CaseIterable {
+    case accept, decline, revoke, close
+
+    /// Where the referral stands after the step.
+    var status: ReferralStatus {
+        switch self {
+        case .accept: .accepted
+        case .decline: .declined
+        case .revoke: .revoked
+        case .close: .closed
+        }
+    }
+
+    /// The step as its history row names it.
+    var event: ReferralEvent.Kind {
+        switch self {
+        case .accept: .accept
+        case .decline: .decline
+        case .revoke: .revoke
+        case .close: .close
+        }
+    }
+}

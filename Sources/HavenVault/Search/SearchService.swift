@@ -1,0 +1,83 @@
+import HavenAPI
+import HavenCore
+import HavenPolicy
+import NIOCore
+
+/// Search (`vault.search`): a returning survivor found by name, phone or date of birth,
+/// and the duplicate check a new record gets. Candidates come from the blind indexes; each
+/// is opened and matched on its decrypted values, and what the caller may not read of it is
+/// only counted, by agency.
+public struct SearchService: Sendable {
+    let pipeline: RequestPipeline
+    let indexer: SearchIndexer
+    let keys: VaultKeys
+
+    /// `record.find`: a returning survivor found by name, phone or date of birth. Matches
+    /// the caller could read are listed, the others counted by agency; the audit entry
+    /// names the purpose, which kinds of value were searched and what was listed — never
+    /// the values searched for.
+    public func find(_ ctx: RequestContext, request: FindRecordsRequest) -> EventLoopFuture<FindRecordsResponse> {
+        var entry = pipeline.begin(Action.recordFind.rawValue, ctx)
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<FindRecordsResponse> in
+            let user = try pipeline.caller(ctx, &entry)
+            try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: FieldValueRules.maximumPurposeLength)
+            entry.event.purpose = request.purpose
+            let policy = pipeline.policies.policy
+            let decision = policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordFind,
+                                                       purpose: request.purpose, now: pipeline.clock.now()))
+            try RequestPipeline.require(decision, &entry)
+            let query = try SearchQuery(name: request.name, phone: request.phone, dob: request.dob)
+            entry.event.detail["searched"] = query.searched
+            let result = try pipeline.readSnapshot { (view) throws(HavenError) -> SearchResult in
+                var result = SearchResult()
+                let matches = try searchMatches(query, in: view, policy: policy, findings: &result.findings)
+                sortMatches(matches, for: user, purpose: request.purpose, policy: policy, into: &result)
+                return result
+            }
+            entry.event.detail["listed"] = result.listed.map(\.id).joined(separator: ",")
+            entry.event.detail["elsewhere"] = result.elsewhereDetail
+            if !result.findings.isEmpty { entry.event.detail["integrity"] = result.findings.joined(separator: "; ") }
+            return pipeline.writer.audit(on: ctx.eventLoop, entry.event).map { committed in
+                FindRecordsResponse(matches: result.listed, elsewhere: result.elsewhereCounts, auditSeq: committed.auditSeq)
+            }
+        }
+    }
+
+    /// The duplicate check of `record.create`: existing records with the new record's name
+    /// and date of birth, or its phone. Nil when the creator may not search (a role
+    /// without `record.find` learns nothing of other records) or nothing matches.
+    func possibleDuplicates(of values: [(FieldSpec, String)], for user: EnrolledUser, policy: Policy,
+                            findings: inout [String]) throws(HavenError) -> SearchResult? {
+        let purpose = "duplicate check at record creation"
+        guard policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordFind, purpose: purpose,
+                                          now: pipeline.clock.now())).allowed
+        else { return nil }
+        func first(_ kind: SearchKind) -> SearchQuery.Criterion? {
+            values.lazy.filter { indexer.fields[$0.0.name]?.kind == kind }.compactMap { SearchQuery.criterion(kind, $0.1) }.first
+        }
+        var queries = [SearchQuery]()
+        if let name = first(.name), let dob = first(.date) { queries.append(SearchQuery([name, dob])) }
+        if let phone = first(.phone) { queries.append(SearchQuery([phone])) }
+        guard !queries.isEmpty else { return nil }
+        let result = try pipeline.readSnapshot { (view) throws(HavenError) -> SearchResult in
+            var result = SearchResult()
+            var byID = [RecordID: SearchMatch]()
+            for q in queries {
+                do throws(HavenError) {
+                    for m in try searchMatches(q, in: view, policy: policy, findings: &result.findings) {
+                        let id = m.opened.header.id
+                        let merged = (byID[id]?.matched ?? []) + m.matched
+                        byID[id] = SearchMatch(opened: m.opened, matched: Array(Set(merged)).sorted { $0.rawValue < $1.rawValue },
+                                               exactName: m.exactName ?? byID[id]?.exactName)
+                    }
+                } catch where error.code == .invalidValue {
+                    continue  // too broad to check: no warning rather than no record
+                }
+            }
+            let matches = byID.keys.sorted { $0.rawValue < $1.rawValue }.map { byID[$0]! }
+            sortMatches(matches, for: user, purpose: purpose, policy: policy, into: &result)
+            return result
+        }
+        return result.listed.isEmpty && result.elsewhere.isEmpty ? nil : result
+    }
+}
