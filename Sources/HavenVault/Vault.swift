@@ -109,9 +109,8 @@ public final class Vault: Sendable {
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
         let search = SearchIndexer(policy: policy, keys: keys)
-        let reindex = try SearchIndexBuild(db: db, keys: keys, indexer: search, logger: logger).run()
         let statistics = RecordStatisticsDeriver(policy: policy)
-        let restat = try RecordStatisticsBuild(db: db, keys: keys, deriver: statistics, logger: logger).run()
+        let (reindex, restat) = try DerivedRowsRebuild(db: db, keys: keys, logger: logger).run(search: search, statistics: statistics)
         let checkpointer: WALCheckpointer
         do {
             checkpointer = WALCheckpointer(db: try Database.open(path: directory.databasePath), logger: logger)

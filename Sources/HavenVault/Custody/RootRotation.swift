@@ -17,7 +17,7 @@ import Logging
 /// - `state_baseline`, replaced by the state of every row under the new key, committed to
 ///   by the rotation's own entry (the start-up check reads only the last baseline);
 /// - the search index, emptied: its values are keyed under the old root, and the vault
-///   rebuilds it under the new one as it opens again (`SearchIndexBuild`).
+///   rebuilds it under the new one as it opens again (`DerivedRowsRebuild`).
 /// Before any of it, the log and every row are checked under the old key, as at start:
 /// a rotation must not bless rows changed outside Haven.
 struct RootRotation {

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import HavenAudit
 import HavenCore
@@ -10,7 +9,8 @@ import HavenStore
 /// vault's audit key when one is given, the stored tiles compared with the recomputed ones,
 /// and the state each entry commits to collected in order. `haven audit verify` and the
 /// daemon's start both run it. Runs of 4,096 entries are read and hashed on all cores at
-/// once, each by its own read connection; the checks then run in order.
+/// once, each on a thread (`ParallelParts`) and by a read connection of its own; the checks
+/// then run in order.
 public struct StoredLogScan {
     public var report: VerificationReport
     /// The recomputed tree, from which the log is extended.
@@ -72,53 +72,50 @@ public struct StoredLogScan {
         var next: UInt64 = 0
         while next < end {
             let starts = (0..<window).map { next + UInt64($0) * align }.filter { $0 < end }
-            let results = ChunkResults(count: starts.count)
-            DispatchQueue.concurrentPerform(iterations: starts.count) { i in
-                results.set(i, Result {
-                    var part = ScannedChunk(chunk: HashedChunk(start: starts[i]))
-                    let range = starts[i]..<min(starts[i] + align, end)
-                    let connection = connections[i].connection
-                    guard let entries else {
-                        // A log from before entries had tags (schema 2): the entries alone.
-                        try AuditTable.forEachEntry(in: range, on: connection) { seq, entry, leaf in
-                            part.chunk.add(entry: entry, storedLeafHash: leaf)
-                            if seq == end - 1 { part.lastEntry = Array(entry) }
-                        }
-                        connection.resetStatements()
-                        part.chunk.finish()
-                        return part
-                    }
-                    try AuditTable.forEachAuthenticatedEntry(in: range, links: wantStates, on: connection) { row in
-                        part.chunk.add(entry: row.entry, storedLeafHash: row.leafHash)
-                        if row.seq == end - 1 { part.lastEntry = Array(row.entry) }
-                        let expected = entries.tag(seq: row.seq, leafHash: row.leafHash, stateKey: row.stateKey, state: row.state)
-                        let tagged = row.mac.map { Tag16($0) == expected } ?? false
-                        if !tagged { part.untagged.append(row.seq) }
-                        guard wantStates else { return }
-                        // Only a state whose entry's tag verifies counts.
-                        if tagged, let key = row.stateKey, let state = row.state, let tag = Tag16(state) {
-                            if key.starts(with: Self.recordPrefix),
-                               let id = StateLedger.Key(base32: UnsafeRawBufferPointer(rebasing: key[7...])) {
-                                part.states.append(.record(id, tag))
-                            } else {
-                                part.states.append(.other(seq: row.seq, key: String(decoding: key, as: UTF8.self), tag: tag))
-                            }
-                        }
-                        // Every link, tagged or not (no tag covers it): one entry whose tag fails
-                        // is not also reported as a break in its record's chain.
-                        if let previous = row.recordPrevious, previous != AuditRecordLink.unchained.column {
-                            let record = row.record ?? UnsafeRawBufferPointer(start: nil, count: 0)
-                            let key = StateLedger.Key(base32: record)
-                            part.states.append(.link(seq: row.seq, record: key, text: key == nil ? String(decoding: record, as: UTF8.self) : "",
-                                                     link: AuditRecordLink(column: previous)))
-                        }
+            let results = ParallelParts.run(starts.count, threadName: { "haven-log-\($0)" }) { (i) throws -> ScannedChunk in
+                var part = ScannedChunk(chunk: HashedChunk(start: starts[i]))
+                let range = starts[i]..<min(starts[i] + align, end)
+                let connection = connections[i].connection
+                guard let entries else {
+                    // A log from before entries had tags (schema 2): the entries alone.
+                    try AuditTable.forEachEntry(in: range, on: connection) { seq, entry, leaf in
+                        part.chunk.add(entry: entry, storedLeafHash: leaf)
+                        if seq == end - 1 { part.lastEntry = Array(entry) }
                     }
                     connection.resetStatements()
                     part.chunk.finish()
                     return part
-                })
+                }
+                try AuditTable.forEachAuthenticatedEntry(in: range, links: wantStates, on: connection) { row in
+                    part.chunk.add(entry: row.entry, storedLeafHash: row.leafHash)
+                    if row.seq == end - 1 { part.lastEntry = Array(row.entry) }
+                    let expected = entries.tag(seq: row.seq, leafHash: row.leafHash, stateKey: row.stateKey, state: row.state)
+                    let tagged = row.mac.map { Tag16($0) == expected } ?? false
+                    if !tagged { part.untagged.append(row.seq) }
+                    guard wantStates else { return }
+                    // Only a state whose entry's tag verifies counts.
+                    if tagged, let key = row.stateKey, let state = row.state, let tag = Tag16(state) {
+                        if key.starts(with: Self.recordPrefix),
+                           let id = StateLedger.Key(base32: UnsafeRawBufferPointer(rebasing: key[7...])) {
+                            part.states.append(.record(id, tag))
+                        } else {
+                            part.states.append(.other(seq: row.seq, key: String(decoding: key, as: UTF8.self), tag: tag))
+                        }
+                    }
+                    // Every link, tagged or not (no tag covers it): one entry whose tag fails
+                    // is not also reported as a break in its record's chain.
+                    if let previous = row.recordPrevious, previous != AuditRecordLink.unchained.column {
+                        let record = row.record ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                        let key = StateLedger.Key(base32: record)
+                        part.states.append(.link(seq: row.seq, record: key, text: key == nil ? String(decoding: record, as: UTF8.self) : "",
+                                                 link: AuditRecordLink(column: previous)))
+                    }
+                }
+                connection.resetStatements()
+                part.chunk.finish()
+                return part
             }
-            for r in results.all() {
+            for r in results {
                 let part = try r.get()
                 verifier.add(part.chunk)
                 scan.untagged += part.untagged
@@ -167,35 +164,5 @@ public struct StoredLogScan {
     private struct UncheckedConnection: @unchecked Sendable {
         let connection: Connection
         init(_ c: Connection) { connection = c }
-    }
-
-    /// Results written by parallel workers, each to its own slot.
-    private final class ChunkResults: @unchecked Sendable {
-        private var slots: [Result<ScannedChunk, any Error>?]
-        private let lock = NSLockShim()
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        func set(_ i: Int, _ r: Result<ScannedChunk, any Error>) {
-            lock.locked { slots[i] = r }
-        }
-
-        func all() -> [Result<ScannedChunk, any Error>] {
-            lock.locked { slots.map { $0! } }
-        }
-    }
-}
-
-/// A pthread mutex, for the few places that need one outside an actor or the writer.
-final class NSLockShim: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

@@ -15,7 +15,7 @@ public final class VaultKeys: Sendable {
     let backupKey: SecureBytes
     /// Keys the blind indexes of searchable fields (`SearchIndexer`).
     let searchKey: SecureBytes
-    /// Seals each record's contribution to statistics (`RecordStatisticsBuild`).
+    /// Seals each record's contribution to statistics (`RecordStatisticsDeriver`).
     public let statistics: StatisticsSeal
 
     public var publicKey: PublicKey { signingKey.publicKey }

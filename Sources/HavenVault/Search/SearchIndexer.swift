@@ -7,7 +7,7 @@ import HavenStore
 /// The blind indexes this vault keeps: which fields, in which form, in how many bits.
 /// Fixed for the daemon's life (built from the policy at start), so every row it writes
 /// agrees with `search_fields`; a policy reload that changes `search:` keys takes effect at
-/// the next start, which rebuilds the rows (`SearchIndexBuild`).
+/// the next start, which rebuilds the rows (`DerivedRowsRebuild`).
 final class SearchIndexer: Sendable {
     /// Bits of an index value per kind, for a design size of R = 1,000,000 records, so that
     /// the expected records per index value C = R / 2^bits stays 2 ≤ C < √R = 1,000

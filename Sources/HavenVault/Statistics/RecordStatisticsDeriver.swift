@@ -8,7 +8,7 @@ import HavenStore
 /// into what it contributes to statistics, and seals that beside the record row's state.
 /// Fixed at start from the policy, like the search index: the rows on disk were built for
 /// one set of fields (`layout`), and a change of `stats:` keys rebuilds them as the
-/// daemon next starts (`RecordStatisticsBuild`).
+/// daemon next starts (`DerivedRowsRebuild`).
 struct RecordStatisticsDeriver: Sendable {
     /// For each record type, the field giving each statistics use.
     let fields: [RecordTypeName: [StatisticsUse: FieldName]]

@@ -1,4 +1,3 @@
-import CSQLite
 import Foundation
 import HavenStore
 import Logging
@@ -100,14 +99,12 @@ final class WALCheckpointer: @unchecked Sendable {
     private static func checkpoint(_ db: Connection, logger: Logger) {
         defer { db.resetStatements() }
         do {
-            _ = try db.statement("PRAGMA wal_checkpoint(PASSIVE)").step()
+            // Nil when another checkpoint is running (the other side's, or the writer emptying
+            // the WAL after an erasure or at a stop): nothing to say, a later one copies the rest.
+            _ = try db.walCheckpoint(.passive)
         } catch {
-            // Busy: another checkpoint is running (the other side's, or the writer emptying
-            // the WAL after an erasure or at a stop). Anything else is said; the next commit
-            // past the threshold tries again.
-            if error.code & 0xFF != SQLITE_BUSY {
-                logger.warning("a WAL checkpoint failed; it is tried again after the next commit", metadata: ["error": "\(error)"])
-            }
+            // Said; the next commit past the threshold tries again.
+            logger.warning("a WAL checkpoint failed; it is tried again after the next commit", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -1,0 +1,29 @@
+import HavenAudit
+@testable import HavenVault
+import Testing
+
+/// The `vault.migrate` entries written after an upgrade are in the log of every vault
+/// upgraded so: the table must give exactly the entries earlier releases wrote, word for word.
+@Suite struct SchemaUpgradeEventsTests {
+    static func migrate(_ from: String, _ to: String, _ rule: String) -> AuditEvent {
+        AuditEvent(action: "vault.migrate", decision: .allow, rule: rule, detail: ["from_schema": from, "to_schema": to])
+    }
+
+    /// Each step's entry as it was written out, one constant per step, before the table.
+    static let written = [
+        migrate("3", "4", "schema 3 upgraded to 4: notes and consent events get sealed rows of their own, each record's at its next change"),
+        migrate("4", "5", "schema 4 upgraded to 5: records are indexed by last change, which record list pages through"),
+        migrate("5", "6", "schema 5 upgraded to 6: searchable fields get blind indexes, built as the daemon starts"),
+        migrate("6", "7", "schema 6 upgraded to 7: each record's contribution to statistics is sealed beside it, built as the daemon starts"),
+        migrate("7", "8", "schema 7 upgraded to 8: referrals between agencies, kept in each record's sealed header and history"),
+        migrate("8", "9", "schema 8 upgraded to 9: a record's new audit entries are found through links from each to the one before"),
+    ]
+
+    @Test func eachStepsEntryIsTheOneEarlierReleasesWrote() {
+        #expect(SchemaUpgradeEvents.after(2) == Self.written)
+        #expect(SchemaUpgradeEvents.after(3) == Self.written)
+        #expect(SchemaUpgradeEvents.after(6) == Array(Self.written.suffix(3)))
+        #expect(SchemaUpgradeEvents.after(8) == [Self.written[5]])
+        #expect(SchemaUpgradeEvents.after(9).isEmpty)
+    }
+}
