@@ -293,23 +293,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         if !keepAlive { headers.add(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-        buffer.writeBytes(response.body)
-        if response.sensitive {
-            // Wipe the shared storage itself: every copy of this array is ours and none is
-            // read again, and a copy-on-write copy would leave the original intact.
-            response.body.withUnsafeBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
-        }
+        let buffer = response.body.socketBuffer(context.channel.allocator)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         writesInFlight += 1
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         let sensitive = response.sensitive
         done.assumeIsolated().whenComplete { _ in
             self.writesInFlight -= 1
-            if sensitive {
-                // Our copy is the last reference once written; wipe it in place.
-                buffer.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
-            }
+            if sensitive { ResponseBody.wipe(sent: buffer) }
             if !keepAlive || (self.inputClosed && self.answering == 0 && self.writesInFlight == 0) {
                 context.close(promise: nil)
             }
