@@ -9,8 +9,8 @@ import NIOHTTP1
 /// One connection: gathers each request (within the size and time limits), keeps the
 /// connection's authentication state, and writes one JSON answer per request.
 ///
-/// The session lives here and only here: a connection is authenticated once, by the
-/// challenge issued on it, and the session dies with the connection.
+/// The session lives here and only here (`ConnectionSession`): a connection is
+/// authenticated once, by the challenge issued on it, and the session dies with it.
 final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -21,12 +21,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let logger: Logger
 
     private var peer: PeerCredentials?
-    /// This connection holds one of its peer uid's unauthenticated slots.
-    private var holdsUnauthenticatedSlot = false
-    private var challenge: AuthChallenge?
-    private var session: EnrolledUser?
-    /// Which opening of the vault the session was made in: sealing ends every session.
-    private var sessionGeneration: UInt64 = 0
+    private var admission: PeerAdmission
+    private var session = ConnectionSession()
 
     private var head: HTTPRequestHead?
     private var body: RequestBody?
@@ -48,6 +44,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.configuration = configuration
         self.counters = counters
         self.logger = logger
+        admission = PeerAdmission(counters: counters, perUid: configuration.maximumUnauthenticatedPerUid,
+                                  total: configuration.maximumUnauthenticated)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -56,13 +54,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             case .success(let p):
                 guard context.channel.isActive else { return }  // closed meanwhile: take no slot
                 // One local user's idle sockets must not take the slots everyone else needs.
-                guard self.counters.admitUnauthenticated(uid: p.uid, perUid: self.configuration.maximumUnauthenticatedPerUid,
-                                                         total: self.configuration.maximumUnauthenticated) else {
+                guard self.admission.admit(uid: p.uid) else {
                     self.logger.notice("too many unauthenticated connections; closing one", metadata: ["peer.uid": "\(p.uid)"])
                     context.close(promise: nil)
                     return
                 }
-                self.holdsUnauthenticatedSlot = true
                 self.peer = p
             case .failure:
                 // Without the peer's identity nothing can be authorised or audited: close.
@@ -125,7 +121,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         if event is IdleStateHandler.IdleStateEvent {
             // Unauthenticated: closed at the first idle tick. Authenticated: after the longer
             // idle timeout (the idle handler ticks at the shorter one).
-            if session == nil || NIODeadline.now() - idleSince >= configuration.idleTimeout {
+            if !session.isOpen || NIODeadline.now() - idleSince >= configuration.idleTimeout {
                 context.close(promise: nil)
             }
             return
@@ -147,16 +143,9 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
-        releaseUnauthenticatedSlot()
-        session = nil
-        challenge = nil
+        admission.release()
+        session.end()
         context.fireChannelInactive()
-    }
-
-    private func releaseUnauthenticatedSlot() {
-        guard holdsUnauthenticatedSlot, let peer else { return }
-        holdsUnauthenticatedSlot = false
-        counters.releaseUnauthenticated(uid: peer.uid)
     }
 
     // MARK: requests
@@ -185,10 +174,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         let opened: (vault: Vault, generation: UInt64)?
         if case .open(let v, let g) = gate.current { opened = (v, g) } else { opened = nil }
-        if session != nil, sessionGeneration != opened?.generation {
-            session = nil  // the vault was sealed since this session was opened
-        }
-        let ctx = RequestContext(session: session, peer: peer, eventLoop: context.eventLoop)
+        let ctx = RequestContext(session: session.user(inGeneration: opened?.generation), peer: peer, eventLoop: context.eventLoop)
         let answer: EventLoopFuture<Response>
         switch (route, opened) {
         case (.health, _):
@@ -210,19 +196,17 @@ final class ConnectionHandler: ChannelInboundHandler {
             answer = context.eventLoop.makeSucceededFuture(.error(gate.sealedError))
         case (.challenge, let (vault, _)?):
             let c = vault.newChallenge()
-            challenge = c
+            session.issue(c)
             let body = ChallengeResponse(vaultID: vault.keys.vaultID.rawValue, nonce: c.nonce,
                                          expiresInSeconds: Vault.challengeLifetimeSeconds)
             answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(body)))
         case (.session, let (vault, generation)?):
-            let issued = challenge
-            challenge = nil  // single use, whatever the outcome
+            let issued = session.takeChallenge()  // single use, whatever the outcome
             do throws(HavenError) {
                 let body = try JSONBody.decode(SessionRequest.self, from: request.body)
                 answer = vault.openSession(ctx, challenge: issued, request: body).assumeIsolated().map { user in
-                    self.session = user
-                    self.sessionGeneration = generation
-                    self.releaseUnauthenticatedSlot()
+                    self.session.open(user, generation: generation)
+                    self.admission.release()
                     return Response.json(JSONAnswer.encode(vault.sessionResponse(user)))
                 }.nonisolated()
             } catch {
