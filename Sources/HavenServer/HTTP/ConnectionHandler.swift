@@ -6,8 +6,8 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// One connection: gathers each request (within the size and time limits), keeps the
-/// connection's authentication state, and writes one JSON answer per request.
+/// One connection: gathers each request (within the size and time limits), hands it to
+/// the gate's or the vault's endpoints, and writes one JSON answer per request, in order.
 ///
 /// The session lives here and only here (`ConnectionSession`): a connection is
 /// authenticated once, by the challenge issued on it, and the session dies with it.
@@ -176,56 +176,19 @@ final class ConnectionHandler: ChannelInboundHandler {
         if case .open(let v, let g) = gate.current { opened = (v, g) } else { opened = nil }
         let ctx = RequestContext(session: session.user(inGeneration: opened?.generation), peer: peer, eventLoop: context.eventLoop)
         let answer: EventLoopFuture<Response>
-        switch (route, opened) {
-        case (.health, _):
-            // For monitoring: no session, not audited (it touches no record and no user), and
-            // it says nothing but that the daemon answers and whether its vault is open.
-            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(HealthResponse(live: true, sealed: opened == nil))))
-        case (.sealStatus, _):
-            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(gate.status)))
-        case (.unseal, _):
-            // No session: a sealed vault cannot authenticate anyone. What is offered is
-            // checked against the vault, and every attempt is audited once it opens.
-            do throws(HavenError) {
-                let offer = try OperatorRequests.offer(try JSONBody.decode(UnsealRequest.self, from: request.body))
-                answer = gate.unseal(offer, peer: peer.auditPeer, on: context.eventLoop).map { .json(JSONAnswer.encode($0)) }
-            } catch {
-                answer = context.eventLoop.makeSucceededFuture(.error(error))
-            }
-        case (_, nil):
-            answer = context.eventLoop.makeSucceededFuture(.error(gate.sealedError))
-        case (.challenge, let (vault, _)?):
-            let c = vault.newChallenge()
-            session.issue(c)
-            let body = ChallengeResponse(vaultID: vault.keys.vaultID.rawValue, nonce: c.nonce,
-                                         expiresInSeconds: Vault.challengeLifetimeSeconds)
-            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(body)))
-        case (.session, let (vault, generation)?):
-            let issued = session.takeChallenge()  // single use, whatever the outcome
-            do throws(HavenError) {
-                let body = try JSONBody.decode(SessionRequest.self, from: request.body)
-                answer = vault.openSession(ctx, challenge: issued, request: body).assumeIsolated().map { user in
-                    self.session.open(user, generation: generation)
-                    self.admission.release()
-                    return Response.json(JSONAnswer.encode(vault.sessionResponse(user)))
+        if GateEndpoints.serves(route) {
+            answer = GateEndpoints(gate: gate, opened: opened).dispatch(route, request, ctx, session: &session)
+                .assumeIsolated().map { gated in
+                    if let opening = gated.opened {
+                        self.session.open(opening.user, generation: opening.generation)
+                        self.admission.release()
+                    }
+                    return gated.response
                 }.nonisolated()
-            } catch {
-                answer = context.eventLoop.makeSucceededFuture(.error(error))
-            }
-        case (.seal, _?):
-            answer = gate.seal(ctx).map { .json(JSONAnswer.encode($0)) }
-        case (.rotate, _?):
-            do throws(HavenError) {
-                // A vault kept in a file needs nothing said: no body is the same as {}.
-                let body = request.body == nil ? RotateRequest() : try JSONBody.decode(RotateRequest.self, from: request.body)
-                let rotation = try OperatorRequests.rotation(body)
-                // A split carries the new shares: the answer is wiped once written.
-                answer = gate.rotate(ctx, rotation).map { .json(JSONAnswer.encode($0), sensitive: true) }
-            } catch {
-                answer = context.eventLoop.makeSucceededFuture(.error(error))
-            }
-        case (_, let (vault, _)?):
-            answer = Endpoints(vault: vault).dispatch(route, request, ctx)
+        } else if let opened {
+            answer = Endpoints(vault: opened.vault).dispatch(route, request, ctx)
+        } else {
+            answer = context.eventLoop.makeSucceededFuture(.error(gate.sealedError))
         }
         answer.assumeIsolated().whenComplete { result in
             // The body may hold a survivor's data (a create or update): wipe it once handled.
