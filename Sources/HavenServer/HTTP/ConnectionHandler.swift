@@ -1,4 +1,3 @@
-import HavenAPI
 import HavenCore
 import HavenCrypto
 import HavenVault
@@ -158,7 +157,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         let keepAlive = request.head.isKeepAlive
-        if request.body != nil, !Self.isJSON(request.head) {
+        if request.body != nil, !ContentType.isJSON(request.head) {
             respond(context, .error(HavenError(.unsupportedMediaType, "request bodies must be application/json")), keepAlive: keepAlive)
             return
         }
@@ -203,17 +202,6 @@ final class ConnectionHandler: ChannelInboundHandler {
                 self.respond(context, .error(HavenError(.internalError, "internal error")), keepAlive: keepAlive)
             }
         }
-    }
-
-    static func isJSON(_ head: HTTPRequestHead) -> Bool {
-        guard let type = head.headers.first(name: "content-type") else { return false }
-        // An empty or odd header ("", ";") must not trap: take what precedes the first ';',
-        // without surrounding blanks, and compare it ignoring ASCII case.
-        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        let base = type.utf8.prefix { $0 != UInt8(ascii: ";") }.drop(while: blank).reversed().drop(while: blank).reversed()
-        let expected = "application/json".utf8
-        return base.count == expected.count
-            && zip(base, expected).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 
     // MARK: answers
