@@ -11,15 +11,15 @@ import Testing
 
     @Test func jsonIsRecognisedWithParametersCaseAndBlanks() {
         for t in ["application/json", "Application/JSON", " application/json ; charset=utf-8", "application/json;", "\tapplication/json"] {
-            #expect(ConnectionHandler.isJSON(head(t)), "\(t)")
+            #expect(ContentType.isJSON(head(t)), "\(t)")
         }
     }
 
     @Test func anythingElseIsNot() {
         for t in ["", ";", "text/plain", "application/jsonx", "application/json-patch+json", "application/ json", "json", "application/jso"] {
-            #expect(!ConnectionHandler.isJSON(head(t)), "\(t)")
+            #expect(!ContentType.isJSON(head(t)), "\(t)")
         }
-        #expect(!ConnectionHandler.isJSON(head(nil)))
+        #expect(!ContentType.isJSON(head(nil)))
     }
 
     @Test func routesMatchTheirTemplates() throws {

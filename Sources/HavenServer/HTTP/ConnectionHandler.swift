@@ -1,4 +1,3 @@
-import HavenAPI
 import HavenCore
 import HavenCrypto
 import HavenVault
@@ -6,11 +5,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// One connection: gathers each request (within the size and time limits), keeps the
-/// connection's authentication state, and writes one JSON answer per request.
+/// One connection: gathers each request (within the size and time limits), hands it to
+/// the gate's or the vault's endpoints, and writes one JSON answer per request, in order.
 ///
-/// The session lives here and only here: a connection is authenticated once, by the
-/// challenge issued on it, and the session dies with the connection.
+/// The session lives here and only here (`ConnectionSession`): a connection is
+/// authenticated once, by the challenge issued on it, and the session dies with it.
 final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -21,12 +20,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let logger: Logger
 
     private var peer: PeerCredentials?
-    /// This connection holds one of its peer uid's unauthenticated slots.
-    private var holdsUnauthenticatedSlot = false
-    private var challenge: AuthChallenge?
-    private var session: EnrolledUser?
-    /// Which opening of the vault the session was made in: sealing ends every session.
-    private var sessionGeneration: UInt64 = 0
+    private var admission: PeerAdmission
+    private var session = ConnectionSession()
 
     private var head: HTTPRequestHead?
     private var body: RequestBody?
@@ -48,6 +43,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.configuration = configuration
         self.counters = counters
         self.logger = logger
+        admission = PeerAdmission(counters: counters, perUid: configuration.maximumUnauthenticatedPerUid,
+                                  total: configuration.maximumUnauthenticated)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -56,13 +53,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             case .success(let p):
                 guard context.channel.isActive else { return }  // closed meanwhile: take no slot
                 // One local user's idle sockets must not take the slots everyone else needs.
-                guard self.counters.admitUnauthenticated(uid: p.uid, perUid: self.configuration.maximumUnauthenticatedPerUid,
-                                                         total: self.configuration.maximumUnauthenticated) else {
+                guard self.admission.admit(uid: p.uid) else {
                     self.logger.notice("too many unauthenticated connections; closing one", metadata: ["peer.uid": "\(p.uid)"])
                     context.close(promise: nil)
                     return
                 }
-                self.holdsUnauthenticatedSlot = true
                 self.peer = p
             case .failure:
                 // Without the peer's identity nothing can be authorised or audited: close.
@@ -125,7 +120,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         if event is IdleStateHandler.IdleStateEvent {
             // Unauthenticated: closed at the first idle tick. Authenticated: after the longer
             // idle timeout (the idle handler ticks at the shorter one).
-            if session == nil || NIODeadline.now() - idleSince >= configuration.idleTimeout {
+            if !session.isOpen || NIODeadline.now() - idleSince >= configuration.idleTimeout {
                 context.close(promise: nil)
             }
             return
@@ -147,16 +142,9 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
-        releaseUnauthenticatedSlot()
-        session = nil
-        challenge = nil
+        admission.release()
+        session.end()
         context.fireChannelInactive()
-    }
-
-    private func releaseUnauthenticatedSlot() {
-        guard holdsUnauthenticatedSlot, let peer else { return }
-        holdsUnauthenticatedSlot = false
-        counters.releaseUnauthenticated(uid: peer.uid)
     }
 
     // MARK: requests
@@ -169,7 +157,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         let keepAlive = request.head.isKeepAlive
-        if request.body != nil, !Self.isJSON(request.head) {
+        if request.body != nil, !ContentType.isJSON(request.head) {
             respond(context, .error(HavenError(.unsupportedMediaType, "request bodies must be application/json")), keepAlive: keepAlive)
             return
         }
@@ -185,63 +173,21 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         let opened: (vault: Vault, generation: UInt64)?
         if case .open(let v, let g) = gate.current { opened = (v, g) } else { opened = nil }
-        if session != nil, sessionGeneration != opened?.generation {
-            session = nil  // the vault was sealed since this session was opened
-        }
-        let ctx = RequestContext(session: session, peer: peer, eventLoop: context.eventLoop)
+        let ctx = RequestContext(session: session.user(inGeneration: opened?.generation), peer: peer, eventLoop: context.eventLoop)
         let answer: EventLoopFuture<Response>
-        switch (route, opened) {
-        case (.health, _):
-            // For monitoring: no session, not audited (it touches no record and no user), and
-            // it says nothing but that the daemon answers and whether its vault is open.
-            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(HealthResponse(live: true, sealed: opened == nil))))
-        case (.sealStatus, _):
-            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(gate.status)))
-        case (.unseal, _):
-            // No session: a sealed vault cannot authenticate anyone. What is offered is
-            // checked against the vault, and every attempt is audited once it opens.
-            do throws(HavenError) {
-                let offer = try OperatorRequests.offer(try JSONBody.decode(UnsealRequest.self, from: request.body))
-                answer = gate.unseal(offer, peer: peer.auditPeer, on: context.eventLoop).map { .json(JSONAnswer.encode($0)) }
-            } catch {
-                answer = context.eventLoop.makeSucceededFuture(.error(error))
-            }
-        case (_, nil):
-            answer = context.eventLoop.makeSucceededFuture(.error(gate.sealedError))
-        case (.challenge, let (vault, _)?):
-            let c = vault.sessions.newChallenge()
-            challenge = c
-            let body = ChallengeResponse(vaultID: vault.keys.vaultID.rawValue, nonce: c.nonce,
-                                         expiresInSeconds: SessionService.challengeLifetimeSeconds)
-            answer = context.eventLoop.makeSucceededFuture(.json(JSONAnswer.encode(body)))
-        case (.session, let (vault, generation)?):
-            let issued = challenge
-            challenge = nil  // single use, whatever the outcome
-            do throws(HavenError) {
-                let body = try JSONBody.decode(SessionRequest.self, from: request.body)
-                answer = vault.sessions.open(ctx, challenge: issued, request: body).assumeIsolated().map { user in
-                    self.session = user
-                    self.sessionGeneration = generation
-                    self.releaseUnauthenticatedSlot()
-                    return Response.json(JSONAnswer.encode(vault.sessions.response(for: user)))
+        if GateEndpoints.serves(route) {
+            answer = GateEndpoints(gate: gate, opened: opened).dispatch(route, request, ctx, session: &session)
+                .assumeIsolated().map { gated in
+                    if let opening = gated.opened {
+                        self.session.open(opening.user, generation: opening.generation)
+                        self.admission.release()
+                    }
+                    return gated.response
                 }.nonisolated()
-            } catch {
-                answer = context.eventLoop.makeSucceededFuture(.error(error))
-            }
-        case (.seal, _?):
-            answer = gate.seal(ctx).map { .json(JSONAnswer.encode($0)) }
-        case (.rotate, _?):
-            do throws(HavenError) {
-                // A vault kept in a file needs nothing said: no body is the same as {}.
-                let body = request.body == nil ? RotateRequest() : try JSONBody.decode(RotateRequest.self, from: request.body)
-                let rotation = try OperatorRequests.rotation(body)
-                // A split carries the new shares: the answer is wiped once written.
-                answer = gate.rotate(ctx, rotation).map { .json(JSONAnswer.encode($0), sensitive: true) }
-            } catch {
-                answer = context.eventLoop.makeSucceededFuture(.error(error))
-            }
-        case (_, let (vault, _)?):
-            answer = Endpoints(vault: vault).dispatch(route, request, ctx)
+        } else if let opened {
+            answer = Endpoints(vault: opened.vault).dispatch(route, request, ctx)
+        } else {
+            answer = context.eventLoop.makeSucceededFuture(.error(gate.sealedError))
         }
         answer.assumeIsolated().whenComplete { result in
             // The body may hold a survivor's data (a create or update): wipe it once handled.
@@ -256,17 +202,6 @@ final class ConnectionHandler: ChannelInboundHandler {
                 self.respond(context, .error(HavenError(.internalError, "internal error")), keepAlive: keepAlive)
             }
         }
-    }
-
-    static func isJSON(_ head: HTTPRequestHead) -> Bool {
-        guard let type = head.headers.first(name: "content-type") else { return false }
-        // An empty or odd header ("", ";") must not trap: take what precedes the first ';',
-        // without surrounding blanks, and compare it ignoring ASCII case.
-        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        let base = type.utf8.prefix { $0 != UInt8(ascii: ";") }.drop(while: blank).reversed().drop(while: blank).reversed()
-        let expected = "application/json".utf8
-        return base.count == expected.count
-            && zip(base, expected).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 
     // MARK: answers
@@ -293,23 +228,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         if !keepAlive { headers.add(name: "connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-        buffer.writeBytes(response.body)
-        if response.sensitive {
-            // Wipe the shared storage itself: every copy of this array is ours and none is
-            // read again, and a copy-on-write copy would leave the original intact.
-            response.body.withUnsafeBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
-        }
+        let buffer = response.body.socketBuffer(context.channel.allocator)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         writesInFlight += 1
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         let sensitive = response.sensitive
         done.assumeIsolated().whenComplete { _ in
             self.writesInFlight -= 1
-            if sensitive {
-                // Our copy is the last reference once written; wipe it in place.
-                buffer.withUnsafeReadableBytes { wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
-            }
+            if sensitive { ResponseBody.wipe(sent: buffer) }
             if !keepAlive || (self.inputClosed && self.answering == 0 && self.writesInFlight == 0) {
                 context.close(promise: nil)
             }
