@@ -1,8 +1,7 @@
 import HavenCore
-import Synchronization
 
 /// What one part of the id space gave a statistics query.
-struct StatisticsScan {
+struct StatisticsScan: Sendable {
     var groups = GroupCounter()
     var findings = [String]()
     var notCounted = 0
@@ -14,18 +13,6 @@ struct StatisticsScan {
     /// eight; whole queries, cold, 4.4 s as two parts, 2.9 s as four and 2.6 s as eight,
     /// but eight threads on two cores made warm queries slower (1.1–1.3 s against 0.9 s).
     static let readers = 4
-
-    /// The parts' outcomes, each set once by its own thread.
-    final class Results: Sendable {
-        private let slots: Mutex<[Result<StatisticsScan, HavenError>?]>
-
-        init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-
-        func set(_ i: Int, _ r: Result<StatisticsScan, HavenError>) { slots.withLock { $0[i] = r } }
-
-        /// Every part's outcome; only after every thread has set its own.
-        func all() -> [Result<StatisticsScan, HavenError>] { slots.withLock { $0.map { $0! } } }
-    }
 
     /// The id space cut into `n` ranges by the id's first character (base32: '2'-'7', 'a'-'z').
     static func parts(_ n: Int) -> [Range<String>] {

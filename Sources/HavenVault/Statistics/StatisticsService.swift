@@ -100,24 +100,14 @@ public final class StatisticsService: Sendable {
     func countIncidents(period: ReportingPeriod, dimensions: [StatisticsDimension], policy: Policy,
                         now: Timestamp) throws(HavenError) -> (StatisticsReport, [String]) {
         let parts = StatisticsScan.parts(StatisticsScan.readers)
-        let results = StatisticsScan.Results(count: parts.count)
-        let done = DispatchGroup()
-        for (i, part) in parts.enumerated() {
-            done.enter()
-            let thread = Thread { [self] in
-                results.set(i, Result { () throws(HavenError) -> StatisticsScan in
-                    try scanStatistics(part, year: period.year, now: now.millisecondsSinceEpoch)
-                })
-                done.leave()
-            }
-            thread.name = "haven-stats-\(i)"
-            thread.start()
+        let results = ParallelParts.run(parts.count, threadName: { "haven-stats-\($0)" }) {
+            [self] (i) throws(HavenError) -> StatisticsScan in
+            try scanStatistics(parts[i], year: period.year, now: now.millisecondsSinceEpoch)
         }
-        done.wait()
         var groups = GroupCounter()
         var findings = [String]()
         var notCounted = 0
-        for r in results.all() {
+        for r in results {
             let part = try r.get()
             groups.merge(part.groups)
             findings += part.findings
