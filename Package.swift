@@ -93,7 +93,7 @@ let package = Package(
                                                           "HavenProcess"], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
-            "HavenServer", "HavenAPI", "HavenCore", "HavenVault", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            "HavenServer", "HavenAPI", "HavenCore", "HavenCrypto", "HavenVault", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [

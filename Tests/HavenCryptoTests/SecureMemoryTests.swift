@@ -16,6 +16,21 @@ import Testing
         #expect(pool.take() == slot)  // and it is the next one handed out, already clean
     }
 
+    /// An encoder's output taken into a plaintext buffer is zeroed where it lay, with no
+    /// copy made on the way (the array was the only reference to its storage).
+    @Test func anArrayTakenIntoAPlaintextBufferIsZeroedWhereItLies() {
+        let text = "{\"survivor_name\":\"Nguyễn Thị Hà\"}"
+        var encoded = Array(text.utf8)
+        let expected = Array(text.utf8)  // storage of its own: `encoded` must be the only reference to its own
+        let address = encoded.withUnsafeBytes { $0.baseAddress }
+        let buffer = PlaintextBuffer(taking: &encoded)
+        #expect(buffer.withUnsafeBytes { Array($0) } == expected)
+        #expect(encoded.count == expected.count && encoded.allSatisfy { $0 == 0 })
+        #expect(encoded.withUnsafeBytes { $0.baseAddress } == address, "zeroed in place, not in a copy")
+        var empty = [UInt8]()
+        #expect(PlaintextBuffer(taking: &empty).count == 0)
+    }
+
     func randombytes(into p: UnsafeMutableRawPointer, count: Int) {
         let bytes = Random.bytes(count)
         bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: count) }

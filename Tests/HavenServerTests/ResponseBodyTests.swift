@@ -1,11 +1,12 @@
 import HavenAPI
 import HavenCore
+import HavenCrypto
 @testable import HavenServer
 import NIOCore
 import Testing
 
-/// An answer's bytes: held in owned memory, and for a sensitive answer wiped in every copy
-/// Haven made (the encoded array, the body, the socket's buffer).
+/// An answer's bytes: a sensitive answer is held in wiped memory it was moved into, and
+/// wiped in every copy Haven made (the encoded array, the body, the socket's buffer).
 @Suite struct ResponseBodyTests {
     /// Made at run time, so the storage is on the heap and writable like an encoder's output.
     static func secret() -> [UInt8] { Array(#"{"survivor_name":"ນາງ ສີດາ"}"#.utf8) }
@@ -20,14 +21,17 @@ import Testing
         #expect(!response.sensitive)
     }
 
-    @Test func aSensitiveAnswersArrayIsWipedInEveryCopyThatSharesIt() {
-        let encoded = Self.secret()
-        // As the future that carried an extract still holds its value: the same storage.
-        let heldElsewhere = encoded
-        let response = Response.json(encoded, sensitive: true)
-        #expect(heldElsewhere.count == Self.secret().count)
-        #expect(heldElsewhere.allSatisfy { $0 == 0 }, "the encoded array is wiped where it lies")
-        #expect(Self.bytes(response.body) == Self.secret(), "the body keeps its own copy until written")
+    @Test func aSensitiveAnswerIsEncodedStraightIntoWipedMemory() throws {
+        let response = Response.sensitive(encoding: ["survivor_name": "ນາງ ສີດາ"], status: .created)
+        #expect(response.sensitive && response.status == .created)
+        #expect(Self.bytes(response.body) == JSONAnswer.encode(["survivor_name": "ນາງ ສີດາ"]))
+    }
+
+    @Test func aSensitiveAnswerMovedInIsHeldAsIs() {
+        var encoded = Self.secret()
+        let response = Response.sensitive(PlaintextBuffer(taking: &encoded))
+        #expect(encoded.allSatisfy { $0 == 0 }, "the encoder's array is zeroed where it lies")
+        #expect(Self.bytes(response.body) == Self.secret(), "the body keeps the answer until it is written")
     }
 
     @Test func anOrdinaryAnswersArrayIsLeftAlone() {
@@ -38,7 +42,7 @@ import Testing
     }
 
     @Test func aSensitiveBodyIsWipedOnceTheSocketHasItsCopy() {
-        let body = ResponseBody(Self.secret(), sensitive: true)
+        let body = ResponseBody(sensitive: PlaintextBuffer(copying: Self.secret()))
         let buffer = body.socketBuffer(ByteBufferAllocator())
         #expect(Array(buffer.readableBytesView) == Self.secret())
         #expect(body.count == 0)
@@ -46,14 +50,14 @@ import Testing
     }
 
     @Test func anOrdinaryBodyKeepsItsBytesAfterTheSocketsCopy() {
-        let body = ResponseBody(Self.secret(), sensitive: false)
+        let body = ResponseBody(Self.secret())
         let buffer = body.socketBuffer(ByteBufferAllocator())
         #expect(Array(buffer.readableBytesView) == Self.secret())
         #expect(Self.bytes(body) == Self.secret())
     }
 
     @Test func theSentBufferIsWipedWhereTheChannelHeldIt() {
-        let buffer = ResponseBody(Self.secret(), sensitive: true).socketBuffer(ByteBufferAllocator())
+        let buffer = ResponseBody(sensitive: PlaintextBuffer(copying: Self.secret())).socketBuffer(ByteBufferAllocator())
         // As the channel's pending write holds it: the same storage.
         let heldByTheChannel = buffer
         ResponseBody.wipe(sent: buffer)
@@ -62,14 +66,14 @@ import Testing
     }
 
     @Test func wipingContentsLeavesAnEmptyBody() {
-        let body = ResponseBody(Self.secret(), sensitive: false)
+        let body = ResponseBody(Self.secret())
         body.wipeContents()
         #expect(body.count == 0)
         #expect(Self.bytes(body).isEmpty)
     }
 
     @Test func anEmptyBodyIsWrittenAsNothing() {
-        let body = ResponseBody([], sensitive: true)
+        let body = ResponseBody(sensitive: PlaintextBuffer(copying: [UInt8]()))
         #expect(body.count == 0)
         #expect(body.socketBuffer(ByteBufferAllocator()).readableBytes == 0)
     }

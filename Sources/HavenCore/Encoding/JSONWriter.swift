@@ -15,6 +15,14 @@ public struct JSONWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// The document, handed over as the only reference to its storage (the writer is left
+    /// empty), so a caller can move it into wiped memory without a copy being left behind.
+    public mutating func take() -> [UInt8] {
+        var document = [UInt8]()
+        swap(&document, &bytes)
+        return document
+    }
+
     // MARK: containers
 
     public mutating func object(_ body: (inout JSONWriter) throws -> Void) rethrows {

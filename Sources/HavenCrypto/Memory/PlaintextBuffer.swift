@@ -20,6 +20,24 @@ public final class PlaintextBuffer: @unchecked Sendable {
         for b in bytes { dst[i] = b; i += 1 }
     }
 
+    /// Takes an encoder's fresh output into memory wiped on release, and zeroes the array
+    /// where it lies. `bytes` must be the only reference to its storage (an array just
+    /// returned by an encoder): were it shared, writing through it would zero a copy made for
+    /// the write and leave the original, which is why answers are not wiped after the fact.
+    public convenience init(taking bytes: inout [UInt8]) {
+        self.init(count: bytes.count)
+        guard !bytes.isEmpty else { return }
+        let destination = UnsafeMutableRawBufferPointer(start: pointer, count: count)
+        let address = bytes.withUnsafeBytes { source in
+            destination.copyMemory(from: source)
+            return source.baseAddress
+        }
+        bytes.withUnsafeMutableBytes { b in
+            assert(UnsafeRawPointer(b.baseAddress) == address, "a shared array was taken: its storage was copied, not zeroed")
+            sodium_memzero(b.baseAddress!, b.count)
+        }
+    }
+
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         try body(UnsafeRawBufferPointer(start: pointer, count: count))
     }

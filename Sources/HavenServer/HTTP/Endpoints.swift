@@ -49,7 +49,7 @@ struct Endpoints: Sendable {
                 return vault.statistics.incidents(ctx, request: body).map { .json(JSONAnswer.encode($0)) }
             case .readRecord(let id):
                 let body = try JSONBody.decode(ReadRecordRequest.self, from: request.body)
-                return vault.records.read(ctx, id: id, request: body).map { .json($0.json(), sensitive: true) }
+                return vault.records.read(ctx, id: id, request: body).map { .sensitive($0.json()) }
             case .updateRecord(let id):
                 let body = try JSONBody.decode(UpdateRecordRequest.self, from: request.body)
                 return vault.records.update(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
@@ -76,17 +76,17 @@ struct Endpoints: Sendable {
                 return vault.referrals.list(ctx, incoming: direction == "incoming", status: request.query["status"])
                     .map { .json(JSONAnswer.encode($0)) }
             case .showReferral(let ref):
-                return vault.referrals.show(ctx, ref: ref).map { .json(JSONAnswer.encode($0), sensitive: true) }
+                return vault.referrals.show(ctx, ref: ref).map { .sensitive(encoding: $0) }
             case .changeReferral(let ref, let step):
                 let body = try JSONBody.decode(ReferralStepRequest.self, from: request.body)
                 return vault.referrals.change(ctx, ref: ref, step, request: body).map { .json(JSONAnswer.encode($0)) }
             case .showConsent(let id):
                 let q = QueryParameters(values: request.query)
                 return vault.consent.show(ctx, id: id, before: try q.uint("history_before"), limit: try q.int("history_limit"))
-                    .map { .json(JSONAnswer.encode($0), sensitive: true) }
+                    .map { .sensitive(encoding: $0) }
             case .issueExtract(let id):
                 let body = try JSONBody.decode(ExtractRequest.self, from: request.body)
-                return vault.extracts.issue(ctx, id: id, request: body).map { .json($0, status: .created, sensitive: true) }
+                return vault.extracts.issue(ctx, id: id, request: body).map { .sensitive($0, status: .created) }
             case .addUser:
                 let body = try JSONBody.decode(AddUserRequest.self, from: request.body)
                 return vault.users.add(ctx, request: body).map { .json(JSONAnswer.encode($0), status: .created) }

@@ -72,7 +72,7 @@ struct GateEndpoints {
                 let body = request.body == nil ? RotateRequest() : try JSONBody.decode(RotateRequest.self, from: request.body)
                 let rotation = try OperatorRequests.rotation(body)
                 // A split carries the new shares: the answer is wiped once written.
-                return gate.rotate(ctx, rotation).map { GateAnswer(.json(JSONAnswer.encode($0), sensitive: true)) }
+                return gate.rotate(ctx, rotation).map { GateAnswer(.sensitive(encoding: $0)) }
             default:
                 return loop.makeFailedFuture(HavenError(.internalError, "answered by the vault's endpoints"))
             }

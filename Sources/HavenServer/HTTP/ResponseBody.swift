@@ -1,36 +1,44 @@
 import HavenCrypto
 import NIOCore
 
-/// An answer's JSON in memory Haven owns, wiped when the answer is released. A sensitive
-/// answer (decrypted values, an extract, new shares) leaves no copy behind that Haven did
-/// not wipe: the array it was encoded into is wiped as soon as it is copied in, this copy
+/// An answer's JSON, held until it is written. A sensitive answer (decrypted values, an
+/// extract, new shares) arrives in a `PlaintextBuffer` that the vault or the encoder moved
+/// it into, so no array of it is left to wipe after the fact; this body wipes that buffer
 /// once the socket's copy is made, and the socket's copy once it is written (`wipe(sent:)`).
 final class ResponseBody: @unchecked Sendable {
-    // Unchecked: the bytes are written once, in `init`, on whatever thread built the
-    // answer; the future that carries the answer to its connection orders that before
-    // every later read and wipe, which all happen on the connection's event loop.
-    private let storage: UnsafeMutableRawBufferPointer
+    // Unchecked: the bytes are set once, in `init`, on whatever thread built the answer; the
+    // future that carries the answer to its connection orders that before every later read
+    // and wipe, which all happen on the connection's event loop.
+    private let plain: [UInt8]
+    private let secret: PlaintextBuffer?
     private(set) var count: Int
-    /// Whether the bytes carry values to be wiped once written.
-    let sensitive: Bool
 
-    init(_ bytes: [UInt8], sensitive: Bool) {
-        storage = .allocate(byteCount: max(bytes.count, 1), alignment: 16)
+    /// Whether the bytes carry values to be wiped once written.
+    var sensitive: Bool { secret != nil }
+
+    /// An ordinary answer: nothing in it needs wiping.
+    init(_ bytes: [UInt8]) {
+        plain = bytes
+        secret = nil
         count = bytes.count
-        self.sensitive = sensitive
-        bytes.withUnsafeBytes { src in
-            UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]).copyMemory(from: src)
-            guard sensitive else { return }
-            // The array's storage is wiped itself, not a copy of it: it can be shared (an
-            // extract's bytes are also the value of the future that carried them), and a
-            // copy-on-write copy made to be wiped would leave the original. Every holder of
-            // that storage is Haven's and none reads it again.
-            HavenCrypto.wipe(UnsafeMutableRawBufferPointer(mutating: src))
-        }
+    }
+
+    /// A sensitive answer, taken over whole: the body is its only owner from now on.
+    init(sensitive bytes: PlaintextBuffer) {
+        plain = []
+        secret = bytes
+        count = bytes.count
     }
 
     func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try body(UnsafeRawBufferPointer(rebasing: storage[0..<count]))
+        if let secret {
+            return try secret.withUnsafeBytes { (b) throws(E) -> R in try body(UnsafeRawBufferPointer(rebasing: b[0..<count])) }
+        }
+        // Array's own closure rethrows untyped errors: carry the typed one out in a Result.
+        let outcome = plain.withUnsafeBytes { b in
+            Result { () throws(E) -> R in try body(UnsafeRawBufferPointer(rebasing: b[0..<count])) }
+        }
+        return try outcome.get()
     }
 
     /// The bytes in a buffer for the socket. Of a sensitive body that buffer is the last
@@ -49,14 +57,10 @@ final class ResponseBody: @unchecked Sendable {
         buffer.withUnsafeReadableBytes { HavenCrypto.wipe(UnsafeMutableRawBufferPointer(mutating: $0)) }
     }
 
-    /// Zeroes the body; it reads as empty afterwards.
+    /// Zeroes a sensitive body (its buffer is also wiped when released); either reads as
+    /// empty afterwards.
     func wipeContents() {
-        HavenCrypto.wipe(storage)
+        secret?.withUnsafeMutableBytes { HavenCrypto.wipe($0) }
         count = 0
-    }
-
-    deinit {
-        HavenCrypto.wipe(storage)
-        storage.deallocate()
     }
 }

@@ -17,9 +17,9 @@ public struct ExtractService: Sendable {
     /// issuing is audited and covered by a fresh signed checkpoint before the extract is
     /// built, so the extract can carry the proof that its own issuing is in the log. The
     /// daemon verifies the envelope it made before it lets it out.
-    public func issue(_ ctx: RequestContext, id rawID: String, request: ExtractRequest) -> EventLoopFuture<[UInt8]> {
+    public func issue(_ ctx: RequestContext, id rawID: String, request: ExtractRequest) -> EventLoopFuture<PlaintextBuffer> {
         var entry = pipeline.begin(Action.extractIssue.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<[UInt8]> in
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<PlaintextBuffer> in
             let user = try pipeline.caller(ctx, &entry)
             let id = try RecordID(rawID)
             entry.event.record = id.rawValue
@@ -112,18 +112,19 @@ public struct ExtractService: Sendable {
     /// Signs the payload in a DSSE envelope and verifies the result exactly as a court would,
     /// before it leaves (as minisign verifies its own signatures): a fault here must never
     /// produce a document that looks certified and is not.
-    func sign(_ payload: ExtractPayload) throws(HavenError) -> [UInt8] {
+    func sign(_ payload: ExtractPayload) throws(HavenError) -> PlaintextBuffer {
         let body = payload.canonicalJSON()
         let pae = Envelope.preAuthenticationEncoding(payloadType: ExtractPayload.payloadType, payload: body)
         let envelope = Envelope(payloadType: ExtractPayload.payloadType, payload: body,
                                 signatures: [.init(keyID: keys.publicKey.keyID, sig: keys.signingKey.sign(pae))])
-        let json = envelope.json()
+        var json = envelope.json()
         do {
             _ = try ExtractVerifier.verify(json, vaultKey: keys.publicKey)
         } catch {
             pipeline.logger.critical("an extract failed its own verification and was not issued", metadata: ["reason": "\(error.message)"])
             throw HavenError.integrity
         }
-        return json
+        // The envelope carries the released values: it leaves in memory wiped on release.
+        return PlaintextBuffer(taking: &json)
     }
 }

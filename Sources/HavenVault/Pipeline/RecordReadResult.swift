@@ -23,9 +23,9 @@ public struct RecordReadResult: Sendable {
     public let breakGlass: Bool
     public var auditSeq: UInt64 = 0
 
-    /// The JSON body (see ReadRecordResponse in HavenAPI for the shape). The caller wipes
-    /// the returned bytes once they are written to the socket.
-    public func json() -> [UInt8] {
+    /// The JSON body (see ReadRecordResponse in HavenAPI for the shape), in memory wiped
+    /// when the answer is released; no other copy of the values is left.
+    public func json() -> PlaintextBuffer {
         // Reserve the worst case so the buffer never grows: growing would free an unwiped
         // copy of the values. Every string that goes in may escape each byte to six; each
         // item's keys, punctuation, index, class and time fit in 160 bytes.
@@ -36,7 +36,6 @@ public struct RecordReadResult: Sendable {
         for w in withheldNotes { strings += w.reason.utf8.count }
         let capacity = 4096 + 6 * strings + 160 * (fields.count + withheld.count + notes.count + withheldNotes.count)
         var w = JSONWriter(capacity: capacity)
-        defer { assert(w.bytes.count <= capacity, "the answer outgrew its reservation and left an unwiped copy") }
         w.object { o in
             o.field("id", id.rawValue)
             o.field("type", type.rawValue)
@@ -74,6 +73,8 @@ public struct RecordReadResult: Sendable {
             o.field("break_glass", breakGlass)
             o.field("audit_seq", auditSeq)
         }
-        return w.bytes
+        assert(w.bytes.count <= capacity, "the answer outgrew its reservation and left an unwiped copy")
+        var bytes = w.take()
+        return PlaintextBuffer(taking: &bytes)
     }
 }
