@@ -89,8 +89,13 @@ let package = Package(
         .testTarget(name: "HavenBackupTests", dependencies: ["HavenBackup", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
-        .testTarget(name: "HavenVaultTests", dependencies: ["HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI", "HavenStats",
-                                                          "HavenProcess"], swiftSettings: strict),
+        .testTarget(name: "HavenVaultTests", dependencies: [
+            "HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI", "HavenStats", "HavenProcess", "HavenPolicy", "HavenAudit",
+            "HavenExtract",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", "HavenAPI", "HavenCore", "HavenCrypto", "HavenVault", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),
