@@ -255,6 +255,11 @@ extension EndToEnd {
             #expect(inside.status == 1 && inside.stderr.contains("is inside the data directory"), "\(inside)")
 
             try v.start(extraArguments: ["--anchor", anchor])
+            // The writer updates the anchor just after it answers the start's checkpoint (the
+            // answers never wait for the anchor's fsync), so "ready" may be logged a moment
+            // before the file is there.
+            let deadline = Date().addingTimeInterval(10)
+            while !FileManager.default.fileExists(atPath: anchor) && Date() < deadline { usleep(10_000) }
             #expect(FileManager.default.fileExists(atPath: anchor))
             let id = try v.createRecord(["survivor_name": "Anchor Survivor", "incident_type": "rape"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
