@@ -2,6 +2,7 @@ import Foundation
 import HavenAPI
 import HavenAudit
 import HavenCore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

@@ -1,4 +1,5 @@
 import Foundation
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -20,7 +21,7 @@ extension EndToEnd {
     /// `HAVEN_UPDATE_TRANSCRIPTS=1` rewrites the files with what the binaries did: read the
     /// difference before committing it.
     @Suite struct CLITranscriptTests {
-        static let directory = TestVault.repository + "/Tests/Fixtures/transcripts"
+        static let directory = Repository.fixtures + "/transcripts"
         static var files: [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
         }

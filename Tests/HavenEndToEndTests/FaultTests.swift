@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HavenAPI
 import HavenStore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

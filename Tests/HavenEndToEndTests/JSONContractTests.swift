@@ -1,4 +1,5 @@
 import Foundation
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -6,7 +7,7 @@ extension EndToEnd {
     /// binaries: every command prints one object holding the keys the document lists, and
     /// an error is one `{"error": {code, message}}` object on stderr with the usual status.
     @Suite struct JSONContractTests {
-        static let document = TestVault.repository + "/Sources/HavenServer/JSON-OUTPUT.md"
+        static let document = Repository.path("Sources/HavenServer/JSON-OUTPUT.md")
 
         /// The document's table: "haven record list" → the keys always present.
         static func documentedKeys() throws -> [String: [String]] {
@@ -108,7 +109,7 @@ extension EndToEnd {
                                                           "--out", dir + "/extract.json"])
             try offline("haven extract verify", ["extract", "verify", dir + "/extract.json", "--vault-key", v.data + "/vault.pub"])
             try offline("haven extract render", ["extract", "render", dir + "/extract.json", "--vault-key", v.data + "/vault.pub"])
-            try offline("haven policy check", ["policy", "check", TestVault.repository + "/policy"])
+            try offline("haven policy check", ["policy", "check", Repository.path("policy")])
             try run("haven status", as: "intake", ["status"])
             try run("haven api", as: "intake", ["api", "GET", "/v1/status"])
             try offline("haven completion", ["completion", "bash"])

@@ -1,12 +1,13 @@
 import Foundation
 import HavenCrypto
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
     /// Documents made by an earlier Haven, committed under Tests/Fixtures/: every version must
     /// keep verifying them, offline, with no daemon running.
     @Suite struct KnownAnswerVectorTests {
-        static let fixtures = TestVault.repository + "/Tests/Fixtures"
+        static let fixtures = Repository.fixtures
 
         @Test func committedAuditExportVerifiesOffline() throws {
             let dir = Self.fixtures + "/audit-v1"

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import HavenAPI
 import HavenStats
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
