@@ -19,6 +19,11 @@ public enum Command {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "HAVEN_KEY")
         env.removeValue(forKey: "HAVEN_SOCKET")
+        // Help and usage text wraps at the terminal's width, which COLUMNS overrides: the
+        // binaries see no terminal (their output goes to files), so they wrap at 80 columns,
+        // whoever runs the tests from whatever window.
+        env.removeValue(forKey: "COLUMNS")
+        env.removeValue(forKey: "LINES")
         // scripts/test.sh line-buffers the test runner with stdbuf; the binaries under test
         // run as they would anywhere else.
         env.removeValue(forKey: "_STDBUF_O")
