@@ -21,14 +21,16 @@ extension EndToEnd {
             return out
         }
 
-        /// Every command `haven --help` leads to, e.g. "haven audit log" (the leaves only).
+        /// Every command `haven --help` leads to, e.g. "haven audit log" (the leaves only, each
+        /// by its name: "get, show" lists an alias after it).
         static func commands(_ path: [String] = []) throws -> [String] {
             let help = try Command.run(TestVault.haven, path + ["--help"]).stdout
             guard let section = help.range(of: "SUBCOMMANDS:") else { return ["haven " + path.joined(separator: " ")] }
             var names = [String]()
             for line in help[section.upperBound...].split(separator: "\n") {
                 let words = line.split(separator: " ", maxSplits: 1)
-                guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = words.first, name.allSatisfy({ $0.isLowercase || $0 == "-" })
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = words.first?.split(separator: ",").first,
+                      name.allSatisfy({ $0.isLowercase || $0 == "-" })
                 else { continue }
                 names.append(String(name))
             }
