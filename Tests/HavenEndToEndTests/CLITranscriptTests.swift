@@ -8,7 +8,8 @@ extension EndToEnd {
     /// on stderr (and on stdout, where a transcript asks). The cases whose decisions are
     /// tested against the in-process server (access control, tampering) are here from the
     /// command line's side, so the binaries stay covered: the same refusal must reach a user
-    /// as one plain line and its status. help.txt pins every help text the same way.
+    /// as one plain line and its status. help.txt pins the help of haven, of each of its
+    /// commands and of havend the same way.
     ///
     /// A transcript is read top to bottom:
     /// - `$ USER: ARGS` runs `haven ARGS` with that user's key and the daemon's socket
