@@ -16,7 +16,7 @@ struct Haven: AsyncParsableCommand {
             """,
         version: HavenRelease.versionLine("haven"),
         subcommands: [
-            Init.self, KeyCommand.self, UserCommand.self, RecordCommand.self, ConsentCommand.self,
+            InitCommand.self, KeyCommand.self, UserCommand.self, RecordCommand.self, ConsentCommand.self,
             NoteCommand.self, ReferralCommand.self, AuditCommand.self, ExtractCommand.self, StatsCommand.self, PolicyCommand.self, StatusCommand.self, OperatorCommand.self, BackupCommand.self,
             ApiCommand.self, CompletionCommand.self,
         ])

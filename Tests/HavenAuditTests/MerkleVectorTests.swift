@@ -1,7 +1,7 @@
 import Foundation
 @testable import HavenAudit
 import HavenCore
-import HavenProcess
+import HavenTestSupport
 import Testing
 
 /// RFC 6962's reference tree — the eight leaves of certificate-transparency's tests — built
@@ -10,9 +10,8 @@ import Testing
 /// BLAKE2 and RFC 6962 §2.1's MTH, PATH and PROOF written from the RFC's text. (With SHA-256
 /// the same code reproduces the published CT vectors; the tree is hash-agnostic.)
 @Suite struct MerkleVectorTests {
-    static func hex(_ s: String) -> [UInt8] { Hex.decode(s)! }
     static let leaves: [[UInt8]] = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                                    "606162636465666768696a6b6c6d6e6f"].map { hex($0) }
+                                    "606162636465666768696a6b6c6d6e6f"].map { [UInt8](hex: $0) }
     static let roots = [
         "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8",
         "03170a2e7597b7b7e3d84c05391d139a62b157e78786d8c082f29dcf4c111314",
@@ -23,7 +22,7 @@ import Testing
         "76840409bd8cc8be20c053d9569472d0bbea7b4f483cd5ae0624ef253c64f227",
         "ae8349a901b95ac305157e4ff4f5cf486653fed085ea4dd59a59c9375682933e",
         "59cc7108743d34853ea37ea07558da3407712c7f0fdb76e59753eb243e0c438e",
-    ].map { hex($0) }
+    ].map { [UInt8](hex: $0) }
     static var leafHashes: [[UInt8]] { leaves.map { MerkleHash.leaf($0) } }
 
     func tree(_ n: Int) -> MerkleTree<InMemoryLeaves> {
@@ -56,7 +55,7 @@ import Testing
     @Test(arguments: Self.inclusionCases)
     func inclusionProofsMatch(index: Int, size: Int, expected: [String]) throws {
         let proof = try tree(size).inclusionProof(index: UInt64(index))
-        #expect(proof == expected.map { Self.hex($0) })
+        #expect(proof == expected.map { [UInt8](hex: $0) })
         #expect(MerkleProofs.verifyInclusion(leafHash: Self.leafHashes[index], index: UInt64(index), size: UInt64(size),
                                              proof: proof, root: Self.roots[size]))
     }
@@ -76,17 +75,13 @@ import Testing
     @Test(arguments: Self.consistencyCases)
     func consistencyProofsMatch(old: Int, new: Int, expected: [String]) throws {
         let proof = try tree(new).consistencyProof(from: UInt64(old))
-        #expect(proof == expected.map { Self.hex($0) })
+        #expect(proof == expected.map { [UInt8](hex: $0) })
         #expect(MerkleProofs.verifyConsistency(oldSize: UInt64(old), oldRoot: Self.roots[old], newSize: UInt64(new),
                                                newRoot: Self.roots[new], proof: proof))
     }
 }
 
 extension MerkleVectorTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let python3: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
     struct ScriptVectors: Decodable {
         let roots: [String]
         let inclusion: [[Proof]]
@@ -104,15 +99,10 @@ extension MerkleVectorTests {
     }
 
     /// The vectors above are exactly what the committed generator prints.
-    @Test(.enabled(if: Self.python3 != nil, "needs python3 to rerun scripts/merkle-vectors.py"))
+    @Test(.enabled(if: VectorScript.python3 != nil, "needs python3 to rerun scripts/merkle-vectors.py"))
     func theCommittedScriptReproducesTheseVectors() throws {
-        let out = NSTemporaryDirectory() + "haven-merkle-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let p = try ChildProcess(Self.python3!, [Self.repository + "/scripts/merkle-vectors.py"],
-                                 environment: ["PATH": "/usr/bin:/bin"], stdout: out)
-        #expect(p.wait(upTo: 60) == .exited(0))
-        let v = try JSONDecoder().decode(ScriptVectors.self, from: try Data(contentsOf: URL(fileURLWithPath: out)))
-        #expect(v.roots.map { Self.hex($0) } == Self.roots)
+        let v = try JSONDecoder().decode(ScriptVectors.self, from: try VectorScript.output("merkle-vectors.py"))
+        #expect(v.roots.map { [UInt8](hex: $0) } == Self.roots)
         func cases(_ rows: [[ScriptVectors.Proof]]) -> [String] {
             rows.map { row in
                 row.map { p -> String in

@@ -3,19 +3,18 @@ import HavenAudit
 @testable import HavenBackup
 import HavenCore
 import HavenCrypto
+import HavenTestSupport
 import Testing
 
 /// The backup archive format: an archive written by an independent script still opens, and
 /// each way of altering one is refused — one test per attack.
 @Suite struct BackupArchiveTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/backup-v1").path
-    static let root = try! RootKey(material: SecureBytes(count: 32) { $0.copyBytes(from: Array(0..<32)) })
+    static let fixtures = Repository.fixtures + "/backup-v1"
+    static let root = try! RootKey(material: SecureBytes(copying: Array(0..<32)))
     static var backupKey: SecureBytes { root.derive(.backupEncryption, version: 1) }
-    let signer = try! SigningKey(seed: SecureBytes(count: 32) { $0.copyBytes(from: Array(0x40..<0x60)) })
-    let dir = NSTemporaryDirectory() + "haven-backup-\(UUID().uuidString)"
-
-    init() throws { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    let signer = try! SigningKey(seed: SecureBytes(copying: Array(0x40..<0x60)))
+    let directory = TemporaryDirectory("haven-backup")
+    var dir: String { directory.path }
 
     func bytes(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path) ?? Data()) }
     func write(_ bytes: [UInt8], _ name: String) -> String {

@@ -9,10 +9,30 @@ import Testing
         #expect(Base32.decode(id.rawValue) == bytes)
         #expect(throws: HavenError.self) { try RecordID(id.rawValue.uppercased()) }
         #expect(throws: HavenError.self) { try RecordID("../../etc/passwd") }
-        // A last character with non-zero padding bits is a second spelling: refused.
-        var chars = Array(id.rawValue)
-        chars[25] = chars[25] == "a" ? "b" : "a"
-        #expect(Base32.decode(String(chars)) == nil || Base32.decode(String(chars)) != bytes)
+    }
+
+    /// The last character of an id carries bits past the end of the bytes; set to anything
+    /// but zero, they would spell the same bytes a second way, so the decoder refuses them.
+    /// Lengths leaving 2, 4, 1, 3 and 0 such bits, and a record id's 16 bytes; every non-zero
+    /// pattern of those bits.
+    @Test(arguments: [1, 2, 3, 4, 5, 16])
+    func base32RefusesNonZeroPaddingBits(length: Int) throws {
+        let bytes: [UInt8] = (0..<length).map { UInt8(truncatingIfNeeded: 0xA5 &+ $0 &* 37) }
+        let canonical = Base32.encode(bytes)
+        #expect(Base32.decode(canonical) == bytes)
+        let padding = canonical.count * 5 - length * 8
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        let last = try #require(alphabet.firstIndex(of: canonical.last!))
+        #expect(last & ((1 << padding) - 1) == 0, "the encoder writes zero padding")
+        for bits in 1..<(1 << padding) {
+            let other = String(canonical.dropLast()) + String(alphabet[last | bits])
+            #expect(Base32.decode(other) == nil, "\(other) decodes although its padding bits are \(bits)")
+        }
+        if length == 16 {
+            // A record id is 16 bytes: 26 characters with 2 padding bits.
+            #expect(padding == 2)
+            #expect(throws: HavenError.self) { try RecordID(String(canonical.dropLast()) + String(alphabet[last | 1])) }
+        }
     }
 
     @Test func base64IsStrict() {

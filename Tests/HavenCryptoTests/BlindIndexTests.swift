@@ -1,5 +1,6 @@
 import HavenCore
 @testable import HavenCrypto
+import HavenTestSupport
 import Testing
 
 /// The blind index: equal forms meet, it is keyed by the vault and the field, and it is as
@@ -27,7 +28,7 @@ import Testing
     /// (the format vectors'), so the counts are the same on every run; with 1,024 buckets of
     /// about 98 ± 10, the extremes lie near ±35%, inside the ±50% asked.
     @Test func valuesSpreadEvenlySoEachStandsForSeveral() throws {
-        let fixed = try RootKey(material: try SecureBytes(count: 32) { $0.copyBytes(from: Array(0..<32)) })
+        let fixed = try RootKey(material: SecureBytes(copying: Array(0..<32)))
         let index = BlindIndex(rootKey: fixed, field: "phone", bits: 10)
         var buckets = [Int](repeating: 0, count: 1 << 10)
         for n in 0..<100_000 { buckets[Int(index.value(String(20_5551_0000 + n)))] += 1 }

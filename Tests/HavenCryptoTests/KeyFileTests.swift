@@ -1,14 +1,13 @@
 import Glibc
 import HavenCore
 import HavenCrypto
+import HavenTestSupport
 import Testing
 
 @Suite struct KeyFileTests {
-    func tempPath(_ name: String) -> String {
-        let dir = "/tmp/haven-keytest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        mkdir(dir, 0o700)
-        return dir + "/" + name
-    }
+    let directory = TemporaryDirectory("haven-keytest")
+
+    func tempPath(_ name: String) -> String { directory.file(name) }
 
     @Test func secretKeyFileRoundTripsAndIsCreated0600() throws {
         let key = SigningKey.generate()

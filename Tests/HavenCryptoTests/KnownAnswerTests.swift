@@ -1,18 +1,17 @@
 @testable import HavenCrypto
 import HavenCore
+import HavenTestSupport
 import Testing
 
 /// Published vectors: if any of these fail, Haven and the standard disagree about a primitive.
 @Suite struct KnownAnswerTests {
-    func hex(_ s: String) -> [UInt8] { Hex.decode(s.filter { !$0.isWhitespace })! }
-
     /// draft-irtf-cfrg-xchacha-03, Appendix A.3.1.
     @Test func xchacha20Poly1305MatchesTheDraftVector() throws {
-        let key = hex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f")
-        let nonce = hex("404142434445464748494a4b4c4d4e4f5051525354555657")
-        let ad = hex("50515253c0c1c2c3c4c5c6c7")
+        let key = [UInt8](hex: "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f")
+        let nonce = [UInt8](hex: "404142434445464748494a4b4c4d4e4f5051525354555657")
+        let ad = [UInt8](hex: "50515253c0c1c2c3c4c5c6c7")
         let plaintext = Array("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.".utf8)
-        let expected = hex("""
+        let expected = [UInt8](hex: """
             bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb
             731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452
             2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9
@@ -42,12 +41,12 @@ import Testing
          "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
     ])
     func ed25519MatchesRFC8032(seed: String, publicKey: String, message: String, signature: String) throws {
-        let seedBytes = hex(seed)
-        let key = try SigningKey(seed: try SecureBytes(count: 32) { $0.copyBytes(from: seedBytes) })
-        #expect(key.publicKey.bytes == hex(publicKey))
-        let m = message.isEmpty ? [UInt8]() : hex(message)
-        #expect(key.sign(m) == hex(signature))
-        try key.publicKey.verify(signature: hex(signature), message: m)
+        let seedBytes = [UInt8](hex: seed)
+        let key = try SigningKey(seed: SecureBytes(copying: seedBytes))
+        #expect(key.publicKey.bytes == [UInt8](hex: publicKey))
+        let m = message.isEmpty ? [UInt8]() : [UInt8](hex: message)
+        #expect(key.sign(m) == [UInt8](hex: signature))
+        try key.publicKey.verify(signature: [UInt8](hex: signature), message: m)
     }
 
     /// RFC 7693 Appendix A (BLAKE2b-512 of "abc"), and BLAKE2b-256 of "abc" and of nothing as

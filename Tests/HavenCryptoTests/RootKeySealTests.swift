@@ -1,5 +1,6 @@
 import HavenCore
 @testable import HavenCrypto
+import HavenTestSupport
 import Testing
 
 /// The root key sealed under a passphrase, and split into share files: each opens only what
@@ -7,11 +8,6 @@ import Testing
 @Suite struct RootKeySealTests {
     let vault = VaultID(bytes: (0..<16).map { UInt8($0) })
     let other = VaultID(bytes: (0..<16).map { UInt8(255 - $0) })
-
-    static func secure(_ s: String) -> SecureBytes {
-        let b = Array(s.utf8)
-        return try! SecureBytes(count: b.count) { $0.copyBytes(from: b) }
-    }
 
     static func same(_ a: RootKey, _ b: RootKey) -> Bool {
         a.withUnsafeBytes { x in b.withUnsafeBytes { y in Array(x) == Array(y) } }
@@ -27,31 +23,31 @@ import Testing
 
     @Test func aPassphraseSealOpensWithItsPassphraseOnly() throws {
         let root = RootKey.generate()
-        let seal = try PassphraseSeal.seal(root, passphrase: Self.secure("ນ້ຳຕົກ correct horse"), vault: vault, cost: .minimum)
+        let seal = try PassphraseSeal.seal(root, passphrase: SecureBytes(utf8: "ນ້ຳຕົກ correct horse"), vault: vault, cost: .minimum)
         #expect(seal.vault == vault && seal.cost == .minimum)
-        #expect(Self.same(try seal.open(passphrase: Self.secure("ນ້ຳຕົກ correct horse"), vault: vault), root))
-        #expect(throws: CryptoError.authenticationFailure) { try seal.open(passphrase: Self.secure("ນ້ຳຕົກ correct hors"), vault: self.vault) }
+        #expect(Self.same(try seal.open(passphrase: SecureBytes(utf8: "ນ້ຳຕົກ correct horse"), vault: vault), root))
+        #expect(throws: CryptoError.authenticationFailure) { try seal.open(passphrase: SecureBytes(utf8: "ນ້ຳຕົກ correct hors"), vault: self.vault) }
         // Two seals of one key under one passphrase share no salt or nonce.
-        let again = try PassphraseSeal.seal(root, passphrase: Self.secure("ນ້ຳຕົກ correct horse"), vault: vault, cost: .minimum)
+        let again = try PassphraseSeal.seal(root, passphrase: SecureBytes(utf8: "ນ້ຳຕົກ correct horse"), vault: vault, cost: .minimum)
         #expect(again.bytes.withUnsafeBytes { Array($0) } != seal.bytes.withUnsafeBytes { Array($0) })
     }
 
     @Test func aPassphraseSealOfAnotherVaultIsNamed() throws {
-        let seal = try PassphraseSeal.seal(RootKey.generate(), passphrase: Self.secure("passphrase"), vault: other, cost: .minimum)
+        let seal = try PassphraseSeal.seal(RootKey.generate(), passphrase: SecureBytes(utf8: "passphrase"), vault: other, cost: .minimum)
         #expect(throws: CryptoError.invalidKey("this passphrase seal is of vault \(other), not \(vault)")) {
-            try seal.open(passphrase: Self.secure("passphrase"), vault: self.vault)
+            try seal.open(passphrase: SecureBytes(utf8: "passphrase"), vault: self.vault)
         }
     }
 
     /// Every byte of the file is bound: the vault id, the costs (made cheaper), the salt, the
     /// nonce and the sealed key; an edit either fails to parse or fails to open.
     @Test func everyEditedByteOfAPassphraseSealIsRefused() throws {
-        let seal = try PassphraseSeal.seal(RootKey.generate(), passphrase: Self.secure("passphrase"), vault: vault, cost: .minimum)
+        let seal = try PassphraseSeal.seal(RootKey.generate(), passphrase: SecureBytes(utf8: "passphrase"), vault: vault, cost: .minimum)
         for offset in [0, 1, 16, 17, 24, 25, 32, 33, 48, 49, 72, 73, 100, PassphraseSeal.byteCount - 1] {
             let edited = Self.edited(seal, at: offset)
             do {
                 let parsed = try PassphraseSeal(bytes: edited)
-                _ = try parsed.open(passphrase: Self.secure("passphrase"), vault: parsed.vault)
+                _ = try parsed.open(passphrase: SecureBytes(utf8: "passphrase"), vault: parsed.vault)
                 Issue.record("an edit at byte \(offset) opened")
             } catch {}
         }
@@ -64,10 +60,10 @@ import Testing
 
     @Test func aPassphraseSealRoundTripsThroughItsKeyFile() throws {
         let root = RootKey.generate()
-        let seal = try PassphraseSeal.seal(root, passphrase: Self.secure("passphrase"), vault: vault, cost: .minimum)
+        let seal = try PassphraseSeal.seal(root, passphrase: SecureBytes(utf8: "passphrase"), vault: vault, cost: .minimum)
         let file = seal.bytes.withUnsafeBytes { KeyFileFormat.encode(kind: .rootKeyPassphrase, key: $0) }
         let read = try file.withUnsafeBytes { try KeyFileFormat.decode(kind: .rootKeyPassphrase, file: $0) }
-        #expect(Self.same(try PassphraseSeal(bytes: read).open(passphrase: Self.secure("passphrase"), vault: vault), root))
+        #expect(Self.same(try PassphraseSeal(bytes: read).open(passphrase: SecureBytes(utf8: "passphrase"), vault: vault), root))
         // A seal is never read as a plain root key, or as a share.
         #expect(throws: CryptoError.self) { try file.withUnsafeBytes { try KeyFileFormat.decode(kind: .rootKey, file: $0) } }
         #expect(throws: CryptoError.self) { try file.withUnsafeBytes { try KeyFileFormat.decode(kind: .rootKeyShare, file: $0) } }

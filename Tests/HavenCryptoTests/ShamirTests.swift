@@ -1,7 +1,7 @@
 import Foundation
 import HavenCore
 @testable import HavenCrypto
-import HavenProcess
+import HavenTestSupport
 import Testing
 
 /// The field Shamir's scheme works in, against FIPS 197's published products and an
@@ -32,11 +32,6 @@ import Testing
 
 /// Splitting and combining: known answers, every K of N, nothing from K − 1, bad input refused.
 @Suite struct ShamirTests {
-    static func secure(_ hex: String) -> SecureBytes {
-        let bytes = Hex.decode(hex)!
-        return try! SecureBytes(count: bytes.count) { $0.copyBytes(from: bytes) }
-    }
-
     static func hex(_ s: SecureBytes) -> String { s.withUnsafeBytes { Hex.encode(Array($0)) } }
 
     /// (secret, coefficients by degree, shares by index from 1), as the script prints them.
@@ -63,7 +58,7 @@ import Testing
     @Test func splitsMatchTheKnownAnswersAndEveryThresholdSubsetOpensThem() throws {
         for v in Self.vectors {
             let threshold = v.coefficients.count + 1
-            let shares = try Shamir.split(Self.secure(v.secret), threshold: threshold, count: v.shares.count) { Self.secure(v.coefficients[$0 - 1]) }
+            let shares = try Shamir.split(SecureBytes(hex: v.secret), threshold: threshold, count: v.shares.count) { SecureBytes(hex: v.coefficients[$0 - 1]) }
             #expect(shares.map { Self.hex($0.values) } == v.shares && shares.map(\.index) == Array(1...UInt8(v.shares.count)))
             for subset in Self.subsets(shares, threshold) + Self.subsets(shares, threshold).map({ $0.reversed() }) {
                 #expect(Self.hex(try Shamir.combine(subset, threshold: threshold)) == v.secret, "\(subset.map(\.index))")
@@ -117,10 +112,6 @@ import Testing
         #expect(throws: HavenError.self) { try Shamir.combine([short, shares[1], shares[2]], threshold: 3) }
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let python3: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
     struct ScriptVectors: Decodable {
         struct Split: Decodable {
             struct Share: Decodable { let index: Int; let values: String }
@@ -134,13 +125,9 @@ import Testing
     }
 
     /// The vectors above are exactly what the committed generator prints.
-    @Test(.enabled(if: Self.python3 != nil, "needs python3 to rerun scripts/shamir-vectors.py"))
+    @Test(.enabled(if: VectorScript.python3 != nil, "needs python3 to rerun scripts/shamir-vectors.py"))
     func theCommittedScriptReproducesTheseVectors() throws {
-        let out = NSTemporaryDirectory() + "haven-shamir-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let p = try ChildProcess(Self.python3!, [Self.repository + "/scripts/shamir-vectors.py"], environment: ["PATH": "/usr/bin:/bin"], stdout: out)
-        #expect(p.wait(upTo: 60) == .exited(0))
-        let v = try JSONDecoder().decode(ScriptVectors.self, from: try Data(contentsOf: URL(fileURLWithPath: out)))
+        let v = try JSONDecoder().decode(ScriptVectors.self, from: try VectorScript.output("shamir-vectors.py"))
         #expect(v.products == GF256Tests.products.map { [Int($0.0), Int($0.1), Int($0.2)] })
         #expect(v.inverses == GF256Tests.inverses.map { [Int($0.0), Int($0.1)] })
         #expect(v.splits.map(\.secret) == Self.vectors.map(\.secret) && v.splits.map(\.coefficients) == Self.vectors.map(\.coefficients))

@@ -3,6 +3,7 @@ import Glibc
 import HavenAPI
 import HavenClient
 import HavenCore
+import HavenTestSupport
 import NIOHTTP1
 import Testing
 

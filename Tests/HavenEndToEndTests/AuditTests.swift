@@ -2,15 +2,16 @@ import Foundation
 import HavenAPI
 import HavenAudit
 import HavenCore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
     /// The audit log of a real vault: who may read it, what it records, and that `audit verify`
     /// catches every way of editing the database file.
     @Suite struct AuditTests {
-        /// A vault with some history: reads allowed and denied, a break-glass access.
-        func busyVault() throws -> (TestVault, String) {
-            let v = try TestVault()
+        /// A vault with some history: reads allowed and denied, a break-glass access. Made
+        /// once by the CLI, copied for each test.
+        static let busy = VaultTemplate { v in
             let id = try v.createRecord(["survivor_name": "Audit Test Survivor", "incident_type": "rape"], assign: ["counsellor"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "counselling"])
             try v.expectOK(as: "counsellor", ["record", "get", id, "--purpose", "weekly session"])
@@ -19,8 +20,10 @@ extension EndToEnd {
             try v.expectOK(as: "counsellor2", ["record", "get", id, "--purpose", "hotline call",
                                                "--break-glass", "caller says she is locked in, needs address"])
             for i in 0..<5 { try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "review \(i)"]) }
-            return (v, id)
+            return id
         }
+
+        func busyVault() throws -> (TestVault, String) { try Self.busy.copy() }
 
         func verify(_ v: TestVault) throws -> (CommandResult, VerificationReport?) {
             let r = try v.haven(as: "auditor", ["audit", "verify", "--json"])

@@ -4,6 +4,7 @@ import HavenAPI
 import HavenAudit
 import HavenCore
 import HavenStore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

@@ -1,6 +1,7 @@
 import Foundation
 import HavenAPI
 import HavenClient
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

@@ -1,4 +1,5 @@
 import Foundation
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -7,7 +8,7 @@ extension EndToEnd {
     /// are not checked here; benchmarks are for people, not for assertions.
     @Suite struct BenchmarkSmokeTests {
         @Test func theSocketBenchmarkRunsEveryWorkloadWithoutAFailure() throws {
-            let r = try Command.run(TestVault.binaries + "/haven-bench", ["socket", "--smoke", "--policy", TestVault.repository + "/policy"],
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["socket", "--smoke", "--policy", Repository.path("policy")],
                                     timeout: 120)
             #expect(r.status == 0, "\(r)")
             for workload in ["status", "read", "update", "create", "mix"] {
@@ -16,7 +17,7 @@ extension EndToEnd {
         }
 
         @Test func theHistoryBenchmarkRunsEveryRow() throws {
-            let r = try Command.run(TestVault.binaries + "/haven-bench", ["history", "--smoke", "--policy", TestVault.repository + "/policy"],
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["history", "--smoke", "--policy", Repository.path("policy")],
                                     timeout: 120)
             #expect(r.status == 0, "\(r)")
             for row in ["read, whole record", "read, two fields", "consent show", "note add, last", "haven.db-wal"] {
@@ -25,7 +26,7 @@ extension EndToEnd {
         }
 
         @Test func theStatisticsBenchmarkAnswersItsQueries() throws {
-            let r = try Command.run(TestVault.binaries + "/haven-bench", ["stats", "--smoke", "--policy", TestVault.repository + "/policy"],
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["stats", "--smoke", "--policy", Repository.path("policy")],
                                     timeout: 120)
             #expect(r.status == 0, "\(r)")
             for row in ["| province,incident_type ", "| month,province ", "| agency,perpetrator_relationship "] {

@@ -1,26 +1,32 @@
 import Foundation
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
     /// The real `haven` against the real `havend`, checked against golden transcripts in
     /// Tests/Fixtures/transcripts/: for each command, its exit status and every line it wrote
-    /// on stderr. The cases whose decisions are tested against the in-process server
-    /// (access control, tampering) are here from the command line's side, so the binaries
-    /// stay covered: the same refusal must reach a user as one plain line and its status.
+    /// on stderr (and on stdout, where a transcript asks). The cases whose decisions are
+    /// tested against the in-process server (access control, tampering) are here from the
+    /// command line's side, so the binaries stay covered: the same refusal must reach a user
+    /// as one plain line and its status. help.txt pins the help of haven, of each of its
+    /// commands and of havend the same way.
     ///
     /// A transcript is read top to bottom:
     /// - `$ USER: ARGS` runs `haven ARGS` with that user's key and the daemon's socket
-    ///   (`$ -: ARGS` with neither, for the commands that work offline);
+    ///   (`$ -: ARGS` with neither, for the commands that work offline; `$ havend: ARGS` runs
+    ///   `havend ARGS`, offline too);
     ///   ARGS are split at spaces, and "…" quotes a word with spaces; `{A}` is a value
     ///   captured earlier (`{KEYS}` is the directory of the users' keys), and `=> A` at the
     ///   end captures the command's stdout as `{A}`;
     /// - `! sql STATEMENT` changes the database behind the daemon, as a tamperer would;
-    /// - `exit N` and `stderr: LINE` lines are what the command did, and are compared;
+    /// - `! stdout` compares what every later command prints on stdout too;
+    /// - `exit N`, `stderr: LINE` and `stdout: LINE` lines are what the command did, and are
+    ///   compared (an empty line of stdout is `stdout:`);
     /// - `#` lines are comments.
     /// `HAVEN_UPDATE_TRANSCRIPTS=1` rewrites the files with what the binaries did: read the
     /// difference before committing it.
     @Suite struct CLITranscriptTests {
-        static let directory = TestVault.repository + "/Tests/Fixtures/transcripts"
+        static let directory = Repository.fixtures + "/transcripts"
         static var files: [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
         }
@@ -47,6 +53,7 @@ extension EndToEnd {
         static func replay(_ transcript: String, on v: TestVault) throws -> String {
             var values = ["KEYS": v.keys]
             var out = [String]()
+            var comparingStdout = false
             func substitute(_ s: String) -> String {
                 values.reduce(s) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
             }
@@ -54,8 +61,12 @@ extension EndToEnd {
                 values.reduce(s) { $0.replacingOccurrences(of: $1.value, with: "{\($1.key)}") }
             }
             for line in transcript.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-                if line.hasPrefix("exit ") || line.hasPrefix("stderr: ") { continue }  // the results: made anew
+                if ["exit ", "stderr: ", "stdout:"].contains(where: line.hasPrefix) { continue }  // the results: made anew
                 out.append(line)
+                if line == "! stdout" {
+                    comparingStdout = true
+                    continue
+                }
                 if line.hasPrefix("! sql ") {
                     try v.execute(substitute(String(line.dropFirst("! sql ".count))), [])
                     continue
@@ -69,10 +80,19 @@ extension EndToEnd {
                     command = String(command[..<arrow.lowerBound])
                 }
                 let arguments = words(substitute(command))
-                let r = user == "-" ? try Command.run(TestVault.haven, arguments) : try v.haven(as: user, arguments)
+                let r = switch user {
+                case "-": try Command.run(TestVault.haven, arguments)
+                case "havend": try Command.run(TestVault.havend, arguments)
+                default: try v.haven(as: user, arguments)
+                }
                 if let capture { values[capture] = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
                 out.append("exit \(r.status)")
                 for e in r.stderr.split(separator: "\n") { out.append("stderr: " + placeholders(String(e))) }
+                if comparingStdout {
+                    var lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+                    if lines.last == "" { lines.removeLast() }
+                    for o in lines { out.append(o.isEmpty ? "stdout:" : "stdout: " + placeholders(String(o))) }
+                }
             }
             return out.joined(separator: "\n")
         }

@@ -3,6 +3,7 @@ import Glibc
 import HavenAPI
 import HavenAudit
 import HavenClient
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

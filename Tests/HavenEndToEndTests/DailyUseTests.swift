@@ -2,6 +2,7 @@ import Foundation
 import HavenAPI
 import HavenCore
 import HavenStore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -149,7 +150,7 @@ extension EndToEnd {
                                          "--public-key", v.keyPath("vanida") + ".pub"])
             // The list loses ossc-luang-prabang: its user keeps reading but creates nothing.
             let policy = v.root + "/policy"
-            try FileManager.default.copyItem(atPath: TestVault.repository + "/policy", toPath: policy)
+            try FileManager.default.copyItem(atPath: Repository.path("policy"), toPath: policy)
             let file = policy + "/agencies.yaml"
             let text = try String(contentsOfFile: file, encoding: .utf8)
             let start = try #require(text.range(of: "  ossc-luang-prabang:"))
@@ -160,7 +161,7 @@ extension EndToEnd {
             let create = try v.haven(as: "vanida", ["record", "create", "--type", "gbv_incident", "--field", "survivor_name=Agency Survivor",
                                                  "--field", "incident_type=rape"])
             #expect(create.status == 1 && create.stderr.contains("unknown agency 'ossc-luang-prabang'"), "\(create)")
-            let check = try Command.run(TestVault.haven, ["policy", "check", TestVault.repository + "/policy"]).stdout
+            let check = try Command.run(TestVault.haven, ["policy", "check", Repository.path("policy")]).stdout
             #expect(check.contains("agencies: haven, legal-aid-vientiane, luang-prabang-hospital, lwu-shelter-vientiane, mahosot-hospital, "
                                    + "ossc-luang-prabang"), "\(check)")
         }

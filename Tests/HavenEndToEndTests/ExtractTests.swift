@@ -1,6 +1,7 @@
 import Foundation
 import HavenAPI
 import HavenCore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -13,13 +14,16 @@ extension EndToEnd {
             "legal_status": "complaint filed",
         ]
 
-        func vaultWithRecord() throws -> (TestVault, String) {
-            let v = try TestVault()
+        /// A record with every value above, assigned to a counsellor who added notes: made once
+        /// by the CLI, copied for each test.
+        static let withRecord = VaultTemplate { v in
             let id = try v.createRecord(Self.values, assign: ["counsellor"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "counselling"])
             try v.expectOK(as: "counsellor", ["record", "update", id, "--field", "counselling_notes=private session notes"])
-            return (v, id)
+            return id
         }
+
+        func vaultWithRecord() throws -> (TestVault, String) { try Self.withRecord.copy() }
 
         func create(_ v: TestVault, _ id: String, _ basis: [String], extra: [String] = []) throws -> (CommandResult, String) {
             let out = v.root + "/extract-\(UUID().uuidString).json"

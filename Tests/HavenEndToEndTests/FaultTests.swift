@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HavenAPI
 import HavenStore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -9,8 +10,18 @@ extension EndToEnd {
     /// database. During the fault, requests fail with 503 and no value leaves; after it, service
     /// resumes with nothing acknowledged lost and the audit log still verifies.
     @Suite(.serialized) struct FaultTests {
-        /// A data directory on a small tmpfs, when this machine lets us mount one (root in a
-        /// sandbox that allows it); nil otherwise.
+        /// Whether this machine lets the tests mount a tmpfs (root, in a sandbox that allows
+        /// it), tried once per run: where it cannot, the tests that need one show as skipped.
+        static let canMountTmpfs: Bool = {
+            let probe = "/tmp/hv-tmpfs-probe-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            defer { rmdir(probe) }
+            guard mountTmpfs(at: probe, size: "1m") else { return false }
+            return (try? Command.run("/bin/umount", [probe]))?.status == 0
+        }()
+
+        static let noTmpfs = Comment(rawValue: "needs a tmpfs mount (root, in a sandbox that allows it); "
+            + "AuditTests.whenTheAuditLogCannotBeWritten… drives the same failure path by an injected fault")
+
         static func mountTmpfs(at path: String, size: String) -> Bool {
             try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             return (try? Command.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size),mode=0700", "tmpfs", path]))?.status == 0
@@ -20,14 +31,14 @@ extension EndToEnd {
             _ = try? Command.run("/bin/umount", ["-l", path])
         }
 
-        /// A vault whose data directory lives on a 3 MB tmpfs; nil if mounting is not allowed.
-        func vaultOnTmpfs() throws -> (TestVault, String)? {
+        /// A vault whose data directory lives on a 3 MB tmpfs.
+        func vaultOnTmpfs() throws -> (TestVault, String) {
             let v = try TestVault(enrol: false, start: false)
             // Move the vault made by `haven init` aside, mount the tmpfs over its directory, and
             // move it back onto the tmpfs.
             let aside = v.root + "/aside"
             _ = try Command.run("/bin/cp", ["-a", v.data, aside])
-            guard Self.mountTmpfs(at: v.data, size: "3m") else { return nil }
+            guard Self.mountTmpfs(at: v.data, size: "3m") else { throw TestFailure("mounting a tmpfs on \(v.data) failed") }
             _ = try Command.run("/bin/cp", ["-a", aside + "/.", v.data])
             return (v, v.data)
         }
@@ -48,13 +59,9 @@ extension EndToEnd {
             #expect(verified.status == 0, "\(verified)")
         }
 
-        @Test func aFullDiskFailsClosedAndRecovers() throws {
-            guard let (v, mount) = try vaultOnTmpfs() else {
-                // No mounting here: the same failure path is driven by an injected fault (the
-                // audit table refusing writes), see AuditTests.whenTheAuditLogCannotBeWritten….
-                print("faults: tmpfs not available; full-disk case covered by the injected audit fault")
-                return
-            }
+        @Test(.enabled(if: Self.canMountTmpfs, Self.noTmpfs))
+        func aFullDiskFailsClosedAndRecovers() throws {
+            let (v, mount) = try vaultOnTmpfs()
             defer { v.stop(); Self.unmount(mount) }
             try v.start()
             for u in TestVault.standardUsers {
@@ -88,11 +95,9 @@ extension EndToEnd {
         /// under a running daemon — is the full-disk test above and the injected audit fault;
         /// here the directory goes read-only while the daemon is stopped: it refuses to start,
         /// with one line, changes nothing, and starts cleanly once the directory is writable.
-        @Test func aReadOnlyDataDirectoryFailsClosedAndRecovers() throws {
-            guard let (v, mount) = try vaultOnTmpfs() else {
-                print("faults: tmpfs not available; read-only case skipped (the injected audit fault covers the path)")
-                return
-            }
+        @Test(.enabled(if: Self.canMountTmpfs, Self.noTmpfs))
+        func aReadOnlyDataDirectoryFailsClosedAndRecovers() throws {
+            let (v, mount) = try vaultOnTmpfs()
             defer { v.stop(); Self.unmount(mount) }
             try v.start()
             for u in TestVault.standardUsers {

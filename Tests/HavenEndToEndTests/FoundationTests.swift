@@ -1,6 +1,7 @@
 import Foundation
 import HavenAPI
 import HavenCore
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

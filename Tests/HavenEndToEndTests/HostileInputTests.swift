@@ -4,6 +4,7 @@ import HavenAPI
 import HavenClient
 import HavenCore
 import HavenCrypto
+import HavenTestSupport
 import NIOCore
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HavenAPI
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -73,7 +74,7 @@ extension EndToEnd {
         /// A certified extract with its genuine payload and then a forged second one: a
         /// reader that keeps the last key would see the forgery, so it is not valid.
         @Test func anExtractWithASecondPayloadIsInvalid() throws {
-            let dir = TestVault.repository + "/Tests/Fixtures/extract-v1"
+            let dir = Repository.fixtures + "/extract-v1"
             let text = try String(contentsOfFile: dir + "/extract.json", encoding: .utf8)
             let forged = Data(#"{"format":"haven-extract-v1","forged":true}"#.utf8).base64EncodedString()
             let end = text.range(of: "}", options: .backwards)!.lowerBound
@@ -87,7 +88,7 @@ extension EndToEnd {
         }
 
         @Test func anAuditExportWhoseHeaderNamesAKeyTwiceIsInvalid() throws {
-            let dir = TestVault.repository + "/Tests/Fixtures/audit-v1"
+            let dir = Repository.fixtures + "/audit-v1"
             var lines = try String(contentsOfFile: dir + "/audit-export.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
             lines[0] = String(lines[0].dropLast()) + #","size":1}"#
             let path = "/tmp/hv-export-\(UUID().uuidString).jsonl"

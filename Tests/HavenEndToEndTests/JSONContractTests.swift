@@ -1,4 +1,5 @@
 import Foundation
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -6,7 +7,7 @@ extension EndToEnd {
     /// binaries: every command prints one object holding the keys the document lists, and
     /// an error is one `{"error": {code, message}}` object on stderr with the usual status.
     @Suite struct JSONContractTests {
-        static let document = TestVault.repository + "/Sources/HavenServer/JSON-OUTPUT.md"
+        static let document = Repository.path("Sources/HavenServer/JSON-OUTPUT.md")
 
         /// The document's table: "haven record list" → the keys always present.
         static func documentedKeys() throws -> [String: [String]] {
@@ -20,14 +21,16 @@ extension EndToEnd {
             return out
         }
 
-        /// Every command `haven --help` leads to, e.g. "haven audit log" (the leaves only).
+        /// Every command `haven --help` leads to, e.g. "haven audit log" (the leaves only, each
+        /// by its name: "get, show" lists an alias after it).
         static func commands(_ path: [String] = []) throws -> [String] {
             let help = try Command.run(TestVault.haven, path + ["--help"]).stdout
             guard let section = help.range(of: "SUBCOMMANDS:") else { return ["haven " + path.joined(separator: " ")] }
             var names = [String]()
             for line in help[section.upperBound...].split(separator: "\n") {
                 let words = line.split(separator: " ", maxSplits: 1)
-                guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = words.first, name.allSatisfy({ $0.isLowercase || $0 == "-" })
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = words.first?.split(separator: ",").first,
+                      name.allSatisfy({ $0.isLowercase || $0 == "-" })
                 else { continue }
                 names.append(String(name))
             }
@@ -108,7 +111,7 @@ extension EndToEnd {
                                                           "--out", dir + "/extract.json"])
             try offline("haven extract verify", ["extract", "verify", dir + "/extract.json", "--vault-key", v.data + "/vault.pub"])
             try offline("haven extract render", ["extract", "render", dir + "/extract.json", "--vault-key", v.data + "/vault.pub"])
-            try offline("haven policy check", ["policy", "check", TestVault.repository + "/policy"])
+            try offline("haven policy check", ["policy", "check", Repository.path("policy")])
             try run("haven status", as: "intake", ["status"])
             try run("haven api", as: "intake", ["api", "GET", "/v1/status"])
             try offline("haven completion", ["completion", "bash"])

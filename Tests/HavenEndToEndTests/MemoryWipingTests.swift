@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HavenAPI
 import HavenCrypto
+import HavenTestSupport
 import Testing
 
 /// The daemon's memory as a debugger with CAP_SYS_PTRACE sees it: every writable mapping read

@@ -1,13 +1,14 @@
 import Foundation
 import Glibc
 import HavenAPI
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
     /// SIGHUP reloads policy/; an invalid policy is refused and the one in force stays.
     @Suite struct PolicyReloadTests {
         func copyPolicy(to dir: String) throws {
-            try FileManager.default.copyItem(atPath: TestVault.repository + "/policy", toPath: dir)
+            try FileManager.default.copyItem(atPath: Repository.path("policy"), toPath: dir)
         }
 
         @Test func invalidPolicyOnReloadIsRefusedAndTheOldOneStays() throws {

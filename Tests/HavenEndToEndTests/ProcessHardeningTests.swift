@@ -3,6 +3,7 @@ import Glibc
 import HavenAPI
 import HavenClient
 import HavenProcess
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

@@ -1,5 +1,6 @@
 import Foundation
 import HavenAPI
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -12,14 +13,15 @@ extension EndToEnd {
         static let purpose = "shelter placement requested"
 
         /// A vault with an intake officer and a counsellor at the Lao Women's Union shelter,
-        /// and a record of the OSSC with a name, a phone and an incident.
-        static func vault() throws -> (TestVault, String) {
-            let v = try TestVault()
+        /// and a record of the OSSC with a name, a phone and an incident: made once by the CLI,
+        /// copied for each test.
+        static let shelterAndRecord = VaultTemplate { v in
             try v.enrol("shelter-intake", role: "intake", agency: shelter)
             try v.enrol("shelter-counsellor", role: "counsellor", agency: shelter)
-            let id = try v.createRecord(["survivor_name": "Keo Phommachanh", "phone": "020 5551 7788", "incident_type": "physical_assault"])
-            return (v, id)
+            return try v.createRecord(["survivor_name": "Keo Phommachanh", "phone": "020 5551 7788", "incident_type": "physical_assault"])
         }
+
+        static func vault() throws -> (TestVault, String) { try shelterAndRecord.copy() }
 
         static func read(_ v: TestVault, _ id: String, as user: String) throws -> CommandResult {
             try v.haven(as: user, ["record", "get", id, "--purpose", "arranging a safe room", "--json"])

@@ -2,6 +2,7 @@ import Foundation
 import HavenAPI
 import HavenClient
 import HavenProcess
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

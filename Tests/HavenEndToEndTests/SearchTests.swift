@@ -1,5 +1,6 @@
 import Foundation
 import HavenAPI
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

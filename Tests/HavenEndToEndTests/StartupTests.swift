@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {

@@ -2,6 +2,7 @@ import Foundation
 import HavenAPI
 import HavenClient
 import HavenCore
+import HavenTestSupport
 import NIOHTTP1
 import Testing
 

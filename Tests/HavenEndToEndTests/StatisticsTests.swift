@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import HavenAPI
 import HavenStats
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -16,8 +17,11 @@ extension EndToEnd {
         /// February 2025 at two OSSCs: 7 rapes and 6 assaults in Vientiane Capital, 2 rapes and
         /// 5 assaults in Luang Prabang, all consented; 3 more Luang Prabang rapes without the
         /// statistics consent; one consented Vientiane rape already reported elsewhere; and a
-        /// consented trafficking case. Returns the ids of the Vientiane assaults.
-        static func populate(_ v: TestVault) throws -> [String] {
+        /// consented trafficking case; with each copy, the ids of the Vientiane assaults. Made
+        /// once by the CLI, copied for each test.
+        static let populated = VaultTemplate { v in try populate(v) }
+
+        private static func populate(_ v: TestVault) throws -> [String] {
             func make(_ province: String, _ type: String, day: Int, consent: Bool = true, elsewhere: Bool = false) throws -> String {
                 var fields = ["survivor_name": "Survivor \(province) \(type) \(day)", "incident_type": type, "province": province,
                               "intake_date": "2025-02-\(day < 10 ? "0" : "")\(day)", "sex": "female", "date_of_birth": "1996-05-0\(day % 9 + 1)"]
@@ -53,8 +57,7 @@ extension EndToEnd {
         }
 
         @Test func theAnalystCountsOnlyConsentedRecordsAndNoSmallCountAppears() throws {
-            let v = try TestVault()
-            let assaults = try Self.populate(v)
+            let (v, assaults) = try Self.populated.copy()
             let feb = ["--from", "2025-02", "--to", "2025-02"]
             let table = try Self.csv(v, feb + ["--by", "province,incident_type"])
             #expect(table["header"] == "province,incident_type,count")
@@ -136,8 +139,7 @@ extension EndToEnd {
         }
 
         @Test func theHTMLIsSelfContainedAndWellFormed() throws {
-            let v = try TestVault()
-            _ = try Self.populate(v)
+            let (v, _) = try Self.populated.copy()
             let out = v.root + "/feb.html"
             let r = try v.expectOK(as: "analyst", ["stats", "incidents", "--from", "2025-01", "--to", "2025-03", "--by",
                                                    "province,incident_type", "--format", "html", "--lang", "lo", "--out", out])
@@ -160,8 +162,7 @@ extension EndToEnd {
         /// Someone with the files keeps a record's statistics row from before the survivor
         /// withdrew, and puts it back; or swaps two records' rows. Neither is counted.
         @Test func aStatisticsRowKeptFromBeforeAWithdrawalOrSwappedIsNotCounted() throws {
-            let v = try TestVault()
-            let assaults = try Self.populate(v)
+            let (v, assaults) = try Self.populated.copy()
             let feb = ["--from", "2025-02", "--to", "2025-02", "--by", "incident_type"]
             func row(_ id: String) throws -> ([UInt8], [UInt8]) {
                 (try v.scalarBlob("SELECT row_tag FROM record_statistics WHERE record_id = ?", [id]),

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HavenAPI
 import HavenStats
+import HavenTestSupport
 import Testing
 
 extension EndToEnd {
@@ -9,7 +10,7 @@ extension EndToEnd {
     /// scripts/make-fixture-vault.sh: each must open with this release, be upgraded once
     /// (one audit entry says so), and read back exactly what its readers saw before.
     @Suite struct UpgradeTests {
-        static let fixtures = TestVault.repository + "/Tests/Fixtures/"
+        static let fixtures = Repository.fixtures + "/"
         /// Every committed format; the last is this release's own.
         static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7", "vault-v8", "vault-v9"]
         /// Formats made after statistics rows (schema 7): nothing to rebuild at start.

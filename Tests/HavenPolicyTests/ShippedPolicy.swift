@@ -1,10 +1,10 @@
 import Foundation
 import HavenPolicy
+import HavenTestSupport
 
 /// The policy shipped in policy/, read from the repository.
 enum ShippedPolicy {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("policy").path
+    static let directory = Repository.path("policy")
 
     static func files() throws -> [PolicyFile] {
         var out = [PolicyFile(path: "roles.yaml", contents: try bytes("roles.yaml"))]

@@ -1,20 +1,11 @@
 import Glibc
 import HavenProcess
+import HavenTestSupport
 import Testing
 
-@Suite final class ChildProcessTests {
-    let dir: String
-
-    init() throws {
-        var template = Array("/tmp/haven-child-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw Failure("mkdtemp failed") }
-        dir = String(cString: made)
-    }
-
-    deinit {
-        for name in ["in", "out", "err"] { unlink(dir + "/" + name) }
-        rmdir(dir)
-    }
+@Suite struct ChildProcessTests {
+    let directory = TemporaryDirectory("haven-child")
+    var dir: String { directory.path }
 
     private func sh(_ script: String, environment: [String: String] = [:], stdin: String? = nil) throws -> ChildProcess {
         try ChildProcess("/bin/sh", ["-c", script], environment: environment,
@@ -100,9 +91,4 @@ import Testing
             try ChildProcess(dir + "/no-such-program", [], environment: [:])
         }
     }
-}
-
-struct Failure: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
 }

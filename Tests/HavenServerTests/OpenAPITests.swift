@@ -1,13 +1,13 @@
 import Foundation
 @testable import HavenServer
+import HavenTestSupport
 import NIOHTTP1
 import Testing
 import Yams
 
 /// openapi.yaml and the server's routing table describe the same endpoints, no more, no less.
 @Suite struct OpenAPITests {
-    static let documentPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/HavenServer/openapi.yaml").path
+    static let documentPath = Repository.path("Sources/HavenServer/openapi.yaml")
 
     func documented() throws -> Set<String> {
         let text = try String(contentsOfFile: Self.documentPath, encoding: .utf8)

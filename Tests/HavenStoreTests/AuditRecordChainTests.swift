@@ -1,16 +1,15 @@
 import Foundation
 import HavenStore
+import HavenTestSupport
 import Testing
 
 /// Entries found by record through their chain (`record_prev`) and the index of unchained
 /// entries, checked against the plain query an index by record would answer, page by page;
 /// and a chain edited outside Haven is refused rather than followed.
 @Suite struct AuditRecordChainTests {
-    let path = NSTemporaryDirectory() + "haven-chain-\(UInt64.random(in: 0...UInt64.max)).db"
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
+    /// The test's database file, in a directory removed after the test with its -wal and -shm.
+    let directory = TemporaryDirectory("haven-chain")
+    var path: String { directory.file("haven.db") }
 
     /// A log of `count` entries about five records, three ids that are no record, and none:
     /// the first quarter written before links (kept in `audit_earlier_by_record`, as the
@@ -86,7 +85,6 @@ import Testing
     }
 
     @Test func aRecordsEntriesArePagedExactlyAsAnIndexByRecordFindsThem() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         let count = 600
@@ -133,7 +131,6 @@ import Testing
 
     /// A search finds the entries outside the chain through their indexes, not a scan of the log.
     @Test func entriesOutsideTheChainAreFoundThroughIndexes() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         _ = try makeLog(db, count: 200)
@@ -161,7 +158,6 @@ import Testing
     /// row: the search stops with `AuditChainBroken` instead of showing the wrong entries.
     @Test(arguments: ["another record", "forward", "deleted"])
     func anEditedChainIsRefused(edit: String) throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         func append(_ seq: UInt64, _ record: String, _ link: AuditRecordLink) throws {
@@ -189,7 +185,6 @@ import Testing
     /// An entry about a record appended without a link (by any caller) is stored outside the
     /// chains (-2), where a search finds it, never with no link at all.
     @Test func anEntryAppendedWithoutALinkIsStillFoundByRecord() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         try AuditTable.append(seq: 0, entry: Array("{}".utf8), leafHash: [UInt8](repeating: 0, count: 32),

@@ -1,20 +1,19 @@
 import Foundation
 import HavenStore
+import HavenTestSupport
 import Testing
 
 /// The audit tables on a real SQLite file: append and read back in order, filters, and
 /// checkpoints that are added, never replaced.
 @Suite struct AuditTableTests {
-    let path = NSTemporaryDirectory() + "haven-store-\(UInt64.random(in: 0...UInt64.max)).db"
+    /// The test's database file, in a directory removed after the test with its -wal and -shm.
+    let directory = TemporaryDirectory("haven-store")
+    var path: String { directory.file("haven.db") }
 
     func open() throws -> Connection {
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         return db
-    }
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     func entry(_ n: Int) -> [UInt8] { Array(#"{"seq":\#(n)}"#.utf8) }
@@ -27,7 +26,6 @@ import Testing
     }
 
     @Test func entriesComeBackInOrderAndCountIsOnePastTheLast() throws {
-        defer { cleanUp() }
         let db = try open()
         #expect(try AuditTable.count(on: db) == 0)
         for n in 0..<10 { try append(db, n) }
@@ -44,14 +42,12 @@ import Testing
     }
 
     @Test func aSequenceNumberIsWrittenOnce() throws {
-        defer { cleanUp() }
         let db = try open()
         try append(db, 0)
         #expect(throws: (any Error).self) { try append(db, 0) }
     }
 
     @Test func rangesBeyondSQLiteIntegersDoNotTrap() throws {
-        defer { cleanUp() }
         let db = try open()
         for n in 0..<3 { try append(db, n) }
         var count = 0
@@ -62,7 +58,6 @@ import Testing
     }
 
     @Test func searchFiltersByUserAndDecision() throws {
-        defer { cleanUp() }
         let db = try open()
         for n in 0..<6 { try append(db, n, user: n.isMultiple(of: 2) ? "counsellor" : "police", decision: n == 5 ? "deny" : "allow") }
         var filter = AuditFilter()
@@ -76,7 +71,6 @@ import Testing
 
     /// Newest first pages backwards with `before`; `remaining` counts what lies beyond.
     @Test func searchNewestFirstPagesBackAndCounts() throws {
-        defer { cleanUp() }
         let db = try open()
         for n in 0..<7 { try append(db, n, user: "counsellor", decision: "allow") }
         let first = try AuditTable.search(AuditFilter(), newestFirst: true, cursor: nil, limit: 3, on: db)
@@ -92,7 +86,6 @@ import Testing
     /// Two checkpoints of the same size both stay: a later one cannot hide an earlier one
     /// that no longer matches the log.
     @Test func checkpointsAreAddedNeverReplaced() throws {
-        defer { cleanUp() }
         let db = try open()
         try AuditTable.putCheckpoint(size: 4, note: Array("first".utf8), on: db)
         try AuditTable.putCheckpoint(size: 4, note: Array("second".utf8), on: db)
@@ -105,7 +98,6 @@ import Testing
     }
 
     @Test func aNewerSchemaIsRefused() throws {
-        defer { cleanUp() }
         let db = try open()
         try db.execute("PRAGMA user_version = 999")
         #expect(throws: (any Error).self) { try Database.migrate(db) }

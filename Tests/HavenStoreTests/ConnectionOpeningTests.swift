@@ -2,23 +2,21 @@ import Dispatch
 import Foundation
 import HavenCore
 @testable import HavenStore
+import HavenTestSupport
 import Synchronization
 import Testing
 
 /// A connection opened while the writer commits: `audit verify`'s own connections and every
 /// new reader are opened while the daemon serves.
 @Suite struct ConnectionOpeningTests {
-    let path = NSTemporaryDirectory() + "haven-open-\(UInt64.random(in: 0...UInt64.max)).db"
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
+    /// The test's database file, in a directory removed after the test with its -wal and -shm.
+    let directory = TemporaryDirectory("haven-open")
+    var path: String { directory.file("haven.db") }
 
     /// With journal_mode set before busy_timeout, a few opens in a thousand during steady
     /// commits failed at once with "database is locked" (a 503 to whoever asked); each now
     /// waits its turn.
     @Test func aReaderOpenedWhileTheWriterCommitsIsNeverRefusedBusy() throws {
-        defer { cleanUp() }
         let setup = try Database.open(path: path, create: true)
         try setup.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)")
         let stop = Atomic<Bool>(false)

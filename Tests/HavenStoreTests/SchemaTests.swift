@@ -1,15 +1,14 @@
 import Foundation
 import HavenCore
 @testable import HavenStore
+import HavenTestSupport
 import Testing
 
 /// Schema versions and the queries that must stay indexed as a vault grows.
 @Suite struct SchemaTests {
-    let path = NSTemporaryDirectory() + "haven-schema-\(UInt64.random(in: 0...UInt64.max)).db"
-
-    func cleanUp() {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
+    /// The test's database file, in a directory removed after the test with its -wal and -shm.
+    let directory = TemporaryDirectory("haven-schema")
+    var path: String { directory.file("haven.db") }
 
     func plan(_ sql: String, on db: Connection) throws -> String {
         let s = try db.statement("EXPLAIN QUERY PLAN " + sql)
@@ -21,7 +20,6 @@ import Testing
     /// Replacing a record's assignees looks them up by record through an index: without it,
     /// every create and assignment scanned all assignments in the vault.
     @Test func assigneesOfARecordAreFoundThroughAnIndex() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         let p = try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db)
@@ -31,7 +29,6 @@ import Testing
     /// A page of `record list` by last change is a range of an index, in the vault and in an
     /// agency, both for the first page and after a cursor: never a sort of every record.
     @Test func recordListPagesByLastChangeThroughAnIndex() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         let cursor = RecordCursor(updatedAt: Timestamp(millisecondsSinceEpoch: 1), id: RecordID(bytes: [UInt8](repeating: 0, count: 16)))
@@ -49,7 +46,6 @@ import Testing
     /// An agency's referrals, either way and with or without a status, are a range of an
     /// index; a referral's record and a record's referral steps are found by key.
     @Test func referralListsAndStepsUseTheirIndexes() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try Database.migrate(db)
         for (column, index) in [("to_agency", "referrals_to"), ("from_agency", "referrals_from")] {
@@ -66,7 +62,6 @@ import Testing
     /// the history tables when a newer havend opens it; each step's hook runs inside the same
     /// transaction.
     @Test func aVersionOneVaultIsMigrated() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
         var steps = [Int64]()
@@ -93,7 +88,6 @@ import Testing
 
     /// A step whose data cannot be upgraded leaves the file at its old version, unchanged.
     @Test func aFailedUpgradeStepLeavesTheOldVersion() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         try db.execute(Schema.migrations[0] + Schema.migrations[1] + "PRAGMA user_version = 2;")
         struct Refused: Error {}
@@ -106,7 +100,6 @@ import Testing
     /// record findable: every one goes to `audit_earlier_by_record`, copied from the index it
     /// replaces; new entries link (or, about an id no record has, go to the partial index).
     @Test func theUpgradeToVersion9KeepsEarlierEntriesFindableByRecord() throws {
-        defer { cleanUp() }
         let db = try Database.open(path: path, create: true)
         for step in Schema.migrations.prefix(8) { try db.execute(step) }
         try db.execute("PRAGMA user_version = 8")

@@ -2,9 +2,9 @@ import Foundation
 import HavenAPI
 import HavenCore
 @_spi(FormatVectors) import HavenCrypto
-import HavenProcess
 import HavenStats
 import HavenStore
+import HavenTestSupport
 import HavenVault
 import Testing
 
@@ -16,9 +16,7 @@ import Testing
 /// authentication transcript, and the root key's passphrase seal and share file. A format change fails here until it ships as a
 /// new version with vectors of its own.
 @Suite struct FormatVectorTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let file = repository + "/Tests/Fixtures/format-v1/vectors.json"
+    static let file = Repository.fixtures + "/format-v1/vectors.json"
 
     struct Vectors: Decodable {
         let root_key: String
@@ -119,14 +117,8 @@ import Testing
 
     init() throws {
         v = try JSONDecoder().decode(Vectors.self, from: try Data(contentsOf: URL(fileURLWithPath: Self.file)))
-        root = try RootKey(material: Self.secure(Self.hex(v.root_key)))
+        root = try RootKey(material: SecureBytes(hex: v.root_key))
         vault = try VaultID(v.vault_id)
-    }
-
-    static func hex(_ s: String) -> [UInt8] { Hex.decode(s)! }
-
-    static func secure(_ bytes: [UInt8]) -> SecureBytes {
-        try! SecureBytes(count: bytes.count) { out in bytes.withUnsafeBytes { out.copyMemory(from: $0) } }
     }
 
     var rows: RowAuthenticator { RowAuthenticator(vault: vault, key: TagKey(rootKey: root, purpose: .rowAuthentication)) }
@@ -136,14 +128,14 @@ import Testing
         let purposes: [(String, KeyPurpose)] = [("hvrowtag", .rowAuthentication), ("hvaudtag", .auditAuthentication),
                                                 ("hvdkwrap/1", .dataKeyWrapping), ("hvsignky/1", .signingKeySealing)]
         for (name, purpose) in purposes {
-            #expect(root.derive(purpose, version: 1).withUnsafeBytes { Array($0) } == Self.hex(v.subkeys[name]!), "\(name)")
+            #expect(root.derive(purpose, version: 1).withUnsafeBytes { Array($0) } == [UInt8](hex: v.subkeys[name]!), "\(name)")
         }
     }
 
     @Test func userRowTags() throws {
         for u in v.user_rows {
             let user = EnrolledUser(name: try UserName(u.name), role: try RoleName(u.role), agency: try AgencyName(u.agency),
-                                    publicKey: Self.hex(u.public_key), uid: u.uid,
+                                    publicKey: [UInt8](hex: u.public_key), uid: u.uid,
                                     createdAt: Timestamp(millisecondsSinceEpoch: u.created_at), createdBy: try UserName(u.created_by),
                                     revokedAt: u.revoked_at.map { Timestamp(millisecondsSinceEpoch: $0) },
                                     revokedBy: try u.revoked_by.map { (n) throws(HavenError) in try UserName(n) })
@@ -157,13 +149,13 @@ import Testing
         let row = StoredRecord(id: try RecordID(r.id), type: r.type, agency: r.agency, status: r.status, version: r.version,
                                createdAt: Timestamp(millisecondsSinceEpoch: r.created_at),
                                updatedAt: Timestamp(millisecondsSinceEpoch: r.updated_at), dataKeyVersion: r.data_key_version,
-                               wrappedKey: Self.hex(r.wrapped_key), sealedHeader: Self.hex(r.header))
+                               wrappedKey: [UInt8](hex: r.wrapped_key), sealedHeader: [UInt8](hex: r.header))
         #expect(rows.record(row).hex == r.tag)
     }
 
     @Test func vaultMetaTag() {
         let m = v.vault_meta_row
-        let meta = VaultMeta(vaultID: vault, vaultPublicKey: Self.hex(m.public_key), sealedSigningKey: Self.hex(m.sealed_signing_key),
+        let meta = VaultMeta(vaultID: vault, vaultPublicKey: [UInt8](hex: m.public_key), sealedSigningKey: [UInt8](hex: m.sealed_signing_key),
                              createdAt: Timestamp(millisecondsSinceEpoch: m.created_at))
         #expect(rows.vaultMeta(meta).hex == m.tag)
     }
@@ -178,22 +170,22 @@ import Testing
 
     @Test func auditEntryTags() {
         for e in v.entry_tags {
-            let state = e.state.map { (key: $0[0], tag: Self.hex($0[1])) }
-            #expect(entries.tag(seq: e.seq, leafHash: Self.hex(e.leaf_hash), state: state).hex == e.tag, "seq \(e.seq)")
+            let state = e.state.map { (key: $0[0], tag: [UInt8](hex: $0[1])) }
+            #expect(entries.tag(seq: e.seq, leafHash: [UInt8](hex: e.leaf_hash), state: state).hex == e.tag, "seq \(e.seq)")
         }
     }
 
     @Test func sealedFieldWithAFixedKeyAndNonce() throws {
         let f = v.sealed_field
-        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: Self.secure(Self.hex(f.data_key)),
+        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: SecureBytes(hex: f.data_key),
                                   dataKeyVersion: 1)
         let name = try FieldName(f.field)
-        #expect(Hex.encode(cipher.sealField(name, version: f.version, value: f.value, fixedNonce: Self.hex(f.nonce))) == f.box)
-        let opened = try Self.hex(f.box).withUnsafeBytes { try cipher.openField(name, version: f.version, box: $0) }
+        #expect(Hex.encode(cipher.sealField(name, version: f.version, value: f.value, fixedNonce: [UInt8](hex: f.nonce))) == f.box)
+        let opened = try [UInt8](hex: f.box).withUnsafeBytes { try cipher.openField(name, version: f.version, box: $0) }
         #expect(opened.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } == f.value)
         // The same box under the field's previous version does not open: the version is bound.
         #expect(throws: CryptoError.authenticationFailure) {
-            try Self.hex(f.box).withUnsafeBytes { _ = try cipher.openField(name, version: f.version - 1, box: $0) }
+            try [UInt8](hex: f.box).withUnsafeBytes { _ = try cipher.openField(name, version: f.version - 1, box: $0) }
         }
     }
 
@@ -279,33 +271,33 @@ import Testing
     @Test func sealedReferralEvent() throws {
         let (_, event) = try referredHeader()
         let r = v.referral_event
-        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: Self.secure(Self.hex(r.data_key)),
+        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: SecureBytes(hex: r.data_key),
                                   dataKeyVersion: 1)
         #expect(String(decoding: event.canonicalJSON(), as: UTF8.self) == r.plaintext)
-        #expect(Hex.encode(cipher.sealReferralEvent(event, index: r.index, fixedNonce: Self.hex(r.nonce))) == r.box)
-        #expect(try Self.hex(r.box).withUnsafeBytes { try cipher.openReferralEvent(index: r.index, box: $0) } == event)
+        #expect(Hex.encode(cipher.sealReferralEvent(event, index: r.index, fixedNonce: [UInt8](hex: r.nonce))) == r.box)
+        #expect(try [UInt8](hex: r.box).withUnsafeBytes { try cipher.openReferralEvent(index: r.index, box: $0) } == event)
         // Bound to its place and its kind: the next index, or opened as a consent event, fails.
-        #expect(throws: HavenError.integrity) { try Self.hex(r.box).withUnsafeBytes { _ = try cipher.openReferralEvent(index: 2, box: $0) } }
-        #expect(throws: HavenError.integrity) { try Self.hex(r.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 1, box: $0) } }
+        #expect(throws: HavenError.integrity) { try [UInt8](hex: r.box).withUnsafeBytes { _ = try cipher.openReferralEvent(index: 2, box: $0) } }
+        #expect(throws: HavenError.integrity) { try [UInt8](hex: r.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 1, box: $0) } }
         let e = v.consent_event
-        #expect(throws: HavenError.integrity) { try Self.hex(e.box).withUnsafeBytes { _ = try cipher.openReferralEvent(index: 1, box: $0) } }
+        #expect(throws: HavenError.integrity) { try [UInt8](hex: e.box).withUnsafeBytes { _ = try cipher.openReferralEvent(index: 1, box: $0) } }
     }
 
     @Test func sealedNoteMetadataAndConsentEvent() throws {
         let (_, notes, events) = try vectorHeader()
         let n = v.note_metadata, e = v.consent_event
-        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: Self.secure(Self.hex(n.data_key)),
+        let cipher = RecordCipher(vault: vault, record: try RecordID(v.record_id), dataKey: SecureBytes(hex: n.data_key),
                                   dataKeyVersion: 1)
         #expect(String(decoding: notes[0].canonicalJSON(), as: UTF8.self) == n.plaintext)
-        #expect(Hex.encode(cipher.sealNoteMetadata(notes[0], fixedNonce: Self.hex(n.nonce))) == n.box)
-        #expect(try Self.hex(n.box).withUnsafeBytes { try cipher.openNoteMetadata(index: n.index, box: $0) } == notes[0])
+        #expect(Hex.encode(cipher.sealNoteMetadata(notes[0], fixedNonce: [UInt8](hex: n.nonce))) == n.box)
+        #expect(try [UInt8](hex: n.box).withUnsafeBytes { try cipher.openNoteMetadata(index: n.index, box: $0) } == notes[0])
         #expect(String(decoding: events[0].canonicalJSON(), as: UTF8.self) == e.plaintext)
-        #expect(Hex.encode(cipher.sealConsentEvent(events[0], index: e.index, fixedNonce: Self.hex(e.nonce))) == e.box)
-        #expect(try Self.hex(e.box).withUnsafeBytes { try cipher.openConsentEvent(index: e.index, box: $0) } == events[0])
+        #expect(Hex.encode(cipher.sealConsentEvent(events[0], index: e.index, fixedNonce: [UInt8](hex: e.nonce))) == e.box)
+        #expect(try [UInt8](hex: e.box).withUnsafeBytes { try cipher.openConsentEvent(index: e.index, box: $0) } == events[0])
         // Each box is bound to its place: the next index, or the other kind of row, does not open.
-        #expect(throws: HavenError.integrity) { try Self.hex(n.box).withUnsafeBytes { _ = try cipher.openNoteMetadata(index: 2, box: $0) } }
-        #expect(throws: HavenError.integrity) { try Self.hex(e.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 2, box: $0) } }
-        #expect(throws: HavenError.integrity) { try Self.hex(n.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 1, box: $0) } }
+        #expect(throws: HavenError.integrity) { try [UInt8](hex: n.box).withUnsafeBytes { _ = try cipher.openNoteMetadata(index: 2, box: $0) } }
+        #expect(throws: HavenError.integrity) { try [UInt8](hex: e.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 2, box: $0) } }
+        #expect(throws: HavenError.integrity) { try [UInt8](hex: n.box).withUnsafeBytes { _ = try cipher.openConsentEvent(index: 1, box: $0) } }
     }
 
     @Test func authenticationTranscript() {
@@ -318,25 +310,25 @@ import Testing
     /// share of it as a file: exactly these bytes, and both open back.
     @Test func rootKeyPassphraseSealAndShareFile() throws {
         let s = v.root_passphrase_seal
-        let passphrase = Self.secure(Array(s.passphrase.utf8))
+        let passphrase = SecureBytes(utf8: s.passphrase)
         let cost = PassphraseSeal.Cost(opsLimit: s.opslimit, memLimit: s.memlimit)
-        let seal = try PassphraseSeal.seal(root, passphrase: passphrase, vault: vault, cost: cost, salt: Self.hex(s.salt), nonce: Self.hex(s.nonce))
+        let seal = try PassphraseSeal.seal(root, passphrase: passphrase, vault: vault, cost: cost, salt: [UInt8](hex: s.salt), nonce: [UInt8](hex: s.nonce))
         #expect(seal.bytes.withUnsafeBytes { Hex.encode(Array($0)) } == s.bytes)
-        let opened = try PassphraseSeal(bytes: Self.secure(Self.hex(s.bytes))).open(passphrase: passphrase, vault: vault)
-        #expect(opened.withUnsafeBytes { Array($0) } == Self.hex(v.root_key))
+        let opened = try PassphraseSeal(bytes: SecureBytes(hex: s.bytes)).open(passphrase: passphrase, vault: vault)
+        #expect(opened.withUnsafeBytes { Array($0) } == [UInt8](hex: v.root_key))
         let sh = v.root_share
-        let file = try ShareFile(share: Shamir.Share(index: sh.index, values: Self.secure(Self.hex(sh.values))), vault: vault,
+        let file = try ShareFile(share: Shamir.Share(index: sh.index, values: SecureBytes(hex: sh.values)), vault: vault,
                                  threshold: sh.threshold, count: sh.count)
         #expect(file.bytes.withUnsafeBytes { Hex.encode(Array($0)) } == sh.bytes)
-        let read = try ShareFile(bytes: Self.secure(Self.hex(sh.bytes)), what: "the vector")
+        let read = try ShareFile(bytes: SecureBytes(hex: sh.bytes), what: "the vector")
         #expect(read.index == sh.index && read.vault == vault && read.share.values.withUnsafeBytes { Hex.encode(Array($0)) } == sh.values)
 
         // The data directory's share set: each member's check value, in index order.
         let ss = v.root_share_set
-        let members = try ss.shares.map { try ShareFile(bytes: Self.secure(Self.hex($0)), what: "a member") }
+        let members = try ss.shares.map { try ShareFile(bytes: SecureBytes(hex: $0), what: "a member") }
         let set = try ShareSet(shares: members)
         #expect(Hex.encode(set.bytes) == ss.bytes && set.threshold == ss.threshold && set.count == ss.count)
-        #expect(try ShareSet(bytes: Self.hex(ss.bytes)) == set)
+        #expect(try ShareSet(bytes: [UInt8](hex: ss.bytes)) == set)
         for m in members { try set.check(m, what: "a member") }
         #expect(throws: HavenError.self) { try set.check(read, what: "the lone share") }
     }
@@ -352,17 +344,17 @@ import Testing
     /// the row's state tag bound in; it does not open under another tag or record.
     @Test func recordStatisticsBytesAndBox() throws {
         let s = v.record_statistics
-        #expect(root.derive(.statistics, version: 1).withUnsafeBytes { Array($0) } == Self.hex(s.key))
+        #expect(root.derive(.statistics, version: 1).withUnsafeBytes { Array($0) } == [UInt8](hex: s.key))
         var values = [StatisticsDimension: String]()
         for (d, code) in zip(StatisticsDimension.recorded, s.values) { values[d] = code }
         let stats = RecordStatistics(month: try #require(ReportingMonth(s.month)), consent: true, consentExpires: s.consent_expires,
                                      reportedElsewhere: false, values: values)
-        #expect(stats.encoded() == Self.hex(s.plaintext))
+        #expect(stats.encoded() == [UInt8](hex: s.plaintext))
         let seal = StatisticsSeal(vault: try VaultID(v.vault_id), rootKey: root)
         let record = try RecordID(v.record_id)
-        let tag = try #require(Tag16(Self.hex(s.row_tag)))
-        #expect(seal.seal(stats.encoded(), record: record, rowTag: tag, fixedNonce: Self.hex(s.nonce)) == Self.hex(s.box))
-        let box = Self.hex(s.box)
+        let tag = try #require(Tag16([UInt8](hex: s.row_tag)))
+        #expect(seal.seal(stats.encoded(), record: record, rowTag: tag, fixedNonce: [UInt8](hex: s.nonce)) == [UInt8](hex: s.box))
+        let box = [UInt8](hex: s.box)
         let id = Array(v.record_id.utf8)
         let otherTag = try #require(Tag16([UInt8](repeating: 7, count: 16)))
         let otherID = Array(RecordID(bytes: [UInt8](repeating: 1, count: 16)).rawValue.utf8)
@@ -372,27 +364,14 @@ import Testing
             let plain = box.withUnsafeBytes { b in
                 record.withUnsafeBytes { r in try? opener.open(b, record: r, rowTag: rowTag) { Array($0) } }
             }
-            #expect(plain == (opens ? Self.hex(s.plaintext) : nil))
+            #expect(plain == (opens ? [UInt8](hex: s.plaintext) : nil))
         }
     }
 
     /// The committed file is exactly what the committed script prints.
-    @Test(.enabled(if: Self.python3 != nil, "needs python3 to rerun scripts/format-vectors.py"))
+    @Test(.enabled(if: VectorScript.python3 != nil, "needs python3 to rerun scripts/format-vectors.py"))
     func theCommittedScriptReproducesTheCommittedVectors() throws {
-        let out = try Self.runPython([Self.repository + "/scripts/format-vectors.py"])
+        let out = try VectorScript.text("format-vectors.py")
         #expect(out == String(decoding: try Data(contentsOf: URL(fileURLWithPath: Self.file)), as: UTF8.self))
-    }
-
-    static let python3: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    /// Runs a Python script and returns what it printed.
-    static func runPython(_ arguments: [String]) throws -> String {
-        let out = NSTemporaryDirectory() + "haven-vectors-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let p = try ChildProcess(python3 ?? "/usr/bin/python3", arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
-                                 stdout: out)
-        let ended = p.wait(upTo: 60)
-        #expect(ended == .exited(0))
-        return String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)
     }
 }

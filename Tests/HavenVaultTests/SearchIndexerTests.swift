@@ -3,6 +3,7 @@ import HavenCore
 import HavenCrypto
 import HavenPolicy
 import HavenStore
+import HavenTestSupport
 @testable import HavenVault
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
 /// size, spellings of one value give one row, fields and vaults do not share index values,
 /// and a query refuses what it cannot search by without repeating it.
 @Suite struct SearchIndexerTests {
-    static let policy = try! PolicyDirectory.load(PolicyHolderTests.directory)
+    static let policy = try! PolicyDirectory.load(Repository.path("policy"))
 
     static func keys() -> VaultKeys {
         VaultKeys(vaultID: VaultID(bytes: Random.bytes(16)), rootKey: RootKey.generate(), signingKey: SigningKey.generate())

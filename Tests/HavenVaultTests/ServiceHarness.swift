@@ -1,6 +1,7 @@
 import Foundation
 import HavenCore
 import HavenCrypto
+import HavenTestSupport
 import Logging
 import NIOCore
 import NIOPosix
@@ -10,7 +11,8 @@ import NIOPosix
 /// user of each role, whose services are called as the server calls them: no socket, no
 /// HTTP, the real pipeline, store, keys and audit log.
 final class ServiceHarness: @unchecked Sendable {
-    let root: String
+    let directory = TemporaryDirectory("hv-services")
+    var root: String { directory.path }
     let vault: Vault
     let group: MultiThreadedEventLoopGroup
     private let users: [String: EnrolledUser]
@@ -23,13 +25,10 @@ final class ServiceHarness: @unchecked Sendable {
     ]
 
     init() throws {
-        var template = Array((NSTemporaryDirectory() + "/hv-services-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw HavenError(.ioError, "cannot make a temporary directory") }
-        root = String(cString: made)
-        let directory = DataDirectory(root + "/data")
+        let data = DataDirectory(directory.file("data"))
         let admin = SigningKey.generate()
         let adminName = try UserName("admin")
-        _ = try VaultInitializer.create(directory: directory, adminKey: admin.publicKey, adminName: adminName,
+        _ = try VaultInitializer.create(directory: data, adminKey: admin.publicKey, adminName: adminName,
                                         adminRole: try RoleName("admin"), adminAgency: try AgencyName("haven"))
         var users = ["admin": EnrolledUser(name: adminName, role: try RoleName("admin"), agency: try AgencyName("haven"),
                                            publicKey: admin.publicKey.bytes, uid: nil, createdAt: SystemClock().now(), createdBy: adminName)]
@@ -38,11 +37,11 @@ final class ServiceHarness: @unchecked Sendable {
                                        publicKey: SigningKey.generate().publicKey.bytes, uid: nil, createdAt: SystemClock().now(),
                                        createdBy: adminName)
         }
-        try VaultSeeder(directory: directory).enrol(Self.people.keys.sorted().map { users[$0]! }, by: adminName)
+        try VaultSeeder(directory: data).enrol(Self.people.keys.sorted().map { users[$0]! }, by: adminName)
         self.users = users
         var logger = Logger(label: "haven.test")
         logger.logLevel = .critical
-        vault = try Vault.open(directory: directory, policyPath: PolicyHolderTests.directory, logger: logger)
+        vault = try Vault.open(directory: data, policyPath: Repository.path("policy"), logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         try vault.announceStart(on: group.next(), detail: [:]).wait()
     }
@@ -68,6 +67,6 @@ final class ServiceHarness: @unchecked Sendable {
     deinit {
         vault.shutdown()
         try? group.syncShutdownGracefully()
-        try? FileManager.default.removeItem(atPath: root)
+        directory.remove()
     }
 }

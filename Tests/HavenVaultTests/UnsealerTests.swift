@@ -1,6 +1,7 @@
 import HavenAudit
 import HavenCore
 import HavenCrypto
+import HavenTestSupport
 @testable import HavenVault
 import Synchronization
 import Testing
@@ -17,10 +18,9 @@ import Testing
     let other = VaultID(bytes: Array(16..<32))
     let peer = AuditEvent.Peer(uid: 1000, pid: 42)
 
-    static func secure(_ bytes: [UInt8]) -> SecureBytes { try! SecureBytes(count: bytes.count) { $0.copyBytes(from: bytes) } }
 
     func split(_ root: RootKey, vault: VaultID) throws -> [ShareFile] {
-        let secret = Self.secure(root.withUnsafeBytes { Array($0) })
+        let secret = SecureBytes(copying: root.withUnsafeBytes { Array($0) })
         return try Shamir.split(secret, threshold: 2, count: 3).map { try ShareFile(share: $0, vault: vault, threshold: 2, count: 3) }
     }
 
@@ -66,7 +66,7 @@ import Testing
         let u = Unsealer(vault: vault, custody: .shares(try ShareSet(shares: shares)))
         var bytes = shares[0].bytes.withUnsafeBytes { Array($0) }
         bytes[25] ^= 0x80
-        let e = try #require(throws: HavenError.self) { try u.submit(share: Self.secure(bytes), peer: self.peer) }
+        let e = try #require(throws: HavenError.self) { try u.submit(share: SecureBytes(copying: bytes), peer: self.peer) }
         #expect(e.message.contains("damaged"))
         #expect(u.takeAttempts().map(\.decision) == [.deny], "the refusal is kept to be audited")
     }
@@ -74,19 +74,19 @@ import Testing
     @Test func aWrongPassphraseIsRefusedAndRepeatedOnesLockThePeerOut() throws {
         let root = RootKey.generate()
         let clock = StepClock()
-        let seal = try PassphraseSeal.seal(root, passphrase: Self.secure(Array("the right passphrase".utf8)), vault: vault, cost: .minimum)
+        let seal = try PassphraseSeal.seal(root, passphrase: SecureBytes(utf8: "the right passphrase"), vault: vault, cost: .minimum)
         let u = Unsealer(vault: vault, custody: .passphrase(seal), clock: clock)
         for _ in 0..<Unsealer.failuresBeforeLockout {
-            let e = try #require(throws: HavenError.self) { try u.submit(passphrase: Self.secure(Array("a wrong one".utf8)), peer: self.peer) }
+            let e = try #require(throws: HavenError.self) { try u.submit(passphrase: SecureBytes(utf8: "a wrong one"), peer: self.peer) }
             #expect(e.code == .authenticationFailed)
         }
         // Locked out: even the right passphrase is not tried, from this uid; another uid may.
-        let locked = try #require(throws: HavenError.self) { try u.submit(passphrase: Self.secure(Array("the right passphrase".utf8)), peer: self.peer) }
+        let locked = try #require(throws: HavenError.self) { try u.submit(passphrase: SecureBytes(utf8: "the right passphrase"), peer: self.peer) }
         #expect(locked.code == .lockedOut)
-        let opened = try u.submit(passphrase: Self.secure(Array("the right passphrase".utf8)), peer: .init(uid: 1001, pid: 7))
+        let opened = try u.submit(passphrase: SecureBytes(utf8: "the right passphrase"), peer: .init(uid: 1001, pid: 7))
         #expect(opened.withUnsafeBytes { Array($0) } == root.withUnsafeBytes { Array($0) })
         clock.advance(Unsealer.lockoutMilliseconds)
-        _ = try u.submit(passphrase: Self.secure(Array("the right passphrase".utf8)), peer: self.peer)
+        _ = try u.submit(passphrase: SecureBytes(utf8: "the right passphrase"), peer: self.peer)
     }
 
     @Test func aDamagedShareSetFileIsRefused() throws {

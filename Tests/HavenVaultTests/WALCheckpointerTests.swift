@@ -1,5 +1,6 @@
 import Foundation
 import HavenStore
+import HavenTestSupport
 @testable import HavenVault
 import Logging
 import Testing
@@ -18,12 +19,11 @@ import Testing
 
     /// A fresh file with one table, in a directory removed at the end.
     static func scratch(_ body: (String, Connection) throws -> Void) throws {
-        let dir = NSTemporaryDirectory() + "haven-wal-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = try Database.open(path: dir + "/haven.db", create: true)
+        let dir = TemporaryDirectory("haven-wal")
+        defer { dir.remove() }
+        let db = try Database.open(path: dir.file("haven.db"), create: true)
         try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB); INSERT INTO t (x) VALUES (zeroblob(3000))")
-        try body(dir + "/haven.db", db)
+        try body(dir.file("haven.db"), db)
     }
 
     /// One group as the writer runs it: a lookup left open (as a job's is), a change.
@@ -72,10 +72,9 @@ import Testing
     }
 
     @Test func commitsLeaveTheCopyToTheCheckpointer() throws {
-        let dir = NSTemporaryDirectory() + "haven-wal-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/haven.db"
+        let dir = TemporaryDirectory("haven-wal")
+        defer { dir.remove() }
+        let path = dir.file("haven.db")
         let writer = try Database.open(path: path, create: true)
         try writer.execute("CREATE TABLE t (x BLOB)")
         let seen = Seen()

@@ -134,6 +134,6 @@ struct BackupRestore: AsyncParsableCommand {
     @OptionGroup var options: RestoreOptions
 
     func run() async throws {
-        try Init.becomeHavend("restore", options.arguments)
+        try InitCommand.becomeHavend("restore", options.arguments)
     }
 }

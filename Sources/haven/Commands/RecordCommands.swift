@@ -59,10 +59,14 @@ struct RecordCreate: AsyncParsableCommand {
     }
 }
 
-/// `haven record get ID --purpose TEXT [--fields a,b] [--break-glass REASON]`.
+/// `haven record get ID --purpose TEXT [--fields a,b] [--break-glass REASON]`, also spelt
+/// `haven record show`: consent and referrals are read with `show`, and a user who reads
+/// them that way reaches for the same word here.
 struct RecordGet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "get", abstract: "Read a record: the fields you may see; the rest are listed as withheld, with the reason.")
+        commandName: "get", abstract: "Read a record: the fields you may see; the rest are listed as withheld, with the reason.",
+        discussion: "'haven record show' is the same command, as 'consent show' and 'referral show' read theirs.",
+        aliases: ["show"])
 
     @Argument(help: "Record id.") var id: String
     @Option(help: "Why you are reading the record (required; kept in the audit log).") var purpose: String

@@ -1,4 +1,5 @@
 import HavenAPI
+import HavenTestSupport
 
 extension TestVault {
     /// `haven audit log ARGS --json` as the auditor, oldest first and with sessions, so a test

@@ -1,4 +1,5 @@
 import HavenStore
+import HavenTestSupport
 
 extension TestVault {
     /// Opens the vault's real SQLite file directly, as an attacker with the disk would.

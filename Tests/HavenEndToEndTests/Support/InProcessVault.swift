@@ -5,6 +5,7 @@ import HavenClient
 import HavenCore
 import HavenCrypto
 import HavenServer
+import HavenTestSupport
 import HavenVault
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import Foundation
+import HavenTestSupport
 import Yams
 
 /// Sources/HavenServer/openapi.yaml, read to check real answers against it: the statuses
@@ -9,7 +10,7 @@ import Yams
 /// daemon sends and the document does not name is a finding, so the document cannot fall
 /// behind the answers.
 struct OpenAPIDocument {
-    static let path = TestVault.repository + "/Sources/HavenServer/openapi.yaml"
+    static let path = Repository.path("Sources/HavenServer/openapi.yaml")
 
     let root: [String: Any]
     /// "GET /v1/records/{id}/consent" → its operation object.

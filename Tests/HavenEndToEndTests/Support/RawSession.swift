@@ -3,6 +3,7 @@ import Glibc
 import HavenAPI
 import HavenCore
 import HavenCrypto
+import HavenTestSupport
 
 extension RawConnection {
     /// Opens a session on a raw connection with the handshake of AUTHENTICATION.md.

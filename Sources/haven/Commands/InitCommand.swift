@@ -8,9 +8,9 @@ import HavenProvisioning
 ///
 /// The client links neither the vault service nor SQLite: creating a vault is `havend init`,
 /// which this command becomes (exec), with the same options and the same output.
-struct Init: AsyncParsableCommand {
+struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a new vault in an empty directory (runs 'havend init').",
+        commandName: "init", abstract: "Create a new vault in an empty directory (runs 'havend init').",
         discussion: InitOptions.discussion + " havend is looked for beside haven, then on PATH.")
 
     @OptionGroup var options: InitOptions

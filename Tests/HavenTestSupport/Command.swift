@@ -3,22 +3,27 @@ import Glibc
 import HavenProcess
 
 /// What a finished command printed and how it exited.
-struct CommandResult: CustomStringConvertible {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct CommandResult: CustomStringConvertible, Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
 
-    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+    public var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
 }
 
 /// Runs real binaries with their output captured through files (pipes can fill and stall).
-enum Command {
+public enum Command {
     /// The test run's environment without the variables that would choose a user or socket
     /// behind a test's back.
-    static var baseEnvironment: [String: String] {
+    public static var baseEnvironment: [String: String] {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "HAVEN_KEY")
         env.removeValue(forKey: "HAVEN_SOCKET")
+        // Help and usage text wraps at the terminal's width, which COLUMNS overrides: the
+        // binaries see no terminal (their output goes to files), so they wrap at 80 columns,
+        // whoever runs the tests from whatever window.
+        env.removeValue(forKey: "COLUMNS")
+        env.removeValue(forKey: "LINES")
         // scripts/test.sh line-buffers the test runner with stdbuf; the binaries under test
         // run as they would anywhere else.
         env.removeValue(forKey: "_STDBUF_O")
@@ -26,16 +31,15 @@ enum Command {
         return env
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                    stdin: String? = nil, timeout: Double = 60) throws -> CommandResult {
-        let dir = NSTemporaryDirectory() + "haven-cmd-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let outPath = dir + "/out", errPath = dir + "/err"
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           stdin: String? = nil, timeout: Double = 60) throws -> CommandResult {
+        let dir = TemporaryDirectory("haven-cmd")
+        defer { dir.remove() }
+        let outPath = dir.file("out"), errPath = dir.file("err")
         var inPath: String?
         if let stdin {
-            inPath = dir + "/in"
-            _ = FileManager.default.createFile(atPath: dir + "/in", contents: Data(stdin.utf8))
+            inPath = dir.file("in")
+            _ = FileManager.default.createFile(atPath: dir.file("in"), contents: Data(stdin.utf8))
         }
         let p = try ChildProcess(executable, arguments, environment: baseEnvironment.merging(environment) { $1 },
                                  stdin: inPath, stdout: outPath, stderr: errPath)
@@ -49,7 +53,8 @@ enum Command {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A test's own failure, with what went wrong in words (a command's output, a timeout).
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,7 +1,5 @@
 import Foundation
 import Glibc
-import HavenAPI
-import HavenClient
 import HavenCore
 import HavenCrypto
 import HavenProcess
@@ -10,26 +8,27 @@ import Testing
 /// A real vault for end-to-end tests: a temporary data directory made by the real
 /// `haven init`, the real `havend` on a temporary socket, and the real `haven` binary run
 /// as the demo users of keys-example/. Nothing is mocked.
-final class TestVault: @unchecked Sendable {
+public final class TestVault: @unchecked Sendable {
     /// The demo users (keys-example/README.md): name = key file = role.
-    static let standardUsers: [(name: String, role: String, agency: String)] = [
+    public static let standardUsers: [(name: String, role: String, agency: String)] = [
         ("intake", "intake", "ossc-vientiane"), ("counsellor", "counsellor", "ossc-vientiane"),
         ("health", "health", "mahosot-hospital"), ("police", "police", "police-vientiane"),
         ("court", "court", "people-court"), ("auditor", "auditor", "haven"), ("analyst", "analyst", "haven"),
     ]
 
-    let root: String
-    let data: String
-    let socket: String
-    let keys: String
-    let log: String
-    let policy: String
+    public let root: String
+    public let data: String
+    public let socket: String
+    public let keys: String
+    public let log: String
+    public let policy: String
     /// Extra arguments for every start of havend (limits, timeouts).
-    let daemonArguments: [String]
+    public let daemonArguments: [String]
     private var daemon: ChildProcess?
     private var logOffsetAtStart = 0
 
-    static let binaries: String = {
+    /// The directory of the binaries under test.
+    public static let binaries: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // swift test runs <bin>/HavenPackageTests.xctest; the executables sit beside it.
@@ -39,29 +38,12 @@ final class TestVault: @unchecked Sendable {
         return dir.path
     }()
 
-    static let repository: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    public static var haven: String { binaries + "/haven" }
+    public static var havend: String { binaries + "/havend" }
 
-    static var haven: String { binaries + "/haven" }
-    static var havend: String { binaries + "/havend" }
-
-    /// A vault made by `haven init` with the standard users enrolled through the CLI, once per
-    /// test process; each enrolled vault on the repository's policy starts as a copy of its
-    /// files (`distinct` asks for a vault of its own, with its own id and keys). It saves
-    /// each test eight runs of the CLI; what those runs do is tested where it is the subject.
-    private static let template: TestVault? = {
-        guard let t = try? TestVault(enrol: true, start: true, distinct: true) else { return nil }
-        t.stop()
-        // A static is never deinitialised: its directory goes when the test process ends.
-        atexit { if let root = TestVault.template?.root { try? FileManager.default.removeItem(atPath: root) } }
-        return t
-    }()
-
-    /// Creates, starts and enrols the standard users (unless `enrol` is false).
-    /// `initArguments` go to `haven init` (a sealed vault: `--seal …`; `{root}` stands for the
-    /// test's directory), which makes the vault distinct.
-    init(enrol: Bool = true, start: Bool = true, policy: String? = nil, daemonArguments: [String] = [],
-         distinct: Bool = false, initArguments: [String] = []) throws {
+    /// An empty test directory with the users' keys (the demo users' unless given), and no
+    /// vault yet.
+    private init(policy: String?, daemonArguments: [String], keysFrom: String = Repository.path("keys-example")) throws {
         self.daemonArguments = daemonArguments
         // Short paths: a Unix socket path must fit in 108 bytes.
         root = "/tmp/hv-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -69,32 +51,60 @@ final class TestVault: @unchecked Sendable {
         socket = root + "/s"
         keys = root + "/keys"
         log = root + "/havend.log"
-        self.policy = policy ?? Self.repository + "/policy"
+        self.policy = policy ?? Repository.path("policy")
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
         chmod(root, 0o700)
-        for file in try FileManager.default.contentsOfDirectory(atPath: Self.repository + "/keys-example") where file.hasSuffix(".key") || file.hasSuffix(".pub") {
-            try FileManager.default.copyItem(atPath: Self.repository + "/keys-example/" + file, toPath: keys + "/" + file)
+        for file in try FileManager.default.contentsOfDirectory(atPath: keysFrom) where file.hasSuffix(".key") || file.hasSuffix(".pub") {
+            try FileManager.default.copyItem(atPath: keysFrom + "/" + file, toPath: keys + "/" + file)
             chmod(keys + "/" + file, file.hasSuffix(".key") ? 0o600 : 0o644)
         }
-        let copied = enrol && policy == nil && !distinct && initArguments.isEmpty ? Self.template : nil
-        if let copied {
-            mkdir(data, 0o700)
-            for file in try FileManager.default.contentsOfDirectory(atPath: copied.data)
-            where ["haven.db", "haven.db-wal", "root.key", "vault.pub"].contains(file) {
-                try FileManager.default.copyItem(atPath: copied.data + "/" + file, toPath: data + "/" + file)
-                chmod(data + "/" + file, file == "vault.pub" ? 0o644 : 0o600)
-            }
+    }
+
+    /// Creates, starts and enrols the standard users (unless `enrol` is false).
+    /// `initArguments` go to `haven init` (a sealed vault: `--seal …`; `{root}` stands for the
+    /// test's directory), which makes the vault distinct (`distinct` asks for one of its own,
+    /// with its own id and keys, without them).
+    ///
+    /// An enrolled vault on the repository's policy is a copy of `TestVault.enrolled`, made
+    /// by `haven init` and the CLI once per test process: it saves each test eight runs of the
+    /// CLI; what those runs do is tested where it is the subject.
+    public convenience init(enrol: Bool = true, start: Bool = true, policy: String? = nil, daemonArguments: [String] = [],
+                            distinct: Bool = false, initArguments: [String] = []) throws {
+        try self.init(policy: policy, daemonArguments: daemonArguments)
+        let copied = enrol && policy == nil && !distinct && initArguments.isEmpty
+        if copied {
+            try copyVault(of: try Self.enrolled.template())
         } else {
             let created = try Command.run(Self.haven, ["init", "--data", data, "--admin-key", keys + "/admin.key.pub"]
                                           + initArguments.map { $0.replacingOccurrences(of: "{root}", with: root) })
             guard created.status == 0 else { throw TestFailure("haven init failed: \(created)") }
         }
         if start { try self.start() }
-        if enrol && copied == nil { try enrolStandardUsers() }
+        if enrol && !copied { try enrolStandardUsers() }
+    }
+
+    /// A copy of `template`'s vault and users' keys in a directory of its own, started unless
+    /// told otherwise.
+    convenience init(copying template: TestVault, start: Bool = true, daemonArguments: [String] = []) throws {
+        try self.init(policy: template.policy, daemonArguments: daemonArguments, keysFrom: template.keys)
+        try copyVault(of: template)
+        if start { try self.start() }
+    }
+
+    /// The files of a stopped template's data directory: the database with its -wal and -shm
+    /// (a clean stop can leave most of the data in the WAL), the keys and any seal, not the
+    /// daemon's lock.
+    private func copyVault(of template: TestVault) throws {
+        precondition(!template.isRunning, "a template is copied while its daemon is stopped")
+        mkdir(data, 0o700)
+        for file in try FileManager.default.contentsOfDirectory(atPath: template.data) where file != "havend.lock" {
+            try FileManager.default.copyItem(atPath: template.data + "/" + file, toPath: data + "/" + file)
+            chmod(data + "/" + file, file == "vault.pub" ? 0o644 : 0o600)
+        }
     }
 
     /// Enrols the standard users through the CLI, as the administrator.
-    func enrolStandardUsers() throws {
+    public func enrolStandardUsers() throws {
         for u in Self.standardUsers {
             try expectOK(as: "admin", ["user", "add", u.name, "--role", u.role, "--agency", u.agency,
                                        "--public-key", keys + "/\(u.name).key.pub"])
@@ -111,33 +121,33 @@ final class TestVault: @unchecked Sendable {
 
     // MARK: the daemon
 
-    var isRunning: Bool { daemon?.isRunning ?? false }
-    var pid: Int32? { daemon?.pid }
+    public var isRunning: Bool { daemon?.isRunning ?? false }
+    public var pid: Int32? { daemon?.pid }
 
-    func start(extraArguments: [String] = []) throws {
+    public func start(extraArguments: [String] = []) throws {
         try launch(extraArguments: extraArguments)
         try waitUntilServing()
     }
 
     /// Starts havend without waiting for it to serve.
-    func launch(extraArguments: [String] = []) throws {
+    public func launch(extraArguments: [String] = []) throws {
         logOffsetAtStart = daemonLog.utf8.count
         daemon = try ChildProcess(Self.havend, ["--data", data, "--socket", socket, "--policy", policy] + daemonArguments + extraArguments,
                                   environment: Command.baseEnvironment, stdout: log, stderr: log)
     }
 
     /// Sends `signal` to the daemon.
-    func send(_ signal: Int32) { daemon?.send(signal) }
+    public func send(_ signal: Int32) { daemon?.send(signal) }
 
     /// The daemon's exit status once it has ended by itself, or nil after `seconds`.
-    func waitForExit(upTo seconds: Double) -> Int32? {
+    public func waitForExit(upTo seconds: Double) -> Int32? {
         guard let ended = daemon?.wait(upTo: seconds) else { return nil }
         daemon = nil
         return ended.status
     }
 
     /// Polls until the daemon logs "ready", which it does only after the socket is bound.
-    func waitUntilServing() throws {
+    public func waitUntilServing() throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             guard let d = daemon, d.isRunning else {
@@ -152,7 +162,7 @@ final class TestVault: @unchecked Sendable {
     /// SIGTERM and wait: the graceful path. A daemon that has not stopped 30 s later is a
     /// failure of the test (with the end of its log), and is killed so the run goes on.
     @discardableResult
-    func stop() -> Int32? {
+    public func stop() -> Int32? {
         guard let d = daemon else { return nil }
         daemon = nil
         let (ended, forced) = d.stop(grace: 30)
@@ -163,46 +173,46 @@ final class TestVault: @unchecked Sendable {
     }
 
     /// SIGKILL and wait: the crash path.
-    func crash() {
+    public func crash() {
         guard let d = daemon else { return }
         daemon = nil
         d.kill()
     }
 
-    var daemonLog: String {
+    public var daemonLog: String {
         String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
     }
 
     // MARK: the CLI
 
-    func keyPath(_ user: String) -> String { keys + "/\(user).key" }
+    public func keyPath(_ user: String) -> String { keys + "/\(user).key" }
 
     /// Runs `haven ARGS --socket S --key KEY-OF-USER`.
-    func haven(as user: String?, _ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+    public func haven(as user: String?, _ arguments: [String], stdin: String? = nil) throws -> CommandResult {
         var args = arguments + ["--socket", socket]
         if let user { args += ["--key", keyPath(user)] }
         return try Command.run(Self.haven, args, stdin: stdin)
     }
 
     @discardableResult
-    func expectOK(as user: String?, _ arguments: [String]) throws -> CommandResult {
+    public func expectOK(as user: String?, _ arguments: [String]) throws -> CommandResult {
         let r = try haven(as: user, arguments)
         guard r.status == 0 else { throw TestFailure("haven \(arguments.joined(separator: " ")) as \(user ?? "-") failed: \(r)") }
         return r
     }
 
-    func json<T: Decodable>(_ type: T.Type, as user: String, _ arguments: [String]) throws -> T {
+    public func json<T: Decodable>(_ type: T.Type, as user: String, _ arguments: [String]) throws -> T {
         let r = try expectOK(as: user, arguments + ["--json"])
         return try JSONDecoder().decode(T.self, from: Data(r.stdout.utf8))
     }
 
     /// Generates a new key pair with the real CLI (for users beyond the demo set).
-    func newKey(_ name: String) throws {
+    public func newKey(_ name: String) throws {
         let r = try Command.run(Self.haven, ["key", "generate", "--out", keyPath(name)])
         guard r.status == 0 else { throw TestFailure("key generate failed: \(r)") }
     }
 
-    func enrol(_ name: String, role: String, agency: String, uid: UInt32? = nil) throws {
+    public func enrol(_ name: String, role: String, agency: String, uid: UInt32? = nil) throws {
         try newKey(name)
         var args = ["user", "add", name, "--role", role, "--agency", agency, "--public-key", keyPath(name) + ".pub"]
         if let uid { args += ["--uid", String(uid)] }
@@ -210,27 +220,20 @@ final class TestVault: @unchecked Sendable {
     }
 
     /// Creates a gbv_incident as `intake` and returns its id.
-    func createRecord(_ fields: [String: String], assign: [String] = [], as user: String = "intake",
-                      type: String = "gbv_incident") throws -> String {
+    public func createRecord(_ fields: [String: String], assign: [String] = [], as user: String = "intake",
+                             type: String = "gbv_incident") throws -> String {
         var args = ["record", "create", "--type", type]
         for (k, v) in fields.sorted(by: { $0.key < $1.key }) { args += ["--field", "\(k)=\(v)"] }
         for a in assign { args += ["--assign", a] }
         return try expectOK(as: user, args).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// A session over the real socket, for raw HTTP (replays, malformed bodies). A stuck
-    /// daemon fails the test after a minute rather than holding it forever.
-    func client(as user: String?) async throws -> HavenClient {
-        let key = try user.map { try SigningKey(seed: try KeyFiles.readSecret(kind: .ed25519Secret, path: keyPath($0))) }
-        return try await HavenClient.connect(socketPath: socket, key: key, answerTimeout: .seconds(60))
-    }
-
-    func signingKey(_ user: String) throws -> SigningKey {
+    public func signingKey(_ user: String) throws -> SigningKey {
         try SigningKey(seed: try KeyFiles.readSecret(kind: .ed25519Secret, path: keyPath(user)))
     }
 
     /// Every file of the data directory (database, WAL, shared memory, keys, locks).
-    func dataFiles() throws -> [String] {
+    public func dataFiles() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: data).map { data + "/" + $0 }
     }
 }
