@@ -16,6 +16,8 @@ if ! [[ "$limit" =~ ^[0-9]+$ ]] || [ "$limit" -eq 0 ]; then
     exit 2
 fi
 scripts/install-deps.sh
+# The README's module map matches Package.swift and the vault's folders.
+python3 scripts/check-module-map.py
 swift build --build-tests
 
 # In a session of its own, so every test process can be named and stopped together
