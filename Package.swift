@@ -19,9 +19,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "CHavenSystem"),
-        .target(name: "HavenProcess", dependencies: ["CHavenSystem"], swiftSettings: strict),
+        // System calls retried on EINTR and failing with the call's name (Glibc only).
+        .target(name: "HavenSystem", swiftSettings: strict),
+        .target(name: "HavenProcess", dependencies: ["CHavenSystem", "HavenSystem"], swiftSettings: strict),
         .target(name: "HavenCore", swiftSettings: strict),
-        .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
+        .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore", "HavenSystem"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
@@ -31,14 +33,14 @@ let package = Package(
         .target(name: "HavenSearch", swiftSettings: strict),
         // Statistics safe to publish: small-cell and complementary suppression (pure).
         .target(name: "HavenStats", exclude: ["METHOD.md"], swiftSettings: strict),
-        .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
+        .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit", "HavenSystem"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
-        .target(name: "HavenProvisioning", dependencies: ["HavenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .target(name: "HavenProvisioning", dependencies: ["HavenCore", "HavenSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: strict),
         .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit", "HavenStats"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
             "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI", "HavenExtract", "HavenBackup", "HavenStats",
-            "HavenSearch",
+            "HavenSearch", "HavenSystem",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -66,18 +68,19 @@ let package = Package(
         // The client: no HavenVault, HavenStore or SQLite (`haven init` runs `havend init`).
         .executableTarget(name: "haven", dependencies: [
             "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenProvisioning", "HavenStats",
-            "HavenBackup",
+            "HavenBackup", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "haven-bench", dependencies: [
             "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI", "HavenStats",
-            "HavenProcess",
+            "HavenProcess", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenSystemTests", dependencies: ["HavenSystem"], swiftSettings: strict),
         .testTarget(name: "HavenProcessTests", dependencies: ["HavenProcess"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore", "HavenProcess"], swiftSettings: strict),
         .testTarget(name: "HavenAuditTests", dependencies: ["HavenAudit", "HavenCore", "HavenCrypto", "HavenProcess"],
