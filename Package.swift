@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "HavenServer", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenVault", "HavenAPI", "HavenStore",
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenAPI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
