@@ -35,8 +35,10 @@ let package = Package(
         .target(name: "HavenStats", exclude: ["METHOD.md"], swiftSettings: strict),
         .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit", "HavenSystem"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
-        .target(name: "HavenProvisioning", dependencies: ["HavenCore", "HavenSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                swiftSettings: strict),
+        // What haven and havend share on the command line: the init and restore options, the passphrase prompt.
+        .target(name: "HavenCommandLine", dependencies: [
+            "HavenCore", "HavenSystem", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
         .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit", "HavenStats"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
             "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI", "HavenExtract", "HavenBackup", "HavenStats",
@@ -59,7 +61,7 @@ let package = Package(
         ], exclude: ["openapi.yaml", "JSON-OUTPUT.md"], swiftSettings: strict),
 
         .executableTarget(name: "havend", dependencies: [
-            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenProvisioning", "HavenBackup",
+            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenCommandLine", "HavenBackup",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -67,7 +69,7 @@ let package = Package(
         ], exclude: ["systemd"], swiftSettings: strict),
         // The client: no HavenVault, HavenStore or SQLite (`haven init` runs `havend init`).
         .executableTarget(name: "haven", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenProvisioning", "HavenStats",
+            "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenCommandLine", "HavenStats",
             "HavenBackup", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
