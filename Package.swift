@@ -71,6 +71,8 @@ let package = Package(
             "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenCommandLine", "HavenStats",
             "HavenBackup", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // HavenClient's requests take NIOHTTP1's HTTPMethod (`haven api`).
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "haven-bench", dependencies: [
             "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI", "HavenStats",
@@ -78,6 +80,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
 
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
@@ -93,8 +96,10 @@ let package = Package(
         .testTarget(name: "HavenBackupTests", dependencies: ["HavenBackup", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"], swiftSettings: strict),
-        .testTarget(name: "HavenVaultTests", dependencies: ["HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI", "HavenStats",
-                                                          "HavenProcess"], swiftSettings: strict),
+        .testTarget(name: "HavenVaultTests", dependencies: [
+            "HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI", "HavenStats", "HavenProcess", "HavenPolicy", "HavenAudit",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", "HavenAPI", "HavenCore", .product(name: "Yams", package: "Yams"), .product(name: "NIOHTTP1", package: "swift-nio"),

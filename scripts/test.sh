@@ -16,6 +16,8 @@ if ! [[ "$limit" =~ ^[0-9]+$ ]] || [ "$limit" -eq 0 ]; then
     exit 2
 fi
 scripts/install-deps.sh
+# Every import names a dependency its target declares (the module graph is Package.swift's).
+scripts/check-imports.py
 swift build --build-tests
 
 # In a session of its own, so every test process can be named and stopped together
