@@ -86,9 +86,13 @@ def read_package(path):
     with open(path, encoding="utf-8") as f:
         text = re.sub(r"//[^\n]*", "", f.read())
     targets = {}
+    parsed_to = 0
     for match in re.finditer(r"\.(%s)\(" % "|".join(TARGET_KINDS), text):
+        if match.start() < parsed_to:
+            continue  # `.target(name:)` as a dependency inside a target already read
         kind = match.group(1)
         body = balanced(text, match.end() - 1, "(", ")")
+        parsed_to = match.end() - 1 + len(body)
         name = re.search(r'name:\s*"([^"]+)"', body).group(1)
         custom = re.search(r'path:\s*"([^"]+)"', body)
         directory = custom.group(1) if custom else os.path.join("Tests" if kind == "testTarget" else "Sources", name)
@@ -113,13 +117,13 @@ def code_lines(source):
     hashes = ""  # the raw string's delimiter
     i, n = 0, len(source)
     line_start = True
-    line_begin = 0
+    number = 1
     while i <= n:
         if line_start:
             end = source.find("\n", i)
             end = n if end < 0 else end
             if state == "code":
-                lines.append((source.count("\n", 0, i) + 1, source[i:end]))
+                lines.append((number, source[i:end]))
             line_start = False
         if i == n:
             break
@@ -128,6 +132,7 @@ def code_lines(source):
             if state == "string":
                 state = "code"  # an unterminated single-line string ends with its line
             line_start = True
+            number += 1
             i += 1
             continue
         if state == "code":
