@@ -7,7 +7,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "Haven",
-    platforms: [.macOS(.v14)],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -19,9 +18,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "CHavenSystem"),
-        .target(name: "HavenProcess", dependencies: ["CHavenSystem"], swiftSettings: strict),
+        // System calls retried on EINTR and failing with the call's name (Glibc only).
+        .target(name: "HavenSystem", swiftSettings: strict),
+        .target(name: "HavenProcess", dependencies: ["CHavenSystem", "HavenSystem"], swiftSettings: strict),
         .target(name: "HavenCore", swiftSettings: strict),
-        .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
+        .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore", "HavenSystem"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
@@ -31,14 +32,16 @@ let package = Package(
         .target(name: "HavenSearch", swiftSettings: strict),
         // Statistics safe to publish: small-cell and complementary suppression (pure).
         .target(name: "HavenStats", exclude: ["METHOD.md"], swiftSettings: strict),
-        .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
+        .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit", "HavenSystem"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
-        .target(name: "HavenProvisioning", dependencies: ["HavenCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                swiftSettings: strict),
+        // What haven and havend share on the command line: the init and restore options, the passphrase prompt.
+        .target(name: "HavenCommandLine", dependencies: [
+            "HavenCore", "HavenSystem", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
         .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit", "HavenStats"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
             "HavenCore", "HavenCrypto", "HavenStore", "HavenPolicy", "HavenAudit", "HavenAPI", "HavenExtract", "HavenBackup", "HavenStats",
-            "HavenSearch",
+            "HavenSearch", "HavenSystem",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -49,7 +52,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "HavenServer", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenVault", "HavenAPI", "HavenStore",
+            "HavenCore", "HavenCrypto", "HavenVault", "HavenAPI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -57,7 +60,7 @@ let package = Package(
         ], exclude: ["openapi.yaml", "JSON-OUTPUT.md"], swiftSettings: strict),
 
         .executableTarget(name: "havend", dependencies: [
-            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenProvisioning", "HavenBackup",
+            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenCommandLine", "HavenBackup",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -65,16 +68,19 @@ let package = Package(
         ], exclude: ["systemd"], swiftSettings: strict),
         // The client: no HavenVault, HavenStore or SQLite (`haven init` runs `havend init`).
         .executableTarget(name: "haven", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenProvisioning", "HavenStats",
-            "HavenBackup",
+            "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenCommandLine", "HavenStats",
+            "HavenBackup", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // HavenClient's requests take NIOHTTP1's HTTPMethod (`haven api`).
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .executableTarget(name: "haven-bench", dependencies: [
             "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI", "HavenStats",
-            "HavenProcess",
+            "HavenProcess", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
 
         // The test kit: the repository's paths, temporary directories, the vector scripts, fixed
@@ -83,6 +89,7 @@ let package = Package(
         .target(name: "HavenTestSupport", dependencies: ["HavenCore", "HavenCrypto", "HavenProcess"], path: "Tests/HavenTestSupport",
                 swiftSettings: strict),
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenSystemTests", dependencies: ["HavenSystem"], swiftSettings: strict),
         .testTarget(name: "HavenProcessTests", dependencies: ["HavenProcess", "HavenTestSupport"], swiftSettings: strict),
         .testTarget(name: "HavenCryptoTests", dependencies: ["HavenCrypto", "HavenCore", "HavenTestSupport"], swiftSettings: strict),
         .testTarget(name: "HavenAuditTests", dependencies: ["HavenAudit", "HavenCore", "HavenCrypto", "HavenTestSupport"],
@@ -102,6 +109,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore", "HavenTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HavenClientTests", dependencies: ["HavenClient"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", "HavenAPI", "HavenCore", "HavenCrypto", "HavenVault", "HavenTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),

@@ -16,7 +16,9 @@ if ! [[ "$limit" =~ ^[0-9]+$ ]] || [ "$limit" -eq 0 ]; then
     exit 2
 fi
 scripts/install-deps.sh
-# The README's module map matches Package.swift and the vault's folders.
+# Every import names a dependency its target declares (the module graph is Package.swift's),
+# and the README's module map matches Package.swift and the vault's folders.
+python3 scripts/check-imports.py
 python3 scripts/check-module-map.py
 swift build --build-tests
 

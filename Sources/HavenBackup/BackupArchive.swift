@@ -1,6 +1,7 @@
 import Glibc
 import HavenCore
 import HavenCrypto
+import HavenSystem
 
 /// A backup archive (FORMAT.md in HavenVault, "backup archive"): a consistent snapshot of
 /// the vault's database, encrypted as a whole under a key derived from the root key, and
@@ -179,9 +180,12 @@ final class FileStream {
     func read(into buffer: inout [UInt8]) throws(HavenError) -> Int {
         var done = 0
         while done < buffer.count {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw HavenError(.ioError, "cannot read \(path): \(String(cString: strerror(errno)))") }
+            let n: Int
+            do {
+                n = try systemCall("read") { buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) } }
+            } catch {
+                throw HavenError(.ioError, "cannot read \(path): \(error.reason)")
+            }
             if n == 0 { break }
             done += n
         }
@@ -191,8 +195,12 @@ final class FileStream {
     func write(_ bytes: [UInt8]) throws(HavenError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
+            let n: Int
+            do {
+                n = try systemCall("write") { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) } }
+            } catch {
+                throw HavenError(.ioError, "cannot write \(path): \(error.reason)")
+            }
             guard n > 0 else { throw HavenError(.ioError, "cannot write \(path): \(String(cString: strerror(errno)))") }
             done += n
         }

@@ -86,10 +86,25 @@ public final class HavenClient: Sendable {
         }
     }
 
-    /// Percent-encodes a path segment or query value.
+    /// Percent-encodes a path segment or query value: every byte of its UTF-8 is written
+    /// `%XX` except RFC 3986's unreserved ASCII (`A-Z a-z 0-9 - . _ ~`).
+    ///
+    /// Only ASCII passes: Foundation's `alphanumerics` also lets Lao, Vietnamese and every
+    /// other script's letters and digits through raw, bytes a request line must not carry,
+    /// and that the server would then read however its URL parser chooses.
     public static func escape(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(s.utf8.count)
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

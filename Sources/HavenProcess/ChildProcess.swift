@@ -1,5 +1,6 @@
 import CHavenSystem
 import Glibc
+import HavenSystem
 import Synchronization
 
 /// A child process started with posix_spawn and reaped with waitpid by whoever asks.
@@ -138,9 +139,12 @@ public final class ChildProcess: Sendable {
 
     private static func reap(_ pid: pid_t) -> Termination? {
         var status: Int32 = 0
-        var result: pid_t
-        repeat { result = waitpid(pid, &status, WNOHANG) } while result == -1 && errno == EINTR
-        if result == -1 && errno == ECHILD { return .collectedElsewhere }
+        let result: pid_t
+        do {
+            result = try systemCall("waitpid") { waitpid(pid, &status, WNOHANG) }
+        } catch {
+            return error.code == ECHILD ? .collectedElsewhere : nil
+        }
         guard result == pid else { return nil }
         // The <sys/wait.h> macros are not importable; these are their Linux definitions.
         let signal = status & 0x7f

@@ -18,7 +18,7 @@ struct AuditVerifyBench: AsyncParsableCommand {
     func run() async throws {
         let work = workdir ?? NSTemporaryDirectory() + "haven-bench-\(getpid())"
         // An existing work directory with a vault in it is reused as it is (re-runs, profiling).
-        let reuse = FileManager.default.fileExists(atPath: work + "/data/haven.db")
+        let reuse = FileManager.default.fileExists(atPath: work + "/data/" + Database.fileName)
         let vault = reuse ? BenchVault.existing(in: work) : try BenchVault.create(in: work)
         defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
         let seeder = try VaultSeeder(directory: vault.directory)

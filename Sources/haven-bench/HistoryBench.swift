@@ -111,7 +111,7 @@ struct HistoryBench: AsyncParsableCommand {
             sizes.add(["sealed header, \(name) record", String(s.int64(0))])
         }
         db.resetStatements()
-        for file in ["haven.db", "haven.db-wal"] {
+        for file in [Database.fileName, Database.fileName + "-wal"] {
             let attributes = try? FileManager.default.attributesOfItem(atPath: vault.directory.path + "/" + file)
             sizes.add([file + " after a clean stop", String((attributes?[.size] as? Int) ?? 0)])
         }

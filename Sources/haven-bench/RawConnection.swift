@@ -3,6 +3,7 @@ import Glibc
 import HavenAPI
 import HavenCore
 import HavenCrypto
+import HavenSystem
 
 /// A keep-alive HTTP/1.1 connection to havend's socket with no event loop, no futures and
 /// no header dictionaries: requests are bytes written with one `write`, answers are framed by
@@ -60,12 +61,11 @@ final class RawConnection {
     func send(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + sent, $0.count - sent) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BenchFailure("write(): errno \(errno)")
+            do {
+                sent += try systemCall("write") { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + sent, $0.count - sent) } }
+            } catch {
+                throw BenchFailure("write(): errno \(error.code)")
             }
-            sent += n
         }
     }
 
@@ -84,12 +84,14 @@ final class RawConnection {
             end = pending
             if buffer.count - end < (1 << 15) { buffer += [UInt8](repeating: 0, count: buffer.count) }
         }
-        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
-        if n == 0 { throw BenchFailure("havend closed the connection") }
-        if n < 0 {
-            if errno == EINTR || errno == EAGAIN { return nil }
-            throw BenchFailure("read(): errno \(errno)")
+        let n: Int
+        do {
+            n = try systemCall("read") { buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) } }
+        } catch {
+            if error.code == EAGAIN { return nil }
+            throw BenchFailure("read(): errno \(error.code)")
         }
+        if n == 0 { throw BenchFailure("havend closed the connection") }
         end += n
         return try frame(keepBody: keepBody)
     }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import HavenCore
+import HavenSystem
 
 /// A closed-loop run like `LoadRun`, driven by one thread over every connection with
 /// poll(2): each connection sends its next request as soon as its answer has arrived. The
@@ -79,9 +80,9 @@ struct RawLoadRun {
                 result.firstFailure = result.firstFailure ?? "\(inFlight) requests unanswered 30 s after the run ended"
                 break
             }
-            let ready = polled.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), 1000) }
-            if ready < 0 {
-                if errno == EINTR { continue }
+            do {
+                _ = try systemCall("poll") { polled.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), 1000) } }
+            } catch {
                 break
             }
             for n in polled.indices where polled[n].revents != 0 {

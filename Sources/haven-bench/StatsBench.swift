@@ -50,7 +50,7 @@ struct StatsBench: AsyncParsableCommand {
         for size in sizes {
             let root = work + "/\(size)"
             let analystKeyPath = root + "/analyst.key"
-            let reuse = FileManager.default.fileExists(atPath: root + "/data/haven.db")
+            let reuse = FileManager.default.fileExists(atPath: root + "/data/" + Database.fileName)
                 && FileManager.default.fileExists(atPath: analystKeyPath)
             let vault = reuse ? BenchVault.existing(in: root) : try BenchVault.create(in: root)
             let key = SigningKey.generate()

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import HavenCommandLine
 import HavenCore
 import HavenCrypto
-import HavenProvisioning
 import HavenVault
 
 /// `havend init --data DIR --admin-key PUB`: creates a new vault. It lives in the daemon's

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import Glibc
 import HavenBackup
+import HavenCommandLine
 import HavenCore
 import HavenCrypto
-import HavenProvisioning
 import HavenVault
 import Logging
 import NIOPosix

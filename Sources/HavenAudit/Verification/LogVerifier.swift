@@ -1,5 +1,4 @@
 import Dispatch
-import Glibc
 import HavenCore
 import HavenCrypto
 
@@ -71,9 +70,6 @@ public struct LogVerifier {
         let storedOK = storedLeafHash.map { $0.count == Digest32.byteCount && Digest32(unsafeBytes: $0) == leaf }
         check(head: EntryHead(entry), leaf: leaf, storedOK: storedOK)
     }
-
-    /// The size the next chunk must start at.
-    public var nextPosition: UInt64 { frontier.size }
 
     public mutating func add(entry: [UInt8], storedLeafHash: [UInt8]? = nil) {
         entry.withUnsafeBytes { e in
@@ -235,12 +231,4 @@ private struct ChunkWork: @unchecked Sendable {
         chunk.finish()
         out[c] = chunk
     }
-}
-
-/// How many cores to hash on.
-enum System {
-    static let cores: Int = {
-        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-        return n > 0 ? n : 1
-    }()
 }

@@ -57,10 +57,6 @@ public struct RecordHeader: Sendable, Equatable {
         self.inlineHistory = inlineHistory
     }
 
-    public func isAssigned(_ user: UserName) -> Bool {
-        assignees.contains(user)
-    }
-
     public mutating func assign(_ user: UserName) {
         guard !assignees.contains(user) else { return }
         assignees.append(user)

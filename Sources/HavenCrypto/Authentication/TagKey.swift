@@ -23,8 +23,9 @@ public final class TagKey: Sendable {
         out.withUnsafeMutableBytes { o in
             key.withUnsafeBytes { k in
                 message.bytes.withUnsafeBufferPointer { m in
-                    _ = crypto_generichash(o.baseAddress!.assumingMemoryBound(to: UInt8.self), Tag16.byteCount, m.baseAddress,
-                                           UInt64(m.count), k.baseAddress!.assumingMemoryBound(to: UInt8.self), k.count)
+                    let rc = crypto_generichash(o.baseAddress!.assumingMemoryBound(to: UInt8.self), Tag16.byteCount, m.baseAddress,
+                                                UInt64(m.count), k.baseAddress!.assumingMemoryBound(to: UInt8.self), k.count)
+                    Sodium.require(rc, "crypto_generichash")
                 }
             }
         }
@@ -45,7 +46,7 @@ public final class TagKey: Sendable {
                 crypto_generichash_init(OpaquePointer(state), k.baseAddress!.assumingMemoryBound(to: UInt8.self), k.count,
                                         Tag16.byteCount)
             }
-            precondition(rc == 0, "crypto_generichash_init failed")
+            Sodium.require(rc, "crypto_generichash_init")
         }
 
         deinit {
@@ -55,7 +56,7 @@ public final class TagKey: Sendable {
 
         public func absorb(_ part: AssociatedData) {
             part.bytes.withUnsafeBufferPointer { b in
-                _ = crypto_generichash_update(OpaquePointer(state), b.baseAddress, UInt64(b.count))
+                Sodium.require(crypto_generichash_update(OpaquePointer(state), b.baseAddress, UInt64(b.count)), "crypto_generichash_update")
             }
         }
 
@@ -63,7 +64,8 @@ public final class TagKey: Sendable {
         public func finish() -> Tag16 {
             var out = Tag16()
             out.withUnsafeMutableBytes { o in
-                _ = crypto_generichash_final(OpaquePointer(state), o.baseAddress!.assumingMemoryBound(to: UInt8.self), Tag16.byteCount)
+                let rc = crypto_generichash_final(OpaquePointer(state), o.baseAddress!.assumingMemoryBound(to: UInt8.self), Tag16.byteCount)
+                Sodium.require(rc, "crypto_generichash_final")
             }
             return out
         }

@@ -30,7 +30,7 @@ public struct PublicKey: Sendable, Hashable, CustomStringConvertible {
                                             UInt64(message.count), pk.baseAddress!)
             }
         }
-        guard rc == 0 else { throw .authenticationFailure }
+        try Sodium.check(rc, "crypto_sign_verify_detached", failure: .authenticationFailure)
     }
 
     public func verify(signature: [UInt8], message: [UInt8]) throws(CryptoError) {
@@ -57,7 +57,7 @@ public final class SigningKey: Sendable {
                 crypto_sign_seed_keypair(&pk, out.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                          s.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
-            precondition(rc == 0, "crypto_sign_seed_keypair failed")
+            Sodium.require(rc, "crypto_sign_seed_keypair")
         }
         secret = sk
         publicKey = try PublicKey(bytes: pk)
@@ -73,7 +73,7 @@ public final class SigningKey: Sendable {
             crypto_sign_detached(&sig, nil, message.baseAddress?.assumingMemoryBound(to: UInt8.self),
                                  UInt64(message.count), sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
-        precondition(rc == 0, "crypto_sign_detached failed")
+        Sodium.require(rc, "crypto_sign_detached")
         return sig
     }
 
@@ -88,7 +88,7 @@ public final class SigningKey: Sendable {
                 crypto_sign_ed25519_sk_to_seed(out.baseAddress!.assumingMemoryBound(to: UInt8.self),
                                                sk.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
-            precondition(rc == 0)
+            Sodium.require(rc, "crypto_sign_ed25519_sk_to_seed")
         }
     }
 }

@@ -51,6 +51,7 @@ public enum KeyFileFormat {
             let base = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
             header.withUnsafeBufferPointer { h in base.update(from: h.baseAddress!, count: h.count) }
             let b64 = UnsafeMutableRawPointer(base + header.count).assumingMemoryBound(to: CChar.self)
+            // Returns its output pointer, not a status: the lengths above are the ones it asks for.
             _ = sodium_bin2base64(b64, b64Len, key.baseAddress!.assumingMemoryBound(to: UInt8.self), key.count,
                                   sodium_base64_VARIANT_ORIGINAL)
             base[total - 1] = UInt8(ascii: "\n")  // replaces the NUL terminator
@@ -97,16 +98,15 @@ public enum KeyFileFormat {
         let b64 = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
         if kind.isVariable { return try decodeVariable(kind: kind, b64: b64) }
         var decodedLength = 0
-        var failed = false
         let key = try? SecureBytes(count: kind.byteCount) { out in
             let rc = b64.withMemoryRebound(to: CChar.self) { chars in
                 sodium_base642bin(out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count,
                                   chars.baseAddress, chars.count, nil, &decodedLength, nil,
                                   sodium_base64_VARIANT_ORIGINAL)
             }
-            failed = rc != 0
+            try Sodium.check(rc, "sodium_base642bin")
         }
-        guard let key, !failed, decodedLength == kind.byteCount else {
+        guard let key, decodedLength == kind.byteCount else {
             throw .invalidFormat("the key is not \(kind.byteCount) bytes of base64")
         }
         return key
@@ -116,15 +116,14 @@ public enum KeyFileFormat {
     /// copied into one of the decoded length.
     private static func decodeVariable(kind: KeyFileKind, b64: UnsafeBufferPointer<UInt8>) throws(CryptoError) -> SecureBytes {
         var decodedLength = 0
-        var failed = false
         let capacity = max(1, b64.count / 4 * 3 + 3)
         guard let buffer = try? SecureBytes(count: capacity, fill: { out in
             let rc = b64.withMemoryRebound(to: CChar.self) { chars in
                 sodium_base642bin(out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count,
                                   chars.baseAddress, chars.count, nil, &decodedLength, nil, sodium_base64_VARIANT_ORIGINAL)
             }
-            failed = rc != 0
-        }), !failed, decodedLength > 0 else {
+            try Sodium.check(rc, "sodium_base642bin")
+        }), decodedLength > 0 else {
             throw .invalidFormat("the \(kind.rawValue) line is not base64")
         }
         guard let exact = try? SecureBytes(count: decodedLength, fill: { out in

@@ -1,5 +1,6 @@
 import Glibc
 import HavenCore
+import HavenSystem
 
 /// Reading and writing key files on disk, with the permission rules Haven promises (SPEC §4).
 public enum KeyFiles {
@@ -30,9 +31,9 @@ public enum KeyFiles {
             raw = try SecureBytes(count: size) { out in
                 var done = 0
                 while done < size {
-                    let n = read(fd, out.baseAddress! + done, size - done)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw HavenError(.ioError, "\(path): read failed") }
+                    guard let n = try? systemCall("read", { read(fd, out.baseAddress! + done, size - done) }), n > 0 else {
+                        throw HavenError(.ioError, "\(path): read failed")
+                    }
                     done += n
                 }
             }
@@ -89,9 +90,11 @@ public enum KeyFiles {
         var ok = fchmod(fd, mode) == 0
         var done = 0
         while ok && done < contents.count {
-            let n = write(fd, contents.baseAddress! + done, contents.count - done)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { ok = false; break }
+            // A failed write leaves its errno for the message below (fsync is not tried).
+            guard let n = try? systemCall("write", { write(fd, contents.baseAddress! + done, contents.count - done) }), n > 0 else {
+                ok = false
+                break
+            }
             done += n
         }
         ok = ok && fsync(fd) == 0
@@ -109,9 +112,12 @@ public enum KeyFiles {
         var out = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw fileError("cannot read", path: path) }
+            let n: Int
+            do {
+                n = try systemCall("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) } }
+            } catch {
+                throw HavenError(.ioError, "cannot read \(path): \(error.reason)")
+            }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
             guard out.count <= limit else { throw HavenError(.ioError, "\(path): larger than \(limit) bytes") }

@@ -63,7 +63,7 @@ public final class RootKey: Sendable {
                     }
                 }
             }
-            precondition(rc == 0, "crypto_kdf_derive_from_key failed")
+            Sodium.require(rc, "crypto_kdf_derive_from_key")
         }
     }
 

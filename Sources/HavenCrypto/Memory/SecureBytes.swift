@@ -18,6 +18,7 @@ public final class SecureBytes: @unchecked Sendable {
         guard let p = sodium_malloc(count) else { throw CryptoError.libsodium("sodium_malloc") }
         do {
             try fill(UnsafeMutableRawBufferPointer(start: p, count: count))
+            try Sodium.check(sodium_mprotect_readonly(p), "sodium_mprotect_readonly")
         } catch {
             sodium_free(p)
             throw error
@@ -25,7 +26,6 @@ public final class SecureBytes: @unchecked Sendable {
         pointer = p
         self.count = count
         pooled = false
-        sodium_mprotect_readonly(p)
     }
 
     /// A short-lived secret of at most 64 bytes (a record's data key) from the slot pool.
@@ -71,7 +71,7 @@ public final class SecureBytes: @unchecked Sendable {
             return
         }
         // sodium_free zeroes the region before unmapping it; it needs write access back first.
-        sodium_mprotect_readwrite(pointer)
+        Sodium.require(sodium_mprotect_readwrite(pointer), "sodium_mprotect_readwrite")
         sodium_free(pointer)
     }
 }

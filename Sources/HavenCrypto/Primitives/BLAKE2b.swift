@@ -11,8 +11,9 @@ public enum BLAKE2b {
         Sodium.ready()
         var out = Digest32()
         out.withUnsafeMutableBytes { o in
-            _ = crypto_generichash(o.baseAddress!.assumingMemoryBound(to: UInt8.self), 32,
-                                   input.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(input.count), nil, 0)
+            let rc = crypto_generichash(o.baseAddress!.assumingMemoryBound(to: UInt8.self), 32,
+                                        input.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(input.count), nil, 0)
+            Sodium.require(rc, "crypto_generichash")
         }
         return out
     }
@@ -23,7 +24,7 @@ public enum BLAKE2b {
         precondition((16...64).contains(outputBytes))
         var out = [UInt8](repeating: 0, count: outputBytes)
         input.withUnsafeBufferPointer { i in
-            _ = crypto_generichash(&out, outputBytes, i.baseAddress, UInt64(i.count), nil, 0)
+            Sodium.require(crypto_generichash(&out, outputBytes, i.baseAddress, UInt64(i.count), nil, 0), "crypto_generichash")
         }
         return out
     }

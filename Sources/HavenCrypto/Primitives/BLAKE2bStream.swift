@@ -9,12 +9,13 @@ public final class BLAKE2bStream {
     public init() {
         Sodium.ready()
         state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
-        precondition(crypto_generichash_init(OpaquePointer(state), nil, 0, Digest32.byteCount) == 0)
+        Sodium.require(crypto_generichash_init(OpaquePointer(state), nil, 0, Digest32.byteCount), "crypto_generichash_init")
     }
 
     public func update(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
-        _ = crypto_generichash_update(OpaquePointer(state), bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        let rc = crypto_generichash_update(OpaquePointer(state), bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        Sodium.require(rc, "crypto_generichash_update")
     }
 
     public func update(_ bytes: [UInt8]) {
@@ -23,7 +24,7 @@ public final class BLAKE2bStream {
 
     public func finish() -> Digest32 {
         var out = [UInt8](repeating: 0, count: Digest32.byteCount)
-        _ = crypto_generichash_final(OpaquePointer(state), &out, out.count)
+        Sodium.require(crypto_generichash_final(OpaquePointer(state), &out, out.count), "crypto_generichash_final")
         return Digest32(out)!
     }
 

@@ -1,5 +1,3 @@
-import CSodium
-
 /// A 32-byte digest held inline (no heap allocation), for the hot loops of the Merkle tree
 /// and log verification, where millions of hashes are computed and compared.
 public struct Digest32: Hashable, Sendable {
@@ -49,45 +47,5 @@ public struct Digest32: Hashable, Sendable {
 
     public func hash(into hasher: inout Hasher) {
         withUnsafeBytes { hasher.combine(bytes: $0) }
-    }
-}
-
-extension SHA256 {
-    /// SHA-256 of `prefix || a`, straight into a `Digest32` (no allocation).
-    public static func digest(prefix: UInt8, _ a: UnsafeRawBufferPointer) -> Digest32 {
-        var state = begin(prefix)
-        absorb(&state, a)
-        return end(&state)
-    }
-
-    /// SHA-256 of `prefix || a || b`, straight into a `Digest32` (no allocation).
-    public static func digest(prefix: UInt8, _ a: Digest32, _ b: Digest32) -> Digest32 {
-        var state = begin(prefix)
-        a.withUnsafeBytes { absorb(&state, $0) }
-        b.withUnsafeBytes { absorb(&state, $0) }
-        return end(&state)
-    }
-
-    private static func begin(_ prefix: UInt8) -> crypto_hash_sha256_state {
-        Sodium.ready()
-        var state = crypto_hash_sha256_state()
-        crypto_hash_sha256_init(&state)
-        var p = prefix
-        crypto_hash_sha256_update(&state, &p, 1)
-        return state
-    }
-
-    @inline(__always)
-    private static func absorb(_ state: inout crypto_hash_sha256_state, _ part: UnsafeRawBufferPointer) {
-        guard let base = part.baseAddress, part.count > 0 else { return }
-        crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(part.count))
-    }
-
-    private static func end(_ state: inout crypto_hash_sha256_state) -> Digest32 {
-        var out = Digest32()
-        out.withUnsafeMutableBytes { o in
-            _ = crypto_hash_sha256_final(&state, o.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-        return out
     }
 }

@@ -1,18 +1,19 @@
 import CSodium
 
-/// SHA-256 (FIPS 180-4), the hash of Haven's Merkle tree (as RFC 6962 uses) and of its documents.
+/// SHA-256 (FIPS 180-4), the hash of Haven's documents: policy files, consent evidence, key ids, extract codes.
 public struct SHA256: Sendable {
     public static let byteCount = 32
     private var state = crypto_hash_sha256_state()
 
     public init() {
         Sodium.ready()
-        crypto_hash_sha256_init(&state)
+        Sodium.require(crypto_hash_sha256_init(&state), "crypto_hash_sha256_init")
     }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
-        crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        let rc = crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        Sodium.require(rc, "crypto_hash_sha256_update")
     }
 
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
@@ -25,12 +26,12 @@ public struct SHA256: Sendable {
 
     public mutating func update(byte: UInt8) {
         var b = byte
-        crypto_hash_sha256_update(&state, &b, 1)
+        Sodium.require(crypto_hash_sha256_update(&state, &b, 1), "crypto_hash_sha256_update")
     }
 
     public mutating func finalize() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Self.byteCount)
-        crypto_hash_sha256_final(&state, &out)
+        Sodium.require(crypto_hash_sha256_final(&state, &out), "crypto_hash_sha256_final")
         return out
     }
 

@@ -21,7 +21,7 @@ public enum SecretStream {
             let rc = key.withUnsafeBytes { k in
                 crypto_secretstream_xchacha20poly1305_init_push(&s, &header, k.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
-            precondition(rc == 0, "secretstream init_push failed")
+            Sodium.require(rc, "crypto_secretstream_xchacha20poly1305_init_push")
             self.header = header
             state = s
             withUnsafeMutableBytes(of: &s) { sodium_memzero($0.baseAddress, $0.count) }
@@ -35,7 +35,8 @@ public enum SecretStream {
             let rc = crypto_secretstream_xchacha20poly1305_push(&state, &out, &written,
                                                                 chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(chunk.count),
                                                                 ad, UInt64(ad.count), tag)
-            precondition(rc == 0 && Int(written) == out.count, "secretstream push failed")
+            Sodium.require(rc, "crypto_secretstream_xchacha20poly1305_push")
+            precondition(Int(written) == out.count, "secretstream push wrote a short chunk")
             return out
         }
 
@@ -53,7 +54,7 @@ public enum SecretStream {
             let rc = key.withUnsafeBytes { k in
                 crypto_secretstream_xchacha20poly1305_init_pull(&state, header, k.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
-            guard rc == 0 else { throw .invalidFormat("bad stream header") }
+            try Sodium.check(rc, "crypto_secretstream_xchacha20poly1305_init_pull", failure: .invalidFormat("bad stream header"))
         }
 
         /// The plaintext of the next chunk, written to `out` (ciphertext.count − overhead bytes).
@@ -65,7 +66,7 @@ public enum SecretStream {
             var tag: UInt8 = 0
             let rc = crypto_secretstream_xchacha20poly1305_pull(&state, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &written, &tag,
                                                                 ciphertext, UInt64(ciphertext.count), ad, UInt64(ad.count))
-            guard rc == 0 else { throw .authenticationFailure }
+            try Sodium.check(rc, "crypto_secretstream_xchacha20poly1305_pull", failure: .authenticationFailure)
             finished = tag == UInt8(crypto_secretstream_xchacha20poly1305_TAG_FINAL)
         }
 

@@ -19,7 +19,8 @@ enum XChaCha20Poly1305 {
             ad.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(ad.count), nil,
             nonce.baseAddress!.assumingMemoryBound(to: UInt8.self), key.baseAddress!.assumingMemoryBound(to: UInt8.self))
         // Encryption cannot fail for in-range sizes; a failure here is a broken library.
-        precondition(rc == 0 && Int(written) == out.count, "XChaCha20-Poly1305 encrypt failed")
+        Sodium.require(rc, "crypto_aead_xchacha20poly1305_ietf_encrypt")
+        precondition(Int(written) == out.count, "XChaCha20-Poly1305 encrypt wrote a short ciphertext")
     }
 
     /// Verifies the tag and writes the plaintext (ciphertext.count - 16 bytes) to `out`;
@@ -35,6 +36,7 @@ enum XChaCha20Poly1305 {
             ciphertext.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(ciphertext.count),
             ad.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(ad.count),
             nonce.baseAddress!.assumingMemoryBound(to: UInt8.self), key.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        guard rc == 0, Int(written) == out.count else { throw .authenticationFailure }
+        try Sodium.check(rc, "crypto_aead_xchacha20poly1305_ietf_decrypt", failure: .authenticationFailure)
+        guard Int(written) == out.count else { throw .authenticationFailure }
     }
 }

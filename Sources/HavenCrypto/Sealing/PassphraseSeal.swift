@@ -121,16 +121,19 @@ public struct PassphraseSeal: Sendable {
     /// Argon2id of the passphrase (never empty: guarded memory holds at least one byte) into guarded memory.
     static func derive(passphrase: SecureBytes, salt: [UInt8], cost: Cost) throws(CryptoError) -> SecureBytes {
         Sodium.ready()
-        var rc: Int32 = -1
-        let key = try? SecureBytes(count: XChaCha20Poly1305.keyBytes) { out in
-            rc = passphrase.withUnsafeBytes { p in
-                crypto_pwhash(out.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(out.count),
-                              p.baseAddress!.assumingMemoryBound(to: CChar.self), UInt64(p.count), salt,
-                              cost.opsLimit, Int(cost.memLimit), crypto_pwhash_ALG_ARGON2ID13)
+        do {
+            return try SecureBytes(count: XChaCha20Poly1305.keyBytes) { out in
+                let rc = passphrase.withUnsafeBytes { p in
+                    crypto_pwhash(out.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(out.count),
+                                  p.baseAddress!.assumingMemoryBound(to: CChar.self), UInt64(p.count), salt,
+                                  cost.opsLimit, Int(cost.memLimit), crypto_pwhash_ALG_ARGON2ID13)
+                }
+                try Sodium.check(rc, "crypto_pwhash")
             }
+        } catch {
+            // Argon2id fails for want of memory; guarded memory for the key, likewise.
+            throw .libsodium("Argon2id failed (not enough memory for \(cost.memLimit >> 20) MiB?)")
         }
-        guard let key, rc == 0 else { throw .libsodium("Argon2id failed (not enough memory for \(cost.memLimit >> 20) MiB?)") }
-        return key
     }
 
     /// Public bytes of the header (never the sealed key).

@@ -31,8 +31,9 @@ public final class BlindIndex: Sendable {
         let label = Array("haven/blind-index/v1\n\(field)".utf8)
         key = try! SecureBytes(count: 32) { out in
             master.withUnsafeBytes { m in
-                _ = crypto_generichash(out.baseAddress!.assumingMemoryBound(to: UInt8.self), 32, label, UInt64(label.count),
-                                       m.baseAddress!.assumingMemoryBound(to: UInt8.self), m.count)
+                let rc = crypto_generichash(out.baseAddress!.assumingMemoryBound(to: UInt8.self), 32, label, UInt64(label.count),
+                                            m.baseAddress!.assumingMemoryBound(to: UInt8.self), m.count)
+                Sodium.require(rc, "crypto_generichash")
             }
         }
     }
@@ -48,7 +49,8 @@ public final class BlindIndex: Sendable {
         let input = Array(form.utf8)
         var out = [UInt8](repeating: 0, count: 16)
         key.withUnsafeBytes { k in
-            _ = crypto_generichash(&out, out.count, input, UInt64(input.count), k.baseAddress!.assumingMemoryBound(to: UInt8.self), k.count)
+            let rc = crypto_generichash(&out, out.count, input, UInt64(input.count), k.baseAddress!.assumingMemoryBound(to: UInt8.self), k.count)
+            Sodium.require(rc, "crypto_generichash")
         }
         let word = UInt32(out[0]) << 24 | UInt32(out[1]) << 16 | UInt32(out[2]) << 8 | UInt32(out[3])
         return word >> (32 - UInt32(bits))

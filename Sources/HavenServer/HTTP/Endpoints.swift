@@ -1,7 +1,6 @@
 import Foundation
 import HavenAPI
 import HavenCore
-import HavenStore
 import HavenVault
 import NIOCore
 import NIOHTTP1

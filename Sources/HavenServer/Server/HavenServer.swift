@@ -69,8 +69,6 @@ public final class HavenServer: Sendable {
         }
     }
 
-    public var openConnections: Int { counters.connections.load(ordering: .relaxed) }
-
     /// Waits until no request is being answered, or `timeout` passes (SIGTERM: requests in
     /// flight finish and are audited before the final checkpoint).
     public func drain(timeout: TimeAmount) {

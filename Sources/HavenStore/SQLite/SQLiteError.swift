@@ -12,9 +12,6 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     /// The primary result code, without SQLite's extended bits.
     public var primaryCode: Int32 { code & 0xFF }
 
-    public var isFull: Bool { primaryCode == SQLITE_FULL }
-    public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
-    public var isReadOnly: Bool { primaryCode == SQLITE_READONLY || primaryCode == SQLITE_CANTOPEN }
     public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
 
     public var description: String { "\(call) failed (\(code)): \(message)" }

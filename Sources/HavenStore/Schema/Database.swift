@@ -1,5 +1,6 @@
 /// Opens the vault's SQLite file with the settings Haven's guarantees depend on.
 public enum Database {
+    /// The database's name in the data directory; SQLite keeps `-wal` and `-shm` files beside it.
     public static let fileName = "haven.db"
 
     /// The pragmas every connection gets, and why:

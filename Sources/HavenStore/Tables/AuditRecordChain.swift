@@ -1,3 +1,5 @@
+import HavenCore
+
 /// Where an entry about a record stands in that record's chain (`record_prev`, FORMAT.md
 /// "entries by record"). Entries are found by record through these links rather than an
 /// index by record: an index puts every new entry on a random page of its own, a link is

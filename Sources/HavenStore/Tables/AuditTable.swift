@@ -1,3 +1,5 @@
+import HavenCore
+
 /// The columns an entry is found by (`haven audit log` filters, `audit summary`), copied
 /// from the entry. Only an index: verification reads the entry bytes, never these.
 public struct AuditIndex: Sendable {
@@ -244,38 +246,6 @@ public enum AuditTable {
         let s = try db.statement("SELECT size, note FROM audit_checkpoints WHERE size > ? ORDER BY size, id DESC LIMIT 1")
         try s.bind(1, Int64(clamping: seq))
         return try s.step() ? (UInt64(clamping: s.int64(0)), s.blob(1)) : nil
-    }
-}
-
-/// What an auditor filters the log by (`haven audit log`).
-public struct AuditFilter: Sendable {
-    public var user: String?
-    public var record: String?
-    /// Milliseconds since the epoch, inclusive.
-    public var since: Int64?
-    /// Milliseconds since the epoch, exclusive.
-    public var until: Int64?
-    public var deniedOnly = false
-    public var breakGlassOnly = false
-    /// Leave out sessions opened (one `auth.session` entry per CLI call, crowding out the
-    /// rest); failed and refused authentications stay.
-    public var withoutSessions = false
-
-    public init() {}
-
-    /// The SQL conditions of every filter but the record (which `AuditTable.searchRecord`
-    /// finds by its chain), and their arguments in order.
-    func clauses() -> (clauses: [String], args: [Any]) {
-        var clauses = [String]()
-        var args = [Any]()
-        if let user { clauses.append("user = ?"); args.append(user) }
-        if let since { clauses.append("time >= ?"); args.append(since) }
-        if let until { clauses.append("time < ?"); args.append(until) }
-        if deniedOnly { clauses.append("decision = 'deny'") }
-        if breakGlassOnly { clauses.append("break_glass = 1") }
-        // Only sessions opened: a failed or locked-out authentication is always shown.
-        if withoutSessions { clauses.append("NOT (action = 'auth.session' AND decision = 'allow')") }
-        return (clauses, args)
     }
 }
 

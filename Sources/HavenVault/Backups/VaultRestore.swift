@@ -55,8 +55,9 @@ public enum VaultRestore {
     /// Removes what a restore wrote into `directory`, so that a restore that failed leaves
     /// nothing that could start (a vault without the erasures made since, say).
     public static func discard(_ directory: DataDirectory) {
-        for f in ["haven.db", "haven.db-wal", "haven.db-shm", "vault.pub", "root.passphrase", "root.shares", "havend.lock"] {
-            unlink(directory.path + "/" + f)
+        for file in directory.databaseFiles + [directory.vaultPublicKeyPath, directory.passphraseSealPath, directory.shareSetPath,
+                                               directory.lockPath] {
+            unlink(file)
         }
         rmdir(directory.path + "/backups")
     }

@@ -1,5 +1,6 @@
 import Glibc
 import HavenCore
+import HavenStore
 
 /// The vault's data directory and the files in it (FORMAT.md, "data directory").
 ///
@@ -45,7 +46,10 @@ public struct DataDirectory: Sendable {
         return .file
     }
 
-    public var databasePath: String { path + "/haven.db" }
+    public var databasePath: String { path + "/" + Database.fileName }
+    /// The database and the WAL and shared-memory files SQLite keeps beside it: whatever
+    /// checks or removes the database must take all three.
+    public var databaseFiles: [String] { [databasePath, databasePath + "-wal", databasePath + "-shm"] }
     public var vaultPublicKeyPath: String { path + "/vault.pub" }
     public var lockPath: String { path + "/havend.lock" }
 
@@ -67,7 +71,7 @@ public struct DataDirectory: Sendable {
                                  hint: "a root key file opens the vault without the seal: remove it with 'shred -u'")
             }
             try Self.check(seals[0], kind: "root key seal", wantDirectory: false)
-            for db in [databasePath, databasePath + "-wal", databasePath + "-shm"] where Self.exists(db) {
+            for db in databaseFiles where Self.exists(db) {
                 try Self.check(db, kind: "database file", wantDirectory: false)
             }
             return
@@ -79,7 +83,7 @@ public struct DataDirectory: Sendable {
         }
         try Self.check(rootKeyPath, kind: "root key file", wantDirectory: false,
                        ifMissing: "if the root key is kept elsewhere, give its path with --root-key")
-        for db in [databasePath, databasePath + "-wal", databasePath + "-shm"] where Self.exists(db) {
+        for db in databaseFiles where Self.exists(db) {
             try Self.check(db, kind: "database file", wantDirectory: false)
         }
     }

@@ -2,6 +2,7 @@ import Glibc
 import HavenAudit
 import HavenCore
 import HavenCrypto
+import HavenSystem
 
 /// `havend --anchor FILE`: the latest signed checkpoint, kept outside the data directory
 /// (beside the root key, on another volume), rewritten after every checkpoint commits.
@@ -47,8 +48,13 @@ public struct AnchorFile: Sendable {
         guard fd >= 0 else { throw failure("create \(temporary)") }
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 && errno == EINTR { continue }
+            let n: Int
+            do {
+                n = try systemCall("write") { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) } }
+            } catch {
+                close(fd)
+                throw HavenError(.ioError, "cannot write \(temporary): \(error.reason)")
+            }
             guard n > 0 else {
                 close(fd)
                 throw failure("write \(temporary)")

@@ -4,9 +4,9 @@ import Glibc
 import HavenAPI
 import HavenBackup
 import HavenClient
+import HavenCommandLine
 import HavenCore
 import HavenCrypto
-import HavenProvisioning
 
 /// `haven backup …`: encrypted, signed, consistent backups of a serving vault, and restores.
 struct BackupCommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import HavenCommandLine
 import HavenCore
-import HavenProvisioning
 
 /// `haven init --data DIR --admin-key PUB`: create a new vault.
 ///

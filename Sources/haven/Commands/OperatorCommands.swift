@@ -2,9 +2,9 @@ import ArgumentParser
 import Glibc
 import HavenAPI
 import HavenClient
+import HavenCommandLine
 import HavenCore
 import HavenCrypto
-import HavenProvisioning
 
 /// `haven operator …`: the root key's custody — unsealing, sealing, and the seal's state.
 struct OperatorCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Glibc
 import HavenAPI
 import HavenCore
 import HavenStats
+import HavenSystem
 
 /// `haven stats …`: anonymised statistics for the analyst role.
 struct StatsCommand: AsyncParsableCommand {
@@ -79,8 +80,12 @@ struct StatsIncidents: AsyncParsableCommand {
         defer { close(fd) }
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 && errno == EINTR { continue }
+            let n: Int
+            do {
+                n = try systemCall("write") { bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) } }
+            } catch {
+                throw HavenError(.ioError, "cannot write \(path): \(error.reason)")
+            }
             guard n > 0 else { throw HavenError(.ioError, "cannot write \(path): \(String(cString: strerror(errno)))") }
             done += n
         }

@@ -1,5 +1,6 @@
 import Glibc
 import HavenCore
+import HavenSystem
 
 /// Reads a file line by line in 1 MiB chunks, so a multi-gigabyte export is never
 /// held in memory at once.
@@ -33,10 +34,11 @@ final class LineReader {
             }
             buffer.removeFirst(start)
             start = 0
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HavenError(.ioError, "read failed: \(String(cString: strerror(errno)))")
+            let n: Int
+            do {
+                n = try systemCall("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) } }
+            } catch {
+                throw HavenError(.ioError, "read failed: \(error.reason)")
             }
             if n == 0 { eof = true } else { buffer.append(contentsOf: chunk[0..<n]) }
         }

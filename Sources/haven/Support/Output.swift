@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HavenSystem
 
 /// Writing to stdout and stderr; human tables and JSON.
 ///
@@ -73,19 +74,16 @@ enum Output {
     static func write(_ bytes: [UInt8], to fd: Int32) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n >= 0 {
-                offset += n
-                continue
+            do {
+                offset += try systemCall("write") { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) } }
+            } catch {
+                if error.code == EPIPE { Glibc.exit(closedPipeStatus) }
+                if fd == STDOUT_FILENO {
+                    Self.error("haven: io_error: cannot write the output: \(error.reason)")
+                    Glibc.exit(ExitStatus.error.rawValue)
+                }
+                return
             }
-            let failure = errno
-            if failure == EINTR { continue }
-            if failure == EPIPE { Glibc.exit(closedPipeStatus) }
-            if fd == STDOUT_FILENO {
-                error("haven: io_error: cannot write the output: \(String(cString: strerror(failure)))")
-                Glibc.exit(ExitStatus.error.rawValue)
-            }
-            return
         }
     }
 

@@ -1,4 +1,5 @@
 import Glibc
+import HavenSystem
 
 /// Reads a passphrase for sealing or unsealing a vault: from a file (for scripts), or from
 /// the terminal with echo off. The caller wipes the bytes once they are in guarded memory.
@@ -22,9 +23,8 @@ public enum PassphraseInput {
         var bytes = [UInt8](repeating: 0, count: 4096)
         var count = 0
         while count < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            let n = try? systemCall("read") { bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) } }
+            guard let n, n > 0 else { break }
             count += n
         }
         defer { wipe(&bytes) }
@@ -75,9 +75,8 @@ public enum PassphraseInput {
         line.reserveCapacity(4096)
         var byte: UInt8 = 0
         while true {
-            let n = Glibc.read(tty, &byte, 1)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 || byte == 0x0A || byte == 0x0D { break }
+            let n = try? systemCall("read") { Glibc.read(tty, &byte, 1) }
+            guard let n, n > 0, byte != 0x0A, byte != 0x0D else { break }
             line.append(byte)
             guard line.count < 4096 else { wipe(&line); throw Failure(description: "the passphrase is too long") }
         }
