@@ -16,11 +16,7 @@ public struct ConsentService: Sendable {
     /// `consent.record`: appends a grant or withdrawal to the record's consent history.
     /// It takes effect for every request decided after this one commits.
     public func change(_ ctx: RequestContext, id rawID: String, request: ConsentChangeRequest) -> EventLoopFuture<RecordWriteResponse> {
-        var entry = pipeline.begin(Action.consentRecord.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.consentRecord.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
             guard let flag = ConsentFlag(rawValue: request.flag) else {
                 throw HavenError(.invalidValue, "unknown consent flag '\(NameRules.printable(request.flag))'",
                                  hint: "one of: \(ConsentFlag.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -72,11 +68,7 @@ public struct ConsentService: Sendable {
     /// (`before`, `limit`: `HistoryPage`).
     public func show(_ ctx: RequestContext, id rawID: String, before: UInt64? = nil,
                             limit: Int? = nil) -> EventLoopFuture<ConsentResponse> {
-        var entry = pipeline.begin(Action.consentRead.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<ConsentResponse> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.consentRead.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<ConsentResponse> in
             entry.event.purpose = "consent review"
             let policy = pipeline.policies.policy
             let (opener, logger) = (pipeline.opener, pipeline.logger)

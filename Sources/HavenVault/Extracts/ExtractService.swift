@@ -18,11 +18,7 @@ public struct ExtractService: Sendable {
     /// built, so the extract can carry the proof that its own issuing is in the log. The
     /// daemon verifies the envelope it made before it lets it out.
     public func issue(_ ctx: RequestContext, id rawID: String, request: ExtractRequest) -> EventLoopFuture<PlaintextBuffer> {
-        var entry = pipeline.begin(Action.extractIssue.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<PlaintextBuffer> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.extractIssue.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<PlaintextBuffer> in
             try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: FieldValueRules.maximumPurposeLength)
             entry.event.purpose = request.purpose
             let courtOrder: String?

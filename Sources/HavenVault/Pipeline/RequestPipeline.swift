@@ -82,6 +82,20 @@ struct RequestPipeline: Sendable {
         }
     }
 
+    /// A request about one record: the caller as enrolled now and the record's id are named
+    /// in the entry before `body` decides anything, so even a refusal says who asked for what.
+    func handle<T: Sendable>(_ action: String, _ ctx: RequestContext, record rawID: String,
+                             _ body: (inout AuditEntryDraft, EnrolledUser, RecordID) throws(HavenError) -> EventLoopFuture<T>)
+        -> EventLoopFuture<T> {
+        var entry = begin(action, ctx)
+        return handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<T> in
+            let user = try caller(ctx, &entry)
+            let id = try RecordID(rawID)
+            entry.event.record = id.rawValue
+            return try body(&entry, user, id)
+        }
+    }
+
     /// Audits a refusal, then fails with `error`: the refusal is answered only once its
     /// entry is durable, and if it cannot be written the answer is `audit_unavailable`.
     func refuse<T: Sendable>(_ ctx: RequestContext, _ entry: AuditEntryDraft, _ error: HavenError) -> EventLoopFuture<T> {

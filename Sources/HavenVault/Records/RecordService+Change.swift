@@ -7,11 +7,7 @@ import NIOCore
 extension RecordService {
     /// `record.update`: new values get the next version of their field, sealed with it.
     public func update(_ ctx: RequestContext, id rawID: String, request: UpdateRecordRequest) -> EventLoopFuture<RecordWriteResponse> {
-        var entry = pipeline.begin(Action.recordUpdate.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.recordUpdate.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
             guard !request.fields.isEmpty else { throw HavenError(.badRequest, "no fields to update") }
             entry.event.written = request.fields.keys.sorted()
             let subject = RequestPipeline.subject(of: user)
@@ -40,11 +36,7 @@ extension RecordService {
 
     /// `record.assign`: adds a user to the record's assignees.
     public func assign(_ ctx: RequestContext, id rawID: String, request: AssignRequest) -> EventLoopFuture<RecordWriteResponse> {
-        var entry = pipeline.begin(Action.recordAssign.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.recordAssign.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
             let assignee = try pipeline.activeUser(request.user)
             entry.event.detail["assigned"] = assignee.name.rawValue
             let subject = RequestPipeline.subject(of: user)
@@ -59,11 +51,7 @@ extension RecordService {
 
     /// `note.add`: appends a sealed note; notes are never edited or removed.
     public func addNote(_ ctx: RequestContext, id rawID: String, request: AddNoteRequest) -> EventLoopFuture<RecordWriteResponse> {
-        var entry = pipeline.begin(Action.noteAdd.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.noteAdd.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
             guard let noteClass = FieldClass(rawValue: request.noteClass) else {
                 throw HavenError(.invalidValue, "unknown note class '\(NameRules.printable(request.noteClass))'",
                                  hint: "one of: \(FieldClass.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -12,11 +12,7 @@ extension RecordService {
     /// database file and its WAL once the caller hears "erased". The audit history stays;
     /// it never held values.
     public func erase(_ ctx: RequestContext, id rawID: String, request: EraseRecordRequest) -> EventLoopFuture<EraseRecordResponse> {
-        var entry = pipeline.begin(Action.recordErase.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<EraseRecordResponse> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.recordErase.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<EraseRecordResponse> in
             try FieldValueRules.checkText(request.reason, what: "reason", maximum: FieldValueRules.maximumPurposeLength)
             // Destroying a survivor's record is never a slip of the keyboard: the reason
             // follows the rule a break-glass reason does.

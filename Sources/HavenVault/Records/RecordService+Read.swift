@@ -7,11 +7,7 @@ extension RecordService {
     /// `record.read`: decide on the sealed header, open only the released fields, and
     /// answer once the audit entry naming them is durable.
     public func read(_ ctx: RequestContext, id rawID: String, request: ReadRecordRequest) -> EventLoopFuture<RecordReadResult> {
-        var entry = pipeline.begin(Action.recordRead.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<RecordReadResult> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.recordRead.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordReadResult> in
             // Into the log only once checked: a refused purpose must not bloat it or carry
             // escape sequences to an auditor's terminal.
             try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: FieldValueRules.maximumPurposeLength)

@@ -24,11 +24,7 @@ public struct ReferralService: Sendable {
     /// `referral.create`: refers the record to `request.to` for `request.service`.
     public func create(_ ctx: RequestContext, id rawID: String,
                        request: ReferralCreateRequest) -> EventLoopFuture<ReferralWriteResponse> {
-        var entry = pipeline.begin(Action.referralCreate.rawValue, ctx)
-        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<ReferralWriteResponse> in
-            let user = try pipeline.caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
+        pipeline.handle(Action.referralCreate.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<ReferralWriteResponse> in
             let to = try AgencyName(request.to)
             guard ReferralEvent.isServiceName(request.service) else {
                 throw HavenError(.invalidValue, "invalid service '\(NameRules.printable(request.service))'",
