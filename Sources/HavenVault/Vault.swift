@@ -1,4 +1,3 @@
-import Foundation
 import HavenAudit
 import HavenCore
 import HavenCrypto
@@ -6,7 +5,6 @@ import HavenPolicy
 import HavenStore
 import Logging
 import NIOCore
-import Synchronization
 
 /// The house: it opens a vault, announces its start, shuts it down, and holds the
 /// services that serve each capability over one `RequestPipeline` (`vault.records.read(…)`).
