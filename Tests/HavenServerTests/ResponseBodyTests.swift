@@ -42,11 +42,14 @@ import Testing
     }
 
     @Test func aSensitiveBodyIsWipedOnceTheSocketHasItsCopy() {
-        let body = ResponseBody(sensitive: PlaintextBuffer(copying: Self.secret()))
+        let held = PlaintextBuffer(copying: Self.secret())
+        let body = ResponseBody(sensitive: held)
         let buffer = body.socketBuffer(ByteBufferAllocator())
         #expect(Array(buffer.readableBytesView) == Self.secret())
         #expect(body.count == 0)
         #expect(Self.bytes(body).isEmpty)
+        // The bytes themselves are zeroed, not only hidden behind a count of 0.
+        #expect(held.withUnsafeBytes { $0.allSatisfy { $0 == 0 } })
     }
 
     @Test func anOrdinaryBodyKeepsItsBytesAfterTheSocketsCopy() {

@@ -33,7 +33,7 @@ public final class PlaintextBuffer: @unchecked Sendable {
             return source.baseAddress
         }
         bytes.withUnsafeMutableBytes { b in
-            assert(UnsafeRawPointer(b.baseAddress) == address, "a shared array was taken: its storage was copied, not zeroed")
+            precondition(UnsafeRawPointer(b.baseAddress) == address, "a shared array was taken: its storage was copied, not zeroed")
             sodium_memzero(b.baseAddress!, b.count)
         }
     }

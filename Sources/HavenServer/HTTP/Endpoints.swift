@@ -154,7 +154,7 @@ struct Endpoints: Sendable {
             case .deleteBackup(let name):
                 return vault.backups.delete(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
             case .health, .challenge, .session, .sealStatus, .unseal, .seal, .rotate:
-                return loop.makeFailedFuture(HavenError(.internalError, "handled by the connection"))
+                return loop.makeFailedFuture(HavenError(.internalError, "a gate route, answered by GateEndpoints"))
             }
         } catch {
             return loop.makeSucceededFuture(.error(error))

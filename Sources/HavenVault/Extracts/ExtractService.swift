@@ -120,7 +120,9 @@ public struct ExtractService: Sendable {
             pipeline.logger.critical("an extract failed its own verification and was not issued", metadata: ["reason": "\(error.message)"])
             throw HavenError.integrity
         }
-        // The envelope carries the released values: it leaves in memory wiped on release.
+        // The envelope carries the released values: its bytes leave in memory wiped on release.
+        // (The payload's working copies made above, its canonical body, PAE and base64, are not
+        // wiped yet; nor are the payload's values, held as strings.)
         return PlaintextBuffer(taking: &json)
     }
 }
