@@ -159,10 +159,10 @@ public final class WriteQueue: @unchecked Sendable {
     /// snapshot makes that a partial checkpoint, which is said.
     private func checkpointAtStop() {
         do {
-            let s = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
-            guard try s.step() else { return }
-            if s.int64(0) != 0 { logger.notice("the WAL was not emptied at stop: a reader was still busy") }
-            db.resetStatements()
+            // Nil: another connection's checkpoint was running, so this one did not empty it either.
+            if try db.walCheckpoint(.truncate)?.blocked ?? true {
+                logger.notice("the WAL was not emptied at stop: a reader was still busy")
+            }
         } catch {
             logger.warning("the WAL could not be checkpointed at stop", metadata: ["error": "\(error)"])
         }
@@ -176,10 +176,8 @@ public final class WriteQueue: @unchecked Sendable {
         db.resetStatements()  // a statement left open on this connection would hold the checkpoint back
         for attempt in 0..<attempts {
             do {
-                let s = try db.statement("PRAGMA wal_checkpoint(TRUNCATE)")
-                let busy = try s.step() && s.int64(0) != 0
-                db.resetStatements()
-                if !busy { return true }
+                // Nil (another connection's checkpoint was running) is tried again, as a busy reader is.
+                if let done = try db.walCheckpoint(.truncate), !done.blocked { return true }
             } catch {
                 logger.error("the WAL could not be emptied after an erasure", metadata: ["error": "\(error)"])
                 db.resetStatements()
