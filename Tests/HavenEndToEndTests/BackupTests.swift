@@ -82,7 +82,7 @@ extension EndToEnd {
             #expect(refused.status == 1 && !FileManager.default.fileExists(atPath: target.data + "/haven.db"), "\(refused)")
 
             // An erasure after the backup, listed beside the anchor.
-            try v.expectOK(as: "intake", ["record", "erase", erased, "--reason", "the survivor asked on 1 December 2026 for erasure"])
+            try v.expectOK(as: "intake", ["record", "erase", erased, "--reason", "survivor_request"])
             v.stop()
 
             // The drill: restore into a new directory with the root key, re-apply erasures, start.

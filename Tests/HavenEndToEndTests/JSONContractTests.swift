@@ -99,7 +99,7 @@ extension EndToEnd {
             try run("haven referral decline", as: "shelter-desk", ["referral", "decline", try refer(), "--reason", "json no bed"])
             try run("haven referral revoke", as: "intake", ["referral", "revoke", try refer(), "--reason", "json not needed"])
             let doomed = try v.createRecord(["survivor_name": "Json Erasure", "incident_type": "rape"])
-            try run("haven record erase", as: "intake", ["record", "erase", doomed, "--reason", "the survivor asked for erasure on 1 December"])
+            try run("haven record erase", as: "intake", ["record", "erase", doomed, "--reason", "survivor_request"])
             try run("haven audit log", as: "auditor", ["audit", "log", "--limit", "3"])
             try run("haven audit verify", as: "auditor", ["audit", "verify"])
             try run("haven audit export", as: "auditor", ["audit", "export", "--out", dir + "/log.jsonl"])

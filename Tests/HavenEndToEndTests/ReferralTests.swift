@@ -83,11 +83,11 @@ extension EndToEnd {
             #expect(detail.referral.record == id && detail.steps.map(\.kind) == ["create", "accept"])
             #expect(detail.steps.first?.note == note && detail.steps.first?.text == Self.purpose)
 
-            // The survivor withdraws shelter consent: nothing, from the very next request.
+            // The survivor withdraws shelter consent: the referral is revoked with it, and
+            // nothing is shared from the very next request.
             try v.expectOK(as: "intake", ["consent", "withdraw", id, "shelter"])
             let withdrawn = try Self.read(v, id, as: "shelter-intake")
-            #expect(withdrawn.status == 3 && withdrawn.stderr.contains("referral \(ref) for shelter: consent:shelter withdrawn"),
-                    "\(withdrawn)")
+            #expect(withdrawn.status == 3 && withdrawn.stderr.contains("referral \(ref) for shelter was revoked"), "\(withdrawn)")
             #expect(!withdrawn.stdout.contains("020 5551"))
 
             // Every step is in the audit log against the record, in order.
@@ -146,9 +146,10 @@ extension EndToEnd {
 
             // Accepted, then revoked by the sender: reach ends at the next request.
             let revoked = try Self.refer(v, id).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            // A counsellor answers no referral; the receiving agency cannot revoke.
+            // A counsellor answers no referral (it is no party to one not assigned to it, and
+            // hears of none); the receiving agency cannot revoke.
             let byCounsellor = try v.haven(as: "shelter-counsellor", ["referral", "accept", revoked])
-            #expect(byCounsellor.status == 3 && byCounsellor.stderr.contains("reaches assigned"), "\(byCounsellor)")
+            #expect(byCounsellor.status == 4 && byCounsellor.stderr.contains("no referral \(revoked)"), "\(byCounsellor)")
             try v.expectOK(as: "shelter-intake", ["referral", "accept", revoked, "--assign", "shelter-counsellor"])
             #expect(try Self.read(v, id, as: "shelter-intake").status == 0)
             // The assigned counsellor reaches it under the counsellor's own rules (counselling consent).

@@ -69,12 +69,20 @@ extension Policy {
         guard let r = record.referrals.first(where: { $0.id == id }) else {
             return .deny("record \(record.id) has no referral \(id)", policy: self)
         }
+        // Anyone else at either agency is told nothing of it, not even where it goes.
+        guard let party = referralParty(subject, r) else {
+            return .deny("\(subject.user) has no part in referral \(r.id)", policy: self)
+        }
         let name = "referral \(r.id) for \(r.service)"
         let ours = subject.agency == r.from || subject.agency == r.to
         switch step {
         case .view:
-            guard ours else { return .deny("\(name) is between \(r.from) and \(r.to)", policy: self) }
-            return .allow("agency \(subject.agency) \(subject.agency == r.from ? "sent" : "received") \(name)", policy: self)
+            let part = switch party {
+            case .sender: r.createdBy == subject.user ? "sent" : "is the sending agency's desk of"
+            case .desk: "is the receiving agency's desk of"
+            case .assignee: "was assigned"
+            }
+            return .allow("\(subject.user) \(part) \(name)", policy: self)
         case .accept, .decline:
             guard subject.agency == r.to else {
                 return .deny("\(name) was sent to \(r.to); only it may \(step.name) it", policy: self)

@@ -31,9 +31,13 @@ extension Policy {
     /// agency, accepted, whose service the policy still offers, whose consent is granted
     /// now, and — for a role that reaches only its assigned records — assigned to it.
     /// Everything comes from the record's sealed header, so the next request after a
-    /// withdrawal, revocation or closing is already refused.
+    /// withdrawal, revocation or closing is already refused; and the consent is checked as
+    /// it stands at this request, so a grant that expired opens nothing though no write
+    /// marked it. Only referrals the caller is a party to are looked at: anyone else at the
+    /// receiving agency hears why the record is out of reach, never that a referral exists.
     func referralReach(role: RolePolicy, subject: Subject, record: RecordFacts, now: Timestamp) -> ReferralReach {
-        let toUs = record.referrals.filter { $0.to == subject.agency }.sorted { $0.updatedAt > $1.updatedAt }
+        let toUs = record.referrals.filter { $0.to == subject.agency && referralParty(subject, $0) != nil }
+            .sorted { $0.updatedAt > $1.updatedAt }
         var live = [(Referral, ReferralService)]()
         var relied = [ConsentFlag: ConsentStatus]()
         var why: String?

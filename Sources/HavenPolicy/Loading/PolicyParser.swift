@@ -22,6 +22,7 @@ public enum PolicyParser {
         var agencies: [AgencyName: Agency]?
         var statistics = StatisticsSettings()
         var referrals = [String: ReferralService]()
+        var erasure = ErasureReasons.standard
         // Read first: schema files take the values of province fields from it.
         var provinces: [Province]?
         if let file = files.first(where: { $0.path == "provinces.yaml" }) {
@@ -44,6 +45,8 @@ public enum PolicyParser {
                 statistics = try StatisticsFileParser(reader: reader).parse(text)
             } else if file.path == "referrals.yaml" {
                 referrals = try ReferralsFileParser(reader: reader).parse(text)
+            } else if file.path == "erasure.yaml" {
+                erasure = try ErasureFileParser(reader: reader).parse(text)
             } else if file.path.hasPrefix("schema/"), file.path.hasSuffix(".yaml"),
                       !file.path.dropFirst("schema/".count).contains("/") {
                 let base = String(file.path.dropFirst("schema/".count).dropLast(".yaml".count))
@@ -52,7 +55,7 @@ public enum PolicyParser {
             } else if file.path.hasSuffix(".md") {
                 continue  // documentation beside the policy
             } else {
-                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, provinces.yaml, statistics.yaml, referrals.yaml, schema/*.yaml or *.md)")
+                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, provinces.yaml, statistics.yaml, referrals.yaml, erasure.yaml, schema/*.yaml or *.md)")
             }
         }
         guard let roles else {
@@ -66,8 +69,10 @@ public enum PolicyParser {
                               reason: "field '\(field)' is searched differently in \(pair[0]) and \(pair[1]) (or searched in one only);"
                                   + " give it the same search key in both")
         }
-        return Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies),
-                      provinces: provinces ?? [], statistics: statistics, referrals: referrals)
+        var policy = Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies),
+                            provinces: provinces ?? [], statistics: statistics, referrals: referrals)
+        policy.erasure = erasure
+        return policy
     }
 
     /// SHA-256 over every file that shapes decisions (documentation excluded), in path

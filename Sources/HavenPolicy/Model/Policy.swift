@@ -15,6 +15,8 @@ public struct Policy: Sendable, Equatable {
     public let statistics: StatisticsSettings
     /// `policy/referrals.yaml`, by service name; empty without it (no referral can be made).
     public let referrals: [String: ReferralService]
+    /// `policy/erasure.yaml`: the reasons a record may be erased for; the standard four without it.
+    public var erasure: ErasureReasons = .standard
 
     public init(version: String, recordTypes: [RecordTypeName: RecordType], roles: [RoleName: RolePolicy],
                 agencies: AgencyList = AgencyList(nil), provinces: [Province] = [], statistics: StatisticsSettings = .init(),

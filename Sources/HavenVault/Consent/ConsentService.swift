@@ -14,7 +14,9 @@ public struct ConsentService: Sendable {
     let historyLimits: HistoryLimits
 
     /// `consent.record`: appends a grant or withdrawal to the record's consent history.
-    /// It takes effect for every request decided after this one commits.
+    /// It takes effect for every request decided after this one commits. In the same write,
+    /// a withdrawal revokes the referrals resting on the flag, and a grant over a lapsed one
+    /// revokes those that rested on it (`ReferralEnding`).
     public func change(_ ctx: RequestContext, id rawID: String, request: ConsentChangeRequest) -> EventLoopFuture<RecordWriteResponse> {
         pipeline.handle(Action.consentRecord.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
             guard let flag = ConsentFlag(rawValue: request.flag) else {
@@ -43,14 +45,21 @@ public struct ConsentService: Sendable {
             let subject = RequestPipeline.subject(of: user)
             let evidence = request.evidence
             let limits = historyLimits
+            let policy = pipeline.policies.policy
             return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
                 AccessRequest(subject: subject, action: .consentRecord, record: facts, now: now)
             }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
                 try limits.checkConsentEvent(after: header.consent.count)
+                let before = header.consent.status(of: flag, at: now)
                 let event = ConsentEvent(flag: flag, kind: kind, recordedBy: subject.user, recordedAt: now,
                                          evidence: evidence, expiresAt: expiry)
                 let index = header.consent.append(event)
-                return RecordChange(consentEvent: (index, opened.cipher.sealConsentEvent(event, index: index)))
+                var change = RecordChange(consentEvent: (index, opened.cipher.sealConsentEvent(event, index: index)))
+                if let reason = ReferralEnding.reason(kind, before: before) {
+                    ReferralEnding.revoke(resting: flag, reason: reason, header: &header, opened: opened, by: subject.user, at: now,
+                                          policy: policy, into: &change)
+                }
+                return change
             }).map(\.value)
         }
     }

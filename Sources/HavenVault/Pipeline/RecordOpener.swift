@@ -73,12 +73,23 @@ struct RecordOpener: Sendable {
         return value
     }
 
-    /// The answer to any request for an erased record (410 `erased`).
+    /// What a request for an erased record says (410 `erased`): the date only. Who erased
+    /// it stays in the tombstone and the audit log, for auditors; and to a caller who could
+    /// not have read the record the pipeline answers `not_found` instead
+    /// (`RequestPipeline.erasedAnswer`).
     static func erasedError(_ id: RecordID, _ row: StoredRecord) -> HavenError {
         guard let t = RecordTombstone(bytes: row.sealedHeader) else {
             return HavenError(.erased, "record \(id) was erased")
         }
-        return HavenError(.erased, "record \(id) was erased on \(t.erasedAt.rfc3339) by \(t.erasedBy)",
-                          hint: "nothing of it can be read any more; its audit history remains ('haven audit log --record \(id)')")
+        return HavenError(.erased, "record \(id) was erased on \(t.erasedAt.rfc3339.prefix(10))",
+                          hint: "nothing of it can be read any more")
+    }
+
+    /// The row of erased record `id` if it is one, in its latest audited state (nil
+    /// otherwise, or when anything about it does not check out).
+    func tombstone(_ id: RecordID, in view: StoreView) -> StoredRecord? {
+        guard let stored = try? RecordTable.load(id, on: view.db), stored.status == RecordTombstone.status,
+              case .fresh = ledger.check(id, stored: keys.rows.record(stored), in: view.freshness) else { return nil }
+        return stored
     }
 }

@@ -84,16 +84,26 @@ struct RequestPipeline: Sendable {
 
     /// A request about one record: the caller as enrolled now and the record's id are named
     /// in the entry before `body` decides anything, so even a refusal says who asked for what.
+    /// However the request meets an erased record (a snapshot or the writer), the caller
+    /// hears only what `erasedAnswer` allows; the entry keeps what happened.
     func handle<T: Sendable>(_ action: String, _ ctx: RequestContext, record rawID: String,
                              _ body: (inout AuditEntryDraft, EnrolledUser, RecordID) throws(HavenError) -> EventLoopFuture<T>)
         -> EventLoopFuture<T> {
         var entry = begin(action, ctx)
-        return handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<T> in
-            let user = try caller(ctx, &entry)
-            let id = try RecordID(rawID)
-            entry.event.record = id.rawValue
-            return try body(&entry, user, id)
+        let user: EnrolledUser
+        let id: RecordID
+        do throws(HavenError) {
+            user = try caller(ctx, &entry)
+            id = try RecordID(rawID)
+        } catch {
+            return refuse(ctx, entry, error)
         }
+        entry.event.record = id.rawValue
+        return handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<T> in try body(&entry, user, id) }
+            .flatMapErrorThrowing { [self] error throws -> T in
+                guard let e = error as? HavenError, e.code == .erased else { throw error }
+                throw erasedAnswer(id, for: user)
+            }
     }
 
     /// Audits a refusal, then fails with `error`: the refusal is answered only once its

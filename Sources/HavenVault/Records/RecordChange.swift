@@ -12,7 +12,10 @@ struct RecordChange {
     var searchRows: [SearchIndexEntry] = []
     /// New values of fields the statistics read (the rest are opened as stored).
     var statisticsValues: [FieldName: String] = [:]
-    /// A step of a referral: its sealed history row, and its index row as it now stands.
-    var referralEvent: (index: UInt64, sealed: [UInt8])?
-    var referral: (row: StoredReferral, isNew: Bool)?
+    /// Steps of referrals (one, or each a consent withdrawal ends): their sealed history
+    /// rows, and their index rows as they now stand.
+    var referralEvents: [(index: UInt64, sealed: [UInt8])] = []
+    var referrals: [(row: StoredReferral, isNew: Bool)] = []
+    /// What the change's audit entry says besides (the referrals a withdrawal ended).
+    var detail: [String: String] = [:]
 }

@@ -37,6 +37,7 @@ struct RecordChanges: Sendable {
             try HistoryRows.moveInline(&header, cipher: opened.cipher, on: tx.db, logger: logger)
             header.touch(by: user.name, at: tx.now)
             let change = try apply(&header, opened, tx.now)
+            entry.event.detail.merge(change.detail) { _, new in new }
             // The version each change produced, so an auditor can spot a record restored
             // to an earlier state (which the sealing alone cannot detect).
             entry.event.detail["record_version"] = String(header.version)
@@ -60,10 +61,10 @@ struct RecordChanges: Sendable {
                     try HistoryTable.putConsentEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
                 }
                 if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
-                if let event = change.referralEvent {
+                for event in change.referralEvents {
                     try ReferralTable.putEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
                 }
-                if let referral = change.referral { try ReferralTable.put(referral.row, isNew: referral.isNew, on: tx.db) }
+                for referral in change.referrals { try ReferralTable.put(referral.row, isNew: referral.isNew, on: tx.db) }
                 if !change.searchFields.isEmpty {
                     try SearchIndexTable.remove(id, fields: change.searchFields, on: tx.db)
                     try SearchIndexTable.insert(id, change.searchRows, on: tx.db)

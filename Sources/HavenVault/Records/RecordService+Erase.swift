@@ -7,25 +7,25 @@ extension RecordService {
     /// `record.erase`: crypto-shredding. The record's wrapped data key, its sealed header and
     /// every field, note and consent event row are deleted in one audited change, which
     /// leaves a tombstone row (`RecordTombstone`): the record then answers `erased` (410)
-    /// with when and by whom. `secure_delete` zeroes the freed bytes, and the WAL is
-    /// checkpointed and emptied before the answer, so the key's bytes are gone from the
+    /// with the date to roles that could have read it, `not_found` to others
+    /// (`RequestPipeline.erasedAnswer`). `secure_delete` zeroes the freed bytes, and the WAL
+    /// is checkpointed and emptied before the answer, so the key's bytes are gone from the
     /// database file and its WAL once the caller hears "erased". The audit history stays;
-    /// it never held values.
+    /// it never held values. The reason is a code of the policy's erasure reasons with an
+    /// optional reference, checked once the caller may erase (so whoever may not hears
+    /// `denied`, whatever they typed): free text would be kept for as long as the log.
     public func erase(_ ctx: RequestContext, id rawID: String, request: EraseRecordRequest) -> EventLoopFuture<EraseRecordResponse> {
         pipeline.handle(Action.recordErase.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<EraseRecordResponse> in
-            try FieldValueRules.checkText(request.reason, what: "reason", maximum: FieldValueRules.maximumPurposeLength)
-            // Destroying a survivor's record is never a slip of the keyboard: the reason
-            // follows the rule a break-glass reason does.
-            guard BreakGlassReason.isMeaningful(request.reason) else {
-                throw HavenError(.invalidValue, "the reason for an erasure must say why: " + BreakGlassReason.rule)
-            }
-            entry.event.detail["reason"] = request.reason
             let subject = RequestPipeline.subject(of: user)
             let policy = pipeline.policies.policy
+            let (code, reference) = (request.reason, request.reference)
             return pipeline.change(ctx, entry) { [self] (tx, entry) throws(HavenError) -> RecordTombstone in
                 let opened = try pipeline.opener.open(id, in: .writer(tx.db), policy: policy)
                 let decision = policy.decide(AccessRequest(subject: subject, action: .recordErase, record: opened.facts, now: tx.now))
                 try RequestPipeline.require(decision, &entry)
+                let reason = try policy.erasure.check(code: code, reference: reference)
+                entry.event.detail["reason"] = reason.code
+                entry.event.detail["reference"] = reference
                 return try shredder.shred(opened, erasedBy: subject.user, in: tx, &entry)
             }.map { committed in
                 shredder.list(id, committed.value)

@@ -4,10 +4,13 @@ import HavenPolicy
 import HavenStore
 import NIOCore
 
-/// What an agency sees of its referrals. The index finds them; each is shown only as the
-/// record's sealed header has it, and only as far as the caller's side and the referral's
-/// state allow: a receiving agency sees a waiting referral's service, dates and sender,
-/// never the record, the people or the words, until it has accepted.
+/// What the parties see of their referrals. The index finds them; each is shown only as
+/// the record's sealed header has it, only to its parties (`ReferralParty`: the sender and
+/// the sending agency's desk, the receiving agency's desk, the assignee), and only as far
+/// as the caller's side and the referral's state allow: the receiving desk sees a waiting
+/// referral's service, dates and sender, never the record, the people or the words, until
+/// it has accepted. Anyone else at either agency sees nothing of it: it is not listed, and
+/// `show` answers as for a referral that does not exist.
 extension ReferralService {
     /// Most referrals one list shows, the latest change first.
     static let referralListLimit = 500
@@ -39,13 +42,14 @@ extension ReferralService {
                 var unverified = 0
                 for row in rows {
                     guard let (opened, referral) = try verified(row, in: view, policy: policy),
-                          (incoming ? referral.to : referral.from) == subject.agency,
-                          policy.decideReferral(.view, by: subject, referral: referral.id, record: opened.facts, now: now).allowed
-                    else {
+                          (incoming ? referral.to : referral.from) == subject.agency else {
                         unverified += 1
                         continue
                     }
-                    shown.append(Self.summary(referral, record: opened.header.id, for: subject))
+                    guard let party = policy.referralParty(subject, referral),
+                          policy.decideReferral(.view, by: subject, referral: referral.id, record: opened.facts, now: now).allowed
+                    else { continue }
+                    shown.append(Self.summary(referral, record: opened.header.id, for: party))
                 }
                 return ReferralListResponse(referrals: shown, unverified: unverified)
             }
@@ -70,16 +74,22 @@ extension ReferralService {
             let logger = pipeline.logger
             let answer = try pipeline.readSnapshot { (view) throws(HavenError) -> ReferralDetail in
                 guard let row = try storeCall(logger, { try ReferralTable.get(ref.rawValue, on: view.db) }) else {
-                    throw HavenError.notFound("no referral \(ref)")
+                    throw Self.noSuchReferral(ref)
                 }
                 guard let (opened, referral) = try verified(row, in: view, policy: policy) else {
                     throw HavenError.integrityFinding("the referral index row of \(ref) disagrees with record \(row.record)")
                 }
                 entry.event.record = opened.header.id.rawValue
                 let decision = policy.decideReferral(.view, by: subject, referral: ref, record: opened.facts, now: now)
+                guard let party = policy.referralParty(subject, referral) else {
+                    // Audited as the refusal it is; answered as for a referral that does not
+                    // exist, so the reference tells someone with no part in it nothing.
+                    entry.note(decision)
+                    throw Self.noSuchReferral(ref)
+                }
                 try RequestPipeline.require(decision, &entry)
-                let summary = Self.summary(referral, record: opened.header.id, for: subject)
-                guard Self.seesEverything(referral, subject) else { return ReferralDetail(referral: summary, steps: []) }
+                let summary = Self.summary(referral, record: opened.header.id, for: party)
+                guard Self.seesEverything(referral, party) else { return ReferralDetail(referral: summary, steps: []) }
                 let steps = try HistoryRows(record: opened, db: view.db, logger: logger).referralEvents()
                     .filter { $0.referral == ref }
                     .map { e in
@@ -113,14 +123,19 @@ extension ReferralService {
         return (opened, referral)
     }
 
-    /// The sending agency sees its referral whole; the receiving agency only while it holds
-    /// it accepted.
-    static func seesEverything(_ r: Referral, _ subject: Subject) -> Bool {
-        subject.agency == r.from || r.status == .accepted
+    /// The sender sees its referral whole; the receiving desk and the assignee only while
+    /// it stands accepted.
+    static func seesEverything(_ r: Referral, _ party: ReferralParty) -> Bool {
+        party == .sender || r.status == .accepted
     }
 
-    static func summary(_ r: Referral, record: RecordID, for subject: Subject) -> ReferralSummary {
-        let whole = seesEverything(r, subject)
+    /// The answer for a referral that does not exist, and for one the caller has no part in.
+    static func noSuchReferral(_ ref: ReferralID) -> HavenError {
+        HavenError.notFound("no referral \(ref)")
+    }
+
+    static func summary(_ r: Referral, record: RecordID, for party: ReferralParty) -> ReferralSummary {
+        let whole = seesEverything(r, party)
         return ReferralSummary(ref: r.id.rawValue, service: r.service, from: r.from.rawValue, to: r.to.rawValue,
                                status: r.status.rawValue, createdAt: r.createdAt.rfc3339, updatedAt: r.updatedAt.rfc3339,
                                record: whole ? record.rawValue : nil, createdBy: whole ? r.createdBy.rawValue : nil,

@@ -53,8 +53,8 @@ public struct ReferralService: Sendable {
                 let index = header.recordReferral(referral)
                 let event = ReferralEvent(referral: ref, kind: .create, by: subject.user, at: now, service: ask.service, to: ask.to,
                                           text: purpose, note: note)
-                return RecordChange(referralEvent: (index, opened.cipher.sealReferralEvent(event, index: index)),
-                                    referral: (Self.indexRow(referral, record: id), true))
+                return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
+                                    referrals: [(Self.indexRow(referral, record: id), true)])
             }).map { ReferralWriteResponse(ref: ref.rawValue, record: id.rawValue, status: ReferralStatus.pending.rawValue,
                                            version: $0.value.version) }
         }
@@ -92,13 +92,15 @@ public struct ReferralService: Sendable {
             let row = try pipeline.readSnapshot { (view) throws(HavenError) -> StoredReferral? in
                 try storeCall(logger) { try ReferralTable.get(ref.rawValue, on: view.db) }
             }
-            guard let row, let id = try? RecordID(row.record) else { throw HavenError.notFound("no referral \(ref)") }
+            guard let row, let id = try? RecordID(row.record) else { throw Self.noSuchReferral(ref) }
             entry.event.record = id.rawValue
             let subject = RequestPipeline.subject(of: user)
             let (step, reason, status) = (stepAsked, reasonGiven, kind.status)
             let finding = "the referral index names record \(id) for referral \(ref), whose sealed header does not hold it"
             return changes.change(ctx, entry, id: id, user: user, decide: { (policy, facts, now) throws(HavenError) -> Decision in
-                guard facts.referrals.contains(where: { $0.id == ref }) else { throw HavenError.integrityFinding(finding) }
+                guard let referral = facts.referrals.first(where: { $0.id == ref }) else { throw HavenError.integrityFinding(finding) }
+                // Someone with no part in it hears what a reference that names nothing gets.
+                guard policy.referralParty(subject, referral) != nil else { throw Self.noSuchReferral(ref) }
                 return policy.decideReferral(step, by: subject, referral: ref, record: facts, now: now)
             }, apply: { (header, opened, now) throws(HavenError) -> RecordChange in
                 guard var referral = header.referral(ref) else { throw HavenError.integrityFinding(finding) }
@@ -113,8 +115,8 @@ public struct ReferralService: Sendable {
                 let index = header.recordReferral(referral)
                 let event = ReferralEvent(referral: ref, kind: kind.event, by: subject.user, at: now, service: referral.service,
                                           to: referral.to, text: reason, assignee: assignee)
-                return RecordChange(referralEvent: (index, opened.cipher.sealReferralEvent(event, index: index)),
-                                    referral: (Self.indexRow(referral, record: id), false))
+                return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
+                                    referrals: [(Self.indexRow(referral, record: id), false)])
             }).map {
                 ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,
                                       version: $0.value.version)

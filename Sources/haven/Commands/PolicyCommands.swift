@@ -23,7 +23,7 @@ struct PolicyCheck: AsyncParsableCommand {
                                   roles: policy.roles.keys.map(\.rawValue).sorted(),
                                   agencies: policy.agencies.agencies.map { $0.keys.map(\.rawValue).sorted() },
                                   provinces: policy.provinces.map(\.code), smallCellThreshold: policy.statistics.threshold,
-                                  referralServices: policy.referrals.keys.sorted())
+                                  referralServices: policy.referrals.keys.sorted(), erasureReasons: policy.erasure.codes)
         if output.json { Output.json(report); return }
         Output.line("policy \(directory) is valid (version \(policy.shortVersion))")
         Output.line("record types: \(report.recordTypes.joined(separator: ", "))")
@@ -36,6 +36,7 @@ struct PolicyCheck: AsyncParsableCommand {
         let countries = Dictionary(grouping: policy.provinces, by: \.country).map { "\($0.value.count) \($0.key)" }.sorted()
         Output.line("provinces: \(policy.provinces.isEmpty ? "none (no provinces.yaml)" : "\(policy.provinces.count) (\(countries.joined(separator: ", ")))")")
         Output.line("referral services: \(report.referralServices.isEmpty ? "none (no referrals.yaml)" : report.referralServices.joined(separator: ", "))")
+        Output.line("erasure reasons: \(report.erasureReasons.joined(separator: ", "))")
         Output.line("statistics: counts below \(policy.statistics.threshold) published as <\(policy.statistics.threshold)")
     }
 }

@@ -110,12 +110,15 @@ struct PolicyReport: Encodable {
     let smallCellThreshold: Int
     /// referrals.yaml's services, sorted (empty without it).
     let referralServices: [String]
+    /// erasure.yaml's reason codes, sorted (the standard four without it).
+    let erasureReasons: [String]
 
     enum CodingKeys: String, CodingKey {
         case directory, valid, version, roles, agencies, provinces
         case recordTypes = "record_types"
         case smallCellThreshold = "small_cell_threshold"
         case referralServices = "referral_services"
+        case erasureReasons = "erasure_reasons"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -129,6 +132,7 @@ struct PolicyReport: Encodable {
         try c.encode(provinces, forKey: .provinces)
         try c.encode(smallCellThreshold, forKey: .smallCellThreshold)
         try c.encode(referralServices, forKey: .referralServices)
+        try c.encode(erasureReasons, forKey: .erasureReasons)
     }
 }
 
