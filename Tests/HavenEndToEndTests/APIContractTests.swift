@@ -229,7 +229,7 @@ extension EndToEnd {
             try await p.call("auditor", .GET, "/v1/audit/summary?since=someday")
             try await p.call("intake", .GET, "/v1/audit/summary")
             let erasable = try v.createRecord(["survivor_name": "Contract Erasure", "incident_type": "rape"])
-            let reason = #"{"reason":"the survivor asked on 1 December 2026 for erasure"}"#
+            let reason = #"{"reason":"court_order","reference":"KPC-114/2026"}"#
             try await p.call("intake", .POST, "/v1/records/\(erasable)/erase", #"{"reason":"asked"}"#)
             try await p.call("counsellor", .POST, "/v1/records/\(erasable)/erase", reason)
             try await p.call("intake", .POST, "/v1/records/\(unknown)/erase", reason)

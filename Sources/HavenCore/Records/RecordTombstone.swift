@@ -1,6 +1,8 @@
 /// What remains of an erased record in its row: who created it, who erased it and when —
 /// no value, no key, nothing sealed. The row stays so that the record answers `erased`
-/// (not "no such record"), its audit history keeps its subject, and the state tag of the
+/// with the date to the roles that could have read it (decided by the row's agency column,
+/// which its state tag binds; everyone else hears "no such record", and no one but the
+/// auditor who erased it), its audit history keeps its subject, and the state tag of the
 /// row, which the erasure's audit entry commits to, shows it was erased through Haven.
 ///
 /// Bytes (the row's header column): "haven-erased-v1\ncreated_by NAME\nerased_at MS\nerased_by NAME\n".

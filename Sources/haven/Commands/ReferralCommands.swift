@@ -8,8 +8,11 @@ struct ReferralCommand: AsyncParsableCommand {
         discussion: """
             A referral opens the record to the receiving agency only once it accepts, only for the \
             service's field classes (policy/referrals.yaml), and only while the survivor's consent for \
-            the service holds. Until then the receiving agency sees the service, the date and the \
-            sending agency, nothing of the survivor.
+            the service holds: a withdrawal revokes it, and a new grant needs a new referral. Until \
+            then the receiving agency sees the service, the date and the sending agency, nothing of \
+            the survivor. A referral is shown only to its parties: who sent it and the sending \
+            agency's desk, the receiving agency's desk, and the user assigned at acceptance; to \
+            anyone else it does not exist.
             """,
         subcommands: [ReferralCreate.self, ReferralList.self, ReferralShow.self, ReferralAccept.self, ReferralDecline.self,
                       ReferralRevoke.self, ReferralClose.self])
