@@ -1,3 +1,4 @@
+import Dispatch
 import HavenCore
 import HavenPolicy
 import Synchronization
@@ -9,7 +10,8 @@ import Synchronization
 /// every birth date of a year in a minute.
 ///
 /// Kept in memory: a restart of havend refills every bucket, which gives a script at most
-/// one more burst per restart, and a restart is itself in the log.
+/// one more burst per restart, and a restart is itself in the log. Timed by the monotonic
+/// clock, so a wall clock set back neither stalls a user nor, set forward, refills a bucket.
 final class FindThrottle: Sendable {
     struct Bucket {
         var tokens: Double
@@ -24,13 +26,17 @@ final class FindThrottle: Sendable {
 
     private let buckets = Mutex<[UserName: Bucket]>([:])
 
-    /// Takes one find from `user`'s bucket at `now`, if one is there.
-    func take(_ user: UserName, limit: FindLimit, now: Timestamp) -> Verdict {
-        let ms = now.millisecondsSinceEpoch
+    /// Takes one find from `user`'s bucket now, if one is there.
+    func take(_ user: UserName, limit: FindLimit) -> Verdict {
+        take(user, limit: limit, atMilliseconds: Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000))
+    }
+
+    /// Takes one find from `user`'s bucket at `ms` on a monotonic clock, if one is there.
+    func take(_ user: UserName, limit: FindLimit, atMilliseconds ms: Int64) -> Verdict {
         let refillMs = Double(limit.secondsPerFind) * 1000
         return buckets.withLock { b in
             var bucket = b[user] ?? Bucket(tokens: Double(limit.burst), at: ms)
-            // A clock set back adds nothing; a policy that lowered the burst caps what is held.
+            // A policy reloaded with a lower burst caps what is held at once.
             let elapsed = Double(max(ms - bucket.at, 0))
             bucket.tokens = min(Double(limit.burst), bucket.tokens + elapsed / refillMs)
             bucket.at = max(ms, bucket.at)

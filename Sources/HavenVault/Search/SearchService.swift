@@ -45,8 +45,10 @@ public struct SearchService: Sendable {
             entry.event.detail.merge(query.digests(digests)) { a, _ in a }
             // After the query is known, so that a refused attempt still says whom it was for.
             let limit = policy.role(user.role)?.findLimit ?? .standard
-            if case .refused(let wait) = throttle.take(user.name, limit: limit, now: now) {
-                throw FindThrottle.refusal(wait, limit: limit)
+            if case .refused(let wait) = throttle.take(user.name, limit: limit) {
+                let refusal = FindThrottle.refusal(wait, limit: limit)
+                entry.event.rule = refusal.message
+                throw refusal
             }
             let result = try pipeline.readSnapshot { (view) throws(HavenError) -> SearchResult in
                 var result = SearchResult()
