@@ -178,6 +178,11 @@ extension EndToEnd {
             let table = try v.expectOK(as: "auditor", ["audit", "searches", "--name", "nguyen thi hoa", "--phone", Self.phone])
             for word in ["police", "health", "shelter-intake", Self.purpose, "name,dob"] { #expect(table.stdout.contains(word), "\(table.stdout)") }
             #expect(!table.stdout.contains("counsellor-lp"))
+            // A court clerk's refused attempt is a find that searched for her too.
+            #expect(try v.haven(as: "court", ["record", "find", "--name", "Nguyen Thi Hoa", "--purpose", Self.purpose]).status == 3)
+            let withCourt = try v.json(AuditSearchesResponse.self, as: "auditor", ["audit", "searches", "--name", Self.name])
+            #expect(withCourt.entries.first?.actor?.user == "court" && withCourt.entries.first?.decision == "deny", "\(withCourt.entries)")
+            #expect(withCourt.entries.count == 3)
             // Only an auditor may ask, and asking is audited with the digest, not the name.
             let denied = try v.haven(as: "intake", ["audit", "searches", "--name", Self.name])
             #expect(denied.status == 3, "\(denied)")

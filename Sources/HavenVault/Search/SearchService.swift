@@ -35,15 +35,15 @@ public struct SearchService: Sendable {
             let user = try pipeline.caller(ctx, &entry)
             try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: FieldValueRules.maximumPurposeLength)
             entry.event.purpose = request.purpose
-            let policy = pipeline.policies.policy
-            let now = pipeline.clock.now()
-            let decision = policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordFind,
-                                                       purpose: request.purpose, now: now))
-            try RequestPipeline.require(decision, &entry)
+            // Before the decision, so that a refused attempt (a role that may not search, or
+            // one over its pace) still says whom it was for.
             let query = try SearchQuery(name: request.name, phone: request.phone, dob: request.dob)
             entry.event.detail["searched"] = query.searched
             entry.event.detail.merge(query.digests(digests)) { a, _ in a }
-            // After the query is known, so that a refused attempt still says whom it was for.
+            let policy = pipeline.policies.policy
+            let decision = policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordFind,
+                                                       purpose: request.purpose, now: pipeline.clock.now()))
+            try RequestPipeline.require(decision, &entry)
             let limit = policy.role(user.role)?.findLimit ?? .standard
             if case .refused(let wait) = throttle.take(user.name, limit: limit) {
                 let refusal = FindThrottle.refusal(wait, limit: limit)
