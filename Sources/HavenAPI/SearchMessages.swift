@@ -62,21 +62,37 @@ public struct AgencyCount: Codable, Sendable, Equatable {
     }
 }
 
-/// `POST /v1/records/find` answer: matches in reach, and the others counted by agency.
+/// `POST /v1/records/find` answer: matches in reach; of the others, only what the caller's
+/// role and the survivor's consent allow — counts by a named agency, or one flag that a
+/// record may exist elsewhere (no agency, no number), or nothing.
 public struct FindRecordsResponse: Codable, Sendable {
     public let matches: [FoundRecord]
+    /// Matches the caller may not see, by agency, where the agency may be named.
     public let elsewhere: [AgencyCount]
+    /// True when some other match may only be hinted at: "a record may exist elsewhere;
+    /// ask the OSSC coordinator". False from a daemon older than the flag.
+    public let mayExistElsewhere: Bool
     public let auditSeq: UInt64
 
-    public init(matches: [FoundRecord], elsewhere: [AgencyCount], auditSeq: UInt64) {
+    public init(matches: [FoundRecord], elsewhere: [AgencyCount], mayExistElsewhere: Bool = false, auditSeq: UInt64) {
         self.matches = matches
         self.elsewhere = elsewhere
+        self.mayExistElsewhere = mayExistElsewhere
         self.auditSeq = auditSeq
     }
 
     enum CodingKeys: String, CodingKey {
         case matches, elsewhere
+        case mayExistElsewhere = "may_exist_elsewhere"
         case auditSeq = "audit_seq"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        matches = try c.decode([FoundRecord].self, forKey: .matches)
+        elsewhere = try c.decode([AgencyCount].self, forKey: .elsewhere)
+        mayExistElsewhere = try c.decodeIfPresent(Bool.self, forKey: .mayExistElsewhere) ?? false
+        auditSeq = try c.decode(UInt64.self, forKey: .auditSeq)
     }
 }
 

@@ -12,7 +12,7 @@ struct Haven: AsyncParsableCommand {
         abstract: "Haven: a vault for the case records of survivors of gender-based violence and trafficking.",
         discussion: """
             Exit status: 0 ok, 1 error, 2 usage, 3 denied (or not authenticated), 4 not found, \
-            5 unavailable (daemon down, sealed, audit failure).
+            5 unavailable (daemon down, sealed, audit failure) or rate-limited (try again later).
             """,
         version: HavenRelease.versionLine("haven"),
         subcommands: [

@@ -228,6 +228,10 @@ extension EndToEnd {
             try await p.call("auditor", .GET, "/v1/audit/summary?since=2026-01-01")
             try await p.call("auditor", .GET, "/v1/audit/summary?since=someday")
             try await p.call("intake", .GET, "/v1/audit/summary")
+            try await p.call("auditor", .POST, "/v1/audit/searches", #"{"name":"contract survivor","since":"2026-01-01"}"#)
+            try await p.call("auditor", .POST, "/v1/audit/searches", #"{"since":"2026-01-01"}"#)
+            try await p.call("auditor", .POST, "/v1/audit/searches", #"{"name":"x","until":"someday"}"#)
+            try await p.call("intake", .POST, "/v1/audit/searches", #"{"phone":"020 5551 2345"}"#)
             let erasable = try v.createRecord(["survivor_name": "Contract Erasure", "incident_type": "rape"])
             let reason = #"{"reason":"court_order","reference":"KPC-114/2026"}"#
             try await p.call("intake", .POST, "/v1/records/\(erasable)/erase", #"{"reason":"asked"}"#)

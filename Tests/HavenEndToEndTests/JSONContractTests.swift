@@ -104,6 +104,7 @@ extension EndToEnd {
             try run("haven audit verify", as: "auditor", ["audit", "verify"])
             try run("haven audit export", as: "auditor", ["audit", "export", "--out", dir + "/log.jsonl"])
             try run("haven audit summary", as: "auditor", ["audit", "summary"])
+            try run("haven audit searches", as: "auditor", ["audit", "searches", "--name", "json survivor"])
             try run("haven audit checkpoint", as: "auditor", ["audit", "checkpoint", "--out", dir + "/cp.json"])
             try run("haven audit consistency", as: "auditor", ["audit", "consistency", "--checkpoint", dir + "/cp.json",
                                                                "--vault-key", v.data + "/vault.pub"])

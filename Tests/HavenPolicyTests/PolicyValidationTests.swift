@@ -56,6 +56,16 @@ import Testing
         ("YAML syntax", "    reach: assigned", "    reach: [assigned", "YAML syntax"),
         ("break-glass class without a read rule", "classes: [identity, contact]", "classes: [identity, health]",
          "break_glass names class health, which the role has no read rule for"),
+        ("unknown find_elsewhere", "    find_elsewhere: none\n    read:\n      identity: {consent: police}",
+         "    find_elsewhere: everything\n    read:\n      identity: {consent: police}", "unknown find_elsewhere 'everything'"),
+        ("find_elsewhere on a role that cannot find", "    actions: [extract.issue]\n    reach: any",
+         "    actions: [extract.issue]\n    reach: any\n    find_elsewhere: exists", "has find_elsewhere or find_limit but may not record.find"),
+        ("a script's pace", "    find_elsewhere: agencies", "    find_elsewhere: agencies\n    find_limit: {burst: 1000, seconds_per_find: 3}",
+         "find_limit burst must be from 1 to 60"),
+        ("no pause at all", "    find_elsewhere: agencies", "    find_elsewhere: agencies\n    find_limit: {burst: 10, seconds_per_find: 0}",
+         "find_limit seconds_per_find must be from 1 to 3600"),
+        ("half a limit", "    find_elsewhere: agencies", "    find_elsewhere: agencies\n    find_limit: {burst: 10}",
+         "is missing 'seconds_per_find'"),
     ])
     func invalidRolesAreRefusedWithFileAndLine(what: String, old: String, new: String, reason: String) throws {
         var files = try ShippedPolicy.files()

@@ -4,6 +4,8 @@
 /// the store turns it into SQL conditions of its own (`AuditFilter+SQL` in HavenStore).
 public struct AuditFilter: Sendable {
     public var user: String?
+    /// Only entries of this action (`record.find`, for `haven audit searches`).
+    public var action: String?
     public var record: String?
     /// Milliseconds since the epoch, inclusive.
     public var since: Int64?

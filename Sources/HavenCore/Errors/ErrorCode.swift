@@ -28,6 +28,9 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case authenticationFailed = "authentication_failed"
     case lockedOut = "locked_out"
     case denied = "denied"
+    /// Too many requests of one kind from one user for a person's pace (`record find`):
+    /// refused, audited, and answered with when to try again.
+    case rateLimited = "rate_limited"
 
     // The vault cannot serve safely right now (fail closed).
     case sealed = "sealed"

@@ -39,7 +39,7 @@ struct RolesFileParser {
         let what = "role '\(name)'"
         let pairs = try reader.mapping(node, what: what, allowed: [
             "description", "separated_duty", "actions", "reach", "read", "write", "create", "notes",
-            "assign_to", "court_order_substitutes", "break_glass",
+            "assign_to", "court_order_substitutes", "break_glass", "find_elsewhere", "find_limit",
         ], required: ["actions", "reach"])
         var description = ""
         var duty: SeparatedDuty?
@@ -55,6 +55,9 @@ struct RolesFileParser {
         var breakGlass: BreakGlassRule?
         var breakGlassNode = node
         var contentNode: Node?  // the first key granting access to content, for error lines
+        var findElsewhere = FindElsewhere.none
+        var findLimit = FindLimit.standard
+        var findNode: Node?  // the first find_ key, for the error of a role that cannot find
 
         for (key, keyNode, value) in pairs {
             switch key {
@@ -90,6 +93,12 @@ struct RolesFileParser {
                 }
             case "court_order_substitutes":
                 courtOrder = try reader.word(value, as: ConsentFlag.self, what: "consent flag")
+            case "find_elsewhere":
+                findNode = findNode ?? keyNode
+                findElsewhere = try reader.word(value, as: FindElsewhere.self, what: "find_elsewhere")
+            case "find_limit":
+                findNode = findNode ?? keyNode
+                findLimit = try self.findLimit(value)
             default:
                 contentNode = contentNode ?? keyNode
                 let bg = try reader.mapping(value, what: "break_glass", allowed: ["classes"], required: ["classes"])
@@ -115,13 +124,34 @@ struct RolesFileParser {
         if let bg = breakGlass, let c = bg.classes.sorted().first(where: { read[$0] == nil }) {
             throw reader.fail(breakGlassNode, "role '\(name)': break_glass names class \(c.rawValue), which the role has no read rule for")
         }
+        // A find rule on a role that cannot find says something the policy does not do.
+        if let findNode, !actions.contains(.recordFind) {
+            throw reader.fail(findNode, "role '\(name)' has find_elsewhere or find_limit but may not record.find")
+        }
         if actions.contains(.recordAssign), assignable.isEmpty {
             throw reader.fail(keyNode, "role '\(name)' may record.assign but has no assign_to list of roles that can be assigned")
         }
         let policy = RolePolicy(name: name, description: description, separatedDuty: duty, actions: actions, reach: reach,
                                 read: read, write: write, create: create, noteClasses: noteClasses, readsOwnNotes: readsOwnNotes,
-                                assignableRoles: Set(assignable.map(\.0)), courtOrderSubstitutes: courtOrder, breakGlass: breakGlass)
+                                assignableRoles: Set(assignable.map(\.0)), courtOrderSubstitutes: courtOrder, breakGlass: breakGlass,
+                                findElsewhere: findElsewhere, findLimit: findLimit)
         return (policy, assignable)
+    }
+
+    /// `{burst: N, seconds_per_find: S}`, within the bounds of a person's pace.
+    private func findLimit(_ node: Node) throws(PolicyError) -> FindLimit {
+        var burst = FindLimit.standard.burst, seconds = FindLimit.standard.secondsPerFind
+        for (key, _, value) in try reader.mapping(node, what: "find_limit", allowed: ["burst", "seconds_per_find"],
+                                                  required: ["burst", "seconds_per_find"]) {
+            let n = try reader.integer(value, what: key)
+            let range = key == "burst" ? FindLimit.burstRange : FindLimit.secondsRange
+            guard range.contains(Int(clamping: n)) else {
+                throw reader.fail(value, "find_limit \(key) must be from \(range.lowerBound) to \(range.upperBound): "
+                                  + "finds are held to a person's pace, not a script's")
+            }
+            if key == "burst" { burst = Int(n) } else { seconds = Int(n) }
+        }
+        return FindLimit(burst: burst, secondsPerFind: seconds)
     }
 
     /// A mapping from field class to `{consent: …}`.

@@ -58,11 +58,16 @@ public struct RolePolicy: Sendable, Equatable {
     /// A consent flag a recorded court order stands in for (the court role: `legal`).
     public let courtOrderSubstitutes: ConsentFlag?
     public let breakGlass: BreakGlassRule?
+    /// What `record.find` tells the role of matches it may not see.
+    public let findElsewhere: FindElsewhere
+    /// How fast one of the role's users may search.
+    public let findLimit: FindLimit
 
     public init(name: RoleName, description: String, separatedDuty: SeparatedDuty?, actions: Set<Action>,
                 reach: RecordReach, read: [FieldClass: ClassRule], write: [FieldClass: ClassRule],
                 create: Set<FieldClass>, noteClasses: [FieldClass: ClassRule], readsOwnNotes: Bool,
-                assignableRoles: Set<RoleName> = [], courtOrderSubstitutes: ConsentFlag?, breakGlass: BreakGlassRule?) {
+                assignableRoles: Set<RoleName> = [], courtOrderSubstitutes: ConsentFlag?, breakGlass: BreakGlassRule?,
+                findElsewhere: FindElsewhere = .none, findLimit: FindLimit = .standard) {
         self.name = name
         self.description = description
         self.separatedDuty = separatedDuty
@@ -76,5 +81,7 @@ public struct RolePolicy: Sendable, Equatable {
         self.assignableRoles = assignableRoles
         self.courtOrderSubstitutes = courtOrderSubstitutes
         self.breakGlass = breakGlass
+        self.findElsewhere = findElsewhere
+        self.findLimit = findLimit
     }
 }

@@ -146,6 +146,9 @@ struct Endpoints: Sendable {
             case .auditSummary:
                 let q = QueryParameters(values: request.query)
                 return vault.audit.summary(ctx, since: try q.time("since"), until: try q.time("until")).map { .json(JSONAnswer.encode($0)) }
+            case .auditSearches:
+                let body = try JSONBody.decode(AuditSearchesRequest.self, from: request.body)
+                return vault.audit.searches(ctx, request: body).map { .json($0) }
             case .createBackup:
                 return vault.backups.create(ctx).map { .json(JSONAnswer.encode($0), status: .created) }
             case .fetchBackup(let name):

@@ -37,6 +37,7 @@ enum Route: Equatable, Sendable {
     case consistencyProof
     case verifyAudit
     case auditSummary
+    case auditSearches
     case createBackup
     case fetchBackup(String)
     case deleteBackup(String)
@@ -99,6 +100,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .GET, template: "/v1/audit/proofs/consistency") { _ in .consistencyProof },
         Entry(method: .POST, template: "/v1/audit/verify") { _ in .verifyAudit },
         Entry(method: .GET, template: "/v1/audit/summary") { _ in .auditSummary },
+        Entry(method: .POST, template: "/v1/audit/searches") { _ in .auditSearches },
         Entry(method: .POST, template: "/v1/backups") { _ in .createBackup },
         Entry(method: .GET, template: "/v1/backups/{name}") { .fetchBackup($0[0]) },
         Entry(method: .DELETE, template: "/v1/backups/{name}") { .deleteBackup($0[0]) },

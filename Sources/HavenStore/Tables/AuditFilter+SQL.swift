@@ -7,6 +7,7 @@ extension AuditFilter {
         var clauses = [String]()
         var args = [Any]()
         if let user { clauses.append("user = ?"); args.append(user) }
+        if let action { clauses.append("action = ?"); args.append(action) }
         if let since { clauses.append("time >= ?"); args.append(since) }
         if let until { clauses.append("time < ?"); args.append(until) }
         if deniedOnly { clauses.append("decision = 'deny'") }

@@ -1,4 +1,5 @@
 import HavenCore
+import HavenCrypto
 import HavenPolicy
 import HavenSearch
 
@@ -6,7 +7,8 @@ import HavenSearch
 /// matches when every criterion matches one of its fields of that kind.
 ///
 /// Built only from checked text, and never logged or audited: the searched values are the
-/// survivor's data. Errors name the criterion, never the value.
+/// survivor's data; the audit entry keeps only their keyed digests (`SearchDigest`). Errors
+/// name the criterion, never the value.
 struct SearchQuery {
     struct Criterion {
         let kind: SearchKind
@@ -27,6 +29,19 @@ struct SearchQuery {
 
     /// A query from what a caller typed (`what` names each value in an error).
     init(name: String?, phone: String?, dob: String?) throws(HavenError) {
+        let criteria = try Self.criteria(name: name, phone: phone, dob: dob)
+        // A date alone names every survivor born that day (some 50 at a million records), by
+        // agency: a census of who is a survivor, not a search for one.
+        guard criteria.contains(where: { $0.kind != .date }) else {
+            throw HavenError(.badRequest, "a date of birth alone is not a search",
+                             hint: "give the survivor's name or phone too, with the date of birth if you like")
+        }
+        self.criteria = criteria
+    }
+
+    /// The criteria of the values given, at least one; each checked, and refused naming the
+    /// criterion when it has no search form.
+    static func criteria(name: String?, phone: String?, dob: String?) throws(HavenError) -> [Criterion] {
         var criteria = [Criterion]()
         for (kind, text, what, want) in [(SearchKind.name, name, "name", "letters"), (.phone, phone, "phone", "at least 6 digits"),
                                          (.date, dob, "dob", "a date: YYYY-MM-DD or DD/MM/YYYY")] {
@@ -40,7 +55,7 @@ struct SearchQuery {
         guard !criteria.isEmpty else {
             throw HavenError(.badRequest, "nothing to search by", hint: "give a name, a phone or a date of birth (dob)")
         }
-        self.criteria = criteria
+        return criteria
     }
 
     /// The criterion a value gives, or nil when it has no search form.
@@ -51,6 +66,24 @@ struct SearchQuery {
 
     /// The criteria's kinds as the audit log names them (`name,phone,dob`).
     var searched: String {
-        criteria.map { $0.kind == .date ? "dob" : $0.kind.rawValue }.joined(separator: ",")
+        criteria.map { Self.word($0.kind) }.joined(separator: ",")
+    }
+
+    /// `name_digest`, `phone_digest`, `dob_digest`: each searched value's keyed digest, the
+    /// audit entry's only trace of what was searched for (`haven audit searches`).
+    func digests(_ digest: SearchDigest) -> [String: String] {
+        var out = [String: String]()
+        for c in criteria { out[Self.digestKey(c.kind)] = digest.digest(kind: Self.word(c.kind), form: c.form) }
+        return out
+    }
+
+    /// The word the log and the API use for a kind of value.
+    static func word(_ kind: SearchKind) -> String {
+        kind == .date ? "dob" : kind.rawValue
+    }
+
+    /// The audit entry's key for the digest of a kind of value.
+    static func digestKey(_ kind: SearchKind) -> String {
+        word(kind) + "_digest"
     }
 }

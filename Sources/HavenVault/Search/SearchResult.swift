@@ -9,10 +9,14 @@ struct SearchMatch {
     let exactName: Bool?
 }
 
-/// Matches sorted by what the caller may see of them.
+/// Matches sorted by what the caller may see of them: listed, counted by a named agency,
+/// folded into one flag, or left out (`Policy.elsewhere`).
 struct SearchResult {
     var listed: [FoundRecord] = []
+    /// Matches the caller may not see, by agency, where the policy lets it be named.
     var elsewhere: [String: Int] = [:]
+    /// Whether some match the caller may not see may only be hinted at: no agency, no number.
+    var mayExistElsewhere = false
     /// Candidates that failed their integrity check (for the request's audit entry).
     var findings: [String] = []
 

@@ -112,12 +112,15 @@ extension SearchService {
     }
 
     /// Lists each match the caller could read every matched field of (a `record.find`
-    /// decision on the record), and counts the others by agency: no id, no content.
+    /// decision on the record); of the others the caller learns only what its role's
+    /// `find_elsewhere` and the survivor's consent allow (`Policy.elsewhere`): its agency and
+    /// a count, a flag with neither, or nothing. Never an id or content.
     func sortMatches(_ matches: [SearchMatch], for user: EnrolledUser, purpose: String, policy: Policy,
                      into result: inout SearchResult) {
         let now = pipeline.clock.now()
+        let subject = RequestPipeline.subject(of: user)
         for m in matches {
-            let decision = policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordFind, record: m.opened.facts,
+            let decision = policy.decide(AccessRequest(subject: subject, action: .recordFind, record: m.opened.facts,
                                                        fields: m.matched, purpose: purpose, now: now))
             let h = m.opened.header
             if decision.allowed {
@@ -125,8 +128,12 @@ extension SearchService {
                                                  matched: m.matched.map(\.rawValue),
                                                  nameMatch: m.exactName.map { $0 ? "exact" : "without_diacritics" },
                                                  assignees: h.assignees.map(\.rawValue)))
-            } else {
-                result.elsewhere[h.agency.rawValue, default: 0] += 1
+                continue
+            }
+            switch policy.elsewhere(subject, record: m.opened.facts, now: now) {
+            case .named: result.elsewhere[h.agency.rawValue, default: 0] += 1
+            case .mayExist: result.mayExistElsewhere = true
+            case .hidden: break
             }
         }
     }

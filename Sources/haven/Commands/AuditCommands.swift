@@ -10,7 +10,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Read, verify and export the tamper-evident audit log (auditors).",
         subcommands: [AuditLog.self, AuditVerify.self, AuditExportCommand.self, AuditSummary.self, AuditCheckpoint.self,
-                      AuditConsistency.self])
+                      AuditConsistency.self, AuditSearches.self])
 }
 
 /// `haven audit log [--record ID] [--user NAME] [--since TIME] [--denied] [--break-glass] …`.

@@ -38,5 +38,10 @@ struct PolicyCheck: AsyncParsableCommand {
         Output.line("referral services: \(report.referralServices.isEmpty ? "none (no referrals.yaml)" : report.referralServices.joined(separator: ", "))")
         Output.line("erasure reasons: \(report.erasureReasons.joined(separator: ", "))")
         Output.line("statistics: counts below \(policy.statistics.threshold) published as <\(policy.statistics.threshold)")
+        // What each searching role learns beyond its reach, so a widened find_elsewhere is seen.
+        let finders = policy.roles.values.filter { $0.actions.contains(.recordFind) }.sorted { $0.name.rawValue < $1.name.rawValue }
+        Output.line("record find beyond reach: " + finders.map { r in
+            "\(r.name) \(r.findElsewhere.rawValue) (\(r.findLimit.burst) at once, then one every \(r.findLimit.secondsPerFind) s)"
+        }.joined(separator: "; "))
     }
 }

@@ -8,13 +8,17 @@ struct RecordFind: AsyncParsableCommand {
         commandName: "find", abstract: "Find a returning survivor's records by name, phone or date of birth.",
         discussion: """
             Names match whatever their case, spacing, Unicode form or (Vietnamese) diacritics; phones \
-            in national or +856 / +84 form; dates as YYYY-MM-DD or DD/MM/YYYY. Given several, a record \
-            must match them all. Records you could read the matched fields of are listed (metadata, \
-            never values); the others are only counted, by agency: ask that agency for a referral. \
-            Each search is audited with its purpose and which of name, phone and dob were searched, \
-            never the values. Exit 0 whether or not anything matched. --json prints \
-            {"matches": [{"id", "type", "agency", "matched", "name_match", "assignees"}], \
-            "elsewhere": [{"agency", "count"}], "audit_seq"}.
+            in national or +856 / +84 form; dates as YYYY-MM-DD or DD/MM/YYYY, never alone. Given \
+            several, a record must match them all. Records you could read the matched fields of are \
+            listed (metadata, never values). Of the others you learn only what your role and the \
+            survivor's consent allow: the agency, where she agreed to share with yours (ask it for a \
+            referral); "a record may exist elsewhere; ask the OSSC coordinator"; or nothing. Finds are \
+            held to a person's pace (about 10 at once, then one every few seconds; over it, exit 5, \
+            rate_limited, with when to try again). Each search is audited with its purpose, which of \
+            name, phone and dob were searched and a keyed digest of each, never the values. Exit 0 \
+            whether or not anything matched. --json prints {"matches": [{"id", "type", "agency", \
+            "matched", "name_match", "assignees"}], "elsewhere": [{"agency", "count"}], \
+            "may_exist_elsewhere", "audit_seq"}.
             """)
 
     @Option(help: "The survivor's name, as it would be written; @FILE or @- (stdin) keeps it off the command line.")
@@ -38,12 +42,15 @@ struct RecordFind: AsyncParsableCommand {
                                       purpose: purpose)
         let r: FindRecordsResponse = try await connection.withClient { try await $0.post("/v1/records/find", body) }
         if output.json { Output.json(r); return }
-        if r.matches.isEmpty && r.elsewhere.isEmpty {
-            Output.line("no record matches")
+        if r.matches.isEmpty && r.elsewhere.isEmpty && !r.mayExistElsewhere {
+            // Not "no record matches": to a role that learns nothing beyond its reach, that
+            // would be untrue whenever one does.
+            Output.line("no record you may see matches")
             return
         }
         if !r.matches.isEmpty { Self.printFound(r.matches) }
         if let line = Self.elsewhereLine(r.elsewhere, more: !r.matches.isEmpty) { Output.line(line) }
+        if r.mayExistElsewhere { Output.line(Self.mayExistLine) }
     }
 
     /// The table of found records: one row each, metadata only.
@@ -56,6 +63,8 @@ struct RecordFind: AsyncParsableCommand {
     static func matched(_ f: FoundRecord) -> String {
         f.matched.joined(separator: ",") + (f.nameMatch == "without_diacritics" ? " (name without diacritics)" : "")
     }
+
+    static let mayExistLine = "a record may exist elsewhere; ask the OSSC coordinator"
 
     /// "2 more at hospital-mahosot (1), ossc-luangprabang (1) — ask them for a referral".
     static func elsewhereLine(_ counts: [AgencyCount], more: Bool) -> String? {

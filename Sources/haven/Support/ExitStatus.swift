@@ -15,7 +15,7 @@ enum ExitStatus: Int32 {
             self = .denied
         case .notFound, .erased:
             self = .notFound
-        case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy:
+        case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy, .rateLimited:
             self = .unavailable
         default:
             self = .error

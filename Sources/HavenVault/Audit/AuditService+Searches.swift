@@ -1,0 +1,81 @@
+import HavenAPI
+import HavenAudit
+import HavenCore
+import HavenCrypto
+import HavenPolicy
+import HavenStore
+import NIOCore
+
+extension AuditService {
+    /// Entries looked through per page of the scan.
+    static let searchesPage = 5000
+    /// The most finds one answer lists.
+    public static let maximumSearches = 1000
+
+    /// `haven audit searches`: who searched for a given name, phone or date of birth. The
+    /// daemon computes each value's keyed digest in its search form (`SearchDigest`, as a
+    /// find's entry keeps it) and lists, newest first, every `record.find` entry holding one
+    /// of them — allowed or refused. The question is itself an `audit.read` entry, which
+    /// keeps the digests and how many finds were listed, never the values; the answer holds
+    /// only entries, which hold no value either.
+    public func searches(_ ctx: RequestContext, request: AuditSearchesRequest) -> EventLoopFuture<[UInt8]> {
+        var entry = pipeline.begin(Action.auditRead.rawValue, ctx)
+        entry.event.detail["operation"] = "searches"
+        let logger = pipeline.logger
+        return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<[UInt8]> in
+            _ = try pipeline.authorize(ctx, &entry, .auditRead, under: pipeline.policies.policy)
+            let criteria = try SearchQuery.criteria(name: request.name, phone: request.phone, dob: request.dob)
+            let digest = SearchDigest(signingKey: keys.signingKey)
+            var digests = [String: String]()
+            for c in criteria { digests[SearchQuery.word(c.kind)] = digest.digest(kind: SearchQuery.word(c.kind), form: c.form) }
+            entry.event.detail["searched"] = criteria.map { SearchQuery.word($0.kind) }.joined(separator: ",")
+            for (kind, d) in digests { entry.event.detail[kind + "_digest"] = d }
+            var filter = AuditFilter()
+            filter.action = Action.recordFind.rawValue
+            filter.since = try Self.time(request.since, "since")?.millisecondsSinceEpoch
+            filter.until = try Self.time(request.until, "until")?.millisecondsSinceEpoch
+            let (found, scanned) = try pipeline.readSnapshot { (view) throws(HavenError) -> ([[UInt8]], Int) in
+                try storeCall(logger) { try Self.scan(filter, digests: digests, on: view.db) }
+            }
+            entry.event.detail["found"] = String(found.count)
+            var w = JSONWriter(capacity: 600 * found.count + 256)
+            w.object { o in
+                o.key("digests")
+                o.object { d in for kind in digests.keys.sorted() { d.field(kind, digests[kind]!) } }
+                o.key("entries")
+                o.array { a in for e in found { a.raw(e) } }
+                o.field("scanned", scanned)
+            }
+            return pipeline.answer(ctx, entry, w.bytes)
+        }
+    }
+
+    /// The find entries, newest first, whose detail holds one of `digests` under its kind's
+    /// key, and how many finds were looked through. Each candidate is parsed and compared
+    /// key by key, so a digest that happens to appear elsewhere in an entry is no match.
+    static func scan(_ filter: AuditFilter, digests: [String: String], on db: Connection) throws -> ([[UInt8]], Int) {
+        let needles = digests.values.map { Array($0.utf8) }
+        var found = [[UInt8]]()
+        var scanned = 0
+        var cursor: UInt64?
+        while found.count < maximumSearches {
+            let page = try AuditTable.search(filter, newestFirst: true, cursor: cursor, limit: searchesPage, countLimit: 0, on: db)
+            for row in page.rows where found.count < maximumSearches {
+                scanned += 1
+                guard needles.contains(where: { row.entry.firstRange(of: $0) != nil }),
+                      let parsed = try? AuditEntry(canonicalBytes: row.entry),
+                      digests.contains(where: { parsed.event.detail[$0.key + "_digest"] == $0.value }) else { continue }
+                found.append(row.entry)
+            }
+            guard page.rows.count == searchesPage, let last = page.rows.last else { break }
+            cursor = last.seq
+        }
+        return (found, scanned)
+    }
+
+    static func time(_ text: String?, _ what: String) throws(HavenError) -> Timestamp? {
+        guard let text else { return nil }
+        guard let t = Timestamp(parsing: text) else { throw HavenError(.invalidValue, "\(what) must be a date or an RFC 3339 time") }
+        return t
+    }
+}
