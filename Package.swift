@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "HavenCore", swiftSettings: strict),
         .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore", "HavenSystem"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenStore", dependencies: ["CSQLite", "HavenCore"], exclude: ["FORMAT.md"], swiftSettings: strict),
-        .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", .product(name: "Yams", package: "Yams")],
+        .target(name: "HavenPolicy", dependencies: ["HavenCore", "HavenCrypto", "HavenStats", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
         .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenExtract", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
@@ -108,7 +108,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
-        .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore", "HavenTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore", "HavenStats", "HavenTestSupport"], swiftSettings: strict),
         .testTarget(name: "HavenClientTests", dependencies: ["HavenClient"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", "HavenAPI", "HavenCore", "HavenCrypto", "HavenVault", "HavenTestSupport", .product(name: "Yams", package: "Yams"),
