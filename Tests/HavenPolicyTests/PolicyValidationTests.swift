@@ -164,7 +164,11 @@ import Testing
              { replace(&$0, "statistics.yaml", "[age_group, sex]", "[age_group, sex]\n  - [sex, age_group]") }),
             ("a breakdown names no dimension", { replace(&$0, "statistics.yaml", "[age_group, sex]", "[]") }),
             ("at most 4 dimensions", { replace(&$0, "statistics.yaml", "[age_group, sex]", "[age_group, sex, agency, province, record_type]") }),
-            ("must be a list of lists", { replace(&$0, "statistics.yaml", "breakdowns:\n", "breakdowns: province\nlater:\n") }),
+            ("must be a list of lists", {
+                replace(&$0, "statistics.yaml", "breakdowns:\n  - [province, incident_type]\n", "breakdowns: province\n#")
+                replace(&$0, "statistics.yaml", "\n  - [", "\n# - [")
+            }),
+            ("a breakdown must be a list", { replace(&$0, "statistics.yaml", "[age_group, sex]", "age_group") }),
         ]
         for (reason, edit) in refusals {
             #expect { _ = try parse(edit) } throws: { error in
