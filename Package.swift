@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenSearchTests", dependencies: ["HavenSearch"], swiftSettings: strict),
-        .testTarget(name: "HavenStatsTests", dependencies: ["HavenStats"], swiftSettings: strict),
+        .testTarget(name: "HavenStatsTests", dependencies: ["HavenStats", "HavenTestSupport"], swiftSettings: strict),
         .testTarget(name: "HavenBackupTests", dependencies: ["HavenBackup", "HavenAudit", "HavenCore", "HavenCrypto", "HavenTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"], swiftSettings: strict),
