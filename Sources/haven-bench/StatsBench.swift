@@ -34,8 +34,8 @@ struct StatsBench: AsyncParsableCommand {
         ("2025-01", "2025-12", ["incident_type"]),
         ("2025-01", "2025-12", ["province", "incident_type"]),
         ("2025-01", "2025-12", ["month", "province"]),
-        ("2025-04", "2025-06", ["age_group", "sex"]),
-        ("2025-03", "2025-03", ["perpetrator_relationship", "incident_type"]),
+        ("2025-04", "2025-06", ["sex", "province"]),
+        ("2025-03", "2025-03", ["record_type"]),
     ]
 
     func run() async throws {

@@ -147,16 +147,19 @@ extension EndToEnd {
             try FileManager.default.copyItem(atPath: Repository.path("policy"), toPath: dir)
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let v = try TestVault(policy: dir)
-            let id = try v.createRecord(["survivor_name": "Noy", "incident_type": "rape", "sex": "female", "intake_date": "2025-05-03"])
-            try v.expectOK(as: "intake", ["consent", "grant", id, "statistics"])
+            _ = try StatisticsTests.populate(v)
             try v.expectOK(as: "analyst", ["stats", "incidents", "--from", "2025-01", "--to", "2025-12", "--by", "sex"])
             let file = dir + "/statistics.yaml"
-            try (try String(contentsOfFile: file, encoding: .utf8) + "  - [incident_type, sex]\n").write(toFile: file, atomically: true, encoding: .utf8)
+            let allowed = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "  - [record_type]\n", with: "  - [incident_type, sex]\n")
+            try allowed.write(toFile: file, atomically: true, encoding: .utf8)
             v.send(SIGHUP)
             try waitFor { v.daemonLog.contains("policy reloaded") }
             let frozen = try v.haven(as: "analyst", ["stats", "incidents", "--from", "2025-01", "--to", "2025-12", "--by", "sex,incident_type"])
             #expect(frozen.status == 1 && frozen.stderr.contains("release is frozen") && frozen.stderr.contains("incident_type,province"),
                     "\(frozen)")
+            // A breakdown no longer listed is refused at once, though the release holds it.
+            let removed = try v.haven(as: "analyst", ["stats", "incidents", "--from", "2025-01", "--to", "2025-12", "--by", "record_type"])
+            #expect(removed.status == 3 && removed.stderr.contains("not among the breakdowns the policy allows"), "\(removed)")
             #expect(try v.auditLog(["--all"]).filter { $0.action == "stats.publish" }.count == 1)
         }
     }

@@ -21,7 +21,7 @@ extension EndToEnd {
         /// once by the CLI, copied for each test.
         static let populated = VaultTemplate { v in try populate(v) }
 
-        private static func populate(_ v: TestVault) throws -> [String] {
+        static func populate(_ v: TestVault) throws -> [String] {
             func make(_ province: String, _ type: String, day: Int, consent: Bool = true, elsewhere: Bool = false) throws -> String {
                 var fields = ["survivor_name": "Survivor \(province) \(type) \(day)", "incident_type": type, "province": province,
                               "intake_date": "2025-02-\(day < 10 ? "0" : "")\(day)", "sex": "female", "date_of_birth": "1996-05-0\(day % 9 + 1)"]
@@ -173,21 +173,28 @@ extension EndToEnd {
             let kept = try row(assaults[0])
             try v.expectOK(as: "intake", ["consent", "withdraw", assaults[0], "statistics"])
             try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [kept.0, kept.1, assaults[0]])
-            // Two rows swapped, each with its own tag (the latest of the other record): neither opens.
-            let (a, b) = (try row(assaults[1]), try row(assaults[2]))
-            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [b.0, b.1, assaults[1]])
-            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [a.0, a.1, assaults[2]])
+            // Two rapes' rows swapped, each with its own tag (the latest of the other record): neither
+            // opens. (Two more rapes first, so that the year's counts stay publishable.)
+            var rapes = [String]()
+            for day in [26, 27] {
+                rapes.append(try v.createRecord(["survivor_name": "Survivor swapped \(day)", "incident_type": "rape", "sex": "female",
+                                                 "province": "la-vientiane-capital", "intake_date": "2025-02-\(day)"]))
+                try v.expectOK(as: "intake", ["consent", "grant", rapes.last!, "statistics"])
+            }
+            let (a, b) = (try row(rapes[0]), try row(rapes[1]))
+            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [b.0, b.1, rapes[0]])
+            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [a.0, a.1, rapes[1]])
             let r = try v.expectOK(as: "analyst", ["stats", "incidents", "--format", "csv"] + feb)
-            // 21 counted before: one assault withdrawn (its kept row refused), two swapped.
-            #expect(r.stdout.contains("all,18\r\n") && !r.stdout.contains("physical_assault,11"), "\(r.stdout)")
+            // 23 consented: one assault withdrawn (its kept row refused), two rapes swapped.
+            #expect(r.stdout.contains("all,20\r\n") && !r.stdout.contains("physical_assault,6"), "\(r.stdout)")
             #expect(r.stderr.contains("warning: 3 records could not be counted"), "\(r.stderr)")
             let entry = try v.auditLog(["--all"]).filter { $0.action == "stats.publish" }.last
-            for id in assaults.prefix(3) {
+            for id in [assaults[0]] + rapes {
                 #expect(entry?.detail["integrity"]?.contains("record \(id)") == true, "\(id): \(String(describing: entry))")
             }
             // The release is frozen with what it counted: the rows put right later change nothing.
-            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [a.0, a.1, assaults[1]])
-            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [b.0, b.1, assaults[2]])
+            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [a.0, a.1, rapes[0]])
+            try v.execute("UPDATE record_statistics SET row_tag = ?, sealed = ? WHERE record_id = ?", [b.0, b.1, rapes[1]])
             #expect(try v.expectOK(as: "analyst", ["stats", "incidents", "--format", "csv"] + feb).stdout == r.stdout)
         }
     }

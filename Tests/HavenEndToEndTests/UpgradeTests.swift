@@ -96,10 +96,17 @@ extension EndToEnd {
             }
             #expect(try restat().map { $0.detail["records"] } == (Self.withStatistics.contains(format) ? [] : ["3"]))
             if Self.withStatistics.contains(format) {
-                // The fixture's one record with the statistics consent, a Hanoi assault of October 2025.
-                let counted = try v.json(StatisticsReport.self, as: "analyst", ["stats", "incidents", "--from", "2025-10", "--to", "2025-10",
-                                                                                "--by", "province"])
-                #expect(counted.rows.first { $0.groups == ["vn-ha-noi"] }?.shown == "<5", "\(counted.rows.filter { $0.count != 0 })")
+                // The fixture's one record with the statistics consent, a Hanoi assault of October 2025:
+                // counted (a small cell), or, alone in its year, the year's release refused whole
+                // because no table of it hides her (HavenStats METHOD.md). Either way its row was read.
+                let r = try v.haven(as: "analyst", ["stats", "incidents", "--from", "2025-10", "--to", "2025-10", "--by", "province",
+                                                    "--format", "json"])
+                if r.status == 0 {
+                    let counted = try JSONDecoder().decode(StatisticsReport.self, from: Data(r.stdout.utf8))
+                    #expect(counted.rows.first { $0.groups == ["vn-ha-noi"] }?.shown == "<5", "\(counted.rows.filter { $0.count != 0 })")
+                } else {
+                    #expect(r.status == 1 && r.stderr.contains("cannot be published") && r.stderr.contains("small count"), "\(r)")
+                }
             }
 
             if ["vault-v8", "vault-v9"].contains(format) {
