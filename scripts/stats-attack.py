@@ -14,9 +14,12 @@ Input:  {"threshold": k,
          (a fact adds up the counts of those months whose values match `cells`, a dimension
          left out being summed over; "high": null is no upper bound; low == high is shown)
 Output: one line per pinned hidden fact, "pinned <index> <value> <months> <cells>", then
-        "checked <hidden> hidden, pinned <count>".
+        "checked <hidden> hidden, pinned <count>". A hidden fact already seen with two values
+        in the solutions found on the way is not solved for again.
 
     python3 scripts/stats-attack.py published.json
+    python3 scripts/stats-attack.py --stop-after 3 published.json   # enough to show a leak
+    python3 scripts/stats-attack.py --check     # prints "scipy" when the imports work
 """
 import itertools
 import json
@@ -27,7 +30,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
 
-def main(path):
+def main(path, stop_after=None):
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
     dims = sorted(data["dimensions"])
@@ -52,29 +55,47 @@ def main(path):
     integral = np.ones(len(index))
     bounds = Bounds(np.zeros(len(index)), np.full(len(index), np.inf))
 
-    def extreme(cols, sign):
+    hidden = [i for i, f in enumerate(facts) if f["low"] != f["high"]]
+    hidden_rows = matrix.tocsr()[hidden]
+    # Values each hidden fact took in some solution found so far: two values and it is not pinned.
+    seen = {i: set() for i in hidden}
+
+    def extreme(i, sign):
         c = np.zeros(len(index))
-        c[cols] = sign
+        c[rows[i]] = sign
         res = milp(c, constraints=constraints, integrality=integral, bounds=bounds)
         if res.status == 2:
             sys.exit("the published tables are inconsistent: no table gives them")
         if res.status != 0:
             return None  # unbounded (an x cell has no upper bound) or not solved: not pinned
+        for j, v in zip(hidden, hidden_rows @ np.round(res.x)):
+            seen[j].add(round(v))
         return round(sign * res.fun)
 
-    hidden = [i for i, f in enumerate(facts) if f["low"] != f["high"]]
     pinned = 0
     for i in hidden:
-        lo = extreme(rows[i], 1)
-        hi = extreme(rows[i], -1)
-        if lo is not None and lo == hi:
+        if len(seen[i]) > 1:
+            continue
+        lo = extreme(i, 1)
+        if lo is None or len(seen[i]) > 1:
+            continue
+        hi = extreme(i, -1)
+        if hi is not None and lo == hi:
             pinned += 1
             cells = ",".join(f"{d}={v}" for d, v in sorted(facts[i]["cells"].items())) or "all"
             months = facts[i]["months"]
             span = f"{months[0]}-{months[-1]}" if len(months) > 1 else str(months[0])
             print(f"pinned {i} {lo} months:{span} {cells}")
+            if stop_after is not None and pinned >= stop_after:
+                print(f"stopped after {pinned} pinned")
+                break
     print(f"checked {len(hidden)} hidden, pinned {pinned}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1:] == ["--check"]:
+        print("scipy")  # the imports above succeeded: the tests can run the attack
+    elif len(sys.argv) == 4 and sys.argv[1] == "--stop-after":
+        main(sys.argv[3], stop_after=int(sys.argv[2]))
+    else:
+        main(sys.argv[1])
