@@ -381,6 +381,17 @@ def main():
     statistics = {"key": kdf("hvstatsr", 1).hex(), "row_tag": record["tag"], "nonce": stats_nonce.hex(),
                   "month": "2025-03", "consent_expires": 1822000000000, "values": stats_values,
                   "plaintext": stats_plain.hex(), "box": sealed_box(kdf("hvstatsr", 1), stats_nonce, stats_ad, stats_plain, 1).hex()}
+    # A year's statistics release (HavenStore FORMAT.md, "Statistics releases"), sealed under
+    # kdf("hvstrels", 1) with the vault id and the year (u32) in the associated data. The seal
+    # does not read its plaintext (the release's encoding is HavenStats'), so any bytes serve.
+    release_plain = b"\x01" + b"a year's release, as HavenStats encodes it"
+    release_ad = Message("haven/statistics-release/v1")
+    release_ad.string(VAULT_ID)
+    release_ad.u32(2025)
+    release_nonce = bytes(range(0x40, 0x58))
+    statistics_release = {"key": kdf("hvstrels", 1).hex(), "year": 2025, "nonce": release_nonce.hex(),
+                          "plaintext": release_plain.hex(),
+                          "box": sealed_box(kdf("hvstrels", 1), release_nonce, release_ad, release_plain, 1).hex()}
     # A share set holds each share's check value (its last 32 bytes), in index order.
     members = [share_file(VAULT_ID, i, 2, 3, bytes(range(0x10 * i, 0x10 * i + 32))) for i in (1, 2, 3)]
     share_set = {"threshold": 2, "count": 3, "shares": [m.hex() for m in members],
@@ -395,7 +406,7 @@ def main():
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
         "blind_index": blind_index, "record_statistics": statistics,
-        "record_header_v3": header_v3, "referral_event": referral_event,
+        "record_header_v3": header_v3, "referral_event": referral_event, "statistics_release": statistics_release,
     }
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 

@@ -133,9 +133,12 @@ extension EndToEnd {
             #expect(found.matches.map(\.id) == [id])
             // So were its statistics, sealed under the new key, and the record is still counted.
             #expect(try v.scalarBlob("SELECT sealed FROM record_statistics WHERE record_id = ?", [id]) != sealedStatistics)
-            let counted = try v.expectOK(as: "analyst", ["stats", "incidents", "--from", "2025-06", "--to", "2025-06", "--by",
-                                                         "incident_type", "--format", "csv"])
-            #expect(counted.stdout.contains("rape,<5\r\n") && counted.stderr.isEmpty, "\(counted)")
+            // Alone in its year, it is a small cell, or the year's release is refused whole because
+            // no table of it hides her (HavenStats METHOD.md); either way its new row opened.
+            let counted = try v.haven(as: "analyst", ["stats", "incidents", "--from", "2025-06", "--to", "2025-06", "--by",
+                                                      "incident_type", "--format", "csv"])
+            #expect(counted.status == 0 ? counted.stdout.contains("rape,<5\r\n") && counted.stderr.isEmpty
+                    : counted.stderr.contains("cannot be published") && !counted.stderr.contains("integrity"), "\(counted)")
             v.stop()
             // Not committed: a new key file beside the one the database is under.
             FileManager.default.createFile(atPath: v.data + "/root.key.new", contents: old, attributes: [.posixPermissions: 0o600])

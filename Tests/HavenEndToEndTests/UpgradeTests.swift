@@ -11,14 +11,14 @@ extension EndToEnd {
     /// (one audit entry says so), and read back exactly what its readers saw before.
     @Suite struct UpgradeTests {
         static let fixtures = Repository.fixtures + "/"
-        /// Every committed format; the last is this release's own.
+        /// Every committed format; the last is the one before this release's (schema 10).
         static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7", "vault-v8", "vault-v9"]
         /// Formats made after statistics rows (schema 7): nothing to rebuild at start.
         static let withStatistics: Set = ["vault-v7", "vault-v8", "vault-v9"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
-        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7", "8", "9"], "vault-v3": ["4", "5", "6", "7", "8", "9"],
-                                 "vault-v4": ["5", "6", "7", "8", "9"], "vault-v5": ["6", "7", "8", "9"], "vault-v6": ["7", "8", "9"],
-                                 "vault-v7": ["8", "9"], "vault-v8": ["9"], "vault-v9": []]
+        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7", "8", "9", "10"], "vault-v3": ["4", "5", "6", "7", "8", "9", "10"],
+                                 "vault-v4": ["5", "6", "7", "8", "9", "10"], "vault-v5": ["6", "7", "8", "9", "10"],
+                                 "vault-v6": ["7", "8", "9", "10"], "vault-v7": ["8", "9", "10"], "vault-v8": ["9", "10"], "vault-v9": ["10"]]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {
@@ -96,10 +96,17 @@ extension EndToEnd {
             }
             #expect(try restat().map { $0.detail["records"] } == (Self.withStatistics.contains(format) ? [] : ["3"]))
             if Self.withStatistics.contains(format) {
-                // The fixture's one record with the statistics consent, a Hanoi assault of October 2025.
-                let counted = try v.json(StatisticsReport.self, as: "analyst", ["stats", "incidents", "--from", "2025-10", "--to", "2025-10",
-                                                                                "--by", "province"])
-                #expect(counted.rows.first { $0.groups == ["vn-ha-noi"] }?.shown == "<5", "\(counted.rows.filter { $0.count != 0 })")
+                // The fixture's one record with the statistics consent, a Hanoi assault of October 2025:
+                // counted (a small cell), or, alone in its year, the year's release refused whole
+                // because no table of it hides her (HavenStats METHOD.md). Either way its row was read.
+                let r = try v.haven(as: "analyst", ["stats", "incidents", "--from", "2025-10", "--to", "2025-10", "--by", "province",
+                                                    "--format", "json"])
+                if r.status == 0 {
+                    let counted = try JSONDecoder().decode(StatisticsReport.self, from: Data(r.stdout.utf8))
+                    #expect(counted.rows.first { $0.groups == ["vn-ha-noi"] }?.shown == "<5", "\(counted.rows.filter { $0.count != 0 })")
+                } else {
+                    #expect(r.status == 1 && r.stderr.contains("cannot be published") && r.stderr.contains("small count"), "\(r)")
+                }
             }
 
             if ["vault-v8", "vault-v9"].contains(format) {

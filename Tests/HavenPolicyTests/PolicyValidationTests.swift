@@ -1,6 +1,7 @@
 import Foundation
 import HavenCore
 @testable import HavenPolicy
+import HavenStats
 import Testing
 
 /// An invalid policy is refused with `file:line: reason`, whatever the mistake.
@@ -136,7 +137,8 @@ import Testing
         }
     }
 
-    /// Statistics: one field per use in a type, provinces from their file, a sane threshold.
+    /// Statistics: one field per use in a type, provinces from their file, a sane threshold,
+    /// breakdowns of known dimensions (deny by default).
     @Test func statisticsRulesAreChecked() throws {
         func parse(_ edit: (inout [PolicyFile]) -> Void) throws -> Policy {
             var files = try ShippedPolicy.files()
@@ -165,6 +167,18 @@ import Testing
             ("small_cell_threshold must be from 3 to 100", { replace(&$0, "statistics.yaml", "threshold: 5", "threshold: 2") }),
             ("must use a-z", { replace(&$0, "provinces.yaml", "la-bokeo:", "La Bokeo:") }),
             ("country must be a two-letter code", { replace(&$0, "provinces.yaml", "{country: la, name_en: Bokeo", "{country: lao, name_en: Bokeo") }),
+            ("unknown dimension 'gender' in a breakdown", { replace(&$0, "statistics.yaml", "[province, sex]", "[province, gender]") }),
+            ("'month' is not a breakdown's dimension", { replace(&$0, "statistics.yaml", "[record_type]", "[month, sex]") }),
+            ("'sex' is listed twice in a breakdown", { replace(&$0, "statistics.yaml", "[province, sex]", "[sex, province, sex]") }),
+            ("is listed twice (the order of its dimensions does not matter)",
+             { replace(&$0, "statistics.yaml", "[record_type]", "[record_type]\n  - [sex, province]") }),
+            ("a breakdown names no dimension", { replace(&$0, "statistics.yaml", "[record_type]", "[]") }),
+            ("at most 4 dimensions", { replace(&$0, "statistics.yaml", "[record_type]", "[age_group, sex, agency, province, record_type]") }),
+            ("must be a list of lists", {
+                replace(&$0, "statistics.yaml", "breakdowns:\n  - [province, incident_type]\n", "breakdowns: province\n#")
+                replace(&$0, "statistics.yaml", "\n  - [", "\n# - [")
+            }),
+            ("a breakdown must be a list", { replace(&$0, "statistics.yaml", "[record_type]", "age_group") }),
         ]
         for (reason, edit) in refusals {
             #expect { _ = try parse(edit) } throws: { error in
@@ -173,8 +187,22 @@ import Testing
                 return ok
             }
         }
-        // Without statistics.yaml the threshold is 5.
-        #expect(try parse { $0.removeAll { $0.path == "statistics.yaml" } }.statistics.threshold == 5)
+        // An error names its line, as every policy error does.
+        #expect { _ = try parse { replace(&$0, "statistics.yaml", "[province, sex]", "[province, gender]") } } throws: { error in
+            let e = error as? PolicyError
+            return e?.file == "statistics.yaml" && e?.line == 14
+        }
+        // A breakdown is a set: its dimensions in any order, or some of them, with or without
+        // month, are a table of it; anything else is not.
+        let allowed = shipped.statistics
+        #expect(allowed.breakdowns.count == 3)
+        #expect(allowed.breakdown(for: [.incidentType, .province]) == [.incidentType, .province])
+        #expect(allowed.breakdown(for: [.month, .province, .incidentType]) == [.incidentType, .province])
+        #expect(allowed.breakdown(for: [.recordType]) == [.recordType] && allowed.breakdown(for: [.sex]) == [.province, .sex])
+        #expect(allowed.breakdown(for: [.incidentType, .sex]) == nil && allowed.breakdown(for: [.province, .sex, .ageGroup]) == nil)
+        // Without statistics.yaml the threshold is 5 and nothing may be counted.
+        let none = try parse { $0.removeAll { $0.path == "statistics.yaml" } }.statistics
+        #expect(none.threshold == 5 && none.breakdowns.isEmpty && none.breakdown(for: [.sex]) == nil)
     }
 
     /// Referrals: each service needs a real consent flag, real classes, writes only what it

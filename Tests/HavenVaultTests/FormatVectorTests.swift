@@ -41,6 +41,12 @@ import Testing
         let record_statistics: StatisticsVector
         let record_header_v3: Header
         let referral_event: HistoryRow
+        let statistics_release: ReleaseVector
+
+        struct ReleaseVector: Decodable {
+            let key, nonce, plaintext, box: String
+            let year: Int
+        }
 
         struct StatisticsVector: Decodable {
             let key, row_tag, nonce, month, plaintext, box: String
@@ -365,6 +371,27 @@ import Testing
                 record.withUnsafeBytes { r in try? opener.open(b, record: r, rowTag: rowTag) { Array($0) } }
             }
             #expect(plain == (opens ? [UInt8](hex: s.plaintext) : nil))
+        }
+    }
+
+    /// A year's statistics release sealed under the release key, with the vault and the year
+    /// bound in: it opens as its own year only, and not at all once a byte is changed.
+    @Test func statisticsReleaseBox() throws {
+        let r = v.statistics_release
+        #expect(root.derive(.statisticsRelease, version: 1).withUnsafeBytes { Array($0) } == [UInt8](hex: r.key))
+        let seal = ReleaseSeal(vault: try VaultID(v.vault_id), rootKey: root)
+        let box = [UInt8](hex: r.box)
+        #expect(seal.seal([UInt8](hex: r.plaintext), year: r.year, fixedNonce: [UInt8](hex: r.nonce)) == box)
+        #expect(try seal.open(box, year: r.year) == [UInt8](hex: r.plaintext))
+        #expect(throws: CryptoError.authenticationFailure) { try seal.open(box, year: r.year - 1) }
+        let otherVault = ReleaseSeal(vault: try VaultID("ffeeddccbbaa99887766554433221100"), rootKey: root)
+        #expect(throws: CryptoError.authenticationFailure) { try otherVault.open(box, year: r.year) }
+        // Another box of the same vault and year (a record's statistics) never opens as a release.
+        #expect(throws: CryptoError.authenticationFailure) { try seal.open([UInt8](hex: v.record_statistics.box), year: r.year) }
+        for i in [0, 4, 5, 29, box.count - 1] {
+            var flipped = box
+            flipped[i] ^= 0x01
+            #expect(throws: CryptoError.authenticationFailure) { try seal.open(flipped, year: r.year) }
         }
     }
 

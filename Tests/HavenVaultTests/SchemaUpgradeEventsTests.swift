@@ -17,13 +17,15 @@ import Testing
         migrate("6", "7", "schema 6 upgraded to 7: each record's contribution to statistics is sealed beside it, built as the daemon starts"),
         migrate("7", "8", "schema 7 upgraded to 8: referrals between agencies, kept in each record's sealed header and history"),
         migrate("8", "9", "schema 8 upgraded to 9: a record's new audit entries are found through links from each to the one before"),
+        migrate("9", "10", "schema 9 upgraded to 10: each year's statistics are published once, sealed and stored, and answered from unchanged"),
     ]
 
     @Test func eachStepsEntryIsTheOneEarlierReleasesWrote() {
         #expect(SchemaUpgradeEvents.after(2) == Self.written)
         #expect(SchemaUpgradeEvents.after(3) == Self.written)
-        #expect(SchemaUpgradeEvents.after(6) == Array(Self.written.suffix(3)))
-        #expect(SchemaUpgradeEvents.after(8) == [Self.written[5]])
-        #expect(SchemaUpgradeEvents.after(9).isEmpty)
+        #expect(SchemaUpgradeEvents.after(6) == Array(Self.written.suffix(4)))
+        #expect(SchemaUpgradeEvents.after(8) == [Self.written[5], Self.written[6]])
+        #expect(SchemaUpgradeEvents.after(9) == [Self.written[6]])
+        #expect(SchemaUpgradeEvents.after(10).isEmpty)
     }
 }

@@ -20,6 +20,8 @@ public enum KeyPurpose: Sendable {
     case blindIndex
     /// Seals each record's statistics (what it contributes to anonymised counts).
     case statistics
+    /// Seals each year's published statistics release, so that it is read back unchanged.
+    case statisticsRelease
 
     /// `crypto_kdf` contexts are exactly 8 bytes.
     var context: String {
@@ -31,6 +33,7 @@ public enum KeyPurpose: Sendable {
         case .backupEncryption: return "hvbackup"
         case .blindIndex: return "hvsearch"
         case .statistics: return "hvstatsr"
+        case .statisticsRelease: return "hvstrels"
         }
     }
 }

@@ -36,20 +36,3 @@ struct ProvincesFileParser {
         return out
     }
 }
-
-/// Parses `policy/statistics.yaml` (format in policy/README.md).
-struct StatisticsFileParser {
-    let reader: YAMLReader
-
-    func parse(_ text: String) throws(PolicyError) -> StatisticsSettings {
-        let root = try reader.parse(text)
-        var threshold = StatisticsSettings.defaultThreshold
-        for (_, _, value) in try reader.mapping(root, what: "statistics.yaml", allowed: ["small_cell_threshold"]) {
-            let k = try reader.integer(value, what: "small_cell_threshold")
-            // Below 3 a count of 1 stands alone; above 100 nothing of a small centre is left.
-            guard (3...100).contains(k) else { throw reader.fail(value, "small_cell_threshold must be from 3 to 100") }
-            threshold = Int(k)
-        }
-        return StatisticsSettings(threshold: threshold)
-    }
-}

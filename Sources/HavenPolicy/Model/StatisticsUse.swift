@@ -18,15 +18,3 @@ public enum StatisticsUse: String, Sendable, Equatable, CaseIterable {
     /// Whether the field must be a date (else a choice).
     public var needsDate: Bool { self == .month || self == .ageGroup }
 }
-
-/// `policy/statistics.yaml`: how statistics are published.
-public struct StatisticsSettings: Sendable, Equatable {
-    /// Counts from 1 to threshold − 1 are shown as `<threshold`.
-    public let threshold: Int
-
-    public static let defaultThreshold = 5
-
-    public init(threshold: Int = Self.defaultThreshold) {
-        self.threshold = threshold
-    }
-}

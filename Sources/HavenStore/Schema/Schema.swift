@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 9
+    static let version: Int64 = 10
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -217,6 +217,19 @@ enum Schema {
         DROP INDEX audit_by_record;
         PRAGMA secure_delete = ON;
         CREATE INDEX audit_unchained_by_record ON audit_entries (record, seq) WHERE record_prev = -2;
+        """,
+        // 10: each year's statistics release (FORMAT.md, "statistics releases"), computed by
+        // the first query of the year once it has ended, sealed, and read back unchanged by
+        // every later one. A year has one row, never replaced: the primary key refuses a
+        // second. Each publication's audit entry is found through a partial index (a few
+        // entries a year), so that a year whose row has gone is refused, never published again.
+        """
+        CREATE TABLE statistics_releases (
+            year INTEGER PRIMARY KEY,
+            published_at INTEGER NOT NULL,
+            sealed BLOB NOT NULL
+        );
+        CREATE INDEX audit_publications ON audit_entries (seq) WHERE action = 'stats.publish';
         """,
     ]
 }

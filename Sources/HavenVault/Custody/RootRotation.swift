@@ -17,7 +17,9 @@ import Logging
 /// - `state_baseline`, replaced by the state of every row under the new key, committed to
 ///   by the rotation's own entry (the start-up check reads only the last baseline);
 /// - the search index, emptied: its values are keyed under the old root, and the vault
-///   rebuilds it under the new one as it opens again (`DerivedRowsRebuild`).
+///   rebuilds it under the new one as it opens again (`DerivedRowsRebuild`);
+/// - each year's statistics release, opened and sealed again under the new key: it is
+///   what was published, and cannot be computed again.
 /// Before any of it, the log and every row are checked under the old key, as at start:
 /// a rotation must not bless rows changed outside Haven.
 struct RootRotation {
@@ -94,6 +96,16 @@ struct RootRotation {
 
             try SearchIndexTable.removeAll(on: db)
             try StatisticsTable.removeAll(on: db)
+            for release in try StatisticsReleaseTable.all(on: db) {
+                let bytes: [UInt8]
+                do {
+                    bytes = try old.releases.open(release.sealed, year: release.year)
+                } catch {
+                    throw HavenError(.integrityError, "the statistics release of \(release.year) does not open (changed outside Haven);"
+                                     + " nothing was rotated", hint: "restore the data directory from a backup, then rotate")
+                }
+                try StatisticsReleaseTable.reseal(year: release.year, sealed: new.releases.seal(bytes, year: release.year), on: db)
+            }
             try StateBaselineTable.removeAll(on: db)
             for (key, tag) in states { try StateBaselineTable.insert(key: key.text, tag: tag.bytes, on: db) }
             var digest = new.rows.baselineDigest()

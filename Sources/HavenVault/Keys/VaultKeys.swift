@@ -17,6 +17,8 @@ public final class VaultKeys: Sendable {
     let searchKey: SecureBytes
     /// Seals each record's contribution to statistics (`RecordStatisticsDeriver`).
     public let statistics: StatisticsSeal
+    /// Seals each year's statistics release (`StatisticsReleases`).
+    public let releases: ReleaseSeal
 
     public var publicKey: PublicKey { signingKey.publicKey }
 
@@ -29,6 +31,7 @@ public final class VaultKeys: Sendable {
         self.backupKey = Self.backupKey(rootKey)
         self.searchKey = BlindIndex.indexKey(rootKey)
         self.statistics = StatisticsSeal(vault: vaultID, rootKey: rootKey)
+        self.releases = ReleaseSeal(vault: vaultID, rootKey: rootKey)
     }
 
     /// The key backup archives are encrypted under: a subkey of the root key of its own.

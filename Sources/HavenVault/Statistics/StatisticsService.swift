@@ -1,5 +1,6 @@
 import Foundation
 import HavenAPI
+import HavenAudit
 import HavenCore
 import HavenCrypto
 import HavenPolicy
@@ -23,14 +24,17 @@ public final class StatisticsService: Sendable {
         self.keys = keys
     }
 
-    /// `stats.read`: anonymised counts of incidents for one whole month, quarter or year
-    /// that has ended, by the dimensions asked for. Only records whose survivor's
-    /// `statistics` consent is granted at this moment are counted, each once; what is
-    /// published is the year's release for that breakdown, small cells suppressed across its
-    /// months, quarters and year (HavenStats METHOD.md). The analyst receives no id, no
-    /// date finer than a month and no free text. The query is computed off the event loops
-    /// and answered only once its audit entry (who, which dimensions, which period, how many
-    /// cells were hidden) is durable.
+    /// `stats.read`: anonymised counts of incidents for one whole month, quarter or year of
+    /// a calendar year that has ended, by a set of dimensions the policy allows (its
+    /// `breakdowns`, or part of one, in any order). Every query of a year is answered from
+    /// that year's one release (`StatisticsService+Release`): the first computes it from the
+    /// records whose survivor's `statistics` consent is granted at that moment, every
+    /// table of every allowed breakdown suppressed together (HavenStats METHOD.md), and stores
+    /// it sealed; later ones read it back unchanged, whatever was withdrawn or erased since.
+    /// The analyst receives no id, no date finer than a month and no free text. The work is
+    /// done off the event loops, and the answer leaves only once its audit entry (who, which
+    /// dimensions, which period, how many cells were hidden) is durable, after the
+    /// publication's own entry when this query made the release.
     public func incidents(_ ctx: RequestContext, request: IncidentStatisticsRequest) -> EventLoopFuture<StatisticsReport> {
         var entry = pipeline.begin(Action.statsRead.rawValue, ctx)
         return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<StatisticsReport> in
@@ -53,11 +57,16 @@ public final class StatisticsService: Sendable {
             entry.event.detail["from"] = period.first.description
             entry.event.detail["to"] = period.last.description
             let now = pipeline.clock.now()
-            // A period still running would be published again and again as it fills: each new
-            // record's cell could be read off the difference. Only ended periods are published.
-            guard let current = ReportingMonth(now.date), period.last < current else {
-                throw HavenError(.invalidValue, "\(period) has not ended; statistics are published for whole periods that have ended",
-                                 hint: "ask for a period that ends before this month")
+            // A year still running would be published again and again as it fills, each new
+            // record's cell read off the difference: a year is published once, after it ends.
+            guard let current = ReportingMonth(now.date), period.year < current.year else {
+                throw HavenError(.invalidValue, "\(period) is in \(period.year), which has not ended; each year's statistics are"
+                                 + " published once, after the year ends", hint: "ask for a period of \(period.year - 1) or earlier")
+            }
+            guard policy.statistics.breakdown(for: dimensions) != nil else {
+                throw HavenError(.denied, "counting by \(dimensions.map(\.rawValue).joined(separator: ",")) is not among the"
+                                 + " breakdowns the policy allows (policy/statistics.yaml)",
+                                 hint: "ask for one of these, or part of one, in any order, with or without month: \(policy.statistics.described)")
             }
             guard running.withLock({ running in defer { running = true }; return !running }) else {
                 throw HavenError(.busy, "another statistics query is running", hint: "try again in a few seconds")
@@ -65,25 +74,33 @@ public final class StatisticsService: Sendable {
             let promise = ctx.eventLoop.makePromise(of: StatisticsReport.self)
             let pending = entry
             DispatchQueue.global().async {
-                let outcome = Result { () throws(HavenError) -> (StatisticsReport, [String]) in
-                    try self.countIncidents(period: period, dimensions: dimensions, policy: policy, now: now)
+                let outcome = Result { () throws(HavenError) -> (StatisticsReport, Publication?) in
+                    try self.answer(period: period, dimensions: dimensions, policy: policy, now: now, actor: pending.event.actor)
                 }
-                self.running.withLock { $0 = false }
                 ctx.eventLoop.execute {
                     switch outcome {
-                    case .success(let (report, findings)):
-                        var event = pending.event
-                        event.detail["published_by"] = report.publishedBy
-                        event.detail["cells"] = String(report.rows.count)
-                        event.detail["small"] = String(report.suppressed.small)
-                        event.detail["complementary"] = String(report.suppressed.complementary)
-                        if !findings.isEmpty { event.detail["integrity"] = findings.joined(separator: "; ") }
-                        promise.completeWith(self.pipeline.writer.audit(on: ctx.eventLoop, event).map { committed in
-                            var answered = report
-                            answered.auditSeq = committed.auditSeq
-                            return answered
+                    case .success(let (report, publication)):
+                        var answered = pending.event
+                        answered.detail["published_by"] = report.publishedBy
+                        answered.detail["cells"] = String(report.rows.count)
+                        answered.detail["small"] = String(report.suppressed.small)
+                        answered.detail["complementary"] = String(report.suppressed.complementary)
+                        let event = answered
+                        let published = publication.map { self.publish($0, on: ctx.eventLoop).map { _ in () } }
+                            ?? ctx.eventLoop.makeSucceededVoidFuture()
+                        // The next query waits until the release is stored, or it would compute the year again.
+                        published.whenComplete { _ in self.running.withLock { $0 = false } }
+                        promise.completeWith(published.flatMap {
+                            self.pipeline.writer.audit(on: ctx.eventLoop, event).map { committed in
+                                var answered = report
+                                answered.auditSeq = committed.auditSeq
+                                return answered
+                            }
+                        }.flatMapError { error in
+                            self.pipeline.refuse(ctx, pending, error as? HavenError ?? .storeUnavailable)
                         })
                     case .failure(let error):
+                        self.running.withLock { $0 = false }
                         promise.completeWith(self.pipeline.refuse(ctx, pending, error))
                     }
                 }
@@ -92,120 +109,33 @@ public final class StatisticsService: Sendable {
         }
     }
 
-    /// Reads every record's sealed statistics, keeps those that are the record's latest
-    /// audited state, counted now, and of the period's year, and answers from them. Findings
-    /// name the records left out and why (never a value). The id space is split between
-    /// `StatisticsScan.readers` parts, each read on a thread and in a snapshot of its own: a
-    /// record is counted once, as the latest state its part's snapshot holds.
-    func countIncidents(period: ReportingPeriod, dimensions: [StatisticsDimension], policy: Policy,
-                        now: Timestamp) throws(HavenError) -> (StatisticsReport, [String]) {
-        let parts = StatisticsScan.parts(StatisticsScan.readers)
-        let results = ParallelParts.run(parts.count, threadName: { "haven-stats-\($0)" }) {
-            [self] (i) throws(HavenError) -> StatisticsScan in
-            try scanStatistics(parts[i], year: period.year, now: now.millisecondsSinceEpoch)
+    /// The answer from the year's release: the stored one, else one computed now (returned
+    /// with its publication, stored before the answer leaves).
+    func answer(period: ReportingPeriod, dimensions: [StatisticsDimension], policy: Policy, now: Timestamp,
+                actor: AuditEvent.Actor?) throws(HavenError) -> (StatisticsReport, Publication?) {
+        var publication: Publication?
+        let release: YearRelease
+        if let stored = try storedRelease(period.year) {
+            release = stored
+        } else {
+            (release, publication) = try computeRelease(period.year, policy: policy, now: now, actor: actor)
         }
-        var groups = GroupCounter()
-        var findings = [String]()
-        var notCounted = 0
-        for r in results {
-            let part = try r.get()
-            groups.merge(part.groups)
-            findings += part.findings
-            notCounted += part.notCounted
-        }
-        if findings.count > 20 { findings = Array(findings.prefix(20)) + ["and \(findings.count - 20) more"] }
-        var counts = IncidentCounts(year: period.year)
-        var agencies = Set<String>()
-        for (group, n) in zip(groups.groups, groups.counts) {
-            guard let values = RecordStatistics.values(group.dropFirst()) else {
-                notCounted += n
-                findings.append("\(n) statistics rows could not be read")
-                continue
-            }
-            if let agency = values[.agency] { agencies.insert(agency) }
-            counts.add(month: Int(group[0]), values: values, count: n)
+        // The policy may have allowed this breakdown since the year was published: the
+        // release is not computed again for it.
+        let asked = Set(dimensions).subtracting([.month])
+        guard release.breakdowns.contains(where: { asked.isSubset(of: $0) }) else {
+            throw HavenError(.conflict, "the statistics of \(period.year) were published before the policy allowed counting by"
+                             + " \(dimensions.map(\.rawValue).joined(separator: ",")); the year's release is frozen and has no such table",
+                             hint: "ask for one of the breakdowns it holds, or part of one: "
+                                 + release.breakdowns.map { $0.map(\.rawValue).joined(separator: ",") }.joined(separator: "; "))
         }
         var report: StatisticsReport
         do throws(IncidentRelease.Refusal) {
-            report = try IncidentRelease.answer(period: period, dimensions: dimensions, counts: counts,
-                                                categories: StatisticsCategories.of(policy, agenciesSeen: agencies),
-                                                threshold: policy.statistics.threshold)
+            report = try IncidentRelease.answer(period: period, dimensions: dimensions, from: release)
         } catch {
             throw HavenError(.invalidValue, error.message, hint: error.hint)
         }
-        if notCounted > 0 {
-            pipeline.logger.error("records left out of statistics", metadata: ["count": "\(notCounted)"])
-            report.warnings.append("\(notCounted) records could not be counted: their statistics are not in their latest audited"
-                                   + " state; an auditor finds them named in this query's audit entry")
-        }
-        return (report, findings)
-    }
-
-    /// One part of a statistics query, in one snapshot: each row checked against the state
-    /// ledger, opened, and counted by its group if it counts now and is of `year`.
-    func scanStatistics(_ ids: Range<String>, year: Int, now: Int64) throws(HavenError) -> StatisticsScan {
-        try pipeline.readSnapshot(scan: true) { (view) throws(HavenError) -> StatisticsScan in
-            var out = StatisticsScan()
-            let opener = keys.statistics.opener()
-            var seen: Int64 = 0
-            var raced = false
-            func note(_ finding: String) {
-                out.notCounted += 1
-                if out.findings.count < 21 { out.findings.append(finding) }
-            }
-            // Rows are checked against the ledger a batch at a time (one lock for many rows),
-            // then opened one by one.
-            var batch = StatisticsRows()
-            func countBatch() {
-                let findings = pipeline.ledger.check(batch.keys, stored: batch.tags, in: view.freshness, name: batch.name)
-                for (i, finding) in findings.enumerated() {
-                    switch finding {
-                    case .fresh: break
-                    case .raced: raced = true; continue
-                    case .notFound: note("the statistics of record \(batch.name(i)) name no audited record"); continue
-                    case .mismatch:
-                        note("the statistics of record \(batch.name(i)) are not of its latest audited state (kept from before a change, or edited outside Haven)")
-                        continue
-                    }
-                    let opened = batch.row(i) { id, box in
-                        Result { () throws(CryptoError) -> RecordStatistics.Head? in
-                            try opener.open(box, record: id, rowTag: batch.tags[i]) { p in
-                                guard let head = RecordStatistics.head(p, at: now) else { return nil }
-                                if head.counted, head.month / 12 == year {
-                                    out.groups.add(month: UInt8(head.month % 12 + 1),
-                                                   values: UnsafeRawBufferPointer(rebasing: p[RecordStatistics.valuesOffset...]))
-                                }
-                                return head
-                            }
-                        }
-                    }
-                    switch opened {
-                    case .success(.some): break
-                    case .success(.none): note("the statistics of record \(batch.name(i)) are of an unknown format")
-                    case .failure: note("the statistics of record \(batch.name(i)) do not open (edited outside Haven)")
-                    }
-                }
-                batch.removeAll()
-            }
-            try storeCall(pipeline.logger) {
-                try StatisticsTable.scan(ids, on: view.db) { id, tagBytes, box in
-                    seen += 1
-                    guard let key = StateLedger.Key(base32: id), let tag = Tag16(tagBytes) else {
-                        note("a statistics row names no record (\(NameRules.printable(String(decoding: id, as: UTF8.self))))")
-                        return
-                    }
-                    batch.append(key, id: id, tag: tag, box: box)
-                    if batch.keys.count == StatisticsRows.size { countBatch() }
-                }
-                countBatch()
-                let live = try StatisticsTable.liveRecords(ids, on: view.db)
-                if seen < live {
-                    out.notCounted += Int(live - seen)
-                    out.findings.append("\(live - seen) records have no statistics row (deleted outside Haven)")
-                }
-            }
-            if raced { throw RequestPipeline.snapshotRaced }
-            return out
-        }
+        report.warnings += publication?.warnings ?? []
+        return (report, publication)
     }
 }

@@ -29,6 +29,9 @@ enum SchemaUpgradeEvents {
         // one about the same record; the entries before keep an index of their own, copied from
         // the index by record, which goes.
         Step(to: 9, what: "a record's new audit entries are found through links from each to the one before"),
+        // Schema 10 adds each year's statistics release, empty: a year's is made by its first
+        // query once it has ended.
+        Step(to: 10, what: "each year's statistics are published once, sealed and stored, and answered from unchanged"),
     ]
 
     /// The entries of every step after `version`, in order.

@@ -17,15 +17,18 @@ struct StatsIncidents: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incidents", abstract: "Count incidents by month, type, province, age group, sex, perpetrator, agency or record type.",
         discussion: """
-            Counts only records whose survivor has granted the statistics consent, each once (a record \
-            marked as already reported to another service is not counted again). The period is one \
-            whole month, quarter or calendar year that has ended (--from 2025-01 --to 2025-03 is the \
-            first quarter). Counts from 1 to k−1 (k from policy/statistics.yaml, default 5) are shown \
-            as <k, and further cells as x, so that no small count can be worked out from the totals or \
-            from the year's other months and quarters; every answer says how many cells were hidden \
-            and why. CSV has a header row, the dimensions' codes, then count. --out writes a new file \
-            (never over an existing one). --json is --format json. Each query is audited with its \
-            dimensions and period.
+            Each calendar year is published once, after it ends: the year's first query counts the \
+            records whose survivor has granted the statistics consent at that moment, each once (a \
+            record marked as already reported to another service is not counted again), and every \
+            later query of the year is answered from that release unchanged. The period is one whole \
+            month, quarter or year of an ended year (--from 2025-01 --to 2025-03 is the first quarter). \
+            --by must be one of the breakdowns policy/statistics.yaml lists, or part of one, in any \
+            order, with or without month. Counts from 1 to k−1 (k from policy/statistics.yaml, default \
+            5) are shown as <k, and further cells as x, so that no small count can be worked out from \
+            the totals, the other breakdowns or the year's other months and quarters; every answer \
+            says how many cells were hidden and why. CSV has a header row, the dimensions' codes, then \
+            count. --out writes a new file (never over an existing one). --json is --format json. Each \
+            query is audited with its dimensions and period.
             """)
 
     @Option(help: ArgumentHelp("First month, YYYY-MM.", valueName: "month")) var from: String
