@@ -66,7 +66,9 @@ final class SearchIndexer: Sendable {
     /// What `search_fields` must say for the rows to be this indexer's: each field's kind
     /// with the index format (`name/2`), so rows of an earlier format are rebuilt at start.
     var layout: Set<SearchFieldLayout> {
-        Set(fields.map { SearchFieldLayout(field: $0.key.rawValue, kind: "\($0.value.kind.rawValue)/\(BlindIndex.format)", bits: $0.value.bits) })
+        Set(fields.map { name, field in
+            SearchFieldLayout(field: name.rawValue, kind: "\(field.kind.rawValue)/\(BlindIndex.format)", bits: field.bits)
+        })
     }
 
     /// The fields searched for one kind of value, in name order.

@@ -52,7 +52,8 @@ extension SearchService {
             for id in candidates.ids {
                 guard matches.count < PossibleDuplicates.bound else { break }
                 opened += 1
-                if let m = try confirm(queries, id, in: view, policy: policy, findings: &check.result.findings) { matches.append(m) }
+                guard let m = try confirm(queries, id, in: view, policy: policy, findings: &check.result.findings) else { continue }
+                matches.append(SearchMatch(opened: m.opened, matched: m.matched.sorted { $0.rawValue < $1.rawValue }, exactName: m.exactName))
             }
             check.unchecked = candidates.total - opened
             sortMatches(matches, for: user, purpose: purpose, policy: policy, into: &check.result)

@@ -52,8 +52,13 @@ extension SearchService {
         for q in possible {
             do throws(HavenError) {
                 guard let m = try match(q, opened, on: view.db) else { continue }
-                let matched = Set((found?.matched ?? []) + m.matched).sorted { $0.rawValue < $1.rawValue }
-                found = SearchMatch(opened: opened, matched: matched, exactName: m.exactName ?? found?.exactName)
+                guard let earlier = found else {
+                    found = m
+                    continue
+                }
+                // Matched by two lookups (name and date of birth; phone): their fields together.
+                let matched = Array(Set(earlier.matched + m.matched))
+                found = SearchMatch(opened: opened, matched: matched, exactName: m.exactName ?? earlier.exactName)
             } catch where error.code == .integrityError {
                 findings.append("record \(id): a searched field failed its integrity check")
                 return nil
