@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HavenAPI
+import HavenCrypto
 import HavenStats
 import HavenTestSupport
 import Testing
@@ -158,6 +159,40 @@ extension EndToEnd {
             try v.start()
             try v.expectOK(as: "auditor", ["audit", "verify"])
             #expect(try v.json(ReadRecordResponse.self, as: "counsellor", ["record", "get", id, "--purpose", "after restart"]).notes == read.notes)
+        }
+
+        /// The fixture of the last format has an index of format 1 (one key per field for
+        /// every agency): once started, its rows are the agency's (format 2), as computed
+        /// here from its root key file, and `search_fields` says so.
+        @Test func aFormatOneIndexIsMadeAgainUnderItsAgencysKeys() throws {
+            let v = try fixtureVault("vault-v9")
+            let root = try RootKey(material: KeyFiles.readSecret(kind: .rootKey, path: v.data + "/root.key"))
+            let layout = { () throws -> [String] in
+                try v.withDatabase { db in
+                    let s = try db.statement("SELECT kind FROM search_fields ORDER BY field")
+                    var out = [String]()
+                    while try s.step() { out.append(s.string(0)) }
+                    return out
+                }
+            }
+            #expect(try layout() == ["date", "phone", "name"])
+            let phoneRow = { () throws -> [Int64] in
+                try v.withDatabase { db in
+                    let s = try db.statement("SELECT value FROM search_index WHERE field = 'phone' AND record_id = '7znpjjhxukioekz35tqyl2zqia'")
+                    var out = [Int64]()
+                    while try s.step() { out.append(s.int64(0)) }
+                    return out
+                }
+            }
+            // The counselled record's phone, +856 20 5555 0101, in its search form.
+            let agencys = Int64(BlindIndex(rootKey: root, agency: "ossc-vientiane", field: "phone", bits: 16).value("02055550101"))
+            #expect(try phoneRow() != [agencys])
+            try v.start()
+            #expect(try layout() == ["date/2", "phone/2", "name/2"])
+            #expect(try phoneRow() == [agencys])
+            let found = try v.json(FindRecordsResponse.self, as: "intake", ["record", "find", "--phone", "020 5555 0101",
+                                                                           "--purpose", "after the upgrade"])
+            #expect(found.matches.map(\.id) == ["7znpjjhxukioekz35tqyl2zqia"], "\(found)")
         }
 
         @Test func theUpgradedBaselineCannotBeEditedAfterwards() throws {
