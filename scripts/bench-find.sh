@@ -3,7 +3,8 @@
 # 'record find' by name and date of birth through the real havend's socket at 10k and 1M
 # records (1 and 64 connections), the blind indexes' measured coincidences C, and what the
 # duplicate check and the index rows add to a create: the shipped policy against a copy of
-# it whose schemas mark no field searchable. About fifteen minutes and 8 GB in /tmp.
+# it whose schemas mark no field searchable; and a create whose phone 1,000 records share.
+# About fifteen minutes and 8 GB in /tmp.
 #   scripts/bench-find.sh [--records 10000 1000000] [--seconds 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,3 +30,5 @@ echo "== find and create, shipped policy (name, phone and date of birth indexed)
 echo "== create, no field searchable (no duplicate check, no index rows)"
 .build/release/haven-bench socket --policy "$unsearched" --records "${records[0]}" --connections 1 64 \
     --workloads create ${extra[@]+"${extra[@]}"}
+echo "== create with a phone that 1,000 records share (the duplicate check's bound)"
+.build/release/haven-bench duplicates --policy policy --sharing 1000

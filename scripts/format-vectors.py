@@ -358,16 +358,25 @@ def main():
                                     bytes(range(0xC0, 0xD8))).hex()
     share = {"index": 2, "threshold": 2, "count": 3, "values": bytes(range(0x10, 0x30)).hex()}
     share["bytes"] = share_file(VAULT_ID, 2, 2, 3, bytes(range(0x10, 0x30))).hex()
-    # Blind index: the field's key is keyed BLAKE2b-256 of the label under kdf("hvsearch", 1);
-    # the value is the first 4 bytes of keyed BLAKE2b-128 of the search form, top bits kept.
+    # Blind index, format 2: the key of one agency's field is keyed BLAKE2b-256, under
+    # kdf("hvsearch", 1), of the framed label ("haven/blind-index/v2", agency, field); the
+    # value is the first 4 bytes of keyed BLAKE2b-128 of the search form, top bits kept. One
+    # form at two agencies, so the vectors show their values differ.
     search_key = kdf("hvsearch", 1)
-    def blind(field, bits, form):
-        field_key = hashlib.blake2b(("haven/blind-index/v1\n" + field).encode(), digest_size=32, key=search_key).digest()
+    def blind(agency, field, bits, form):
+        label = Message("haven/blind-index/v2")
+        label.string(agency)
+        label.string(field)
+        field_key = hashlib.blake2b(label.b, digest_size=32, key=search_key).digest()
         word = int.from_bytes(hashlib.blake2b(form.encode(), digest_size=16, key=field_key).digest()[:4], "big")
         return word >> (32 - bits)
-    blind_index = [{"field": f, "bits": b, "form": form, "value": blind(f, b, form)}
-                   for f, b, form in [("survivor_name", 16, "nguyenthiha"), ("survivor_name", 16, "ສົມພອນວົງສະຫວັນ"),
-                                      ("phone", 16, "02055512345"), ("date_of_birth", 12, "1996-03-07")]]
+    blind_index = [{"agency": a, "field": f, "bits": b, "form": form, "value": blind(a, f, b, form)}
+                   for a, f, b, form in [("ossc-vientiane", "survivor_name", 16, "nguyenthiha"),
+                                         ("lwu-shelter-vientiane", "survivor_name", 16, "nguyenthiha"),
+                                         ("ossc-vientiane", "survivor_name", 16, "ສົມພອນວົງສະຫວັນ"),
+                                         ("ossc-vientiane", "phone", 16, "02055512345"),
+                                         ("lwu-shelter-vientiane", "phone", 16, "02055512345"),
+                                         ("ossc-vientiane", "date_of_birth", 12, "1996-03-07")]]
     # A record's statistics, format 1 (HavenStore FORMAT.md, "Statistics"), sealed under
     # kdf("hvstatsr", 1) with the record row's state tag in the associated data.
     stats_values = ["gbv_incident", "ossc-vientiane", "rape", "la-luang-prabang", "18-25", "female", "intimate_partner"]

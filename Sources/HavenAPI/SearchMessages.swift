@@ -97,13 +97,38 @@ public struct FindRecordsResponse: Codable, Sendable {
 }
 
 /// Part of `record create`'s answer: existing records with the same name and date of
-/// birth, or the same phone, as the new one (the record is created all the same).
+/// birth, or the same phone, as the new one (the record is created all the same). At most
+/// `PossibleDuplicates.bound` are found, the most recently changed first: `count` says how
+/// many (those in `records` and those counted in `elsewhere`), and `unchecked` how many
+/// further candidates were left unopened once the bound was reached (0 when the check saw
+/// them all), so a long list is never passed over in silence.
 public struct PossibleDuplicates: Codable, Sendable, Equatable {
+    /// The most possible duplicates one create finds.
+    public static let bound = 20
+
     public let records: [FoundRecord]
     public let elsewhere: [AgencyCount]
+    public let count: Int
+    public let unchecked: Int
 
-    public init(records: [FoundRecord], elsewhere: [AgencyCount]) {
+    public init(records: [FoundRecord], elsewhere: [AgencyCount], count: Int? = nil, unchecked: Int = 0) {
         self.records = records
         self.elsewhere = elsewhere
+        self.count = count ?? records.count + elsewhere.reduce(0) { $0 + $1.count }
+        self.unchecked = unchecked
+    }
+
+    /// Whether more possible duplicates may exist than were found.
+    public var more: Bool { unchecked > 0 }
+
+    enum CodingKeys: String, CodingKey { case records, elsewhere, count, unchecked }
+
+    /// An answer without `count` and `unchecked` (a daemon before the bound) found them all.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        records = try c.decode([FoundRecord].self, forKey: .records)
+        elsewhere = try c.decode([AgencyCount].self, forKey: .elsewhere)
+        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? records.count + elsewhere.reduce(0) { $0 + $1.count }
+        unchecked = try c.decodeIfPresent(Int.self, forKey: .unchecked) ?? 0
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 extension EndToEnd {
     /// The benchmark keeps working: a run of a few seconds of `haven-bench socket --smoke`
-    /// (real vault, real daemon, every workload), `history --smoke`, `stats --smoke` and a small `audit-verify`. Its numbers
+    /// (real vault, real daemon, every workload), `history --smoke`, `stats --smoke`, `duplicates --smoke` and a small `audit-verify`. Its numbers
     /// are not checked here; benchmarks are for people, not for assertions.
     @Suite struct BenchmarkSmokeTests {
         @Test func theSocketBenchmarkRunsEveryWorkloadWithoutAFailure() throws {
@@ -32,6 +32,13 @@ extension EndToEnd {
             for row in ["| province,incident_type ", "| month,province ", "| sex,province "] {
                 #expect(r.stdout.contains(row), "\(r)")
             }
+        }
+
+        @Test func theDuplicatesBenchmarkMeasuresItsCreates() throws {
+            let r = try Command.run(TestVault.binaries + "/haven-bench", ["duplicates", "--smoke", "--policy", Repository.path("policy")],
+                                    timeout: 120)
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdout.contains("answer bytes") && r.stdout.contains("\n30 "), "\(r)")
         }
 
         @Test func theAuditVerificationBenchmarkVerifiesItsLog() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HavenAPI
+import HavenCrypto
 import HavenStats
 import HavenTestSupport
 import Testing
@@ -13,6 +14,8 @@ extension EndToEnd {
         static let fixtures = Repository.fixtures + "/"
         /// Every committed format; the last is the one before this release's (schema 10).
         static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7", "vault-v8", "vault-v9"]
+        /// Formats made after the search index (schema 6), in its format 1: rebuilt at start.
+        static let withSearchIndex: Set = ["vault-v6", "vault-v7", "vault-v8", "vault-v9"]
         /// Formats made after statistics rows (schema 7): nothing to rebuild at start.
         static let withStatistics: Set = ["vault-v7", "vault-v8", "vault-v9"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
@@ -81,7 +84,8 @@ extension EndToEnd {
             }
 
             // Its records are found by name: the search index was built as it started (one
-            // entry, three records), and is not built again.
+            // entry, three records), and is not built again. A vault with an index of format 1
+            // (schema 6 on, one key per field for every agency) has it made again per agency.
             let counselled = try #require(expected.first { $0.reader == "counsellor" })
             let found = try v.json(FindRecordsResponse.self, as: "intake", ["record", "find", "--name", "ນາງສົມພອນ ວົງສະຫວັນ",
                                                                            "--purpose", "after the upgrade"])
@@ -89,7 +93,12 @@ extension EndToEnd {
             let reindexed = { () throws -> [AuditEntryView] in
                 try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.reindex" }
             }
-            #expect(try reindexed().map { $0.detail["records"] } == (["vault-v6", "vault-v7", "vault-v8", "vault-v9"].contains(format) ? [] : ["3"]))
+            let reindex = try reindexed()
+            #expect(reindex.map { $0.detail["records"] } == ["3"], "\(reindex)")
+            if Self.withSearchIndex.contains(format) {
+                #expect(reindex.first?.rule == "search index rebuilt in index format 2: a key per agency", "\(reindex)")
+                #expect(reindex.first?.detail["fields"] == "date_of_birth:date/2:12,phone:phone/2:16,survivor_name:name/2:16")
+            }
             // Its statistics rows were made as it started (one entry, three records), and count.
             let restat = { () throws -> [AuditEntryView] in
                 try v.auditLog(["--limit", "5000"]).filter { $0.action == "vault.statistics" }
@@ -127,7 +136,7 @@ extension EndToEnd {
             v.stop()
             try v.start()
             #expect(try migrations().count == upgrades)
-            #expect(try reindexed().count == (["vault-v6", "vault-v7", "vault-v8", "vault-v9"].contains(format) ? 0 : 1))
+            #expect(try reindexed().count == 1)
             #expect(try restat().count == (Self.withStatistics.contains(format) ? 0 : 1))
             let after = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", expected[0].id, "--purpose", "after restart"])
             #expect(after.fields["phone"] == "+84 912 345 678")
@@ -157,6 +166,40 @@ extension EndToEnd {
             try v.start()
             try v.expectOK(as: "auditor", ["audit", "verify"])
             #expect(try v.json(ReadRecordResponse.self, as: "counsellor", ["record", "get", id, "--purpose", "after restart"]).notes == read.notes)
+        }
+
+        /// The fixture of the last format has an index of format 1 (one key per field for
+        /// every agency): once started, its rows are the agency's (format 2), as computed
+        /// here from its root key file, and `search_fields` says so.
+        @Test func aFormatOneIndexIsMadeAgainUnderItsAgencysKeys() throws {
+            let v = try fixtureVault("vault-v9")
+            let root = try RootKey(material: KeyFiles.readSecret(kind: .rootKey, path: v.data + "/root.key"))
+            let layout = { () throws -> [String] in
+                try v.withDatabase { db in
+                    let s = try db.statement("SELECT kind FROM search_fields ORDER BY field")
+                    var out = [String]()
+                    while try s.step() { out.append(s.string(0)) }
+                    return out
+                }
+            }
+            #expect(try layout() == ["date", "phone", "name"])
+            let phoneRow = { () throws -> [Int64] in
+                try v.withDatabase { db in
+                    let s = try db.statement("SELECT value FROM search_index WHERE field = 'phone' AND record_id = '7znpjjhxukioekz35tqyl2zqia'")
+                    var out = [Int64]()
+                    while try s.step() { out.append(s.int64(0)) }
+                    return out
+                }
+            }
+            // The counselled record's phone, +856 20 5555 0101, in its search form.
+            let agencys = Int64(BlindIndex(rootKey: root, agency: "ossc-vientiane", field: "phone", bits: 16).value("02055550101"))
+            #expect(try phoneRow() != [agencys])
+            try v.start()
+            #expect(try layout() == ["date/2", "phone/2", "name/2"])
+            #expect(try phoneRow() == [agencys])
+            let found = try v.json(FindRecordsResponse.self, as: "intake", ["record", "find", "--phone", "020 5555 0101",
+                                                                           "--purpose", "after the upgrade"])
+            #expect(found.matches.map(\.id) == ["7znpjjhxukioekz35tqyl2zqia"], "\(found)")
         }
 
         @Test func theUpgradedBaselineCannotBeEditedAfterwards() throws {

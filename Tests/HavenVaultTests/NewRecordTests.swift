@@ -110,7 +110,7 @@ import Testing
         let r = made.record
         let indexer = SearchIndexer(policy: Self.policy, keys: made.keys)
         let values = try RecordValues.validated(Self.values, of: Self.type, requireAll: true)
-        #expect(r.searchRows == indexer.entries(values.map { ($0.0.name, $0.1) }) && r.searchRows.count == 3)
+        #expect(r.searchRows == indexer.entries(values.map { ($0.0.name, $0.1) }, agency: r.row.agency) && r.searchRows.count == 3)
         let id = Array(r.id.rawValue.utf8)
         let opener = made.keys.statistics.opener()
         let stats = try r.statisticsRow.sealed.withUnsafeBytes { b in

@@ -27,26 +27,41 @@ import Testing
 
     @Test func theShippedSchemasIndexNamePhoneAndDateOfBirth() {
         let indexer = SearchIndexer(policy: Self.policy, keys: Self.keys())
-        #expect(indexer.layout == [SearchFieldLayout(field: "survivor_name", kind: "name", bits: 16),
-                                   SearchFieldLayout(field: "phone", kind: "phone", bits: 16),
-                                   SearchFieldLayout(field: "date_of_birth", kind: "date", bits: 12)])
+        #expect(indexer.layout == [SearchFieldLayout(field: "survivor_name", kind: "name/2", bits: 16),
+                                   SearchFieldLayout(field: "phone", kind: "phone/2", bits: 16),
+                                   SearchFieldLayout(field: "date_of_birth", kind: "date/2", bits: 12)])
     }
 
     @Test func spellingsOfOneValueGiveOneRowAndUnindexedFieldsNone() throws {
         let indexer = SearchIndexer(policy: Self.policy, keys: Self.keys())
         let name = try FieldName("survivor_name"), phone = try FieldName("phone"), address = try FieldName("address")
-        let a = indexer.entries([(name, "Nguyễn Thị Hà"), (phone, "020 5551 2345"), (address, "Hà Tĩnh")])
-        let b = indexer.entries([(name, "nguyen  thi ha"), (phone, "+856 20 55512345")])
+        let here = "ossc-vientiane"
+        let a = indexer.entries([(name, "Nguyễn Thị Hà"), (phone, "020 5551 2345"), (address, "Hà Tĩnh")], agency: here)
+        let b = indexer.entries([(name, "nguyen  thi ha"), (phone, "+856 20 55512345")], agency: here)
         #expect(a == b && a.count == 2)
         // A phone too short to search by has no row, rather than a row of nothing.
-        #expect(indexer.entries([(phone, "12")]).isEmpty)
-        // One form in two fields, or in two vaults, gives unrelated values (2^-16 by chance).
-        let form = "0205551234"
+        #expect(indexer.entries([(phone, "12")], agency: here).isEmpty)
+        // One form in two fields, at two agencies, or in two vaults, gives unrelated values
+        // (2^-16 by chance; two forms, so a coincidence of one does not fail the test).
+        let forms = ["0205551234", "02055512345"]
         let other = SearchIndexer(policy: Self.policy, keys: Self.keys())
-        #expect(indexer.value(name, form: form) != indexer.value(phone, form: form)
-                || indexer.value(name, form: form + "5") != indexer.value(phone, form: form + "5"))
-        #expect(indexer.entries([(phone, "020 5551 2345")]) != other.entries([(phone, "020 5551 2345")])
-                || indexer.entries([(name, "Hà")]) != other.entries([(name, "Hà")]))
+        #expect(forms.contains { indexer.value(name, agency: here, form: $0) != indexer.value(phone, agency: here, form: $0) })
+        #expect(forms.contains { indexer.value(phone, agency: here, form: $0) != indexer.value(phone, agency: "lwu-shelter-vientiane", form: $0) })
+        #expect(forms.contains { indexer.value(phone, agency: here, form: $0) != other.value(phone, agency: here, form: $0) })
+    }
+
+    /// A searched value is looked up at every agency given, in every field of its kind, under
+    /// each agency's key: the key an agency's own rows were made with.
+    @Test func aLookupHasTheValueOfEachAgencysRows() throws {
+        let indexer = SearchIndexer(policy: Self.policy, keys: Self.keys())
+        let phone = try FieldName("phone")
+        let agencies = ["lwu-shelter-vientiane", "ossc-vientiane", "police-vientiane"]
+        let keys = indexer.keys(.phone, form: "02055512345", agencies: agencies)
+        #expect(keys.map(\.agency) == agencies && keys.allSatisfy { $0.field == "phone" })
+        for a in agencies {
+            let row = indexer.entries([(phone, "020 5551 2345")], agency: a)
+            #expect(row.map(\.value) == keys.filter { $0.agency == a }.map(\.value))
+        }
     }
 
     @Test func aQueryRefusesWhatItCannotSearchByWithoutRepeatingIt() {

@@ -11,7 +11,44 @@ public struct SearchIndexEntry: Sendable, Hashable {
     }
 }
 
-/// How one field's index was built: its search kind and the bits of its index values.
+/// One index value a lookup looks for: `value` in `field`'s index at `agency` (index values
+/// are per agency: HavenCrypto's `BlindIndex`).
+public struct SearchIndexKey: Sendable, Hashable {
+    public let agency: String
+    public let field: String
+    public let value: UInt32
+
+    public init(agency: String, field: String, value: UInt32) {
+        self.agency = agency
+        self.field = field
+        self.value = value
+    }
+}
+
+/// What one search looks up: the records that have, for every group, one of its keys (one
+/// group per value searched: its index value in each field of its kind at each agency).
+public struct SearchIndexLookup: Sendable {
+    public let groups: [[SearchIndexKey]]
+
+    public init(groups: [[SearchIndexKey]]) {
+        self.groups = groups
+    }
+}
+
+/// A lookup's candidates: the first ones, the most recently changed first, and how many
+/// there are in all.
+public struct SearchCandidates: Sendable {
+    public let ids: [RecordID]
+    public let total: Int
+
+    public init(ids: [RecordID], total: Int) {
+        self.ids = ids
+        self.total = total
+    }
+}
+
+/// How one field's index was built: its search kind with the index format (`name/2`), and
+/// the bits of its index values.
 public struct SearchFieldLayout: Sendable, Hashable {
     public let field: String
     public let kind: String
@@ -44,29 +81,82 @@ public enum SearchIndexTable {
         }
     }
 
-    /// The records that have, for every group, one of the group's index rows (one group per
-    /// value searched: its index value in each field of its kind), at most `limit` of them.
-    /// SQLite intersects the groups, so a date of birth shared by hundreds of records costs
-    /// nothing when a name is searched with it.
-    public static func candidates(_ groups: [[SearchIndexEntry]], limit: Int, on db: Connection) throws -> [RecordID] {
-        let nonEmpty = groups.filter { !$0.isEmpty }
-        guard nonEmpty.count == groups.count, !groups.isEmpty else { return [] }
-        let selects = nonEmpty.map { group in
-            "SELECT record_id FROM search_index WHERE " + group.map { _ in "(field = ? AND value = ?)" }.joined(separator: " OR ")
-        }
-        let s = try db.statement(selects.joined(separator: " INTERSECT ") + " LIMIT ?")
-        var i: Int32 = 1
-        for e in nonEmpty.joined() {
-            try s.bind(i, e.field).bind(i + 1, Int64(e.value))
-            i += 2
-        }
-        try s.bind(i, Int64(limit))
-        var out = [RecordID]()
-        while try s.step() {
-            // A row whose id is no record id was not written by Haven: it names nothing.
-            if let id = try? RecordID(s.string(0)) { out.append(id) }
-        }
+    /// The agencies the vault's records name, each once, in name order: the agencies a
+    /// search computes its index values for (the policy's, and any since removed from it
+    /// whose records are still here). One index seek per agency, not a scan of the records.
+    public static func recordAgencies(on db: Connection) throws -> [String] {
+        let s = try db.statement("""
+            WITH RECURSIVE a(agency) AS (
+                SELECT MIN(agency) FROM records
+                UNION ALL SELECT (SELECT MIN(agency) FROM records WHERE agency > a.agency) FROM a WHERE a.agency IS NOT NULL)
+            SELECT agency FROM a WHERE agency IS NOT NULL
+            """)
+        var out = [String]()
+        while try s.step() { out.append(s.string(0)) }
         return out
+    }
+
+    /// The records that match one of `lookups`, the most recently changed first, at most
+    /// `limit` of them, and how many there are in all. Each key is checked against the
+    /// agency of the record its row names, since an index value is one agency's: a row whose
+    /// value is another agency's by chance names no candidate. SQLite intersects each
+    /// lookup's groups, so a date of birth shared by hundreds of records costs nothing when
+    /// a name is searched with it; one statement for every agency, field and lookup.
+    public static func candidates(_ lookups: [SearchIndexLookup], limit: Int, on db: Connection) throws -> SearchCandidates {
+        guard let (sql, binds) = candidatesSQL(lookups) else { return SearchCandidates(ids: [], total: 0) }
+        let s = try db.statement(sql)
+        var i: Int32 = 1
+        for b in binds + [.integer(Int64(limit))] {
+            switch b {
+            case .text(let t): try s.bind(i, t)
+            case .integer(let n): try s.bind(i, n)
+            }
+            i += 1
+        }
+        var ids = [RecordID]()
+        var total = 0
+        while try s.step() {
+            total = Int(s.int64(1))
+            // Every id is a record's (the join), so each parses; one that did not would name nothing.
+            if let id = try? RecordID(s.string(0)) { ids.append(id) }
+        }
+        return SearchCandidates(ids: ids, total: total)
+    }
+
+    /// The lookup's statement and its values but the last (the limit); nil when a lookup
+    /// has a group with no key (a value searched in no field) and so names nothing.
+    static func candidatesSQL(_ lookups: [SearchIndexLookup]) -> (String, [SQLValue])? {
+        let usable = lookups.filter { !$0.groups.isEmpty && $0.groups.allSatisfy { !$0.isEmpty } }
+        guard !usable.isEmpty else { return nil }
+        var binds = [SQLValue]()
+        func list(_ values: [SQLValue]) -> String {
+            binds += values
+            return "(" + values.map { _ in "?" }.joined(separator: ",") + ")"
+        }
+        // The IN lists of fields and values reach the rows through the primary key; the row
+        // value IN keeps only the keys of the row's record's own agency. CROSS JOIN keeps the
+        // index rows the outer loop: with one agency, SQLite would otherwise walk every
+        // record of that agency through `records_by_agency`.
+        let selects = usable.map { lookup in
+            "SELECT * FROM (" + lookup.groups.map { group in
+                let fields = list(Set(group.map(\.field)).sorted().map { .text($0) })
+                let values = list(Set(group.map(\.value)).sorted().map { .integer(Int64($0)) })
+                let keys = group.map { k -> String in
+                    binds += [.text(k.agency), .text(k.field), .integer(Int64(k.value))]
+                    return "(?,?,?)"
+                }.joined(separator: ",")
+                return "SELECT s.record_id FROM search_index s CROSS JOIN records r ON r.id = s.record_id "
+                    + "WHERE s.field IN \(fields) AND s.value IN \(values) AND (r.agency, s.field, s.value) IN (VALUES \(keys))"
+            }.joined(separator: " INTERSECT ") + ")"
+        }
+        let sql = "WITH c(id) AS (" + selects.joined(separator: " UNION ") + ") "
+            + "SELECT r.id, COUNT(*) OVER () FROM c JOIN records r ON r.id = c.id ORDER BY r.updated_at DESC, r.id DESC LIMIT ?"
+        return (sql, binds)
+    }
+
+    enum SQLValue {
+        case text(String)
+        case integer(Int64)
     }
 
     /// How many rows each index value of `field` has (the benchmark's measured C).

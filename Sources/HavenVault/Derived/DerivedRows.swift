@@ -32,6 +32,9 @@ enum DerivedRowsStaleness: Equatable {
     case neverBuilt
     /// Built from other fields than the policy names now.
     case fieldsChanged
+    /// Built from the same fields in an earlier format (search index format 1: one key per
+    /// field for every agency).
+    case formatChanged
 }
 
 /// What a rebuild did for one kind of row.

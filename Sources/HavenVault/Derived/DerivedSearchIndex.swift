@@ -5,7 +5,9 @@ import HavenStore
 import Logging
 
 /// The search index as a kind of derived row: its fingerprint is `search_fields`, what the
-/// policy marks searchable and how (`SearchIndexer.layout`). The field rows it makes are
+/// policy marks searchable and how, with the index format (`SearchIndexer.layout`): a vault
+/// of format 1 (one key per field for every agency) has its rows made again, per agency,
+/// as the daemon starts. The field rows it makes are
 /// vouched for by each search, which confirms every candidate against its record.
 struct DerivedSearchIndex: DerivedRows {
     let indexer: SearchIndexer
@@ -14,7 +16,13 @@ struct DerivedSearchIndex: DerivedRows {
 
     func staleness(on db: Connection) throws -> DerivedRowsStaleness {
         let had = try SearchIndexTable.layout(on: db)
-        return had == indexer.layout ? .current : had.isEmpty ? .neverBuilt : .fieldsChanged
+        guard had != indexer.layout else { return .current }
+        guard !had.isEmpty else { return .neverBuilt }
+        // Format 1 stored the bare kind (`name`), format 2 on `name/2`.
+        let unversioned = { (l: Set<SearchFieldLayout>) in
+            Set(l.map { SearchFieldLayout(field: $0.field, kind: String($0.kind.prefix { $0 != "/" }), bits: $0.bits) })
+        }
+        return unversioned(had) == unversioned(indexer.layout) ? .formatChanged : .fieldsChanged
     }
 
     func removeAll(on db: Connection) throws {
@@ -34,10 +42,12 @@ struct DerivedSearchIndex: DerivedRows {
         logger.notice("search index rebuilt", metadata: ["records": "\(outcome.records)", "fields": "\(fields)"])
         var detail = ["fields": fields, "records": String(outcome.records)]
         if !outcome.skipped.isEmpty { detail["not_indexed"] = outcome.skipped.joined(separator: ",") }
-        return AuditEvent(action: "vault.reindex", decision: .allow,
-                          rule: outcome.staleness == .neverBuilt ? "search index built for the fields the policy marks searchable"
-                                                                 : "search index rebuilt: the policy's searchable fields changed",
-                          detail: detail)
+        let rule = switch outcome.staleness {
+        case .neverBuilt: "search index built for the fields the policy marks searchable"
+        case .formatChanged: "search index rebuilt in index format \(BlindIndex.format): a key per agency"
+        default: "search index rebuilt: the policy's searchable fields changed"
+        }
+        return AuditEvent(action: "vault.reindex", decision: .allow, rule: rule, detail: detail)
     }
 
     /// The rows of one record: its indexed fields' values, each opened under the version its
@@ -55,6 +65,6 @@ struct DerivedSearchIndex: DerivedRows {
             guard case .success(let plain) = value else { throw HavenError.integrity }
             values.append((name, plain.string()))
         }
-        return indexer.entries(values)
+        return indexer.entries(values, agency: record.row.agency)
     }
 }

@@ -127,7 +127,7 @@ public final class VaultSeeder {
                     try RecordTable.insert(row, on: db)
                     for field in sealed { try RecordTable.putField(id, field, on: db) }
                     try RecordTable.setAssignees(id, header.assignees, on: db)
-                    try SearchIndexTable.insert(id, search.entries(try values.map { (try FieldName($0.0), $0.1) }), on: db)
+                    try SearchIndexTable.insert(id, search.entries(try values.map { (try FieldName($0.0), $0.1) }, agency: creator.agency.rawValue), on: db)
                     var statisticsValues = [FieldName: String]()
                     for (name, value) in values { statisticsValues[try FieldName(name)] = value }
                     try StatisticsTable.put(id, statistics.row(header, values: statisticsValues, rowTag: keys.rows.record(row), keys: keys),

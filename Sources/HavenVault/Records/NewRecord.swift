@@ -43,7 +43,7 @@ struct NewRecord: Sendable {
                            version: header.version, createdAt: now, updatedAt: now, dataKeyVersion: 1,
                            wrappedKey: keys.dataKeys.wrap(dataKey, record: id, dataKeyVersion: 1),
                            sealedHeader: cipher.sealHeader(header))
-        searchRows = search.entries(values.map { ($0.0.name, $0.1) })
+        searchRows = search.entries(values.map { ($0.0.name, $0.1) }, agency: creator.agency.rawValue)
         state = keys.rows.record(row)
         var statisticsValues = [FieldName: String]()
         for (spec, value) in values where spec.stats != nil { statisticsValues[spec.name] = value }

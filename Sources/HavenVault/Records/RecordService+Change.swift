@@ -27,7 +27,7 @@ extension RecordService {
                                                      ciphertext: opened.cipher.sealField(spec.name, version: version, value: value)))
                 }
                 change.searchFields = values.map(\.0.name).filter { indexer.fields[$0] != nil }.map(\.rawValue)
-                change.searchRows = indexer.entries(values.map { ($0.0.name, $0.1) })
+                change.searchRows = indexer.entries(values.map { ($0.0.name, $0.1) }, agency: header.agency.rawValue)
                 for (spec, value) in values where spec.stats != nil { change.statisticsValues[spec.name] = value }
                 return change
             }).map(\.value)

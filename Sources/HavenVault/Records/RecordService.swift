@@ -64,11 +64,13 @@ public struct RecordService: Sendable {
             var findings = [String]()
             let found = try duplicates.possibleDuplicates(of: values, for: user, policy: policy, findings: &findings)
             if let found {
-                entry.event.detail["possible_duplicates"] = found.listed.map(\.id).joined(separator: ",")
-                entry.event.detail["duplicates_elsewhere"] = found.elsewhereDetail
+                // How many, never which: the ids are the creator's to see, not the log's to keep.
+                entry.event.detail["possible_duplicates"] = String(found.count)
+                entry.event.detail["duplicates_elsewhere"] = found.result.elsewhereDetail
+                if found.unchecked > 0 { entry.event.detail["duplicates_unchecked"] = String(found.unchecked) }
             }
             if !findings.isEmpty { entry.event.detail["integrity"] = findings.joined(separator: "; ") }
-            let answer = found.map { PossibleDuplicates(records: $0.listed, elsewhere: $0.elsewhereCounts) }
+            let answer = found?.answer
 
             // Everything is sealed here, on the request's thread: a new record depends on no
             // stored state, so the writer only inserts rows.

@@ -3,8 +3,10 @@ import HavenCrypto
 import HavenPolicy
 import HavenSearch
 import HavenStore
+import Synchronization
 
-/// The blind indexes this vault keeps: which fields, in which form, in how many bits.
+/// The blind indexes this vault keeps: which fields, in which form, in how many bits, each
+/// under a key of its agency's own (HavenCrypto `BlindIndex`).
 /// Fixed for the daemon's life (built from the policy at start), so every row it writes
 /// agrees with `search_fields`; a policy reload that changes `search:` keys takes effect at
 /// the next start, which rebuilds the rows (`DerivedRowsRebuild`).
@@ -38,22 +40,35 @@ final class SearchIndexer: Sendable {
 
     struct Field: Sendable {
         let kind: SearchKind
-        let index: BlindIndex
+        let bits: Int
     }
 
     let fields: [FieldName: Field]
+    private let indexKey: SecureBytes
+    /// Each agency's and field's index, made once: a key is a guarded allocation and a hash.
+    /// Bounded, since the agencies come from the file (a search looks up every agency that
+    /// records name): past the bound an index is made for the one lookup.
+    private let indexes = Mutex<[IndexName: BlindIndex]>([:])
+    private static let cachedIndexes = 1024
+
+    private struct IndexName: Hashable {
+        let agency: String
+        let field: FieldName
+    }
 
     init(policy: Policy, keys: VaultKeys) {
         var fields = [FieldName: Field]()
-        for (name, kind) in policy.searchFields {
-            fields[name] = Field(kind: kind, index: BlindIndex(indexKey: keys.searchKey, field: name.rawValue, bits: Self.bits(kind)))
-        }
+        for (name, kind) in policy.searchFields { fields[name] = Field(kind: kind, bits: Self.bits(kind)) }
         self.fields = fields
+        indexKey = keys.searchKey
     }
 
-    /// What `search_fields` must say for the rows to be this indexer's.
+    /// What `search_fields` must say for the rows to be this indexer's: each field's kind
+    /// with the index format (`name/2`), so rows of an earlier format are rebuilt at start.
     var layout: Set<SearchFieldLayout> {
-        Set(fields.map { SearchFieldLayout(field: $0.key.rawValue, kind: $0.value.kind.rawValue, bits: $0.value.index.bits) })
+        Set(fields.map { name, field in
+            SearchFieldLayout(field: name.rawValue, kind: "\(field.kind.rawValue)/\(BlindIndex.format)", bits: field.bits)
+        })
     }
 
     /// The fields searched for one kind of value, in name order.
@@ -61,17 +76,33 @@ final class SearchIndexer: Sendable {
         fields.filter { $0.value.kind == kind }.map(\.key).sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// The index rows of the indexed fields among `values`; a value with no search form
-    /// (a phone of two digits) has none.
-    func entries(_ values: [(FieldName, String)]) -> [SearchIndexEntry] {
+    /// The index rows of the indexed fields among `values` of a record of `agency`; a value
+    /// with no search form (a phone of two digits) has none.
+    func entries(_ values: [(FieldName, String)], agency: String) -> [SearchIndexEntry] {
         values.compactMap { name, text in
             guard let field = fields[name], let form = Self.form(field.kind, text) else { return nil }
-            return SearchIndexEntry(field: name.rawValue, value: field.index.value(form))
+            return SearchIndexEntry(field: name.rawValue, value: index(name, agency: agency).value(form))
         }
     }
 
-    /// The index value `form` has in `field`'s index.
-    func value(_ field: FieldName, form: String) -> UInt32? {
-        fields[field]?.index.value(form)
+    /// What a search form of `kind` is looked up by: its index value in each field of that
+    /// kind at each of `agencies`.
+    func keys(_ kind: SearchKind, form: String, agencies: [String]) -> [SearchIndexKey] {
+        fields(of: kind).flatMap { field in
+            agencies.map { SearchIndexKey(agency: $0, field: field.rawValue, value: index(field, agency: $0).value(form)) }
+        }
+    }
+
+    /// The index value `form` has in `field`'s index at `agency`.
+    func value(_ field: FieldName, agency: String, form: String) -> UInt32? {
+        fields[field] == nil ? nil : index(field, agency: agency).value(form)
+    }
+
+    private func index(_ field: FieldName, agency: String) -> BlindIndex {
+        let name = IndexName(agency: agency, field: field)
+        if let made = indexes.withLock({ $0[name] }) { return made }
+        let made = BlindIndex(indexKey: indexKey, agency: agency, field: field.rawValue, bits: fields[field]?.bits ?? 32)
+        indexes.withLock { if $0.count < Self.cachedIndexes { $0[name] = made } }
+        return made
     }
 }

@@ -10,45 +10,61 @@ extension SearchService {
     static let maximumCandidates = 2000
 
     /// Finds the records matching `query` in one snapshot: candidates from the blind
-    /// indexes (each value looked up in every field of its kind, intersected across the
-    /// values), each opened under its sealed header and kept only if its decrypted values
-    /// match, so an index coincidence, or a row added outside Haven, never reaches the caller.
+    /// indexes (`candidates`), each opened under its sealed header and kept only if its
+    /// decrypted values match, so an index coincidence, or a row added outside Haven, never
+    /// reaches the caller.
     func searchMatches(_ query: SearchQuery, in view: StoreView, policy: Policy,
                        findings: inout [String]) throws(HavenError) -> [SearchMatch] {
-        let groups = query.criteria.map { c in
-            indexer.fields(of: c.kind).compactMap { field in
-                indexer.value(field, form: c.form).map { SearchIndexEntry(field: field.rawValue, value: $0) }
-            }
-        }
-        let logger = pipeline.logger
-        let candidates = try storeCall(logger) {
-            try SearchIndexTable.candidates(groups, limit: Self.maximumCandidates + 1, on: view.db)
-        }
-        guard candidates.count <= Self.maximumCandidates else {
+        let candidates = try candidates([query], limit: Self.maximumCandidates + 1, in: view)
+        guard candidates.total <= Self.maximumCandidates else {
             throw HavenError(.invalidValue, "the search names too many records to check",
                              hint: "add the survivor's name or phone to the date of birth")
         }
         var matches = [SearchMatch]()
-        for id in candidates.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard try mightMatch(query, id, on: view.db) else { continue }
-            let opened: OpenedRecord
-            do throws(HavenError) {
-                opened = try pipeline.opener.open(id, in: view, policy: policy)
-            } catch where error == RequestPipeline.snapshotRaced {
-                throw error
-            } catch where error.code == .integrityError {
-                findings.append(error.message == HavenError.integrity.message ? "record \(id) failed its integrity check" : error.message)
-                continue
-            } catch {
-                continue  // erased, gone, or of a type the policy no longer defines
-            }
-            do throws(HavenError) {
-                if let m = try match(query, opened, on: view.db) { matches.append(m) }
-            } catch where error.code == .integrityError {
-                findings.append("record \(id): a searched field failed its integrity check")
-            }
+        for id in candidates.ids.sorted(by: { $0.rawValue < $1.rawValue }) {
+            if let m = try confirm([query], id, in: view, policy: policy, findings: &findings) { matches.append(m) }
         }
         return matches
+    }
+
+    /// The candidate's match of any of `queries` (their matched fields together), or nil:
+    /// dropped from its stored values alone when it cannot match (`mightMatch`), else opened
+    /// under its sealed header and matched on its decrypted values.
+    func confirm(_ queries: [SearchQuery], _ id: RecordID, in view: StoreView, policy: Policy,
+                 findings: inout [String]) throws(HavenError) -> SearchMatch? {
+        var possible = [SearchQuery]()
+        for q in queries {
+            if try mightMatch(q, id, on: view.db) { possible.append(q) }
+        }
+        guard !possible.isEmpty else { return nil }
+        let opened: OpenedRecord
+        do throws(HavenError) {
+            opened = try pipeline.opener.open(id, in: view, policy: policy)
+        } catch where error == RequestPipeline.snapshotRaced {
+            throw error
+        } catch where error.code == .integrityError {
+            findings.append(error.message == HavenError.integrity.message ? "record \(id) failed its integrity check" : error.message)
+            return nil
+        } catch {
+            return nil  // erased, gone, or of a type the policy no longer defines
+        }
+        var found: SearchMatch?
+        for q in possible {
+            do throws(HavenError) {
+                guard let m = try match(q, opened, on: view.db) else { continue }
+                guard let earlier = found else {
+                    found = m
+                    continue
+                }
+                // Matched by two lookups (name and date of birth; phone): their fields together.
+                let matched = Array(Set(earlier.matched + m.matched))
+                found = SearchMatch(opened: opened, matched: matched, exactName: m.exactName ?? earlier.exactName)
+            } catch where error.code == .integrityError {
+                findings.append("record \(id): a searched field failed its integrity check")
+                return nil
+            }
+        }
+        return found
     }
 
     /// Whether a candidate can match, from its stored field values alone: most candidates

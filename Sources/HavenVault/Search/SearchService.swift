@@ -66,42 +66,4 @@ public struct SearchService: Sendable {
             }
         }
     }
-
-    /// The duplicate check of `record.create`: existing records with the new record's name
-    /// and date of birth, or its phone. Nil when the creator may not search (a role
-    /// without `record.find` learns nothing of other records) or nothing matches.
-    func possibleDuplicates(of values: [(FieldSpec, String)], for user: EnrolledUser, policy: Policy,
-                            findings: inout [String]) throws(HavenError) -> SearchResult? {
-        let purpose = "duplicate check at record creation"
-        guard policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordFind, purpose: purpose,
-                                          now: pipeline.clock.now())).allowed
-        else { return nil }
-        func first(_ kind: SearchKind) -> SearchQuery.Criterion? {
-            values.lazy.filter { indexer.fields[$0.0.name]?.kind == kind }.compactMap { SearchQuery.criterion(kind, $0.1) }.first
-        }
-        var queries = [SearchQuery]()
-        if let name = first(.name), let dob = first(.date) { queries.append(SearchQuery([name, dob])) }
-        if let phone = first(.phone) { queries.append(SearchQuery([phone])) }
-        guard !queries.isEmpty else { return nil }
-        let result = try pipeline.readSnapshot { (view) throws(HavenError) -> SearchResult in
-            var result = SearchResult()
-            var byID = [RecordID: SearchMatch]()
-            for q in queries {
-                do throws(HavenError) {
-                    for m in try searchMatches(q, in: view, policy: policy, findings: &result.findings) {
-                        let id = m.opened.header.id
-                        let merged = (byID[id]?.matched ?? []) + m.matched
-                        byID[id] = SearchMatch(opened: m.opened, matched: Array(Set(merged)).sorted { $0.rawValue < $1.rawValue },
-                                               exactName: m.exactName ?? byID[id]?.exactName)
-                    }
-                } catch where error.code == .invalidValue {
-                    continue  // too broad to check: no warning rather than no record
-                }
-            }
-            let matches = byID.keys.sorted { $0.rawValue < $1.rawValue }.map { byID[$0]! }
-            sortMatches(matches, for: user, purpose: purpose, policy: policy, into: &result)
-            return result
-        }
-        return result.listed.isEmpty && result.elsewhere.isEmpty ? nil : result
-    }
 }

@@ -31,7 +31,7 @@ struct RecordCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a record; prints its id.",
         discussion: """
-            Before creating it, the vault looks for records with the same name and date of birth, or             the same phone: those you could read are named on stderr as possible duplicates, the others             counted by agency. The record is created either way. --json prints {"id", "version"} and,             when something matched, "possible_duplicates": {"records": […], "elsewhere": […]}.
+            Before creating it, the vault looks for records with the same name and date of birth, or             the same phone: those you could read are named on stderr as possible duplicates, the others             counted by agency: at most 20, the most recently changed first, and a line saying when more             may exist. The record is created either way. --json prints {"id", "version"} and, when             something matched, "possible_duplicates": {"records": […], "elsewhere": […], "count": n,             "unchecked": n}.
             """)
 
     @Option(help: "Record type (e.g. gbv_incident, trafficking_case).") var type: String
@@ -55,6 +55,10 @@ struct RecordCreate: AsyncParsableCommand {
                 Output.error("possible duplicate: \(f.id) (\(f.type), \(f.agency); matched \(RecordFind.matched(f)))")
             }
             if let line = RecordFind.elsewhereLine(d.elsewhere, more: !d.records.isEmpty) { Output.error("possible duplicates: " + line) }
+            if d.more {
+                let candidates = d.unchecked == 1 ? "1 further candidate" : "\(d.unchecked) further candidates"
+                Output.error("possible duplicates: \(d.count) listed; more may exist (\(candidates) unchecked)")
+            }
         }
     }
 }

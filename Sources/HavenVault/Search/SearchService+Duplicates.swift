@@ -1,0 +1,65 @@
+import HavenAPI
+import HavenCore
+import HavenPolicy
+
+/// What the duplicate check at `record.create` found: at most `PossibleDuplicates.bound`
+/// matches, sorted as a search sorts them, and how many candidates it left unopened.
+struct DuplicateCheck {
+    var result = SearchResult()
+    /// Candidates the lookup named past the last one opened: possible duplicates, or index
+    /// coincidences, that the check did not look at once it had found its bound.
+    var unchecked = 0
+
+    /// Matches found: listed, or counted by agency.
+    var count: Int { result.listed.count + result.elsewhere.values.reduce(0, +) }
+
+    var answer: PossibleDuplicates {
+        PossibleDuplicates(records: result.listed, elsewhere: result.elsewhereCounts, count: count, unchecked: unchecked)
+    }
+}
+
+extension SearchService {
+    /// The duplicate check of `record.create`: existing records with the new record's name
+    /// and date of birth, or its phone. Nil when the creator may not search (a role
+    /// without `record.find` learns nothing of other records) or nothing matches.
+    ///
+    /// Bounded, so that a phone shared by a thousand records costs a create what twenty do:
+    /// the candidates of both lookups come in one list, the most recently changed first;
+    /// they are opened in that order, and opening stops once `PossibleDuplicates.bound`
+    /// match. An index coincidence is still dropped by opening it (its value is not the
+    /// new record's), so a create opens the candidates up to the last match it reports and
+    /// never one past it. What it did not open is counted (`unchecked`), never passed
+    /// over in silence: a phone shared by more records than a search checks
+    /// (`maximumCandidates`) is said to have more, not to have none.
+    func possibleDuplicates(of values: [(FieldSpec, String)], for user: EnrolledUser, policy: Policy,
+                            findings: inout [String]) throws(HavenError) -> DuplicateCheck? {
+        let purpose = "duplicate check at record creation"
+        guard policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordFind, purpose: purpose,
+                                          now: pipeline.clock.now())).allowed
+        else { return nil }
+        func first(_ kind: SearchKind) -> SearchQuery.Criterion? {
+            values.lazy.filter { indexer.fields[$0.0.name]?.kind == kind }.compactMap { SearchQuery.criterion(kind, $0.1) }.first
+        }
+        var queries = [SearchQuery]()
+        if let name = first(.name), let dob = first(.date) { queries.append(SearchQuery([name, dob])) }
+        if let phone = first(.phone) { queries.append(SearchQuery([phone])) }
+        guard !queries.isEmpty else { return nil }
+        let check = try pipeline.readSnapshot { (view) throws(HavenError) -> DuplicateCheck in
+            var check = DuplicateCheck()
+            let candidates = try candidates(queries, limit: Self.maximumCandidates, in: view)
+            var matches = [SearchMatch]()
+            var opened = 0
+            for id in candidates.ids {
+                guard matches.count < PossibleDuplicates.bound else { break }
+                opened += 1
+                guard let m = try confirm(queries, id, in: view, policy: policy, findings: &check.result.findings) else { continue }
+                matches.append(SearchMatch(opened: m.opened, matched: m.matched.sorted { $0.rawValue < $1.rawValue }, exactName: m.exactName))
+            }
+            check.unchecked = candidates.total - opened
+            sortMatches(matches, for: user, purpose: purpose, policy: policy, into: &check.result)
+            return check
+        }
+        findings += check.result.findings
+        return check.count == 0 && check.unchecked == 0 ? nil : check
+    }
+}
