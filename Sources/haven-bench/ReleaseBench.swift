@@ -16,6 +16,8 @@ struct ReleaseBench: ParsableCommand {
     static let sizes: [StatisticsDimension: Int] = [.province: 18, .ageGroup: 7, .incidentType: 7, .sex: 3, .perpetratorRelationship: 8]
     /// Breakdowns a national report asks for.
     static let policies: [(name: String, breakdowns: [[StatisticsDimension]])] = [
+        ("four of 2", [[.province, .ageGroup], [.province, .incidentType], [.ageGroup, .sex], [.incidentType, .perpetratorRelationship]]),
+        ("age,sex,type", [[.ageGroup, .sex, .incidentType]]),
         ("three of 3", [[.province, .ageGroup, .incidentType], [.province, .sex, .incidentType], [.ageGroup, .sex, .perpetratorRelationship]]),
         ("four of 3", [[.province, .ageGroup, .incidentType], [.province, .sex, .incidentType], [.ageGroup, .sex, .perpetratorRelationship],
                        [.incidentType, .perpetratorRelationship, .province]]),
