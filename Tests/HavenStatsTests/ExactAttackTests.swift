@@ -33,7 +33,8 @@ import Testing
                             n = (n &* 1_103_515_245 &+ 12345) & 0x7FFF_FFFF
                             let mean = [p, a, t, s].reduce(1) { $0 * weights[$1.code]! }
                             let v = (n >> 8) % (mean * scale / 24 + 2)
-                            if v > 0 { counts.add(month: m, values: [.province: p.code, .ageGroup: a.code, .incidentType: t.code, .sex: s.code], count: v) }
+                            guard v > 0 else { continue }
+                            counts.add(month: m, values: [.province: p.code, .ageGroup: a.code, .incidentType: t.code, .sex: s.code], count: v)
                         }
                     }
                 }
@@ -43,7 +44,8 @@ import Testing
     }
 
     /// The solver's verdict on what `answer` publishes: (hidden cells checked, cells pinned).
-    static func attack(scale: Int = 1, stopAfter: Int? = nil, _ answer: (ReportingPeriod, [StatisticsDimension]) -> StatisticsReport?) throws -> (hidden: Int, pinned: [String], disagreements: Int) {
+    static func attack(scale: Int = 1, stopAfter: Int? = nil, _ answer: (ReportingPeriod, [StatisticsDimension]) -> StatisticsReport?)
+        throws -> (hidden: Int, pinned: [String], disagreements: Int) {
         let counts = counts(scale: scale)
         let published = PublishedYear(year: 2025, breakdowns: breakdowns, categories: categories, threshold: 5, truth: counts.truth,
                                       answer: answer)
@@ -51,7 +53,8 @@ import Testing
         defer { directory.remove() }
         let file = directory.file("published.json")
         try published.json().write(to: URL(fileURLWithPath: file))
-        let lines = try VectorScript.text("stats-attack.py", arguments: (stopAfter.map { ["--stop-after", String($0)] } ?? []) + [file]).split(separator: "\n").map(String.init)
+        let arguments = (stopAfter.map { ["--stop-after", String($0)] } ?? []) + [file]
+        let lines = try VectorScript.text("stats-attack.py", arguments: arguments).split(separator: "\n").map(String.init)
         let summary = try #require(lines.last?.split(separator: " "))
         #expect(summary.count == 5 && summary[0] == "checked" && Int(summary[1]) == published.hidden.count, "\(lines.suffix(3))")
         #expect(Int(summary[4]) == lines.filter { $0.hasPrefix("pinned ") }.count)
@@ -82,6 +85,7 @@ import Testing
             try? IncidentRelease.answer(period: period, dimensions: dims, counts: counts, categories: Self.categories, threshold: 5)
         }
         #expect(pinned.count == 3, "\(pinned)")
-        print("separate releases per order: \(hidden) hidden cells, at least \(pinned.count) pinned, \(disagreements) cells shown differently by two orders")
+        print("separate releases per order: \(hidden) hidden cells, at least \(pinned.count) pinned,"
+              + " \(disagreements) cells shown differently by two orders")
     }
 }
