@@ -34,6 +34,9 @@ import Testing
             let swapped = b.rows.first { $0.groups == [row.groups[1], row.groups[0]] }
             #expect(swapped?.shown == row.shown && swapped?.suppression == row.suppression, "\(row.groups)")
         }
+        // May's unlisted value is counted under not_recorded, as before.
+        let may = try IncidentRelease.answer(period: .month(ReportingMonth(year: 2025, month: 5)!), dimensions: [.incidentType], from: r)
+        #expect(may.rows.first { $0.groups == ["not_recorded"] }?.shown == "6")
         // A margin is a subset of a breakdown; a set no breakdown holds is refused.
         _ = try IncidentRelease.answer(period: q2, dimensions: [.ageGroup], from: r)
         #expect(throws: IncidentRelease.Refusal.self) {
