@@ -9,7 +9,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-bench",
         abstract: "Benchmarks of Haven on this machine (build with -c release).",
-        subcommands: [SocketBench.self, AuditVerifyBench.self, HistoryBench.self, StatsBench.self, DuplicatesBench.self])
+        subcommands: [SocketBench.self, AuditVerifyBench.self, HistoryBench.self, StatsBench.self, DuplicatesBench.self,
+                      ReleaseBench.self])
 
     static func main() async {
         do {

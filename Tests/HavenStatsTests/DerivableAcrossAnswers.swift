@@ -63,9 +63,42 @@ struct DerivableAcrossAnswers {
 
     /// Whether some whole counts within `low`…`high` meet every constraint.
     private static func solve(_ cs: [Constraint], low: [Int], high: [Int], steps: inout Int) -> Bool {
+        var low = low, high = high
+        guard narrow(cs, &low, &high) else { return false }
+        // Counts the narrowing fixed are constants from here on: only the open ones are searched.
+        var reduced = [Constraint]()
+        for c in cs {
+            var fixed = 0
+            let open = c.variables.filter { v in
+                if low[v] == high[v] { fixed += low[v]; return false }
+                return true
+            }
+            if !open.isEmpty { reduced.append(Constraint(variables: open, low: c.low - fixed, high: c.high - fixed)) }
+        }
+        return search(reduced, low: low, high: high, steps: &steps)
+    }
+
+    private static func search(_ cs: [Constraint], low: [Int], high: [Int], steps: inout Int) -> Bool {
         steps -= 1
         guard steps > 0 else { return false }
         var low = low, high = high
+        guard narrow(cs, &low, &high) else { return false }
+        guard let open = low.indices.filter({ low[$0] < high[$0] }).min(by: { high[$0] - low[$0] < high[$1] - low[$1] }) else {
+            return true
+        }
+        for value in low[open]...high[open] {
+            var l = low, h = high
+            l[open] = value
+            h[open] = value
+            if search(cs, low: l, high: h, steps: &steps) { return true }
+            if steps <= 0 { return false }
+        }
+        return false
+    }
+
+    /// Narrows every count's bounds by every constraint until nothing changes; false when
+    /// some constraint cannot be met.
+    private static func narrow(_ cs: [Constraint], _ low: inout [Int], _ high: inout [Int]) -> Bool {
         var changed = true
         while changed {
             changed = false
@@ -81,16 +114,6 @@ struct DerivableAcrossAnswers {
                 }
             }
         }
-        guard let open = low.indices.filter({ low[$0] < high[$0] }).min(by: { high[$0] - low[$0] < high[$1] - low[$1] }) else {
-            return true
-        }
-        for value in low[open]...high[open] {
-            var l = low, h = high
-            l[open] = value
-            h[open] = value
-            if solve(cs, low: l, high: h, steps: &steps) { return true }
-            if steps <= 0 { return false }
-        }
-        return false
+        return true
     }
 }

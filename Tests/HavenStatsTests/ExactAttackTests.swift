@@ -19,8 +19,8 @@ import Testing
     static let breakdowns: [[StatisticsDimension]] = [[.province, .ageGroup, .incidentType], [.incidentType, .sex, .province],
                                                       [.ageGroup, .sex, .province]]
 
-    /// A year of a few hundred records, most in the centre, few in the north, few boys.
-    static func counts() -> IncidentCounts {
+    /// A year of a few hundred records (times `scale`), most in the centre, few in the north, few boys.
+    static func counts(scale: Int = 1) -> IncidentCounts {
         var counts = IncidentCounts(year: 2025)
         var n = 7
         let weights = ["north": 1, "centre": 6, "south": 3, "female": 4, "male": 1, "12-17": 2, "18-25": 3, "26-40": 3,
@@ -32,8 +32,9 @@ import Testing
                         for s in categories[.sex]! {
                             n = (n &* 1_103_515_245 &+ 12345) & 0x7FFF_FFFF
                             let mean = [p, a, t, s].reduce(1) { $0 * weights[$1.code]! }
-                            let v = (n >> 8) % (mean / 24 + 2)
-                            if v > 0 { counts.add(month: m, values: [.province: p.code, .ageGroup: a.code, .incidentType: t.code, .sex: s.code], count: v) }
+                            let v = (n >> 8) % (mean * scale / 24 + 2)
+                            guard v > 0 else { continue }
+                            counts.add(month: m, values: [.province: p.code, .ageGroup: a.code, .incidentType: t.code, .sex: s.code], count: v)
                         }
                     }
                 }
@@ -43,26 +44,29 @@ import Testing
     }
 
     /// The solver's verdict on what `answer` publishes: (hidden cells checked, cells pinned).
-    static func attack(stopAfter: Int? = nil, _ answer: (ReportingPeriod, [StatisticsDimension]) -> StatisticsReport?) throws -> (hidden: Int, pinned: [String], disagreements: Int) {
-        let counts = counts()
+    static func attack(scale: Int = 1, stopAfter: Int? = nil, _ answer: (ReportingPeriod, [StatisticsDimension]) -> StatisticsReport?)
+        throws -> (hidden: Int, pinned: [String], disagreements: Int) {
+        let counts = counts(scale: scale)
         let published = PublishedYear(year: 2025, breakdowns: breakdowns, categories: categories, threshold: 5, truth: counts.truth,
                                       answer: answer)
         let directory = TemporaryDirectory("haven-stats-attack")
         defer { directory.remove() }
         let file = directory.file("published.json")
         try published.json().write(to: URL(fileURLWithPath: file))
-        let lines = try VectorScript.text("stats-attack.py", arguments: (stopAfter.map { ["--stop-after", String($0)] } ?? []) + [file]).split(separator: "\n").map(String.init)
+        let arguments = (stopAfter.map { ["--stop-after", String($0)] } ?? []) + [file]
+        let lines = try VectorScript.text("stats-attack.py", arguments: arguments).split(separator: "\n").map(String.init)
         let summary = try #require(lines.last?.split(separator: " "))
         #expect(summary.count == 5 && summary[0] == "checked" && Int(summary[1]) == published.hidden.count, "\(lines.suffix(3))")
         #expect(Int(summary[4]) == lines.filter { $0.hasPrefix("pinned ") }.count)
         return (published.hidden.count, lines.filter { $0.hasPrefix("pinned ") }, published.disagreements)
     }
 
-    @Test(.enabled(if: scipy, "needs python3 with scipy (Debian: python3-scipy)"))
-    func everyOrderOfEveryBreakdownPinsNoHiddenCellOfAJointRelease() throws {
-        let release = try IncidentRelease.release(year: 2025, counts: Self.counts(), breakdowns: Self.breakdowns,
+    /// A sparse year (published by quarter) and a fuller one (by month).
+    @Test(.enabled(if: scipy, "needs python3 with scipy (Debian: python3-scipy)"), arguments: [1, 12])
+    func everyOrderOfEveryBreakdownPinsNoHiddenCellOfAJointRelease(scale: Int) throws {
+        let release = try IncidentRelease.release(year: 2025, counts: Self.counts(scale: scale), breakdowns: Self.breakdowns,
                                                   categories: Self.categories, threshold: 5)
-        let (hidden, pinned, disagreements) = try Self.attack { period, dims in
+        let (hidden, pinned, disagreements) = try Self.attack(scale: scale) { period, dims in
             try? IncidentRelease.answer(period: period, dimensions: dims, from: release)
         }
         #expect(disagreements == 0)
@@ -81,6 +85,7 @@ import Testing
             try? IncidentRelease.answer(period: period, dimensions: dims, counts: counts, categories: Self.categories, threshold: 5)
         }
         #expect(pinned.count == 3, "\(pinned)")
-        print("separate releases per order: \(hidden) hidden cells, at least \(pinned.count) pinned, \(disagreements) cells shown differently by two orders")
+        print("separate releases per order: \(hidden) hidden cells, at least \(pinned.count) pinned,"
+              + " \(disagreements) cells shown differently by two orders")
     }
 }

@@ -34,6 +34,9 @@ import Testing
             let swapped = b.rows.first { $0.groups == [row.groups[1], row.groups[0]] }
             #expect(swapped?.shown == row.shown && swapped?.suppression == row.suppression, "\(row.groups)")
         }
+        // May's unlisted value is counted under not_recorded, as before.
+        let may = try IncidentRelease.answer(period: .month(ReportingMonth(year: 2025, month: 5)!), dimensions: [.incidentType], from: r)
+        #expect(may.rows.first { $0.groups == ["not_recorded"] }?.shown == "6")
         // A margin is a subset of a breakdown; a set no breakdown holds is refused.
         _ = try IncidentRelease.answer(period: q2, dimensions: [.ageGroup], from: r)
         #expect(throws: IncidentRelease.Refusal.self) {
@@ -65,5 +68,27 @@ import Testing
         status[status.count - 1 - 4] = 7
         #expect((try? YearRelease(decoding: status)) != r)
         #expect(throws: IncidentRelease.Refusal.self) { try YearRelease(decoding: [2] + bytes.dropFirst()) }
+    }
+
+    /// The vault signs the bytes: the same counts give the same bytes every time.
+    @Test func theSameYearGivesTheSameBytes() throws {
+        #expect(try Self.release().encoded() == (try Self.release().encoded()))
+    }
+
+    /// A sparse year is published only by year: a month or a quarter of it, or by month, is
+    /// refused, saying what can be asked.
+    @Test func aQueryFinerThanTheReleaseIsRefused() throws {
+        var counts = IncidentCounts(year: 2025)
+        counts.add(month: 2, values: [.province: "la-vientiane-capital", .incidentType: "rape"], count: 3)
+        counts.add(month: 8, values: [.province: "la-luang-prabang", .incidentType: "rape"], count: 9)
+        counts.add(month: 9, values: [.province: "la-vientiane-capital", .incidentType: "rape"], count: 8)
+        let r = try IncidentRelease.release(year: 2025, counts: counts, breakdowns: [[.province]], categories: Self.categories,
+                                            threshold: 5)
+        #expect(r.publishedBy == "year")
+        _ = try IncidentRelease.answer(period: .year(2025), dimensions: [.province], from: r)
+        for (period, by) in [(ReportingPeriod.quarter(year: 2025, quarter: 1), [StatisticsDimension.province]),
+                             (.month(ReportingMonth(year: 2025, month: 2)!), [.province]), (.year(2025), [.month, .province])] {
+            #expect(throws: IncidentRelease.Refusal.self) { try IncidentRelease.answer(period: period, dimensions: by, from: r) }
+        }
     }
 }

@@ -1,7 +1,7 @@
-/// Builds the answer to one query: the year's release for the query's breakdown
-/// (its months, quarters and year suppressed together, `HierarchySuppression`), then the
-/// tables of that release the period reaches. Two queries of one year and breakdown read
-/// the same release, so their answers agree wherever they overlap.
+/// Statistics as published: a year's release over every allowed breakdown, protected
+/// together (`release`, `JointSuppression`), and the answer to one query read off it
+/// (`answer(period:dimensions:from:)`). Two queries of one year read the same release, so
+/// their answers agree wherever they overlap, whatever order they list dimensions in.
 public enum IncidentRelease {
     /// Why a query cannot be answered.
     public struct Refusal: Error, Sendable, Equatable {
@@ -43,6 +43,10 @@ public enum IncidentRelease {
         case month, quarter, year
     }
 
+    /// The method before a year's release: this breakdown, in this order, suppressed on its
+    /// own across its months, quarters and year. Another order or another breakdown is
+    /// another release, and together they can give hidden cells away (`ExactAttackTests`);
+    /// kept only until every caller answers from a `YearRelease` (`answer(period:dimensions:from:)`).
     public static func answer(period: ReportingPeriod, dimensions: [StatisticsDimension], counts: IncidentCounts,
                               categories: [StatisticsDimension: [Category]], threshold k: Int) throws(Refusal) -> StatisticsReport {
         precondition(counts.year == period.year)
@@ -187,8 +191,9 @@ public enum IncidentRelease {
 
     static func method(_ k: Int) -> String {
         "Only records whose survivor consents to statistics are counted, once each (a record marked as already reported"
-            + " to another service is not counted again). Counts from 1 to \(k - 1) are shown as <\(k); further cells are hidden"
-            + " as x so that no hidden count can be worked out from the totals or from the months, quarters and year of the"
-            + " same year, which are published from one release. Zero is shown as 0."
+            + " to another service is not counted again). Counts from 1 to \(k - 1) are shown as <\(k), and so is a zero that"
+            + " would say where a hidden count lies; further cells are hidden as x so that no hidden count can be worked out"
+            + " from anything published for the year: every breakdown allowed, in any order, its totals, and every month,"
+            + " quarter and the year are one release, computed once after the year ended and protected together."
     }
 }

@@ -50,6 +50,9 @@ extension IncidentRelease {
         for d in rowDimensions { rowValues = rowValues.flatMap { prefix in (0..<release.size(d)).map { prefix + [$0] } } }
         if !rowDimensions.isEmpty { rowValues.append(rowDimensions.map { _ in nil }) }
         let columnValues: [Int?] = columnDimension.map { d in (0..<release.size(d)).map { Optional($0) } + [nil] } ?? [nil]
+        // The release's tables by period and set, looked up once per cell.
+        var tableAt = [[Int]: Int]()
+        for (i, t) in release.tables.enumerated() { tableAt[[t.period] + t.dimensions.map(\.order)] = i }
         var rows = [StatisticsReport.Row]()
         var small = 0, complementary = 0
         for (period, monthLabel) in shown {
@@ -59,9 +62,8 @@ extension IncidentRelease {
                     var set = [(StatisticsDimension, Int)]()
                     for (d, v) in zip(inner, value) { if let v { set.append((d, v)) } }
                     set.sort { $0.0.order < $1.0.order }
-                    guard let table = release.table(period: period, dimensions: set.map(\.0)) else {
-                        throw ReleaseReader.damaged
-                    }
+                    guard let at = tableAt[[period] + set.map(\.0.order)] else { throw ReleaseReader.damaged }
+                    let table = release.tables[at]
                     var index = 0
                     for (d, v) in set { index = index * release.size(d) + v }
                     guard index < table.cells.count else { throw ReleaseReader.damaged }

@@ -72,7 +72,9 @@ struct JointTables {
         let leaves = periods.indices.filter { periods[$0] < 12 || periods.count == 5 && periods[$0] < 16 || periods.count == 1 }
         self.leaves = leaves
         chains = leaves.map { l in
-            periods.indices.filter { p in CrossTabulation.months(of: periods[l]).allSatisfy { CrossTabulation.months(of: periods[p]).contains($0) } }
+            periods.indices.filter { p in
+                CrossTabulation.months(of: periods[l]).allSatisfy { CrossTabulation.months(of: periods[p]).contains($0) }
+            }
         }
         var leafCells = [[(coordinates: [Int], count: Int)]]()
         var leafCounts = [[Int: Int]]()
