@@ -24,10 +24,10 @@ extension EndToEnd {
             }
         }
 
-        /// Equal name, phone and date of birth at ossc-vientiane and ossc-luang-prabang: no
-        /// field's index value is the same in the two records' rows. (By chance one could be:
-        /// 2^-16 for the name and the phone, 2^-12 for the date, about 1 run in 3,700; the
-        /// index format 1 this replaces made all three equal every time.)
+        /// Equal name, phone and date of birth at ossc-vientiane and ossc-luang-prabang: the
+        /// two records' rows do not link them. (By chance one field's values could agree:
+        /// 2^-16 for the name and the phone, 2^-12 for the date, about 1 run in 3,700, so the
+        /// test allows one; the index format 1 this replaces made all three equal every time.)
         @Test func oneSurvivorsRecordsAtTwoAgenciesShareNoIndexValueButBothAreFound() throws {
             let v = try TestVault()
             try v.enrol("intake-lp", role: "intake", agency: "ossc-luang-prabang")
@@ -35,9 +35,11 @@ extension EndToEnd {
             let there = try v.createRecord(Self.survivor, as: "intake-lp")
             let (a, b) = (try Self.rows(v, here), try Self.rows(v, there))
             #expect(a.keys.sorted() == ["date_of_birth", "phone", "survivor_name"] && b.keys.sorted() == a.keys.sorted(), "\(a) \(b)")
-            for field in a.keys { #expect(a[field] != b[field], "\(field): \(a[field]!) in both records") }
-            // Nor is any value of one record's rows anywhere in the other's.
-            #expect(Set(a.values).isDisjoint(with: Set(b.values)), "\(a) \(b)")
+            // One field may agree by chance (see above); two or more would happen by chance about
+            // once in 2^28 runs, and every time under index format 1, where all three agree.
+            let agreeing = a.keys.filter { a[$0] == b[$0] }
+            #expect(agreeing.count <= 1, "\(agreeing) agree in both records: \(a) \(b)")
+            #expect(Set(a.values).intersection(Set(b.values)).count <= 1, "\(a) \(b)")
 
             // A health worker, who reaches every agency's records once health consent is
             // given, finds both by name, by name and date of birth, and from either spelling.

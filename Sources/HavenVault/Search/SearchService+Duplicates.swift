@@ -47,16 +47,22 @@ extension SearchService {
         let check = try pipeline.readSnapshot { (view) throws(HavenError) -> DuplicateCheck in
             var check = DuplicateCheck()
             let candidates = try candidates(queries, limit: Self.maximumCandidates, in: view)
-            var matches = [SearchMatch]()
-            var opened = 0
+            // A role that may learn nothing of records beyond its reach counts toward the bound
+            // only what it may list, and hears of unchecked candidates only once its list is
+            // full: a bound filled by matches it may not see, or a count of candidates beside a
+            // short list, would say that records it cannot read exist.
+            let blind = policy.roles[user.role]?.findElsewhere == FindElsewhere.none
+            var opened = 0, confirmed = 0
+            func found() -> Int { blind ? check.result.listed.count : confirmed }
             for id in candidates.ids {
-                guard matches.count < PossibleDuplicates.bound else { break }
+                guard found() < PossibleDuplicates.bound else { break }
                 opened += 1
                 guard let m = try confirm(queries, id, in: view, policy: policy, findings: &check.result.findings) else { continue }
-                matches.append(SearchMatch(opened: m.opened, matched: m.matched.sorted { $0.rawValue < $1.rawValue }, exactName: m.exactName))
+                confirmed += 1
+                sortMatches([SearchMatch(opened: m.opened, matched: m.matched.sorted { $0.rawValue < $1.rawValue }, exactName: m.exactName)],
+                            for: user, purpose: purpose, policy: policy, into: &check.result)
             }
-            check.unchecked = candidates.total - opened
-            sortMatches(matches, for: user, purpose: purpose, policy: policy, into: &check.result)
+            check.unchecked = blind && found() < PossibleDuplicates.bound ? 0 : candidates.total - opened
             return check
         }
         findings += check.result.findings
