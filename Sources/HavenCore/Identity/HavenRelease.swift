@@ -1,9 +1,10 @@
 /// This release and the formats it reads, as `haven --version` and `havend --version` say.
 public enum HavenRelease {
-    public static let version = "0.17.0"
+    public static let version = "0.18.0"
 
     /// The stored and exchanged formats this release opens (each format's document says more).
-    public static let formats = "vault schema 1-9, record header formats 1-3, audit export v1, extract haven-extract-v1"
+    public static let formats = "vault schema 1-10, record header formats 1-3, blind index formats 1-2 (1 rebuilt as 2),"
+        + " statistics release v1, audit export v1, extract haven-extract-v1"
 
     /// `NAME VERSION (reads …)`.
     public static func versionLine(_ name: String) -> String {
