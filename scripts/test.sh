@@ -15,7 +15,7 @@ if ! [[ "$limit" =~ ^[0-9]+$ ]] || [ "$limit" -eq 0 ]; then
     echo "test.sh: HAVEN_TEST_TIMEOUT must be a whole number of seconds, not '$limit'" >&2
     exit 2
 fi
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 # Every import names a dependency its target declares (the module graph is Package.swift's),
 # and the README's module map matches Package.swift and the vault's folders.
 python3 scripts/check-imports.py
