@@ -77,6 +77,17 @@ if "$bin/haven" referral --help > /dev/null 2>&1; then
   cp "$work/keys/shelter.key" "$work/keys/shelter.key.pub" "$out/"
 fi
 
+# A year's statistics release, published and frozen (schema 10): ten survivors of one
+# month, province and kind, so that the shipped breakdowns publish 2025 by month.
+if "$bin/haven" stats incidents --help 2> /dev/null | grep -q "breakdown"; then
+  for n in $(seq 10); do
+    s=$(as intake record create --type gbv_incident --field "survivor_name=Fixture survivor $n" \
+      --field incident_type=physical_assault --field intake_date=2025-03-1$((n % 10)) --field province=vn-ha-noi)
+    as intake consent grant "$s" statistics > /dev/null
+  done
+  as analyst stats incidents --from 2025-01 --to 2025-12 --by province,incident_type --format json > "$out/expected/stats-2025.json"
+fi
+
 # A read of an id that is no record (schema 9 keeps its entry out of every record's chain).
 as intake record get aaaaaaaaaaaaaaaaaaaaaaaaaa --purpose "a mistyped id" > /dev/null 2>&1 || true
 

@@ -12,7 +12,7 @@ extension EndToEnd {
     /// (one audit entry says so), and read back exactly what its readers saw before.
     @Suite struct UpgradeTests {
         static let fixtures = Repository.fixtures + "/"
-        /// Every committed format; the last is the one before this release's (schema 10).
+        /// Every committed format before this release's (schema 10, vault-v10, checked on its own below).
         static let formats = ["vault-v2", "vault-v3", "vault-v4", "vault-v5", "vault-v6", "vault-v7", "vault-v8", "vault-v9"]
         /// Formats made after the search index (schema 6), in its format 1: rebuilt at start.
         static let withSearchIndex: Set = ["vault-v6", "vault-v7", "vault-v8", "vault-v9"]
@@ -39,7 +39,7 @@ extension EndToEnd {
         /// Each expected/ID[.reader].json: the record as that reader saw it before the upgrade.
         static func expectations(_ format: String) throws -> [(id: String, reader: String, record: ReadRecordResponse)] {
             let dir = fixtures + format + "/expected"
-            return try FileManager.default.contentsOfDirectory(atPath: dir).sorted().map { file in
+            return try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix("stats-") }.sorted().map { file in
                 let parts = file.dropLast(".json".count).split(separator: ".")
                 let record = try JSONDecoder().decode(ReadRecordResponse.self,
                                                       from: try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file)))
@@ -166,6 +166,34 @@ extension EndToEnd {
             try v.start()
             try v.expectOK(as: "auditor", ["audit", "verify"])
             #expect(try v.json(ReadRecordResponse.self, as: "counsellor", ["record", "get", id, "--purpose", "after restart"]).notes == read.notes)
+        }
+
+        /// This release's own format (schema 10, index format 2), committed so that the next
+        /// format's upgrade must keep opening it: it starts with no upgrade step, reindex or
+        /// restatement, reads its records back, and answers from the 2025 statistics release
+        /// it published before it was committed — the same rows, not a recomputation.
+        @Test func theCurrentFormatsFixtureOpensAsItIsWithItsFrozenRelease() throws {
+            let format = "vault-v10"
+            let v = try fixtureVault(format)
+            try v.start()
+            #expect(!v.daemonLog.contains("vault upgraded"), "\(v.daemonLog)")
+            let expected = try Self.expectations(format)
+            #expect(expected.count == 5)
+            for e in expected {
+                let now = try v.json(ReadRecordResponse.self, as: e.reader, ["record", "get", e.id, "--purpose", "fixture check"])
+                #expect(now.fields == e.record.fields && now.version == e.record.version, "\(e.id) as \(e.reader)")
+            }
+            let log = try v.auditLog(["--limit", "5000"])
+            #expect(log.filter { ["vault.migrate", "vault.reindex", "vault.statistics"].contains($0.action) }.isEmpty, "\(log.map(\.action))")
+            let published = try JSONDecoder().decode(StatisticsReport.self, from: Data(contentsOf: URL(fileURLWithPath:
+                Self.fixtures + format + "/expected/stats-2025.json")))
+            // Erased since: the release does not move.
+            try v.expectOK(as: "intake", ["record", "erase", expected[0].id, "--reason", "entered_in_error"])
+            let now = try v.json(StatisticsReport.self, as: "analyst", ["stats", "incidents", "--from", "2025-01", "--to", "2025-12",
+                                                                          "--by", "province,incident_type", "--format", "json"])
+            #expect(now.rows == published.rows && now.publishedBy == published.publishedBy, "\(now.rows.filter { $0.count != 0 })")
+            #expect(try v.auditLog(["--limit", "5000"]).filter { $0.action == "stats.publish" }.count == 1)
+            try v.expectOK(as: "auditor", ["audit", "verify"])
         }
 
         /// The fixture of the last format has an index of format 1 (one key per field for
