@@ -138,8 +138,7 @@ public enum IncidentRelease {
 
         // The cells, in the order of the dimensions as asked.
         let single = rowDimensions.isEmpty
-        var rows = [StatisticsReport.Row]()
-        var small = 0, complementary = 0
+        var out = ReportRows(threshold: k)
         for (table, monthLabel) in shown {
             let t = release.hierarchy.tables[table]
             for r in 0...t.rowCount {
@@ -159,20 +158,11 @@ public enum IncidentRelease {
                     if let columnDimension { byDimension[columnDimension] = columnValue }
                     byDimension[.month] = monthLabel
                     let groups = dimensions.map { byDimension[$0]! }
-                    let value = t.value(r, c)
-                    switch status {
-                    case .published:
-                        rows.append(.init(groups: groups, count: value, shown: String(value), suppression: nil))
-                    case .small:
-                        small += 1
-                        rows.append(.init(groups: groups, count: nil, shown: "<\(k)", suppression: "small"))
-                    case .complementary:
-                        complementary += 1
-                        rows.append(.init(groups: groups, count: nil, shown: "x", suppression: "complementary"))
-                    }
+                    out.append(groups, status, count: t.value(r, c))
                 }
             }
         }
+        let (small, complementary) = (out.small, out.complementary)
         var why = [String]()
         if small > 0 { why.append("\(small) cells counted 1 to \(k - 1) survivors and are shown as <\(k)") }
         if complementary > 0 {
@@ -185,7 +175,7 @@ public enum IncidentRelease {
         }
         return StatisticsReport(period: period.description, from: period.first.description, to: period.last.description,
                                 dimensions: dimensions.map(\.rawValue), threshold: k, publishedBy: granularity.rawValue,
-                                rows: rows, suppressed: .init(small: small, complementary: complementary, why: why),
+                                rows: out.rows, suppressed: .init(small: small, complementary: complementary, why: why),
                                 labels: labels, method: Self.method(k))
     }
 

@@ -53,8 +53,7 @@ extension IncidentRelease {
         // The release's tables by period and set, looked up once per cell.
         var tableAt = [[Int]: Int]()
         for (i, t) in release.tables.enumerated() { tableAt[[t.period] + t.dimensions.map(\.order)] = i }
-        var rows = [StatisticsReport.Row]()
-        var small = 0, complementary = 0
+        var out = ReportRows(threshold: k)
         for (period, monthLabel) in shown {
             for r in rowValues {
                 for c in columnValues {
@@ -75,19 +74,11 @@ extension IncidentRelease {
                         groups.append(value[i].map { release.categories[d]![$0].code } ?? StatisticsDimension.all)
                         i += 1
                     }
-                    switch cell.status {
-                    case .published:
-                        rows.append(.init(groups: groups, count: cell.count, shown: String(cell.count!), suppression: nil))
-                    case .small:
-                        small += 1
-                        rows.append(.init(groups: groups, count: nil, shown: "<\(k)", suppression: "small"))
-                    case .complementary:
-                        complementary += 1
-                        rows.append(.init(groups: groups, count: nil, shown: "x", suppression: "complementary"))
-                    }
+                    out.append(groups, cell.status, count: cell.count ?? 0)
                 }
             }
         }
+        let (small, complementary) = (out.small, out.complementary)
         var why = [String]()
         if small > 0 { why.append("\(small) cells counted fewer than \(k) survivors and are shown as <\(k)") }
         if complementary > 0 {
@@ -98,7 +89,7 @@ extension IncidentRelease {
         for d in inner { labels.append(.init(dimension: d.rawValue, label: d.label, values: release.categories[d] ?? [])) }
         return StatisticsReport(period: period.description, from: period.first.description, to: period.last.description,
                                 dimensions: dimensions.map(\.rawValue), threshold: k, publishedBy: release.publishedBy,
-                                rows: rows, suppressed: .init(small: small, complementary: complementary, why: why),
+                                rows: out.rows, suppressed: .init(small: small, complementary: complementary, why: why),
                                 labels: labels, method: method(k))
     }
 }
