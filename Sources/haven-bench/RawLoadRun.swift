@@ -20,6 +20,8 @@ struct RawLoadRun {
         var requests = 0
         var failures = 0
         var firstFailure: String?
+        /// Finds refused with 429, where the run counts them apart rather than as failures.
+        var refused = 0
         var seconds = 0.0
         /// CPU seconds the client thread used.
         var clientCPU = 0.0
@@ -27,19 +29,25 @@ struct RawLoadRun {
         var throughput: Double { Double(requests) / seconds }
     }
 
-    /// Runs on a thread of its own, so the blocking loop never holds a task executor.
-    static func run(_ workload: Workload, clients: [Client], seconds: Double) async -> Result {
+    /// Runs on a thread of its own, so the blocking loop never holds a task executor. With a
+    /// `pool`, `clients` are its users' connections and `width` requests are kept in flight,
+    /// each on an idle user with a find left; `countingRefusals`: a 429 is counted as
+    /// `refused`, not as a failure (the row of one user's script, and only it).
+    static func run(_ workload: Workload, clients: [Client], seconds: Double, pool: FinderPool? = nil, width: Int = 0,
+                    countingRefusals: Bool = false) async -> Result {
         let box = UncheckedBox(clients)
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: runHere(workload, clients: box.value, seconds: seconds))
+                continuation.resume(returning: runHere(workload, clients: box.value, seconds: seconds, pool: pool, width: width,
+                                                       countingRefusals: countingRefusals))
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
     }
 
-    private static func runHere(_ workload: Workload, clients: [Client], seconds: Double) -> Result {
+    private static func runHere(_ workload: Workload, clients: [Client], seconds: Double, pool: FinderPool?, width: Int,
+                                countingRefusals: Bool) -> Result {
         var result = Result()
         var polled = clients.map { pollfd(fd: $0.connection.fd, events: Int16(POLLIN), revents: 0) }
         for c in clients { _ = fcntl(c.connection.fd, F_SETFL, fcntl(c.connection.fd, F_GETFL) | O_NONBLOCK) }
@@ -70,7 +78,12 @@ struct RawLoadRun {
             return true
         }
 
-        for n in clients.indices { _ = sendNext(n) }
+        if let pool {
+            pool.startRun()
+            for _ in 0..<width { if let n = pool.checkOut() { _ = sendNext(n) } }
+        } else {
+            for n in clients.indices { _ = sendNext(n) }
+        }
         // Answers still owed this long after the end are failures: the run ends rather than
         // waiting for ever on a daemon that stopped answering.
         let giveUp = deadline + 30_000_000_000
@@ -101,12 +114,20 @@ struct RawLoadRun {
                 let now = DispatchTime.now().uptimeNanoseconds
                 inFlight -= 1
                 samples.append(now - sentAt[n])
-                if !(200..<300).contains(answer.status) {
+                pool?.checkIn(n)
+                if countingRefusals, answer.status == 429 {
+                    result.refused += 1
+                } else if !(200..<300).contains(answer.status) {
                     result.failures += 1
                     result.firstFailure = result.firstFailure
                         ?? "\(answer.status) \(String(decoding: answer.body.prefix(200), as: UTF8.self))"
                 }
-                if now < deadline { _ = sendNext(n) }
+                guard now < deadline else { continue }
+                if let pool {
+                    if let m = pool.checkOut() { _ = sendNext(m) }
+                } else {
+                    _ = sendNext(n)
+                }
             }
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
