@@ -40,13 +40,15 @@ final class FinderPool: Sendable {
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// An idle user with a find left, taken from its bucket and marked busy; nil when none
-    /// has one (and the pool is then `spent` for the run).
+    /// has one (and the pool is then `spent` for the run, unless every user was busy).
     func checkOut() -> Int? {
         let now = Self.now()
         return ledger.withLock { l -> Int? in
+            var idle = false
             for step in 0..<count {
                 let n = (l.next + step) % count
                 guard !l.busy[n] else { continue }
+                idle = true
                 let refill = l.at[n] == 0 ? 0 : max(now - l.at[n] - Self.margin, 0) / Double(limit.secondsPerFind)
                 let tokens = min(Double(limit.burst), l.tokens[n] + refill)
                 guard tokens >= 1 else { continue }
@@ -56,7 +58,7 @@ final class FinderPool: Sendable {
                 l.next = (n + 1) % count
                 return n
             }
-            l.spent = true
+            l.spent = l.spent || idle
             return nil
         }
     }

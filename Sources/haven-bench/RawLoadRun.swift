@@ -49,7 +49,11 @@ struct RawLoadRun {
     private static func runHere(_ workload: Workload, clients: [Client], seconds: Double, pool: FinderPool?, width: Int,
                                 countingRefusals: Bool) -> Result {
         var result = Result()
-        var polled = clients.map { pollfd(fd: $0.connection.fd, events: Int16(POLLIN), revents: 0) }
+        // Only the connections awaiting an answer are polled: a pool of finders holds a
+        // thousand idle ones, and polling them all would cost the client more than the daemon.
+        var flying = [Bool](repeating: false, count: clients.count)
+        var polled = [pollfd]()
+        var waiting = [Int]()
         for c in clients { _ = fcntl(c.connection.fd, F_SETFL, fcntl(c.connection.fd, F_GETFL) | O_NONBLOCK) }
         defer { for c in clients { _ = fcntl(c.connection.fd, F_SETFL, fcntl(c.connection.fd, F_GETFL) & ~O_NONBLOCK) } }
 
@@ -75,6 +79,7 @@ struct RawLoadRun {
                 return false
             }
             inFlight += 1
+            flying[n] = true
             return true
         }
 
@@ -94,12 +99,18 @@ struct RawLoadRun {
                 break
             }
             do {
+                waiting.removeAll(keepingCapacity: true)
+                polled.removeAll(keepingCapacity: true)
+                for n in flying.indices where flying[n] {
+                    waiting.append(n)
+                    polled.append(pollfd(fd: clients[n].connection.fd, events: Int16(POLLIN), revents: 0))
+                }
                 _ = try systemCall("poll") { polled.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), 1000) } }
             } catch {
                 break
             }
-            for n in polled.indices where polled[n].revents != 0 {
-                polled[n].revents = 0
+            for (i, p) in polled.enumerated() where p.revents != 0 {
+                let n = waiting[i]
                 let answer: RawConnection.Answer?
                 do {
                     answer = try clients[n].connection.receive()
@@ -107,12 +118,13 @@ struct RawLoadRun {
                     result.failures += 1
                     result.firstFailure = result.firstFailure ?? "\(error)"
                     inFlight -= 1
-                    polled[n].fd = -1  // poll ignores it from now on
+                    flying[n] = false  // never polled nor sent on again
                     continue
                 }
                 guard let answer else { continue }
                 let now = DispatchTime.now().uptimeNanoseconds
                 inFlight -= 1
+                flying[n] = false
                 samples.append(now - sentAt[n])
                 pool?.checkIn(n)
                 if countingRefusals, answer.status == 429 {

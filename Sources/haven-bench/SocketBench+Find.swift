@@ -10,15 +10,17 @@ enum FindScript {
 }
 
 extension SocketBench {
-    /// The find workload's users, connected and authenticated once for a daemon's life.
+    /// The find workload's users and their ledger, which lives as long as the daemon's
+    /// buckets do; their connections are opened for each run, so that none sits idle past
+    /// havend's idle timeout while the other workloads run.
     struct Finders {
+        let users: [String]
         let pool: FinderPool
-        let raw: [RawLoadRun.Client]
-        let nio: [LoadRun.Client]
     }
 
     /// One connection per searcher, by the load client in use.
-    func connectFinders(_ searchers: [String], keys: [String: SigningKey], population: Int, socket: String) async throws -> Finders {
+    func connectFinders(_ searchers: [String], keys: [String: SigningKey], population: Int,
+                        socket: String) async throws -> (raw: [RawLoadRun.Client], nio: [LoadRun.Client]) {
         var raw = [RawLoadRun.Client]()
         var nio = [LoadRun.Client]()
         for user in searchers {
@@ -31,25 +33,28 @@ extension SocketBench {
                 raw.append(RawLoadRun.Client(connection: connection, user: user, records: [], population: population))
             }
         }
-        return Finders(pool: FinderPool(count: searchers.count, limit: FinderPolicy.fastest), raw: raw, nio: nio)
+        return (raw, nio)
     }
 
     /// `width` finds in flight, each as a searcher with a find left, after a warm-up.
-    func measureFinds(width: Int, finders: Finders, daemon: DaemonProcess, seconds duration: Double) async -> Measured {
+    func measureFinds(width: Int, finders: Finders, keys: [String: SigningKey], population: Int, daemon: DaemonProcess,
+                      seconds duration: Double) async throws -> Measured {
         let warmUp = min(0.5, duration / 5)
+        let clients = try await connectFinders(finders.users, keys: keys, population: population, socket: daemon.socket)
         func run(_ seconds: Double) async -> (RawLoadRun.Result, Bool) {
             if client == "nio" {
-                let r = await LoadRun.run(.find, clients: finders.nio, seconds: seconds, pool: finders.pool, width: width)
+                let r = await LoadRun.run(.find, clients: clients.nio, seconds: seconds, pool: finders.pool, width: width)
                 return (RawLoadRun.Result(requests: r.requests, failures: r.failures, firstFailure: r.firstFailure, seconds: r.seconds,
                                           clientCPU: .nan, latencies: r.latencies), finders.pool.spent)
             }
-            let r = await RawLoadRun.run(.find, clients: finders.raw, seconds: seconds, pool: finders.pool, width: width)
+            let r = await RawLoadRun.run(.find, clients: clients.raw, seconds: seconds, pool: finders.pool, width: width)
             return (r, finders.pool.spent)
         }
         _ = await run(warmUp)
         let (cpuBefore, writtenBefore) = (daemon.cpuSeconds, daemon.writtenBytes)
         let (r, spent) = await run(duration)
         let (cpu, written) = (daemon.cpuSeconds - cpuBefore, daemon.writtenBytes - writtenBefore)
+        for c in clients.nio { await c.connection.close() }
         return Measured(requests: r.requests, failures: r.failures, firstFailure: r.firstFailure, throughput: r.throughput,
                         seconds: r.seconds, spent: spent, latencies: r.latencies, daemonCPU: cpu, daemonWritten: written,
                         clientCPU: client == "nio" ? nil : r.clientCPU)

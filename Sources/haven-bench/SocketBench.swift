@@ -41,7 +41,7 @@ struct SocketBench: AsyncParsableCommand {
             return w
         }
         guard client == "raw" || client == "nio" else { throw ValidationError("--client is raw or nio") }
-        guard finders > 0 else { throw ValidationError("--finders is at least 1") }
+        guard finders >= widths.max() ?? 1 else { throw ValidationError("--finders is at least the most --connections") }
         let work = workdir ?? NSTemporaryDirectory() + "haven-bench-\(getpid())"
         defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
         let (policy, loaded) = try FinderPolicy.copy(self.policy, into: work + "/policy")
@@ -138,14 +138,15 @@ struct SocketBench: AsyncParsableCommand {
                     keys: [String: SigningKey], ids: [RecordID], counsellors: [String], searchers: [String],
                     seconds duration: Double, into table: inout ResultTable) async throws -> Int {
         var failures = 0
-        // The searchers connect once per daemon: their buckets live as long as it does.
-        let finders = searchers.isEmpty ? nil : try await connectFinders(searchers, keys: keys, population: size, socket: daemon.socket)
+        // One ledger per daemon: its buckets live as long as it does.
+        let finders = searchers.isEmpty ? nil : Finders(users: searchers, pool: FinderPool(count: searchers.count, limit: FinderPolicy.fastest))
         for width in widths {
             var status = 0.0
             for kind in kinds {
                 let users = kind.asIntake ? ["intake-bench"] : counsellors
                 var r = if kind == .find, let finders {
-                    await measureFinds(width: width, finders: finders, daemon: daemon, seconds: duration)
+                    try await measureFinds(width: width, finders: finders, keys: keys, population: size, daemon: daemon,
+                                           seconds: duration)
                 } else {
                     try await measure(kind, width: width, users: users, keys: keys, ids: ids, counsellors: counsellors,
                                       population: size, daemon: daemon, seconds: duration)
@@ -174,12 +175,12 @@ struct SocketBench: AsyncParsableCommand {
             let answered = r.requests - r.refused
             failures += r.failures
             if r.failures > 0 { progress("\(FindScript.row): \(r.failures) failed, first: \(r.firstFailure ?? "?")") }
-            table.add(label + [String(size), "1", FindScript.row, format(Double(answered) / r.seconds),
+            table.add(label + [String(size), "1", FindScript.row, format(Double(answered) / r.seconds, 1),
                                format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
                                format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 / Double(max(r.requests, 1)), 0),
                                r.clientCPU.map { format($0 * 1e6 / Double(max(r.requests, 1)), 0) } ?? "",
                                format(r.daemonWritten / 1024 / Double(max(r.requests, 1)), 1), format(daemon.peakRSSMiB, 0), "",
-                               format(Double(r.refused) / r.seconds)])
+                               format(Double(r.refused) / r.seconds, 1)])
         }
         return failures
     }
