@@ -23,12 +23,15 @@ struct LoadRun {
         var throughput: Double { Double(requests) / seconds }
     }
 
-    static func run(_ workload: Workload, clients: [Client], seconds: Double) async -> Result {
+    /// With a `pool`, `clients` are its users' connections, and `width` loops each send on
+    /// an idle user with a find left (`FinderPool`) until none has.
+    static func run(_ workload: Workload, clients: [Client], seconds: Double, pool: FinderPool? = nil, width: Int = 0) async -> Result {
         let start = DispatchTime.now().uptimeNanoseconds
         let deadline = start + UInt64(seconds * 1e9)
         var result = Result()
         await withTaskGroup(of: (latencies: [UInt64], failures: Int, failure: String?).self) { group in
-            for (n, client) in clients.enumerated() {
+            pool?.startRun()
+            for n in 0..<(pool == nil ? clients.count : width) {
                 group.addTask {
                     var rng = SplitMix(connection: n, run: start)
                     var latencies = [UInt64]()
@@ -36,6 +39,10 @@ struct LoadRun {
                     var failures = 0
                     var failure: String?
                     while DispatchTime.now().uptimeNanoseconds < deadline {
+                        let user = pool == nil ? n : pool!.checkOut()
+                        guard let user else { break }
+                        defer { pool?.checkIn(user) }
+                        let client = clients[user]
                         let request = workload.next(records: client.records, counsellor: client.user, population: client.population,
                                                     using: &rng)
                         let sent = DispatchTime.now().uptimeNanoseconds

@@ -20,6 +20,8 @@ struct RawLoadRun {
         var requests = 0
         var failures = 0
         var firstFailure: String?
+        /// Finds refused with 429, where the run counts them apart rather than as failures.
+        var refused = 0
         var seconds = 0.0
         /// CPU seconds the client thread used.
         var clientCPU = 0.0
@@ -27,21 +29,31 @@ struct RawLoadRun {
         var throughput: Double { Double(requests) / seconds }
     }
 
-    /// Runs on a thread of its own, so the blocking loop never holds a task executor.
-    static func run(_ workload: Workload, clients: [Client], seconds: Double) async -> Result {
+    /// Runs on a thread of its own, so the blocking loop never holds a task executor. With a
+    /// `pool`, `clients` are its users' connections and `width` requests are kept in flight,
+    /// each on an idle user with a find left; `countingRefusals`: a 429 is counted as
+    /// `refused`, not as a failure (the row of one user's script, and only it).
+    static func run(_ workload: Workload, clients: [Client], seconds: Double, pool: FinderPool? = nil, width: Int = 0,
+                    countingRefusals: Bool = false) async -> Result {
         let box = UncheckedBox(clients)
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: runHere(workload, clients: box.value, seconds: seconds))
+                continuation.resume(returning: runHere(workload, clients: box.value, seconds: seconds, pool: pool, width: width,
+                                                       countingRefusals: countingRefusals))
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
     }
 
-    private static func runHere(_ workload: Workload, clients: [Client], seconds: Double) -> Result {
+    private static func runHere(_ workload: Workload, clients: [Client], seconds: Double, pool: FinderPool?, width: Int,
+                                countingRefusals: Bool) -> Result {
         var result = Result()
-        var polled = clients.map { pollfd(fd: $0.connection.fd, events: Int16(POLLIN), revents: 0) }
+        // Only the connections awaiting an answer are polled: a pool of finders holds a
+        // thousand idle ones, and polling them all would cost the client more than the daemon.
+        var flying = [Bool](repeating: false, count: clients.count)
+        var polled = [pollfd]()
+        var waiting = [Int]()
         for c in clients { _ = fcntl(c.connection.fd, F_SETFL, fcntl(c.connection.fd, F_GETFL) | O_NONBLOCK) }
         defer { for c in clients { _ = fcntl(c.connection.fd, F_SETFL, fcntl(c.connection.fd, F_GETFL) & ~O_NONBLOCK) } }
 
@@ -67,10 +79,16 @@ struct RawLoadRun {
                 return false
             }
             inFlight += 1
+            flying[n] = true
             return true
         }
 
-        for n in clients.indices { _ = sendNext(n) }
+        if let pool {
+            pool.startRun()
+            for _ in 0..<width { if let n = pool.checkOut() { _ = sendNext(n) } }
+        } else {
+            for n in clients.indices { _ = sendNext(n) }
+        }
         // Answers still owed this long after the end are failures: the run ends rather than
         // waiting for ever on a daemon that stopped answering.
         let giveUp = deadline + 30_000_000_000
@@ -81,12 +99,18 @@ struct RawLoadRun {
                 break
             }
             do {
+                waiting.removeAll(keepingCapacity: true)
+                polled.removeAll(keepingCapacity: true)
+                for n in flying.indices where flying[n] {
+                    waiting.append(n)
+                    polled.append(pollfd(fd: clients[n].connection.fd, events: Int16(POLLIN), revents: 0))
+                }
                 _ = try systemCall("poll") { polled.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), 1000) } }
             } catch {
                 break
             }
-            for n in polled.indices where polled[n].revents != 0 {
-                polled[n].revents = 0
+            for (i, p) in polled.enumerated() where p.revents != 0 {
+                let n = waiting[i]
                 let answer: RawConnection.Answer?
                 do {
                     answer = try clients[n].connection.receive()
@@ -94,19 +118,28 @@ struct RawLoadRun {
                     result.failures += 1
                     result.firstFailure = result.firstFailure ?? "\(error)"
                     inFlight -= 1
-                    polled[n].fd = -1  // poll ignores it from now on
+                    flying[n] = false  // never polled nor sent on again
                     continue
                 }
                 guard let answer else { continue }
                 let now = DispatchTime.now().uptimeNanoseconds
                 inFlight -= 1
+                flying[n] = false
                 samples.append(now - sentAt[n])
-                if !(200..<300).contains(answer.status) {
+                pool?.checkIn(n)
+                if countingRefusals, answer.status == 429 {
+                    result.refused += 1
+                } else if !(200..<300).contains(answer.status) {
                     result.failures += 1
                     result.firstFailure = result.firstFailure
                         ?? "\(answer.status) \(String(decoding: answer.body.prefix(200), as: UTF8.self))"
                 }
-                if now < deadline { _ = sendNext(n) }
+                guard now < deadline else { continue }
+                if let pool {
+                    if let m = pool.checkOut() { _ = sendNext(m) }
+                } else {
+                    _ = sendNext(n)
+                }
             }
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -20,7 +20,10 @@ struct SocketBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Workloads: status, read, update, create, mix, find.")
     var workloads: [String] = Workload.allCases.map(\.rawValue)
     @Option(help: "Seconds each workload is measured.") var seconds: Double = 5
-    @Option(help: "The policy directory havend enforces.") var policy: String = "policy"
+    @Option(help: "The policy directory havend enforces (a copy of it: the find workload's role at the fastest find_limit allowed).")
+    var policy: String = "policy"
+    @Option(help: "Users the find workload is spread over, one connection each, so that none goes over find_limit.")
+    var finders: Int = 1000
     @Option(help: "Working directory (default: a new one under /tmp, removed at the end).") var workdir: String?
     @Option(help: "The load client: 'raw' (one epoll thread writing prepared bytes, a few µs per request) or 'nio' (HavenClient's own connections, as the CLI uses them).")
     var client: String = "raw"
@@ -38,9 +41,10 @@ struct SocketBench: AsyncParsableCommand {
             return w
         }
         guard client == "raw" || client == "nio" else { throw ValidationError("--client is raw or nio") }
-        let loaded = try PolicyDirectory.load(policy)
+        guard finders >= widths.max() ?? 1 else { throw ValidationError("--finders is at least the most --connections") }
         let work = workdir ?? NSTemporaryDirectory() + "haven-bench-\(getpid())"
         defer { if workdir == nil { try? FileManager.default.removeItem(atPath: work) } }
+        let (policy, loaded) = try FinderPolicy.copy(self.policy, into: work + "/policy")
         let binaries = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]).deletingLastPathComponent().path
         let daemons = havend.isEmpty ? [binaries + "/havend"] : havend
@@ -49,21 +53,24 @@ struct SocketBench: AsyncParsableCommand {
         func label(_ n: Int) -> [String] { daemons.count > 1 ? [daemons[n]] : [] }
 
         var table = ResultTable(columns: which + ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
-                                          "daemon CPU µs/req", "client CPU µs/req", "written KiB/req", "peak RSS MiB", "vs status"])
+                                          "daemon CPU µs/req", "client CPU µs/req", "written KiB/req", "peak RSS MiB", "vs status",
+                                          "refused/s"])
         var vaults = ResultTable(columns: which + ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
         var indexes = ResultTable(columns: ["records", "index", "bits", "rows", "values used", "C expected", "C measured", "largest"])
         var totalFailures = 0
         for size in sizes {
             let vault = try BenchVault.create(in: work + "/\(size)")
             let counsellors = (0..<max(widths.max() ?? 1, 1)).map { "counsellor-\($0)" }
-            let (keys, ids, seedTime) = try seed(vault, records: size, counsellors: counsellors, policy: loaded)
+            let searchers = kinds.contains(.find) ? (0..<(smoke ? min(finders, 32) : finders)).map { "finder-\($0)" } : []
+            let (keys, ids, seedTime) = try seed(vault, records: size, counsellors: counsellors, searchers: searchers, policy: loaded)
             progress("seeded \(size) records in \(format(seedTime, 1)) s")
             if kinds.contains(.find) { try measureIndexes(vault, records: size, into: &indexes) }
 
             for (n, executable) in daemons.enumerated() {
                 let daemon = try await DaemonProcess(executable: executable, vault: vault, policy: policy, log: vault.root + "/havend.log")
                 let failures = try await measureAll(on: daemon, label: label(n), size: size, widths: widths, kinds: kinds, keys: keys,
-                                                    ids: ids, counsellors: counsellors, seconds: duration, into: &table)
+                                                    ids: ids, counsellors: counsellors, searchers: searchers, seconds: duration,
+                                                    into: &table)
                 vaults.add(label(n) + [String(size), format(seedTime, 1), format(daemon.startToReady, 2), format(daemon.peakRSSMiB, 0),
                                        String(failures)])
                 totalFailures += failures
@@ -84,23 +91,27 @@ struct SocketBench: AsyncParsableCommand {
 
     /// Enrols the benchmark's users and creates the records; returns their keys, the ids and
     /// the seconds the records took.
-    func seed(_ vault: BenchVault, records: Int, counsellors: [String],
+    /// `searchers`: counsellors with no records, whom the find workload searches as, and
+    /// with them `FindScript.user`, an intake user whose finds show one user's pace.
+    func seed(_ vault: BenchVault, records: Int, counsellors: [String], searchers: [String],
               policy: Policy) throws -> ([String: SigningKey], [RecordID], Double) {
         let seeder = try VaultSeeder(directory: vault.directory)
         var keys = [String: SigningKey]()
         var users = [EnrolledUser]()
         let now = SystemClock().now()
-        for name in counsellors + ["intake-bench"] {
+        let script = searchers.isEmpty ? [] : [FindScript.user]
+        for name in searchers + script + counsellors + ["intake-bench"] {
             let key = SigningKey.generate()
             keys[name] = key
-            users.append(EnrolledUser(name: try UserName(name), role: try RoleName(name == "intake-bench" ? "intake" : "counsellor"),
+            let intake = name == "intake-bench" || name == FindScript.user
+            users.append(EnrolledUser(name: try UserName(name), role: try RoleName(intake ? "intake" : "counsellor"),
                                       agency: try AgencyName("ossc-vientiane"), publicKey: key.publicKey.bytes, uid: nil,
                                       createdAt: now, createdBy: try UserName("admin")))
         }
         try seeder.enrol(users, by: try UserName("admin"))
         var ids = [RecordID]()
         let time = try haven_bench.seconds {
-            ids = try seeder.createRecords(records, creator: users.last!, assignees: users.dropLast().map(\.name),
+            ids = try seeder.createRecords(records, creator: users.last!, assignees: users.suffix(counsellors.count + 1).dropLast().map(\.name),
                                            policy: policy)
         }
         return (keys, ids, time)
@@ -124,15 +135,26 @@ struct SocketBench: AsyncParsableCommand {
     /// Every workload at every width against one running daemon, a row each; returns how
     /// many requests failed.
     func measureAll(on daemon: DaemonProcess, label: [String], size: Int, widths: [Int], kinds: [Workload],
-                    keys: [String: SigningKey], ids: [RecordID], counsellors: [String], seconds duration: Double,
-                    into table: inout ResultTable) async throws -> Int {
+                    keys: [String: SigningKey], ids: [RecordID], counsellors: [String], searchers: [String],
+                    seconds duration: Double, into table: inout ResultTable) async throws -> Int {
         var failures = 0
+        // One ledger per daemon: its buckets live as long as it does.
+        let finders = searchers.isEmpty ? nil : Finders(users: searchers, pool: FinderPool(count: searchers.count, limit: FinderPolicy.fastest))
         for width in widths {
             var status = 0.0
             for kind in kinds {
                 let users = kind.asIntake ? ["intake-bench"] : counsellors
-                var r = try await measure(kind, width: width, users: users, keys: keys, ids: ids, counsellors: counsellors,
-                                          population: size, daemon: daemon, seconds: duration)
+                var r = if kind == .find, let finders {
+                    try await measureFinds(width: width, finders: finders, keys: keys, population: size, daemon: daemon,
+                                           seconds: duration)
+                } else {
+                    try await measure(kind, width: width, users: users, keys: keys, ids: ids, counsellors: counsellors,
+                                      population: size, daemon: daemon, seconds: duration)
+                }
+                if r.spent {
+                    progress("find at \(width) connections: every finder's find_limit spent after \(format(r.seconds, 1)) s; "
+                             + "the row is of that time (--finders raises it)")
+                }
                 if r.failures > 0 {
                     failures += r.failures
                     progress("\(kind) at \(width) connections: \(r.failures) failed, first: \(r.firstFailure ?? "?")")
@@ -144,8 +166,21 @@ struct SocketBench: AsyncParsableCommand {
                                    format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 * perRequest, 0),
                                    r.clientCPU.map { format($0 * 1e6 * perRequest, 0) } ?? "",
                                    format(r.daemonWritten / 1024 * perRequest, 1), format(daemon.peakRSSMiB, 0),
-                                   kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : ""])
+                                   kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : "", ""])
             }
+        }
+        if kinds.contains(.find) {
+            // After every width, on a user that has not searched since the daemon started.
+            var r = try await measureOneUser(keys: keys, population: size, daemon: daemon, seconds: max(duration, 1))
+            let answered = r.requests - r.refused
+            failures += r.failures
+            if r.failures > 0 { progress("\(FindScript.row): \(r.failures) failed, first: \(r.firstFailure ?? "?")") }
+            table.add(label + [String(size), "1", FindScript.row, format(Double(answered) / r.seconds, 1),
+                               format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
+                               format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 / Double(max(r.requests, 1)), 0),
+                               r.clientCPU.map { format($0 * 1e6 / Double(max(r.requests, 1)), 0) } ?? "",
+                               format(r.daemonWritten / 1024 / Double(max(r.requests, 1)), 1), format(daemon.peakRSSMiB, 0), "",
+                               format(Double(r.refused) / r.seconds, 1)])
         }
         return failures
     }
@@ -156,6 +191,11 @@ struct SocketBench: AsyncParsableCommand {
         var failures: Int
         var firstFailure: String?
         var throughput: Double
+        /// Refused with 429 and not counted as failures (the row of one user's script only).
+        var refused = 0
+        var seconds = 0.0
+        /// Whether the run ended early, every finder's bucket spent.
+        var spent = false
         var latencies: Latencies
         var daemonCPU: Double
         /// Bytes the daemon wrote to storage during the run.
