@@ -25,15 +25,12 @@ struct AuditSearches: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if name == nil && phone == nil && dob == nil { throw ValidationError("give --name, --phone or --dob (or several)") }
+        try SearchedValues.validate(name: name, phone: phone, dob: dob)
     }
 
     func run() async throws {
-        var stdin = StdinUse()
-        let body = AuditSearchesRequest(name: try name.map { try ValueInput.resolve($0, what: "--name", stdin: &stdin) },
-                                        phone: try phone.map { try ValueInput.resolve($0, what: "--phone", stdin: &stdin) },
-                                        dob: try dob.map { try ValueInput.resolve($0, what: "--dob", stdin: &stdin) },
-                                        since: since, until: until)
+        let values = try SearchedValues(name: name, phone: phone, dob: dob)
+        let body = AuditSearchesRequest(name: values.name, phone: values.phone, dob: values.dob, since: since, until: until)
         let r: AuditSearchesResponse = try await connection.withClient { try await $0.post("/v1/audit/searches", body) }
         if output.json { Output.json(r); return }
         if r.entries.isEmpty {

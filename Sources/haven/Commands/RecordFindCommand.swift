@@ -31,15 +31,12 @@ struct RecordFind: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if name == nil && phone == nil && dob == nil { throw ValidationError("give --name, --phone or --dob (or several)") }
+        try SearchedValues.validate(name: name, phone: phone, dob: dob)
     }
 
     func run() async throws {
-        var stdin = StdinUse()
-        let body = FindRecordsRequest(name: try name.map { try ValueInput.resolve($0, what: "--name", stdin: &stdin) },
-                                      phone: try phone.map { try ValueInput.resolve($0, what: "--phone", stdin: &stdin) },
-                                      dob: try dob.map { try ValueInput.resolve($0, what: "--dob", stdin: &stdin) },
-                                      purpose: purpose)
+        let values = try SearchedValues(name: name, phone: phone, dob: dob)
+        let body = FindRecordsRequest(name: values.name, phone: values.phone, dob: values.dob, purpose: purpose)
         let r: FindRecordsResponse = try await connection.withClient { try await $0.post("/v1/records/find", body) }
         if output.json { Output.json(r); return }
         if r.matches.isEmpty && r.elsewhere.isEmpty && !r.mayExistElsewhere {
