@@ -149,15 +149,7 @@ extension EndToEnd {
             try v.expectOK(as: "admin", ["user", "add", "vanida", "--role", "intake", "--agency", "ossc-luang-prabang",
                                          "--public-key", v.keyPath("vanida") + ".pub"])
             // The list loses ossc-luang-prabang: its user keeps reading but creates nothing.
-            let policy = v.root + "/policy"
-            try FileManager.default.copyItem(atPath: Repository.path("policy"), toPath: policy)
-            let file = policy + "/agencies.yaml"
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            let start = try #require(text.range(of: "  ossc-luang-prabang:"))
-            let end = try #require(text.range(of: "  mahosot-hospital:"))
-            try text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "").write(toFile: file, atomically: true, encoding: .utf8)
-            v.stop()
-            try v.start(extraArguments: ["--policy", policy])
+            try v.restartWithoutLuangPrabang()
             let create = try v.haven(as: "vanida", ["record", "create", "--type", "gbv_incident", "--field", "survivor_name=Agency Survivor",
                                                  "--field", "incident_type=rape"])
             #expect(create.status == 1 && create.stderr.contains("unknown agency 'ossc-luang-prabang'"), "\(create)")

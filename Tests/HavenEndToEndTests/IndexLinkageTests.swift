@@ -67,15 +67,7 @@ extension EndToEnd {
             try v.enrol("intake-lp", role: "intake", agency: "ossc-luang-prabang")
             let there = try v.createRecord(Self.survivor, as: "intake-lp")
             try v.expectOK(as: "intake-lp", ["consent", "grant", there, "health"])
-            let policy = v.root + "/policy"
-            try FileManager.default.copyItem(atPath: Repository.path("policy"), toPath: policy)
-            let file = policy + "/agencies.yaml"
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            let start = try #require(text.range(of: "  ossc-luang-prabang:"))
-            let end = try #require(text.range(of: "  mahosot-hospital:"))
-            try text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "").write(toFile: file, atomically: true, encoding: .utf8)
-            v.stop()
-            try v.start(extraArguments: ["--policy", policy])
+            try v.restartWithoutLuangPrabang()
             for user in ["intake-lp", "health"] {
                 let found = try v.json(FindRecordsResponse.self, as: user, ["record", "find", "--purpose", Self.purpose,
                                                                             "--name", "Chanthaly Inthavong", "--dob", "1994-08-02"])
