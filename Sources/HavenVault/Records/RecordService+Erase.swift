@@ -10,7 +10,9 @@ extension RecordService {
     /// with the date to roles that could have read it, `not_found` to others
     /// (`RequestPipeline.erasedAnswer`). `secure_delete` zeroes the freed bytes, and the WAL
     /// is checkpointed and emptied before the answer, so the key's bytes are gone from the
-    /// database file and its WAL once the caller hears "erased". The audit history stays;
+    /// database file and its WAL once the caller hears "erased" — unless a read that began
+    /// before the erasure is still open 2 s later: the answer then goes, and the WAL is
+    /// emptied as soon as that read ends (`WALPurge`), without any other request waiting. The audit history stays;
     /// it never held values. The reason is a code of the policy's erasure reasons with an
     /// optional reference, checked once the caller may erase (so whoever may not hears
     /// `denied`, whatever they typed): free text would be kept for as long as the log.
@@ -27,12 +29,15 @@ extension RecordService {
                 entry.event.detail["reason"] = reason.code
                 entry.event.detail["reference"] = reference
                 return try shredder.shred(opened, erasedBy: subject.user, in: tx, &entry)
-            }.map { committed in
+            }.flatMap { committed in
                 shredder.list(id, committed.value)
                 // An archive waiting to be fetched was made before: it would keep the record.
                 spool.empty()
-                return EraseRecordResponse(id: id.rawValue, erasedAt: committed.value.erasedAt.rfc3339,
-                                           erasedBy: committed.value.erasedBy.rawValue)
+                let answer = EraseRecordResponse(id: id.rawValue, erasedAt: committed.value.erasedAt.rfc3339,
+                                                 erasedBy: committed.value.erasedBy.rawValue)
+                // The WAL is emptied off the writer's path (WALPurge); the answer waits for it,
+                // unless a reader older than the erasure holds it past the bound.
+                return pipeline.writer.walEmptied(on: ctx.eventLoop).map { _ in answer }
             }
         }
     }

@@ -48,8 +48,8 @@ public final class WriteQueue: @unchecked Sendable {
     let anchor: AnchorFile?
     /// Copies the WAL into the database off the commit path (its own thread and connection).
     private let walCheckpointer: WALCheckpointer?
-    /// An erasure's WAL could not be emptied yet (writer thread only).
-    private var walPurgePending = false
+    /// Empties the WAL after an erasure, never waiting for a reader (see `WALPurge`).
+    private let walPurge: WALPurge
 
     // Owned by the writer thread.
     private var chain: AuditChain
@@ -76,6 +76,7 @@ public final class WriteQueue: @unchecked Sendable {
         self.clock = clock
         self.logger = logger
         self.configuration = configuration
+        walPurge = WALPurge(logger: logger)
         self.ledger = verified.ledger
         self.anchor = anchor
         chain = verified.chain
@@ -128,6 +129,13 @@ public final class WriteQueue: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Completes once the WAL holds nothing from before the latest erasure (true), or after
+    /// `WALPurge.answerWaitMilliseconds` if a reader in an older snapshot is still open
+    /// (false; it is emptied as soon as that reader ends).
+    public func walEmptied(on eventLoop: any EventLoop) -> EventLoopFuture<Bool> {
+        walPurge.emptied(on: eventLoop)
+    }
+
     public var head: AuditHead {
         condition.lock()
         defer { condition.unlock() }
@@ -168,33 +176,21 @@ public final class WriteQueue: @unchecked Sendable {
         }
     }
 
-    /// Copies the WAL into the database and empties it, so that pages as they were before an
-    /// erasure are nowhere on disk but in zeroed free space. A reader still in an older
-    /// snapshot holds frames back: it is waited for (readers are short), then said.
-    /// Whether the WAL was emptied; if not, it is tried again after each later commit.
-    private func purgeWAL(attempts: Int) -> Bool {
-        db.resetStatements()  // a statement left open on this connection would hold the checkpoint back
-        for attempt in 0..<attempts {
-            do {
-                // Nil (another connection's checkpoint was running) is tried again, as a busy reader is.
-                if let done = try db.walCheckpoint(.truncate), !done.blocked { return true }
-            } catch {
-                logger.error("the WAL could not be emptied after an erasure", metadata: ["error": "\(error)"])
-                db.resetStatements()
-                return false
-            }
-            if attempt < attempts - 1 { usleep(20_000) }
-        }
-        if attempts > 1 {
-            logger.warning("the WAL still holds pages from before an erasure: a reader (a backup?) kept its snapshot; it is emptied after the next commit that finds no reader")
-        }
-        return false
-    }
-
     private func loop() {
         while true {
             condition.lock()
-            while pending.isEmpty && running { condition.wait() }
+            while pending.isEmpty && running {
+                // A purge still pending is tried again while idle, as after every commit.
+                guard walPurge.isPending else {
+                    condition.wait()
+                    continue
+                }
+                if !condition.wait(until: Date(timeIntervalSinceNow: Double(WALPurge.retryMilliseconds) / 1000)) && pending.isEmpty {
+                    condition.unlock()
+                    walPurge.attempt(db)
+                    condition.lock()
+                }
+            }
             if pending.isEmpty && !running {
                 condition.unlock()
                 walCheckpointer?.stop()
@@ -241,11 +237,8 @@ public final class WriteQueue: @unchecked Sendable {
             return
         }
         ledger.publish(logSize: chain.size)
-        if tx.walPurgeRequested {
-            walPurgePending = !purgeWAL(attempts: 50)
-        } else if walPurgePending {
-            walPurgePending = !purgeWAL(attempts: 1)
-        }
+        if tx.walPurgeRequested { walPurge.request() }
+        walPurge.attempt(db)
         if let checkpoint {
             lastCheckpointSize = checkpoint.checkpoint.size
             lastCheckpointTime = checkpoint.checkpoint.time
