@@ -61,7 +61,7 @@ public final class Vault: Sendable {
         self.referrals = ReferralService(pipeline: pipeline, changes: changes)
         self.statistics = StatisticsService(pipeline: pipeline, keys: keys)
         self.audit = AuditService(pipeline: pipeline, directory: directory, keys: keys)
-        self.users = UserService(pipeline: pipeline, keys: keys)
+        self.users = UserService(pipeline: pipeline, keys: keys, throttle: throttle)
         self.sessions = SessionService(pipeline: pipeline, keys: keys, throttle: throttle, restoreEpoch: restoreEpoch)
         self.extracts = ExtractService(pipeline: pipeline, keys: keys)
         self.backups = BackupService(pipeline: pipeline, directory: directory, keys: keys, spool: spool, shredder: shredder)

@@ -76,6 +76,16 @@ struct Havend: ParsableCommand {
     @Option(help: "Most open connections.")
     var maxConnections: Int = 4096
 
+    @Option(help: "Authenticated connections of one user at most; more are refused (too_many_connections).")
+    var maxConnectionsPerUser = 64
+
+    @Option(help: "Authenticated connections from one peer uid at most, for roles that manage neither users nor keys.")
+    var maxConnectionsPerUid = 256
+
+    @Option(help: ArgumentHelp("Connections kept for administrators (roles with user.manage or key.manage) and custodians: "
+                               + "other sessions stop this many short of --max-connections, less --max-unauthenticated."))
+    var reservedConnections = 64
+
     @Option(help: "Unauthenticated connections from one peer uid at most; more are closed at once.")
     var maxUnauthenticatedPerUid = 64
 
@@ -91,7 +101,8 @@ struct Havend: ParsableCommand {
     @Option(help: "Seconds a request may take to arrive once its first line has (a body that never ends).")
     var requestTimeout: Int64 = 30
 
-    @Option(help: "Failed authentications (per peer uid and per key, within the lockout period) before lockout.")
+    @Option(help: ArgumentHelp("Failed authentications from one peer uid with one key, within the lockout period, before that "
+                               + "uid's attempts with that key are locked out ('haven user unlock' lifts it)."))
     var authLockoutFailures = 10
 
     @Option(help: "Seconds a lockout lasts, and the window failures are counted in.")
@@ -150,6 +161,12 @@ struct Havend: ParsableCommand {
     }
 
     private func serve() throws {
+        // Checked before anything is opened: ordinary sessions get what the unauthenticated
+        // connections and the reserved ones leave (ServerConfiguration.ordinarySessions).
+        guard maxConnections - max(1, maxUnauthenticated) - max(0, reservedConnections) >= 1 else {
+            throw StartupError("--max-connections (\(maxConnections)) must be more than --max-unauthenticated (\(maxUnauthenticated)) "
+                               + "plus --reserved-connections (\(reservedConnections))")
+        }
         DaemonSignals.block()
         try ProcessHardening.apply()
         ProcessHardening.raiseFileLimit()
@@ -219,6 +236,9 @@ struct Havend: ParsableCommand {
         config.maximumConnections = maxConnections
         config.maximumUnauthenticatedPerUid = max(1, maxUnauthenticatedPerUid)
         config.maximumUnauthenticated = max(1, maxUnauthenticated)
+        config.maximumSessionsPerUser = max(1, maxConnectionsPerUser)
+        config.maximumSessionsPerUid = max(1, maxConnectionsPerUid)
+        config.reservedConnections = max(0, reservedConnections)
         config.idleTimeout = .seconds(idleTimeout)
         config.requestTimeout = .seconds(requestTimeout)
         config.unauthenticatedIdleTimeout = .seconds(unauthenticatedIdleTimeout)

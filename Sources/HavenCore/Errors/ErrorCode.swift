@@ -48,4 +48,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case ioError = "io_error"
     case invalidDocument = "invalid_document"
     case unavailable = "unavailable"
+
+    /// A connection over its share: its user's or its peer uid's sessions, or the sessions
+    /// of ordinary roles in all (the last connections are kept for administrators).
+    case tooManyConnections = "too_many_connections"
 }

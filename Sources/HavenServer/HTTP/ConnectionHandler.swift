@@ -22,6 +22,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var peer: PeerCredentials?
     private var admission: PeerAdmission
     private var session = ConnectionSession()
+    /// The connection's share of the sessions, taken as it authenticates.
+    private let sessionSlot: ConnectionSessionSlot
 
     private var head: HTTPRequestHead?
     private var body: RequestBody?
@@ -45,6 +47,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.logger = logger
         admission = PeerAdmission(counters: counters, perUid: configuration.maximumUnauthenticatedPerUid,
                                   total: configuration.maximumUnauthenticated)
+        sessionSlot = ConnectionSessionSlot(slots: counters.sessions)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -143,6 +146,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
         admission.release()
+        sessionSlot.release()
         session.end()
         context.fireChannelInactive()
     }
@@ -173,7 +177,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         let opened: (vault: Vault, generation: UInt64)?
         if case .open(let v, let g) = gate.current { opened = (v, g) } else { opened = nil }
-        let ctx = RequestContext(session: session.user(inGeneration: opened?.generation), peer: peer, eventLoop: context.eventLoop)
+        let ctx = RequestContext(session: session.user(inGeneration: opened?.generation), peer: peer, eventLoop: context.eventLoop,
+                                 admission: sessionSlot)
         let answer: EventLoopFuture<Response>
         if GateEndpoints.serves(route) {
             answer = GateEndpoints(gate: gate, opened: opened).dispatch(route, request, ctx, session: &session)
@@ -196,7 +201,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             case .success(let response):
                 self.respond(context, response, keepAlive: keepAlive)
             case .failure(let error as HavenError):
-                self.respond(context, .error(error), keepAlive: keepAlive)
+                // Over its share: the connection is of no use, and its socket is given back.
+                self.respond(context, .error(error), keepAlive: keepAlive && error.code != .tooManyConnections)
             case .failure(let error):
                 self.logger.error("unexpected failure answering a request", metadata: ["error": "\(type(of: error))"])
                 self.respond(context, .error(HavenError(.internalError, "internal error")), keepAlive: keepAlive)

@@ -96,6 +96,8 @@ struct Endpoints: Sendable {
             case .rekeyUser(let name):
                 let body = try JSONBody.decode(RekeyUserRequest.self, from: request.body)
                 return vault.users.rekey(ctx, name: name, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .unlockUser(let name):
+                return vault.users.unlock(ctx, name: name).map { .json(JSONAnswer.encode($0)) }
             case .auditEntries:
                 let q = QueryParameters(values: request.query)
                 var filter = AuditFilter()

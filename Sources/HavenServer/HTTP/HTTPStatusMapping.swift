@@ -17,7 +17,7 @@ extension ErrorCode {
         case .erased: return .gone
         case .conflict, .limitReached: return .conflict
         case .unauthenticated, .authenticationFailed: return .unauthorized
-        case .lockedOut, .rateLimited: return .tooManyRequests
+        case .lockedOut, .rateLimited, .tooManyConnections: return .tooManyRequests
         case .denied: return .forbidden
         case .sealed, .auditUnavailable, .storeUnavailable, .busy, .unavailable: return .serviceUnavailable
         case .integrityError, .internalError, .ioError: return .internalServerError

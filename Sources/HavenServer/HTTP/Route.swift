@@ -27,6 +27,7 @@ enum Route: Equatable, Sendable {
     case listUsers
     case revokeUser(String)
     case rekeyUser(String)
+    case unlockUser(String)
     case issueExtract(String)
     case auditEntries
     case auditRaw
@@ -91,6 +92,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .GET, template: "/v1/users") { _ in .listUsers },
         Entry(method: .POST, template: "/v1/users/{name}/revoke") { .revokeUser($0[0]) },
         Entry(method: .POST, template: "/v1/users/{name}/rekey") { .rekeyUser($0[0]) },
+        Entry(method: .POST, template: "/v1/users/{name}/unlock") { .unlockUser($0[0]) },
         Entry(method: .GET, template: "/v1/audit/entries") { _ in .auditEntries },
         Entry(method: .GET, template: "/v1/audit/raw") { _ in .auditRaw },
         Entry(method: .GET, template: "/v1/audit/checkpoints") { _ in .auditCheckpoints },

@@ -13,7 +13,7 @@ public final class HavenServer: Sendable {
     private let configuration: ServerConfiguration
     private let logger: Logger
     public let group: MultiThreadedEventLoopGroup
-    private let counters = ServerCounters()
+    private let counters: ServerCounters
 
     /// Serves a vault that is open from the start (its root key kept in a file).
     public convenience init(vault: Vault, configuration: ServerConfiguration, logger: Logger) {
@@ -25,6 +25,9 @@ public final class HavenServer: Sendable {
         self.gate = gate
         self.configuration = configuration
         self.logger = logger
+        self.counters = ServerCounters(sessions: SessionSlots(limits: .init(
+            perUser: configuration.maximumSessionsPerUser, perUid: configuration.maximumSessionsPerUid,
+            ordinary: configuration.ordinarySessions)))
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
     }
 
@@ -87,7 +90,13 @@ public final class HavenServer: Sendable {
 final class ServerCounters: Sendable {
     let connections = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
+    /// Authenticated connections, by user, by uid and by kind.
+    let sessions: SessionSlots
     private let unauthenticated = Mutex<(total: Int, byUid: [UInt32: Int])>((0, [:]))
+
+    init(sessions: SessionSlots = SessionSlots(limits: .init(perUser: .max, perUid: .max, ordinary: .max))) {
+        self.sessions = sessions
+    }
 
     /// Takes an unauthenticated slot for a connection of `uid`, if its share and the total
     /// allow; every slot taken is given back once (`releaseUnauthenticated`).

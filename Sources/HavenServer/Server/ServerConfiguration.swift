@@ -15,6 +15,16 @@ public struct ServerConfiguration: Sendable {
     /// their own one of them could hold every slot with idle sockets and lock the others out.
     public var maximumUnauthenticatedPerUid = 64
     public var maximumUnauthenticated = 512
+    /// Authenticated connections of one user at most, whatever their role: one enrolled
+    /// user (even the analyst) must not hold the connections everyone else needs.
+    public var maximumSessionsPerUser = 64
+    /// Authenticated connections from one peer uid at most, for ordinary roles (a Unix
+    /// account shared by several users, or one user enrolled under several names).
+    public var maximumSessionsPerUid = 256
+    /// The last connections of `maximumConnections`, kept for sessions of roles that manage
+    /// users or keys and for unauthenticated requests (a sealed vault's custodians): ordinary
+    /// sessions stop short of them (`ordinarySessions`).
+    public var reservedConnections = 64
     /// An authenticated connection with no traffic for this long is closed.
     public var idleTimeout = TimeAmount.seconds(120)
     /// A connection that has not authenticated is closed after this long without traffic,
@@ -25,5 +35,11 @@ public struct ServerConfiguration: Sendable {
     /// Event-loop threads; one per core by default.
     public var threads = System.coreCount
 
-    public init() {}
+    /// Sessions of ordinary roles in all: what is left once the unauthenticated connections
+    /// and the reserved ones are set aside, so that neither kind can be crowded out by them.
+    public var ordinarySessions: Int {
+        maximumConnections - maximumUnauthenticated - reservedConnections
+    }
+
+        public init() {}
 }

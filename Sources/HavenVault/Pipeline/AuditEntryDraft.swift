@@ -32,7 +32,7 @@ struct AuditEntryDraft: Sendable {
         var e = event
         e.outcome = error.code.rawValue
         switch error.code {
-        case .denied, .unauthenticated, .authenticationFailed, .lockedOut, .rateLimited:
+        case .denied, .unauthenticated, .authenticationFailed, .lockedOut, .rateLimited, .tooManyConnections:
             e.decision = .deny
         default:
             e.decision = e.decision == .deny ? .deny : .error

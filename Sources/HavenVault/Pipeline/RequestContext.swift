@@ -9,10 +9,15 @@ public struct RequestContext: Sendable {
     public let session: EnrolledUser?
     public let peer: PeerCredentials
     public let eventLoop: any EventLoop
+    /// The connection's share of sessions, asked when it authenticates (nil: no limit, as
+    /// for a request that is not a connection's).
+    public let admission: (any SessionAdmission)?
 
-    public init(session: EnrolledUser?, peer: PeerCredentials, eventLoop: any EventLoop) {
+    public init(session: EnrolledUser?, peer: PeerCredentials, eventLoop: any EventLoop,
+                admission: (any SessionAdmission)? = nil) {
         self.session = session
         self.peer = peer
         self.eventLoop = eventLoop
+        self.admission = admission
     }
 }

@@ -1,13 +1,18 @@
 import HavenCore
 import Synchronization
 
-/// Slows and then locks out repeated failed authentications, by socket peer (uid) and by
-/// claimed key, so a local process cannot guess or grind at keys and a stolen public key
-/// cannot be hammered from many processes (SECURITY.md, "authentication abuse").
+/// Slows and then locks out repeated failed authentications (SECURITY.md, "authentication
+/// abuse"). What is locked is one peer uid's attempts with one claimed key — that is, with
+/// one claimed user — never a whole Unix account and never a key everywhere:
+/// - failures from uid X claiming U's key lock X's attempts as U, and nothing else: U still
+///   authenticates from U's own uid, and the other users of X still authenticate from X;
+/// - a public key is not a secret, so failing with it must not lock its holder out:
+///   someone holding only U's public key, sending bad signatures, locks their own attempts.
+/// Failures are also counted per uid and per key, across the others, but only to answer
+/// further failures more slowly: a uid trying many keys, or many uids trying one key, are
+/// held to a slow pace without anyone being refused. A success is never slowed.
 ///
-/// Trade-off: locking by key means failures claiming a user's key can lock that user out
-/// for a while (a denial of service by someone who can reach the socket, i.e. a member of
-/// the daemon's group). Established sessions are unaffected.
+/// An administrator lifts a user's lockouts (`unlock`, `haven user unlock`).
 public final class AuthenticationThrottle: Sendable {
     public struct Policy: Sendable {
         /// Failures after which each further failure is answered more slowly.
@@ -27,8 +32,18 @@ public final class AuthenticationThrottle: Sendable {
     }
 
     enum Subject: Hashable {
-        case uid(UInt32)
+        /// One peer uid's attempts with one claimed key (nil: a key that could not be read).
+        /// The only subject that is ever locked out.
+        case attempt(uid: UInt32, key: String?)
+        /// Every failure of one peer uid, whatever key it claimed: slows only.
+        case peer(UInt32)
+        /// Every failure claiming one key, from whatever uid: slows only.
         case key(String)
+
+        var locks: Bool {
+            if case .attempt = self { return true }
+            return false
+        }
     }
 
     struct Record {
@@ -49,11 +64,8 @@ public final class AuthenticationThrottle: Sendable {
     /// Whether an attempt from `uid` claiming `keyID` may proceed now.
     public func verdict(uid: UInt32, keyID: String?, now: Timestamp) -> Verdict {
         state.withLock { s in
-            var until: Timestamp?
-            for subject in subjects(uid, keyID) {
-                if let t = s[subject]?.lockedUntil, t > now { until = max(until ?? t, t) }
-            }
-            return until.map { .lockedOut(until: $0) } ?? .allowed
+            guard let t = s[.attempt(uid: uid, key: keyID)]?.lockedUntil, t > now else { return .allowed }
+            return .lockedOut(until: t)
         }
     }
 
@@ -68,32 +80,81 @@ public final class AuthenticationThrottle: Sendable {
                 r.failures.append(now)
                 // Only the most recent failures matter for the lockout count.
                 if r.failures.count > policy.failuresBeforeLockout { r.failures.removeFirst(r.failures.count - policy.failuresBeforeLockout) }
-                if r.failures.count >= policy.failuresBeforeLockout {
+                if subject.locks && r.failures.count >= policy.failuresBeforeLockout {
                     r.lockedUntil = now.adding(milliseconds: policy.lockoutMilliseconds)
                 }
                 worst = max(worst, r.failures.count)
                 s[subject] = r
             }
-            guard worst > policy.failuresBeforeDelay else { return 0 }
-            let doublings = min(worst - policy.failuresBeforeDelay - 1, 8)
-            return min(250 << Int64(doublings), policy.maximumDelayMilliseconds)
+            return delay(afterFailures: worst)
         }
     }
 
-    /// A success clears the counters of the peer and the key.
+    /// How long to hold back the answer to an attempt refused because it is locked out:
+    /// as long as its next failure would be, so hammering a lockout is no faster than failing.
+    public func pace(uid: UInt32, keyID: String?, now: Timestamp) -> Int64 {
+        state.withLock { s in
+            let counts = subjects(uid, keyID).map { subject in
+                s[subject]?.failures.filter { now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch < policy.windowMilliseconds }.count ?? 0
+            }
+            return delay(afterFailures: counts.max() ?? 0)
+        }
+    }
+
+    /// A success clears the counts of this uid's attempts with the key, and of the key.
+    /// The uid's own count ages out instead: a success with one key must not let the same
+    /// uid go on trying others at full speed.
     public func succeeded(uid: UInt32, keyID: String) {
         state.withLock { s in
-            for subject in subjects(uid, keyID) where s[subject]?.lockedUntil == nil { s[subject] = nil }
+            for subject in [Subject.attempt(uid: uid, key: keyID), .key(keyID)] where s[subject]?.lockedUntil == nil {
+                s[subject] = nil
+            }
         }
+    }
+
+    /// An administrator lifts every lockout of attempts with `keyID`, from any uid, and
+    /// forgets the key's failures. Returns how many lockouts were in force.
+    public func unlock(keyID: String, now: Timestamp) -> Int {
+        state.withLock { s in
+            var lifted = 0
+            for (subject, record) in s {
+                switch subject {
+                case .attempt(_, let k?) where k == keyID:
+                    if let t = record.lockedUntil, t > now { lifted += 1 }
+                    s[subject] = nil
+                case .key(let k) where k == keyID:
+                    s[subject] = nil
+                default:
+                    continue
+                }
+            }
+            return lifted
+        }
+    }
+
+    /// How many lockouts of attempts with `keyID` are in force.
+    public func lockouts(keyID: String, now: Timestamp) -> Int {
+        state.withLock { s in
+            s.filter { subject, record in
+                guard case .attempt(_, let k?) = subject, k == keyID, let t = record.lockedUntil else { return false }
+                return t > now
+            }.count
+        }
+    }
+
+    private func delay(afterFailures count: Int) -> Int64 {
+        guard count > policy.failuresBeforeDelay else { return 0 }
+        let doublings = min(count - policy.failuresBeforeDelay - 1, 8)
+        return min(250 << Int64(doublings), policy.maximumDelayMilliseconds)
     }
 
     private func subjects(_ uid: UInt32, _ keyID: String?) -> [Subject] {
-        [.uid(uid)] + (keyID.map { [.key($0)] } ?? [])
+        [.attempt(uid: uid, key: keyID), .peer(uid)] + (keyID.map { [.key($0)] } ?? [])
     }
 
     /// Forgets stale subjects; if that is not enough, forgets every subject not locked out.
-    /// Each peer uid is locked after a few failures, so only many distinct local users could
-    /// fill the table; under such a flood, counts restarting is the lesser harm.
+    /// Only a flood of distinct keys or uids could fill the table; under such a flood,
+    /// counts restarting is the lesser harm.
     private func prune(_ s: inout [Subject: Record], now: Timestamp) {
         let locked = { (r: Record) in r.lockedUntil.map { $0 > now } ?? false }
         s = s.filter { _, r in

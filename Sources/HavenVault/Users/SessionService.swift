@@ -11,6 +11,8 @@ public struct SessionService: Sendable {
     let pipeline: RequestPipeline
     let keys: VaultKeys
     let throttle: AuthenticationThrottle
+    /// Sessions refused for too many connections, so a flood of them is not a flood of entries.
+    let refusals = ConnectionRefusals()
     /// Restores this vault's log records (`GET /v1/status`); fixed while it serves, since a
     /// restore is made offline.
     let restoreEpoch: Int
@@ -36,10 +38,17 @@ public struct SessionService: Sendable {
         let claimedKey = Base64.decode(request.publicKey).flatMap { try? PublicKey(bytes: $0) }?.keyID
         // Locked out: refused before anything is looked up, so nothing about keys or users
         // can be learned, and the refusal is itself an entry.
+        // Only this uid's attempts with this key are locked: the key's holder, from their own
+        // uid, and the other users of this uid are not (AuthenticationThrottle).
         if case .lockedOut(let until) = throttle.verdict(uid: ctx.peer.uid, keyID: claimedKey, now: now) {
-            entry.event.rule = "locked out until \(until.rfc3339) after repeated failed authentications"
+            entry.event.rule = "locked out until \(until.rfc3339) after repeated failed authentications from uid \(ctx.peer.uid) with this key"
             if let claimedKey { entry.event.detail["key_id"] = claimedKey }
-            return pipeline.refuse(ctx, entry, HavenError(.lockedOut, "too many failed authentications; try again after \(until.rfc3339)"))
+            let error = HavenError(.lockedOut, "too many failed authentications; try again after \(until.rfc3339)",
+                                   hint: "an administrator can lift it at once: haven user unlock NAME")
+            let pace = throttle.pace(uid: ctx.peer.uid, keyID: claimedKey, now: now)
+            return pipeline.refuse(ctx, entry, error).flatMapError { e in
+                ctx.eventLoop.scheduleTask(in: .milliseconds(pace)) { throw e }.futureResult
+            }
         }
         let future = pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<EnrolledUser> in
             func fail(_ reason: String) -> HavenError {
@@ -67,6 +76,21 @@ public struct SessionService: Sendable {
                 try key.verify(signature: signature, message: transcript)
             } catch {
                 throw fail("the signature does not verify for this connection's challenge and peer")
+            }
+            // Proved: now the connection's share decides whether this session may be held.
+            if let admission = ctx.admission {
+                let actions = pipeline.policies.policy.role(user.role)?.actions ?? []
+                let privileged = actions.contains(.userManage) || actions.contains(.keyManage)
+                if let refusal = admission.admit(user, uid: ctx.peer.uid, privileged: privileged) {
+                    entry.event.rule = refusal.message
+                    guard let unwritten = refusals.refused(user.name, now: now) else {
+                        return ctx.eventLoop.makeFailedFuture(refusal)  // counted, not written (ConnectionRefusals)
+                    }
+                    entry.event.detail["refused_unaudited_since_last"] = String(unwritten)
+                    pipeline.logger.notice("a session was refused: too many connections", metadata: [
+                        "user": "\(user.name)", "peer.uid": "\(ctx.peer.uid)", "refused.unaudited": "\(unwritten)"])
+                    throw refusal
+                }
             }
             entry.event.decision = .allow
             entry.event.rule = "authenticated by Ed25519 challenge bound to the socket peer"

@@ -11,6 +11,8 @@ import NIOCore
 public struct UserService: Sendable {
     let pipeline: RequestPipeline
     let keys: VaultKeys
+    /// Failed authentications, whose lockouts an administrator lifts (`unlock`).
+    let throttle: AuthenticationThrottle
     /// The enrolled users, as the pipeline checks each caller against them.
     var directory: UserDirectory { pipeline.users }
 

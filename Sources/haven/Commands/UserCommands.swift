@@ -5,8 +5,8 @@ import HavenCore
 import HavenCrypto
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Enrol, list, rekey and revoke users (administrators).",
-                                                    subcommands: [UserAdd.self, UserList.self, UserRekey.self, UserRevoke.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Enrol, list, rekey, revoke and unlock users (administrators).",
+                                                    subcommands: [UserAdd.self, UserList.self, UserRekey.self, UserRevoke.self, UserUnlock.self])
 }
 
 /// `haven user add NAME --role ROLE --agency AGENCY --public-key FILE [--uid N]`.
