@@ -68,6 +68,7 @@ extension EndToEnd {
             try run("haven user list", as: "admin", ["user", "list"])
             try offline("haven key generate", ["key", "generate", "--out", dir + "/newer.key"])
             try run("haven user rekey", as: "admin", ["user", "rekey", "newcomer", "--public-key", dir + "/newer.key.pub"])
+            try run("haven user unlock", as: "admin", ["user", "unlock", "newcomer"])
             try run("haven user revoke", as: "admin", ["user", "revoke", "newcomer"])
             try run("haven record create", as: "intake", ["record", "create", "--type", "gbv_incident", "--field", "survivor_name=Json Survivor",
                                                           "--field", "incident_type=rape"])
