@@ -60,7 +60,7 @@ final class WALPurge: Sendable {
         var emptied = false
         do {
             try db.execute("PRAGMA busy_timeout = 0")
-            defer { try? db.execute("PRAGMA busy_timeout = 2000") }
+            defer { try? db.execute("PRAGMA busy_timeout = 2000") }  // as Database.pragmas sets it
             // Nil: another connection's checkpoint was running; tried again like a busy reader.
             if let done = try db.walCheckpoint(.truncate), !done.blocked { emptied = true }
         } catch {
