@@ -20,8 +20,9 @@ public final class WriteTransaction {
         checkpointRequested = true
     }
 
-    /// Set by a job that destroyed data (an erasure): its answer waits until the WAL, which
-    /// still holds the pages as they were, is checkpointed and emptied.
+    /// Set by a job that destroyed data (an erasure): after the commit the writer empties
+    /// the WAL, which still holds the pages as they were, without waiting for any reader
+    /// (`WALPurge`); the erasure's answer waits for that, a little (`WriteQueue.walEmptied`).
     var walPurgeRequested = false
 
     public func requestWALPurge() {
