@@ -77,10 +77,10 @@ struct Havend: ParsableCommand {
     var maxConnections: Int = 4096
 
     @Option(help: "Authenticated connections of one user at most; more are refused (too_many_connections).")
-    var maxConnectionsPerUser = 64
+    var maxConnectionsPerUser = 128
 
     @Option(help: "Authenticated connections from one peer uid at most, for roles that manage neither users nor keys.")
-    var maxConnectionsPerUid = 256
+    var maxConnectionsPerUid = 2048
 
     @Option(help: ArgumentHelp("Connections kept for administrators (roles with user.manage or key.manage) and custodians: "
                                + "other sessions stop this many short of --max-connections, less --max-unauthenticated."))

@@ -16,11 +16,14 @@ public struct ServerConfiguration: Sendable {
     public var maximumUnauthenticatedPerUid = 64
     public var maximumUnauthenticated = 512
     /// Authenticated connections of one user at most, whatever their role: one enrolled
-    /// user (even the analyst) must not hold the connections everyone else needs.
-    public var maximumSessionsPerUser = 64
+    /// user (even the analyst) must not hold the connections everyone else needs. Twice
+    /// the 64 a load client keeps open, so one whose old connections are still closing fits.
+    public var maximumSessionsPerUser = 128
     /// Authenticated connections from one peer uid at most, for ordinary roles (a Unix
-    /// account shared by several users, or one user enrolled under several names).
-    public var maximumSessionsPerUid = 256
+    /// account shared by several users, or one person enrolled under several names): about
+    /// half of the connections, so one account never holds them all, while a front serving
+    /// a thousand users from one account (`haven-bench socket`'s finders) still fits.
+    public var maximumSessionsPerUid = 2048
     /// The last connections of `maximumConnections`, kept for sessions of roles that manage
     /// users or keys and for unauthenticated requests (a sealed vault's custodians): ordinary
     /// sessions stop short of them (`ordinarySessions`).
