@@ -109,6 +109,30 @@ extension EndToEnd {
             for c in held { await c.close() }
         }
 
+        /// One Unix account's ordinary sessions, whichever users they are, fill its share; a
+        /// user on another uid (65534 through setpriv) and the administrator on the full one
+        /// still get in.
+        @Test(.enabled(if: EndToEnd.HostileUserTests.canSwitchUsers, "needs root and setpriv to run a client as another uid"))
+        func oneAccountsSessionsLeaveOtherAccountsServed() async throws {
+            let v = try TestVault(daemonArguments: ["--max-connections-per-uid", "6"])
+            var held = [RawConnection]()
+            for user in ["analyst", "police", "health"] {
+                for _ in 0..<2 {
+                    let (answer, c) = try await Self.session(v, as: user)
+                    #expect(answer.status == 200, "\(user): \(answer.text)")
+                    held.append(c)
+                }
+            }
+            let (full, c) = try await Self.session(v, as: "court")
+            #expect(full.status == 429 && full.text.contains("the most one uid may"), "\(full.text)")
+            await c.close()
+            let (cli, key) = try PublicKeyLockoutTests.runAsNobody(v, user: "court")
+            let other = try PublicKeyLockoutTests.asNobody(v, cli, key, ["status"])
+            #expect(other.status == 0 && other.stdout.contains("court"), "\(other)")
+            try v.expectOK(as: "admin", ["user", "list"])
+            for c in held { await c.close() }
+        }
+
         /// A daemon whose ordinary sessions would get nothing refuses to start, naming the flags.
         @Test func limitsThatLeaveNothingForOrdinarySessionsRefuseTheStart() throws {
             let v = try TestVault(start: false)
