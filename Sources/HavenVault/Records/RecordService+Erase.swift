@@ -27,10 +27,10 @@ extension RecordService {
                 entry.event.detail["reason"] = reason.code
                 entry.event.detail["reference"] = reference
                 return try shredder.shred(opened, erasedBy: subject.user, in: tx, &entry)
-            }.map { committed in
-                shredder.list(id, committed.value)
+            }.flatMapThrowing { committed in
                 // An archive waiting to be fetched was made before: it would keep the record.
                 spool.empty()
+                _ = try pipeline.journaled(committed, .recordErased(id), by: subject.user, keys: shredder.keys)
                 return EraseRecordResponse(id: id.rawValue, erasedAt: committed.value.erasedAt.rfc3339,
                                            erasedBy: committed.value.erasedBy.rawValue)
             }
