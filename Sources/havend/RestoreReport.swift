@@ -18,8 +18,8 @@ struct RestoreReport {
     var lost: RecoveryTally.Counts? { anchor?.lost(archived: archived) }
 
     static func describe(_ c: RecoveryTally.Counts) -> String {
-        "\(c.records) records created, \(c.updates) updates, \(c.notes) notes, \(c.grants) consent grants, "
-            + "\(c.referrals) referrals, \(c.users) users enrolled"
+        "records created \(c.records), updates \(c.updates), notes \(c.notes), consent grants \(c.grants), "
+            + "referrals \(c.referrals), users enrolled \(c.users)"
     }
 
     func lines() -> [String] {
@@ -39,7 +39,7 @@ struct RestoreReport {
                 out.append("lost since the archive: not counted (no tally beside the anchor)")
             }
         }
-        let applied = Self.kinds.map { "\(reapplied.applied[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        let applied = Self.kinds.map { "\($0) \(reapplied.applied[$0] ?? 0)" }.joined(separator: ", ")
         out.append("applied again from the journal: \(applied); \(reapplied.already) already held by the archive")
         out.append("erasures applied again: \(reapplied.erased.count); anchor \(anchor.anchor.path) rewritten to the restored log")
         return out
