@@ -2,6 +2,7 @@ import Foundation
 import HavenAPI
 import HavenCore
 import HavenCrypto
+import HavenStore
 import HavenTestSupport
 import HavenVault
 import Testing
@@ -160,6 +161,56 @@ extension EndToEnd {
             let drill = v.root + "/drill-ok"
             let r = try Self.restore(v, archive, into: drill + "/vault", anchor: try Self.copyAnchor(anchor, into: drill), ["--accept-loss", "--json"])
             #expect(r.status == 0 && r.stdout.contains(#""user_revoked":2"#) && r.stdout.contains(#""consent_withdrawn":1"#), "\(r)")
+        }
+
+        /// An anchor directory of the previous release: an erasure list (`anchor.json.erasures`)
+        /// and no journal. Its erasures are applied again, as before.
+        @Test func thePreviousErasureListStillRestores() throws {
+            let anchor = BackupTests.anchorPath()
+            defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
+            let v = try TestVault(daemonArguments: ["--anchor", anchor])
+            let id = try v.createRecord(["survivor_name": "Listed Erasure", "incident_type": "rape"])
+            let archive = v.root + "/vault.hvbk"
+            try v.expectOK(as: "admin", ["backup", "create", "--out", archive])
+            try v.expectOK(as: "intake", ["record", "erase", id, "--reason", "survivor_request"])
+            _ = v.stop()
+            // The line as 0.18 wrote it, signed by the vault's own key.
+            let db = try Connection(path: v.data + "/haven.db", mode: .readOnly)
+            let meta = try VaultMetaTable.read(on: db)
+            let root = try RootKey(material: try KeyFiles.readSecret(kind: .rootKey, path: v.data + "/root.key"))
+            let keys = try VaultKeys.open(root: root, meta: meta, what: "the root key")
+            let ms = SystemClock().now().millisecondsSinceEpoch
+            let signature = keys.signingKey.sign(Array("haven-erasure-v1\n\(meta.vaultID)\n\(id)\n\(ms)\nintake\n".utf8))
+            let drill = v.root + "/drill"
+            let drillAnchor = try Self.copyAnchor(anchor, into: drill)
+            unlink(drillAnchor + ".journal")
+            unlink(drillAnchor + ".tally")
+            try Self.write(["\(id) \(ms) intake \(Base64.encode(signature))"], to: drillAnchor + ".erasures")
+            let r = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss", "--json"])
+            #expect(r.status == 0, "\(r)")
+            let answer = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            #expect(answer?["erased_again"] as? [String] == [id] && answer?["lost"] is NSNull, "\(r.stdout)")
+        }
+
+        /// The journal cannot be written after the act committed: the act is in force, and
+        /// the caller hears an error saying a restore would undo it — never a quiet success.
+        @Test func anActThatCannotBeJournaledIsNotAnsweredAsDone() throws {
+            let anchor = BackupTests.anchorPath()
+            defer {
+                rmdir(anchor + ".journal")
+                for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) }
+            }
+            let v = try TestVault(daemonArguments: ["--anchor", anchor])
+            let id = try v.createRecord(["survivor_name": "Unjournaled", "incident_type": "rape"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
+            unlink(anchor + ".journal")
+            try FileManager.default.createDirectory(atPath: anchor + ".journal", withIntermediateDirectories: false)
+            let r = try v.haven(as: "intake", ["consent", "withdraw", id, "police"])
+            #expect(r.status == 1 && r.stderr.contains("is in force, but could not be written to the recovery journal"), "\(r)")
+            let police = try v.haven(as: "police", ["record", "get", id, "--purpose", "investigation"])
+            #expect(police.status == 3, "the withdrawal holds in this vault: \(police)")
+            #expect(v.daemonLog.contains("could not be written to the recovery journal"))
+            _ = v.stop()
         }
     }
 }
