@@ -2,7 +2,7 @@
 """Known-answer vectors for Haven's own formats, computed from the format documents alone.
 
 Written from Sources/HavenCrypto/FORMAT.md, Sources/HavenStore/FORMAT.md ("authenticated
-state"), Sources/HavenAudit/FORMAT.md ("entry tag"), Sources/HavenVault/FORMAT.md ("recovery
+state"), Sources/HavenAudit/FORMAT.md ("entry tag"), Sources/HavenBackup/FORMAT.md ("recovery
 journal") and Sources/HavenAPI/AUTHENTICATION.md,
 with Python's hashlib (BLAKE2b, keyed and with salt and personalisation, as libsodium's
 crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 Argon2id and Ed25519 called through ctypes: nothing of
@@ -280,7 +280,7 @@ def referral_event_json(e):
 
 
 def recovery_journal():
-    """HavenVault FORMAT.md, "Recovery journal" and "Recovery tally": lines signed with
+    """HavenBackup FORMAT.md, "Recovery journal" and "Recovery tally": lines signed with
     libsodium's Ed25519 (deterministic) under a fixed seed, each act's signature covering the
     BLAKE2b-256 of the line before it."""
     sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")

@@ -5,7 +5,7 @@ import HavenTestSupport
 @testable import HavenVault
 import Testing
 
-/// The recovery journal's and tally's vectors (HavenVault FORMAT.md): the lines Haven signs
+/// The recovery journal's and tally's vectors (HavenBackup FORMAT.md): the lines Haven signs
 /// are byte for byte those scripts/format-vectors.py computes with libsodium through ctypes,
 /// and Haven reads that file back whole.
 extension FormatVectorTests {

@@ -11,7 +11,7 @@ import HavenCrypto
 /// record at the next restore. Why chained (each line's signature covers the hash of the
 /// line before): a line removed from the middle would otherwise bring its "no" back
 /// unnoticed. A removed tail is caught against the tally (`RecoveryTally.journalBytes`). A
-/// damaged journal is an error, never half applied. Format: Sources/HavenVault/FORMAT.md.
+/// damaged journal is an error, never half applied. Format: Sources/HavenBackup/FORMAT.md.
 public struct RecoveryJournal: Sendable {
     public let path: String
     static let headerWord = "haven-journal-v1"
