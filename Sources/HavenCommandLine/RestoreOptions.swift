@@ -38,7 +38,8 @@ public struct RestoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A vault sealed by shares: one custodian's share file; repeat up to the threshold.", valueName: "file"))
     public var share: [String] = []
 
-    @Option(help: ArgumentHelp("The vault's anchor file: re-apply the acts journaled beside it since the archive, then rewrite it to the restored log.",
+    @Option(help: ArgumentHelp("The vault's anchor file: re-apply the acts journaled beside it since the archive, "
+                               + "then rewrite it to the restored log.",
                                valueName: "file"))
     public var anchor: String?
 

@@ -40,7 +40,8 @@ struct RestoreReport {
             }
         }
         let applied = Self.kinds.map { "\($0) \(reapplied.applied[$0] ?? 0)" }.joined(separator: ", ")
-        out.append("applied again from the journal: \(applied); \(reapplied.already) already held by the archive")
+        out.append("applied again from the journal: \(applied); \(reapplied.already) changed nothing "
+                   + "(already so in the archive, or about what it lacks)")
         out.append("erasures applied again: \(reapplied.erased.count); anchor \(anchor.anchor.path) rewritten to the restored log")
         return out
     }

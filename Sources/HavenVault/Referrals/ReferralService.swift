@@ -118,8 +118,10 @@ public struct ReferralService: Sendable {
                 return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
                                     referrals: [(Self.indexRow(referral, record: id), false)])
             }).flatMapThrowing {
-                ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue, version: try pipeline
-                    .journaled($0, kind == .revoke ? .referralRevoked(record: id, referral: ref) : nil, by: subject.user, keys: changes.keys).version)
+                let written = try pipeline.journaled($0, kind == .revoke ? .referralRevoked(record: id, referral: ref) : nil, by: subject.user,
+                                                     keys: changes.keys)
+                return ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,
+                                             version: written.version)
             }
         }
     }
