@@ -20,7 +20,11 @@ public struct RestoreAnchor: Sendable {
         let key: PublicKey
         do { key = try PublicKey(bytes: header.vaultPublicKey) } catch { throw HavenError(.invalidDocument, "the archive's vault key is damaged") }
         let vault = header.vaultID
-        let checkpoint = try anchor.read(vault: vault, key: key)
+        let checkpoint: SignedCheckpoint?
+        do { checkpoint = try anchor.read(vault: vault, key: key) } catch {
+            throw HavenError(.integrityError, "refusing to restore: the anchor \(anchor.path) is not a checkpoint signed by the archive's vault",
+                             hint: "give the anchor file of the vault this archive was made of")
+        }
         let journal = try RecoveryJournal(anchor: anchor).read(vault: vault, key: key)
         let erasures = try ErasureList(anchor: anchor).read(vault: vault, key: key)
         let tally = try RecoveryTally(anchor: anchor).read(vault: vault, key: key)
