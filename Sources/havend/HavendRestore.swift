@@ -50,11 +50,10 @@ struct HavendRestore: HavendCommand {
             let again = try vault.backups.recordRestore(on: group.next(), archive: name, header: header,
                                                         erasures: beside?.erasures ?? [], acts: beside?.journal.acts ?? []).wait()
             let epoch = try vault.backups.countRestores()
-            guard let latest = vault.auditHead.latestCheckpoint else { throw HavenError(.auditUnavailable, "the restore wrote no checkpoint") }
-            if let anchor {
-                try vault.backups.retally(anchor, size: latest.checkpoint.size)
-                try anchor.write(latest)
-            }
+            // The tally counts the restored log from here; the next checkpoint adds what follows.
+            if let anchor, let latest = vault.auditHead.latestCheckpoint { try vault.backups.retally(anchor, size: latest.checkpoint.size) }
+            vault.shutdown()
+            if let anchor, let latest = vault.auditHead.latestCheckpoint { try anchor.write(latest) }
             report = RestoreReport(directory: directory.path, header: header, auditSize: vault.auditHead.size, epoch: epoch,
                                    anchor: beside, archived: archived, reapplied: again)
         } catch {
@@ -63,7 +62,6 @@ struct HavendRestore: HavendCommand {
             VaultRestore.discard(directory)
             throw error
         }
-        vault.shutdown()
         if o.json {
             print(report.json())
         } else {
