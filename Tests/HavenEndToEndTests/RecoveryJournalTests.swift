@@ -118,7 +118,24 @@ extension EndToEnd {
             #expect(again.map(\.outcome) == ["ok", "already", "ok", "ok", "ok", "ok"])
             #expect(again.map { $0.detail["original_by"] } == ["intake", "intake", "admin", "admin", "intake", "intake"])
             #expect(try run(as: "auditor", ["audit", "verify"]).status == 0)
+
+            // The survivor consents again in the restored vault, which is backed up; a later
+            // restore of that archive keeps her "yes": the journal's acts are all older than it.
+            #expect(try run(as: "intake", ["consent", "grant", id, "police"]).status == 0)
+            let second = v.root + "/after-restore.hvbk"
+            #expect(try run(as: "admin", ["backup", "create", "--out", second]).status == 0)
             _ = restored.stop()
+            let later = try TestVault(enrol: false, start: false, distinct: true)
+            try FileManager.default.removeItem(atPath: later.data)
+            let again2 = try Self.restore(v, second, into: later.data, anchor: try Self.copyAnchor(drillAnchor, into: v.root + "/drill-2"),
+                                          ["--accept-loss"])
+            #expect(again2.status == 0 && again2.stdout.contains("consent withdrawn 0, user revoked 0, key replaced 0, referral revoked 0, "
+                                                                 + "record erased 0"), "\(again2)")
+            try later.start(extraArguments: ["--root-key", v.data + "/root.key"])
+            let readAgain = try Command.run(TestVault.haven, ["record", "get", id, "--purpose", "investigation", "--socket", later.socket,
+                                                              "--key", v.keyPath("police")])
+            #expect(readAgain.status == 0, "the consent granted after the first restore holds: \(readAgain)")
+            _ = later.stop()
         }
 
         @Test func aDamagedJournalIsRefusedWhole() throws {
