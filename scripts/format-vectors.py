@@ -2,9 +2,10 @@
 """Known-answer vectors for Haven's own formats, computed from the format documents alone.
 
 Written from Sources/HavenCrypto/FORMAT.md, Sources/HavenStore/FORMAT.md ("authenticated
-state"), Sources/HavenAudit/FORMAT.md ("entry tag") and Sources/HavenAPI/AUTHENTICATION.md,
+state"), Sources/HavenAudit/FORMAT.md ("entry tag"), Sources/HavenBackup/FORMAT.md ("recovery
+journal") and Sources/HavenAPI/AUTHENTICATION.md,
 with Python's hashlib (BLAKE2b, keyed and with salt and personalisation, as libsodium's
-crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 and Argon2id called through ctypes: nothing of
+crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 Argon2id and Ed25519 called through ctypes: nothing of
 Haven's Swift code. The output is committed as Tests/Fixtures/format-v1/vectors.json and
 the Swift tests check that Haven produces exactly these bytes; a test also reruns this
 script and compares. Never edit the committed file to make a test pass.
@@ -278,6 +279,42 @@ def referral_event_json(e):
                        "assignee": e["assignee"]}, separators=(",", ":"), ensure_ascii=True)
 
 
+def recovery_journal():
+    """HavenBackup FORMAT.md, "Recovery journal" and "Recovery tally": lines signed with
+    libsodium's Ed25519 (deterministic) under a fixed seed, each act's signature covering the
+    BLAKE2b-256 of the line before it."""
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
+    assert sodium.sodium_init() >= 0
+    seed = bytes(range(0x60, 0x80))
+    pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
+    assert sodium.crypto_sign_seed_keypair(pk, sk, seed) == 0
+
+    def sign(message):
+        sig = ctypes.create_string_buffer(64)
+        assert sodium.crypto_sign_detached(sig, None, message, ctypes.c_ulonglong(len(message)), sk) == 0
+        return sig.raw
+
+    def b64(data):
+        return base64.b64encode(data).decode()
+
+    created = "1767225600000"
+    header = "haven-journal-v1 %s %s %s" % (VAULT_ID, created, b64(sign(("haven-journal-v1\n%s\n%s\n" % (VAULT_ID, created)).encode())))
+    acts = [["consent-withdrawn", "1767225660000", "41", "intake", RECORD_ID, "police"],
+            ["user-revoked", "1767225720000", "44", "admin", "leaver"],
+            ["user-rekeyed", "1767225780000", "47", "admin", "counsellor", b64(bytes(range(0x20, 0x40)))],
+            ["referral-revoked", "1767225840000", "52", "intake", RECORD_ID, "aaaaaaaaaaaaaaaa"],
+            ["record-erased", "1767225900000", "60", "intake", RECORD_ID]]
+    lines = [header]
+    for words in acts:
+        previous = hashlib.blake2b(lines[-1].encode(), digest_size=32).digest()
+        message = "\n".join(["haven-journal-%s-v1" % words[0], VAULT_ID, previous.hex()] + words[1:]) + "\n"
+        lines.append(" ".join(words + [b64(previous), b64(sign(message.encode()))]))
+    journal = "".join(line + "\n" for line in lines)
+    tally_words = ["haven-tally-v1", VAULT_ID, "64", str(len(journal.encode())), "3", "2", "4", "5", "1", "7"]
+    tally = " ".join(tally_words + [b64(sign(("\n".join(tally_words) + "\n").encode()))]) + "\n"
+    return {"seed": seed.hex(), "public_key": pk.raw.hex(), "journal": journal, "tally": tally}
+
+
 def main():
     users = [
         {"name": "ana", "role": "intake", "agency": "ossc-vientiane", "public_key": bytes(range(0x20, 0x40)).hex(),
@@ -417,6 +454,7 @@ def main():
         "blind_index": blind_index, "record_statistics": statistics,
         "record_header_v3": header_v3, "referral_event": referral_event, "statistics_release": statistics_release,
     }
+    out["recovery_journal"] = recovery_journal()
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 
 

@@ -9,8 +9,13 @@ public struct RestoreOptions: ParsableArguments {
         --share FILE once per share up to the threshold — decrypts the snapshot into DIR (new or \
         empty), recomputes its whole audit log, and writes the restore into the log (vault.restore, \
         the first entry after the snapshot's log, with the restore epoch). With --anchor FILE every \
-        erasure listed beside that anchor is applied again, and the anchor is rewritten to the \
-        restored log, so the vault the backup came from can no longer start on it unnoticed.
+        act journaled beside that anchor since the archive was made (FILE.journal: consent \
+        withdrawn, user revoked, key replaced, referral revoked, record erased; and the erasures \
+        of FILE.erasures) is applied again in order, each an audit entry naming the original, \
+        and the anchor is rewritten to the restored log, so the vault the backup came from can \
+        no longer start on it unnoticed. An archive older than the anchor is refused unless \
+        --accept-loss is given; the restore then says what was lost (made since the archive, by \
+        count) and what was applied again.
         """
 
     @Argument(help: ArgumentHelp("The backup archive ('haven backup create').", valueName: "archive"))
@@ -33,9 +38,14 @@ public struct RestoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A vault sealed by shares: one custodian's share file; repeat up to the threshold.", valueName: "file"))
     public var share: [String] = []
 
-    @Option(help: ArgumentHelp("The vault's anchor file: re-apply the erasures listed beside it, then rewrite it to the restored log.",
+    @Option(help: ArgumentHelp("The vault's anchor file: re-apply the acts journaled beside it since the archive, "
+                               + "then rewrite it to the restored log.",
                                valueName: "file"))
     public var anchor: String?
+
+    @Flag(help: ArgumentHelp("Restore an archive older than the anchor: what was made since it is lost (the output counts it); "
+                             + "the journaled withdrawals, revocations and erasures are applied again."))
+    public var acceptLoss = false
 
     @Option(help: "The policy directory the restored vault is opened with.")
     public var policy: String = "/etc/haven/policy"
@@ -57,6 +67,7 @@ public struct RestoreOptions: ParsableArguments {
         if let passphraseFile { out += ["--passphrase-file", passphraseFile] }
         for s in share { out += ["--share", s] }
         if let anchor { out += ["--anchor", anchor] }
+        if acceptLoss { out.append("--accept-loss") }
         if json { out.append("--json") }
         return out
     }

@@ -52,7 +52,7 @@ public final class Vault: Sendable {
                                        opener: RecordOpener(keys: keys, ledger: writer.ledger, logger: logger),
                                        clock: clock, logger: logger)
         let changes = RecordChanges(pipeline: pipeline, keys: keys, statistics: statistics)
-        let shredder = RecordShredder(keys: keys, anchor: writer.anchor, logger: logger)
+        let shredder = RecordShredder(keys: keys, logger: logger)
         let spool = BackupSpool(directory, logger: logger)
         self.search = SearchService(pipeline: pipeline, indexer: search, keys: keys)
         self.records = RecordService(pipeline: pipeline, keys: keys, indexer: search, duplicates: self.search, statistics: statistics,
@@ -64,7 +64,7 @@ public final class Vault: Sendable {
         self.users = UserService(pipeline: pipeline, keys: keys, throttle: throttle)
         self.sessions = SessionService(pipeline: pipeline, keys: keys, throttle: throttle, restoreEpoch: restoreEpoch)
         self.extracts = ExtractService(pipeline: pipeline, keys: keys)
-        self.backups = BackupService(pipeline: pipeline, directory: directory, keys: keys, spool: spool, shredder: shredder)
+        self.backups = BackupService(pipeline: pipeline, directory: directory, keys: keys, spool: spool, shredder: shredder, changes: changes)
         self.custody = CustodyService(pipeline: pipeline)
         self.policy = PolicyService(pipeline: pipeline, path: policyPath)
     }

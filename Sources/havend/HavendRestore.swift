@@ -31,47 +31,41 @@ struct HavendRestore: HavendCommand {
         var logger = Logger(label: "havend") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         let directory = DataDirectory(o.data, rootKey: header.seal == .file ? o.rootKey : nil)
-        // The erasure list is read, and each line checked, before anything is written.
+        // Everything beside the anchor is read, and each line checked, before anything is written.
         let anchor = o.anchor.map(AnchorFile.init(path:))
-        let erasures = try anchor.map { try ErasureList(anchor: $0).read(vault: header.vaultID, key: try PublicKey(bytes: header.vaultPublicKey)) } ?? []
+        let beside = try anchor.map { (a) throws(HavenError) in try RestoreAnchor.read(a, header: header) }
+        if let beside, let loss = beside.older(than: header), !o.acceptLoss {
+            throw HavenError(.conflict, "refusing to restore: this archive is older than the anchor \(beside.anchor.path) (\(loss)); "
+                             + "what the vault holds since the archive would be lost",
+                             hint: "restore the latest archive, or give --accept-loss to restore this one (the output counts what is lost)")
+        }
         let vault = try VaultRestore.open(archive: o.archive, header: header, vaultKey: vaultKey, root: root, into: directory,
                                           policyPath: o.policy, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let name = URL(fileURLWithPath: o.archive).lastPathComponent
-        let erased: [RecordID]
+        let report: RestoreReport
         do {
-            erased = try vault.backups.recordRestore(on: group.next(), archive: name, header: header, erasures: erasures).wait()
+            let archived = try vault.backups.counts(upTo: header.auditSize)
+            let again = try vault.backups.recordRestore(on: group.next(), archive: name, header: header,
+                                                        erasures: beside?.erasures ?? [], acts: beside?.journal.acts ?? []).wait()
+            let epoch = try vault.backups.countRestores()
+            // The tally counts the restored log from here; the next checkpoint adds what follows.
+            if let anchor, let latest = vault.auditHead.latestCheckpoint { try vault.backups.retally(anchor, size: latest.checkpoint.size) }
+            vault.shutdown()
+            if let anchor, let latest = vault.auditHead.latestCheckpoint { try anchor.write(latest) }
+            report = RestoreReport(directory: directory.path, header: header, auditSize: vault.auditHead.size, epoch: epoch,
+                                   anchor: beside, archived: archived, reapplied: again)
         } catch {
-            // Nothing half-restored stays: a vault whose erasures were not applied again must not start.
+            // Nothing half-restored stays: a vault whose "no"s were not applied again must not start.
             vault.shutdown()
             VaultRestore.discard(directory)
             throw error
         }
-        let epoch = (try? vault.backups.countRestores()) ?? 0
-        vault.shutdown()
-        if let anchor, let latest = vault.auditHead.latestCheckpoint {
-            try anchor.write(latest)
-        }
         if o.json {
-            var w = JSONWriter()
-            w.object { j in
-                j.field("data", directory.path)
-                j.field("vault_id", header.vaultID.rawValue)
-                j.field("backup_created_at", header.createdAt.rfc3339)
-                j.field("audit_size", vault.auditHead.size)
-                j.field("restore_epoch", epoch)
-                j.field("erased_again", strings: erased.map(\.rawValue))
-            }
-            print(String(decoding: w.bytes, as: UTF8.self))
+            print(report.json())
         } else {
-            print("restored vault \(header.vaultID) into \(directory.path), from the backup of \(header.createdAt.rfc3339)")
-            print("audit log: \(vault.auditHead.size) entries, recomputed; restore epoch \(epoch)")
-            if anchor == nil {
-                print("no --anchor: erasures made after this backup were not applied again; the restored records are listed in the log")
-            } else {
-                print("erasures applied again: \(erased.count); anchor \(anchor!.path) rewritten to the restored log")
-            }
+            for line in report.lines() { print(line) }
             if header.seal == .file, let key = o.rootKey { print("start it with: havend --data \(directory.path) --root-key \(key)") }
         }
     }

@@ -38,7 +38,7 @@ extension EndToEnd {
 
         @Test func aBackupUnderLoadRestoresEveryAcknowledgedRecordAndItsErasures() async throws {
             let anchor = Self.anchorPath()
-            defer { for f in [anchor, anchor + ".erasures", anchor + ".new"] { unlink(f) } }
+            defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
             let v = try TestVault(daemonArguments: ["--anchor", anchor])
             var before = [String]()
             for i in 0..<20 { before.append(try v.createRecord(["survivor_name": "Backed Up \(i)", "incident_type": "rape"])) }
@@ -86,11 +86,15 @@ extension EndToEnd {
             v.stop()
 
             // The drill: restore into a new directory with the root key, re-apply erasures, start.
+            // The anchor has moved on since the archive: the loss is confirmed.
             let restored = try Command.run(TestVault.haven, ["backup", "restore", archive, "--data", target.data, "--root-key", v.data + "/root.key",
-                                                            "--vault-key", v.data + "/vault.pub", "--anchor", anchor, "--policy", v.policy, "--json"])
+                                                            "--vault-key", v.data + "/vault.pub", "--anchor", anchor, "--policy", v.policy, "--json",
+                                                            "--accept-loss"])
             #expect(restored.status == 0, "\(restored)")
             let answer = try JSONSerialization.jsonObject(with: Data(restored.stdout.utf8)) as? [String: Any]
             #expect(answer?["restore_epoch"] as? Int == 1 && answer?["erased_again"] as? [String] == [erased], "\(restored.stdout)")
+            #expect((answer?["reapplied"] as? [String: Int])?["record_erased"] == 1 && answer?["older_than_anchor"] as? Bool == true,
+                    "\(restored.stdout)")
             try target.start(extraArguments: ["--root-key", v.data + "/root.key", "--anchor", anchor])
             for id in before where id != erased {
                 let r = try target.haven(as: "intake", ["record", "get", id, "--purpose", "restore drill"])

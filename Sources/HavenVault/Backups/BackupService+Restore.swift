@@ -5,6 +5,18 @@ import HavenStore
 import NIOCore
 
 extension BackupService {
+    /// What a restore applied again, by kind, and what it found the archive already held.
+    public struct Reapplied: Sendable {
+        /// Acts applied again, by `RecoveryAct.label`.
+        public var applied: [String: Int] = [:]
+        /// Acts made after the archive that it already held, or whose record or user it never had.
+        public var already = 0
+        /// Acts journaled before the archive was made (it holds them).
+        public var before = 0
+        /// The records erased again.
+        public var erased: [RecordID] = []
+    }
+
     /// How many times this vault's log says it was restored from a backup (its restore
     /// epoch): a restored copy and the vault it came from differ here and in every
     /// checkpoint from the restore on.
@@ -20,58 +32,90 @@ extension BackupService {
         return Int(s.int64(0))
     }
 
+    /// The time of the log's entry `seq` (the archive's last, before the restore writes).
+    public func entryTime(_ seq: UInt64) throws(HavenError) -> Timestamp? {
+        let logger = pipeline.logger
+        return try pipeline.readSnapshot { (view) throws(HavenError) -> Timestamp? in
+            try storeCall(logger) {
+                let s = try view.db.statement("SELECT time FROM audit_entries WHERE seq = ?")
+                defer { view.db.resetStatements() }
+                try s.bind(1, Int64(clamping: seq))
+                return try s.step() ? Timestamp(millisecondsSinceEpoch: s.int64(0)) : nil
+            }
+        }
+    }
+
+    /// What the log's first `size` entries made, by count (`RecoveryTally.Counts`).
+    public func counts(upTo size: UInt64) throws(HavenError) -> RecoveryTally.Counts {
+        let logger = pipeline.logger
+        return try pipeline.readSnapshot { (view) throws(HavenError) -> RecoveryTally.Counts in
+            try storeCall(logger) { try RecoveryTally.Counts().adding(range: 0..<size, on: view.db) }
+        }
+    }
+
+    /// After a restore: the anchor's tally counted afresh from the restored log (its
+    /// timeline is the restored one now) and the journal made if it was not there.
+    public func retally(_ anchor: AnchorFile, size: UInt64) throws {
+        let journal = RecoveryJournal(anchor: anchor)
+        try journal.create(vault: keys.vaultID, signer: keys.signingKey, now: pipeline.clock.now())
+        try pipeline.readSnapshot { (view) throws(HavenError) -> Void in
+            do { try RecoveryTally(anchor: anchor).fresh(to: size, journal: journal, db: view.db, keys: keys) } catch let e as HavenError {
+                throw e
+            } catch {
+                throw HavenError(.ioError, "the tally beside the anchor could not be written: \(error)")
+            }
+        }
+    }
+
     /// The first entry after the snapshot's log: the vault was restored, from which archive
-    /// and when it was made; then every erasure listed since is applied again, each an entry
-    /// of its own; then a checkpoint. Returns the records erased again.
+    /// and when it was made; then every erasure of the old list, and every act journaled at
+    /// or after the archive's last entry, applied again in order, each an entry of its own
+    /// naming the original act; then a checkpoint.
     public func recordRestore(on loop: any EventLoop, archive: String, header: BackupHeader,
-                              erasures: [ErasureList.Entry]) -> EventLoopFuture<[RecordID]> {
+                              erasures: [ErasureList.Entry], acts: [RecoveryAct]) -> EventLoopFuture<Reapplied> {
         let epoch = ((try? countRestores()) ?? 0) + 1
+        // Acts are ordered by the time they were made: the journal outlives restores, so its
+        // order is real time, while log positions restart with each restored copy.
+        let end = (try? entryTime(header.auditSize &- 1)) ?? nil
+        let after = acts.filter { end == nil || $0.when >= end! }
         let writer = pipeline.writer
         let event = AuditEvent(action: "vault.restore", decision: .allow, rule: "restored from a backup archive",
                                policyVersion: pipeline.policies.policy.version,
                                detail: ["archive": archive, "backup_created_at": header.createdAt.rfc3339,
                                         "backup_audit_size": String(header.auditSize), "restore_epoch": String(epoch),
-                                        "erasures_listed": String(erasures.count)])
-        var done = writer.audit(on: loop, event).map { _ in [RecordID]() }
+                                        "erasures_listed": String(erasures.count), "journaled_since": String(after.count)])
+        var done = writer.audit(on: loop, event).map { _ in Reapplied(before: acts.count - after.count) }
         for entry in erasures {
-            done = done.flatMap { erased in
-                self.reapply(entry, on: loop).map { again in again ? erased + [entry.record] : erased }
+            done = done.flatMap { sum in
+                self.reapply(entry, on: loop).map { again in
+                    var sum = sum
+                    if again { sum.erased.append(entry.record); sum.applied["record erased", default: 0] += 1 } else { sum.already += 1 }
+                    return sum
+                }
             }
         }
-        return done.flatMap { erased in
+        for act in after {
+            done = done.flatMap { sum in
+                self.reapply(act, on: loop).map { again in
+                    var sum = sum
+                    if again {
+                        sum.applied[act.label, default: 0] += 1
+                        if case .recordErased(let id) = act.kind { sum.erased.append(id) }
+                    } else {
+                        sum.already += 1
+                    }
+                    return sum
+                }
+            }
+        }
+        return done.flatMap { sum in
             writer.audit(on: loop, AuditEvent(action: "vault.restored", decision: .allow,
-                                              rule: "restore complete: erasures listed since the backup re-applied",
+                                              rule: "restore complete: the acts journaled since the backup re-applied",
                                               policyVersion: self.pipeline.policies.policy.version,
-                                              detail: ["erased_again": String(erased.count), "restore_epoch": String(epoch)]),
-                         checkpoint: true).map { _ in erased }
+                                              detail: ["erased_again": String(sum.erased.count), "restore_epoch": String(epoch),
+                                                       "reapplied": String(sum.applied.values.reduce(0, +)),
+                                                       "already_in_archive": String(sum.already)]),
+                         checkpoint: true).map { _ in sum }
         }
-    }
-
-    /// One listed erasure, applied to the restored vault if the record is there and whole.
-    private func reapply(_ listed: ErasureList.Entry, on loop: any EventLoop) -> EventLoopFuture<Bool> {
-        let policy = pipeline.policies.policy
-        var draft = AuditEntryDraft(action: "record.erase", peer: PeerCredentials(uid: 0, gid: 0, pid: 0))
-        draft.event.peer = nil
-        draft.event.record = listed.record.rawValue
-        draft.event.policyVersion = policy.version
-        draft.event.rule = "re-applied at restore: erased on \(listed.tombstone.erasedAt.rfc3339) by \(listed.tombstone.erasedBy) "
-            + "(listed beside the anchor)"
-        let base = draft
-        return pipeline.writer.submit(on: loop) { [self] tx in
-            var e = base
-            do throws(HavenError) {
-                let opened = try pipeline.opener.open(listed.record, in: .writer(tx.db), policy: policy)
-                e.event.decision = .allow
-                _ = try shredder.shred(opened, erasedBy: listed.tombstone.erasedBy, in: tx, &e)
-                return (.success(true), e.event)
-            } catch where error.code == .erased || error.code == .notFound {
-                // Erased in the archive already, or created after it: nothing to do, and said.
-                e.event.decision = .allow
-                e.event.outcome = error.code.rawValue
-                return (.success(false), e.event)
-            } catch {
-                return (.failure(error), e.failed(error))
-            }
-        }.map(\.value)
     }
 }

@@ -17,8 +17,10 @@ public struct BackupService: Sendable {
     let directory: DataDirectory
     let keys: VaultKeys
     let spool: BackupSpool
-    /// Re-applies the erasures listed since an archive was made, at its restore.
+    /// Re-applies the erasures journaled since an archive was made, at its restore.
     let shredder: RecordShredder
+    /// Re-applies the withdrawals and referral revocations journaled since.
+    let changes: RecordChanges
 
     /// Bytes per fetched chunk.
     public static let chunkBytes = 4 << 20

@@ -60,7 +60,9 @@ public struct ConsentService: Sendable {
                                           policy: policy, into: &change)
                 }
                 return change
-            }).map(\.value)
+            }).flatMapThrowing {
+                try pipeline.journaled($0, kind == .withdraw ? .consentWithdrawn(record: id, flag: flag) : nil, by: subject.user, keys: changes.keys)
+            }
         }
     }
 

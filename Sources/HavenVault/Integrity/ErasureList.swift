@@ -2,11 +2,12 @@ import Glibc
 import HavenCore
 import HavenCrypto
 
-/// `ANCHOR.erasures`: every erasure, kept beside the anchor outside the data directory, so
-/// that restoring a backup made before an erasure erases the record again
-/// (`havend restore --anchor FILE`). One line per erasure, signed by the vault's key —
-/// "RECORD-ID ERASED-AT-MS USER SIGNATURE-BASE64" — because a line someone slipped into
-/// the file would otherwise destroy a record at the next restore.
+/// `ANCHOR.erasures`: the erasure list of releases up to 0.18, kept beside the anchor, read
+/// at a restore so that an older anchor directory still erases again what it lists (every
+/// line, as before: an erasure applied twice is one). Since then erasures go to the
+/// recovery journal (`RecoveryJournal`) with the other acts. One line per erasure, signed
+/// by the vault's key — "RECORD-ID ERASED-AT-MS USER SIGNATURE-BASE64" — because a line
+/// someone slipped into the file would otherwise destroy a record at the next restore.
 public struct ErasureList: Sendable {
     public let path: String
     static let domain = "haven-erasure-v1"
@@ -23,18 +24,6 @@ public struct ErasureList: Sendable {
 
     static func message(_ vault: VaultID, _ e: Entry) -> [UInt8] {
         Array("\(domain)\n\(vault)\n\(e.record)\n\(e.tombstone.erasedAt.millisecondsSinceEpoch)\n\(e.tombstone.erasedBy)\n".utf8)
-    }
-
-    /// Appends a signed line and flushes it (after the erasure committed: a line without a
-    /// committed erasure would erase at restore what the vault still holds).
-    public func append(_ entry: Entry, vault: VaultID, signer: SigningKey) throws(HavenError) {
-        let signature = Base64.encode(signer.sign(Self.message(vault, entry)))
-        let line = Array("\(entry.record) \(entry.tombstone.erasedAt.millisecondsSinceEpoch) \(entry.tombstone.erasedBy) \(signature)\n".utf8)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw HavenError(.ioError, "cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let n = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard n == line.count, fsync(fd) == 0 else { throw HavenError(.ioError, "cannot write \(path)") }
     }
 
     /// The erasures listed, each checked against the vault's key; a line that fails is an

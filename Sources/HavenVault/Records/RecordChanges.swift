@@ -29,51 +29,60 @@ struct RecordChanges: Sendable {
                 decide: @escaping @Sendable (Policy, RecordFacts, Timestamp) throws(HavenError) -> Decision,
                 apply: @escaping Apply) -> EventLoopFuture<Committed<RecordWriteResponse>> {
         let policy = pipeline.policies.policy
-        let logger = pipeline.logger
         return pipeline.change(ctx, entry) { [self] (tx, entry) throws(HavenError) -> RecordWriteResponse in
-            let opened = try pipeline.opener.open(id, in: .writer(tx.db), policy: policy)
-            try RequestPipeline.require(try decide(policy, opened.facts, tx.now), &entry)
-            var header = opened.header
-            try HistoryRows.moveInline(&header, cipher: opened.cipher, on: tx.db, logger: logger)
-            header.touch(by: user.name, at: tx.now)
-            let change = try apply(&header, opened, tx.now)
-            entry.event.detail.merge(change.detail) { _, new in new }
-            // The version each change produced, so an auditor can spot a record restored
-            // to an earlier state (which the sealing alone cannot detect).
-            entry.event.detail["record_version"] = String(header.version)
-            let row = StoredRecord(id: id, type: opened.row.type, agency: opened.row.agency, status: header.status.rawValue,
-                                   version: header.version, createdAt: opened.row.createdAt, updatedAt: tx.now,
-                                   dataKeyVersion: opened.row.dataKeyVersion, wrappedKey: opened.row.wrappedKey,
-                                   sealedHeader: opened.cipher.sealHeader(header))
-            // Every change gives the row a new state tag, which the record's statistics are
-            // bound to: they are sealed again beside it, from the header as it now stands.
-            let tag = keys.rows.record(row)
-            let statisticsRow = try statisticsRow(header, opened: opened, changed: change.statisticsValues, rowTag: tag, on: tx.db)
-            try storeCall(logger) {
-                guard try RecordTable.update(row, expectedVersion: opened.header.version, on: tx.db) else {
-                    throw HavenError(.conflict, "record \(id) changed while this request ran; try again")
-                }
-                for field in change.fields { try RecordTable.putField(id, field, on: tx.db) }
-                if let note = change.note {
-                    try HistoryTable.putNote(id, index: note.index, meta: note.meta, ciphertext: note.ciphertext, on: tx.db)
-                }
-                if let event = change.consentEvent {
-                    try HistoryTable.putConsentEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
-                }
-                if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
-                for event in change.referralEvents {
-                    try ReferralTable.putEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
-                }
-                for referral in change.referrals { try ReferralTable.put(referral.row, isNew: referral.isNew, on: tx.db) }
-                if !change.searchFields.isEmpty {
-                    try SearchIndexTable.remove(id, fields: change.searchFields, on: tx.db)
-                    try SearchIndexTable.insert(id, change.searchRows, on: tx.db)
-                }
-                try StatisticsTable.put(id, statisticsRow, on: tx.db)
-            }
-            tx.wrote(.record(id), tag)
-            return RecordWriteResponse(id: id.rawValue, version: header.version)
+            try write(tx, &entry, id: id, by: user.name, policy: policy, decide: decide, apply: apply)
         }
+    }
+
+    /// The change itself, in the writer's transaction: also how a restore applies a
+    /// journaled withdrawal or referral revocation again (`decide` nil: the act was decided
+    /// when it was first made).
+    func write(_ tx: WriteTransaction, _ entry: inout AuditEntryDraft, id: RecordID, by user: UserName, policy: Policy,
+               decide: (@Sendable (Policy, RecordFacts, Timestamp) throws(HavenError) -> Decision)?,
+               apply: Apply) throws(HavenError) -> RecordWriteResponse {
+        let logger = pipeline.logger
+        let opened = try pipeline.opener.open(id, in: .writer(tx.db), policy: policy)
+        if let decide { try RequestPipeline.require(try decide(policy, opened.facts, tx.now), &entry) }
+        var header = opened.header
+        try HistoryRows.moveInline(&header, cipher: opened.cipher, on: tx.db, logger: logger)
+        header.touch(by: user, at: tx.now)
+        let change = try apply(&header, opened, tx.now)
+        entry.event.detail.merge(change.detail) { _, new in new }
+        // The version each change produced, so an auditor can spot a record restored
+        // to an earlier state (which the sealing alone cannot detect).
+        entry.event.detail["record_version"] = String(header.version)
+        let row = StoredRecord(id: id, type: opened.row.type, agency: opened.row.agency, status: header.status.rawValue,
+                               version: header.version, createdAt: opened.row.createdAt, updatedAt: tx.now,
+                               dataKeyVersion: opened.row.dataKeyVersion, wrappedKey: opened.row.wrappedKey,
+                               sealedHeader: opened.cipher.sealHeader(header))
+        // Every change gives the row a new state tag, which the record's statistics are
+        // bound to: they are sealed again beside it, from the header as it now stands.
+        let tag = keys.rows.record(row)
+        let statisticsRow = try statisticsRow(header, opened: opened, changed: change.statisticsValues, rowTag: tag, on: tx.db)
+        try storeCall(logger) {
+            guard try RecordTable.update(row, expectedVersion: opened.header.version, on: tx.db) else {
+                throw HavenError(.conflict, "record \(id) changed while this request ran; try again")
+            }
+            for field in change.fields { try RecordTable.putField(id, field, on: tx.db) }
+            if let note = change.note {
+                try HistoryTable.putNote(id, index: note.index, meta: note.meta, ciphertext: note.ciphertext, on: tx.db)
+            }
+            if let event = change.consentEvent {
+                try HistoryTable.putConsentEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
+            }
+            if change.assigneesChanged { try RecordTable.setAssignees(id, header.assignees, on: tx.db) }
+            for event in change.referralEvents {
+                try ReferralTable.putEvent(id, index: event.index, sealed: event.sealed, on: tx.db)
+            }
+            for referral in change.referrals { try ReferralTable.put(referral.row, isNew: referral.isNew, on: tx.db) }
+            if !change.searchFields.isEmpty {
+                try SearchIndexTable.remove(id, fields: change.searchFields, on: tx.db)
+                try SearchIndexTable.insert(id, change.searchRows, on: tx.db)
+            }
+            try StatisticsTable.put(id, statisticsRow, on: tx.db)
+        }
+        tx.wrote(.record(id), tag)
+        return RecordWriteResponse(id: id.rawValue, version: header.version)
     }
 
     /// The statistics row of a record's next state: the values the statistics read, as

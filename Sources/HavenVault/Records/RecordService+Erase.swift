@@ -29,15 +29,16 @@ extension RecordService {
                 entry.event.detail["reason"] = reason.code
                 entry.event.detail["reference"] = reference
                 return try shredder.shred(opened, erasedBy: subject.user, in: tx, &entry)
-            }.flatMap { committed in
-                shredder.list(id, committed.value)
+            }.flatMapThrowing { committed in
                 // An archive waiting to be fetched was made before: it would keep the record.
                 spool.empty()
-                let answer = EraseRecordResponse(id: id.rawValue, erasedAt: committed.value.erasedAt.rfc3339,
-                                                 erasedBy: committed.value.erasedBy.rawValue)
+                _ = try pipeline.journaled(committed, .recordErased(id), by: subject.user, keys: shredder.keys)
+                return EraseRecordResponse(id: id.rawValue, erasedAt: committed.value.erasedAt.rfc3339,
+                                           erasedBy: committed.value.erasedBy.rawValue)
+            }.flatMap { answer in
                 // The WAL is emptied off the writer's path (WALPurge); the answer waits for it,
                 // unless a reader older than the erasure holds it past the bound.
-                return pipeline.writer.walEmptied(on: ctx.eventLoop).map { _ in answer }
+                pipeline.writer.walEmptied(on: ctx.eventLoop).map { _ in answer }
             }
         }
     }

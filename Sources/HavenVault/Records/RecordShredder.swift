@@ -2,13 +2,11 @@ import HavenCore
 import HavenStore
 import Logging
 
-/// Crypto-shredding of one opened record, in the writer's transaction, and the listing of
-/// the erasure beside the anchor. Used by `record.erase` and again by a restore, which
-/// re-applies the erasures listed since its archive was made.
+/// Crypto-shredding of one opened record, in the writer's transaction. Used by
+/// `record.erase` (which then journals the erasure beside the anchor) and again by a
+/// restore, which re-applies the erasures journaled since its archive was made.
 struct RecordShredder: Sendable {
     let keys: VaultKeys
-    /// The anchor the writer keeps, if any: erasures are listed beside it.
-    let anchor: AnchorFile?
     let logger: Logger
 
     /// Deletes an opened record's key, header and history rows, leaving its tombstone, in
@@ -28,17 +26,5 @@ struct RecordShredder: Sendable {
         tx.wrote(.record(id), keys.rows.record(row))
         tx.requestWALPurge()
         return tombstone
-    }
-
-    /// With an anchor, the erasure is also listed beside it, so a restore re-applies it.
-    /// After the commit: a listed erasure that never happened would destroy a record at restore.
-    func list(_ id: RecordID, _ tombstone: RecordTombstone) {
-        guard let anchor else { return }
-        do {
-            try ErasureList(anchor: anchor).append(.init(record: id, tombstone: tombstone), vault: keys.vaultID, signer: keys.signingKey)
-        } catch {
-            logger.critical("the erasure could not be listed beside the anchor; a restore of an older backup would bring it back",
-                            metadata: ["record": "\(id)", "error": "\(error.message)"])
-        }
     }
 }

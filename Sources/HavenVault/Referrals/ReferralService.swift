@@ -117,9 +117,11 @@ public struct ReferralService: Sendable {
                                           to: referral.to, text: reason, assignee: assignee)
                 return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
                                     referrals: [(Self.indexRow(referral, record: id), false)])
-            }).map {
-                ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,
-                                      version: $0.value.version)
+            }).flatMapThrowing {
+                let written = try pipeline.journaled($0, kind == .revoke ? .referralRevoked(record: id, referral: ref) : nil, by: subject.user,
+                                                     keys: changes.keys)
+                return ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,
+                                             version: written.version)
             }
         }
     }

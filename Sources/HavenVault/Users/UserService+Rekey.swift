@@ -13,7 +13,7 @@ extension UserService {
     public func rekey(_ ctx: RequestContext, name rawName: String, request: RekeyUserRequest) -> EventLoopFuture<UserSummary> {
         var entry = pipeline.begin("user.rekey", ctx)
         return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<UserSummary> in
-            _ = try pipeline.authorize(ctx, &entry, .userManage, under: pipeline.policies.policy)
+            let admin = try pipeline.authorize(ctx, &entry, .userManage, under: pipeline.policies.policy)
             let name = try UserName(rawName)
             entry.event.detail["user"] = name.rawValue
             let key = try KeyFiles.parsePublic(request.publicKey)
@@ -43,9 +43,9 @@ extension UserService {
                 guard done else { throw HavenError.notFound("no active user \(name)") }
                 tx.wrote(.user(name), state)
                 return rekeyed
-            }.map { committed in
+            }.flatMapThrowing { committed in
                 directory.rekeyed(committed.value, from: target.publicKey)
-                return Self.summary(committed.value)
+                return Self.summary(try pipeline.journaled(committed, .userRekeyed(name, publicKey: key.bytes), by: admin.name, keys: keys))
             }
         }
     }

@@ -96,8 +96,9 @@ public struct UserService: Sendable {
                 revoked.revokedBy = admin.name
                 tx.wrote(.user(name), rows.user(revoked))
                 return tx.now
-            }.map { committed in
+            }.flatMapThrowing { committed in
                 directory.revoked(name, at: committed.value, by: admin.name)
+                _ = try pipeline.journaled(committed, .userRevoked(name), by: admin.name, keys: keys)
                 var revoked = target
                 revoked.revokedAt = committed.value
                 revoked.revokedBy = admin.name

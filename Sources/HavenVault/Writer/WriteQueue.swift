@@ -271,6 +271,7 @@ public final class WriteQueue: @unchecked Sendable {
             logger.critical("the anchor could not be updated; a rollback to before this checkpoint would go unnoticed",
                             metadata: ["anchor": "\(anchor.path)", "error": "\(error.message)"])
         }
+        RecoveryTally.anchored(checkpoint, anchor: anchor, db: db, keys: keys, logger: logger)
     }
 
     /// Completes a committed (or refused) group: one task per event loop that completes all
