@@ -48,4 +48,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case ioError = "io_error"
     case invalidDocument = "invalid_document"
     case unavailable = "unavailable"
+
+    /// The anchor (`havend --anchor`) cannot be written: changes are refused, reads go on.
+    case anchorUnavailable = "anchor_unavailable"
 }

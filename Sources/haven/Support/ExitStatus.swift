@@ -15,7 +15,7 @@ enum ExitStatus: Int32 {
             self = .denied
         case .notFound, .erased:
             self = .notFound
-        case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy, .rateLimited:
+        case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy, .rateLimited, .anchorUnavailable:
             self = .unavailable
         default:
             self = .error
