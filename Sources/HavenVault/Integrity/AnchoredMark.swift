@@ -15,8 +15,8 @@ import HavenStore
 /// An older value replayed from an older copy of this same directory is not caught here;
 /// whoever holds that copy holds an older directory and its anchor anyway — the case only
 /// an external witness can catch (SECURITY.md).
-struct AnchoredMark: Equatable {
-    let size: UInt64
+public struct AnchoredMark: Equatable, Sendable {
+    public let size: UInt64
 
     /// The signed bytes: a domain of its own, the vault, the size.
     static func message(vault: VaultID, size: UInt64) -> [UInt8] {
@@ -27,7 +27,7 @@ struct AnchoredMark: Equatable {
     }
 
     /// The stored value: the size (8 bytes, big-endian), then the Ed25519 signature.
-    static func encode(size: UInt64, vault: VaultID, signer: SigningKey) -> [UInt8] {
+    public static func encode(size: UInt64, vault: VaultID, signer: SigningKey) -> [UInt8] {
         withUnsafeBytes(of: size.bigEndian) { Array($0) } + signer.sign(message(vault: vault, size: size))
     }
 
