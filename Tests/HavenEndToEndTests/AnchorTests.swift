@@ -171,8 +171,11 @@ extension EndToEnd {
             try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
             let held = try status(of: file)
 
-            // The volume goes away while the daemon serves; the next checkpoint cannot be anchored.
+            // The volume goes away while the daemon serves: the next change is refused at once,
+            // and the next checkpoint cannot be anchored.
             try FileManager.default.moveItem(atPath: usb, toPath: usb + ".away")
+            let first = try v.haven(as: "intake", ["consent", "withdraw", id, "police"])
+            #expect(first.status == 5 && first.stderr.contains("anchor_unavailable") && first.stderr.contains("missing"), "\(first)")
             try v.expectOK(as: "auditor", ["audit", "checkpoint"])
             let failing = try status(v)
             #expect(failing.anchor?.state == "failing" && failing.anchor?.error != nil && failing.anchor?.size == held, "\(failing)")
@@ -184,13 +187,23 @@ extension EndToEnd {
             // Reads go on, and each refusal is in the log.
             try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "review"])
             let refusals = try v.auditLog(["--limit", "1000"]).filter { $0.outcome == "anchor_unavailable" }
-            #expect(refusals.count == 2, "\(refusals)")
+            #expect(refusals.count == 3, "\(refusals)")
 
             // Back: the next change tries the anchor again first, and goes through.
             try FileManager.default.moveItem(atPath: usb + ".away", toPath: usb)
             try v.expectOK(as: "intake", ["consent", "withdraw", id, "police"])
             let back = try status(v)
             #expect(back.anchor?.state == "ok" && (back.anchor?.size ?? 0) > held, "\(back)")
+            // An empty directory where the volume was (unmounted under the daemon) gets no new
+            // anchor, which would hide the real one: refused as missing.
+            try FileManager.default.moveItem(atPath: usb, toPath: usb + ".away")
+            try FileManager.default.createDirectory(atPath: usb, withIntermediateDirectories: false)
+            try v.expectOK(as: "auditor", ["audit", "checkpoint"])
+            #expect(try v.haven(as: "intake", ["consent", "grant", id, "legal"]).status == 5)
+            #expect(!FileManager.default.fileExists(atPath: file))
+            try FileManager.default.removeItem(atPath: usb)
+            try FileManager.default.moveItem(atPath: usb + ".away", toPath: usb)
+            try v.expectOK(as: "intake", ["consent", "grant", id, "legal"])
 
             // Gone again through the stop: the log's last checkpoints are past the anchor, which
             // still holds what the directory last anchored (as after a crash between a

@@ -77,6 +77,9 @@ public struct AnchorFile: Sendable {
         }
     }
 
+    /// Whether the file is there now (a volume unmounted under it takes it away).
+    public var exists: Bool { access(path, F_OK) == 0 }
+
     /// The directory the anchor is written in (a temporary file, then a rename).
     public var directory: String {
         let d = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."

@@ -13,6 +13,10 @@ import Synchronization
 /// anchor's size; a read changes nothing such a copy would bring back. Each refused change
 /// is answered `anchor_unavailable` and audited like any failed request. The refusal tries
 /// the write again first, so the first change after the volume is back goes through.
+///
+/// Why a vanished file is a failure too, never re-created: a volume unmounted under a
+/// running daemon leaves an empty directory, and an anchor written there would hide the
+/// real one, which the next start would then find older than the data directory's mark.
 public final class AnchorKeeper: Sendable {
     public let file: AnchorFile
     private let keys: VaultKeys
@@ -49,7 +53,7 @@ public final class AnchorKeeper: Sendable {
 
     /// `--create-anchor`, at start: the first anchor, or the start is refused.
     func create(_ checkpoint: SignedCheckpoint, on db: Connection) throws(HavenError) {
-        guard write(checkpoint, on: db) else {
+        guard write(checkpoint, creating: true, on: db) else {
             throw HavenError(.ioError, "refusing to start: cannot create the anchor \(file.path): \(health.failure ?? "")",
                              hint: "let the daemon's user write \(file.directory)")
         }
@@ -63,26 +67,49 @@ public final class AnchorKeeper: Sendable {
     /// Before a change runs, in the writer's transaction: refused while the anchor lags,
     /// after one more try to bring it up to date.
     func admit(on db: Connection) throws(HavenError) {
-        guard let pending = state.withLock({ $0.pending }), !write(pending, on: db) else { return }
+        if let pending = state.withLock({ $0.pending }) {
+            if write(pending, on: db) { return }
+        } else if file.exists {
+            let back = state.withLock { s in
+                defer { s.failure = nil }
+                return s.failure != nil
+            }
+            if back { logger.notice("the anchor is back; changes are accepted", metadata: ["anchor": "\(file.path)"]) }
+            return
+        } else {
+            failed(nil, "the file is missing (its volume unmounted?)")
+        }
         throw HavenError(.anchorUnavailable, "changes are refused: the anchor \(file.path) cannot be written "
                          + "(\(health.failure ?? "")), and a change it does not cover could be undone unnoticed",
                          hint: "the operator must make the anchor's directory writable again (its volume mounted); reads go on")
     }
 
+    /// Notes a failure (said once, until the anchor is written again); `checkpoint` is what
+    /// the file should then hold, if a checkpoint is waiting.
+    private func failed(_ checkpoint: SignedCheckpoint?, _ reason: String) {
+        let first = state.withLock { s in
+            defer {
+                if let checkpoint { s.pending = checkpoint }
+                s.failure = reason
+            }
+            return s.failure == nil
+        }
+        if first {
+            logger.critical("the anchor could not be written; changes are refused until it can be",
+                            metadata: ["anchor": "\(file.path)", "error": "\(reason)"])
+        }
+    }
+
     /// Writes the anchor, then the mark; false (said, and kept for `admit`) if the anchor
     /// could not be written. A mark that cannot be written only lags, which a start accepts.
-    private func write(_ checkpoint: SignedCheckpoint, on db: Connection) -> Bool {
-        do {
+    private func write(_ checkpoint: SignedCheckpoint, creating: Bool = false, on db: Connection) -> Bool {
+        do throws(HavenError) {
+            guard creating || file.exists else {
+                throw HavenError(.ioError, "the file is missing (its volume unmounted?)")
+            }
             try file.write(checkpoint)
         } catch {
-            let first = state.withLock { s in
-                defer { s.pending = checkpoint; s.failure = error.message }
-                return s.failure == nil
-            }
-            if first {
-                logger.critical("the anchor could not be written; changes are refused until it can be",
-                                metadata: ["anchor": "\(file.path)", "error": "\(error.message)"])
-            }
+            failed(checkpoint, error.message)
             return false
         }
         let recovered = state.withLock { s in
