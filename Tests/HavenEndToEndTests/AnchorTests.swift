@@ -145,7 +145,8 @@ extension EndToEnd {
             try v.start()
             v.stop()
 
-            try FileManager.default.removeItem(atPath: file)
+            let latest = v.root + "/latest-anchor.json"
+            try FileManager.default.moveItem(atPath: file, toPath: latest)
             try FileManager.default.copyItem(atPath: weekly, toPath: file)
             // The mark lowered to fit the weekly copy, its signature kept: refused.
             let forged = try v.withDatabase { db -> [UInt8] in
@@ -159,6 +160,12 @@ extension EndToEnd {
             // Deleted: the anchor must then hold one of the log's last two checkpoints.
             try v.withDatabase { db in try db.execute("DELETE FROM vault_meta WHERE key = 'anchored'") }
             try expectRefused(v, [], "older than the audit log's last two checkpoints")
+            // With no mark (as a vault of an earlier release) the latest anchor serves, and is marked again.
+            try FileManager.default.removeItem(atPath: file)
+            try FileManager.default.moveItem(atPath: latest, toPath: file)
+            try v.start()
+            v.stop()
+            #expect(try v.withDatabase { db in try VaultMetaTable.anchored(on: db) } != nil)
         }
 
         @Test func anAnchorThatCannotBeWrittenWhileServingRefusesChangesUntilItCanBe() throws {
