@@ -111,7 +111,12 @@ public final class Vault: Sendable {
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
         let keeper = anchor.map { AnchorKeeper(file: $0, keys: keys, logger: logger, holding: anchored?.checkpoint.size) }
         // The first anchor is written before anything is served, so a start that made none fails here.
-        if let keeper, anchored == nil, let latest = verified.latestCheckpoint { try keeper.create(latest, on: db) }
+        if let keeper, anchored == nil {
+            guard let latest = verified.latestCheckpoint else {
+                throw HavenError(.integrityError, "refusing --create-anchor: the audit log has no signed checkpoint to anchor")
+            }
+            try keeper.create(latest, on: db)
+        }
         let search = SearchIndexer(policy: policy, keys: keys)
         let statistics = RecordStatisticsDeriver(policy: policy)
         let (reindex, restat) = try DerivedRowsRebuild(db: db, keys: keys, logger: logger).run(search: search, statistics: statistics)
