@@ -206,6 +206,22 @@ def share_file(vault_hex, index, threshold, count, values):
     return body + hashlib.blake2b(b"haven/root-share/v1" + body, digest_size=32).digest()
 
 
+def anchored_mark(seed, vault_hex, size):
+    """vault_meta.anchored (HavenStore FORMAT.md): the size, then the vault key's Ed25519
+    signature over the framed message, through libsodium's crypto_sign_detached."""
+    sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
+    assert sodium.sodium_init() >= 0
+    m = Message("haven/anchored/v1")
+    m.string(vault_hex)
+    m.u64(size)
+    pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
+    assert sodium.crypto_sign_seed_keypair(pk, sk, seed) == 0
+    sig = ctypes.create_string_buffer(64)
+    assert sodium.crypto_sign_detached(sig, None, m.b, ctypes.c_ulonglong(len(m.b)), sk) == 0
+    return {"seed": seed.hex(), "public_key": pk.raw.hex(), "size": size, "message": m.b.hex(),
+            "value": (struct.pack(">Q", size) + sig.raw).hex()}
+
+
 def rfc3339(ms):
     t = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
     return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (ms % 1000)
@@ -453,6 +469,7 @@ def main():
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
         "blind_index": blind_index, "record_statistics": statistics,
         "record_header_v3": header_v3, "referral_event": referral_event, "statistics_release": statistics_release,
+        "anchored_mark": anchored_mark(bytes(range(0x30, 0x50)), VAULT_ID, 4242),
     }
     out["recovery_journal"] = recovery_journal()
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))

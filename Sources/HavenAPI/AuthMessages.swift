@@ -52,6 +52,12 @@ public struct SessionResponse: Codable, Sendable {
     public let policyVersion: String
     /// How many times the vault was restored from a backup (0: never).
     public let restoreEpoch: Int
+    /// `GET /v1/status` only (absent from a session's answer): the daemon's release, whether
+    /// the vault is sealed, the audit log's head and the anchor's health.
+    public var release: String?
+    public var sealed: Bool?
+    public var auditLog: AuditLogHead?
+    public var anchor: AnchorHealth?
 
     public init(user: String, role: String, agency: String, vaultID: String, policyVersion: String, restoreEpoch: Int = 0) {
         self.restoreEpoch = restoreEpoch
@@ -67,6 +73,8 @@ public struct SessionResponse: Codable, Sendable {
         case vaultID = "vault_id"
         case policyVersion = "policy_version"
         case restoreEpoch = "restore_epoch"
+        case release, sealed, anchor
+        case auditLog = "audit_log"
     }
 }
 

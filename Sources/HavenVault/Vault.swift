@@ -20,7 +20,7 @@ public final class Vault: Sendable {
     let logger: Logger
     /// Upgrade steps this start made that are audited as it announces itself.
     let upgradeEvents: [AuditEvent]
-    /// `--anchor` named a file that did not exist yet (said in the `daemon.start` entry).
+    /// `--create-anchor` made the anchor at this start (said in the `daemon.start` entry).
     let anchorCreated: Bool
 
     public let records: RecordService
@@ -79,10 +79,11 @@ public final class Vault: Sendable {
                             clock: any HavenClock = SystemClock(),
                             writerConfiguration: WriteQueue.Configuration = .init(),
                             authPolicy: AuthenticationThrottle.Policy = .init(),
-                            anchor: AnchorFile? = nil, allowDamagedAuditLog: Bool = false,
+                            anchor: AnchorFile? = nil, createAnchor: Bool = false, allowDamagedAuditLog: Bool = false,
                             historyLimits: HistoryLimits = .init(), rootKey: RootKey? = nil) throws -> Vault {
         try directory.checkPermissions()
         try anchor?.checkOutside(directory)
+        try anchor?.checkUsable(creating: createAnchor)
         let policy = try PolicyDirectory.load(policyPath)
         let db: Connection
         do {
@@ -104,8 +105,18 @@ public final class Vault: Sendable {
         let cadence = CheckpointCadence(writerConfiguration)
         let upgradeEvents = try VaultUpgrade.run(db, directory: directory, keys: keys, meta: meta, cadence: cadence,
                                                  now: clock.now(), logger: logger)
+        var anchored: SignedCheckpoint?
+        if let anchor { anchored = try AnchorAtStart(file: anchor, db: db, keys: keys).run(creating: createAnchor) }
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
+        let keeper = anchor.map { AnchorKeeper(file: $0, keys: keys, logger: logger, holding: anchored?.checkpoint.size) }
+        // The first anchor is written before anything is served, so a start that made none fails here.
+        if let keeper, anchored == nil {
+            guard let latest = verified.latestCheckpoint else {
+                throw HavenError(.integrityError, "refusing --create-anchor: the audit log has no signed checkpoint to anchor")
+            }
+            try keeper.create(latest, on: db)
+        }
         let search = SearchIndexer(policy: policy, keys: keys)
         let statistics = RecordStatisticsDeriver(policy: policy)
         let (reindex, restat) = try DerivedRowsRebuild(db: db, keys: keys, logger: logger).run(search: search, statistics: statistics)
@@ -116,7 +127,7 @@ public final class Vault: Sendable {
             throw HavenError(.storeUnavailable, "cannot open the database \(directory.databasePath): \(error)")
         }
         let writer = WriteQueue(db: db, keys: keys, clock: clock, logger: logger, configuration: writerConfiguration,
-                                verified: verified, anchor: anchor, walCheckpointer: checkpointer)
+                                verified: verified, anchor: keeper, walCheckpointer: checkpointer)
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
                           search: search, statistics: statistics, writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
                           throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated,

@@ -17,8 +17,9 @@ struct Havend: ParsableCommand {
         abstract: "Serve a Haven vault over a Unix socket.",
         discussion: """
             Refuses to start, with one line on stderr and exit status 1, if the data directory \
-            or a key file is accessible by group or others, the policy is invalid, or another \
-            havend holds the vault. SIGHUP reloads the policy; SIGTERM stops gracefully. \
+            or a key file is accessible by group or others, the policy is invalid, another \
+            havend holds the vault, or the --anchor file is missing, unreadable, not writable \
+            or older than the last one this data directory wrote. SIGHUP reloads the policy; SIGTERM stops gracefully. \
             A usage error exits with status 2. 'havend init --help' tells how to create a vault.
             """,
         version: HavenRelease.versionLine("havend"))
@@ -116,9 +117,15 @@ struct Havend: ParsableCommand {
 
     @Option(help: ArgumentHelp("Keep the latest signed checkpoint in this file, outside the data directory (e.g. beside the "
                                + "root key), rewritten at every checkpoint; refuse to start on a log that does not extend it "
-                               + "(a data directory replaced by an older copy). Created at the first start if missing.",
+                               + "(a data directory replaced by an older copy), or on an anchor that is missing, not writable "
+                               + "or older than the last one written. While it cannot be written, changes are refused "
+                               + "(anchor_unavailable) and reads go on.",
                                valueName: "file"))
     var anchor: String?
+
+    @Flag(help: ArgumentHelp("With --anchor: create the anchor file, which must not exist yet, from the vault's latest "
+                             + "checkpoint, then serve. Once, when the vault first gets an anchor."))
+    var createAnchor = false
 
     @Flag(help: ArgumentHelp("Start even if the audit log no longer matches its latest signed checkpoint (entries removed or "
                              + "altered while the daemon was stopped). The damage stays detectable by 'haven audit verify' and is "
@@ -128,6 +135,10 @@ struct Havend: ParsableCommand {
     static var defaultSocket: String {
         if let dir = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !dir.isEmpty { return dir + "/haven.sock" }
         return "/run/haven/haven.sock"
+    }
+
+    func validate() throws {
+        if createAnchor && anchor == nil { throw ValidationError("--create-anchor needs --anchor FILE") }
     }
 
     mutating func run() throws {
@@ -150,6 +161,16 @@ struct Havend: ParsableCommand {
             let set = try RootKeyCustody.readShareSet(directory)
             return Unsealer(vault: set.vault, custody: .shares(set))
         }
+    }
+
+    /// The anchor is checked before the vault waits to be unsealed, so a missing one refuses
+    /// the start itself, not a later unseal. `--create-anchor` never replaces one.
+    static func checkAnchor(_ path: String, creating: Bool, _ directory: DataDirectory) throws(HavenError) -> AnchorFile {
+        let file = AnchorFile(path: path)
+        try file.checkOutside(directory)
+        if creating { try file.checkAbsent() }
+        try file.checkUsable(creating: creating)
+        return file
     }
 
     static func describe(_ error: any Error) -> String {
@@ -191,9 +212,10 @@ struct Havend: ParsableCommand {
         auth.lockoutMilliseconds = authLockoutSeconds * 1000
         auth.windowMilliseconds = authLockoutSeconds * 1000
         let limits = HistoryLimits(notes: maxNotesPerRecord, consentEvents: maxConsentEventsPerRecord)
-        let open: @Sendable (RootKey?) throws -> Vault = { [policy, anchor, allowDamagedAuditLog, auth] root in
+        let anchorFile = try anchor.map { (path) throws(HavenError) in try Self.checkAnchor(path, creating: createAnchor, directory) }
+        let open: @Sendable (RootKey?) throws -> Vault = { [policy, createAnchor, allowDamagedAuditLog, auth] root in
             try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
-                           anchor: anchor.map(AnchorFile.init(path:)), allowDamagedAuditLog: allowDamagedAuditLog,
+                           anchor: anchorFile, createAnchor: createAnchor, allowDamagedAuditLog: allowDamagedAuditLog,
                            historyLimits: limits, rootKey: root)
         }
         let startDetail = ["socket": socket, "pid": String(getpid())]

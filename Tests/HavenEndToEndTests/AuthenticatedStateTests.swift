@@ -255,12 +255,8 @@ extension EndToEnd {
                                                             "--anchor", v.data + "/anchor.json"], timeout: 30)
             #expect(inside.status == 1 && inside.stderr.contains("is inside the data directory"), "\(inside)")
 
-            try v.start(extraArguments: ["--anchor", anchor])
-            // The writer updates the anchor just after it answers the start's checkpoint (the
-            // answers never wait for the anchor's fsync), so "ready" may be logged a moment
-            // before the file is there.
-            let deadline = Date().addingTimeInterval(10)
-            while !FileManager.default.fileExists(atPath: anchor) && Date() < deadline { usleep(10_000) }
+            // Created explicitly, before anything is served.
+            try v.start(extraArguments: ["--anchor", anchor, "--create-anchor"])
             #expect(FileManager.default.fileExists(atPath: anchor))
             let id = try v.createRecord(["survivor_name": "Anchor Survivor", "incident_type": "rape"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
@@ -286,7 +282,7 @@ extension EndToEnd {
             let anchor = v.root + "/anchor.json"
             let other = try TestVault(enrol: false)
             other.stop()
-            try other.start(extraArguments: ["--anchor", anchor])
+            try other.start(extraArguments: ["--anchor", anchor, "--create-anchor"])
             other.stop()
             v.stop()
             try expectRefusedStart(v, "is not a checkpoint signed by this vault", extra: ["--anchor", anchor])

@@ -39,7 +39,8 @@ extension EndToEnd {
         @Test func aBackupUnderLoadRestoresEveryAcknowledgedRecordAndItsErasures() async throws {
             let anchor = Self.anchorPath()
             defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
-            let v = try TestVault(daemonArguments: ["--anchor", anchor])
+            let v = try TestVault(start: false, daemonArguments: ["--anchor", anchor])
+            try v.start(extraArguments: ["--create-anchor"])
             var before = [String]()
             for i in 0..<20 { before.append(try v.createRecord(["survivor_name": "Backed Up \(i)", "incident_type": "rape"])) }
             let erased = before[3]

@@ -42,6 +42,12 @@ import Testing
         let record_header_v3: Header
         let referral_event: HistoryRow
         let statistics_release: ReleaseVector
+        let anchored_mark: AnchoredVector
+
+        struct AnchoredVector: Decodable {
+            let seed, public_key, message, value: String
+            let size: UInt64
+        }
 
         struct ReleaseVector: Decodable {
             let key, nonce, plaintext, box: String

@@ -52,4 +52,6 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     /// A connection over its share: its user's or its peer uid's sessions, or the sessions
     /// of ordinary roles in all (the last connections are kept for administrators).
     case tooManyConnections = "too_many_connections"
+    /// The anchor (`havend --anchor`) cannot be written: changes are refused, reads go on.
+    case anchorUnavailable = "anchor_unavailable"
 }

@@ -19,7 +19,7 @@ extension ErrorCode {
         case .unauthenticated, .authenticationFailed: return .unauthorized
         case .lockedOut, .rateLimited, .tooManyConnections: return .tooManyRequests
         case .denied: return .forbidden
-        case .sealed, .auditUnavailable, .storeUnavailable, .busy, .unavailable: return .serviceUnavailable
+        case .sealed, .auditUnavailable, .storeUnavailable, .busy, .unavailable, .anchorUnavailable: return .serviceUnavailable
         case .integrityError, .internalError, .ioError: return .internalServerError
         }
     }

@@ -47,6 +47,17 @@ public enum VaultMetaTable {
         return try s.step() ? s.blob(0) : nil
     }
 
+    /// `anchored` (the anchor's size this directory last wrote, signed): kept beside the identity.
+    public static func anchored(on db: Connection) throws -> [UInt8]? {
+        let s = try db.statement("SELECT value FROM vault_meta WHERE key = 'anchored'")
+        defer { db.resetStatements() }
+        return try s.step() ? s.blob(0) : nil
+    }
+
+    public static func setAnchored(_ value: [UInt8], on db: Connection) throws {
+        try db.statement("INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('anchored', ?)").bind(1, blob: value).run()
+    }
+
     public static func read(on db: Connection) throws -> VaultMeta {
         var values = [String: [UInt8]]()
         let s = try db.statement("SELECT key, value FROM vault_meta")

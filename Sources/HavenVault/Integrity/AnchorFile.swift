@@ -11,7 +11,10 @@ import HavenSystem
 /// an older copy is consistent — its log verifies, its checkpoints are genuine. Only
 /// something kept elsewhere can say "the log was already this long". At start havend
 /// refuses a log that does not extend the anchor: shorter than it, or with another root
-/// at its size.
+/// at its size. It fails closed: a configured anchor that is missing, unreadable or
+/// cannot be written refuses the start (`checkUsable`), and creating one is an explicit
+/// step (`havend --create-anchor`) — an anchor silently made anew would vouch for
+/// whatever data directory it found.
 public struct AnchorFile: Sendable {
     public let path: String
 
@@ -19,9 +22,9 @@ public struct AnchorFile: Sendable {
         self.path = DataDirectory.absolute(path)
     }
 
-    /// What the anchor holds now; nil when the file does not exist yet (a first start with
-    /// `--anchor`). Anything else unreadable is an error: an anchor that cannot be read must
-    /// not be mistaken for none.
+    /// What the anchor holds now; nil when the file does not exist (`checkUsable` has refused
+    /// that unless it is being created). Anything else unreadable is an error: an anchor that
+    /// cannot be read must not be mistaken for none.
     public func read(vault: VaultID, key: PublicKey) throws(HavenError) -> SignedCheckpoint? {
         var st = stat()
         if stat(path, &st) != 0 && errno == ENOENT { return nil }
@@ -67,11 +70,54 @@ public struct AnchorFile: Sendable {
         }
         close(fd)
         guard rename(temporary, path) == 0 else { throw failure("rename \(temporary) to \(path)") }
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let dirfd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let dirfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 {
             _ = fsync(dirfd)
             close(dirfd)
+        }
+    }
+
+    /// Whether the file is there now (a volume unmounted under it takes it away).
+    public var exists: Bool { access(path, F_OK) == 0 }
+
+    /// The directory the anchor is written in (a temporary file, then a rename).
+    public var directory: String {
+        let d = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        return d.isEmpty ? "/" : d
+    }
+
+    /// Refuses to start on an anchor that cannot do its work: its directory missing (a
+    /// volume not mounted) or not writable, or the file missing (unless `creating`) or
+    /// unreadable. Checked before anything else, and again as the vault opens.
+    public func checkUsable(creating: Bool) throws(HavenError) {
+        var st = stat()
+        guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw HavenError(.ioError, "refusing to start: the directory of the anchor \(path) does not exist",
+                             hint: "mount the volume that holds it, or give the right --anchor path")
+        }
+        guard access(directory, W_OK | X_OK) == 0 else {
+            throw HavenError(.ioError, "refusing to start: the directory of the anchor \(path) is not writable, so the anchor "
+                             + "could not be kept up to date", hint: "let the daemon's user write \(directory)")
+        }
+        if stat(path, &st) != 0 {
+            if creating && errno == ENOENT { return }
+            throw HavenError(.ioError, "refusing to start: the anchor \(path) is missing",
+                             hint: "put back its latest copy, or give the right --anchor path; if this vault never had one, "
+                                 + "start once with --create-anchor")
+        }
+        guard access(path, R_OK) == 0 else {
+            throw HavenError(.ioError, "refusing to start: the anchor \(path) is not readable",
+                             hint: "let the daemon's user read it")
+        }
+    }
+
+    /// `--create-anchor` makes the first anchor only: an existing one is what tells an older
+    /// copy of the data directory, and is never replaced by a flag.
+    public func checkAbsent() throws(HavenError) {
+        var st = stat()
+        guard stat(path, &st) != 0 && errno == ENOENT else {
+            throw HavenError(.conflict, "refusing --create-anchor: the anchor \(path) already exists",
+                             hint: "start without --create-anchor; to make a new one, move the old one aside first")
         }
     }
 

@@ -30,7 +30,7 @@ struct StartupCheck {
         let ledger: StateLedger
         let users: [EnrolledUser]
         let logProblem: String?
-        /// The anchor file did not exist yet; the first checkpoint creates it.
+        /// The anchor file did not exist yet (`--create-anchor`); it is written before serving.
         let anchorCreated: Bool
     }
 

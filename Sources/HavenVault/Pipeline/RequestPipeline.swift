@@ -121,13 +121,15 @@ struct RequestPipeline: Sendable {
 
     /// Runs a change inside the writer's transaction: reading, deciding and writing all
     /// see the same, latest state, so no decision is made on data that changed under it.
-    /// The job's audit entry records the outcome either way.
+    /// The job's audit entry records the outcome either way. While the anchor cannot be
+    /// written, every change is refused (`AnchorKeeper`).
     func change<T: Sendable>(_ ctx: RequestContext, _ entry: AuditEntryDraft, checkpoint: Bool = false,
                              _ body: @escaping @Sendable (WriteTransaction, inout AuditEntryDraft) throws(HavenError) -> T)
         -> EventLoopFuture<Committed<T>> {
         writer.submit(on: ctx.eventLoop) { tx in
             var e = entry
             do throws(HavenError) {
+                try writer.anchorKeeper?.admit(on: tx.db)
                 let value = try body(tx, &e)
                 if checkpoint { tx.requestCheckpoint() }
                 return (.success(value), e.event)

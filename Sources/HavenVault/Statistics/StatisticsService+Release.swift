@@ -93,7 +93,16 @@ extension StatisticsService {
     /// fails the insert: the first stays.
     func publish(_ publication: Publication, on eventLoop: any EventLoop) -> EventLoopFuture<Committed<Void>> {
         let logger = pipeline.logger
-        return pipeline.writer.submit(on: eventLoop) { tx in
+        return pipeline.writer.submit(on: eventLoop) { [pipeline] tx in
+            do throws(HavenError) {
+                // A release the anchor does not cover could be rolled back and computed again.
+                try pipeline.writer.anchorKeeper?.admit(on: tx.db)
+            } catch {
+                var refused = publication.event
+                refused.decision = .error
+                refused.outcome = error.code.rawValue
+                return (.failure(error), refused)
+            }
             do {
                 try StatisticsReleaseTable.insert(publication.stored, on: tx.db)
                 return (.success(()), publication.event)

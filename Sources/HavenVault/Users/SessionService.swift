@@ -108,13 +108,13 @@ public struct SessionService: Sendable {
         }
     }
 
-    /// `GET /v1/status`: who the connection is. The cheapest authenticated request: it
-    /// reads no record and writes no audit entry (it reveals nothing but the caller's own
-    /// identity). A revoked caller is refused, and that refusal is audited.
+    /// `GET /v1/status`: who the connection is, and the vault's health (`VaultHealth`). The
+    /// cheapest authenticated request: it reads no record and writes no audit entry (it
+    /// reveals nothing of anyone's data). A revoked caller is refused, and that refusal is audited.
     public func status(_ ctx: RequestContext) -> EventLoopFuture<SessionResponse> {
         do throws(HavenError) {
             let user = try pipeline.currentUser(ctx)
-            return ctx.eventLoop.makeSucceededFuture(response(for: user))
+            return ctx.eventLoop.makeSucceededFuture(VaultHealth(writer: pipeline.writer).add(to: response(for: user)))
         } catch {
             var entry = pipeline.begin("status", ctx)
             if let s = ctx.session { entry.identify(s) }

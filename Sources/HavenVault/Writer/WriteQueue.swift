@@ -44,8 +44,10 @@ public final class WriteQueue: @unchecked Sendable {
     /// The latest audited state of every record; the writer stages what each job writes
     /// and publishes it when the group commits (see `StateLedger`).
     let ledger: StateLedger
-    /// Where each committed checkpoint is also written, outside the data directory.
-    let anchor: AnchorFile?
+    /// Where each committed checkpoint is also written, outside the data directory; while
+    /// it cannot be, changes are refused (`AnchorKeeper`).
+    let anchorKeeper: AnchorKeeper?
+    var anchor: AnchorFile? { anchorKeeper?.file }
     /// Copies the WAL into the database off the commit path (its own thread and connection).
     private let walCheckpointer: WALCheckpointer?
     /// Empties the WAL after an erasure, never waiting for a reader (see `WALPurge`).
@@ -69,7 +71,7 @@ public final class WriteQueue: @unchecked Sendable {
     /// Resumes the log where the start-up check left it (`StartupCheck`): the writer never
     /// extends a log it has not verified, and never trusts the stored tiles for its head.
     init(db: Connection, keys: VaultKeys, clock: any HavenClock, logger: Logger, configuration: Configuration,
-         verified: StartupCheck.Verified, anchor: AnchorFile?, walCheckpointer: WALCheckpointer? = nil) {
+         verified: StartupCheck.Verified, anchor: AnchorKeeper?, walCheckpointer: WALCheckpointer? = nil) {
         self.db = db
         self.walCheckpointer = walCheckpointer
         self.keys = keys
@@ -78,7 +80,7 @@ public final class WriteQueue: @unchecked Sendable {
         self.configuration = configuration
         walPurge = WALPurge(logger: logger)
         self.ledger = verified.ledger
-        self.anchor = anchor
+        self.anchorKeeper = anchor
         chain = verified.chain
         let latest = verified.latestCheckpoint
         startupProblem = verified.logProblem
@@ -264,14 +266,7 @@ public final class WriteQueue: @unchecked Sendable {
     /// an older anchor, which the log extends. After the answers, which wait only for the
     /// commit.
     private func updateAnchor(_ checkpoint: SignedCheckpoint) {
-        guard let anchor else { return }
-        do {
-            try anchor.write(checkpoint)
-        } catch {
-            logger.critical("the anchor could not be updated; a rollback to before this checkpoint would go unnoticed",
-                            metadata: ["anchor": "\(anchor.path)", "error": "\(error.message)"])
-        }
-        RecoveryTally.anchored(checkpoint, anchor: anchor, db: db, keys: keys, logger: logger)
+        anchorKeeper?.committed(checkpoint, on: db)
     }
 
     /// Completes a committed (or refused) group: one task per event loop that completes all

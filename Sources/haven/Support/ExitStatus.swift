@@ -15,7 +15,8 @@ enum ExitStatus: Int32 {
             self = .denied
         case .notFound, .erased:
             self = .notFound
-        case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy, .rateLimited, .tooManyConnections:
+        case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy, .rateLimited, .tooManyConnections,
+             .anchorUnavailable:
             self = .unavailable
         default:
             self = .error
