@@ -33,6 +33,10 @@ public struct RestoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A vault sealed by shares: one custodian's share file; repeat up to the threshold.", valueName: "file"))
     public var share: [String] = []
 
+    @Option(help: ArgumentHelp("A custodian's own key file, to open their sealed --share; repeat for each (any order).",
+                               valueName: "file"))
+    public var shareKey: [String] = []
+
     @Option(help: ArgumentHelp("The vault's anchor file: re-apply the erasures listed beside it, then rewrite it to the restored log.",
                                valueName: "file"))
     public var anchor: String?
@@ -56,6 +60,7 @@ public struct RestoreOptions: ParsableArguments {
         if let rootKey { out += ["--root-key", rootKey] }
         if let passphraseFile { out += ["--passphrase-file", passphraseFile] }
         for s in share { out += ["--share", s] }
+        for k in shareKey { out += ["--share-key", k] }
         if let anchor { out += ["--anchor", anchor] }
         if json { out.append("--json") }
         return out
