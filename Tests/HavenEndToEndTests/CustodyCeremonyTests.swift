@@ -130,6 +130,28 @@ extension EndToEnd {
             try v.expectOK(as: "auditor", ["audit", "verify"])
         }
 
+        /// The administrator names the new custodians of a split: keys of their own, as many as the
+        /// threshold, would let the custodians' offers commit a key only the administrator opens.
+        @Test func theAdministratorCannotNameEnoughNewCustodiansToOpenTheNewKey() throws {
+            let v = try TestVault(enrol: false, initArguments: SealTests.shares)
+            for i in [1, 2] { try SealTests.unseal(v, i) }
+            try v.enrolStandardUsers()
+            let pub = { (name: String) in ["--custodian-key", v.keys + "/\(name).key.pub"] }
+            let own = try v.haven(as: "admin", ["operator", "rotate-root", "--share-out", v.root + "/own", "--threshold", "2"]
+                                  + pub("admin") + pub("intake") + pub("counsellor"))
+            #expect(own.status == 3 && own.stderr.contains("hold no current share"), "\(own)")
+            #expect(!FileManager.default.fileExists(atPath: v.root + "/own"))
+            // One custodian replaced (police leaves, analyst joins) is a rotation like any other.
+            let replaced = try Self.start(v, out: v.root + "/replaced", ["--threshold", "2"] + pub("counsellor") + pub("health") + pub("analyst"))
+            try Self.offer(v, replaced.pending, custodian: 1)
+            let done = try Self.offer(v, replaced.pending, custodian: 3)
+            #expect(done.stdout.contains("rotated the root key"), "\(done)")
+            try v.expectOK(as: "admin", ["operator", "seal"])
+            try v.expectOK(as: "analyst", ["operator", "unseal", "--share", replaced.share_files[2]])
+            try v.expectOK(as: "counsellor", ["operator", "unseal", "--share", replaced.share_files[0]])
+            #expect(try !SealTests.sealStatus(v).sealed)
+        }
+
         @Test func afterACrashMidRotationStatusNamesTheSetInForceAndTheStaleFiles() throws {
             let v = try TestVault(enrol: false, initArguments: SealTests.shares)
             for i in [1, 2] { try SealTests.unseal(v, i) }

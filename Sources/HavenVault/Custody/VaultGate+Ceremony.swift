@@ -32,6 +32,15 @@ extension VaultGate {
         guard (2...Shamir.maximumShares).contains(count), (2...count).contains(threshold) else {
             throw HavenError(.invalidValue, "the threshold must be from 2 to the number of shares, at most \(Shamir.maximumShares)")
         }
+        // Keys that hold no current share must not be able to open the new key on their own:
+        // otherwise the administrator could name keys of their own as the new custodians and
+        // let the custodians' offers commit a vault only those keys open.
+        let newcomers = Set(custodians).subtracting(set.custodians)
+        guard set.custodians.isEmpty || newcomers.count < threshold else {
+            throw HavenError(.denied, "\(newcomers.count) of the new custodian keys hold no current share, and \(threshold) open the "
+                             + "new key: together they could open the vault without any custodian in force",
+                             hint: "bring in at most \(threshold - 1) new custodians per rotation")
+        }
         let root = RootKey.generate()
         let prepared = try RootKeyCustody.prepare(root, vault: vaultID,
                                                   seal: .shares(threshold: threshold, count: count, directory: "", custodians: custodians))
