@@ -37,12 +37,17 @@ public struct SealStatus: Codable, Sendable, Equatable {
         case vaultID = "vault_id"
     }
 
-    /// What anyone may be told: sealed or not, and how many shares are still needed.
-    public var anonymous: SealStatus { SealStatus(sealed: sealed, seal: SealMode(rawValue: seal) ?? .file, needed: needed) }
+    /// What anyone may be told: sealed or not, how many shares are still needed, and that a
+    /// rotation runs (not how far: the rows it counts are the vault's size).
+    public var anonymous: SealStatus {
+        SealStatus(sealed: sealed, seal: SealMode(rawValue: seal) ?? .file, needed: needed, rotating: rotating.map { _ in [] })
+    }
 
     /// "sealed: 1 more share needed", for people.
     public var summary: String {
-        if let rotating, rotating.count == 2 { return "closed while its root key is rotated (\(rotating[0]) of \(rotating[1]) rows)" }
+        if let rotating {
+            return "closed while its root key is rotated" + (rotating.count == 2 ? " (\(rotating[0]) of \(rotating[1]) rows)" : "")
+        }
         guard sealed else { return "unsealed (\(seal))" }
         if let needed {
             return "sealed: \(needed) more \(needed == 1 ? "share" : "shares") needed"
