@@ -115,17 +115,21 @@ extension VaultGate {
         guard let opener, let old = state.withLock({ $0.root }) else {
             throw HavenError(.unavailable, "this daemon cannot rotate its root key (it was not started with it in hand)")
         }
-        guard let ceremony = state.withLock({ s -> RotationCeremony? in
-            guard let p = s.pending, p.id == id, !s.rotating else { return nil }
+        let taken = state.withLock { s -> Result<RotationCeremony, HavenError> in
+            guard let p = s.pending, p.id == id else {
+                return .failure(HavenError(.conflict, "rotation \(id) was replaced by a later split, or the vault was sealed, "
+                                           + "before it could commit", hint: "the administrator starts the rotation again"))
+            }
+            guard !s.rotating else { return .failure(HavenError(.busy, "a root key rotation is already running; offer again once it is done")) }
             s.pending = nil
             s.rotating = true
-            return p
-        }) else {
-            throw HavenError(.busy, "a root key rotation is already running")
+            return .success(p)
         }
+        let ceremony = try taken.get()
         defer { state.withLock { $0.rotating = false } }
         var event = ceremony.event
         event.detail["step"] = "commit"
+        event.detail["current_shares"] = shares.map { String($0.index) }.sorted().joined(separator: ",")
         do {
             try Self.same(try Unsealer.combine(shares, set: set), old)
         } catch {
