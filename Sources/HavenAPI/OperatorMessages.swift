@@ -85,7 +85,8 @@ public struct UnsealRequest: Codable, Sendable {
 /// `shares`, `threshold` and `custodian_keys` (base64 Ed25519 public keys), each as in force
 /// when left out, answered with the shares sealed to their custodians and a `pending` id;
 /// then, one request per custodian and no session needed, `commit` with that id and
-/// `current_share`, one current share (`current_shares` with exactly one is the same).
+/// `current_share`, one current share (`current_shares` with exactly one is the same);
+/// `commit` alone describes the pending split (its custodians and threshold), changing nothing.
 public struct RotateRequest: Codable, Sendable {
     public let passphrase: String?
     public let currentPassphrase: String?
@@ -145,10 +146,16 @@ public struct RotateAnswer: Codable, Sendable {
     public let shareFiles: [String]?
     /// Current shares still needed to commit `pending`.
     public let needed: Int?
+    /// The key ids of `pending`'s custodians, in share order, and how many of them open the
+    /// new key: what a custodian commits to by offering a share.
+    public let custodians: [String]?
+    public let threshold: Int?
 
     public init(rotated: Bool, seal: SealMode, vaultID: String, records: Int? = nil, entries: UInt64? = nil, pending: String? = nil,
-                shareFiles: [String]? = nil, needed: Int? = nil) {
+                shareFiles: [String]? = nil, needed: Int? = nil, custodians: [String]? = nil, threshold: Int? = nil) {
         self.needed = needed
+        self.custodians = custodians
+        self.threshold = threshold
         self.rotated = rotated
         self.seal = seal.rawValue
         self.vaultID = vaultID
@@ -159,7 +166,7 @@ public struct RotateAnswer: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case rotated, seal, records, entries, pending, needed
+        case rotated, seal, records, entries, pending, needed, custodians, threshold
         case vaultID = "vault_id"
         case shareFiles = "share_files"
     }

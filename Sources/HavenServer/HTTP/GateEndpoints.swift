@@ -73,11 +73,17 @@ struct GateEndpoints {
             case (.rotate, _?):
                 // A vault kept in a file needs nothing said: no body is the same as {}.
                 let body = request.body == nil ? RotateRequest() : try JSONBody.decode(RotateRequest.self, from: request.body)
-                if let offer = try OperatorRequests.ceremonyShare(body) {
+                switch try OperatorRequests.ceremony(body) {
+                case .describe(let id)?:
+                    // What a custodian is asked to commit to, before they offer their share.
+                    return loop.makeSucceededFuture(GateAnswer(.json(JSONAnswer.encode(try gate.describeRotation(id)))))
+                case .offer(let id, let share)?:
                     // A custodian's current share for a pending rotation: no session, the
                     // share is the credential (as at unseal); audited with the peer.
-                    return gate.offerRotationShare(id: offer.id, share: offer.share, peer: ctx.peer.auditPeer, on: loop)
+                    return gate.offerRotationShare(id: id, share: share, peer: ctx.peer.auditPeer, on: loop)
                         .map { GateAnswer(.json(JSONAnswer.encode($0))) }
+                case nil:
+                    break
                 }
                 let rotation = try OperatorRequests.rotation(body)
                 // A split carries the new shares: the answer is wiped once written.

@@ -67,17 +67,29 @@ enum OperatorRequests {
         return .file
     }
 
-    /// A custodian's current share for pending rotation `commit`, if that is what `r` is:
-    /// exactly one share (two in one request would pass through one process again).
-    static func ceremonyShare(_ r: RotateRequest) throws(HavenError) -> (id: String, share: SecureBytes)? {
+    /// What a request about pending rotation `commit` asks.
+    enum Ceremony {
+        /// The pending split described, nothing changed.
+        case describe(String)
+        /// One custodian's current share offered to it.
+        case offer(String, SecureBytes)
+    }
+
+    /// A request about a pending rotation, if that is what `r` is: its description, or
+    /// exactly one current share (two in one request would pass through one process again).
+    static func ceremony(_ r: RotateRequest) throws(HavenError) -> Ceremony? {
         guard let id = r.commit else {
             guard r.currentShare == nil, r.currentShares == nil else {
                 throw HavenError(.invalidValue, "'current_share' goes with 'commit'")
             }
             return nil
         }
+        guard r.passphrase == nil, r.currentPassphrase == nil, r.shares == nil, r.threshold == nil, r.custodianKeys == nil else {
+            throw HavenError(.invalidValue, "'commit' goes with 'current_share' and nothing else")
+        }
         let one: String
         switch (r.currentShare, r.currentShares) {
+        case (nil, nil): return .describe(id)
         case (let s?, nil): one = s
         case (nil, let list?) where list.count == 1: one = list[0]
         case (nil, let list?) where list.count > 1:
@@ -86,14 +98,11 @@ enum OperatorRequests {
         default:
             throw HavenError(.invalidValue, "'commit' goes with 'current_share', one custodian's current share")
         }
-        guard r.passphrase == nil, r.currentPassphrase == nil, r.shares == nil, r.threshold == nil, r.custodianKeys == nil else {
-            throw HavenError(.invalidValue, "'commit' goes with 'current_share' and nothing else")
-        }
         guard var bytes = Base64.decode(one), !bytes.isEmpty,
               let share = try? SecureBytes(count: bytes.count, fill: { $0.copyBytes(from: bytes) }) else {
             throw HavenError(.invalidValue, "'current_share' holds the base64 of a share file's key")
         }
         bytes.withUnsafeMutableBytes { wipe($0) }
-        return (id, share)
+        return .offer(id, share)
     }
 }

@@ -54,7 +54,28 @@ extension VaultGate {
         state.withLock { $0.pending = RotationCeremony(id: id, root: root, prepared: prepared, event: e) }
         try vault.custody.note(e, on: loop).wait()
         return RotateAnswer(rotated: false, seal: mode, vaultID: vaultID.rawValue, pending: id,
-                            shareFiles: prepared.shares.map { Base64.encode($0.bytes) }, needed: set.threshold)
+                            shareFiles: prepared.shares.map { Base64.encode($0.bytes) }, needed: set.threshold,
+                            custodians: custodians.map(\.keyID), threshold: threshold)
+    }
+
+    /// Pending rotation `id` as a custodian should see it before offering a share: whom the
+    /// new shares are sealed to, how many open the new key, how many offers are still needed.
+    /// Changes nothing; a wrong id is refused as an offer to it would be.
+    public func describeRotation(_ id: String) throws(HavenError) -> RotateAnswer {
+        guard vault != nil, mode == .shares, let set = state.withLock({ s -> ShareSet? in
+            guard case .shares(let set)? = s.unsealer?.custody else { return nil }
+            return set
+        }) else { throw sealedError }
+        guard let ceremony = state.withLock({ $0.pending }), ceremony.id == id else {
+            throw HavenError(.conflict, "no rotation \(id) is waiting (a later split replaced it, or the vault was sealed)",
+                             hint: "the administrator starts the rotation again (rotate-root --share-out DIR)")
+        }
+        return Self.describe(ceremony, needed: set.threshold - ceremony.offered.count, mode: mode, vault: vaultID)
+    }
+
+    static func describe(_ c: RotationCeremony, needed: Int, mode: SealMode, vault: VaultID) -> RotateAnswer {
+        RotateAnswer(rotated: false, seal: mode, vaultID: vault.rawValue, pending: c.id, needed: needed,
+                     custodians: c.prepared.shares.map(\.custodian.keyID), threshold: c.prepared.shares.first?.threshold)
     }
 
     /// The second step, one custodian at a time: `share` is one of the current shares,
@@ -100,7 +121,9 @@ extension VaultGate {
         case .needMore(let needed):
             entry.rule = "current share offered to rotation \(id); \(needed) more needed"
             try vault.custody.note(entry, on: loop).wait()
-            return RotateAnswer(rotated: false, seal: mode, vaultID: vaultID.rawValue, pending: id, needed: needed)
+            let ceremony = state.withLock { $0.pending }
+            return ceremony.map { Self.describe($0, needed: needed, mode: mode, vault: vaultID) }
+                ?? RotateAnswer(rotated: false, seal: mode, vaultID: vaultID.rawValue, pending: id, needed: needed)
         case .complete(let shares):
             entry.rule = "current share offered to rotation \(id); the threshold is reached"
             try vault.custody.note(entry, on: loop).wait()

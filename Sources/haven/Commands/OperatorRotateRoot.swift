@@ -106,6 +106,8 @@ struct OperatorRotateRoot: AsyncParsableCommand {
         if output.json { Output.json(ShareFilesWritten(pending: id, shareFiles: written, needed: answer.needed)); return }
         Output.line("rotation \(id) started: nothing changes until \(answer.needed ?? 2) custodians each offer their current share, "
                     + "one per run: haven operator rotate-root --commit \(id) --share CURRENT-SHARE --key THEIR-KEY")
+        Output.line("  the new key opens with any \(answer.threshold ?? 0) of \(files.count): tell the custodians this id and "
+                    + "these key ids face to face, for them to check before they offer")
         for (f, w) in zip(files, written) {
             let custodian = (Base64.decode(f).flatMap { try? SealedShareFile(bytes: $0, what: w) })?.custodian.keyID ?? "?"
             Output.line("  new share: \(w) (sealed to custodian key \(custodian); only they can open it)")
@@ -116,6 +118,25 @@ struct OperatorRotateRoot: AsyncParsableCommand {
     private func offer(_ id: String) async throws {
         guard let path = share.first else { throw ValidationError("--commit ID needs --share FILE, your current share") }
         let file = try RootShareInput.open(path, connection: connection)
+        // What this share would commit: shown first, and on a terminal confirmed.
+        let pending: RotateAnswer = try await connection.withAnonymousClient {
+            try await $0.post("/v1/operator/rotate", RotateRequest(commit: id))
+        }
+        if !output.json {
+            let keys = pending.custodians ?? []
+            Output.line("rotation \(id): the new key opens with any \(pending.threshold ?? 0) of \(keys.count) shares, sealed to "
+                        + "custodian keys \(keys.joined(separator: ", ")); \(pending.needed ?? 0) current shares still needed")
+            if case .sealed(let sealed)? = try? StoredShare.read(path: path), !keys.contains(sealed.custodian.keyID) {
+                Output.line("  your key \(sealed.custodian.keyID) is not among them: your share hands your custody to them")
+            }
+            if isatty(0) == 1, isatty(2) == 1 {
+                FileHandle.standardError.write(Data("Offer your current share to this rotation? [y/N] ".utf8))
+                guard let answer = readLine(), answer.lowercased().hasPrefix("y") else {
+                    Output.line("nothing offered")
+                    throw ExitCode(1)
+                }
+            }
+        }
         let request = RotateRequest(commit: id, currentShare: file.bytes.withUnsafeBytes { Base64.encode(Array($0)) })
         let answer: RotateAnswer = try await connection.withAnonymousClient { try await $0.post("/v1/operator/rotate", request) }
         if output.json { Output.json(answer); return }
