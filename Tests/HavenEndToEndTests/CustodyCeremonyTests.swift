@@ -266,6 +266,48 @@ extension EndToEnd {
             #expect(try SealTests.sealStatus(v).sealed)
         }
 
+        /// A vault made before custodian keys: a version-1 share set and shares in clear. They
+        /// still unseal it; its first rotation needs the custodians' keys, and seals to them.
+        @Test func aVaultOfSharesInClearStillOpensAndRotatesToCustodianKeys() throws {
+            let v = try TestVault(enrol: false, initArguments: SealTests.shares)
+            v.stop()
+            // root.shares as version 1 wrote it (the check values only), and each share in clear.
+            let path = v.data + "/root.shares"
+            let set = try ShareSet(bytes: try KeyFiles.readSecret(kind: .rootShareSet, path: path).withUnsafeBytes { Array($0) })
+            let members = try (1...3).map { i in try ShareFile(bytes: SecureBytes(count: ShareFile.byteCount) { out in
+                try SealTests.shareBytes(v, i).withUnsafeBytes { out.copyMemory(from: $0) } }, what: "share \(i)") }
+            let old = try ShareSet(shares: members)
+            #expect(old.version == 1 && set.fingerprints == old.fingerprints)
+            unlink(path)
+            try old.bytes.withUnsafeBytes { b in
+                try KeyFileFormat.encode(kind: .rootShareSet, key: b).withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
+            }
+            let clear = try (1...3).map { i -> String in
+                let p = v.root + "/clear-\(i).key"
+                try members[i - 1].bytes.withUnsafeBytes { b in
+                    try KeyFileFormat.encode(kind: .rootKeyShare, key: b).withUnsafeBytes { try KeyFiles.create(path: p, contents: $0, mode: 0o600) }
+                }
+                return p
+            }
+            try v.start()
+            for i in [1, 3] { try v.expectOK(as: nil, ["operator", "unseal", "--share", clear[i - 1]]) }
+            try v.enrolStandardUsers()
+            let id = try v.createRecord(["survivor_name": "Old Custody", "incident_type": "rape"])
+            // No list of custodians to seal to: the administrator names them.
+            let unnamed = try v.haven(as: "admin", ["operator", "rotate-root", "--share-out", v.root + "/unnamed"])
+            #expect(unnamed.status == 1 && unnamed.stderr.contains("before custodian keys"), "\(unnamed)")
+            let keys = SealTests.custodians.flatMap { ["--custodian-key", v.keys + "/\($0).key.pub"] }
+            let started = try Self.start(v, out: v.root + "/sealed", keys)
+            for i in [2, 3] {
+                try v.expectOK(as: nil, ["operator", "rotate-root", "--commit", started.pending, "--share", clear[i - 1]])
+            }
+            try v.expectOK(as: "admin", ["operator", "seal"])
+            for i in [1, 2] { try SealTests.unseal(v, i, share: started.share_files[i - 1]) }
+            try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "after the first sealed split"])
+            let now = try ShareSet(bytes: try KeyFiles.readSecret(kind: .rootShareSet, path: path).withUnsafeBytes { Array($0) })
+            #expect(now.version == 2 && now.custodians.count == 3)
+        }
+
         @Test func sharesWithoutCustodianKeysAreRefusedAtInit() throws {
             let t = try TestVault(enrol: false, start: false, distinct: true)
             try FileManager.default.removeItem(atPath: t.data)
