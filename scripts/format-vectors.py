@@ -222,6 +222,39 @@ def anchored_mark(seed, vault_hex, size):
             "value": (struct.pack(">Q", size) + sig.raw).hex()}
 
 
+def sodium():
+    return ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
+
+
+def ed25519_public(seed):
+    """The Ed25519 public key of a seed (crypto_sign_seed_keypair)."""
+    pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
+    assert sodium().crypto_sign_seed_keypair(pk, sk, seed) == 0
+    return pk.raw
+
+
+def sealed_to(ed25519_pk, plain, ephemeral_seed):
+    """crypto_box_seal written out from its parts, with a fixed ephemeral key so the vector is
+    stable: the custodian's X25519 key (crypto_sign_ed25519_pk_to_curve25519), an ephemeral
+    X25519 pair, nonce = BLAKE2b-192(epk || pk), then epk || crypto_box_easy. libsodium's own
+    crypto_box_seal_open must open it (the Swift test does)."""
+    s = sodium()
+    xpk = ctypes.create_string_buffer(32)
+    assert s.crypto_sign_ed25519_pk_to_curve25519(xpk, ed25519_pk) == 0
+    epk, esk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(32)
+    assert s.crypto_box_seed_keypair(epk, esk, ephemeral_seed) == 0
+    nonce = hashlib.blake2b(epk.raw + xpk.raw, digest_size=24).digest()
+    out = ctypes.create_string_buffer(len(plain) + 16)
+    assert s.crypto_box_easy(out, plain, ctypes.c_ulonglong(len(plain)), nonce, xpk.raw, esk.raw) == 0
+    return epk.raw + out.raw
+
+
+def sealed_share_file(share, custodian_pk, ephemeral_seed):
+    """A share sealed to its custodian (HavenCrypto FORMAT.md, "sealed share"): version 2 |
+    vault | index | threshold | count | the inner share's check | custodian key | sealed box."""
+    return bytes([2]) + share[1:20] + share[-32:] + custodian_pk + sealed_to(custodian_pk, share, ephemeral_seed)
+
+
 def rfc3339(ms):
     t = datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc)
     return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (ms % 1000)
@@ -458,6 +491,18 @@ def main():
     members = [share_file(VAULT_ID, i, 2, 3, bytes(range(0x10 * i, 0x10 * i + 32))) for i in (1, 2, 3)]
     share_set = {"threshold": 2, "count": 3, "shares": [m.hex() for m in members],
                  "bytes": (bytes([1]) + bytes.fromhex(VAULT_ID) + bytes([2, 3]) + b"".join(m[-32:] for m in members)).hex()}
+    # Shares sealed to custodians, and the version-2 share set that lists the custodians'
+    # keys under a tag of the row authentication key (domain "haven/root-share-set/v2").
+    custodian_seeds = [bytes(range(0x70 + 8 * i, 0x90 + 8 * i)) for i in range(3)]
+    custodian_keys = [ed25519_public(seed) for seed in custodian_seeds]
+    sealed_share = {"custodian_seed": custodian_seeds[1].hex(), "custodian_public_key": custodian_keys[1].hex(),
+                    "ephemeral_seed": bytes(range(0xA0, 0xC0)).hex(), "share": members[1].hex(),
+                    "bytes": sealed_share_file(members[1], custodian_keys[1], bytes(range(0xA0, 0xC0))).hex()}
+    set_body = bytes([2]) + bytes.fromhex(VAULT_ID) + bytes([2, 3]) + b"".join(m[-32:] + k for m, k in zip(members, custodian_keys))
+    set_message = Message("haven/root-share-set/v2")
+    set_message.blob(set_body)
+    share_set_v2 = {"threshold": 2, "count": 3, "shares": [m.hex() for m in members],
+                    "custodians": [k.hex() for k in custodian_keys], "bytes": (set_body + tag(ROW_KEY, set_message)).hex()}
     out = {
         "about": "Haven format vectors v1, from scripts/format-vectors.py; see that script's header",
         "root_key": ROOT_KEY.hex(), "vault_id": VAULT_ID, "record_id": RECORD_ID,
@@ -467,6 +512,7 @@ def main():
         "sealed_field": field, "record_header": header, "auth_transcript": transcript,
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
+        "root_share_sealed": sealed_share, "root_share_set_v2": share_set_v2,
         "blind_index": blind_index, "record_statistics": statistics,
         "record_header_v3": header_v3, "referral_event": referral_event, "statistics_release": statistics_release,
         "anchored_mark": anchored_mark(bytes(range(0x30, 0x50)), VAULT_ID, 4242),

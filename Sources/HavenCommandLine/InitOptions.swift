@@ -11,10 +11,13 @@ public struct InitOptions: ParsableArguments {
         the data can read every record; keep it off the disk and the backups of the data), \
         DIR/haven.db, and DIR/vault.pub, the public key auditors and courts use to verify \
         logs and extracts offline. With --seal passphrase the root key is written sealed \
-        under a passphrase (DIR/root.passphrase); with --seal shares it is split into \
-        --shares N files in --share-out DIR, any --threshold K of which open the vault \
-        (DIR/root.shares keeps only their check values). A sealed vault's havend starts \
-        sealed, until 'haven operator unseal'.
+        under a passphrase (DIR/root.passphrase; one custodian, by nature); with --seal \
+        shares it is split into one share per --custodian-key PUB (each custodian's own \
+        public key, from 'haven key generate'), any --threshold K of which open the vault, \
+        and each share is sealed to its custodian's key before it is written to --share-out \
+        DIR, so no one — not the person running this — sees a share in clear \
+        (DIR/root.shares keeps their check values and the custodians' public keys). A \
+        sealed vault's havend starts sealed, until 'haven operator unseal'.
         """
 
     @Option(help: ArgumentHelp("The data directory to create (must be empty or absent).", valueName: "dir"))
@@ -44,8 +47,13 @@ public struct InitOptions: ParsableArguments {
                                + "instead of asking on the terminal.", valueName: "file"))
     public var passphraseFile: String?
 
-    @Option(help: ArgumentHelp("With --seal shares: how many share files to write (2 to 255).", valueName: "n"))
+    @Option(help: ArgumentHelp("With --seal shares: how many share files to write (2 to 255; default: one per --custodian-key).",
+                               valueName: "n"))
     public var shares: Int?
+
+    @Option(help: ArgumentHelp("With --seal shares: a custodian's public key file; repeat once per custodian, in share order.",
+                               valueName: "pub"))
+    public var custodianKey: [String] = []
 
     @Option(help: ArgumentHelp("With --seal shares: how many shares open the vault (2 to N).", valueName: "k"))
     public var threshold: Int?
@@ -65,14 +73,22 @@ public struct InitOptions: ParsableArguments {
         }
         if seal != .passphrase, passphraseFile != nil { throw ValidationError("--passphrase-file goes with --seal passphrase") }
         if seal == .shares {
-            guard let shares, let threshold, shareOut != nil else {
-                throw ValidationError("--seal shares needs --shares N, --threshold K and --share-out DIR")
+            guard !custodianKey.isEmpty else {
+                throw ValidationError("--seal shares needs one --custodian-key PUB per custodian: each share is sealed to its "
+                                      + "custodian's key (each custodian makes theirs with 'haven key generate')")
+            }
+            let shares = self.shares ?? custodianKey.count
+            guard shares == custodianKey.count else {
+                throw ValidationError("--shares \(shares) but \(custodianKey.count) --custodian-key given: one custodian key per share")
+            }
+            guard let threshold, shareOut != nil else {
+                throw ValidationError("--seal shares needs --threshold K and --share-out DIR")
             }
             guard (2...255).contains(shares), (2...shares).contains(threshold) else {
                 throw ValidationError("--shares must be from 2 to 255 and --threshold from 2 to --shares")
             }
-        } else if shares != nil || threshold != nil || shareOut != nil {
-            throw ValidationError("--shares, --threshold and --share-out go with --seal shares")
+        } else if shares != nil || threshold != nil || shareOut != nil || !custodianKey.isEmpty {
+            throw ValidationError("--shares, --threshold, --custodian-key and --share-out go with --seal shares")
         }
     }
 
@@ -83,9 +99,9 @@ public struct InitOptions: ParsableArguments {
         if let rootKey { out += ["--root-key", rootKey] }
         out += ["--seal", seal.rawValue]
         if let passphraseFile { out += ["--passphrase-file", passphraseFile] }
-        if let shares, let threshold, let shareOut {
-            out += ["--shares", String(shares), "--threshold", String(threshold), "--share-out", shareOut]
-        }
+        if let shares { out += ["--shares", String(shares)] }
+        if let threshold, let shareOut { out += ["--threshold", String(threshold), "--share-out", shareOut] }
+        for k in custodianKey { out += ["--custodian-key", k] }
         if json { out.append("--json") }
         return out
     }

@@ -38,6 +38,10 @@ public struct RestoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A vault sealed by shares: one custodian's share file; repeat up to the threshold.", valueName: "file"))
     public var share: [String] = []
 
+    @Option(help: ArgumentHelp("A custodian's own key file, to open their sealed --share; repeat for each (any order).",
+                               valueName: "file"))
+    public var shareKey: [String] = []
+
     @Option(help: ArgumentHelp("The vault's anchor file: re-apply the acts journaled beside it since the archive, "
                                + "then rewrite it to the restored log.",
                                valueName: "file"))
@@ -66,6 +70,7 @@ public struct RestoreOptions: ParsableArguments {
         if let rootKey { out += ["--root-key", rootKey] }
         if let passphraseFile { out += ["--passphrase-file", passphraseFile] }
         for s in share { out += ["--share", s] }
+        for k in shareKey { out += ["--share-key", k] }
         if let anchor { out += ["--anchor", anchor] }
         if acceptLoss { out.append("--accept-loss") }
         if json { out.append("--json") }

@@ -32,7 +32,9 @@ struct HavendInit: HavendCommand {
         case .file:
             return .file
         case .shares:
-            return .shares(threshold: o.threshold ?? 0, count: o.shares ?? 0, directory: o.shareOut ?? ".")
+            let custodians = try o.custodianKey.map { try KeyFiles.readPublic(path: $0) }
+            return .shares(threshold: o.threshold ?? 0, count: o.shares ?? custodians.count, directory: o.shareOut ?? ".",
+                           custodians: custodians)
         case .passphrase:
             var bytes: [UInt8]
             do {
@@ -82,9 +84,10 @@ struct HavendInit: HavendCommand {
                 print("root key: sealed under your passphrase in \(d.passphraseSealPath); havend starts sealed until "
                       + "'haven operator unseal'")
             case .shares:
-                print("root key: split into \(created.shareFiles.count) shares, any \(o.threshold ?? 0) of which open the vault; "
-                      + "havend starts sealed until custodians run 'haven operator unseal --share FILE'")
-                for f in created.shareFiles { print("  share: \(f) (give each to one custodian, then remove it here)") }
+                print("root key: split into \(created.shareFiles.count) shares, any \(o.threshold ?? 0) of which open the vault, "
+                      + "each sealed to its custodian's key; havend starts sealed until custodians run "
+                      + "'haven operator unseal --share FILE --key KEY'")
+                for (f, k) in zip(created.shareFiles, o.custodianKey) { print("  share: \(f) (sealed to \(k); only its custodian opens it)") }
             }
             print("vault public key: \(d.vaultPublicKeyPath) (key id \(created.vaultPublicKey.keyID))")
             print("first administrator: \(o.adminName) (role \(o.adminRole), agency \(o.adminAgency))")

@@ -74,7 +74,7 @@ struct HavendRestore: HavendCommand {
     private func key(for header: BackupHeader) throws -> VaultRestore.Key {
         let o = options
         if let rootKey = o.rootKey { return .file(rootKey) }
-        if !o.share.isEmpty { return .shares(o.share) }
+        if !o.share.isEmpty { return .shares(o.share, keys: o.shareKey) }
         guard header.seal == .passphrase || o.passphraseFile != nil else {
             throw HavenError(.invalidKey, "this backup is of a vault sealed by \(header.seal.rawValue)",
                              hint: header.seal == .file ? "give --root-key FILE" : "give --share FILE for each custodian's share")

@@ -13,6 +13,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
     case rootKeyPassphrase = "haven-root-passphrase-v1"
     case rootKeyShare = "haven-root-share-v1"
     case rootShareSet = "haven-root-share-set-v1"
+    case rootKeySealedShare = "haven-root-share-sealed-v1"
 
     var byteCount: Int {
         switch self {
@@ -22,6 +23,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
         case .rootKeyPassphrase: return PassphraseSeal.byteCount
         case .rootKeyShare: return ShareFile.byteCount
         case .rootShareSet: return 0
+        case .rootKeySealedShare: return SealedShareFile.byteCount
         }
     }
 
@@ -36,6 +38,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
         case .rootKeyPassphrase: return "# Haven vault root key, sealed under a passphrase (Argon2id). Useless without the passphrase."
         case .rootKeyShare: return "# Haven vault root key share. With enough other shares of this vault it opens every record: keep it apart."
         case .rootShareSet: return "# Haven: which root key shares open this vault (check values only, no secret)."
+        case .rootKeySealedShare: return "# Haven vault root key share, sealed to its custodian's key: only they can open it."
         }
     }
 }

@@ -44,13 +44,16 @@ struct GateEndpoints {
                 // For monitoring: no session, not audited (it touches no record and no user), and
                 // it says nothing but that the daemon answers and whether its vault is open.
                 return loop.makeSucceededFuture(GateAnswer(.json(JSONAnswer.encode(HealthResponse(live: true, sealed: opened == nil)))))
-            case (.sealStatus, _):
-                return loop.makeSucceededFuture(GateAnswer(.json(JSONAnswer.encode(gate.status))))
+            case (.sealStatus, let opened):
+                // Anyone may ask whether it is sealed and how many shares are still needed;
+                // the vault's id and size are an administrator's to see.
+                let whole = opened?.vault.custody.mayManageKeys(ctx) ?? false
+                return loop.makeSucceededFuture(GateAnswer(.json(JSONAnswer.encode(whole ? gate.status : gate.status.anonymous))))
             case (.unseal, _):
                 // No session: a sealed vault cannot authenticate anyone. What is offered is
                 // checked against the vault, and every attempt is audited once it opens.
                 let offer = try OperatorRequests.offer(try JSONBody.decode(UnsealRequest.self, from: request.body))
-                return gate.unseal(offer, peer: ctx.peer.auditPeer, on: loop).map { GateAnswer(.json(JSONAnswer.encode($0))) }
+                return gate.unseal(offer, peer: ctx.peer.auditPeer, on: loop).map { GateAnswer(.json(JSONAnswer.encode($0.anonymous))) }
             case (_, nil):
                 return loop.makeSucceededFuture(GateAnswer(.error(gate.sealedError)))
             case (.challenge, let (vault, _)?):
@@ -70,6 +73,18 @@ struct GateEndpoints {
             case (.rotate, _?):
                 // A vault kept in a file needs nothing said: no body is the same as {}.
                 let body = request.body == nil ? RotateRequest() : try JSONBody.decode(RotateRequest.self, from: request.body)
+                switch try OperatorRequests.ceremony(body) {
+                case .describe(let id)?:
+                    // What a custodian is asked to commit to, before they offer their share.
+                    return loop.makeSucceededFuture(GateAnswer(.json(JSONAnswer.encode(try gate.describeRotation(id)))))
+                case .offer(let id, let share)?:
+                    // A custodian's current share for a pending rotation: no session, the
+                    // share is the credential (as at unseal); audited with the peer.
+                    return gate.offerRotationShare(id: id, share: share, peer: ctx.peer.auditPeer, on: loop)
+                        .map { GateAnswer(.json(JSONAnswer.encode($0))) }
+                case nil:
+                    break
+                }
                 let rotation = try OperatorRequests.rotation(body)
                 // A split carries the new shares: the answer is wiped once written.
                 return gate.rotate(ctx, rotation).map { GateAnswer(.sensitive(encoding: $0)) }

@@ -11,7 +11,9 @@ public enum VaultRestore {
     public enum Key {
         case file(String)
         case passphrase(SecureBytes)
-        case shares([String])
+        /// Share files, and the custodians' own key files that open the sealed ones (each
+        /// share is opened with the key it names, whatever the order).
+        case shares([String], keys: [String] = [])
     }
 
     /// The root key, from `key` and what the archive's header keeps (the passphrase seal,
@@ -31,12 +33,27 @@ public enum VaultRestore {
             } catch {
                 throw HavenError(.authenticationFailed, "the passphrase does not open this vault's backup")
             }
-        case (.shares(let paths), .shares):
+        case (.shares(let paths, let keyPaths), .shares):
             guard let bytes = header.sealFile else { throw HavenError(.invalidDocument, "the archive's share set is missing") }
             let set = try ShareSet(bytes: bytes)
+            var keys = [PublicKey: SigningKey]()
+            for path in keyPaths {
+                guard let key = try? SigningKey(seed: try KeyFiles.readSecret(kind: .ed25519Secret, path: path)) else {
+                    throw HavenError(.invalidKey, "\(path): not a usable Ed25519 key")
+                }
+                keys[key.publicKey] = key
+            }
             var shares = [UInt8: Shamir.Share]()
             for path in paths {
-                let share = try RootKeyCustody.readShare(path: path)
+                let stored = try StoredShare.read(path: path)
+                let share = try stored.open(what: path) { () throws(HavenError) -> SigningKey in
+                    guard case .sealed(let sealed) = stored, let key = keys[sealed.custodian] else {
+                        throw HavenError(.invalidKey, "\(path) is sealed to its custodian's key, which was not given",
+                                         hint: "the custodian gives their key with --share-key FILE (restore gathers the shares "
+                                             + "on the recovery machine with the custodians present)")
+                    }
+                    return key
+                }
                 try set.check(share, what: path)
                 shares[share.index] = share.share
             }
@@ -44,7 +61,10 @@ public enum VaultRestore {
                 throw HavenError(.invalidKey, "\(shares.count) different shares given; this vault needs \(set.threshold) of \(set.count)")
             }
             let material = try Shamir.combine(Array(shares.values), threshold: set.threshold)
-            do { return try RootKey(material: material) } catch { throw HavenError(.invalidKey, "the shares do not form a root key") }
+            let root: RootKey
+            do { root = try RootKey(material: material) } catch { throw HavenError(.invalidKey, "the shares do not form a root key") }
+            try set.verify(root: root)
+            return root
         default:
             throw HavenError(.invalidKey, "this backup is of a vault sealed by \(header.seal.rawValue)",
                              hint: header.seal == .file ? "give --root-key FILE"

@@ -36,6 +36,14 @@ public struct CustodyService: Sendable {
         }
     }
 
+    /// Whether the caller may see the whole seal status (key.manage). A look, not an act:
+    /// not audited, and no answer but the shorter status depends on it.
+    public func mayManageKeys(_ ctx: RequestContext) -> Bool {
+        guard let user = try? pipeline.currentUser(ctx) else { return false }
+        return pipeline.policies.policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .keyManage,
+                                                             now: pipeline.clock.now())).allowed
+    }
+
     /// Writes an entry that changes no data (the first step of a rotation by shares).
     public func note(_ event: AuditEvent, on loop: any EventLoop) -> EventLoopFuture<Void> {
         pipeline.writer.audit(on: loop, event).map { _ in () }

@@ -12,9 +12,10 @@ public enum RootKeyCustody {
         case file
         /// DIR/root.passphrase: sealed under a passphrase through Argon2id.
         case passphrase(SecureBytes, cost: PassphraseSeal.Cost)
-        /// `count` share files in `directory`, any `threshold` of which open the vault, and
-        /// DIR/root.shares, their check values.
-        case shares(threshold: Int, count: Int, directory: String)
+        /// `count` share files in `directory`, any `threshold` of which open the vault, share
+        /// `i + 1` sealed to `custodians[i]`, and DIR/root.shares, their check values and the
+        /// custodians' public keys.
+        case shares(threshold: Int, count: Int, directory: String, custodians: [PublicKey])
     }
 
     /// Writes `root`'s files as `seal` says, each new (never over an existing file) and 0600.
@@ -22,12 +23,12 @@ public enum RootKeyCustody {
     public static func write(_ root: RootKey, vault: VaultID, seal: Seal, directory: DataDirectory) throws -> [String] {
         let prepared = try prepare(root, vault: vault, seal: seal)
         var written = [String]()
-        if case .shares(_, let count, let out) = seal {
+        if case .shares(_, let count, let out, _) = seal {
             try makeShareDirectory(out)
             for share in prepared.shares {
                 let path = out + "/" + sharePath(vault: vault, index: Int(share.index), count: count)
                 do {
-                    try writeKeyFile(.rootKeyShare, share.bytes, to: path)
+                    try StoredShare.write(share, to: path)
                 } catch {
                     for p in written { unlink(p) }
                     throw error
@@ -47,13 +48,13 @@ public enum RootKeyCustody {
     // MARK: rotation
 
     /// A new root key's custody, made in memory: the key file's or seal file's content, its
-    /// digest for `vault_meta.custody` (sealed modes), the share files for the custodians,
-    /// and the unsealer the daemon checks offers against once it is in force.
+    /// digest for `vault_meta.custody` (sealed modes), the share files, each sealed to its
+    /// custodian, and the unsealer the daemon checks offers against once it is in force.
     public struct Prepared: Sendable {
         let kind: KeyFileKind
         let content: SecureBytes
         public let custody: [UInt8]?
-        public let shares: [ShareFile]
+        public let shares: [SealedShareFile]
         public let unsealer: Unsealer.Custody?
     }
 
@@ -72,20 +73,30 @@ public enum RootKeyCustody {
             return Prepared(kind: .rootKeyPassphrase, content: sealed.bytes,
                             custody: sealed.bytes.withUnsafeBytes { BLAKE2b.digest256($0).bytes }, shares: [],
                             unsealer: .passphrase(sealed))
-        case .shares(let threshold, let count, _):
+        case .shares(let threshold, let count, _, let custodians):
             guard count <= Shamir.maximumShares, threshold >= 2, threshold <= count else {
                 throw HavenError(.invalidValue, "the threshold must be from 2 to the number of shares, at most \(Shamir.maximumShares)")
+            }
+            guard custodians.count == count else {
+                throw HavenError(.invalidValue, "\(count) shares need \(count) custodian keys, one each; \(custodians.count) given",
+                                 hint: "give --custodian-key PUB once for each custodian")
+            }
+            guard Set(custodians).count == count else {
+                throw HavenError(.invalidValue, "a custodian key is given twice: one person would hold two shares",
+                                 hint: "give each custodian's own public key once")
             }
             let shares = try Shamir.split(try copy(root), threshold: threshold, count: count).map { (s) throws(HavenError) in
                 try ShareFile(share: s, vault: vault, threshold: threshold, count: count)
             }
-            let set = try ShareSet(shares: shares)
+            let set = try ShareSet(shares: shares, custodians: custodians, root: root)
+            // Sealed here: no share leaves this process in clear.
+            let sealed = try zip(shares, custodians).map { (s, c) throws(HavenError) in try SealedShareFile(sealing: s, to: c) }
             let bytes = set.bytes
             guard let content = try? SecureBytes(count: bytes.count, fill: { $0.copyBytes(from: bytes) }) else {
                 throw HavenError(.internalError, "cannot hold the share set")
             }
             return Prepared(kind: .rootShareSet, content: content, custody: BLAKE2b.digest256(bytes.withUnsafeBytes { $0 }).bytes,
-                            shares: shares, unsealer: .shares(set))
+                            shares: sealed, unsealer: .shares(set))
         }
     }
 
@@ -209,9 +220,10 @@ public enum RootKeyCustody {
         return try ShareSet(bytes: bytes.withUnsafeBytes { Array($0) })
     }
 
-    /// A custodian's share file, checked on its own (the set checks it belongs).
-    public static func readShare(path: String) throws(HavenError) -> ShareFile {
-        try ShareFile(bytes: try KeyFiles.readSecret(kind: .rootKeyShare, path: path), what: path)
+    /// A custodian's share file, checked on its own (the set checks it belongs); a sealed
+    /// one is opened with `key`, the custodian's own.
+    public static func readShare(path: String, key: () throws(HavenError) -> SigningKey) throws(HavenError) -> ShareFile {
+        try StoredShare.read(path: path).open(what: path, key: key)
     }
 
     /// `1f3a9c0e-share-2-of-3.key`: the vault's id begins the name, so custodians of two

@@ -103,9 +103,21 @@ public final class Unsealer: Sendable {
             return all
         }
         guard let complete else { return .needMore(progress) }
-        let material = try Shamir.combine(complete, threshold: set.threshold)
+        let root = try Self.combine(complete, set: set)
+        // A custodian list changed outside Haven is refused before the vault serves on it.
         do {
-            return .rootKey(try RootKey(material: material))
+            try set.verify(root: root)
+        } catch {
+            throw refused(peer, "share", error)
+        }
+        return .rootKey(root)
+    }
+
+    /// The root key from `threshold` distinct shares of `set`.
+    static func combine(_ shares: [Shamir.Share], set: ShareSet) throws(HavenError) -> RootKey {
+        let material = try Shamir.combine(shares, threshold: set.threshold)
+        do {
+            return try RootKey(material: material)
         } catch {
             throw HavenError(.internalError, "the combined shares are not a root key")
         }
@@ -121,27 +133,6 @@ public final class Unsealer: Sendable {
     /// unseal (the operation audits itself).
     public func check(passphrase: SecureBytes, peer: AuditEvent.Peer) throws(HavenError) -> RootKey {
         try open(passphrase: passphrase, peer: peer, keep: false)
-    }
-
-    /// The root key from at least `threshold` of the current shares, each checked against
-    /// the share set; for an operation that needs the custodians (a rotation).
-    public func check(shares offered: [SecureBytes]) throws(HavenError) -> RootKey {
-        guard case .shares(let set) = custody else { throw HavenError(.invalidValue, "this vault is not sealed by shares") }
-        var shares = [UInt8: Shamir.Share]()
-        for (n, bytes) in offered.enumerated() {
-            let share = try ShareFile(bytes: bytes, what: "current share \(n + 1)")
-            try set.check(share, what: "current share \(n + 1)")
-            shares[share.index] = share.share
-        }
-        guard shares.count >= set.threshold else {
-            throw HavenError(.authenticationFailed, "\(shares.count) different current shares given; \(set.threshold) are needed",
-                             hint: "the custodians give their current shares (--share FILE, once each)")
-        }
-        do {
-            return try RootKey(material: try Shamir.combine(Array(shares.values), threshold: set.threshold))
-        } catch {
-            throw HavenError(.internalError, "the combined shares are not a root key")
-        }
     }
 
     private func open(passphrase: SecureBytes, peer: AuditEvent.Peer, keep: Bool) throws(HavenError) -> RootKey {

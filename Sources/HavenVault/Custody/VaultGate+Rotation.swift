@@ -14,12 +14,11 @@ extension VaultGate {
         case file
         /// Under a passphrase: rotate now, sealing the new key under `new`.
         case passphrase(new: SecureBytes, current: SecureBytes)
-        /// By shares, first step: split a new key, keep it, answer with the shares. Nothing
-        /// is written and nothing is in force until `commit`.
-        case split(threshold: Int, count: Int)
-        /// By shares, second step: rotate to the key split under this id, with the custodians'
-        /// current shares.
-        case commit(String, current: [SecureBytes])
+        /// By shares, first step: split a new key, seal each share to its custodian, keep the
+        /// key, answer with the sealed shares. Each unset value is as in force now. Nothing is
+        /// written and nothing is in force until the custodians offer their current shares
+        /// (`offerRotationShare`), one by one.
+        case split(threshold: Int?, count: Int?, custodians: [PublicKey]?)
     }
 
     /// `haven operator rotate-root`. Only one rotation runs at a time, and no seal meanwhile.
@@ -33,9 +32,8 @@ extension VaultGate {
     public func rotate(_ ctx: RequestContext, _ rotation: Rotation) -> EventLoopFuture<RotateAnswer> {
         let loop = ctx.eventLoop
         guard case .open(let vault, _) = current else { return loop.makeFailedFuture(sealedError) }
-        let step: String = switch rotation {
-        case .split: "split"
-        case .commit: "commit"
+        let step: String = switch (rotation, mode) {
+        case (.split, _), (.file, .shares): "split"
         default: "rotate"
         }
         return vault.custody.rotateRequest(ctx, mode: mode, step: step).flatMap { event in
@@ -86,37 +84,25 @@ extension VaultGate {
             try Self.same(try unsealer.check(passphrase: current, peer: peer), old)
             newRoot = RootKey.generate()
             prepared = try RootKeyCustody.prepare(newRoot, vault: vaultID, seal: .passphrase(new, cost: .moderate))
-        case (.split(let threshold, let count), .shares):
-            let root = RootKey.generate()
-            let split = try RootKeyCustody.prepare(root, vault: vaultID, seal: .shares(threshold: threshold, count: count, directory: ""))
-            let id = Hex.encode(Random.bytes(8))
-            // A later split replaces this one: only the latest id can be committed.
-            state.withLock { $0.pending = (id, root, split) }
-            var e = event
-            e.rule = "new shares split and handed out; nothing changes until they are committed with the current shares"
-            e.detail["pending"] = id
-            e.detail["shares"] = "\(threshold) of \(count)"
-            try vault.custody.note(e, on: loop).wait()
-            return RotateAnswer(rotated: false, seal: mode, vaultID: vaultID.rawValue, pending: id,
-                                shareFiles: split.shares.map { s in s.bytes.withUnsafeBytes { Base64.encode(Array($0)) } })
-        case (.commit(let id, let current), .shares):
-            guard let unsealer = state.withLock({ $0.unsealer }) else { throw HavenError(.internalError, "no custody to check against") }
-            try Self.same(try unsealer.check(shares: current), old)
-            guard let pending = state.withLock({ s -> (id: String, root: RootKey, prepared: RootKeyCustody.Prepared)? in
-                defer { if s.pending?.id == id { s.pending = nil } }
-                return s.pending?.id == id ? s.pending : nil
-            }) else {
-                throw HavenError(.conflict, "no rotation \(id) is waiting", hint: "split the new shares again (rotate-root --share-out DIR)")
-            }
-            newRoot = pending.root
-            prepared = pending.prepared
+        case (.split(let threshold, let count, let custodians), .shares):
+            return try split(vault, threshold: threshold, count: count, custodians: custodians, event: event, old: old, on: loop)
+        case (.file, .shares):
+            return try split(vault, threshold: nil, count: nil, custodians: nil, event: event, old: old, on: loop)
         default:
             throw HavenError(.invalidValue, "this vault is sealed by \(mode.rawValue): "
                              + (mode == .passphrase ? "give the current passphrase and the one to seal the new key under"
-                                : mode == .shares ? "give the new split (shares and threshold), then commit it with the current shares"
+                                : mode == .shares ? "give the new split (or nothing, for the split in force)"
                                 : "give nothing"))
         }
 
+        return try commit(vault, newRoot: newRoot, prepared: prepared, event: event, old: old, opener: opener, on: loop)
+    }
+
+    /// Closes the vault, moves the database to `newRoot` and opens the vault again with it
+    /// (see `rotate`). The caller holds the `rotating` flag.
+    func commit(_ vault: Vault, newRoot: RootKey, prepared: RootKeyCustody.Prepared, event: AuditEvent, old: RootKey,
+                opener: @escaping Opener, on loop: any EventLoop) throws -> RotateAnswer {
+        let directory = vault.directory
         // Close the vault. Nothing has been written yet.
         let began = state.withLock { s -> Bool in
             guard case .open(let v, _) = s.current, v === vault else { return false }
@@ -190,14 +176,14 @@ extension VaultGate {
     }
 
     /// Refuses a custody that opens another key than the one in force.
-    private static func same(_ offered: RootKey, _ current: RootKey) throws(HavenError) {
+    static func same(_ offered: RootKey, _ current: RootKey) throws(HavenError) {
         let a = offered.withUnsafeBytes { Array($0) }, b = current.withUnsafeBytes { Array($0) }
         guard a.count == b.count, zip(a, b).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
             throw HavenError(.authenticationFailed, "what was given opens another key than the one in force")
         }
     }
 
-    private static func failed(_ event: AuditEvent, _ error: HavenError) -> AuditEvent {
+    static func failed(_ event: AuditEvent, _ error: HavenError) -> AuditEvent {
         var e = event
         e.decision = .error
         e.outcome = error.code.rawValue

@@ -40,8 +40,9 @@ public final class VaultGate: Sendable {
         /// The key the open vault was opened with; a rotation needs it to reopen the vault
         /// should it fail. Nil when sealed, or when the caller did not hand it over.
         var root: RootKey?
-        /// A rotation by shares whose new shares were handed out, waiting for `commit`.
-        var pending: (id: String, root: RootKey, prepared: RootKeyCustody.Prepared)?
+        /// A rotation by shares whose sealed new shares were handed out, waiting for the
+        /// custodians' current shares.
+        var pending: RotationCeremony?
         /// A rotation is running: another, or a seal, waits for it.
         var rotating = false
         /// What offers to unseal (and a rotation's current custody) are checked against;
@@ -72,6 +73,8 @@ public final class VaultGate: Sendable {
         return nil
     }
 
+    /// The whole seal status, for an administrator (and the daemon's own messages); anyone
+    /// else is answered `status.anonymous`.
     public var status: SealStatus {
         if let r = rotationProgress.withLock({ $0 }) {
             return SealStatus(sealed: true, seal: mode, vaultID: vaultID.rawValue, rotating: [r.done, r.total])
@@ -83,16 +86,16 @@ public final class VaultGate: Sendable {
             return SealStatus(sealed: true, seal: mode, vaultID: vaultID.rawValue)
         case .shares:
             let p = unsealer.progress
-            return SealStatus(sealed: true, seal: mode, vaultID: vaultID.rawValue, received: p.received, threshold: p.threshold,
-                              shares: p.count)
+            return SealStatus(sealed: true, seal: mode, needed: max(0, p.threshold - p.received), vaultID: vaultID.rawValue,
+                              received: p.received, threshold: p.threshold, shares: p.count)
         }
     }
 
     /// The refusal every request but status, health and unseal gets while sealed.
     public var sealedError: HavenError {
-        let hint = mode == .shares ? "custodians run 'haven operator unseal --share FILE'"
+        let hint = mode == .shares ? "custodians run 'haven operator unseal --share FILE --key KEY'"
             : "run 'haven operator unseal --passphrase-file FILE' (or without it, to be asked)"
-        return HavenError(.sealed, "the vault is \(status.summary)", hint: hint)
+        return HavenError(.sealed, "the vault is \(status.anonymous.summary)", hint: hint)
     }
 
     /// What a custodian offers.
