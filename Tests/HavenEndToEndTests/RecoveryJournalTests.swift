@@ -43,7 +43,8 @@ extension EndToEnd {
         @Test func aRestoreAcrossEveryNoKeepsEachOne() throws {
             let anchor = BackupTests.anchorPath()
             defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
-            let v = try TestVault(daemonArguments: ["--anchor", anchor])
+            let v = try TestVault(start: false, daemonArguments: ["--anchor", anchor])
+            try v.start(extraArguments: ["--create-anchor"])
             try v.enrol("shelter-intake", role: "intake", agency: Self.shelter)
             try v.enrol("leaver", role: "counsellor", agency: "ossc-vientiane")
             let id = try v.createRecord(["survivor_name": "Drill Survivor", "incident_type": "physical_assault"], assign: ["counsellor"])
@@ -141,7 +142,8 @@ extension EndToEnd {
         @Test func aDamagedJournalIsRefusedWhole() throws {
             let anchor = BackupTests.anchorPath()
             defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
-            let v = try TestVault(daemonArguments: ["--anchor", anchor])
+            let v = try TestVault(start: false, daemonArguments: ["--anchor", anchor])
+            try v.start(extraArguments: ["--create-anchor"])
             try v.enrol("leaver", role: "counsellor", agency: "ossc-vientiane")
             try v.enrol("second", role: "counsellor", agency: "ossc-vientiane")
             let id = try v.createRecord(["survivor_name": "Tamper Survivor", "incident_type": "rape"])
@@ -190,7 +192,8 @@ extension EndToEnd {
         @Test func thePreviousErasureListStillRestores() throws {
             let anchor = BackupTests.anchorPath()
             defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
-            let v = try TestVault(daemonArguments: ["--anchor", anchor])
+            let v = try TestVault(start: false, daemonArguments: ["--anchor", anchor])
+            try v.start(extraArguments: ["--create-anchor"])
             let id = try v.createRecord(["survivor_name": "Listed Erasure", "incident_type": "rape"])
             let archive = v.root + "/vault.hvbk"
             try v.expectOK(as: "admin", ["backup", "create", "--out", archive])
@@ -222,7 +225,8 @@ extension EndToEnd {
                 rmdir(anchor + ".journal")
                 for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) }
             }
-            let v = try TestVault(daemonArguments: ["--anchor", anchor])
+            let v = try TestVault(start: false, daemonArguments: ["--anchor", anchor])
+            try v.start(extraArguments: ["--create-anchor"])
             let id = try v.createRecord(["survivor_name": "Unjournaled", "incident_type": "rape"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
             unlink(anchor + ".journal")
