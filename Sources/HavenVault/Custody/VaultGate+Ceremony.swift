@@ -50,13 +50,22 @@ extension VaultGate {
         e.detail["pending"] = id
         e.detail["shares"] = "\(threshold) of \(count)"
         e.detail["custodians"] = custodians.map(\.keyID).joined(separator: ",")
+        let unaudited = state.withLock { max(0, $0.refusedOffers - Self.refusedOffersAudited) }
+        if unaudited > 0 { e.detail["refused_offers_not_audited"] = String(unaudited) }
         // A later split replaces this one: only the latest id can be committed.
-        state.withLock { $0.pending = RotationCeremony(id: id, root: root, prepared: prepared, event: e) }
+        state.withLock { s in
+            s.pending = RotationCeremony(id: id, root: root, prepared: prepared, event: e)
+            s.refusedOffers = 0
+        }
         try vault.custody.note(e, on: loop).wait()
         return RotateAnswer(rotated: false, seal: mode, vaultID: vaultID.rawValue, pending: id,
                             shareFiles: prepared.shares.map { Base64.encode($0.bytes) }, needed: set.threshold,
                             custodians: custodians.map(\.keyID), threshold: threshold)
     }
+
+    /// Refused offers to a rotation audited one by one between two splits (as the unsealer
+    /// keeps its refused attempts): enough for every real mistake, not a flood.
+    static let refusedOffersAudited = 200
 
     /// Pending rotation `id` as a custodian should see it before offering a share: whom the
     /// new shares are sealed to, how many open the new key, how many offers are still needed.
@@ -93,7 +102,11 @@ extension VaultGate {
                 promise.succeed(try offer(vault, id: id, bytes: bytes, entry: &entry, on: loop))
             } catch {
                 let failure = (error as? HavenError) ?? HavenError(.internalError, "the rotation failed: \(error)")
-                if self.vault === vault, entry.rule.isEmpty { try? vault.custody.note(Self.failed(entry, failure), on: loop).wait() }
+                let audited = self.state.withLock { s -> Bool in
+                    s.refusedOffers += 1
+                    return s.refusedOffers <= Self.refusedOffersAudited
+                }
+                if audited, self.vault === vault, entry.rule.isEmpty { try? vault.custody.note(Self.failed(entry, failure), on: loop).wait() }
                 promise.fail(failure)
             }
         }

@@ -48,6 +48,10 @@ public final class VaultGate: Sendable {
         /// What offers to unseal (and a rotation's current custody) are checked against;
         /// replaced when a rotation puts a new seal in force.
         var unsealer: Unsealer?
+        /// Refused offers to a rotation since the last split: anyone at the socket can make
+        /// them, so only the first `refusedOffersAudited` are audited one by one and the
+        /// rest are counted into the next split's entry.
+        var refusedOffers = 0
     }
 
     /// A vault kept in a file, open already; with its root key and opener it can be rotated.
