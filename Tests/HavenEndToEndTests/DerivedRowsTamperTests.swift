@@ -113,6 +113,21 @@ extension EndToEnd {
             #expect(try Self.entries(v, "vault.repair").count == 1)
         }
 
+        @Test func aDeletedReferralRowIsNamedAtStartAndTheReferralStaysInTheReceiversList() throws {
+            let (v, id) = try ReferralTests.vault()
+            try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
+            let ref = try ReferralTests.refer(v, id).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let incoming = { try v.json(ReferralListResponse.self, as: "shelter-intake", ["referral", "list", "--incoming"]) }
+            #expect(try incoming().referrals.map(\.ref) == [ref])
+            v.stop()
+            try v.execute("DELETE FROM referrals WHERE id = ?", [ref])
+            try v.start()
+            let listed = try incoming()
+            #expect(listed.referrals.map(\.ref) == [ref] && listed.unverified == 0, "\(listed)")
+            let repair = try #require(try Self.entries(v, "vault.repair").last)
+            #expect(repair.detail["referral_rows_missing"] == "1" && repair.detail["record_ids"] == id, "\(repair.detail)")
+        }
+
         @Test func deletedSearchRowsAreNamedAtStartAndFindAndTheDuplicateCheckStillFindTheRecord() throws {
             let v = try TestVault()
             let id = try v.createRecord(["survivor_name": "Vilayvanh Phommachanh", "date_of_birth": "1995-04-12", "incident_type": "rape"])

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import HavenAudit
 import HavenCore
@@ -6,15 +7,17 @@ import HavenStore
 import Logging
 
 /// At every start, each record's plain index rows compared with what its sealed values
-/// make: its assignment rows (`record_assignees`) with the assignees its sealed header
-/// names, and its search-index rows with what its sealed fields index to. What differs is
+/// make: its assignment rows (`record_assignees`) and referral rows (`referrals`) with the
+/// assignees and referrals its sealed header names, and its search-index rows with what its
+/// sealed fields index to. What differs is
 /// named in the log and in one `vault.repair` entry, and made again from the sealed values.
 ///
-/// Why: neither kind of row grants anything (a listed record the header does not assign,
-/// and a candidate a search cannot confirm, are dropped), so an inserted row was always
-/// caught where it was used. A row deleted or altered is not: it hides a case from its
-/// counsellor's `record list`, and a record from `record find` and the duplicate check,
-/// and nothing the reader sees says so. Someone who can write the database but holds no
+/// Why: no kind of row grants anything (a listed record the header does not assign, a
+/// referral row that disagrees with the header, a candidate a search cannot confirm, are
+/// dropped), so an inserted row was always caught where it was used. A row deleted or
+/// altered is not: it hides a case from its counsellor's `record list`, a referral from its
+/// agencies' lists, a record from `record find` and the duplicate check, and nothing the
+/// reader sees says so. Someone who can write the database but holds no
 /// root key can delete a row; they cannot make the sealed values say anything else.
 ///
 /// The records are read a page at a time and the pages checked on all cores at once, each
@@ -37,10 +40,20 @@ struct DerivedRowsCheck {
         var searchRows: [SearchIndexEntry]?
         var searchMissing = 0
         var searchExtra = 0
+        var referralRows: [StoredReferral]?
+        var referralsMissing = 0
+        var referralsExtra = 0
     }
 
     /// The `vault.repair` entry when any row differed, nil when none did.
     func run() throws -> AuditEvent? {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var checked = 0
+        defer {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            logger.info("index rows checked against the records' sealed values",
+                        metadata: ["records": "\(checked)", "seconds": "\((seconds * 100).rounded() / 100)"])
+        }
         let workers = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let readers = try (0..<workers).map { _ in UncheckedConnection(try Database.openReader(path: db.path, cacheKiB: 1024)) }
         var findings = [Finding]()
@@ -60,6 +73,7 @@ struct DerivedRowsCheck {
             }
             db.resetStatements()
             let batch = pages
+            checked += batch.reduce(0) { $0 + $1.count }
             let me = Unchecked(self)
             let results = ParallelParts.run(batch.count, threadName: { "haven-derived-\($0)" }) { (i) throws -> [Finding] in
                 defer { readers[i].connection.resetStatements() }
@@ -72,6 +86,7 @@ struct DerivedRowsCheck {
             for f in findings {
                 if let a = f.assignees { try RecordTable.setAssignees(f.id, a, on: db) }
                 if let rows = f.searchRows { try SearchIndexTable.replace(f.id, with: rows, on: db) }
+                if let rows = f.referralRows { try ReferralTable.replace(f.id, with: rows, on: db) }
             }
         }
         db.resetStatements()
@@ -102,6 +117,13 @@ struct DerivedRowsCheck {
                 f.assignmentsMissing = expected.subtracting(stored).count
                 f.assignmentsExtra = stored.subtracting(expected).count
             }
+            let made = header.referrals.map { ReferralService.indexRow($0, record: row.id) }.sorted { $0.id < $1.id }
+            let held = try ReferralTable.rows(of: row.id, on: reader)
+            if made != held {
+                f.referralRows = made
+                f.referralsMissing = made.filter { !held.contains($0) }.count
+                f.referralsExtra = held.filter { !made.contains($0) }.count
+            }
         }
         if search, let made = try? DerivedSearchIndex(indexer: indexer).entries(of: source) {
             let expected = Set(made)
@@ -112,7 +134,7 @@ struct DerivedRowsCheck {
                 f.searchExtra = stored.subtracting(expected).count
             }
         }
-        return f.assignees == nil && f.searchRows == nil ? nil : f
+        return f.assignees == nil && f.searchRows == nil && f.referralRows == nil ? nil : f
     }
 
     /// The log line and the audit entry of what was made again.
@@ -120,6 +142,7 @@ struct DerivedRowsCheck {
         let sum = { (k: KeyPath<Finding, Int>) in String(findings.reduce(0) { $0 + $1[keyPath: k] }) }
         let ids = findings.map(\.id.rawValue)
         var detail = ["assignment_rows_missing": sum(\.assignmentsMissing), "assignment_rows_extra": sum(\.assignmentsExtra),
+                      "referral_rows_missing": sum(\.referralsMissing), "referral_rows_extra": sum(\.referralsExtra),
                       "records": String(ids.count), "record_ids": ids.prefix(Self.namedRecords).joined(separator: ",")]
         if search {
             detail["search_rows_missing"] = sum(\.searchMissing)
