@@ -1,3 +1,4 @@
+import Glibc
 import HavenCore
 
 /// The columns the audit table copies from each entry, so that `haven audit log` filters and
@@ -71,11 +72,31 @@ public enum EntryIndexCheck {
         return differ
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` in quotes, as the milliseconds the column holds.
+    /// `"YYYY-MM-DDTHH:MM:SS.mmmZ"` as the milliseconds the column holds, read in place (no
+    /// String per entry): the digits at their fixed places, the days by H. Hinnant's
+    /// days-from-civil. The entry is canonical, so no other spelling of the time can occur.
     private static func timeMatches(_ b: UnsafeRawBufferPointer, _ span: Range<Int>, _ ms: Int64) -> Bool {
         guard span.count == 26 else { return false }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: b[(span.lowerBound + 1)..<(span.upperBound - 1)]), as: UTF8.self)
-        return Timestamp(parsing: text)?.millisecondsSinceEpoch == ms
+        let s = span.lowerBound + 1
+        var ok = true
+        func number(_ at: Int, _ digits: Int) -> Int64 {
+            var v: Int64 = 0
+            for k in 0..<digits {
+                let c = b[s + at + k]
+                if c < 0x30 || c > 0x39 { ok = false }
+                v = v * 10 + Int64(c &- 0x30)
+            }
+            return v
+        }
+        let (year, month, day) = (number(0, 4), number(5, 2), number(8, 2))
+        let clock = number(11, 2) * 3_600_000 + number(14, 2) * 60_000 + number(17, 2) * 1000 + number(20, 3)
+        guard ok, (1...12).contains(month) else { return false }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        return days * 86_400_000 + clock == ms
     }
 
     private static func isNull(_ b: UnsafeRawBufferPointer, _ span: Range<Int>) -> Bool {
@@ -111,23 +132,29 @@ struct EntrySpans {
 
     init?(_ b: UnsafeRawBufferPointer) {
         var found = 0
+        // `break_glass` comes after every other member read here: the rest (the outcome and
+        // the detail, often the longest) is not walked.
         let ok = JSONMembers.walk(b, from: 0) { key, value in
             switch key.count {
             case 4 where JSONMembers.equal(b, key, "time"): time = value; found |= 1
             case 6 where JSONMembers.equal(b, key, "action"): action = value; found |= 2
             case 6 where JSONMembers.equal(b, key, "record"): record = value; found |= 4
             case 8 where JSONMembers.equal(b, key, "decision"): decision = value; found |= 8
-            case 11 where JSONMembers.equal(b, key, "break_glass"): breakGlass = value; found |= 16
+            case 11 where JSONMembers.equal(b, key, "break_glass"):
+                breakGlass = value
+                found |= 16
+                return .stop
             case 5 where JSONMembers.equal(b, key, "actor"):
                 found |= 32
-                guard b[value.lowerBound] == UInt8(ascii: "{") else { return value.count == 4 }
+                guard b[value.lowerBound] == UInt8(ascii: "{") else { return value.count == 4 ? .next : .fail }
                 return JSONMembers.walk(b, from: value.lowerBound) { k, v in
-                    if k.count == 4, JSONMembers.equal(b, k, "user") { user = v }
-                    return true
-                } != nil
+                    guard k.count == 4, JSONMembers.equal(b, k, "user") else { return .next }
+                    user = v
+                    return .stop
+                } != nil ? .next : .fail
             default: break
             }
-            return true
+            return .next
         }
         guard ok != nil, found == 63 else { return nil }
     }
@@ -136,17 +163,24 @@ struct EntrySpans {
 /// The members of a JSON object in canonical form (no white space), as the ranges of each
 /// key (without quotes) and value.
 enum JSONMembers {
-    /// Calls `body` for each member of the object at `start`, which returns false to give
-    /// up; the index past the object, or nil when it is not one.
+    /// What to do after a member.
+    enum Step { case next, stop, fail }
+
+    /// Calls `body` for each member of the object at `start`; the index past the object (or
+    /// past the member at which `body` stopped), or nil when it is not one or `body` failed.
     static func walk(_ b: UnsafeRawBufferPointer, from start: Int,
-                     _ body: (_ key: Range<Int>, _ value: Range<Int>) -> Bool) -> Int? {
+                     _ body: (_ key: Range<Int>, _ value: Range<Int>) -> Step) -> Int? {
         guard start < b.count, b[start] == UInt8(ascii: "{") else { return nil }
         var i = start + 1
         if i < b.count, b[i] == UInt8(ascii: "}") { return i + 1 }
         while i < b.count {
             guard b[i] == EntryIndexCheck.quote, let keyEnd = skipString(b, i), keyEnd < b.count,
                   b[keyEnd] == UInt8(ascii: ":"), let valueEnd = skipValue(b, keyEnd + 1), valueEnd < b.count else { return nil }
-            guard body((i + 1)..<(keyEnd - 1), (keyEnd + 1)..<valueEnd) else { return nil }
+            switch body((i + 1)..<(keyEnd - 1), (keyEnd + 1)..<valueEnd) {
+            case .next: break
+            case .stop: return valueEnd
+            case .fail: return nil
+            }
             switch b[valueEnd] {
             case UInt8(ascii: ","): i = valueEnd + 1
             case UInt8(ascii: "}"): return valueEnd + 1
@@ -163,15 +197,19 @@ enum JSONMembers {
         return true
     }
 
-    /// The index past the string whose opening quote is at `i`.
+    /// The index past the string whose opening quote is at `i`. Quotes are found by `memchr`
+    /// (most of an entry's bytes are in strings, and most strings have no escape): a quote
+    /// ends the string unless an odd run of backslashes precedes it.
     static func skipString(_ b: UnsafeRawBufferPointer, _ i: Int) -> Int? {
+        guard let base = b.baseAddress else { return nil }
         var j = i + 1
         while j < b.count {
-            switch b[j] {
-            case EntryIndexCheck.backslash: j += 2
-            case EntryIndexCheck.quote: return j + 1
-            default: j += 1
-            }
+            guard let found = memchr(base + j, Int32(EntryIndexCheck.quote), b.count - j) else { return nil }
+            let k = base.distance(to: UnsafeRawPointer(found))
+            var escapes = 0
+            while k - escapes - 1 > i, b[k - escapes - 1] == EntryIndexCheck.backslash { escapes += 1 }
+            if escapes % 2 == 0 { return k + 1 }
+            j = k + 1
         }
         return nil
     }
