@@ -76,8 +76,12 @@ struct DerivedRowsCheck {
             checked += batch.reduce(0) { $0 + $1.count }
             let me = Unchecked(self)
             let results = ParallelParts.run(batch.count, threadName: { "haven-derived-\($0)" }) { (i) throws -> [Finding] in
-                defer { readers[i].connection.resetStatements() }
-                return try batch[i].compactMap { try me.value.check($0, on: readers[i].connection) }
+                let reader = readers[i].connection
+                defer { reader.resetStatements() }
+                // One snapshot per page: outside a transaction each of a record's four reads
+                // would take and release the database's read lock (system calls, most of the
+                // time at a million records).
+                return try reader.transaction(immediate: false) { try batch[i].compactMap { try me.value.check($0, on: reader) } }
             }
             for r in results { findings += try r.get() }
         }
