@@ -119,7 +119,7 @@ public final class Vault: Sendable {
         }
         let search = SearchIndexer(policy: policy, keys: keys)
         let statistics = RecordStatisticsDeriver(policy: policy)
-        let (reindex, restat) = try DerivedRowsRebuild(db: db, keys: keys, logger: logger).run(search: search, statistics: statistics)
+        let (reindex, restat, repair) = try DerivedRowsRebuild(db: db, keys: keys, logger: logger).run(search: search, statistics: statistics)
         let checkpointer: WALCheckpointer
         do {
             checkpointer = WALCheckpointer(db: try Database.open(path: directory.databasePath), logger: logger)
@@ -131,7 +131,7 @@ public final class Vault: Sendable {
         let vault = Vault(directory: directory, keys: keys, policy: policy, policyPath: policyPath, users: verified.users,
                           search: search, statistics: statistics, writer: writer, readers: ReaderPool(path: directory.databasePath), clock: clock, logger: logger,
                           throttle: AuthenticationThrottle(policy: authPolicy), anchorCreated: verified.anchorCreated,
-                          historyLimits: historyLimits, upgradeEvents: upgradeEvents + [reindex, restat].compactMap { $0 },
+                          historyLimits: historyLimits, upgradeEvents: upgradeEvents + [reindex, restat, repair].compactMap { $0 },
                           restoreEpoch: try storeCall(logger) { try BackupService.countRestores(on: db) })
         BackupSpool(directory, logger: logger).empty()
         writer.start()

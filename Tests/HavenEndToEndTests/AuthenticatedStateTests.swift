@@ -96,9 +96,9 @@ extension EndToEnd {
             let mine = try v.createRecord(["survivor_name": "Assigned Survivor", "incident_type": "rape"], assign: ["counsellor"])
             let other = try v.createRecord(["survivor_name": "Unassigned Survivor", "incident_type": "rape"])
             try v.expectOK(as: "intake", ["consent", "grant", other, "counselling"])
-            v.stop()
+            // While havend serves: a row inserted while it was stopped is found and removed at
+            // start (DerivedRowsTamperTests), so this is where the listing's own check shows.
             try v.execute("INSERT INTO record_assignees (user, record_id) VALUES ('counsellor', ?)", [other])
-            try v.start()
             // Listing shows only what the sealed headers assign, and does not even name the other…
             let list = try v.expectOK(as: "counsellor", ["record", "list"])
             #expect(list.stdout.contains(mine) && !list.stdout.contains(other), "\(list)")

@@ -90,12 +90,13 @@ public enum AuditTable {
     }
 
     /// Calls `body` for each entry with `seq` in `range`, in order, with the columns its tag
-    /// covers: the entry, its stored leaf hash, the state it commits to, and the tag; and,
-    /// when `links` is set, the record it is about and its link in that record's chain.
-    public static func forEachAuthenticatedEntry(in range: Range<UInt64>, links: Bool = false, on db: Connection,
+    /// covers: the entry, its stored leaf hash, the state it commits to, and the tag; when
+    /// `links` is set, the record it is about and its link in that record's chain; and when
+    /// `index` is set, the columns copied from the entry that the filters read.
+    public static func forEachAuthenticatedEntry(in range: Range<UInt64>, links: Bool = false, index: Bool = false, on db: Connection,
                                                  _ body: (AuthenticatedRow) throws -> Void) throws {
-        let s = try db.statement(links ? """
-            SELECT seq, entry, leaf_hash, state_key, state, mac, record, record_prev FROM audit_entries
+        let s = try db.statement(links || index ? """
+            SELECT seq, entry, leaf_hash, state_key, state, mac, record, record_prev, \(IndexCopies.columns) FROM audit_entries
             WHERE seq >= ? AND seq < ? ORDER BY seq
             """ : """
             SELECT seq, entry, leaf_hash, state_key, state, mac FROM audit_entries WHERE seq >= ? AND seq < ? ORDER BY seq
@@ -109,13 +110,24 @@ public enum AuditTable {
                     try s.withOptionalBytes(3) { stateKey in
                         try s.withOptionalBytes(4) { state in
                             try s.withOptionalBytes(5) { mac in
-                                guard links else {
+                                guard links || index else {
                                     return try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey,
                                                                      state: state, mac: mac))
                                 }
                                 try s.withOptionalBytes(6) { record in
-                                    try body(AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey, state: state,
-                                                              mac: mac, record: record, recordPrevious: s.optionalInt64(7)))
+                                    var row = AuthenticatedRow(seq: seq, entry: entry, leafHash: leaf, stateKey: stateKey, state: state,
+                                                               mac: mac, record: record, recordPrevious: s.optionalInt64(7))
+                                    guard index else { return try body(row) }
+                                    try s.withBlob(9) { action in
+                                        try s.withOptionalBytes(10) { user in
+                                            try s.withBlob(11) { decision in
+                                                row.index = IndexCopies(time: s.int64(8), action: action, user: user, record: record,
+                                                                        decision: decision, breakGlass: s.int64(12),
+                                                                        mistyped: UInt8(truncatingIfNeeded: s.int64(13)))
+                                                try body(row)
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -138,6 +150,38 @@ public enum AuditTable {
         /// The `record` column's UTF-8 bytes and `record_prev` (read only when links are asked for).
         public var record: UnsafeRawBufferPointer? = nil
         public var recordPrevious: Int64? = nil
+        /// The columns copied from the entry (read only when the index is asked for).
+        public var index: IndexCopies? = nil
+    }
+
+    /// The columns of one row copied from its entry (`AuditIndex`), as stored, which no tag
+    /// covers: the reader compares them with the entry.
+    public struct IndexCopies {
+        public let time: Int64
+        public let action: UnsafeRawBufferPointer
+        public let user: UnsafeRawBufferPointer?
+        public let record: UnsafeRawBufferPointer?
+        public let decision: UnsafeRawBufferPointer
+        public let breakGlass: Int64
+        /// A bit per column, in table order from `time` (bit 0) to `break_glass` (bit 5), for
+        /// each whose SQLite type is not the one the writer stores.
+        public let mistyped: UInt8
+
+        /// The columns after `record_prev`, the last the type bits.
+        static let columns = """
+            time, action, user, decision, break_glass, \
+            (typeof(time) <> 'integer') + 2 * (typeof(action) <> 'text') + 4 * (typeof(user) NOT IN ('text', 'null')) \
+            + 8 * (typeof(record) NOT IN ('text', 'null')) + 16 * (typeof(decision) <> 'text') \
+            + 32 * (typeof(break_glass) <> 'integer')
+            """
+    }
+
+    /// Writes the columns copied from entry `seq` again (the start-up check, from the entry
+    /// itself when they were edited outside Haven).
+    public static func setIndex(seq: UInt64, _ index: AuditIndex, on db: Connection) throws {
+        try db.statement("UPDATE audit_entries SET time = ?, action = ?, user = ?, record = ?, decision = ?, break_glass = ? WHERE seq = ?")
+            .bind(1, index.time).bind(2, index.action).bind(3, index.user).bind(4, index.record).bind(5, index.decision)
+            .bind(6, Int64(index.breakGlass ? 1 : 0)).bind(7, Int64(clamping: seq)).run()
     }
 
     public static func entry(seq: UInt64, on db: Connection) throws -> [UInt8]? {

@@ -139,6 +139,16 @@ public enum RecordTable {
 
     // MARK: assignment index
 
+    /// The users the index lists for a record (the start-up check compares them with its
+    /// header); a name stored as another type than text lists nothing, so it is left out.
+    public static func assignees(of record: RecordID, on db: Connection) throws -> [String] {
+        let s = try db.statement("SELECT user FROM record_assignees WHERE record_id = ? AND typeof(user) = 'text'")
+        try s.bind(1, record.rawValue)
+        var out = [String]()
+        while try s.step() { out.append(s.string(0)) }
+        return out
+    }
+
     /// Mirrors the header's assignee list into the index used to list a user's records.
     public static func setAssignees(_ record: RecordID, _ users: [UserName], on db: Connection) throws {
         try db.statement("DELETE FROM record_assignees WHERE record_id = ?").bind(1, record.rawValue).run()

@@ -53,6 +53,32 @@ public enum ReferralTable {
         return try s.step() ? row(s) : nil
     }
 
+    /// A record's rows as stored, by id (the start-up check compares them with its header); a
+    /// row of other types than the writer stores is not what a list would read, so it is left out.
+    public static func rows(of record: RecordID, on db: Connection) throws -> [StoredReferral] {
+        let s = try db.statement("""
+            SELECT id, record_id, from_agency, to_agency, service, status, created_at, updated_at FROM referrals
+            WHERE record_id = ? AND typeof(id) = 'text' AND typeof(from_agency) = 'text' AND typeof(to_agency) = 'text'
+              AND typeof(service) = 'text' AND typeof(status) = 'text' AND typeof(created_at) = 'integer'
+              AND typeof(updated_at) = 'integer'
+            ORDER BY id
+            """)
+        try s.bind(1, record.rawValue)
+        var out = [StoredReferral]()
+        while try s.step() { out.append(row(s)) }
+        return out
+    }
+
+    /// Replaces a record's rows, and any row bearing one of their ids, with `rows` (rows
+    /// found edited outside Haven).
+    public static func replace(_ record: RecordID, with rows: [StoredReferral], on db: Connection) throws {
+        try db.statement("DELETE FROM referrals WHERE record_id = ?").bind(1, record.rawValue).run()
+        for r in rows {
+            try db.statement("DELETE FROM referrals WHERE id = ?").bind(1, r.id).run()
+            try put(r, isNew: true, on: db)
+        }
+    }
+
     public enum Direction: Sendable { case incoming, outgoing }
 
     /// An agency's referrals, the latest change first, at most `limit`.

@@ -74,6 +74,24 @@ public enum SearchIndexTable {
         }
     }
 
+    /// A record's rows as stored (the start-up check compares them with what its values make);
+    /// a row of another type than the writer stores matches no lookup, so it is left out.
+    public static func entries(of record: RecordID, on db: Connection) throws -> [SearchIndexEntry] {
+        let s = try db.statement("""
+            SELECT field, value FROM search_index WHERE record_id = ? AND typeof(field) = 'text' AND typeof(value) = 'integer'
+            """)
+        try s.bind(1, record.rawValue)
+        var out = [SearchIndexEntry]()
+        while try s.step() { out.append(SearchIndexEntry(field: s.string(0), value: UInt32(truncatingIfNeeded: s.int64(1)))) }
+        return out
+    }
+
+    /// Replaces every row of a record with `entries` (rows found edited outside Haven).
+    public static func replace(_ record: RecordID, with entries: [SearchIndexEntry], on db: Connection) throws {
+        try db.statement("DELETE FROM search_index WHERE record_id = ?").bind(1, record.rawValue).run()
+        try insert(record, entries, on: db)
+    }
+
     /// Removes a record's rows for `fields` (the fields a change wrote new values to).
     public static func remove(_ record: RecordID, fields: [String], on db: Connection) throws {
         for f in fields {

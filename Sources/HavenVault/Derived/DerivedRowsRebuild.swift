@@ -19,12 +19,18 @@ struct DerivedRowsRebuild {
     let keys: VaultKeys
     let logger: Logger
 
-    /// The search index and the statistics rows, each rebuilt if it needs it: the audit
-    /// entry of each rebuild (`vault.reindex`, `vault.statistics`), nil for a kind that was
-    /// current or met no record.
-    func run(search: SearchIndexer, statistics: RecordStatisticsDeriver) throws -> (search: AuditEvent?, statistics: AuditEvent?) {
-        let events = try run([DerivedSearchIndex(indexer: search), DerivedStatistics(deriver: statistics, keys: keys)])
-        return (events[0], events[1])
+    /// The search index and the statistics rows, each rebuilt if it needs it, then the
+    /// assignment rows and the search index (unless just rebuilt) checked against the
+    /// records' sealed values (`DerivedRowsCheck`): the audit entry of each rebuild
+    /// (`vault.reindex`, `vault.statistics`), nil for a kind that was current or met no
+    /// record, and of the repair (`vault.repair`), nil when no row differed.
+    func run(search: SearchIndexer,
+             statistics: RecordStatisticsDeriver) throws -> (search: AuditEvent?, statistics: AuditEvent?, repair: AuditEvent?) {
+        let index = DerivedSearchIndex(indexer: search)
+        let searchWasCurrent = try index.staleness(on: db) == .current
+        let events = try run([index, DerivedStatistics(deriver: statistics, keys: keys)])
+        let repair = try DerivedRowsCheck(db: db, keys: keys, indexer: search, logger: logger, search: searchWasCurrent).run()
+        return (events[0], events[1], repair)
     }
 
     /// Each kind's audit entry, in the order of `kinds`.

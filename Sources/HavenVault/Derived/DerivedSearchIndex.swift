@@ -55,7 +55,7 @@ struct DerivedSearchIndex: DerivedRows {
     /// rolled back outside Haven opens under its old version and indexes its old value, a
     /// candidate that every search then confirms against the header and drops, naming the
     /// damage in its audit entry — as it does with any index row it cannot trust.
-    private func entries(of record: DerivationSource) throws(HavenError) -> [SearchIndexEntry] {
+    func entries(of record: DerivationSource) throws(HavenError) -> [SearchIndexEntry] {
         var values = [(FieldName, String)]()
         for field in record.fields {
             guard let name = try? FieldName(field.name), indexer.fields[name] != nil else { continue }

@@ -56,6 +56,7 @@ struct StartupCheck {
                              hint: "run 'haven audit verify' on a copy, or start with --allow-damaged-audit-log to keep serving "
                                  + "and record the damage")
         }
+        try AuditIndexRepair.run(scan, on: db)
 
         try check(.vaultMeta, actual: keys.rows.vaultMeta(meta), in: states.others)
         let users: [EnrolledUser]

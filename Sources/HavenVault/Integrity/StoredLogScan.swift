@@ -7,7 +7,8 @@ import HavenStore
 /// The whole stored audit log, read once: every entry re-hashed from its bytes and checked
 /// against every stored checkpoint (`LogVerifier`), every entry's tag checked under the
 /// vault's audit key when one is given, the stored tiles compared with the recomputed ones,
-/// and the state each entry commits to collected in order. `haven audit verify` and the
+/// the columns copied from each entry for the filters compared with the entry
+/// (`EntryIndexCheck`), and the state each entry commits to collected in order. `haven audit verify` and the
 /// daemon's start both run it. Runs of 4,096 entries are read and hashed on all cores at
 /// once, each on a thread (`ParallelParts`) and by a read connection of its own; the checks
 /// then run in order.
@@ -25,6 +26,9 @@ public struct StoredLogScan {
     /// Entries whose stored tag is missing or wrong, and stored tiles that differ.
     public var untagged: [UInt64] = []
     public var badTiles: [UInt64] = []
+    /// Entries whose copied columns (`audit log` filters, `audit summary`) differ from the
+    /// entry, and which; read only with the tags (the copies date from the first schema).
+    public var misindexed: [(seq: UInt64, columns: AuditIndexColumns)] = []
 
     /// - Parameter entries: the audit key of the vault, to check each entry's tag; nil for a
     ///   log written before entries had tags (the check before the schema 3 upgrade).
@@ -86,8 +90,12 @@ public struct StoredLogScan {
                     part.chunk.finish()
                     return part
                 }
-                try AuditTable.forEachAuthenticatedEntry(in: range, links: wantStates, on: connection) { row in
+                try AuditTable.forEachAuthenticatedEntry(in: range, links: wantStates, index: true, on: connection) { row in
                     part.chunk.add(entry: row.entry, storedLeafHash: row.leafHash)
+                    if let copies = row.index, let differ = EntryIndexCheck.mismatches(entry: row.entry, stored: Self.stored(copies)),
+                       !differ.isEmpty {
+                        part.misindexed.append((row.seq, differ))
+                    }
                     if row.seq == end - 1 { part.lastEntry = Array(row.entry) }
                     let expected = entries.tag(seq: row.seq, leafHash: row.leafHash, stateKey: row.stateKey, state: row.state)
                     let tagged = row.mac.map { Tag16($0) == expected } ?? false
@@ -119,6 +127,7 @@ public struct StoredLogScan {
                 let part = try r.get()
                 verifier.add(part.chunk)
                 scan.untagged += part.untagged
+                scan.misindexed += part.misindexed
                 if let states { for state in part.states { try states(state) } }
                 if let last = part.lastEntry { scan.lastEntry = last }
                 if part.chunk.start % UInt64(MerkleTiles.size) == 0 {
@@ -146,8 +155,23 @@ public struct StoredLogScan {
             report.add("stored subtree \(index) (entries \(index * MerkleTiles.size)..\((index + 1) * MerkleTiles.size - 1)) "
                        + "differs from the entries' own hashes", seq: index * MerkleTiles.size)
         }
+        for (seq, columns) in scan.misindexed.prefix(VerificationReport.maximumProblems) {
+            let names = columns.names
+            report.add("seq \(seq): table audit_entries, column\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")): not what "
+                       + "the entry says (edited outside Haven; the filters of 'audit log' and the counts of 'audit summary' read "
+                       + "\(names.count == 1 ? "it" : "them"))", seq: seq)
+        }
+        if scan.misindexed.count > VerificationReport.maximumProblems {
+            report.add("\(scan.misindexed.count) entries in all have columns that are not what the entry says")
+        }
         scan.report = report
         return scan
+    }
+
+    /// The stored copies as the check reads them.
+    private static func stored(_ c: AuditTable.IndexCopies) -> StoredIndexColumns {
+        StoredIndexColumns(time: c.time, action: c.action, user: c.user, record: c.record, decision: c.decision,
+                           breakGlass: c.breakGlass, mistyped: AuditIndexColumns(rawValue: c.mistyped))
     }
 
     private static let recordPrefix = Array("record:".utf8)
@@ -156,6 +180,7 @@ public struct StoredLogScan {
     private struct ScannedChunk: @unchecked Sendable {
         var chunk: HashedChunk
         var untagged: [UInt64] = []
+        var misindexed: [(seq: UInt64, columns: AuditIndexColumns)] = []
         var states: [ScannedState] = []
         var lastEntry: [UInt8]?
     }
