@@ -8,6 +8,7 @@ import HavenServer
 import HavenVault
 import Logging
 import NIOCore
+import Synchronization
 
 /// The Haven daemon: serves one vault on one Unix socket.
 @main
@@ -213,10 +214,13 @@ struct Havend: ParsableCommand {
         auth.windowMilliseconds = authLockoutSeconds * 1000
         let limits = HistoryLimits(notes: maxNotesPerRecord, consentEvents: maxConsentEventsPerRecord)
         let anchorFile = try anchor.map { (path) throws(HavenError) in try Self.checkAnchor(path, creating: createAnchor, directory) }
-        let open: @Sendable (RootKey?) throws -> Vault = { [policy, createAnchor, allowDamagedAuditLog, auth] root in
-            try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
-                           anchor: anchorFile, createAnchor: createAnchor, allowDamagedAuditLog: allowDamagedAuditLog,
-                           historyLimits: limits, rootKey: root)
+        let creation = AnchorCreation(createAnchor)
+        let open: @Sendable (RootKey?) throws -> Vault = { [policy, allowDamagedAuditLog, auth] root in
+            try creation.open { creating in
+                try Vault.open(directory: directory, policyPath: policy, logger: logger, authPolicy: auth,
+                               anchor: anchorFile, createAnchor: creating, allowDamagedAuditLog: allowDamagedAuditLog,
+                               historyLimits: limits, rootKey: root)
+            }
         }
         let startDetail = ["socket": socket, "pid": String(getpid())]
         if let done = try RootKeyCustody.recover(directory) { logger.notice("\(done)") }
@@ -302,5 +306,24 @@ struct Havend: ParsableCommand {
         unlink(socket)
         _ = (dataLock, socketLock)
         logger.info("stopped")
+    }
+}
+
+/// `--create-anchor` holds for the first open that succeeds, and only for it: a vault opened
+/// again by the same daemon (unsealed after a seal, reopened after a rotation) must find the
+/// anchor it made — one that vanished since (its volume unmounted) is refused, never made
+/// again on whatever is mounted there now.
+private final class AnchorCreation: Sendable {
+    private let pending: Mutex<Bool>
+
+    init(_ wanted: Bool) {
+        pending = Mutex(wanted)
+    }
+
+    func open<T>(_ body: (Bool) throws -> T) rethrows -> T {
+        let creating = pending.withLock { $0 }
+        let opened = try body(creating)
+        if creating { pending.withLock { $0 = false } }
+        return opened
     }
 }

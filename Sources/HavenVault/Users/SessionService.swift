@@ -114,7 +114,12 @@ public struct SessionService: Sendable {
     public func status(_ ctx: RequestContext) -> EventLoopFuture<SessionResponse> {
         do throws(HavenError) {
             let user = try pipeline.currentUser(ctx)
-            return ctx.eventLoop.makeSucceededFuture(VaultHealth(writer: pipeline.writer).add(to: response(for: user)))
+            // The log's size and the anchor's path say how busy the vault is and where its
+            // witness lives: for those who run or audit it, not for every enrolled user.
+            let actions = pipeline.policies.policy.role(user.role)?.actions ?? []
+            let operational = actions.contains(.userManage) || actions.contains(.keyManage) || actions.contains(.auditRead)
+            return ctx.eventLoop.makeSucceededFuture(VaultHealth(writer: pipeline.writer).add(to: response(for: user),
+                                                                                              operational: operational))
         } catch {
             var entry = pipeline.begin("status", ctx)
             if let s = ctx.session { entry.identify(s) }
