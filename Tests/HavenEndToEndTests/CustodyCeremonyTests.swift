@@ -174,10 +174,11 @@ extension EndToEnd {
             // A crash after the commit, before the new set took the old one's place.
             try FileManager.default.moveItem(atPath: setPath, toPath: setPath + ".new")
             FileManager.default.createFile(atPath: setPath, contents: oldSet, attributes: [.posixPermissions: 0o600])
+            // Status decides as havend will: the database committed to the new set, so it is in force.
             let offline = try v.expectOK(as: nil, ["operator", "status", "--data", v.data, "--share-dir", v.root + "/new"] + old)
-            #expect(offline.stdout.contains("a rotation was interrupted"), "\(offline)")
+            #expect(offline.stdout.contains("a rotation was interrupted after its commit"), "\(offline)")
             let waiting = try Self.fileStates(v, ["--share-dir", v.root + "/new"] + old)
-            #expect(started.share_files.allSatisfy { waiting[$0] == "pending" } && old.allSatisfy { waiting[$0] == "in_force" }, "\(waiting)")
+            #expect(started.share_files.allSatisfy { waiting[$0] == "in_force" } && old.allSatisfy { waiting[$0] == "stale" }, "\(waiting)")
             // havend settles it at start (the database committed to the new set); status says so.
             try v.start()
             #expect(try Data(contentsOf: URL(fileURLWithPath: setPath)) == newSet)
@@ -187,6 +188,15 @@ extension EndToEnd {
             let human = try v.expectOK(as: nil, ["operator", "status", "--data", v.data, started.share_files[0], old[0]]).stdout
             #expect(human.contains("share set in force, any 2 of 3") && human.contains("in force (share 1 of 3")
                     && human.contains("stale (share 1 of 3") && human.contains("never committed"), "\(human)")
+
+            // A crash before the commit: a root.shares.new the database never committed to.
+            v.stop()
+            FileManager.default.createFile(atPath: setPath + ".new", contents: oldSet, attributes: [.posixPermissions: 0o600])
+            let before = try v.expectOK(as: nil, ["operator", "status", "--data", v.data, started.share_files[0], old[0]]).stdout
+            #expect(before.contains("a rotation was interrupted before its commit") && before.contains("in force (share 1 of 3")
+                    && before.contains("stale (share 1 of 3") && before.contains("never committed"), "\(before)")
+            try v.start()
+            #expect(!FileManager.default.fileExists(atPath: setPath + ".new"))
 
             // A ceremony a crash cut short before its commit: its files are named stale.
             for i in [1, 2] { try SealTests.unseal(v, i, share: started.share_files[i - 1]) }
