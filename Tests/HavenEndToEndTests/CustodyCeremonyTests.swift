@@ -174,10 +174,11 @@ extension EndToEnd {
             // A crash after the commit, before the new set took the old one's place.
             try FileManager.default.moveItem(atPath: setPath, toPath: setPath + ".new")
             FileManager.default.createFile(atPath: setPath, contents: oldSet, attributes: [.posixPermissions: 0o600])
+            // Status decides as havend will: the database committed to the new set, so it is in force.
             let offline = try v.expectOK(as: nil, ["operator", "status", "--data", v.data, "--share-dir", v.root + "/new"] + old)
-            #expect(offline.stdout.contains("a rotation was interrupted"), "\(offline)")
+            #expect(offline.stdout.contains("a rotation was interrupted after its commit"), "\(offline)")
             let waiting = try Self.fileStates(v, ["--share-dir", v.root + "/new"] + old)
-            #expect(started.share_files.allSatisfy { waiting[$0] == "pending" } && old.allSatisfy { waiting[$0] == "in_force" }, "\(waiting)")
+            #expect(started.share_files.allSatisfy { waiting[$0] == "in_force" } && old.allSatisfy { waiting[$0] == "stale" }, "\(waiting)")
             // havend settles it at start (the database committed to the new set); status says so.
             try v.start()
             #expect(try Data(contentsOf: URL(fileURLWithPath: setPath)) == newSet)
@@ -187,6 +188,15 @@ extension EndToEnd {
             let human = try v.expectOK(as: nil, ["operator", "status", "--data", v.data, started.share_files[0], old[0]]).stdout
             #expect(human.contains("share set in force, any 2 of 3") && human.contains("in force (share 1 of 3")
                     && human.contains("stale (share 1 of 3") && human.contains("never committed"), "\(human)")
+
+            // A crash before the commit: a root.shares.new the database never committed to.
+            v.stop()
+            FileManager.default.createFile(atPath: setPath + ".new", contents: oldSet, attributes: [.posixPermissions: 0o600])
+            let before = try v.expectOK(as: nil, ["operator", "status", "--data", v.data, started.share_files[0], old[0]]).stdout
+            #expect(before.contains("a rotation was interrupted before its commit") && before.contains("in force (share 1 of 3")
+                    && before.contains("stale (share 1 of 3") && before.contains("never committed"), "\(before)")
+            try v.start()
+            #expect(!FileManager.default.fileExists(atPath: setPath + ".new"))
 
             // A ceremony a crash cut short before its commit: its files are named stale.
             for i in [1, 2] { try SealTests.unseal(v, i, share: started.share_files[i - 1]) }
@@ -266,22 +276,45 @@ extension EndToEnd {
             #expect(try SealTests.sealStatus(v).sealed)
         }
 
-        /// A vault made before custodian keys: a version-1 share set and shares in clear. They
-        /// still unseal it; its first rotation needs the custodians' keys, and seals to them.
-        @Test func aVaultOfSharesInClearStillOpensAndRotatesToCustodianKeys() throws {
+        /// Someone who can write the data directory rewrites root.shares as version 1 (the
+        /// same check values, custodian list and tag dropped) to lift the custodian checks:
+        /// the vault's log names its custodians, so the set is refused at unseal.
+        @Test func aShareSetDowngradedToVersionOneIsRefusedAtUnseal() throws {
             let v = try TestVault(enrol: false, initArguments: SealTests.shares)
             v.stop()
-            // root.shares as version 1 wrote it (the check values only), and each share in clear.
             let path = v.data + "/root.shares"
-            let set = try ShareSet(bytes: try KeyFiles.readSecret(kind: .rootShareSet, path: path).withUnsafeBytes { Array($0) })
             let members = try (1...3).map { i in try ShareFile(bytes: SecureBytes(count: ShareFile.byteCount) { out in
                 try SealTests.shareBytes(v, i).withUnsafeBytes { out.copyMemory(from: $0) } }, what: "share \(i)") }
-            let old = try ShareSet(shares: members)
-            #expect(old.version == 1 && set.fingerprints == old.fingerprints)
+            try Self.writeShareSet(try ShareSet(shares: members), path)
+            try v.start()
+            try SealTests.unseal(v, 1)
+            let second = try v.haven(as: SealTests.custodian(2), ["operator", "unseal", "--share", try SealTests.share(v, 2)])
+            #expect(second.status != 0 && second.stderr.contains("replaced with an older kind"), "\(second)")
+            #expect(try SealTests.sealStatus(v).sealed)
+        }
+
+        static func writeShareSet(_ set: ShareSet, _ path: String) throws {
             unlink(path)
-            try old.bytes.withUnsafeBytes { b in
+            try set.bytes.withUnsafeBytes { b in
                 try KeyFileFormat.encode(kind: .rootShareSet, key: b).withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
             }
+        }
+
+        /// A vault made before custodian keys (its log names none): a version-1 share set and
+        /// shares in clear. They still unseal it; its first rotation needs the custodians'
+        /// keys, seals to them, and is audited as the first split whose custodians are known.
+        @Test func aVaultOfSharesInClearStillOpensAndRotatesToCustodianKeys() throws {
+            let v = try TestVault(enrol: false)
+            let status = try v.expectOK(as: "admin", ["operator", "status", "--json"])
+            let vault = try VaultID(try JSONDecoder().decode(SealStatus.self, from: Data(status.stdout.utf8)).vaultID ?? "")
+            v.stop()
+            // Its key split as version 1 did: the check values only, and each share in clear.
+            let rootPath = v.data + "/root.key"
+            let members = try Shamir.split(try KeyFiles.readSecret(kind: .rootKey, path: rootPath), threshold: 2, count: 3).map {
+                (s) throws(HavenError) in try ShareFile(share: s, vault: vault, threshold: 2, count: 3)
+            }
+            try Self.writeShareSet(try ShareSet(shares: members), v.data + "/root.shares")
+            unlink(rootPath)
             let clear = try (1...3).map { i -> String in
                 let p = v.root + "/clear-\(i).key"
                 try members[i - 1].bytes.withUnsafeBytes { b in
@@ -301,11 +334,26 @@ extension EndToEnd {
             for i in [2, 3] {
                 try v.expectOK(as: nil, ["operator", "rotate-root", "--commit", started.pending, "--share", clear[i - 1]])
             }
+            let log = try v.expectOK(as: "auditor", ["audit", "log", "--json", "--limit", "5000"]).stdout
+            #expect(log.contains("not known before this split"), "\(log.suffix(2000))")
             try v.expectOK(as: "admin", ["operator", "seal"])
             for i in [1, 2] { try SealTests.unseal(v, i, share: started.share_files[i - 1]) }
             try v.expectOK(as: "intake", ["record", "get", id, "--purpose", "after the first sealed split"])
+            let path = v.data + "/root.shares"
             let now = try ShareSet(bytes: try KeyFiles.readSecret(kind: .rootShareSet, path: path).withUnsafeBytes { Array($0) })
             #expect(now.version == 2 && now.custodians.count == 3)
+            // From here on the log names the custodians: the new split written back as version 1 is refused.
+            v.stop()
+            let split = try (1...3).map { i in
+                try StoredShare.read(path: started.share_files[i - 1]).open(what: "share") { () throws(HavenError) -> SigningKey in
+                    do { return try v.signingKey(SealTests.custodian(i)) } catch { throw HavenError(.invalidKey, "\(error)") }
+                }
+            }
+            try Self.writeShareSet(try ShareSet(shares: split), path)
+            try v.start()
+            try SealTests.unseal(v, 1, share: started.share_files[0])
+            let back = try v.haven(as: SealTests.custodian(2), ["operator", "unseal", "--share", started.share_files[1]])
+            #expect(back.status != 0 && back.stderr.contains("replaced with an older kind"), "\(back)")
         }
 
         @Test func sharesWithoutCustodianKeysAreRefusedAtInit() throws {

@@ -16,6 +16,8 @@ extension VaultGate {
         }
         // The list in force is the root key's, not whatever root.shares says now.
         try set.verify(root: old)
+        // A version-1 set found where the log records custodians was rewritten to lift the checks below.
+        try vault.custody.refuseOlderKind(set)
         let custodians: [PublicKey]
         if let given {
             custodians = given
@@ -50,6 +52,7 @@ extension VaultGate {
         e.detail["pending"] = id
         e.detail["shares"] = "\(threshold) of \(count)"
         e.detail["custodians"] = custodians.map(\.keyID).joined(separator: ",")
+        if set.custodians.isEmpty { e.detail["previous_custodians"] = "not known before this split" }
         let unaudited = state.withLock { max(0, $0.refusedOffers - Self.refusedOffersAudited) }
         if unaudited > 0 { e.detail["refused_offers_not_audited"] = String(unaudited) }
         // A later split replaces this one: only the latest id can be committed.

@@ -146,6 +146,19 @@ public final class VaultGate: Sendable {
             let attempts = unsealer.takeAttempts()
             do {
                 let vault = try opener(root, attempts, loop)
+                if case .shares(let set) = unsealer.custody {
+                    do throws(HavenError) {
+                        try vault.custody.refuseOlderKind(set)
+                    } catch {
+                        // Opened only to read its log: closed again with the refusal as its last entry.
+                        vault.shutdown(finalEvent: AuditEvent(action: "vault.unseal", peer: peer, decision: .deny, rule: error.message,
+                                                              outcome: error.code.rawValue, detail: ["offered": "unseal"]))
+                        unsealer.discardShares()
+                        state.withLock { $0.current = .sealed }
+                        promise.fail(error)
+                        return
+                    }
+                }
                 state.withLock { s in
                     s.generation += 1
                     s.current = .open(vault, generation: s.generation)

@@ -42,9 +42,15 @@ public enum VaultInitializer {
             try UserTable.insert(admin, on: db)
             // Each entry commits to the state of the row it wrote, as every later change does.
             var chain = AuditChain()
+            var detail = ["vault": vaultID.rawValue, "vault_key_id": signer.publicKey.keyID]
+            // The custodians on record: a share set later rewritten without them is refused (ShareSetHistory).
+            if case .shares(let threshold, let count, _, let custodians) = seal {
+                detail["shares"] = "\(threshold) of \(count)"
+                detail["custodians"] = custodians.map(\.keyID).joined(separator: ",")
+            }
             try AuditAppender.append(AuditEvent(
                 action: "vault.init", actor: actor(admin), decision: .allow, rule: "vault created by haven init",
-                detail: ["vault": vaultID.rawValue, "vault_key_id": signer.publicKey.keyID]), to: &chain, at: now,
+                detail: detail), to: &chain, at: now,
                 state: (.vaultMeta, keys.rows.vaultMeta(meta)), tags: keys.entries, on: db)
             try AuditAppender.append(AuditEvent(
                 action: "user.add", actor: actor(admin), decision: .allow, rule: "first administrator, enrolled at init",
