@@ -114,7 +114,7 @@ extension EndToEnd {
             try offline("haven extract verify", ["extract", "verify", dir + "/extract.json", "--vault-key", v.data + "/vault.pub"])
             try offline("haven extract render", ["extract", "render", dir + "/extract.json", "--vault-key", v.data + "/vault.pub"])
             try offline("haven policy check", ["policy", "check", Repository.path("policy")])
-            try run("haven status", as: "intake", ["status"])
+            try run("haven status", as: "admin", ["status"])
             try run("haven api", as: "intake", ["api", "GET", "/v1/status"])
             try offline("haven completion", ["completion", "bash"])
             try run("haven operator status", as: nil, ["operator", "status"])
