@@ -359,7 +359,8 @@ def recovery_journal():
         message = "\n".join(["haven-journal-%s-v1" % words[0], VAULT_ID, previous.hex()] + words[1:]) + "\n"
         lines.append(" ".join(words + [b64(previous), b64(sign(message.encode()))]))
     journal = "".join(line + "\n" for line in lines)
-    tally_words = ["haven-tally-v1", VAULT_ID, "64", str(len(journal.encode())), "3", "2", "4", "5", "1", "7"]
+    head = hashlib.blake2b(lines[-1].encode(), digest_size=32).hexdigest()
+    tally_words = ["haven-tally-v2", VAULT_ID, "64", str(len(journal.encode())), head, "3", "2", "4", "5", "1", "7"]
     tally = " ".join(tally_words + [b64(sign(("\n".join(tally_words) + "\n").encode()))]) + "\n"
     return {"seed": seed.hex(), "public_key": pk.raw.hex(), "journal": journal, "tally": tally}
 

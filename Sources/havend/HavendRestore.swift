@@ -33,7 +33,7 @@ struct HavendRestore: HavendCommand {
         let directory = DataDirectory(o.data, rootKey: header.seal == .file ? o.rootKey : nil)
         // Everything beside the anchor is read, and each line checked, before anything is written.
         let anchor = o.anchor.map(AnchorFile.init(path:))
-        let beside = try anchor.map { (a) throws(HavenError) in try RestoreAnchor.read(a, header: header) }
+        let beside = try anchor.map { (a) throws(HavenError) in try RestoreAnchor.read(a, header: header, withoutJournal: o.withoutJournal) }
         if let beside, let loss = beside.older(than: header), !o.acceptLoss {
             throw HavenError(.conflict, "refusing to restore: this archive is older than the anchor \(beside.anchor.path) (\(loss)); "
                              + "what the vault holds since the archive would be lost",
@@ -51,9 +51,18 @@ struct HavendRestore: HavendCommand {
                                                         erasures: beside?.erasures ?? [], acts: beside?.journal.acts ?? []).wait()
             let epoch = try vault.backups.countRestores()
             // The tally counts the restored log from here; the next checkpoint adds what follows.
-            if let anchor, let latest = vault.auditHead.latestCheckpoint { try vault.backups.retally(anchor, size: latest.checkpoint.size) }
+            // It is put in place only once the anchor is written: a failed write leaves the
+            // tally of the vault the restore did not replace.
+            var staged: RecoveryTally.Staged?
+            if let anchor, let latest = vault.auditHead.latestCheckpoint { staged = try vault.backups.retally(anchor, size: latest.checkpoint.size) }
             vault.shutdown()
-            if let anchor, let latest = vault.auditHead.latestCheckpoint { try anchor.write(latest) }
+            do {
+                if let anchor, let latest = vault.auditHead.latestCheckpoint { try anchor.write(latest) }
+            } catch {
+                staged?.discard()
+                throw error
+            }
+            try staged?.place()
             report = RestoreReport(directory: directory.path, header: header, auditSize: vault.auditHead.size, epoch: epoch,
                                    anchor: beside, archived: archived, reapplied: again)
         } catch {

@@ -211,7 +211,11 @@ extension EndToEnd {
             unlink(drillAnchor + ".journal")
             unlink(drillAnchor + ".tally")
             try Self.write(["\(id) \(ms) intake \(Base64.encode(signature))"], to: drillAnchor + ".erasures")
-            let r = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss", "--json"])
+            // 0.18 made no journal nor tally: refused until the operator says so (the list is
+            // still applied), as a journal deleted would be.
+            let refused = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss"])
+            #expect(refused.status == 1 && refused.stderr.contains("--without-journal"), "\(refused)")
+            let r = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss", "--without-journal", "--json"])
             #expect(r.status == 0, "\(r)")
             let answer = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
             #expect(answer?["erased_again"] as? [String] == [id] && answer?["lost"] is NSNull, "\(r.stdout)")

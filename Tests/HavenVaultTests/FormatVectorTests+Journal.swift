@@ -47,10 +47,28 @@ extension FormatVectorTests {
         var tally = RecoveryTally(anchor: anchor)
         tally.size = 64
         tally.journalBytes = read.bytes
+        tally.journalHead = try #require(read.heads[read.bytes])
+        let head = try RecoveryJournal(anchor: anchor).head()
+        #expect(head.bytes == read.bytes && head.hash == tally.journalHead)
         tally.counts = .init([3, 2, 4, 5, 1, 7])
         try tally.write(vault: vault, signer: signer)
         #expect(try String(contentsOfFile: tally.path, encoding: .utf8) == j.tally)
         #expect(try RecoveryTally(anchor: anchor).read(vault: vault, key: signer.publicKey) == tally)
+
+        // The head is found where the tally says, and not in a journal cut at a line
+        // boundary nor one grown back to the same length with another line.
+        let journal = RecoveryJournal(anchor: anchor)
+        #expect(throws: Never.self) { try journal.check(read.bytes, head: tally.journalHead, current: read.bytes) }
+        let body = j.journal.dropLast()
+        let shorter = String(body[...body.lastIndex(of: "\n")!])
+        try shorter.write(toFile: journal.path, atomically: false, encoding: .utf8)
+        #expect(throws: HavenError.self) { try journal.check(read.bytes, head: tally.journalHead, current: journal.size()) }
+        let regrown = shorter + String(repeating: "x", count: j.journal.utf8.count - shorter.utf8.count - 1) + "\n"
+        try regrown.write(toFile: journal.path, atomically: false, encoding: .utf8)
+        #expect(throws: HavenError.self) { try journal.check(read.bytes, head: tally.journalHead, current: journal.size()) }
+        // With a tally there, an empty journal is never given a fresh header by an append.
+        unlink(journal.path)
+        #expect(throws: HavenError.self) { try journal.append(acts[0], vault: vault, signer: signer) }
 
         // A torn last line is refused, both when read and when appended to.
         try (j.journal + "record-erased 1767225960000").write(toFile: anchor.path + ".journal", atomically: false, encoding: .utf8)

@@ -54,12 +54,18 @@ extension BackupService {
     }
 
     /// After a restore: the anchor's tally counted afresh from the restored log (its
-    /// timeline is the restored one now) and the journal made if it was not there.
-    public func retally(_ anchor: AnchorFile, size: UInt64) throws {
+    /// timeline is the restored one now), the journal made if it was not there
+    /// (`--without-journal`), the tally written under a temporary name: the caller puts it
+    /// in place (`Staged.place`) only once the anchor is written, so a restore whose anchor
+    /// write fails leaves the tally of the vault it did not replace.
+    public func retally(_ anchor: AnchorFile, size: UInt64) throws(HavenError) -> RecoveryTally.Staged {
         let journal = RecoveryJournal(anchor: anchor)
-        try journal.create(vault: keys.vaultID, signer: keys.signingKey, now: pipeline.clock.now())
-        try pipeline.readSnapshot { (view) throws(HavenError) -> Void in
-            do { try RecoveryTally(anchor: anchor).fresh(to: size, journal: journal, db: view.db, keys: keys) } catch let e as HavenError {
+        let now = pipeline.clock.now()
+        return try pipeline.readSnapshot { (view) throws(HavenError) -> RecoveryTally.Staged in
+            do {
+                return try RecoveryTally(anchor: anchor).next(to: size, journal: journal, db: view.db, keys: keys, now: now, fresh: true)
+                    .stage(vault: keys.vaultID, signer: keys.signingKey)
+            } catch let e as HavenError {
                 throw e
             } catch {
                 throw HavenError(.ioError, "the tally beside the anchor could not be written: \(error)")
