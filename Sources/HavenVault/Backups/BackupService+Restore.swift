@@ -80,10 +80,13 @@ extension BackupService {
     public func recordRestore(on loop: any EventLoop, archive: String, header: BackupHeader,
                               erasures: [ErasureList.Entry], acts: [RecoveryAct]) -> EventLoopFuture<Reapplied> {
         let epoch = ((try? countRestores()) ?? 0) + 1
-        // Acts are ordered by the time they were made: the journal outlives restores, so its
-        // order is real time, while log positions restart with each restored copy.
+        // Acts are applied in the order they committed, which is not always the journal's:
+        // each is appended after its commit, from whichever event loop answers it, so two
+        // rekeys of one user can be journaled in the opposite order. Each act's time is its
+        // audit entry's, which never goes back along the log, so (time, seq) is commit order
+        // within one log; across restores, log positions restart but time goes on.
         let end = (try? entryTime(header.auditSize &- 1)) ?? nil
-        let after = acts.filter { end == nil || $0.when >= end! }
+        let after = acts.filter { end == nil || $0.when >= end! }.sorted { ($0.when, $0.seq) < ($1.when, $1.seq) }
         let writer = pipeline.writer
         let event = AuditEvent(action: "vault.restore", decision: .allow, rule: "restored from a backup archive",
                                policyVersion: pipeline.policies.policy.version,
