@@ -352,7 +352,9 @@ def recovery_journal():
             ["user-revoked", "1767225720000", "44", "admin", "leaver"],
             ["user-rekeyed", "1767225780000", "47", "admin", "counsellor", b64(bytes(range(0x20, 0x40)))],
             ["referral-revoked", "1767225840000", "52", "intake", RECORD_ID, "aaaaaaaaaaaaaaaa"],
-            ["record-erased", "1767225900000", "60", "intake", RECORD_ID]]
+            ["record-erased", "1767225900000", "60", "intake", RECORD_ID],
+            ["referral-closed", "1767225960000", "63", "intake", RECORD_ID, "bbbbbbbbbbbbbbbb"],
+            ["referral-declined", "1767226020000", "66", "shelter-intake", RECORD_ID, "cccccccccccccccc"]]
     lines = [header]
     for words in acts:
         previous = hashlib.blake2b(lines[-1].encode(), digest_size=32).digest()

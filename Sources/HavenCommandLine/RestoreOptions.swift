@@ -10,7 +10,7 @@ public struct RestoreOptions: ParsableArguments {
         empty), recomputes its whole audit log, and writes the restore into the log (vault.restore, \
         the first entry after the snapshot's log, with the restore epoch). With --anchor FILE every \
         act journaled beside that anchor since the archive was made (FILE.journal: consent \
-        withdrawn, user revoked, key replaced, referral revoked, record erased; and the erasures \
+        withdrawn, user revoked, key replaced, referral revoked, closed or declined, record erased; and the erasures \
         of FILE.erasures) is applied again in order, each an audit entry naming the original, \
         and the anchor is rewritten to the restored log, so the vault the backup came from can \
         no longer start on it unnoticed. An archive is refused when anything was made after it \

@@ -13,7 +13,8 @@ struct RestoreReport {
     let archived: RecoveryTally.Counts
     let reapplied: BackupService.Reapplied
 
-    static let kinds = ["consent withdrawn", "user revoked", "key replaced", "referral revoked", "record erased"]
+    static let kinds = ["consent withdrawn", "user revoked", "key replaced", "referral revoked", "referral closed", "referral declined",
+                        "record erased"]
 
     var lost: RecoveryTally.Counts? { anchor?.lost(archived: archived) }
 

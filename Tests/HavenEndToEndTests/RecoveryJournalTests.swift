@@ -93,7 +93,7 @@ extension EndToEnd {
             #expect(r.stdout.contains("lost since the archive: records created 1, updates 0, notes 0, consent grants 1, referrals 0, users enrolled 0"),
                     "\(r.stdout)")
             #expect(r.stdout.contains("applied again from the journal: consent withdrawn 1, user revoked 1, key replaced 1, "
-                                      + "referral revoked 1, record erased 1; 1 changed nothing"), "\(r.stdout)")
+                                      + "referral revoked 1, referral closed 0, referral declined 0, record erased 1; 1 changed nothing"), "\(r.stdout)")
 
             try restored.start(extraArguments: ["--root-key", v.data + "/root.key", "--anchor", drillAnchor])
             func run(as user: String, _ args: [String]) throws -> CommandResult {
@@ -131,7 +131,7 @@ extension EndToEnd {
             let again2 = try Self.restore(v, second, into: later.data, anchor: try Self.copyAnchor(drillAnchor, into: v.root + "/drill-2"),
                                           ["--accept-loss"])
             #expect(again2.status == 0 && again2.stdout.contains("consent withdrawn 0, user revoked 0, key replaced 0, referral revoked 0, "
-                                                                 + "record erased 0"), "\(again2)")
+                                                                 + "referral closed 0, referral declined 0, record erased 0"), "\(again2)")
             try later.start(extraArguments: ["--root-key", v.data + "/root.key"])
             let readAgain = try Command.run(TestVault.haven, ["record", "get", id, "--purpose", "investigation", "--socket", later.socket,
                                                               "--key", v.keyPath("police")])

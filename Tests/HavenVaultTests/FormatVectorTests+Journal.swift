@@ -24,7 +24,11 @@ extension FormatVectorTests {
                             when: .init(millisecondsSinceEpoch: 1_767_225_780_000), by: try UserName("admin"), seq: 47),
                 RecoveryAct(.referralRevoked(record: record, referral: try ReferralID("aaaaaaaaaaaaaaaa")),
                             when: .init(millisecondsSinceEpoch: 1_767_225_840_000), by: try UserName("intake"), seq: 52),
-                RecoveryAct(.recordErased(record), when: .init(millisecondsSinceEpoch: 1_767_225_900_000), by: try UserName("intake"), seq: 60)]
+                RecoveryAct(.recordErased(record), when: .init(millisecondsSinceEpoch: 1_767_225_900_000), by: try UserName("intake"), seq: 60),
+                RecoveryAct(.referralClosed(record: record, referral: try ReferralID("bbbbbbbbbbbbbbbb")),
+                            when: .init(millisecondsSinceEpoch: 1_767_225_960_000), by: try UserName("intake"), seq: 63),
+                RecoveryAct(.referralDeclined(record: record, referral: try ReferralID("cccccccccccccccc")),
+                            when: .init(millisecondsSinceEpoch: 1_767_226_020_000), by: try UserName("shelter-intake"), seq: 66)]
     }
 
     @Test func recoveryJournalLinesAndTally() throws {

@@ -3,7 +3,7 @@ import HavenCore
 import HavenCrypto
 
 /// `ANCHOR.journal`: every "no" since the vault's anchor was made — consent withdrawn, user
-/// revoked, key replaced, referral revoked, record erased — kept beside the anchor, outside
+/// revoked, key replaced, referral revoked, closed or declined, record erased — kept beside the anchor, outside
 /// the data directory, so that `havend restore --anchor FILE` applies again, in order, each
 /// one made after the archive (`BackupService.recordRestore`).
 ///
