@@ -49,7 +49,7 @@ public struct RestoreOptions: ParsableArguments {
                                valueName: "file"))
     public var anchor: String?
 
-    @Flag(help: ArgumentHelp("Restore an archive older than the anchor: what was made since it is lost (the output counts it); "
+    @Flag(help: ArgumentHelp("Restore although work made since the archive is lost (the output counts it); "
                              + "the journaled withdrawals, revocations and erasures are applied again."))
     public var acceptLoss = false
 

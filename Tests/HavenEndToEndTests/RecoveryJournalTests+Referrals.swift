@@ -37,8 +37,7 @@ extension EndToEnd.RecoveryJournalTests {
 
         let restored = try TestVault(enrol: false, start: false, distinct: true)
         try FileManager.default.removeItem(atPath: restored.data)
-        let r = try Self.restore(v, archive, into: restored.data, anchor: try Self.copyAnchor(anchor, into: v.root + "/drill"),
-                                 ["--accept-loss"])
+        let r = try Self.restore(v, archive, into: restored.data, anchor: try Self.copyAnchor(anchor, into: v.root + "/drill"))
         #expect(r.status == 0 && r.stdout.contains("referral closed 1, referral declined 1"), "\(r)")
         try restored.start(extraArguments: ["--root-key", v.data + "/root.key"])
         func run(as user: String, _ args: [String]) throws -> CommandResult {

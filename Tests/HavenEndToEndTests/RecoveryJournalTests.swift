@@ -83,7 +83,8 @@ extension EndToEnd {
             let (socket, target) = (restored.socket, restored.data)
             try FileManager.default.removeItem(atPath: target)
             let refused = try Self.restore(v, archive, into: target, anchor: drillAnchor)
-            #expect(refused.status == 1 && refused.stderr.contains("older than the anchor") && refused.stderr.contains("--accept-loss"),
+            #expect(refused.status == 1 && refused.stderr.contains("would be lost (records created 1, updates 0, notes 0, consent grants 1")
+                    && refused.stderr.contains("--accept-loss"),
                     "\(refused)")
             #expect(!FileManager.default.fileExists(atPath: target + "/haven.db"))
 
