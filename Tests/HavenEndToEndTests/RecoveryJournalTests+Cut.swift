@@ -65,4 +65,27 @@ extension EndToEnd.RecoveryJournalTests {
         let confirmed = try Self.restore(v, archive, into: bare + "/vault", anchor: bareAnchor, ["--accept-loss", "--without-journal"])
         #expect(confirmed.status == 0, "\(confirmed)")
     }
+
+    /// A restore whose anchor cannot be rewritten discards the restored directory and leaves
+    /// the tally as it was: the new one is put in place only after the anchor.
+    @Test func aRestoreWhoseAnchorWriteFailsLeavesTheTallyAsItWas() throws {
+        let anchor = EndToEnd.BackupTests.anchorPath()
+        defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
+        let v = try TestVault(start: false, daemonArguments: ["--anchor", anchor])
+        try v.start(extraArguments: ["--create-anchor"])
+        let archive = v.root + "/vault.hvbk"
+        try v.expectOK(as: "admin", ["backup", "create", "--out", archive])
+        _ = try v.createRecord(["survivor_name": "Made After", "incident_type": "rape"])
+        _ = v.stop()
+        let drill = v.root + "/drill"
+        let drillAnchor = try Self.copyAnchor(anchor, into: drill)
+        let tally = try Data(contentsOf: URL(fileURLWithPath: drillAnchor + ".tally"))
+        // The anchor's temporary file cannot be made: its write fails after the vault is restored.
+        try FileManager.default.createDirectory(atPath: drillAnchor + ".new", withIntermediateDirectories: false)
+        let r = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss"])
+        #expect(r.status == 1, "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: drill + "/vault/haven.db"), "the restored directory is discarded")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: drillAnchor + ".tally")) == tally, "the tally is the one before")
+        #expect(!FileManager.default.fileExists(atPath: drillAnchor + ".tally.new"))
+    }
 }
