@@ -59,6 +59,17 @@ extension FormatVectorTests {
         #expect(try String(contentsOfFile: tally.path, encoding: .utf8) == j.tally)
         #expect(try RecoveryTally(anchor: anchor).read(vault: vault, key: signer.publicKey) == tally)
 
+        // A tally of the v1 layout (0.19.0 builds before the head; the vector the script made
+        // then) is read with an empty head, and only its length is checked.
+        let v1 = "haven-tally-v1 00112233445566778899aabbccddeeff 64 1184 3 2 4 5 1 7 "
+            + "SPf/4QjtKmoNsv95xr6HotZWusLcyKQZs8JzUyXATD62Yr4Y0voirPrVFhtYbpWlsPltVPIYQu9XkeaCgbTeDA==\n"
+        try v1.write(toFile: tally.path, atomically: false, encoding: .utf8)
+        let old = try #require(try RecoveryTally(anchor: anchor).read(vault: vault, key: signer.publicKey))
+        #expect(old.size == 64 && old.journalBytes == 1184 && old.journalHead.isEmpty && old.counts == .init([3, 2, 4, 5, 1, 7]))
+        try (v1.replacingOccurrences(of: " 64 ", with: " 65 ")).write(toFile: tally.path, atomically: false, encoding: .utf8)
+        #expect(throws: HavenError.self) { try RecoveryTally(anchor: anchor).read(vault: vault, key: signer.publicKey) }
+        try tally.write(vault: vault, signer: signer)
+
         // The head is found where the tally says, and not in a journal cut at a line
         // boundary nor one grown back to the same length with another line.
         let journal = RecoveryJournal(anchor: anchor)

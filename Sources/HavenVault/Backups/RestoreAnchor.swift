@@ -34,7 +34,7 @@ public struct RestoreAnchor: Sendable {
             throw HavenError(.integrityError, "\(anchor.path).journal has \(journal.bytes) bytes, but the tally beside it counted "
                              + "\(tally.journalBytes): lines were removed from its end", hint: hint)
         }
-        if let tally, tally.journalBytes > 0, journal.heads[tally.journalBytes] != tally.journalHead {
+        if let tally, tally.journalBytes > 0, !tally.journalHead.isEmpty, journal.heads[tally.journalBytes] != tally.journalHead {
             throw HavenError(.integrityError, "\(anchor.path).journal no longer has at byte \(tally.journalBytes) the line the tally "
                              + "beside it named: lines were removed or replaced", hint: hint)
         }

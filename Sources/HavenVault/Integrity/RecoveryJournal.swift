@@ -123,6 +123,7 @@ public struct RecoveryJournal: Sendable {
             throw HavenError(.integrityError, "the recovery journal \(path) has \(current) bytes, but its tally counted \(bytes): "
                              + "lines were removed from its end", hint: RecoveryTally.hint)
         }
+        guard !head.isEmpty else { return }  // a v1 tally: its length is all it has
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw HavenError(.ioError, "cannot open \(path): \(String(cString: strerror(errno)))") }
         try locked(fd, LOCK_SH) { fd, _ throws(HavenError) in
