@@ -352,14 +352,17 @@ def recovery_journal():
             ["user-revoked", "1767225720000", "44", "admin", "leaver"],
             ["user-rekeyed", "1767225780000", "47", "admin", "counsellor", b64(bytes(range(0x20, 0x40)))],
             ["referral-revoked", "1767225840000", "52", "intake", RECORD_ID, "aaaaaaaaaaaaaaaa"],
-            ["record-erased", "1767225900000", "60", "intake", RECORD_ID]]
+            ["record-erased", "1767225900000", "60", "intake", RECORD_ID],
+            ["referral-closed", "1767225960000", "63", "intake", RECORD_ID, "bbbbbbbbbbbbbbbb"],
+            ["referral-declined", "1767226020000", "66", "shelter-intake", RECORD_ID, "cccccccccccccccc"]]
     lines = [header]
     for words in acts:
         previous = hashlib.blake2b(lines[-1].encode(), digest_size=32).digest()
         message = "\n".join(["haven-journal-%s-v1" % words[0], VAULT_ID, previous.hex()] + words[1:]) + "\n"
         lines.append(" ".join(words + [b64(previous), b64(sign(message.encode()))]))
     journal = "".join(line + "\n" for line in lines)
-    tally_words = ["haven-tally-v1", VAULT_ID, "64", str(len(journal.encode())), "3", "2", "4", "5", "1", "7"]
+    head = hashlib.blake2b(lines[-1].encode(), digest_size=32).hexdigest()
+    tally_words = ["haven-tally-v2", VAULT_ID, "64", str(len(journal.encode())), head, "3", "2", "4", "5", "1", "7"]
     tally = " ".join(tally_words + [b64(sign(("\n".join(tally_words) + "\n").encode()))]) + "\n"
     return {"seed": seed.hex(), "public_key": pk.raw.hex(), "journal": journal, "tally": tally}
 

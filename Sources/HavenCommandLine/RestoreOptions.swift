@@ -10,12 +10,14 @@ public struct RestoreOptions: ParsableArguments {
         empty), recomputes its whole audit log, and writes the restore into the log (vault.restore, \
         the first entry after the snapshot's log, with the restore epoch). With --anchor FILE every \
         act journaled beside that anchor since the archive was made (FILE.journal: consent \
-        withdrawn, user revoked, key replaced, referral revoked, record erased; and the erasures \
+        withdrawn, user revoked, key replaced, referral revoked, closed or declined, record erased; and the erasures \
         of FILE.erasures) is applied again in order, each an audit entry naming the original, \
         and the anchor is rewritten to the restored log, so the vault the backup came from can \
-        no longer start on it unnoticed. An archive older than the anchor is refused unless \
-        --accept-loss is given; the restore then says what was lost (made since the archive, by \
-        count) and what was applied again.
+        no longer start on it unnoticed. An archive is refused when anything was made after it \
+        (the tally beside the anchor counts more records, updates, notes, grants, referrals or \
+        users than the archive holds) unless --accept-loss is given; the restore then says what \
+        was lost (by count) and what was applied again. An anchor whose journal or tally is \
+        missing is refused unless --without-journal is given.
         """
 
     @Argument(help: ArgumentHelp("The backup archive ('haven backup create').", valueName: "archive"))
@@ -47,9 +49,13 @@ public struct RestoreOptions: ParsableArguments {
                                valueName: "file"))
     public var anchor: String?
 
-    @Flag(help: ArgumentHelp("Restore an archive older than the anchor: what was made since it is lost (the output counts it); "
+    @Flag(help: ArgumentHelp("Restore although work made since the archive is lost (the output counts it); "
                              + "the journaled withdrawals, revocations and erasures are applied again."))
     public var acceptLoss = false
+
+    @Flag(help: ArgumentHelp("Restore although the anchor's journal or tally is missing: no act made since the archive is "
+                             + "applied again (put back FILE.journal and FILE.tally from the backup drive instead, if you can)."))
+    public var withoutJournal = false
 
     @Option(help: "The policy directory the restored vault is opened with.")
     public var policy: String = "/etc/haven/policy"
@@ -73,6 +79,7 @@ public struct RestoreOptions: ParsableArguments {
         for k in shareKey { out += ["--share-key", k] }
         if let anchor { out += ["--anchor", anchor] }
         if acceptLoss { out.append("--accept-loss") }
+        if withoutJournal { out.append("--without-journal") }
         if json { out.append("--json") }
         return out
     }

@@ -33,8 +33,10 @@ struct HavendRestore: HavendCommand {
         let directory = DataDirectory(o.data, rootKey: header.seal == .file ? o.rootKey : nil)
         // Everything beside the anchor is read, and each line checked, before anything is written.
         let anchor = o.anchor.map(AnchorFile.init(path:))
-        let beside = try anchor.map { (a) throws(HavenError) in try RestoreAnchor.read(a, header: header) }
-        if let beside, let loss = beside.older(than: header), !o.acceptLoss {
+        let beside = try anchor.map { (a) throws(HavenError) in try RestoreAnchor.read(a, header: header, withoutJournal: o.withoutJournal) }
+        // Without a tally nothing counts what would be lost: an archive older than the anchor
+        // is then refused before anything is written.
+        if let beside, beside.tally == nil || beside.checkpoint == nil, let loss = beside.older(than: header), !o.acceptLoss {
             throw HavenError(.conflict, "refusing to restore: this archive is older than the anchor \(beside.anchor.path) (\(loss)); "
                              + "what the vault holds since the archive would be lost",
                              hint: "restore the latest archive, or give --accept-loss to restore this one (the output counts what is lost)")
@@ -47,13 +49,29 @@ struct HavendRestore: HavendCommand {
         let report: RestoreReport
         do {
             let archived = try vault.backups.counts(upTo: header.auditSize)
+            // With a tally, only a real loss asks for the flag: the anchor is nearly always past
+            // the archive (the backup's own fetch is audited), so "older" alone made it routine.
+            if let beside, beside.checkpoint != nil, !o.acceptLoss, let lost = beside.lost(archived: archived), lost != RecoveryTally.Counts() {
+                throw HavenError(.conflict, "refusing to restore: what the vault made since this archive would be lost "
+                                 + "(\(RestoreReport.describe(lost)), counted by the tally beside the anchor \(beside.anchor.path))",
+                                 hint: "restore the latest archive, or give --accept-loss to restore this one (the output counts what is lost)")
+            }
             let again = try vault.backups.recordRestore(on: group.next(), archive: name, header: header,
                                                         erasures: beside?.erasures ?? [], acts: beside?.journal.acts ?? []).wait()
             let epoch = try vault.backups.countRestores()
             // The tally counts the restored log from here; the next checkpoint adds what follows.
-            if let anchor, let latest = vault.auditHead.latestCheckpoint { try vault.backups.retally(anchor, size: latest.checkpoint.size) }
+            // It is put in place only once the anchor is written: a failed write leaves the
+            // tally of the vault the restore did not replace.
+            var staged: RecoveryTally.Staged?
+            if let anchor, let latest = vault.auditHead.latestCheckpoint { staged = try vault.backups.retally(anchor, size: latest.checkpoint.size) }
             vault.shutdown()
-            if let anchor, let latest = vault.auditHead.latestCheckpoint { try anchor.write(latest) }
+            do {
+                if let anchor, let latest = vault.auditHead.latestCheckpoint { try anchor.write(latest) }
+            } catch {
+                staged?.discard()
+                throw error
+            }
+            try staged?.place()
             report = RestoreReport(directory: directory.path, header: header, auditSize: vault.auditHead.size, epoch: epoch,
                                    anchor: beside, archived: archived, reapplied: again)
         } catch {

@@ -13,7 +13,8 @@ struct RestoreReport {
     let archived: RecoveryTally.Counts
     let reapplied: BackupService.Reapplied
 
-    static let kinds = ["consent withdrawn", "user revoked", "key replaced", "referral revoked", "record erased"]
+    static let kinds = ["consent withdrawn", "user revoked", "key replaced", "referral revoked", "referral closed", "referral declined",
+                        "record erased"]
 
     var lost: RecoveryTally.Counts? { anchor?.lost(archived: archived) }
 
@@ -30,7 +31,10 @@ struct RestoreReport {
                        + "the restored records are listed in the log")
             return out
         }
-        if let why = anchor.older(than: header) {
+        if let lost, lost == RecoveryTally.Counts() {
+            out.append("nothing lost since the archive: the tally beside the anchor counts no records, updates, notes, consent grants, "
+                       + "referrals or users it lacks")
+        } else if let why = anchor.older(than: header) {
             out.append("older than the anchor (\(why)); \(anchor.entriesLost(header)) audit entries made since are lost")
             if let lost {
                 let at = anchor.tally.map { $0.size == anchor.checkpoint?.checkpoint.size ? "" : " (counted at entry \($0.size))" } ?? ""

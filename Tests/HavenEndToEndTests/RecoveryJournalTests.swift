@@ -83,7 +83,8 @@ extension EndToEnd {
             let (socket, target) = (restored.socket, restored.data)
             try FileManager.default.removeItem(atPath: target)
             let refused = try Self.restore(v, archive, into: target, anchor: drillAnchor)
-            #expect(refused.status == 1 && refused.stderr.contains("older than the anchor") && refused.stderr.contains("--accept-loss"),
+            #expect(refused.status == 1 && refused.stderr.contains("would be lost (records created 1, updates 0, notes 0, consent grants 1")
+                    && refused.stderr.contains("--accept-loss"),
                     "\(refused)")
             #expect(!FileManager.default.fileExists(atPath: target + "/haven.db"))
 
@@ -93,7 +94,7 @@ extension EndToEnd {
             #expect(r.stdout.contains("lost since the archive: records created 1, updates 0, notes 0, consent grants 1, referrals 0, users enrolled 0"),
                     "\(r.stdout)")
             #expect(r.stdout.contains("applied again from the journal: consent withdrawn 1, user revoked 1, key replaced 1, "
-                                      + "referral revoked 1, record erased 1; 1 changed nothing"), "\(r.stdout)")
+                                      + "referral revoked 1, referral closed 0, referral declined 0, record erased 1; 1 changed nothing"), "\(r.stdout)")
 
             try restored.start(extraArguments: ["--root-key", v.data + "/root.key", "--anchor", drillAnchor])
             func run(as user: String, _ args: [String]) throws -> CommandResult {
@@ -131,7 +132,7 @@ extension EndToEnd {
             let again2 = try Self.restore(v, second, into: later.data, anchor: try Self.copyAnchor(drillAnchor, into: v.root + "/drill-2"),
                                           ["--accept-loss"])
             #expect(again2.status == 0 && again2.stdout.contains("consent withdrawn 0, user revoked 0, key replaced 0, referral revoked 0, "
-                                                                 + "record erased 0"), "\(again2)")
+                                                                 + "referral closed 0, referral declined 0, record erased 0"), "\(again2)")
             try later.start(extraArguments: ["--root-key", v.data + "/root.key"])
             let readAgain = try Command.run(TestVault.haven, ["record", "get", id, "--purpose", "investigation", "--socket", later.socket,
                                                               "--key", v.keyPath("police")])
@@ -211,7 +212,11 @@ extension EndToEnd {
             unlink(drillAnchor + ".journal")
             unlink(drillAnchor + ".tally")
             try Self.write(["\(id) \(ms) intake \(Base64.encode(signature))"], to: drillAnchor + ".erasures")
-            let r = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss", "--json"])
+            // 0.18 made no journal nor tally: refused until the operator says so (the list is
+            // still applied), as a journal deleted would be.
+            let refused = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss"])
+            #expect(refused.status == 1 && refused.stderr.contains("--without-journal"), "\(refused)")
+            let r = try Self.restore(v, archive, into: drill + "/vault", anchor: drillAnchor, ["--accept-loss", "--without-journal", "--json"])
             #expect(r.status == 0, "\(r)")
             let answer = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
             #expect(answer?["erased_again"] as? [String] == [id] && answer?["lost"] is NSNull, "\(r.stdout)")

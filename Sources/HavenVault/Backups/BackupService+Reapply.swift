@@ -38,11 +38,11 @@ extension BackupService {
             e.event.detail["consent"] = "withdraw"
             return write(e, on: loop) { tx, entry throws(HavenError) -> Bool in try self.withdraw(flag, of: id, by: act.by, tx, &entry) }
         case .referralRevoked(let id, let ref):
-            var e = draft("referral.revoke", record: id, rule: act.label, original: original)
-            e.event.detail["referral"] = ref.rawValue
-            return write(e, on: loop) { tx, entry throws(HavenError) -> Bool in
-                try self.revoke(ref, of: id, by: act.by, original: original.0, tx, &entry)
-            }
+            return end(ref, of: id, as: .revoked, .revoke, act, on: loop)
+        case .referralClosed(let id, let ref):
+            return end(ref, of: id, as: .closed, .close, act, on: loop)
+        case .referralDeclined(let id, let ref):
+            return end(ref, of: id, as: .declined, .decline, act, on: loop)
         case .userRevoked(let name):
             var e = draft("user.revoke", record: nil, rule: act.label, original: original)
             e.event.detail["user"] = name.rawValue
@@ -72,6 +72,15 @@ extension BackupService {
                 tx.wrote(.user(name), self.keys.rows.user(user.with(publicKey: key)))
                 return true
             }
+        }
+    }
+
+    private func end(_ ref: ReferralID, of id: RecordID, as status: ReferralStatus, _ step: ReferralEvent.Kind, _ act: RecoveryAct,
+                     on loop: any EventLoop) -> EventLoopFuture<Bool> {
+        var e = draft("referral.\(step.rawValue)", record: id, rule: act.label, original: (act.when, act.by))
+        e.event.detail["referral"] = ref.rawValue
+        return write(e, on: loop) { tx, entry throws(HavenError) -> Bool in
+            try self.end(ref, of: id, as: status, step, by: act.by, original: act.when, tx, &entry)
         }
     }
 

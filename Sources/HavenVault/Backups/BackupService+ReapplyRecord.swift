@@ -24,21 +24,23 @@ extension BackupService {
         return true
     }
 
-    /// A journaled referral revocation applied again; nothing when the referral has ended
-    /// already (or the archive never had it).
-    func revoke(_ ref: ReferralID, of id: RecordID, by user: UserName, original: Timestamp, _ tx: WriteTransaction,
-                _ entry: inout AuditEntryDraft) throws(HavenError) -> Bool {
+    /// A journaled end of a referral (revoked, closed, declined) applied again as the same
+    /// step by its original author; nothing when the referral has ended already (or the
+    /// archive never had it). Without it a restore would bring the referral back pending or
+    /// accepted, and the receiving agency would reach the record again.
+    func end(_ ref: ReferralID, of id: RecordID, as status: ReferralStatus, _ step: ReferralEvent.Kind, by user: UserName,
+             original: Timestamp, _ tx: WriteTransaction, _ entry: inout AuditEntryDraft) throws(HavenError) -> Bool {
         let policy = pipeline.policies.policy
         let opened = try pipeline.opener.open(id, in: .writer(tx.db), policy: policy)
         guard let current = opened.header.referral(ref), current.status == .pending || current.status == .accepted else { return false }
         _ = try changes.write(tx, &entry, id: id, by: user, policy: policy, decide: nil) { (header, opened, now) throws(HavenError) -> RecordChange in
             guard var referral = header.referral(ref) else { throw HavenError.notFound("no referral \(ref)") }
-            referral.status = .revoked
+            referral.status = status
             referral.updatedBy = user
             referral.updatedAt = now
             let index = header.recordReferral(referral)
-            let event = ReferralEvent(referral: ref, kind: .revoke, by: user, at: now, service: referral.service, to: referral.to,
-                                      text: "revoked on \(original.rfc3339); applied again at a restore")
+            let event = ReferralEvent(referral: ref, kind: step, by: user, at: now, service: referral.service, to: referral.to,
+                                      text: "\(status.rawValue) on \(original.rfc3339); applied again at a restore")
             return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
                                 referrals: [(ReferralService.indexRow(referral, record: id), false)])
         }

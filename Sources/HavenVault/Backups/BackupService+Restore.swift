@@ -54,12 +54,18 @@ extension BackupService {
     }
 
     /// After a restore: the anchor's tally counted afresh from the restored log (its
-    /// timeline is the restored one now) and the journal made if it was not there.
-    public func retally(_ anchor: AnchorFile, size: UInt64) throws {
+    /// timeline is the restored one now), the journal made if it was not there
+    /// (`--without-journal`), the tally written under a temporary name: the caller puts it
+    /// in place (`Staged.place`) only once the anchor is written, so a restore whose anchor
+    /// write fails leaves the tally of the vault it did not replace.
+    public func retally(_ anchor: AnchorFile, size: UInt64) throws(HavenError) -> RecoveryTally.Staged {
         let journal = RecoveryJournal(anchor: anchor)
-        try journal.create(vault: keys.vaultID, signer: keys.signingKey, now: pipeline.clock.now())
-        try pipeline.readSnapshot { (view) throws(HavenError) -> Void in
-            do { try RecoveryTally(anchor: anchor).fresh(to: size, journal: journal, db: view.db, keys: keys) } catch let e as HavenError {
+        let now = pipeline.clock.now()
+        return try pipeline.readSnapshot { (view) throws(HavenError) -> RecoveryTally.Staged in
+            do {
+                return try RecoveryTally(anchor: anchor).next(to: size, journal: journal, db: view.db, keys: keys, now: now, fresh: true)
+                    .stage(vault: keys.vaultID, signer: keys.signingKey)
+            } catch let e as HavenError {
                 throw e
             } catch {
                 throw HavenError(.ioError, "the tally beside the anchor could not be written: \(error)")
@@ -74,10 +80,13 @@ extension BackupService {
     public func recordRestore(on loop: any EventLoop, archive: String, header: BackupHeader,
                               erasures: [ErasureList.Entry], acts: [RecoveryAct]) -> EventLoopFuture<Reapplied> {
         let epoch = ((try? countRestores()) ?? 0) + 1
-        // Acts are ordered by the time they were made: the journal outlives restores, so its
-        // order is real time, while log positions restart with each restored copy.
+        // Acts are applied in the order they committed, which is not always the journal's:
+        // each is appended after its commit, from whichever event loop answers it, so two
+        // rekeys of one user can be journaled in the opposite order. Each act's time is its
+        // audit entry's, which never goes back along the log, so (time, seq) is commit order
+        // within one log; across restores, log positions restart but time goes on.
         let end = (try? entryTime(header.auditSize &- 1)) ?? nil
-        let after = acts.filter { end == nil || $0.when >= end! }
+        let after = acts.filter { end == nil || $0.when >= end! }.sorted { ($0.when, $0.seq) < ($1.when, $1.seq) }
         let writer = pipeline.writer
         let event = AuditEvent(action: "vault.restore", decision: .allow, rule: "restored from a backup archive",
                                policyVersion: pipeline.policies.policy.version,

@@ -16,7 +16,8 @@ public struct RestoreAnchor: Sendable {
 
     /// Reads and checks everything beside `anchor` against the archive's vault key. A
     /// journal shorter than the tally says it was is refused: lines were cut from its end.
-    public static func read(_ anchor: AnchorFile, header: BackupHeader) throws(HavenError) -> RestoreAnchor {
+    /// `withoutJournal` (the operator's `--without-journal`) accepts a missing journal or tally.
+    public static func read(_ anchor: AnchorFile, header: BackupHeader, withoutJournal: Bool = false) throws(HavenError) -> RestoreAnchor {
         let key: PublicKey
         do { key = try PublicKey(bytes: header.vaultPublicKey) } catch { throw HavenError(.invalidDocument, "the archive's vault key is damaged") }
         let vault = header.vaultID
@@ -28,10 +29,22 @@ public struct RestoreAnchor: Sendable {
         let journal = try RecoveryJournal(anchor: anchor).read(vault: vault, key: key)
         let erasures = try ErasureList(anchor: anchor).read(vault: vault, key: key)
         let tally = try RecoveryTally(anchor: anchor).read(vault: vault, key: key)
+        let hint = "restore the journal and tally from their copy on the backup drive, then restore again"
         if let tally, tally.journalBytes > journal.bytes {
             throw HavenError(.integrityError, "\(anchor.path).journal has \(journal.bytes) bytes, but the tally beside it counted "
-                             + "\(tally.journalBytes): lines were removed from its end",
-                             hint: "restore the journal from its copy on the backup drive, then restore again")
+                             + "\(tally.journalBytes): lines were removed from its end", hint: hint)
+        }
+        if let tally, tally.journalBytes > 0, !tally.journalHead.isEmpty, journal.heads[tally.journalBytes] != tally.journalHead {
+            throw HavenError(.integrityError, "\(anchor.path).journal no longer has at byte \(tally.journalBytes) the line the tally "
+                             + "beside it named: lines were removed or replaced", hint: hint)
+        }
+        // Both made from the first anchor on: one missing beside an anchor was deleted, and
+        // with it every act since the archive would be undone without a word.
+        if checkpoint != nil, !withoutJournal, tally == nil || !journal.exists {
+            let missing = journal.exists ? "\(anchor.path).tally" : "\(anchor.path).journal"
+            throw HavenError(.notFound, "refusing to restore: \(missing) is missing beside the anchor, so the acts since the archive "
+                             + "cannot be applied again or shown complete",
+                             hint: "put it back from the backup drive, or give --without-journal to restore without re-applying them")
         }
         return RestoreAnchor(anchor: anchor, checkpoint: checkpoint, journal: journal, erasures: erasures, tally: tally)
     }

@@ -112,6 +112,13 @@ public final class AnchorKeeper: Sendable {
             failed(checkpoint, error.message)
             return false
         }
+        // The journal beside the anchor exists from the first anchor on, and its tally
+        // follows each anchored checkpoint (what a restore counts as lost). A journal found
+        // cut or missing is a failure like the anchor's own: changes it would not keep wait.
+        if let error = RecoveryTally.anchored(checkpoint, anchor: file, db: db, keys: keys) {
+            failed(checkpoint, error.message)
+            return false
+        }
         let recovered = state.withLock { s in
             defer { s = State(size: checkpoint.checkpoint.size, lastWrite: checkpoint.checkpoint.time) }
             return s.failure != nil
@@ -122,9 +129,6 @@ public final class AnchorKeeper: Sendable {
         } catch {
             logger.error("the anchored size could not be recorded in the data directory", metadata: ["error": "\(error)"])
         }
-        // The journal beside the anchor exists from the first anchor on, and its tally
-        // follows each anchored checkpoint (what a restore counts as lost).
-        RecoveryTally.anchored(checkpoint, anchor: file, db: db, keys: keys, logger: logger)
         return true
     }
 }

@@ -12,6 +12,10 @@ public struct RecoveryAct: Sendable, Equatable {
         /// The key the user holds since; the one before opens no session.
         case userRekeyed(UserName, publicKey: [UInt8])
         case referralRevoked(record: RecordID, referral: ReferralID)
+        /// Ended by either agency: a restore must not bring it back accepted.
+        case referralClosed(record: RecordID, referral: ReferralID)
+        /// Refused by the receiving agency: a restore must not bring it back pending.
+        case referralDeclined(record: RecordID, referral: ReferralID)
         case recordErased(RecordID)
     }
 
@@ -37,6 +41,8 @@ public struct RecoveryAct: Sendable, Equatable {
         case .userRevoked: "user-revoked"
         case .userRekeyed: "user-rekeyed"
         case .referralRevoked: "referral-revoked"
+        case .referralClosed: "referral-closed"
+        case .referralDeclined: "referral-declined"
         case .recordErased: "record-erased"
         }
     }
@@ -47,7 +53,8 @@ public struct RecoveryAct: Sendable, Equatable {
         case .consentWithdrawn(let record, let flag): [record.rawValue, flag.rawValue]
         case .userRevoked(let user): [user.rawValue]
         case .userRekeyed(let user, let key): [user.rawValue, Base64.encode(key)]
-        case .referralRevoked(let record, let referral): [record.rawValue, referral.rawValue]
+        case .referralRevoked(let record, let referral), .referralClosed(let record, let referral),
+             .referralDeclined(let record, let referral): [record.rawValue, referral.rawValue]
         case .recordErased(let record): [record.rawValue]
         }
     }
@@ -78,9 +85,10 @@ public struct RecoveryAct: Sendable, Equatable {
         case ("user-rekeyed", 2):
             guard let u = try? UserName(f[0]), let key = Base64.decode(f[1]), key.count == 32 else { return nil }
             kind = .userRekeyed(u, publicKey: key)
-        case ("referral-revoked", 2):
+        case ("referral-revoked", 2), ("referral-closed", 2), ("referral-declined", 2):
             guard let r = try? RecordID(f[0]), let ref = try? ReferralID(f[1]) else { return nil }
-            kind = .referralRevoked(record: r, referral: ref)
+            kind = words[0] == "referral-revoked" ? .referralRevoked(record: r, referral: ref)
+                : words[0] == "referral-closed" ? .referralClosed(record: r, referral: ref) : .referralDeclined(record: r, referral: ref)
         case ("record-erased", 1):
             guard let r = try? RecordID(f[0]) else { return nil }
             kind = .recordErased(r)
@@ -97,6 +105,8 @@ public struct RecoveryAct: Sendable, Equatable {
         case .userRevoked: "user revoked"
         case .userRekeyed: "key replaced"
         case .referralRevoked: "referral revoked"
+        case .referralClosed: "referral closed"
+        case .referralDeclined: "referral declined"
         case .recordErased: "record erased"
         }
     }

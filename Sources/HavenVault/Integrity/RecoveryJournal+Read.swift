@@ -9,6 +9,9 @@ extension RecoveryJournal {
         /// The file's length, compared with the tally's (a cut tail).
         public var bytes = 0
         public var exists = false
+        /// Each line's hash by the offset where it ends (after its newline): where the
+        /// tally's head must be found.
+        public var heads: [Int: [UInt8]] = [:]
     }
 
     /// Every act, each line checked against the vault's key and the line before it. Any line
@@ -26,6 +29,8 @@ extension RecoveryJournal {
         guard let first = lines.first else { return out }
         try checkHeader(first, vault: vault, key: key)
         var hashes = [Self.hash(first)]
+        var end = first.count + 1
+        out.heads[end] = hashes[0]
         for (n, line) in lines.enumerated().dropFirst() {
             let words = String(decoding: line, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
             guard words.count > 2, let signature = Base64.decode(String(words[words.count - 1])),
@@ -44,6 +49,8 @@ extension RecoveryJournal {
                                  + "(a line was removed or changed before line \(n + 1))", hint: hint)
             }
             hashes.append(Self.hash(line))
+            end += line.count + 1
+            out.heads[end] = hashes[n]
             out.acts.append(act)
         }
         return out

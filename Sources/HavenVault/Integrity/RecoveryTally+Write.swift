@@ -9,15 +9,35 @@ extension RecoveryTally {
     /// Replaces the tally: a temporary file, flushed, renamed over the old one (as the
     /// anchor), so a crash leaves the old tally or the new one.
     public func write(vault: VaultID, signer: SigningKey) throws(HavenError) {
-        let line = Array(([Self.word, vault.rawValue, String(size), String(journalBytes)] + counts.all.map(String.init)
-            + [Base64.encode(signer.sign(message(vault: vault)))]).joined(separator: " ").utf8) + [0x0A]
+        try stage(vault: vault, signer: signer).place()
+    }
+
+    /// A tally written and flushed beside the anchor under a temporary name, not yet in force.
+    public struct Staged: Sendable {
+        let temporary: String, path: String
+
+        /// Renames it over the tally.
+        public func place() throws(HavenError) {
+            guard rename(temporary, path) == 0 else { throw HavenError(.ioError, "cannot write \(path)") }
+        }
+
+        /// Removes it, leaving the tally there was.
+        public func discard() { unlink(temporary) }
+    }
+
+    /// Writes the tally under a temporary name; `Staged.place` puts it in force.
+    func stage(vault: VaultID, signer: SigningKey) throws(HavenError) -> Staged {
+        var w = words
+        w[1] = vault.rawValue
+        let line = Array((w + [Base64.encode(signer.sign(message(vault: vault)))]).joined(separator: " ").utf8) + [0x0A]
         let temporary = path + ".new"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw HavenError(.ioError, "cannot create \(temporary): \(String(cString: strerror(errno)))") }
         let n = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let flushed = n == line.count && fsync(fd) == 0
         close(fd)
-        guard flushed, rename(temporary, path) == 0 else { throw HavenError(.ioError, "cannot write \(path)") }
+        guard flushed else { throw HavenError(.ioError, "cannot write \(temporary)") }
+        return Staged(temporary: temporary, path: path)
     }
 
     /// The tally of the log's first `size` entries: the previous tally's counts plus the
@@ -29,34 +49,51 @@ extension RecoveryTally {
         return try Counts().adding(range: 0..<size, on: db)
     }
 
-    /// The hook at each anchor write (`WriteQueue`, on the writer thread, after the commit):
-    /// makes the journal if it is not there yet and brings the tally up to the checkpoint.
-    /// A failure is logged as critical, as the anchor's own: the next checkpoint tries again.
-    static func anchored(_ checkpoint: SignedCheckpoint, anchor: AnchorFile, db: Connection, keys: VaultKeys, logger: Logger) {
+    /// The hook at each anchor write (`AnchorKeeper`, on the writer thread, after the
+    /// commit): makes the journal with the first tally and brings the tally up to the
+    /// checkpoint. The failure is returned, never only logged: the keeper then refuses
+    /// changes as for an anchor it cannot write (a cut journal must not be signed over).
+    static func anchored(_ checkpoint: SignedCheckpoint, anchor: AnchorFile, db: Connection, keys: VaultKeys) -> HavenError? {
         do {
-            let journal = RecoveryJournal(anchor: anchor)
-            try journal.create(vault: keys.vaultID, signer: keys.signingKey, now: checkpoint.checkpoint.time)
-            try RecoveryTally(anchor: anchor).update(to: checkpoint.checkpoint.size, journal: journal, db: db, keys: keys)
+            try RecoveryTally(anchor: anchor).next(to: checkpoint.checkpoint.size, journal: RecoveryJournal(anchor: anchor), db: db,
+                                                  keys: keys, now: checkpoint.checkpoint.time)
+                .write(vault: keys.vaultID, signer: keys.signingKey)
+            return nil
         } catch let error as HavenError {
-            logger.critical("the recovery journal or tally beside the anchor could not be written", metadata: ["error": "\(error.message)"])
+            return error
         } catch {
-            logger.critical("the recovery tally could not be counted", metadata: ["error": "\(error)"])
+            return HavenError(.ioError, "the recovery tally could not be counted: \(error)")
         }
     }
 
-    /// Counts up to `size` from the whole log, not the tally before (a restored timeline).
-    func fresh(to size: UInt64, journal: RecoveryJournal, db: Connection, keys: VaultKeys) throws {
-        try update(to: size, journal: journal, db: db, keys: keys, fresh: true)
-    }
-
-    /// Counts up to `size` and rewrites the tally with the journal's current length.
-    func update(to size: UInt64, journal: RecoveryJournal, db: Connection, keys: VaultKeys, fresh: Bool = false) throws {
+    /// The tally counted up to `size` with the journal's current length and head; `fresh`
+    /// counts from the whole log, not the tally before (a restored timeline, whose journal
+    /// the restore has just read and checked whole).
+    ///
+    /// Invariant: a tally is only ever signed over a journal that still holds, at the
+    /// previous tally's length, the line the previous tally named — so a journal cut at a
+    /// line boundary, deleted or made again is refused, never taken as the new truth. Only
+    /// the tail is read (one line), not the whole journal. The journal is made only with
+    /// the first tally (the first anchor, or an anchor of a release before the journal).
+    func next(to size: UInt64, journal: RecoveryJournal, db: Connection, keys: VaultKeys, now: Timestamp,
+              fresh: Bool = false) throws -> RecoveryTally {
         var tally = self
-        let previous = fresh ? nil : try? read(vault: keys.vaultID, key: keys.publicKey)
+        let previous = fresh ? nil : try read(vault: keys.vaultID, key: keys.publicKey)
+        let current = journal.size()
+        if let previous {
+            try journal.check(previous.journalBytes, head: previous.journalHead, current: current)
+        } else if !fresh, let current, current > 0, try !journal.headerOnly() {
+            // A journal of acts with no tally: the tally was deleted (the journal may be cut too).
+            throw HavenError(.integrityError, "\(path) is missing beside the journal \(journal.path), which cannot then be shown uncut",
+                             hint: Self.hint)
+        }
+        if current == nil || current == 0 {
+            guard previous == nil else { throw HavenError(.integrityError, "the recovery journal \(journal.path) is missing", hint: Self.hint) }
+            try journal.create(vault: keys.vaultID, signer: keys.signingKey, now: now)
+        }
         tally.counts = try Self.counted(upTo: size, previous: previous, on: db)
         tally.size = size
-        var st = stat()
-        tally.journalBytes = stat(journal.path, &st) == 0 ? Int(st.st_size) : 0
-        try tally.write(vault: keys.vaultID, signer: keys.signingKey)
+        (tally.journalBytes, tally.journalHead) = try journal.head()
+        return tally
     }
 }

@@ -69,16 +69,31 @@ public struct RecoveryTally: Sendable, Equatable {
     public var size: UInt64 = 0
     /// The journal's length when the tally was written: a journal found shorter was cut.
     public var journalBytes = 0
+    /// The hash of the journal's line that ended at `journalBytes` (its chain head, which
+    /// commits to every line before it): a journal cut and grown back to the same length,
+    /// or made again, no longer has it there. 32 zero bytes for an empty journal; empty
+    /// when read from a v1 tally, which had none.
+    public var journalHead = [UInt8](repeating: 0, count: 32)
     public var counts = Counts()
 
     public init(anchor: AnchorFile) {
         path = anchor.path + ".tally"
     }
 
-    static let word = "haven-tally-v1"
+    /// v2 added the journal's head. A v1 tally (written by 0.19.0 builds before it) is
+    /// still read, with an empty head: its length alone is checked once, and the next
+    /// checkpoint writes v2.
+    static let word = "haven-tally-v2"
+    static let wordV1 = "haven-tally-v1"
+
+    var words: [String] {
+        [Self.word, "", String(size), String(journalBytes), Hex.encode(journalHead)] + counts.all.map(String.init)
+    }
 
     func message(vault: VaultID) -> [UInt8] {
-        Array(([Self.word, vault.rawValue, String(size), String(journalBytes)] + counts.all.map(String.init)).joined(separator: "\n").utf8 + [0x0A])
+        var w = words
+        w[1] = vault.rawValue
+        return Array(w.joined(separator: "\n").utf8 + [0x0A])
     }
 
     /// The tally beside the anchor, checked; nil when there is none.
@@ -88,16 +103,33 @@ public struct RecoveryTally: Sendable, Equatable {
         let words = String(decoding: try KeyFiles.readSmallFile(path, limit: 4096), as: UTF8.self)
             .trimmingCharacters(in: .newlines).split(separator: " ")
         var tally = self
-        guard words.count == 11, words[0] == Self.word, words[1] == vault.rawValue, let size = UInt64(words[2]),
-              let journal = Int(words[3]), let signature = Base64.decode(String(words[10])) else {
-            throw HavenError(.integrityError, "\(path) is not a tally of vault \(vault)")
+        if words.count == 11, words[0] == Self.wordV1 { return try readV1(words, vault: vault, key: key) }
+        guard words.count == 12, words[0] == Self.word, words[1] == vault.rawValue, let size = UInt64(words[2]),
+              let journal = Int(words[3]), let head = Hex.decode(String(words[4])), head.count == 32,
+              let signature = Base64.decode(String(words[11])) else {
+            throw HavenError(.integrityError, "\(path) is not a tally of vault \(vault)", hint: Self.hint)
         }
-        let numbers = words[4..<10].compactMap { Int($0) }
-        guard numbers.count == 6 else { throw HavenError(.integrityError, "\(path) is not a tally of vault \(vault)") }
-        (tally.size, tally.journalBytes, tally.counts) = (size, journal, Counts(numbers))
+        let numbers = words[5..<11].compactMap { Int($0) }
+        guard numbers.count == 6 else { throw HavenError(.integrityError, "\(path) is not a tally of vault \(vault)", hint: Self.hint) }
+        (tally.size, tally.journalBytes, tally.journalHead, tally.counts) = (size, journal, head, Counts(numbers))
         do { try key.verify(signature: signature, message: tally.message(vault: vault)) } catch {
-            throw HavenError(.integrityError, "\(path) is not signed by this vault's key")
+            throw HavenError(.integrityError, "\(path) is not signed by this vault's key", hint: Self.hint)
         }
         return tally
     }
+
+    private func readV1(_ words: [Substring], vault: VaultID, key: PublicKey) throws(HavenError) -> RecoveryTally {
+        let numbers = words[2..<10].compactMap { Int($0) }
+        guard words[1] == vault.rawValue, numbers.count == 8, let size = UInt64(words[2]), let signature = Base64.decode(String(words[10])) else {
+            throw HavenError(.integrityError, "\(path) is not a tally of vault \(vault)", hint: Self.hint)
+        }
+        do { try key.verify(signature: signature, message: Array(words.dropLast().joined(separator: "\n").utf8) + [0x0A]) } catch {
+            throw HavenError(.integrityError, "\(path) is not signed by this vault's key", hint: Self.hint)
+        }
+        var tally = self
+        (tally.size, tally.journalBytes, tally.journalHead, tally.counts) = (size, numbers[1], [], Counts(Array(numbers[2...])))
+        return tally
+    }
+
+    static let hint = "put back the journal and tally from their copy on the backup drive"
 }

@@ -11,7 +11,11 @@ extension RequestPipeline {
     /// act). Repeating the act after the anchor directory is fixed journals it.
     func journaled<T>(_ committed: Committed<T>, _ kind: RecoveryAct.Kind?, by user: UserName, keys: VaultKeys) throws(HavenError) -> T {
         guard let kind, let anchor = writer.anchor else { return committed.value }
-        let act = RecoveryAct(kind, when: clock.now(), by: user, seq: committed.auditSeq)
+        // The time of the act's own audit entry, which the writer gave it in commit order (the
+        // log's times never go back): the clock here, on whichever event loop runs this after
+        // the commit, could put two acts in the opposite order to their commits.
+        let when = (try? committedTime(committed.auditSeq)) ?? nil
+        let act = RecoveryAct(kind, when: when ?? clock.now(), by: user, seq: committed.auditSeq)
         do {
             try RecoveryJournal(anchor: anchor).append(act, vault: keys.vaultID, signer: keys.signingKey)
         } catch {
@@ -22,5 +26,18 @@ extension RequestPipeline {
                              hint: "fix the anchor's directory, then repeat the change so that it is journaled")
         }
         return committed.value
+    }
+
+    /// The time of the log's entry `seq`, as the writer stamped it.
+    private func committedTime(_ seq: UInt64) throws(HavenError) -> Timestamp? {
+        let logger = self.logger
+        return try readSnapshot { (view) throws(HavenError) -> Timestamp? in
+            try storeCall(logger) {
+                let s = try view.db.statement("SELECT time FROM audit_entries WHERE seq = ?")
+                defer { view.db.resetStatements() }
+                try s.bind(1, Int64(clamping: seq))
+                return try s.step() ? Timestamp(millisecondsSinceEpoch: s.int64(0)) : nil
+            }
+        }
     }
 }

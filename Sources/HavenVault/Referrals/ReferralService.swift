@@ -118,11 +118,21 @@ public struct ReferralService: Sendable {
                 return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
                                     referrals: [(Self.indexRow(referral, record: id), false)])
             }).flatMapThrowing {
-                let written = try pipeline.journaled($0, kind == .revoke ? .referralRevoked(record: id, referral: ref) : nil, by: subject.user,
-                                                     keys: changes.keys)
+                let written = try pipeline.journaled($0, Self.journaled(kind, record: id, referral: ref), by: subject.user, keys: changes.keys)
                 return ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,
                                              version: written.version)
             }
+        }
+    }
+
+    /// Each step that ends a referral is journaled: a restore would otherwise bring it back
+    /// pending or accepted, and the receiving agency would reach the record again.
+    static func journaled(_ kind: ReferralChange, record: RecordID, referral: ReferralID) -> RecoveryAct.Kind? {
+        switch kind {
+        case .accept: nil
+        case .revoke: .referralRevoked(record: record, referral: referral)
+        case .close: .referralClosed(record: record, referral: referral)
+        case .decline: .referralDeclined(record: record, referral: referral)
         }
     }
 
