@@ -3,7 +3,6 @@ import HavenAudit
 import HavenCore
 import HavenCrypto
 import HavenStore
-import Logging
 
 extension RecoveryTally {
     /// Replaces the tally: a temporary file, flushed, renamed over the old one (as the
