@@ -66,6 +66,38 @@ extension EndToEnd.RecoveryJournalTests {
         #expect(confirmed.status == 0, "\(confirmed)")
     }
 
+    /// The same person deletes the journal and its tally together while havend is stopped:
+    /// the data directory anchored with a tally before (its signed mark says so), so the next
+    /// start makes neither again — changes are refused until they are put back.
+    @Test func aJournalAndTallyDeletedTogetherWhileStoppedAreNotMadeAgain() throws {
+        let anchor = EndToEnd.BackupTests.anchorPath()
+        defer { for f in [anchor, anchor + ".journal", anchor + ".tally", anchor + ".tally.new", anchor + ".new"] { unlink(f) } }
+        let v = try TestVault(start: false, daemonArguments: ["--anchor", anchor])
+        try v.start(extraArguments: ["--create-anchor"])
+        let id = try v.createRecord(["survivor_name": "Deleted Journal", "incident_type": "rape"])
+        try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
+        try v.expectOK(as: "intake", ["consent", "withdraw", id, "police"])
+        try v.expectOK(as: "auditor", ["audit", "checkpoint"])
+        _ = v.stop()
+        let journal = try Data(contentsOf: URL(fileURLWithPath: anchor + ".journal"))
+        let tally = try Data(contentsOf: URL(fileURLWithPath: anchor + ".tally"))
+        unlink(anchor + ".journal")
+        unlink(anchor + ".tally")
+
+        try v.start()
+        try v.expectOK(as: "auditor", ["audit", "checkpoint"])
+        let refused = try v.haven(as: "intake", ["consent", "grant", id, "legal"])
+        #expect(refused.status == 5 && refused.stderr.contains("anchor_unavailable") && refused.stderr.contains(".tally is missing"),
+                "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: anchor + ".journal") && !FileManager.default.fileExists(atPath: anchor + ".tally"),
+                "neither made again")
+
+        // Put back from the weekly copy: changes go through again.
+        try journal.write(to: URL(fileURLWithPath: anchor + ".journal"))
+        try tally.write(to: URL(fileURLWithPath: anchor + ".tally"))
+        try v.expectOK(as: "intake", ["consent", "grant", id, "legal"])
+    }
+
     /// A restore whose anchor cannot be rewritten discards the restored directory and leaves
     /// the tally as it was: the new one is put in place only after the anchor.
     @Test func aRestoreWhoseAnchorWriteFailsLeavesTheTallyAsItWas() throws {

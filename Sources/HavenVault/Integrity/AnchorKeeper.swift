@@ -115,7 +115,7 @@ public final class AnchorKeeper: Sendable {
         // The journal beside the anchor exists from the first anchor on, and its tally
         // follows each anchored checkpoint (what a restore counts as lost). A journal found
         // cut or missing is a failure like the anchor's own: changes it would not keep wait.
-        if let error = RecoveryTally.anchored(checkpoint, anchor: file, db: db, keys: keys) {
+        if let error = RecoveryTally.anchored(checkpoint, anchor: file, db: db, keys: keys, creating: creating) {
             failed(checkpoint, error.message)
             return false
         }

@@ -52,10 +52,11 @@ extension RecoveryTally {
     /// commit): makes the journal with the first tally and brings the tally up to the
     /// checkpoint. The failure is returned, never only logged: the keeper then refuses
     /// changes as for an anchor it cannot write (a cut journal must not be signed over).
-    static func anchored(_ checkpoint: SignedCheckpoint, anchor: AnchorFile, db: Connection, keys: VaultKeys) -> HavenError? {
+    static func anchored(_ checkpoint: SignedCheckpoint, anchor: AnchorFile, db: Connection, keys: VaultKeys,
+                         creating: Bool = false) -> HavenError? {
         do {
             try RecoveryTally(anchor: anchor).next(to: checkpoint.checkpoint.size, journal: RecoveryJournal(anchor: anchor), db: db,
-                                                  keys: keys, now: checkpoint.checkpoint.time)
+                                                  keys: keys, now: checkpoint.checkpoint.time, creating: creating)
                 .write(vault: keys.vaultID, signer: keys.signingKey)
             return nil
         } catch let error as HavenError {
@@ -73,9 +74,12 @@ extension RecoveryTally {
     /// previous tally's length, the line the previous tally named — so a journal cut at a
     /// line boundary, deleted or made again is refused, never taken as the new truth. Only
     /// the tail is read (one line), not the whole journal. The journal is made only with
-    /// the first tally (the first anchor, or an anchor of a release before the journal).
+    /// the first tally (the first anchor, or an anchor of a release before the journal) —
+    /// never for a data directory that has anchored with this release already (its signed
+    /// mark, `AnchoredMark`, is written only after a tally): there, a journal and tally both
+    /// gone were deleted, unless the operator is creating the anchor anew (`creating`).
     func next(to size: UInt64, journal: RecoveryJournal, db: Connection, keys: VaultKeys, now: Timestamp,
-              fresh: Bool = false) throws -> RecoveryTally {
+              fresh: Bool = false, creating: Bool = false) throws -> RecoveryTally {
         var tally = self
         let previous = fresh ? nil : try read(vault: keys.vaultID, key: keys.publicKey)
         let current = journal.size()
@@ -85,6 +89,12 @@ extension RecoveryTally {
             // A journal of acts with no tally: the tally was deleted (the journal may be cut too).
             throw HavenError(.integrityError, "\(path) is missing beside the journal \(journal.path), which cannot then be shown uncut",
                              hint: Self.hint)
+        }
+        if previous == nil, !fresh, !creating, try AnchoredMark.read(on: db, vault: keys.vaultID, key: keys.publicKey) != nil {
+            throw HavenError(.integrityError, "\(path) is missing, yet this data directory anchored a checkpoint with its tally "
+                             + "before: the journal's acts since could not be shown whole", hint: Self.hint
+                             + "; if they are lost, move the anchor aside and start once with --create-anchor (a restore then "
+                             + "applies nothing journaled before)")
         }
         if current == nil || current == 0 {
             guard previous == nil else { throw HavenError(.integrityError, "the recovery journal \(journal.path) is missing", hint: Self.hint) }
