@@ -61,6 +61,8 @@ let package = Package(
 
         .executableTarget(name: "havend", dependencies: [
             "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenCommandLine", "HavenBackup",
+            // HavenStore: `havend share-status` reads vault_meta, read-only, to say which share set is in force.
+            "HavenStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -70,8 +72,6 @@ let package = Package(
         .executableTarget(name: "haven", dependencies: [
             "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenCommandLine", "HavenStats",
             "HavenBackup", "HavenSystem",
-            // HavenStore: `operator status --data` reads vault_meta, read-only, to say which share set is in force.
-            "HavenStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             // HavenClient's requests take NIOHTTP1's HTTPMethod (`haven api`).
             .product(name: "NIOHTTP1", package: "swift-nio"),

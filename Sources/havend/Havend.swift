@@ -31,6 +31,7 @@ struct Havend: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "init" { HavendInit.runAsSubcommand(Array(arguments.dropFirst())) }
         if arguments.first == "restore" { HavendRestore.runAsSubcommand(Array(arguments.dropFirst())) }
+        if arguments.first == "share-status" { HavendShareStatus.runAsSubcommand(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

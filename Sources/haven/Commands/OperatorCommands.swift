@@ -144,9 +144,10 @@ struct OperatorStatus: AsyncParsableCommand {
 
     func run() async throws {
         if let data {
-            let report = try ShareReport(data: data, shareDir: shareDir, files: files)
-            if output.json { Output.json(report) } else { for line in report.lines { Output.line(line) } }
-            return
+            // Reading the database is havend's (the client links no SQLite): this becomes it.
+            var arguments = ["--data", data] + (shareDir.map { ["--share-dir", $0] } ?? [])
+            if output.json { arguments.append("--json") }
+            try InitCommand.becomeHavend("share-status", arguments + ["--"] + files)
         }
         var status: SealStatus = try await connection.withAnonymousClient { try await $0.get("/v1/operator/seal") }
         let hasKey = (connection.key ?? ProcessInfo.processInfo.environment["HAVEN_KEY"]) != nil

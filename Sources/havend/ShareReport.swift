@@ -3,7 +3,8 @@ import HavenCore
 import HavenCrypto
 import HavenStore
 
-/// `haven operator status --data DIR`: which share set is in force, read from the data
+/// `havend share-status --data DIR` (what `haven operator status --data DIR` runs, so that
+/// the client never links SQLite): which share set is in force, read from the data
 /// directory (root.shares; root.shares.new after a rotation a crash interrupted), and for
 /// each share file whether it is one of it. Needs no key and no daemon: a share's header
 /// and the set hold no secret. After an interrupted rotation it decides as havend will at
