@@ -14,8 +14,7 @@ extension RequestPipeline {
         // The time of the act's own audit entry, which the writer gave it in commit order (the
         // log's times never go back): the clock here, on whichever event loop runs this after
         // the commit, could put two acts in the opposite order to their commits.
-        let when = (try? committedTime(committed.auditSeq)) ?? nil
-        let act = RecoveryAct(kind, when: when ?? clock.now(), by: user, seq: committed.auditSeq)
+        let act = RecoveryAct(kind, when: committed.time, by: user, seq: committed.auditSeq)
         do {
             try RecoveryJournal(anchor: anchor).append(act, vault: keys.vaultID, signer: keys.signingKey)
         } catch {
@@ -26,18 +25,5 @@ extension RequestPipeline {
                              hint: "fix the anchor's directory, then repeat the change so that it is journaled")
         }
         return committed.value
-    }
-
-    /// The time of the log's entry `seq`, as the writer stamped it.
-    private func committedTime(_ seq: UInt64) throws(HavenError) -> Timestamp? {
-        let logger = self.logger
-        return try readSnapshot { (view) throws(HavenError) -> Timestamp? in
-            try storeCall(logger) {
-                let s = try view.db.statement("SELECT time FROM audit_entries WHERE seq = ?")
-                defer { view.db.resetStatements() }
-                try s.bind(1, Int64(clamping: seq))
-                return try s.step() ? Timestamp(millisecondsSinceEpoch: s.int64(0)) : nil
-            }
-        }
     }
 }

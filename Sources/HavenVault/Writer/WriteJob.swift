@@ -7,6 +7,9 @@ import NIOCore
 public struct Committed<T: Sendable>: Sendable {
     public let value: T
     public let auditSeq: UInt64
+    /// The time the writer stamped on the group and its audit entries (the log's times
+    /// never go back, so it orders commits).
+    public let time: Timestamp
     public let checkpoint: SignedCheckpoint?
 }
 
@@ -17,7 +20,7 @@ protocol AnyWriteJob: AnyObject, Sendable {
     /// Applies the job's changes and returns the audit event describing what happened.
     /// `failed` tells the writer to roll the job's changes back before logging the event.
     func apply(_ tx: WriteTransaction) -> (event: AuditEvent, failed: Bool)
-    func succeed(seq: UInt64, checkpoint: SignedCheckpoint?)
+    func succeed(seq: UInt64, time: Timestamp, checkpoint: SignedCheckpoint?)
     func fail(_ error: HavenError)
 }
 
@@ -48,10 +51,10 @@ final class WriteJob<T: Sendable>: AnyWriteJob, @unchecked Sendable {
         return (event, false)
     }
 
-    func succeed(seq: UInt64, checkpoint: SignedCheckpoint?) {
+    func succeed(seq: UInt64, time: Timestamp, checkpoint: SignedCheckpoint?) {
         switch result {
         case .success(let value):
-            complete(.success(Committed(value: value, auditSeq: seq, checkpoint: checkpoint)))
+            complete(.success(Committed(value: value, auditSeq: seq, time: time, checkpoint: checkpoint)))
         case .failure(let error):
             complete(.failure(error))
         case nil:

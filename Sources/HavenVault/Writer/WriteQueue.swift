@@ -251,7 +251,7 @@ public final class WriteQueue: @unchecked Sendable {
         let committedSeqs = seqs, signed = checkpoint
         complete(batch) { job, i in
             if let seq = committedSeqs[i] {
-                job.succeed(seq: seq, checkpoint: signed)
+                job.succeed(seq: seq, time: now, checkpoint: signed)
             } else {
                 job.fail(.auditUnavailable)
             }
