@@ -36,7 +36,7 @@ let package = Package(
                 swiftSettings: strict),
         // What haven and havend share on the command line: the init and restore options, the passphrase prompt.
         .target(name: "HavenCommandLine", dependencies: [
-            "HavenCore", "HavenSystem", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "CHavenSystem", "HavenCore", "HavenSystem", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .target(name: "HavenAPI", dependencies: ["HavenCore", "HavenAudit", "HavenStats"], exclude: ["AUTHENTICATION.md"], swiftSettings: strict),
         .target(name: "HavenVault", dependencies: [
@@ -70,7 +70,7 @@ let package = Package(
         ], exclude: ["systemd"], swiftSettings: strict),
         // The client: no HavenVault, HavenStore or SQLite (`haven init` runs `havend init`).
         .executableTarget(name: "haven", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenCommandLine", "HavenStats",
+            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenAPI", "HavenClient", "HavenAudit", "HavenExtract", "HavenCommandLine", "HavenStats",
             "HavenBackup", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             // HavenClient's requests take NIOHTTP1's HTTPMethod (`haven api`).

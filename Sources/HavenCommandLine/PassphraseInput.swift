@@ -1,3 +1,4 @@
+import CHavenSystem
 import Glibc
 import HavenSystem
 
@@ -57,17 +58,24 @@ public enum PassphraseInput {
         return first
     }
 
+    /// Echo is off only while the line is read, and comes back on every way out: a return,
+    /// an error, or Ctrl-C, SIGTERM or a hang-up, which end the process as they would
+    /// anywhere else (the shell reports 130, 143 or 129) once the terminal is put back.
     private static func ask(_ question: String, tty: Int32) throws(Failure) -> [UInt8] {
         _ = question.withCString { write(tty, $0, strlen($0)) }
         var saved = termios()
         let isTerminal = tcgetattr(tty, &saved) == 0
         if isTerminal {
+            _ = haven_terminal_guard_begin(tty, &saved)
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(tty, TCSAFLUSH, &quiet)
         }
         defer {
-            if isTerminal { tcsetattr(tty, TCSAFLUSH, &saved) }
+            if isTerminal {
+                tcsetattr(tty, TCSAFLUSH, &saved)
+                haven_terminal_guard_end()
+            }
             _ = write(tty, "\n", 1)
         }
         // Room for the longest passphrase from the start: growing would leave copies behind.
@@ -76,11 +84,20 @@ public enum PassphraseInput {
         var byte: UInt8 = 0
         while true {
             let n = try? systemCall("read") { Glibc.read(tty, &byte, 1) }
-            guard let n, n > 0, byte != 0x0A, byte != 0x0D else { break }
+            guard let n, n > 0 else {
+                // End of file or EIO: the terminal went away (or Ctrl-D) before the line was
+                // ended. What was typed is not a passphrase anyone confirmed.
+                guard line.isEmpty else {
+                    wipe(&line)
+                    throw Failure(description: "the terminal closed before the passphrase was ended; nothing was written")
+                }
+                break
+            }
+            guard byte != 0x0A, byte != 0x0D else { break }
             line.append(byte)
             guard line.count < 4096 else { wipe(&line); throw Failure(description: "the passphrase is too long") }
         }
-        guard !line.isEmpty else { throw Failure(description: "no passphrase was given") }
+        guard !line.isEmpty else { throw Failure(description: "no passphrase was given; nothing was written") }
         return line
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CHavenSystem
 import Foundation
 import Glibc
 import HavenCommandLine
@@ -21,9 +22,15 @@ struct InitCommand: AsyncParsableCommand {
 
     /// Replaces this process with `havend SUBCOMMAND ARGUMENTS`; argv[0] stays "haven", so
     /// havend reports its errors as this command's. Returns only by throwing.
+    ///
+    /// The thread running a command here has nearly every signal blocked (the runtime's
+    /// worker threads do), and exec keeps the calling thread's mask: havend would then sit
+    /// at its passphrase prompt deaf to Ctrl-C, SIGTERM and a hang-up. It starts as a
+    /// program started from the shell does, every signal at its default, none blocked.
     static func becomeHavend(_ subcommand: String, _ arguments: [String]) throws {
         let havend = try findHavend()
         let argv = (["haven", subcommand] + arguments).map { strdup($0) } + [nil]
+        haven_signals_clean()
         execv(havend, argv)
         let failure = errno
         throw HavenError(.ioError, "cannot run \(havend): \(String(cString: strerror(failure)))")

@@ -1,6 +1,8 @@
 import HavenCore
 
 /// The CLI's exit statuses (SPEC §7), and the one place an error code becomes one.
+/// A passphrase prompt ended by Ctrl-C, SIGTERM or a hang-up ends by that signal, once echo is
+/// back on (`PassphraseInput`): the shell reports 130, 143 or 129 (README's table).
 enum ExitStatus: Int32 {
     case ok = 0
     case error = 1
