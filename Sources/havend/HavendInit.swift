@@ -58,6 +58,8 @@ struct HavendInit: HavendCommand {
 
     private func create() throws {
         let o = options
+        // Before anything is asked: a passphrase typed twice for a directory that cannot be made is wasted.
+        try VaultInitializer.checkTarget(o.data)
         let key = try KeyFiles.readPublic(path: o.adminKey)
         let created = try VaultInitializer.create(
             directory: DataDirectory(o.data, rootKey: o.rootKey), adminKey: key, adminName: try UserName(o.adminName),

@@ -27,6 +27,8 @@ struct HavendRestore: HavendCommand {
         let o = options
         let vaultKey = try o.vaultKey.map { (path) throws(HavenError) in try KeyFiles.readPublic(path: path) }
         let header = try BackupArchive.verify(o.archive, key: vaultKey)
+        // Before the passphrase or shares are asked for, as `init` does.
+        try VaultInitializer.checkTarget(o.data, command: "haven backup restore")
         let root = try VaultRestore.rootKey(try key(for: header), header: header)
         var logger = Logger(label: "havend") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
