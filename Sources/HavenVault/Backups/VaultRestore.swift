@@ -46,6 +46,7 @@ public enum VaultRestore {
             var shares = [UInt8: Shamir.Share]()
             for path in paths {
                 let stored = try StoredShare.read(path: path)
+                try refuseOtherSplit(stored, of: set, path: path, header: header)
                 let share = try stored.open(what: path) { () throws(HavenError) -> SigningKey in
                     guard case .sealed(let sealed) = stored, let key = keys[sealed.custodian] else {
                         throw HavenError(.invalidKey, "\(path) is sealed to its custodian's key, which was not given",
@@ -70,6 +71,20 @@ public enum VaultRestore {
                              hint: header.seal == .file ? "give --root-key FILE"
                                  : header.seal == .passphrase ? "give --passphrase-file FILE" : "give --share FILE for each custodian's share")
         }
+    }
+
+    /// Refuses a share of this vault that is not of the split the archive keeps. Which side
+    /// of a rotation it is from cannot be told (a share file carries no date), so the words
+    /// hold both ways: an archive from before a rotation given the new shares, and a later
+    /// archive given the old ones. The unseal's "from before the last rotation" is true only
+    /// of the live vault, whose split is always the newest.
+    static func refuseOtherSplit(_ share: StoredShare, of set: ShareSet, path: String, header: BackupHeader) throws(HavenError) {
+        guard share.vault == set.vault, !set.holds(share) else { return }
+        throw HavenError(.invalidKey, "\(path) (share \(share.index) of \(share.count)) is not one of the shares this archive opens "
+                         + "with: made \(header.createdAt.date), it keeps the share set in force then (fingerprints "
+                         + "\(set.fingerprints.joined(separator: " ")), any \(set.threshold) of \(set.count))",
+                         hint: "give the shares in force when the archive was made: after a root key rotation, an archive from "
+                             + "before it opens only with the shares from before it, and a later archive only with the new ones")
     }
 
     /// Removes what a restore wrote into `directory`, so that a restore that failed leaves
