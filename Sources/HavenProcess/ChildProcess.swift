@@ -43,8 +43,33 @@ public final class ChildProcess: Sendable {
     /// from the file `stdin`; standard output and error are appended to the files `stdout`
     /// and `stderr` (created 0600 if missing). A nil path means /dev/null. The child gets no
     /// other descriptor of ours, and every signal at its default with nothing blocked.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String],
-                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws(ChildProcessError) {
+    public convenience init(_ executable: String, _ arguments: [String], environment: [String: String],
+                            stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws(ChildProcessError) {
+        let output = O_WRONLY | O_CREAT | O_APPEND
+        try self.init(executable, arguments, environment: environment, session: false) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
+                | posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", output, 0o600)
+                | posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", output, 0o600)
+        }
+    }
+
+    /// Starts `executable` in a session of its own whose controlling terminal is the terminal
+    /// device `terminal` (a pseudo-terminal's other end), on its standard input, output and
+    /// error: as a login shell runs a command, so that Ctrl-C typed there, or the terminal
+    /// hanging up, reaches it as it would reach a person's command.
+    public convenience init(_ executable: String, _ arguments: [String], environment: [String: String],
+                            terminal: String) throws(ChildProcessError) {
+        try self.init(executable, arguments, environment: environment, session: true) { actions in
+            // A session leader without a terminal takes the first one it opens (no O_NOCTTY):
+            // the session is made before the file actions run.
+            posix_spawn_file_actions_addopen(&actions, 0, terminal, O_RDWR, 0)
+                | posix_spawn_file_actions_adddup2(&actions, 0, 1)
+                | posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        }
+    }
+
+    private init(_ executable: String, _ arguments: [String], environment: [String: String], session: Bool,
+                 descriptors: (inout posix_spawn_file_actions_t) -> Int32) throws(ChildProcessError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -52,11 +77,7 @@ public final class ChildProcess: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
 
-        let output = O_WRONLY | O_CREAT | O_APPEND
-        var failed: Int32 = 0
-        failed |= posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
-        failed |= posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", output, 0o600)
-        failed |= posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", output, 0o600)
+        var failed: Int32 = descriptors(&actions)
         failed |= haven_spawn_close_from(&actions, 3)
 
         // The caller may block or ignore signals (havend blocks SIGTERM for sigwait); a
@@ -66,7 +87,9 @@ public final class ChildProcess: Sendable {
         sigfillset(&reset)
         failed |= posix_spawnattr_setsigmask(&attributes, &nothing)
         failed |= posix_spawnattr_setsigdefault(&attributes, &reset)
-        failed |= posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // POSIX_SPAWN_SETSID (glibc 2.26), which the Glibc module does not declare.
+        let newSession: Int32 = session ? 0x80 : 0
+        failed |= posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | newSession))
         guard failed == 0 else { throw ChildProcessError(executable, "cannot prepare its start") }
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
