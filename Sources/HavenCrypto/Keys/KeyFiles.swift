@@ -78,12 +78,14 @@ public enum KeyFiles {
     }
 
     /// Creates a new file with `mode`, refusing to overwrite: replacing a key by accident
-    /// would make a vault or an identity unrecoverable.
-    public static func create(path: String, contents: UnsafeRawBufferPointer, mode: mode_t) throws(HavenError) {
+    /// would make a vault or an identity unrecoverable. Extracts and exports are written the
+    /// same way; `what` names the file in the refusal ("an extract"), so it is not called a key.
+    public static func create(path: String, contents: UnsafeRawBufferPointer, mode: mode_t,
+                              what: String = "a key file") throws(HavenError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else {
             if errno == EEXIST {
-                throw HavenError(.ioError, "\(path) already exists", hint: "choose another path; Haven never overwrites a key file")
+                throw HavenError(.ioError, "\(path) already exists", hint: "choose another path; Haven never overwrites \(what)")
             }
             throw fileError("cannot create", path: path)
         }

@@ -234,7 +234,7 @@ struct AuditExportCommand: AsyncParsableCommand {
         var bytes = [UInt8]()
         bytes.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
         for l in lines { bytes += l; bytes.append(UInt8(ascii: "\n")) }
-        try bytes.withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600) }
+        try bytes.withUnsafeBytes { try KeyFiles.create(path: path, contents: $0, mode: 0o600, what: "an exported log") }
     }
 }
 
@@ -275,7 +275,7 @@ struct AuditCheckpoint: AsyncParsableCommand {
         guard let cp = made.checkpoints.first else { throw HavenError(.internalError, "no checkpoint was made") }
         if let out {
             let bytes = cp.canonicalJSON() + [UInt8(ascii: "\n")]
-            try bytes.withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o644) }
+            try bytes.withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o644, what: "a checkpoint file") }
         }
         if output.json { Output.json(cp); return }
         Output.line("checkpoint: vault \(cp.checkpoint.vault), size \(cp.checkpoint.size), root \(Base64.encode(cp.checkpoint.root)), "

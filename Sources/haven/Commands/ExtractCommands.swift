@@ -44,7 +44,7 @@ struct ExtractCreate: AsyncParsableCommand {
             throw error ?? HavenError(.internalError, "havend answered \(response.status)")
         }
         let extract = try ExtractVerifier.unverified(response.body)
-        try response.body.withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
+        try response.body.withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600, what: "an extract") }
         if output.json {
             Output.json(ExtractAnswer(file: out, verified: false, reason: nil, extract: ExtractSummary(extract)))
             return
@@ -116,7 +116,7 @@ struct ExtractRender: AsyncParsableCommand {
             ?? ExtractVerifier.unverified(bytes)
         let text = format == .html ? ExtractRenderer.html(v) : ExtractRenderer.text(v)
         if let out {
-            try Array(text.utf8).withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600) }
+            try Array(text.utf8).withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600, what: "a rendered extract") }
         }
         if output.json {
             Output.json(ExtractAnswer(file: file, verified: v.verified, reason: nil, extract: ExtractSummary(v), format: format.rawValue,
