@@ -16,7 +16,7 @@ struct ConsentGrant: AsyncParsableCommand {
     @Argument(help: "Record id.") var id: String
     @Argument(help: "Consent flag.") var flag: String
     @OptionGroup var evidence: EvidenceOptions
-    @Option(help: "Expiry: a date (valid through that day, UTC) or an RFC 3339 time, no later than 2100-12-31.")
+    @Option(help: "Expiry: a date (valid through the end of that day, 24:00 UTC; shown as that date) or an RFC 3339 time, no later than 2100-12-31.")
     var expires: String?
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -49,7 +49,8 @@ private func changeConsent(_ connection: ConnectionOptions, _ output: OutputOpti
         try await $0.post("/v1/records/\(HavenClient.escape(id))/consent", body)
     }
     if output.json { Output.json(r); return }
-    Output.line("\(body.action == "grant" ? "granted" : "withdrew") \(body.flag) on \(r.id) (version \(r.version))")
+    Output.line("\(body.action == "grant" ? "granted" : "withdrew") \(body.flag) on \(r.id) (version \(r.version))"
+                + ExpiryText.typed(body.expires))
 }
 
 /// `haven consent show ID`.
@@ -71,10 +72,10 @@ struct ConsentShow: AsyncParsableCommand {
         let path = "/v1/records/\(HavenClient.escape(id))/consent" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let r: ConsentResponse = try await connection.withClient { try await $0.get(path) }
         if output.json { Output.json(r); return }
-        Output.table(["FLAG", "STATE", "EXPIRES"], r.flags.map { [$0.flag, $0.state, $0.expiresAt ?? "-"] })
+        Output.table(["FLAG", "STATE", "EXPIRES"], r.flags.map { [$0.flag, $0.state, $0.expiresAt.map(ExpiryText.shown) ?? "-"] })
         Output.line()
         Output.table(["#", "WHEN", "FLAG", "CHANGE", "BY", "EXPIRES", "EVIDENCE"],
-                     r.history.map { [String($0.index), $0.recordedAt, $0.flag, $0.kind, $0.recordedBy, $0.expiresAt ?? "-",
+                     r.history.map { [String($0.index), $0.recordedAt, $0.flag, $0.kind, $0.recordedBy, $0.expiresAt.map(ExpiryText.shown) ?? "-",
                                       $0.evidence ?? "-"] })
         if let first = r.history.first?.index, first > 1 {
             Output.line("events \(first)–\(r.history.last?.index ?? first) of \(r.historyTotal); earlier ones: --history-before \(first)")
