@@ -13,13 +13,15 @@ public enum ReportingPeriod: Sendable, Equatable, CustomStringConvertible {
         public let message: String
     }
 
-    /// The period from `from` to `to` (`YYYY-MM`, both included).
+    /// The period from `from` to `to`, both included: each a month (`YYYY-MM`) or a quarter
+    /// (`YYYY-Qn`, as the period is written back), which stands for its first month in `from`
+    /// and its last in `to` (`--from 2026-Q3 --to 2026-Q3` is that quarter).
     public static func parse(from: String, to: String) throws(Refusal) -> ReportingPeriod {
-        guard let start = ReportingMonth(from), from.utf8.count == 7 else {
-            throw Refusal(message: "--from must be a month, YYYY-MM (1900-2100)")
+        guard let start = ReportingMonth(from).flatMap({ from.utf8.count == 7 ? $0 : nil }) ?? quarter(from)?.first else {
+            throw Refusal(message: "--from must be a month, YYYY-MM, or a quarter, YYYY-Qn (1900-2100)")
         }
-        guard let end = ReportingMonth(to), to.utf8.count == 7 else {
-            throw Refusal(message: "--to must be a month, YYYY-MM (1900-2100)")
+        guard let end = ReportingMonth(to).flatMap({ to.utf8.count == 7 ? $0 : nil }) ?? quarter(to)?.last else {
+            throw Refusal(message: "--to must be a month, YYYY-MM, or a quarter, YYYY-Qn (1900-2100)")
         }
         guard start <= end else { throw Refusal(message: "--from \(start) is after --to \(end)") }
         if start == end { return .month(start) }
@@ -29,6 +31,15 @@ public enum ReportingPeriod: Sendable, Equatable, CustomStringConvertible {
         }
         throw Refusal(message: "\(start) to \(end) is not a whole month, quarter or year: statistics are published only for"
                       + " those, so that no two answers can be subtracted from each other")
+    }
+
+    /// `YYYY-Qn` (or `YYYY-qn`), n from 1 to 4.
+    static func quarter(_ text: String) -> ReportingPeriod? {
+        let u = Array(text.utf8)
+        guard u.count == 7, u[4] == UInt8(ascii: "-"), u[5] == UInt8(ascii: "Q") || u[5] == UInt8(ascii: "q"),
+              let y = Int(text.prefix(4)), let q = Int(text.suffix(1)), (1...4).contains(q),
+              ReportingMonth(year: y, month: 1) != nil else { return nil }
+        return .quarter(year: y, quarter: q)
     }
 
     public var year: Int {

@@ -21,7 +21,7 @@ struct StatsIncidents: AsyncParsableCommand {
             records whose survivor has granted the statistics consent at that moment, each once (a \
             record marked as already reported to another service is not counted again), and every \
             later query of the year is answered from that release unchanged. The period is one whole \
-            month, quarter or year of an ended year (--from 2025-01 --to 2025-03 is the first quarter). \
+            month, quarter or year of an ended year (--from 2025-01 --to 2025-03, or --from 2025-Q1 --to 2025-Q1, is the first quarter). \
             --by must be one of the breakdowns policy/statistics.yaml lists, or part of one, in any \
             order, with or without month. Counts from 1 to k−1 (k from policy/statistics.yaml, default \
             5) are shown as <k, and further cells as x, so that no small count can be worked out from \
@@ -31,8 +31,8 @@ struct StatsIncidents: AsyncParsableCommand {
             query is audited with its dimensions and period.
             """)
 
-    @Option(help: ArgumentHelp("First month, YYYY-MM.", valueName: "month")) var from: String
-    @Option(help: ArgumentHelp("Last month, YYYY-MM.", valueName: "month")) var to: String
+    @Option(help: ArgumentHelp("First month, YYYY-MM, or quarter, YYYY-Qn.", valueName: "month")) var from: String
+    @Option(help: ArgumentHelp("Last month, YYYY-MM, or quarter, YYYY-Qn.", valueName: "month")) var to: String
     @Option(help: ArgumentHelp("Dimensions, comma-separated: \(StatisticsDimension.allCases.map(\.rawValue).joined(separator: ", ")).",
                                valueName: "dims"))
     var by: String
