@@ -31,7 +31,12 @@ struct RecordCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a record; prints its id.",
         discussion: """
-            Before creating it, the vault looks for records with the same name and date of birth, or             the same phone: those you could read are named on stderr as possible duplicates, the others             counted by agency: at most 20, the most recently changed first, and a line saying when more             may exist. The record is created either way. --json prints {"id", "version"} and, when             something matched, "possible_duplicates": {"records": […], "elsewhere": […], "count": n,             "unchecked": n}.
+            Before creating it, the vault looks for records with the same name and date of birth, or \
+            the same phone: those you could read are named on stderr as possible duplicates, the others \
+            counted by agency: at most 20, the most recently changed first, and a line saying when more \
+            may exist. The record is created either way. --json prints {"id", "version"} and, when \
+            something matched, "possible_duplicates": {"records": […], "elsewhere": […], "count": n, \
+            "unchecked": n}.
             """)
 
     @Option(help: "Record type (e.g. gbv_incident, trafficking_case).") var type: String
