@@ -27,4 +27,8 @@ void haven_terminal_guard_end(void);
 /// program exec'd from here should start with, whatever the runtime blocked in this thread.
 void haven_signals_clean(void);
 
+/// posix_openpt, grantpt, unlockpt and ptsname_r, which Swift's Glibc module does not
+/// declare: a new pseudo-terminal's master (close-on-exec), its device's path in `device`.
+int haven_open_pseudo_terminal(char *device, size_t size);
+
 #endif
