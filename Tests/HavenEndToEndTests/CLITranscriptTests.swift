@@ -18,6 +18,10 @@ extension EndToEnd {
     ///   ARGS are split at spaces, and "…" quotes a word with spaces; `{A}` is a value
     ///   captured earlier (`{KEYS}` is the directory of the users' keys), and `=> A` at the
     ///   end captures the command's stdout as `{A}`;
+    /// - `$ pty: ARGS` runs `haven ARGS` offline on a pseudo-terminal of its own, as a person
+    ///   at a terminal would, and each `send: KEYS` line after it is typed at its next prompt
+    ///   (once it waits with echo off; `^C` is Ctrl-C, `\r` is Enter); what the terminal showed
+    ///   is `terminal: LINE` lines, and `echo: on|off` how the program left it;
     /// - `! sql STATEMENT` changes the database behind the daemon, as a tamperer would;
     /// - `! stdout` compares what every later command prints on stdout too;
     /// - `exit N`, `stderr: LINE` and `stdout: LINE` lines are what the command did, and are
@@ -60,8 +64,20 @@ extension EndToEnd {
             func placeholders(_ s: String) -> String {
                 values.reduce(s) { $0.replacingOccurrences(of: $1.value, with: "{\($1.key)}") }
             }
+            var typing: (arguments: [String], keys: [String])?
+            func finishTyping() throws {
+                guard let t = typing else { return }
+                typing = nil
+                out += try Self.typed(t.arguments, keys: t.keys).map(placeholders)
+            }
             for line in transcript.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-                if ["exit ", "stderr: ", "stdout:"].contains(where: line.hasPrefix) { continue }  // the results: made anew
+                if ["exit ", "stderr: ", "stdout:", "terminal:", "echo: "].contains(where: line.hasPrefix) { continue }  // the results: made anew
+                if line.hasPrefix("send: "), typing != nil {
+                    typing?.keys.append(String(line.dropFirst("send: ".count)))
+                    out.append(line)
+                    continue
+                }
+                try finishTyping()
                 out.append(line)
                 if line == "! stdout" {
                     comparingStdout = true
@@ -80,6 +96,10 @@ extension EndToEnd {
                     command = String(command[..<arrow.lowerBound])
                 }
                 let arguments = words(substitute(command))
+                if user == "pty" {
+                    typing = (arguments, [])
+                    continue
+                }
                 let r = switch user {
                 case "-": try Command.run(TestVault.haven, arguments)
                 case "havend": try Command.run(TestVault.havend, arguments)
@@ -94,7 +114,37 @@ extension EndToEnd {
                     for o in lines { out.append(o.isEmpty ? "stdout:" : "stdout: " + placeholders(String(o))) }
                 }
             }
+            try finishTyping()
             return out.joined(separator: "\n")
+        }
+
+        /// `haven ARGUMENTS` on a pseudo-terminal, `keys` typed at its prompts one by one; its
+        /// exit status, what the terminal showed, and whether it echoes afterwards.
+        static func typed(_ arguments: [String], keys: [String]) throws -> [String] {
+            let terminal = try PseudoTerminal()
+            let child = try terminal.run(TestVault.haven, arguments)
+            var seen = 0
+            for key in keys {
+                // The next prompt: new words ending in ": ", and echo off while it waits.
+                let deadline = Date().addingTimeInterval(30)
+                while !(terminal.output.count > seen && terminal.output.hasSuffix(": ") && !terminal.echoes) {
+                    guard Date() < deadline, child.isRunning else { break }
+                    terminal.drain(waitingMilliseconds: 20)
+                }
+                seen = terminal.output.count
+                terminal.type(key.replacingOccurrences(of: "^C", with: "\u{03}").replacingOccurrences(of: "\\r", with: "\r"))
+            }
+            guard let ended = child.wait(upTo: 60) else {
+                child.kill()
+                throw TestFailure("haven \(arguments.joined(separator: " ")) did not end on its terminal")
+            }
+            terminal.drain(waitingMilliseconds: 100)
+            let shown = terminal.output.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            var out = ["exit \(ended.status)"]
+            for l in shown.last == "" ? shown.dropLast() : shown[...] { out.append(l.isEmpty ? "terminal:" : "terminal: " + l) }
+            out.append("echo: \(terminal.echoes ? "on" : "off")")
+            return out
         }
 
         /// Words split at spaces; "…" keeps spaces inside one word.
