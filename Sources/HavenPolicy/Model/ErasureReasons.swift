@@ -64,7 +64,7 @@ public struct ErasureReasons: Sendable, Equatable {
     /// the audit log, and the words someone typed there are what the codes keep out of it.
     public func check(code: String, reference: String?) throws(HavenError) -> Reason {
         guard let reason = reasons[code] else {
-            throw HavenError(.invalidValue, "the reason must be one of the erasure reason codes",
+            throw HavenError(.invalidValue, "the erasure reason must be one of the policy's erasure reason codes",
                              hint: "one of: \(codes.joined(separator: ", ")) (policy/erasure.yaml); "
                                  + "add --reference for a court order's number")
         }

@@ -50,7 +50,7 @@ public final class StatisticsService: Sendable {
             do throws(ReportingPeriod.Refusal) {
                 period = try ReportingPeriod.parse(from: request.from, to: request.to)
             } catch {
-                throw HavenError(.invalidValue, error.message, hint: "a month (2025-03 to 2025-03), a quarter (2025-01 to 2025-03) or a year (2025-01 to 2025-12)")
+                throw HavenError(.invalidValue, error.message, hint: "a month (2025-03 to 2025-03), a quarter (2025-01 to 2025-03, or 2025-Q1 to 2025-Q1) or a year (2025-01 to 2025-12)")
             }
             entry.event.detail["dimensions"] = dimensions.map(\.rawValue).joined(separator: ",")
             entry.event.detail["period"] = period.description
