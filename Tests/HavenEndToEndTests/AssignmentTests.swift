@@ -45,6 +45,13 @@ extension EndToEnd {
             try v.enrol("counsellor-lp", role: "counsellor", agency: "ossc-luang-prabang")
             let id = try v.createRecord(["survivor_name": "Not Theirs", "incident_type": "rape"], assign: ["counsellor"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "counselling"])
+            // Through the API the assignment is refused, with the way to refer, and audited so.
+            let refused = try v.haven(as: "intake", ["record", "assign", id, "counsellor-lp"])
+            #expect(refused.status == 3 && refused.stderr.contains("create a referral: haven referral create ID --to ossc-luang-prabang"),
+                    "\(refused)")
+            let denial = try #require(try v.auditLog(["--record", id]).last { $0.action == "record.assign" })
+            #expect(denial.decision == "deny" && denial.detail["assigned"] == "counsellor-lp"
+                    && denial.rule.contains("an assignee of agency ossc-luang-prabang"), "\(denial.rule)")
             // With the daemon running: the index row is only an index, the sealed header decides.
             try v.execute("INSERT INTO record_assignees (user, record_id) VALUES ('counsellor-lp', ?)", [id])
             let list = try v.expectOK(as: "counsellor-lp", ["record", "list"])

@@ -120,7 +120,7 @@ extension Policy {
                 return .deny("record belongs to agency \(record.agency); an assignee of \(other) would reach it without a referral",
                              policy: self,
                              hint: "assign within \(record.agency); to involve \(request.assigneeAgency?.rawValue ?? "another agency"), "
-                                 + "create a referral: haven referral create \(record.id) --to "
+                                 + "create a referral: haven referral create ID --to "
                                  + "\(request.assigneeAgency?.rawValue ?? "AGENCY") --service SERVICE --purpose TEXT")
             }
             return .allow("role \(s.role) may record.assign to role \(target) on records in its reach (\(role.reach.rawValue))",
