@@ -38,6 +38,11 @@ extension EndToEnd {
             #expect(removal.detail["unassigned"] == "counsellor2" && removal.rule.contains("remove an assignee"), "\(removal.rule)")
             let header = try v.json(RecordListResponse.self, as: "intake", ["record", "list"]).records.first { $0.id == id }
             #expect(header?.assignees == [], "\(String(describing: header))")
+            // The index rows changed with the sealed header: the next start finds nothing to repair.
+            v.stop()
+            try v.start()
+            #expect(try DerivedRowsTamperTests.entries(v, "vault.repair").isEmpty)
+            #expect(try v.haven(as: "counsellor2", ["record", "get", id, "--purpose", "case review"]).status == 3)
         }
 
         @Test func anAssignmentRowAFileWriterAddsForAnotherAgencysUserOpensNothing() throws {
