@@ -125,6 +125,9 @@ extension EndToEnd {
             try await p.call("intake", .POST, "/v1/records/\(id)/assign", #"{"user":"nobody"}"#)
             try await p.call("court", .POST, "/v1/records/\(id)/assign", #"{"user":"counsellor"}"#)
             try await p.call("intake", .POST, "/v1/records/\(unknown)/assign", #"{"user":"counsellor"}"#)
+            try await p.call("intake", .POST, "/v1/records/\(id)/unassign", #"{"user":"counsellor"}"#)
+            try await p.call("intake", .POST, "/v1/records/\(id)/unassign", #"{"user":"counsellor"}"#)
+            try await p.call("intake", .POST, "/v1/records/\(id)/assign", #"{"user":"counsellor"}"#)
 
             try await p.call("intake", .POST, "/v1/records/\(id)/consent", #"{"flag":"counselling","action":"grant"}"#)
             try await p.call("intake", .POST, "/v1/records/\(id)/consent", #"{"flag":"legal","action":"grant"}"#)

@@ -24,6 +24,8 @@ extension EndToEnd {
     ///   is `terminal: LINE` lines, and `echo: on|off` how the program left it;
     /// - `! sql STATEMENT` changes the database behind the daemon, as a tamperer would;
     /// - `! stdout` compares what every later command prints on stdout too;
+    ///   `! stdout first words` only the first word of each line (the ids of a listing,
+    ///   whatever its other columns);
     /// - `exit N`, `stderr: LINE` and `stdout: LINE` lines are what the command did, and are
     ///   compared (an empty line of stdout is `stdout:`);
     /// - `#` lines are comments.
@@ -58,6 +60,7 @@ extension EndToEnd {
             var values = ["KEYS": v.keys]
             var out = [String]()
             var comparingStdout = false
+            var firstWordsOnly = false
             func substitute(_ s: String) -> String {
                 values.reduce(s) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
             }
@@ -79,8 +82,9 @@ extension EndToEnd {
                 }
                 try finishTyping()
                 out.append(line)
-                if line == "! stdout" {
+                if line == "! stdout" || line == "! stdout first words" {
                     comparingStdout = true
+                    firstWordsOnly = line != "! stdout"
                     continue
                 }
                 if line.hasPrefix("! sql ") {
@@ -110,6 +114,7 @@ extension EndToEnd {
                 for e in r.stderr.split(separator: "\n") { out.append("stderr: " + placeholders(String(e))) }
                 if comparingStdout {
                     var lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+                    if firstWordsOnly { lines = lines.map { $0.split(separator: " ").first ?? "" } }
                     if lines.last == "" { lines.removeLast() }
                     for o in lines { out.append(o.isEmpty ? "stdout:" : "stdout: " + placeholders(String(o))) }
                 }

@@ -79,6 +79,8 @@ extension EndToEnd {
             try run("haven record list", as: "intake", ["record", "list"])
             try run("haven record find", as: "intake", ["record", "find", "--name", "json survivor", "--purpose", "json review"])
             try run("haven record assign", as: "intake", ["record", "assign", id, "counsellor"])
+            try run("haven record unassign", as: "intake", ["record", "unassign", id, "counsellor"])
+            try v.expectOK(as: "intake", ["record", "assign", id, "counsellor"])
             try run("haven stats incidents", as: "analyst", ["stats", "incidents", "--from", "2025-01", "--to", "2025-12", "--by", "sex"])
             try run("haven consent grant", as: "intake", ["consent", "grant", id, "counselling"])
             try run("haven consent withdraw", as: "intake", ["consent", "withdraw", id, "counselling"])

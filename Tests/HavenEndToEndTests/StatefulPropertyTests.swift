@@ -192,8 +192,11 @@ extension EndToEnd {
                         if (200..<300).contains(status) { records[id]?.notes.append(text) }
                         touched = id
                     case 52..<55:
-                        let (status, _) = try await send("intake", .POST, "/v1/records/\(id)/assign", json(AssignRequest(user: "counsellor")))
-                        if (200..<300).contains(status) { records[id]?.assigned = true }
+                        // Assigned, or the assignment removed: the counsellor's reach follows at once.
+                        let remove = Bool.random(using: &rng)
+                        let (status, _) = try await send("intake", .POST, "/v1/records/\(id)/\(remove ? "unassign" : "assign")",
+                                                         json(AssignRequest(user: "counsellor")))
+                        if (200..<300).contains(status) { records[id]?.assigned = !remove }
                         touched = id
                     case 55..<85:
                         let user = ["intake", "counsellor", "health", "police", "court", "auditor", "analyst", "admin"].randomElement(using: &rng)!

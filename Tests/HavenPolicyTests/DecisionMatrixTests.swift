@@ -110,6 +110,7 @@ import Testing
         case .recordAssign:
             r.record = record
             r.assigneeRole = try! RoleName("counsellor")
+            r.assigneeAgency = record.agency
         case .recordRead, .extractIssue, .consentRecord, .consentRead, .recordErase:
             r.record = record
         case .recordFind:

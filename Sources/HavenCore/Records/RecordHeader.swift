@@ -63,6 +63,13 @@ public struct RecordHeader: Sendable, Equatable {
         assignees.sort()
     }
 
+    /// Removes `user` from the assignees; false when they were not assigned.
+    public mutating func unassign(_ user: UserName) -> Bool {
+        guard let i = assignees.firstIndex(of: user) else { return false }
+        assignees.remove(at: i)
+        return true
+    }
+
     /// Counts the next note and returns its metadata.
     public mutating func addNote(_ fieldClass: FieldClass, by author: UserName, at time: Timestamp) -> NoteMetadata {
         noteCount += 1

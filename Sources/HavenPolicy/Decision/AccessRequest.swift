@@ -54,6 +54,11 @@ public struct AccessRequest: Sendable {
     public var noteClass: FieldClass?
     /// record.assign: the role of the user being assigned.
     public var assigneeRole: RoleName?
+    /// record.assign: the agency of the user being assigned (an assignment stays inside the
+    /// record's agency; nil is refused).
+    public var assigneeAgency: AgencyName?
+    /// record.assign: an assignee is being removed, not added (decided as an assignment).
+    public var removingAssignee: Bool
     public var purpose: String?
     public var breakGlassReason: String?
     public var courtOrder: String?
@@ -63,7 +68,8 @@ public struct AccessRequest: Sendable {
 
     public init(subject: Subject, action: Action, record: RecordFacts? = nil, recordType: RecordType? = nil,
                 fields: [FieldName]? = nil, noteClass: FieldClass? = nil, assigneeRole: RoleName? = nil, purpose: String? = nil,
-                breakGlassReason: String? = nil, courtOrder: String? = nil, referral: ReferralAsk? = nil, now: Timestamp) {
+                breakGlassReason: String? = nil, courtOrder: String? = nil, referral: ReferralAsk? = nil, now: Timestamp,
+                assigneeAgency: AgencyName? = nil, removingAssignee: Bool = false) {
         self.subject = subject
         self.action = action
         self.record = record
@@ -71,6 +77,8 @@ public struct AccessRequest: Sendable {
         self.fields = fields
         self.noteClass = noteClass
         self.assigneeRole = assigneeRole
+        self.assigneeAgency = assigneeAgency
+        self.removingAssignee = removingAssignee
         self.purpose = purpose
         self.breakGlassReason = breakGlassReason
         self.courtOrder = courtOrder

@@ -27,11 +27,15 @@ public struct Decision: Sendable, Equatable {
     /// record.list: which records the caller may list.
     public let listScope: RecordScope?
     public let policyVersion: String
+    /// What the refused caller can do instead, when there is a way (nil for most refusals).
+    public var hint: String? = nil
 
     static func deny(_ rule: String, policy: Policy, consent: [ConsentFlag: ConsentStatus] = [:],
-                     withheld: [Withheld] = [], withheldNotes: [WithheldNote] = [], breakGlass: Bool = false) -> Decision {
+                     withheld: [Withheld] = [], withheldNotes: [WithheldNote] = [], breakGlass: Bool = false,
+                     hint: String? = nil) -> Decision {
         Decision(allowed: false, rule: rule, released: [], withheld: withheld, releasedNotes: [], withheldNotes: withheldNotes,
-                 consentRelied: consent, breakGlass: breakGlass, courtOrder: nil, listScope: nil, policyVersion: policy.version)
+                 consentRelied: consent, breakGlass: breakGlass, courtOrder: nil, listScope: nil, policyVersion: policy.version,
+                 hint: hint)
     }
 
     static func allow(_ rule: String, policy: Policy, released: [FieldName] = [], withheld: [Withheld] = [],

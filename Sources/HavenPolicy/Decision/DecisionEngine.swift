@@ -49,7 +49,7 @@ extension Policy {
             switch role.reach {
             case .any: return .allow("role \(s.role) may list all records", policy: self, listScope: .all)
             case .agency: return .allow("role \(s.role) may list records of agency \(s.agency)", policy: self, listScope: .agency(s.agency))
-            case .assigned: return .allow("role \(s.role) may list records assigned to \(s.user)", policy: self, listScope: .assignedTo(s.user))
+            case .assigned: return .allow("role \(s.role) may list records assigned to \(s.user)", policy: self, listScope: .assignedTo(s.user, agency: s.agency))
             case .none: return .deny("role \(s.role) reaches no records", policy: self)
             }
         case .recordCreate:
@@ -102,9 +102,26 @@ extension Policy {
         case .referralCreate:
             return decideReferralCreate(request, role: role, record: record)
         case .recordAssign:
+            // Correcting an assignment is the assigner's: whoever may assign on the record may
+            // remove any assignee, whatever that user's role or agency is now (a leaver, or an
+            // assignment across agencies made before they were refused).
+            if request.removingAssignee {
+                return .allow("role \(s.role) may record.assign (remove an assignee) on records in its reach "
+                              + "(\(role.reach.rawValue))", policy: self)
+            }
             guard let target = request.assigneeRole, role.assignableRoles.contains(target) else {
                 let who = request.assigneeRole.map { "role \($0)" } ?? "an unknown role"
                 return .deny("role \(s.role) may not assign records to \(who)", policy: self)
+            }
+            // An assignee reaches the whole record under their role's rules; another agency is
+            // reached only through a referral, which shares a service's classes with consent.
+            guard request.assigneeAgency == record.agency else {
+                let other = request.assigneeAgency.map { "agency \($0)" } ?? "an unknown agency"
+                return .deny("record belongs to agency \(record.agency); an assignee of \(other) would reach it without a referral",
+                             policy: self,
+                             hint: "assign within \(record.agency); to involve \(request.assigneeAgency?.rawValue ?? "another agency"), "
+                                 + "create a referral: haven referral create ID --to "
+                                 + "\(request.assigneeAgency?.rawValue ?? "AGENCY") --service SERVICE --purpose TEXT")
             }
             return .allow("role \(s.role) may record.assign to role \(target) on records in its reach (\(role.reach.rawValue))",
                           policy: self)
@@ -114,11 +131,16 @@ extension Policy {
     }
 
     /// Nil when the record is within the role's reach; otherwise why not.
-    private func reachFailure(role: RolePolicy, subject: Subject, record: RecordFacts) -> String? {
+    func reachFailure(role: RolePolicy, subject: Subject, record: RecordFacts) -> String? {
         switch role.reach {
         case .any: return nil
         case .agency: return record.agency == subject.agency ? nil : "record belongs to another agency"
-        case .assigned: return record.assignees.contains(subject.user) ? nil : "record not assigned to \(subject.user)"
+        case .assigned:
+            guard record.assignees.contains(subject.user) else { return "record not assigned to \(subject.user)" }
+            // An assignment reaches only within the record's agency: one made across agencies
+            // before that was refused, or kept by a user moved to another agency, grants nothing.
+            return record.agency == subject.agency ? nil
+                : "record belongs to another agency; an assignment reaches only within the record's agency"
         case .none: return "role \(subject.role) reaches no records"
         }
     }

@@ -95,7 +95,8 @@ extension Policy {
             guard case .accept(let assignee) = step else { return .allow("agency \(r.to) may decline \(name)", policy: self) }
             if let a = assignee {
                 guard a.agency == r.to else {
-                    return .deny("\(a.user) is of agency \(a.agency), not \(r.to), which the referral was sent to", policy: self)
+                    return .deny("\(a.user) is of agency \(a.agency), not \(r.to), which the referral was sent to", policy: self,
+                                 hint: "assign a user of \(r.to)")
                 }
                 guard role.assignableRoles.contains(a.role) else {
                     return .deny("role \(subject.role) may not assign records to role \(a.role)", policy: self)

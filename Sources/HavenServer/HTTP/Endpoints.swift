@@ -55,6 +55,9 @@ struct Endpoints: Sendable {
             case .assignRecord(let id):
                 let body = try JSONBody.decode(AssignRequest.self, from: request.body)
                 return vault.records.assign(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
+            case .unassignRecord(let id):
+                let body = try JSONBody.decode(AssignRequest.self, from: request.body)
+                return vault.records.unassign(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }
             case .eraseRecord(let id):
                 let body = try JSONBody.decode(EraseRecordRequest.self, from: request.body)
                 return vault.records.erase(ctx, id: id, request: body).map { .json(JSONAnswer.encode($0)) }

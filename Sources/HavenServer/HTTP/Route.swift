@@ -15,6 +15,7 @@ enum Route: Equatable, Sendable {
     case readRecord(String)
     case updateRecord(String)
     case assignRecord(String)
+    case unassignRecord(String)
     case eraseRecord(String)
     case addNote(String)
     case changeConsent(String)
@@ -76,6 +77,7 @@ enum Route: Equatable, Sendable {
         Entry(method: .PATCH, template: "/v1/records/{id}") { .updateRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/read") { .readRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/assign") { .assignRecord($0[0]) },
+        Entry(method: .POST, template: "/v1/records/{id}/unassign") { .unassignRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/erase") { .eraseRecord($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/notes") { .addNote($0[0]) },
         Entry(method: .POST, template: "/v1/records/{id}/consent") { .changeConsent($0[0]) },

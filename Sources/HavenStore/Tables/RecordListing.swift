@@ -15,9 +15,10 @@ extension RecordTable {
         try list(scope: scope, order: .id, start: .afterID(after), limit: limit, on: db)
     }
 
-    /// One page of record rows in `order`. Keyset pagination on an index of the order, so a
-    /// page costs the same at record 10 and at record 1,000,000; only a user's own assignments
-    /// are sorted, as they are found through the assignment index.
+    /// One page of record rows in `order`, in one query. Keyset pagination on an index of the
+    /// order, so a page costs the same at record 10 and at record 1,000,000; only a user's own
+    /// assignments, and the records referred to the agency, are sorted (few, found through
+    /// their indexes), and merged with the agency's own rows as they are read.
     public static func list(scope: RecordScope, order: RecordOrder, start: ListStart, limit: Int,
                             on db: Connection) throws -> [StoredRecord] {
         let s = try db.statement(listSQL(scope: scope, order: order, start: start))
@@ -37,7 +38,8 @@ extension RecordTable {
     /// The query of a page (its plan is checked in the tests).
     static func listSQL(scope: RecordScope, order: RecordOrder, start: ListStart) -> String {
         let query = ListQuery(scope: scope, order: order, start: start)
-        return "SELECT \(ListQuery.columns) \(query.from) WHERE \(query.conditions) ORDER BY \(query.orderBy) LIMIT ?"
+        return query.arms.map { "SELECT \(ListQuery.columns) \($0)" }.joined(separator: " UNION ALL ")
+            + " ORDER BY \(query.orderBy) LIMIT ?"
     }
 
     /// How many rows of the scope come after `last` in `order`, counted on the index up to
@@ -46,74 +48,94 @@ extension RecordTable {
                                  on db: Connection) throws -> Int64 {
         let start: ListStart = order == .id ? .afterID(last.id) : .afterCursor(RecordCursor(updatedAt: last.updatedAt, id: last.id))
         let query = ListQuery(scope: scope, order: order, start: start)
-        let s = try db.statement("SELECT count(*) FROM (SELECT 1 \(query.from) WHERE \(query.conditions) LIMIT ?)")
+        let s = try db.statement("SELECT count(*) FROM (\(query.arms.map { "SELECT 1 \($0)" }.joined(separator: " UNION ALL ")) LIMIT ?)")
         try query.bind(s, limit: Int(remainingCountLimit))
         _ = try s.step()
         return s.int64(0)
     }
 }
 
-/// The SQL of one listing: the scope's rows, past the start, in the order.
+/// The SQL of one listing: the scope's rows, past the start, in the order. An agency's scope
+/// (and a user's) has a second arm, the records of other agencies referred to it whose
+/// referral the index says is accepted; the arms are disjoint (by agency), so UNION ALL
+/// never lists a record twice, and SQLite merges them in the order.
 private struct ListQuery {
     static let columns = "r.id, r.type, r.agency, r.status, r.version, r.created_at, r.updated_at, r.data_key_version, r.wrapped_key, r.header"
+    static let referred = "FROM records r WHERE r.agency <> ? "
+        + "AND r.id IN (SELECT record_id FROM referrals WHERE to_agency = ? AND status = 'accepted')"
 
     let scope: RecordScope
     let order: RecordOrder
     let start: RecordTable.ListStart
 
-    var from: String {
-        if case .assignedTo = scope { return "FROM record_assignees a JOIN records r ON r.id = a.record_id" }
-        return "FROM records r"
-    }
-
-    /// The scope, then the position: a row value comparison, which SQLite answers from the
-    /// (updated_at, id) index (schema 5) as a range, not a scan.
-    var conditions: String {
-        var c: [String]
+    /// Each arm's FROM and WHERE, the position included.
+    var arms: [String] {
         switch scope {
-        case .all: c = []
-        case .agency: c = ["r.agency = ?"]
-        case .assignedTo: c = ["a.user = ?"]
+        case .all: ["FROM records r WHERE \(position ?? "1")"]
+        case .agency:
+            ["FROM records r WHERE r.agency = ?" + (position.map { " AND \($0)" } ?? ""),
+             Self.referred + (position.map { " AND \($0)" } ?? "")]
+        case .assignedTo:
+            ["FROM record_assignees a JOIN records r ON r.id = a.record_id WHERE a.user = ? AND r.agency = ?"
+                + (position.map { " AND \($0)" } ?? ""),
+             Self.referred + (position.map { " AND \($0)" } ?? "")]
         }
-        switch (order, start) {
-        case (.id, _): c.append("r.id > ?")
-        case (.newest, .afterCursor(.some)): c.append("(r.updated_at, r.id) < (?, ?)")
-        case (.oldest, .afterCursor(.some)): c.append("(r.updated_at, r.id) > (?, ?)")
-        default: break
-        }
-        return c.isEmpty ? "1" : c.joined(separator: " AND ")
     }
 
+    /// Where the page starts: a row value comparison, which SQLite answers from the
+    /// (updated_at, id) indexes (schema 5) as a range, not a scan.
+    var position: String? {
+        switch (order, start) {
+        case (.id, _): "r.id > ?"
+        case (.newest, .afterCursor(.some)): "(r.updated_at, r.id) < (?, ?)"
+        case (.oldest, .afterCursor(.some)): "(r.updated_at, r.id) > (?, ?)"
+        default: nil
+        }
+    }
+
+    /// The order, by result column (as a compound select needs).
     var orderBy: String {
         switch order {
-        case .id: "r.id"
-        case .newest: "r.updated_at DESC, r.id DESC"
-        case .oldest: "r.updated_at, r.id"
+        case .id: "id"
+        case .newest: "updated_at DESC, id DESC"
+        case .oldest: "updated_at, id"
         }
     }
 
     func bind(_ s: Statement, limit: Int) throws {
         var i: Int32 = 1
+        func bindPosition() throws {
+            switch (order, start) {
+            case (.id, .afterID(let id)):
+                try s.bind(i, id?.rawValue ?? "")
+                i += 1
+            case (.id, .afterCursor(let cursor)):
+                try s.bind(i, cursor?.id.rawValue ?? "")
+                i += 1
+            case (_, .afterCursor(.some(let cursor))):
+                try s.bind(i, cursor.updatedAt.millisecondsSinceEpoch).bind(i + 1, cursor.id.rawValue)
+                i += 2
+            default: break
+            }
+        }
+        func bindReferred(_ agency: AgencyName) throws {
+            try s.bind(i, agency.rawValue).bind(i + 1, agency.rawValue)
+            i += 2
+            try bindPosition()
+        }
         switch scope {
-        case .all: break
+        case .all:
+            try bindPosition()
         case .agency(let agency):
             try s.bind(i, agency.rawValue)
             i += 1
-        case .assignedTo(let user):
-            try s.bind(i, user.rawValue)
-            i += 1
-        }
-        switch (order, start) {
-        case (.id, .afterID(let id)):
-            try s.bind(i, id?.rawValue ?? "")
-            i += 1
-        case (.id, .afterCursor(let cursor)):
-            try s.bind(i, cursor?.id.rawValue ?? "")
-            i += 1
-        case (_, .afterCursor(.some(let cursor))):
-            try s.bind(i, cursor.updatedAt.millisecondsSinceEpoch).bind(i + 1, cursor.id.rawValue)
+            try bindPosition()
+            try bindReferred(agency)
+        case .assignedTo(let user, let agency):
+            try s.bind(i, user.rawValue).bind(i + 1, agency.rawValue)
             i += 2
-        default: break
+            try bindPosition()
+            try bindReferred(agency)
         }
         try s.bind(i, Int64(limit))
     }

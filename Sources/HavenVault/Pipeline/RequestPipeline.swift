@@ -69,7 +69,7 @@ struct RequestPipeline: Sendable {
 
     /// The error a denied decision is answered with.
     static func denial(_ decision: Decision) -> HavenError {
-        HavenError(.denied, decision.rule)
+        HavenError(.denied, decision.rule, hint: decision.hint)
     }
 
     /// Runs the synchronous part of a request; a thrown `HavenError` is audited and answered.

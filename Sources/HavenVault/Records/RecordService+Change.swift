@@ -41,13 +41,43 @@ extension RecordService {
             entry.event.detail["assigned"] = assignee.name.rawValue
             let subject = RequestPipeline.subject(of: user)
             return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
-                AccessRequest(subject: subject, action: .recordAssign, record: facts, assigneeRole: assignee.role, now: now)
+                AccessRequest(subject: subject, action: .recordAssign, record: facts, assigneeRole: assignee.role, now: now,
+                              assigneeAgency: assignee.agency)
             }, apply: { (header, _, _) throws(HavenError) -> RecordChange in
                 header.assign(assignee.name)
                 return RecordChange(assigneesChanged: true)
             }).map(\.value)
         }
     }
+
+    /// `record.unassign`: removes a user from the record's assignees, decided as `record.assign`
+    /// (who may assign on the record may correct it). The header and the assignment index
+    /// change in the writer's transaction with the entry, and every request decides on the
+    /// header as it stands, so the removed user's reach ends at their next request.
+    public func unassign(_ ctx: RequestContext, id rawID: String, request: AssignRequest) -> EventLoopFuture<RecordWriteResponse> {
+        pipeline.handle(Self.unassignAction, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
+            // A leaver or a revoked user can be removed too: the name is only looked for among
+            // the record's assignees, never among the active users.
+            guard let name = try? UserName(request.user) else {
+                throw HavenError(.invalidValue, "'\(NameRules.printable(request.user))' is not a user name")
+            }
+            entry.event.detail["unassigned"] = name.rawValue
+            let subject = RequestPipeline.subject(of: user)
+            return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
+                AccessRequest(subject: subject, action: .recordAssign, record: facts, now: now, removingAssignee: true)
+            }, apply: { (header, _, _) throws(HavenError) -> RecordChange in
+                guard header.unassign(name) else {
+                    let listed = header.assignees.isEmpty ? "it has no assignees" : "its assignees: "
+                        + header.assignees.map(\.rawValue).joined(separator: ", ")
+                    throw HavenError(.invalidValue, "\(name) is not assigned to record \(id)", hint: listed)
+                }
+                return RecordChange(assigneesChanged: true)
+            }).map(\.value)
+        }
+    }
+
+    /// The audit action of a removal (the policy decides it as `record.assign`).
+    static let unassignAction = "record.unassign"
 
     /// `note.add`: appends a sealed note; notes are never edited or removed.
     public func addNote(_ ctx: RequestContext, id rawID: String, request: AddNoteRequest) -> EventLoopFuture<RecordWriteResponse> {

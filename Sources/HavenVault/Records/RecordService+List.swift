@@ -25,8 +25,9 @@ extension RecordService {
                 : .afterCursor(try rawAfter.map { (raw) throws(HavenError) -> RecordCursor in try RecordCursor(raw) })
             let pageSize = min(max(limit ?? 50, 1), Self.maximumPageSize)
             let policy = pipeline.policies.policy
-            let decision = policy.decide(AccessRequest(subject: RequestPipeline.subject(of: user), action: .recordList,
-                                                       now: pipeline.clock.now()))
+            let subject = RequestPipeline.subject(of: user)
+            let now = pipeline.clock.now()
+            let decision = policy.decide(AccessRequest(subject: subject, action: .recordList, now: now))
             entry.note(decision)
             guard decision.allowed, let scope = decision.listScope else { throw RequestPipeline.denial(decision) }
             let (opener, logger) = (pipeline.opener, pipeline.logger)
@@ -45,13 +46,13 @@ extension RecordService {
                 for row in rows {
                     // One damaged record must not hide the others: it is left out, named by id,
                     // and what was found goes in the listing's audit entry.
-                    let h: RecordHeader
+                    let opened: OpenedRecord
                     do throws(HavenError) {
-                        h = try opener.open(row.id, in: view, policy: policy).header
+                        opened = try opener.open(row.id, in: view, policy: policy)
                     } catch where error.code == .erased {
-                        // Listed as erased (it is in this caller's reach by agency; an
-                        // erased record has no assignees), with no more than its tombstone.
-                        guard let t = RecordTombstone(bytes: row.sealedHeader) else { continue }
+                        // Listed as erased to its own agency (an erased record has no assignees
+                        // and no referral in force), with no more than its tombstone.
+                        guard Self.listsErased(row, scope: scope), let t = RecordTombstone(bytes: row.sealedHeader) else { continue }
                         out.append(RecordSummary(id: row.id.rawValue, type: row.type, agency: row.agency, status: row.status,
                                                  version: row.version, createdAt: row.createdAt.rfc3339,
                                                  createdBy: t.createdBy.rawValue, updatedAt: row.updatedAt.rfc3339, assignees: []))
@@ -62,13 +63,17 @@ extension RecordService {
                         damaged.append(row.id.rawValue)
                         continue
                     }
-                    // The assignment index is only an index: the sealed header decides. A row
-                    // someone added to it outside Haven lists nothing (and does not even name
-                    // the record: it is not in this user's reach).
-                    if case .assignedTo(let user) = scope, !h.assignees.contains(user) {
-                        logger.error("assignment index row not in the record's sealed header", metadata: ["record": "\(h.id)"])
-                        findings.append("the assignment index lists record \(h.id) for \(user), but the record's sealed header "
-                                        + "does not assign it (an index row inserted outside Haven)")
+                    let h = opened.header
+                    // The assignment and referral indexes are only indexes: the sealed header
+                    // decides, as a read would. A row someone added to them outside Haven lists
+                    // nothing (and does not even name the record: it is not in this user's reach).
+                    guard policy.lists(opened.facts, to: subject, now: now) else {
+                        if case .assignedTo(let user, let agency) = scope, h.agency == agency, !h.assignees.contains(user),
+                           !h.referrals.contains(where: { $0.to == agency }) {
+                            logger.error("assignment index row not in the record's sealed header", metadata: ["record": "\(h.id)"])
+                            findings.append("the assignment index lists record \(h.id) for \(user), but the record's sealed header "
+                                            + "does not assign it (an index row inserted outside Haven)")
+                        }
                         continue
                     }
                     out.append(RecordSummary(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
@@ -89,6 +94,15 @@ extension RecordService {
             }
             entry.event.detail["count"] = String(page.records.count)
             return pipeline.answer(ctx, entry, page)
+        }
+    }
+
+    /// An erased record's tombstone is listed only to the roles of its own agency (or any).
+    static func listsErased(_ row: StoredRecord, scope: RecordScope) -> Bool {
+        switch scope {
+        case .all: true
+        case .agency(let agency): row.agency == agency.rawValue
+        case .assignedTo: false
         }
     }
 }

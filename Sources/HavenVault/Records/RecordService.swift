@@ -50,7 +50,8 @@ public struct RecordService: Sendable {
                                             assignees: [], consent: ConsentState(), notes: [], presentFields: [])
                 for assignee in assignees {
                     let assign = policy.decide(AccessRequest(subject: subject, action: .recordAssign, record: newRecord,
-                                                             assigneeRole: assignee.role, now: now))
+                                                             assigneeRole: assignee.role, now: now,
+                                                             assigneeAgency: assignee.agency))
                     guard assign.allowed else {
                         entry.note(assign)
                         throw RequestPipeline.denial(assign)

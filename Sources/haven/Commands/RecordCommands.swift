@@ -7,7 +7,7 @@ struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record", abstract: "Create, read, update, list, find, assign and erase case records.",
         subcommands: [RecordCreate.self, RecordGet.self, RecordUpdate.self, RecordList.self, RecordFind.self, RecordAssign.self,
-                      RecordErase.self])
+                      RecordUnassign.self, RecordErase.self])
 }
 
 /// Parses repeated `--field KEY=VALUE` options; the value may itself contain `=`, and may
@@ -214,5 +214,27 @@ struct RecordAssign: AsyncParsableCommand {
         }
         if output.json { Output.json(r); return }
         Output.line("assigned \(r.id) to \(user) (version \(r.version))")
+    }
+}
+
+/// `haven record unassign ID USER`: the correction of an assignment (a mistyped name, a
+/// case handed over, a leaver still listed).
+struct RecordUnassign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unassign", abstract: "Remove a user from a record's assignees.",
+        discussion: "Allowed to whoever may assign on the record. The user's reach through the assignment ends at their "
+            + "next request. A user who is not assigned is an error (exit 1).")
+
+    @Argument(help: "Record id.") var id: String
+    @Argument(help: "User to remove.") var user: String
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let r: RecordWriteResponse = try await connection.withClient {
+            try await $0.post("/v1/records/\(HavenClient.escape(id))/unassign", AssignRequest(user: user))
+        }
+        if output.json { Output.json(r); return }
+        Output.line("removed \(user) from \(r.id) (version \(r.version))")
     }
 }
