@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenExtract", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
-        .target(name: "HavenSearch", swiftSettings: strict),
+        .target(name: "HavenSearch", dependencies: ["HavenCore"], exclude: ["NAMES.md"], swiftSettings: strict),
         // Statistics safe to publish: small-cell and complementary suppression (pure).
         .target(name: "HavenStats", exclude: ["METHOD.md"], swiftSettings: strict),
         .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit", "HavenSystem"], exclude: ["FORMAT.md"],
