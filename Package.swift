@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"], swiftSettings: strict),
         .testTarget(name: "HavenVaultTests", dependencies: [
             "HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI", "HavenStats", "HavenPolicy", "HavenAudit", "HavenExtract",
-            "HavenTestSupport",
+            "HavenSearch", "HavenTestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
