@@ -30,7 +30,7 @@ enum NameTitles {
         while let first = words.first {
             if words.count > vietnameseWordsAfter, vietnamese.contains(loose(first)) {
                 words.removeFirst()
-            } else if let title = lao.first(where: { first.starts(with: $0) && (first.count > $0.count ? isSyllableStart(first[$0.count]) : words.count > 1) }) {
+            } else if let title = lao.first(where: { leads(first, $0, more: words.count > 1) }) {
                 if first.count == title.count {
                     words.removeFirst()
                 } else {
@@ -41,6 +41,13 @@ enum NameTitles {
             }
         }
         return words
+    }
+
+    /// Whether `word` begins with the Lao `title` and the name goes on after it: in the same
+    /// word from a new syllable, or in the words after (`more`).
+    static func leads(_ word: [Unicode.Scalar], _ title: [Unicode.Scalar], more: Bool) -> Bool {
+        guard word.starts(with: title) else { return false }
+        return word.count > title.count ? isSyllableStart(word[title.count]) : more
     }
 
     /// Whether a Lao name can begin at this letter: a consonant or a vowel written before
