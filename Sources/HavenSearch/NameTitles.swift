@@ -2,10 +2,10 @@
 /// `ນາງ ສົມພອນ`, `ນາງສົມພອນ` and `ສົມພອນ`, or `Chị Nguyễn Thị Lan` and `nguyen thi lan`,
 /// give one form (Sources/HavenSearch/NAMES.md gives the lists, the rule and its costs).
 ///
-/// The rule is a function of the name's loose form (no case, no Latin diacritics), applied
+/// The rule reads the words of the name's loose form (no case, no Latin diacritics), applied
 /// alike to the value stored and to the value searched: a name is then found whenever it was
-/// before, and the price of dropping a word that was a name is only a wider set of
-/// candidates, never a miss.
+/// before (unless spelled with other spaces, NAMES.md), and the price of dropping a word that
+/// was a name is only a wider set of candidates, never a miss.
 enum NameTitles {
     /// Lao titles, kinship forms of address and their abbreviations, longest first. Spaces
     /// between Lao syllables are not written reliably, so each is dropped whether a space
