@@ -71,6 +71,14 @@ import Testing
         #expect(same("Ông Văn Tùng", "ong van tung"))
     }
 
+    @Test func spacingIsTheOneWayTwoSpellingsThatMetCanPart() {
+        // Before, spaces never counted; the rule counts Vietnamese words after a form of address.
+        #expect(SearchForm.looseNameWithTitles("Chị NguyễnThịLan") == SearchForm.looseNameWithTitles("Chị Nguyễn Thị Lan"))
+        #expect(!same("Chị NguyễnThịLan", "Chị Nguyễn Thị Lan"))
+        // Lao spacing does not count, as before.
+        #expect(same("ນາງສົມພອນວົງສະຫວັນ", "ນາງ ສົມພອນ ວົງ ສະຫວັນ"))
+    }
+
     @Test func theFormBeforeTitlesKeepsThem() {
         #expect(SearchForm.looseNameWithTitles("Chị Nguyễn Thị Lan") == "chinguyenthilan")
         #expect(SearchForm.looseNameWithTitles("ນາງ ສົມພອນ") == "ນາງສົມພອນ")
