@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "HavenAudit", dependencies: ["HavenCore", "HavenCrypto"], exclude: ["FORMAT.md"], swiftSettings: strict),
         .target(name: "HavenExtract", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
-        .target(name: "HavenSearch", swiftSettings: strict),
+        .target(name: "HavenSearch", dependencies: ["HavenCore"], exclude: ["NAMES.md"], swiftSettings: strict),
         // Statistics safe to publish: small-cell and complementary suppression (pure).
         .target(name: "HavenStats", exclude: ["METHOD.md"], swiftSettings: strict),
         .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit", "HavenSystem"], exclude: ["FORMAT.md"],
@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"], swiftSettings: strict),
         .testTarget(name: "HavenVaultTests", dependencies: [
             "HavenVault", "HavenCore", "HavenCrypto", "HavenStore", "HavenAPI", "HavenStats", "HavenPolicy", "HavenAudit", "HavenExtract",
-            "HavenTestSupport",
+            "HavenSearch", "HavenTestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,7 +2,7 @@
 """Known-answer vectors for Haven's own formats, computed from the format documents alone.
 
 Written from Sources/HavenCrypto/FORMAT.md, Sources/HavenStore/FORMAT.md ("authenticated
-state"), Sources/HavenAudit/FORMAT.md ("entry tag"), Sources/HavenBackup/FORMAT.md ("recovery
+state", "search index"), Sources/HavenSearch/NAMES.md (the search forms of names), Sources/HavenAudit/FORMAT.md ("entry tag"), Sources/HavenBackup/FORMAT.md ("recovery
 journal") and Sources/HavenAPI/AUTHENTICATION.md,
 with Python's hashlib (BLAKE2b, keyed and with salt and personalisation, as libsodium's
 crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 Argon2id and Ed25519 called through ctypes: nothing of
@@ -19,6 +19,10 @@ import datetime
 import hashlib
 import json
 import struct
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+from search_forms import search_form  # noqa: E402 (scripts/search_forms.py)
 
 ROOT_KEY = bytes(range(32))
 VAULT_ID = "00112233445566778899aabbccddeeff"
@@ -466,6 +470,15 @@ def main():
                                          ("ossc-vientiane", "phone", 16, "02055512345"),
                                          ("lwu-shelter-vientiane", "phone", 16, "02055512345"),
                                          ("ossc-vientiane", "date_of_birth", 12, "1996-03-07")]]
+    # Names as people write them, in their search forms (index format 3), and each loose
+    # form's index value in one agency's name index: a title dropped gives the same value.
+    names = [search_form(t) for t in [
+        "ນາງ ສົມພອນ ວົງສະຫວັນ", "ນາງສົມພອນ ວົງສະຫວັນ", "ສົມພອນ ວົງສະຫວັນ", "ທ່ານນາງ ດຣ. ຄຳຫຼ້າ", "ທ. ບຸນມີ", "ທ້າວບຸນມີ",
+        "ນ້ອງແກ້ວ", "ສາມະເນນ ບຸນມີ", "ນາງາມ", "ນາງ", "ນາງ ທ້າວ", "ນາງສາວິດ",
+        "Chị Nguyễn Thị Lan", "CHI  NGUYEN THI LAN", "nguyen thi lan", "Bà Hoà Thị Mai", "Em Lê Hoa", "Ông Văn Tùng",
+        "Anh", "Anh Tuấn", "Nguyễn Anh Tuấn", "Chú Nguyễn Văn Nam", "Đặng Văn Đức"]]
+    for n in names:
+        n["value"] = blind("ossc-vientiane", "survivor_name", 16, n["loose_name"])
     # A record's statistics, format 1 (HavenStore FORMAT.md, "Statistics"), sealed under
     # kdf("hvstatsr", 1) with the record row's state tag in the associated data.
     stats_values = ["gbv_incident", "ossc-vientiane", "rape", "la-luang-prabang", "18-25", "female", "intimate_partner"]
@@ -516,7 +529,7 @@ def main():
         "record_header_v2": header_v2, "note_metadata": note, "consent_event": event,
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
         "root_share_sealed": sealed_share, "root_share_set_v2": share_set_v2,
-        "blind_index": blind_index, "record_statistics": statistics,
+        "blind_index": blind_index, "record_statistics": statistics, "search_form": names,
         "record_header_v3": header_v3, "referral_event": referral_event, "statistics_release": statistics_release,
         "anchored_mark": anchored_mark(bytes(range(0x30, 0x50)), VAULT_ID, 4242),
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HavenCore
 
 /// The forms a searchable value is reduced to before it is indexed or compared, so that
 /// one survivor's name, phone or date of birth typed in different but equivalent ways
@@ -8,27 +9,45 @@ import Foundation
 public enum SearchForm {
     /// A name, exactly as a person would still read it as the same name: compatibility
     /// normalisation (NFKC: ໜ and ໝ as ຫນ and ຫມ, ຳ as ໍ + າ, full-width Latin as ASCII),
-    /// lower case, zero-width and soft-hyphen characters removed, all spaces removed (Lao
-    /// is written with or without them between syllables), Vietnamese tone marks put in one
-    /// place per word (old and new placement: hoà = hòa) and Lao tone marks after the
+    /// lower case, zero-width and soft-hyphen characters removed, a leading title or form of
+    /// address dropped (`NameTitles`: ນາງ, ທ້າວ, Chị, Ông …, NAMES.md), all spaces removed
+    /// (Lao is written with or without them between syllables), Vietnamese tone marks put in
+    /// one place per word (old and new placement: hoà = hòa) and Lao tone marks after the
     /// vowel written above the letter. Nil when nothing is left.
     public static func name(_ text: String) -> String? {
-        let scalars = words(text).flatMap { word in LaoMarks.ordered(VietnameseTones.gathered(word)) }
+        let scalars = titled(text).flatMap { word in LaoMarks.ordered(VietnameseTones.gathered(word)) }
         return scalars.isEmpty ? nil : compose(scalars)
     }
 
     /// The name without diacritics, for a search that should not depend on them:
-    /// `Nguyễn Thị Hà` = `nguyen thi ha`, đ = d. Only Latin marks go (U+0300–U+036F):
-    /// Lao vowel and tone signs are letters of the name, not decoration.
+    /// `Nguyễn Thị Hà` = `nguyen thi ha`, đ = d, and without its leading title as `name`.
+    /// Only Latin marks go (U+0300–U+036F): Lao vowel and tone signs are letters of the
+    /// name, not decoration.
     public static func looseName(_ text: String) -> String? {
-        let scalars = words(text).flatMap { word in
-            LaoMarks.ordered(word).compactMap { s -> Unicode.Scalar? in
-                if (0x300...0x36F).contains(s.value) { return nil }
-                if s.value == 0x111 { return "d" }  // đ (lower case by now)
-                return s
-            }
-        }
+        let scalars = titled(text).flatMap(looseScalars)
         return scalars.isEmpty ? nil : compose(scalars)
+    }
+
+    /// `looseName` as it was before titles were dropped (search index format 2): the form
+    /// the keyed digests of finds recorded before then were computed from, so an auditor's
+    /// question still finds them (`haven audit searches`).
+    public static func looseNameWithTitles(_ text: String) -> String? {
+        let scalars = words(text).flatMap(looseScalars)
+        return scalars.isEmpty ? nil : compose(scalars)
+    }
+
+    /// The words of a name in Lao mark order, without a leading title.
+    static func titled(_ text: String) -> [[Unicode.Scalar]] {
+        NameTitles.dropped(words(text).map(LaoMarks.ordered))
+    }
+
+    /// A word without Latin diacritics, đ as d (the word is in lower case by now).
+    static func looseScalars(_ word: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        LaoMarks.ordered(word).compactMap { s -> Unicode.Scalar? in
+            if (0x300...0x36F).contains(s.value) { return nil }
+            if s.value == 0x111 { return "d" }
+            return s
+        }
     }
 
     /// A phone number: its digits (Lao and other decimal digits as 0–9), with the Lao
@@ -49,33 +68,10 @@ public enum SearchForm {
         return digits.count >= 6 ? String(decoding: digits.map { $0 + 0x30 }, as: UTF8.self) : nil
     }
 
-    /// A date: `YYYY-MM-DD` from that form or `DD/MM/YYYY`, `D.M.YYYY`, `DD-MM-YYYY`
-    /// (day first, as in Lao PDR and Viet Nam) or `YYYY/MM/DD`; nil if it is no real date.
+    /// A date: `YYYY-MM-DD`, from any form `CalendarDate` accepts (day first, as in Lao PDR
+    /// and Viet Nam: 15/08/1995, 15-08-1995, 15.08.1995); nil if it is no real date.
     public static func date(_ text: String) -> String? {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { "-/. ".contains($0) }).map(String.init)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
-            return nil
-        }
-        let numbers = parts.compactMap { Int($0) }
-        guard numbers.count == 3 else { return nil }
-        let (y, m, d) = parts[0].count == 4 ? (numbers[0], numbers[1], numbers[2]) : (numbers[2], numbers[1], numbers[0])
-        guard parts[0].count == 4 || parts[2].count == 4, (1900...2100).contains(y), (1...12).contains(m),
-              (1...daysIn(m, y)).contains(d) else { return nil }
-        // Written out by hand: String(format:) costs more than the rest of this function,
-        // and an index rebuild calls it once per record.
-        func padded(_ n: Int, _ width: Int) -> String {
-            let digits = String(n)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2)
-    }
-
-    static func daysIn(_ m: Int, _ y: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+        CalendarDate.iso(text)
     }
 
     /// Zero-width spaces and joiners, word joiner, byte-order mark, soft hyphen: invisible,

@@ -261,14 +261,20 @@ import Testing
 
     @Test func valuesAreValidatedAgainstTheSchemaWithoutEchoingThem() throws {
         let t = try ShippedPolicy.policy.recordType(named: "gbv_incident")
-        for (field, value) in [("incident_type", "burglary"), ("date_of_birth", "31/12/1990"), ("perpetrator_count", "many"),
+        for (field, value) in [("incident_type", "burglary"), ("date_of_birth", "12/31/1990"), ("date_of_birth", "31/02/1990"), ("perpetrator_count", "many"),
                                ("perpetrator_count", "101"), ("phone", String(repeating: "9", count: 41))] {
             #expect { try t.field(named: field).validate(value) } throws: { error in
                 let e = error as! HavenError
-                return e.code == .invalidValue && e.message.contains(field) && !e.message.contains(value)
+                return e.code == .invalidValue && e.message.contains(field) && !e.message.contains(value) && !(e.hint ?? "").contains(value)
             }
         }
         try t.field(named: "date_of_birth").validate("1990-12-31")
+        // Day first, as record find reads it, stored as YYYY-MM-DD; the month is never read first.
+        for typed in ["31/12/1990", "31-12-1990", "31.12.1990", "1990-12-31"] {
+            #expect(try t.field(named: "date_of_birth").stored(typed) == "1990-12-31", "\(typed)")
+        }
+        #expect(try t.field(named: "date_of_birth").stored("01/02/1990") == "1990-02-01")
+        #expect(try t.field(named: "survivor_name").stored("ນາງ ສົມພອນ") == "ນາງ ສົມພອນ", "only dates change as stored")
         try t.field(named: "survivor_name").validate("ນາງ ສົມພອນ ວົງສະຫວັນ")
         #expect(throws: HavenError.self) { try t.field(named: "favourite_food") }
     }

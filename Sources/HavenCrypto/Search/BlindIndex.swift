@@ -11,7 +11,8 @@ import HavenCore
 /// 2 ≤ R / 2^bits < √R at the vault's design size. A search opens the candidates and keeps
 /// only those whose decrypted value matches.
 ///
-/// Keys (index format 2): `crypto_kdf(root, "hvsearch", 1)` gives the index key; the key of
+/// Keys (since index format 2; format 3 changed only the names' search form, HavenVault
+/// `SearchIndexer.format`): `crypto_kdf(root, "hvsearch", 1)` gives the index key; the key of
 /// one agency's field is keyed BLAKE2b-256, under it, of the framed label
 /// `("haven/blind-index/v2", agency, field)` (`AssociatedData` framing). Each part is bound
 /// for a reason:
@@ -26,10 +27,6 @@ import HavenCore
 /// - the framing (each part length-prefixed): agency `a-b` with field `c` and agency `a`
 ///   with field `b-c` never share a key.
 public final class BlindIndex: Sendable {
-    /// The index format these keys make, stored with the layout of the rows
-    /// (HavenStore FORMAT.md, "search index"): rows of another format are rebuilt at start.
-    public static let format = 2
-
     public let agency: String
     public let field: String
     public let bits: Int

@@ -4,7 +4,7 @@ import HavenCore
 public enum FieldKind: Sendable, Equatable {
     /// Free text up to `maxLength` Unicode scalars.
     case text(maxLength: Int)
-    /// A calendar date, `YYYY-MM-DD`.
+    /// A calendar date, stored as `YYYY-MM-DD`, typed in any form `CalendarDate` accepts.
     case date
     /// One of a closed list of codes (GBVIMS classifications and the like).
     case choice([String])
@@ -49,15 +49,23 @@ public struct FieldSpec: Sendable, Equatable {
     /// Checks a value against the field's kind; the error names the field, never the value
     /// (the value may be a survivor's data and error messages reach logs).
     public func validate(_ value: String) throws(HavenError) {
+        _ = try stored(value)
+    }
+
+    /// The value as it is stored: a date in `YYYY-MM-DD` from any form `CalendarDate` reads
+    /// (15/08/1995 is 1995-08-15), everything else as given; checked as `validate` says.
+    public func stored(_ value: String) throws(HavenError) -> String {
         switch kind {
         case .text(let maxLength):
             guard value.unicodeScalars.count <= maxLength else {
                 throw .invalidValue("field '\(name)' is longer than \(maxLength) characters")
             }
         case .date:
-            guard value.utf8.count == 10, let t = Timestamp(parsing: value), DateBounds.contains(t) else {
-                throw .invalidValue("field '\(name)' must be a date \(DateBounds.description) (YYYY-MM-DD)")
+            guard let iso = CalendarDate.iso(value), let t = Timestamp(parsing: iso), DateBounds.contains(t) else {
+                throw HavenError(.invalidValue, "field '\(name)' must be a date \(DateBounds.description)",
+                                 hint: "write it \(CalendarDate.accepted); the month is never read first")
             }
+            return iso
         case .choice(let values):
             guard values.contains(value) else {
                 throw .invalidValue("field '\(name)' must be one of: \(values.joined(separator: ", "))")
@@ -67,6 +75,7 @@ public struct FieldSpec: Sendable, Equatable {
                 throw .invalidValue("field '\(name)' must be a whole number from \(min) to \(max)")
             }
         }
+        return value
     }
 }
 

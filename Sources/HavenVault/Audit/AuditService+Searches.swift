@@ -3,6 +3,7 @@ import HavenAudit
 import HavenCore
 import HavenCrypto
 import HavenPolicy
+import HavenSearch
 import HavenStore
 import NIOCore
 
@@ -30,12 +31,21 @@ extension AuditService {
             for c in criteria { digests[SearchQuery.word(c.kind)] = digest.digest(kind: SearchQuery.word(c.kind), form: c.form) }
             entry.event.detail["searched"] = criteria.map { SearchQuery.word($0.kind) }.joined(separator: ",")
             for (kind, d) in digests { entry.event.detail[kind + "_digest"] = d }
+            // Finds recorded before names lost their titles (index format 2) keep the digest of
+            // the name as typed, title and all: the name is asked for in that form too.
+            var sought = digests.mapValues { [$0] }
+            if let name = request.name, let form = criteria.first(where: { $0.kind == .name })?.form,
+               let earlier = SearchForm.looseNameWithTitles(name), earlier != form {
+                let d = digest.digest(kind: "name", form: earlier)
+                sought["name", default: []].append(d)
+                entry.event.detail["name_digest_with_title"] = d
+            }
             var filter = AuditFilter()
             filter.action = Action.recordFind.rawValue
             filter.since = try Self.time(request.since, "since")?.millisecondsSinceEpoch
             filter.until = try Self.time(request.until, "until")?.millisecondsSinceEpoch
             let (found, scanned) = try pipeline.readSnapshot { (view) throws(HavenError) -> ([[UInt8]], Int) in
-                try storeCall(logger) { try Self.scan(filter, digests: digests, on: view.db) }
+                try storeCall(logger) { try Self.scan(filter, digests: sought, on: view.db) }
             }
             entry.event.detail["found"] = String(found.count)
             var w = JSONWriter(capacity: 600 * found.count + 256)
@@ -53,8 +63,8 @@ extension AuditService {
     /// The find entries, newest first, whose detail holds one of `digests` under its kind's
     /// key, and how many finds were looked through. Each candidate is parsed and compared
     /// key by key, so a digest that happens to appear elsewhere in an entry is no match.
-    static func scan(_ filter: AuditFilter, digests: [String: String], on db: Connection) throws -> ([[UInt8]], Int) {
-        let needles = digests.values.map { Array($0.utf8) }
+    static func scan(_ filter: AuditFilter, digests: [String: [String]], on db: Connection) throws -> ([[UInt8]], Int) {
+        let needles = digests.values.flatMap { $0.map { Array($0.utf8) } }
         var found = [[UInt8]]()
         var scanned = 0
         var cursor: UInt64?
@@ -64,7 +74,7 @@ extension AuditService {
                 scanned += 1
                 guard needles.contains(where: { row.entry.firstRange(of: $0) != nil }),
                       let parsed = try? AuditEntry(canonicalBytes: row.entry),
-                      digests.contains(where: { parsed.event.detail[$0.key + "_digest"] == $0.value }) else { continue }
+                      digests.contains(where: { kind, values in parsed.event.detail[kind + "_digest"].map(values.contains) ?? false }) else { continue }
                 found.append(row.entry)
             }
             guard page.rows.count == searchesPage, let last = page.rows.last else { break }

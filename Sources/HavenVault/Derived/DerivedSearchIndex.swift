@@ -6,8 +6,8 @@ import Logging
 
 /// The search index as a kind of derived row: its fingerprint is `search_fields`, what the
 /// policy marks searchable and how, with the index format (`SearchIndexer.layout`): a vault
-/// of format 1 (one key per field for every agency) has its rows made again, per agency,
-/// as the daemon starts. The field rows it makes are
+/// of format 1 (one key per field for every agency) or 2 (names with their titles) has its
+/// rows made again, per agency and in the current search forms, as the daemon starts. The field rows it makes are
 /// vouched for by each search, which confirms every candidate against its record.
 struct DerivedSearchIndex: DerivedRows {
     let indexer: SearchIndexer
@@ -18,7 +18,7 @@ struct DerivedSearchIndex: DerivedRows {
         let had = try SearchIndexTable.layout(on: db)
         guard had != indexer.layout else { return .current }
         guard !had.isEmpty else { return .neverBuilt }
-        // Format 1 stored the bare kind (`name`), format 2 on `name/2`.
+        // Format 1 stored the bare kind (`name`), format 2 on `name/2`, `name/3`.
         let unversioned = { (l: Set<SearchFieldLayout>) in
             Set(l.map { SearchFieldLayout(field: $0.field, kind: String($0.kind.prefix { $0 != "/" }), bits: $0.bits) })
         }
@@ -44,7 +44,7 @@ struct DerivedSearchIndex: DerivedRows {
         if !outcome.skipped.isEmpty { detail["not_indexed"] = outcome.skipped.joined(separator: ",") }
         let rule = switch outcome.staleness {
         case .neverBuilt: "search index built for the fields the policy marks searchable"
-        case .formatChanged: "search index rebuilt in index format \(BlindIndex.format): a key per agency"
+        case .formatChanged: "search index rebuilt in index format \(SearchIndexer.format): a key per agency, names without their titles"
         default: "search index rebuilt: the policy's searchable fields changed"
         }
         return AuditEvent(action: "vault.reindex", decision: .allow, rule: rule, detail: detail)

@@ -27,9 +27,15 @@ final class SearchIndexer: Sendable {
         }
     }
 
+    /// The index format, stored with each field's kind in `search_fields` (`name/3`): rows of
+    /// another format are made again as the daemon starts. Format 2 gave each agency its keys
+    /// (`BlindIndex`); format 3 keeps those keys and indexes names without a leading title or
+    /// form of address (`SearchForm`, Sources/HavenSearch/NAMES.md).
+    static let format = 3
+
     /// The form a value of this kind is indexed and compared in: names without diacritics
-    /// (so `nguyen thi ha` finds `Nguyễn Thị Hà`; the exact form is compared after
-    /// opening), phones as national digits, dates as YYYY-MM-DD.
+    /// or a leading title (so `nguyen thi ha` finds `Chị Nguyễn Thị Hà`; the exact form is
+    /// compared after opening), phones as national digits, dates as YYYY-MM-DD.
     static func form(_ kind: SearchKind, _ text: String) -> String? {
         switch kind {
         case .name: return SearchForm.looseName(text)
@@ -64,10 +70,10 @@ final class SearchIndexer: Sendable {
     }
 
     /// What `search_fields` must say for the rows to be this indexer's: each field's kind
-    /// with the index format (`name/2`), so rows of an earlier format are rebuilt at start.
+    /// with the index format (`name/3`), so rows of an earlier format are rebuilt at start.
     var layout: Set<SearchFieldLayout> {
         Set(fields.map { name, field in
-            SearchFieldLayout(field: name.rawValue, kind: "\(field.kind.rawValue)/\(BlindIndex.format)", bits: field.bits)
+            SearchFieldLayout(field: name.rawValue, kind: "\(field.kind.rawValue)/\(Self.format)", bits: field.bits)
         })
     }
 
