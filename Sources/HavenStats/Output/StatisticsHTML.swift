@@ -75,12 +75,12 @@ public enum StatisticsHTML {
                 svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(w)\" height=\"\(barHeight - 6)\" fill=\"#3b6ea5\"></rect>\n"
                 svg += "<text x=\"\(labelWidth + w + 6)\" y=\"\(y + 15)\" font-size=\"13\">\(count)</text>\n"
             } else {
-                svg += "<text x=\"\(labelWidth + 6)\" y=\"\(y + 15)\" font-size=\"13\" font-style=\"italic\">\(escape(row.shown)) (hidden)</text>\n"
+                svg += "<text x=\"\(labelWidth + 6)\" y=\"\(y + 15)\" font-size=\"13\" font-style=\"italic\">\(escape(row.shown)) (\(escape(StatisticsWords(language).hidden)))</text>\n"
             }
         }
         svg += "</svg>\n"
         let zeros = totals.count - bars.count
-        return zeros == 0 ? svg : svg + "<p>\(zeros) values counted 0 are not drawn.</p>\n"
+        return zeros == 0 ? svg : svg + "<p>\(escape(StatisticsWords(language).zerosNotDrawn(zeros)))</p>\n"
     }
 
     static func escape(_ s: String) -> String {

@@ -18,13 +18,15 @@ public struct StatisticsWords: Sendable {
     public var all: String { pick("All", "ທັງໝົດ", "Tất cả") }
     public var incidents: String { pick("Incidents", "ເຫດການ", "Số vụ việc") }
 
-    /// The title: the period, its months and what it is counted by.
+    /// The title: the period, its months (unless it is one) and what it is counted by.
     public func title(period: String, from: String, to: String, dimensions: [String]) -> String {
+        let months = from == to ? "" : language == "lo" ? " (\(monthName(from)) ຫາ \(monthName(to)))"
+            : " (từ \(monthName(from)) đến \(monthName(to)))"
         switch language {
         case "lo":
-            return "ຈຳນວນເຫດການ, \(periodName(period)) (\(monthName(from)) ຫາ \(monthName(to))), ແຍກຕາມ \(dimensions.map(dimension).joined(separator: ", "))"
+            return "ຈຳນວນເຫດການ, \(periodName(period))\(months), ແຍກຕາມ \(dimensions.map(dimension).joined(separator: ", "))"
         case "vi":
-            return "Số vụ việc, \(periodName(period)) (từ \(monthName(from)) đến \(monthName(to))), theo \(dimensions.map(dimension).joined(separator: ", "))"
+            return "Số vụ việc, \(periodName(period))\(months), theo \(dimensions.map(dimension).joined(separator: ", "))"
         default:
             return "Incidents, \(period) (\(from) to \(to)), by \(dimensions.joined(separator: ", "))"
         }
@@ -103,6 +105,15 @@ public struct StatisticsWords: Sendable {
         pick("\(n) cells of 0 are not listed (--format csv lists every cell).",
              "\(n) ຕາລາງທີ່ເປັນ 0 ບໍ່ໄດ້ສະແດງ (--format csv ສະແດງທຸກຕາລາງ).",
              "\(n) ô có giá trị 0 không được liệt kê (--format csv liệt kê mọi ô).")
+    }
+
+    /// Beside a hidden total in the chart.
+    public var hidden: String { pick("hidden", "ປິດບັງ", "ẩn") }
+
+    /// Under the chart: the values it leaves out.
+    public func zerosNotDrawn(_ n: Int) -> String {
+        pick("\(n) values counted 0 are not drawn.", "\(n) ຄ່າທີ່ນັບໄດ້ 0 ບໍ່ໄດ້ສະແດງໃນແຜນພູມ.",
+             "\(n) giá trị bằng 0 không được vẽ trên biểu đồ.")
     }
 
     /// A breakdown the year publishes only by quarter or year.
