@@ -31,7 +31,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "HavenSearch", dependencies: ["HavenCore"], exclude: ["NAMES.md"], swiftSettings: strict),
         // Statistics safe to publish: small-cell and complementary suppression (pure).
-        .target(name: "HavenStats", exclude: ["METHOD.md"], swiftSettings: strict),
+        .target(name: "HavenStats", dependencies: ["HavenCore"], exclude: ["METHOD.md"], swiftSettings: strict),
         .target(name: "HavenBackup", dependencies: ["HavenCore", "HavenCrypto", "HavenAudit", "HavenSystem"], exclude: ["FORMAT.md"],
                 swiftSettings: strict),
         // What haven and havend share on the command line: the init and restore options, the passphrase prompt.
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "HavenExtractTests", dependencies: ["HavenExtract", "HavenAudit", "HavenCore", "HavenCrypto"],
                     swiftSettings: strict),
         .testTarget(name: "HavenSearchTests", dependencies: ["HavenSearch"], swiftSettings: strict),
-        .testTarget(name: "HavenStatsTests", dependencies: ["HavenStats", "HavenTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HavenStatsTests", dependencies: ["HavenStats", "HavenCore", "HavenTestSupport"], swiftSettings: strict),
         .testTarget(name: "HavenBackupTests", dependencies: ["HavenBackup", "HavenAudit", "HavenCore", "HavenCrypto", "HavenTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"], swiftSettings: strict),

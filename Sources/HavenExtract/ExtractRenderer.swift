@@ -4,34 +4,41 @@ import HavenCore
 public enum ExtractRenderer {
     // MARK: text
 
-    public static func text(_ v: VerifiedExtract) -> String {
+    /// The extract as text; `labels` names fields and choice values in the reader's
+    /// language (the payload's English labels without them). The facts' names are padded by
+    /// display width, so a Lao or Vietnamese column stays in line.
+    public static func text(_ v: VerifiedExtract, labels: ExtractLabels = .payload) -> String {
         let p = v.payload
+        let w = labels.words
         var out = [String]()
-        out.append("CERTIFIED EXTRACT OF A CASE RECORD")
-        if !v.verified { out.append("NOT VERIFIED: the signature was not checked. Run: haven extract verify FILE --vault-key vault.pub") }
-        out.append("Verification code: \(v.verificationCode)")
+        out.append(w.title.uppercased())
+        if !v.verified { out.append(w.notVerifiedLine) }
+        out.append("\(w.verificationCode): \(v.verificationCode)")
         out.append("")
-        out.append("Record:        \(p.recordID) (\(p.recordType), version \(p.recordVersion), agency \(p.agency))")
-        out.append("Issued:        \(p.issuedAt)")
-        out.append("Issued to:     \(p.requester.user) (role \(p.requester.role), agency \(p.requester.agency))")
-        out.append("Purpose:       \(p.purpose)")
-        out.append("Legal basis:   \(basis(p.legalBasis))")
-        out.append("Signed by:     vault \(p.vault), key \(v.keyID)")
-        out.append("Audit log:     entry \(p.audit.seq), in the log of \(p.audit.checkpoint.checkpoint.size) entries signed "
-                   + "\(p.audit.checkpoint.checkpoint.time.rfc3339)")
-        out.append("Policy:        \(p.policyVersion.prefix(16))")
+        let facts: [(String, String)] = [
+            (w.record, w.recordFacts(p)),
+            (w.issued, p.issuedAt),
+            (w.issuedTo, w.requester(p.requester)),
+            (w.purpose, p.purpose),
+            (w.legalBasis, w.basis(p.legalBasis)),
+            (w.signedBy, w.signer(vault: p.vault, key: v.keyID)),
+            (w.auditLog, w.audit(seq: p.audit.seq, size: p.audit.checkpoint.checkpoint.size, time: p.audit.checkpoint.checkpoint.time.rfc3339)),
+            (w.policy, String(p.policyVersion.prefix(16))),
+        ]
+        let width = max(15, facts.map { DisplayWidth.of($0.0) + 2 }.max() ?? 0)
+        for (name, value) in facts { out.append(DisplayWidth.pad(name + ":", to: width) + value) }
         out.append("")
-        out.append("RELEASED FIELDS")
+        out.append(w.released.uppercased())
         for f in p.fields {
-            out.append("  \(f.label) [\(f.name)]:")
-            for line in f.value.split(separator: "\n", omittingEmptySubsequences: false) { out.append("    \(line)") }
+            out.append("  \(labels.field(f)) [\(f.name)]:")
+            for line in labels.value(f).split(separator: "\n", omittingEmptySubsequences: false) { out.append("    \(line)") }
         }
         out.append("")
-        out.append("WITHHELD FIELDS")
-        if p.withheld.isEmpty { out.append("  (none)") }
-        for w in p.withheld { out.append("  \(w.field): \(w.reason)") }
+        out.append(w.withheld.uppercased())
+        if p.withheld.isEmpty { out.append("  \(w.none)") }
+        for x in p.withheld { out.append("  \(labels.fields[x.field].map { "\($0) [\(x.field)]" } ?? x.field): \(x.reason)") }
         out.append("")
-        out.append("Verify with: haven extract verify FILE --vault-key vault.pub")
+        out.append("\(w.verifyWith): haven extract verify FILE --vault-key vault.pub")
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -51,15 +58,16 @@ public enum ExtractRenderer {
 
     /// A self-contained page. Every value is escaped, marked with its language when it is
     /// Lao or Vietnamese, and set in a font stack that has both scripts.
-    public static func html(_ v: VerifiedExtract) -> String {
+    public static func html(_ v: VerifiedExtract, labels: ExtractLabels = .payload) -> String {
         let p = v.payload
+        let w = labels.words
         var h = """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(w.language)">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Certified extract \(escape(p.recordID))</title>
+            <title>\(escape(w.title)) \(escape(p.recordID))</title>
             <style>
             body { font-family: "Noto Sans", "Noto Sans Lao", "Noto Sans Lao UI", "Phetsarath OT", "Saysettha OT",
                    "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 2.5em; color: #111; line-height: 1.5; }
@@ -78,37 +86,37 @@ public enum ExtractRenderer {
             </style>
             </head>
             <body>
-            <h1>Certified extract of a case record</h1>
-            \(v.verified ? "<p class=\"status\">Signature verified with the vault key \(escape(v.keyID)).</p>"
-                : "<p class=\"status unverified\"><strong>NOT VERIFIED</strong>: the signature was not checked.</p>")
-            <p>Verification code: <span class="code">\(escape(v.verificationCode))</span></p>
+            <h1>\(escape(w.title))</h1>
+            \(v.verified ? "<p class=\"status\">\(escape(w.verifiedWith(v.keyID)))</p>"
+                : "<p class=\"status unverified\"><strong>\(escape(w.notVerified))</strong>: \(escape(w.notChecked))</p>")
+            <p>\(escape(w.verificationCode)): <span class="code">\(escape(v.verificationCode))</span></p>
             <table class="facts">
 
             """
         let facts: [(String, String)] = [
-            ("Record", "\(p.recordID) (\(p.recordType), version \(p.recordVersion), agency \(p.agency))"),
-            ("Issued", p.issuedAt),
-            ("Issued to", "\(p.requester.user) (role \(p.requester.role), agency \(p.requester.agency))"),
-            ("Purpose", p.purpose),
-            ("Legal basis", basis(p.legalBasis)),
-            ("Signed by", "vault \(p.vault), key \(v.keyID)"),
-            ("Audit log", "entry \(p.audit.seq) of the log of \(p.audit.checkpoint.checkpoint.size) entries signed "
-                + "\(p.audit.checkpoint.checkpoint.time.rfc3339)"),
-            ("Policy version", String(p.policyVersion.prefix(16))),
+            (w.record, w.recordFacts(p)),
+            (w.issued, p.issuedAt),
+            (w.issuedTo, w.requester(p.requester)),
+            (w.purpose, p.purpose),
+            (w.legalBasis, w.basis(p.legalBasis)),
+            (w.signedBy, w.signer(vault: p.vault, key: v.keyID)),
+            (w.auditLog, w.audit(seq: p.audit.seq, size: p.audit.checkpoint.checkpoint.size, time: p.audit.checkpoint.checkpoint.time.rfc3339)),
+            (w.language == "en" ? "Policy version" : w.policy, String(p.policyVersion.prefix(16))),
         ]
         for (k, value) in facts { h += "<tr><th>\(escape(k))</th><td\(langAttribute(value))>\(escape(value))</td></tr>\n" }
-        h += "</table>\n<h2>Released fields</h2>\n<table class=\"released\">\n"
+        h += "</table>\n<h2>\(escape(w.released))</h2>\n<table class=\"released\">\n"
         for f in p.fields {
-            h += "<tr><th>\(escape(f.label))<br><small>\(escape(f.name))</small></th>"
-                + "<td class=\"value\"\(langAttribute(f.value))>\(escape(f.value))</td></tr>\n"
+            let label = labels.field(f), value = labels.value(f)
+            h += "<tr><th\(langAttribute(label))>\(escape(label))<br><small>\(escape(f.name))</small></th>"
+                + "<td class=\"value\"\(langAttribute(value))>\(escape(value))</td></tr>\n"
         }
-        h += "</table>\n<h2>Withheld fields</h2>\n<table class=\"withheld\">\n"
-        if p.withheld.isEmpty { h += "<tr><td>(none)</td></tr>\n" }
+        h += "</table>\n<h2>\(escape(w.withheld))</h2>\n<table class=\"withheld\">\n"
+        if p.withheld.isEmpty { h += "<tr><td>\(escape(w.none))</td></tr>\n" }
         for w in p.withheld { h += "<tr><th>\(escape(w.field))</th><td>\(escape(w.reason))</td></tr>\n" }
         h += """
             </table>
-            <footer>This page is a rendering. The signed file is the evidence: check it with
-            <code>haven extract verify FILE --vault-key vault.pub</code> and compare the verification code.</footer>
+            <footer>\(escape(w.footer.0))
+            <code>haven extract verify FILE --vault-key vault.pub</code> \(escape(w.footer.1))</footer>
             </body>
             </html>
 

@@ -183,6 +183,14 @@ struct Havend: ParsableCommand {
         }
     }
 
+    /// A policy that loads with warnings (labels without Lao or Vietnamese) serves all the
+    /// same; the operator learns of it here and in full from `haven policy check`.
+    static func logWarnings(_ policy: Policy, _ logger: Logger) {
+        guard let first = policy.warnings.first else { return }
+        logger.notice("policy loaded with warnings; run 'haven policy check' for all of them",
+                      metadata: ["count": "\(policy.warnings.count)", "first": "\(first)"])
+    }
+
     private func serve() throws {
         // Checked before anything is opened: ordinary sessions get what the unauthenticated
         // connections and the reserved ones leave (ServerConfiguration.ordinarySessions).
@@ -282,6 +290,7 @@ struct Havend: ParsableCommand {
             try vault.announceStart(on: server.group.next(), detail: startDetail).wait()
             logger.info("ready", metadata: ["vault": "\(vault.keys.vaultID)", "socket": "\(socket)",
                                             "policy": "\(vault.policies.policy.shortVersion)"])
+            Self.logWarnings(vault.policies.policy, logger)
         } else {
             logger.notice("ready, sealed: nothing is served until the vault is unsealed",
                           metadata: ["vault": "\(gate.vaultID)", "socket": "\(socket)", "seal": "\(gate.status.summary)"])
@@ -293,7 +302,9 @@ struct Havend: ParsableCommand {
                 continue
             }
             switch try? vault.policy.reload(on: server.group.next()).wait() {
-            case .success(let p): logger.info("policy reloaded", metadata: ["policy": "\(p.shortVersion)"])
+            case .success(let p):
+                logger.info("policy reloaded", metadata: ["policy": "\(p.shortVersion)"])
+                Self.logWarnings(p, logger)
             case .failure(let e): logger.error("policy reload refused; the previous policy stays in force", metadata: ["reason": "\(e.message)"])
             case nil: logger.error("policy reload could not be audited; the result is unknown")
             }

@@ -16,7 +16,8 @@ extension EndToEnd {
     ///   (`$ -: ARGS` with neither, for the commands that work offline; `$ havend: ARGS` runs
     ///   `havend ARGS`, offline too);
     ///   ARGS are split at spaces, and "…" quotes a word with spaces; `{A}` is a value
-    ///   captured earlier (`{KEYS}` is the directory of the users' keys), and `=> A` at the
+    ///   captured earlier (`{KEYS}` is the directory of the users' keys, `{POLICY}` the
+    ///   daemon's policy directory, `{FIXTURES}` Tests/Fixtures), and `=> A` at the
     ///   end captures the command's stdout as `{A}`;
     /// - `$ pty: ARGS` runs `haven ARGS` offline on a pseudo-terminal of its own, as a person
     ///   at a terminal would, and each `send: KEYS` line after it is typed at its next prompt
@@ -57,7 +58,7 @@ extension EndToEnd {
 
         /// Runs the commands and directives of a transcript and writes what happened in its format.
         static func replay(_ transcript: String, on v: TestVault) throws -> String {
-            var values = ["KEYS": v.keys]
+            var values = ["KEYS": v.keys, "POLICY": v.policy, "FIXTURES": Repository.fixtures]
             var out = [String]()
             var comparingStdout = false
             var firstWordsOnly = false

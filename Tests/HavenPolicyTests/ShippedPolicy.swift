@@ -11,7 +11,7 @@ enum ShippedPolicy {
         for name in try FileManager.default.contentsOfDirectory(atPath: directory + "/schema").sorted() {
             out.append(PolicyFile(path: "schema/" + name, contents: try bytes("schema/" + name)))
         }
-        for name in ["agencies.yaml", "provinces.yaml", "statistics.yaml", "referrals.yaml", "erasure.yaml"] {
+        for name in ["agencies.yaml", "provinces.yaml", "statistics.yaml", "referrals.yaml", "erasure.yaml", "labels.yaml"] {
             out.append(PolicyFile(path: name, contents: try bytes(name)))
         }
         return out

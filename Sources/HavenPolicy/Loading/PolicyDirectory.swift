@@ -35,7 +35,7 @@ public enum PolicyDirectory {
         return out
     }
 
-    static let namedFiles = ["roles.yaml", "agencies.yaml", "provinces.yaml", "statistics.yaml", "referrals.yaml", "erasure.yaml"]
+    static let namedFiles = ["roles.yaml", "agencies.yaml", "provinces.yaml", "statistics.yaml", "referrals.yaml", "erasure.yaml", "labels.yaml"]
 
     private static func schemaFiles(_ root: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("schema").path)) ?? []

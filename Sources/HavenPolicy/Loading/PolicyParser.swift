@@ -23,6 +23,8 @@ public enum PolicyParser {
         var statistics = StatisticsSettings()
         var referrals = [String: ReferralService]()
         var erasure = ErasureReasons.standard
+        var labels: LabelsFileParser.Parsed?
+        var schemaSites = [SchemaLabelSites]()
         // Read first: schema files take the values of province fields from it.
         var provinces: [Province]?
         if let file = files.first(where: { $0.path == "provinces.yaml" }) {
@@ -47,15 +49,18 @@ public enum PolicyParser {
                 referrals = try ReferralsFileParser(reader: reader).parse(text)
             } else if file.path == "erasure.yaml" {
                 erasure = try ErasureFileParser(reader: reader).parse(text)
+            } else if file.path == "labels.yaml" {
+                labels = try LabelsFileParser(reader: reader).parse(text)
             } else if file.path.hasPrefix("schema/"), file.path.hasSuffix(".yaml"),
                       !file.path.dropFirst("schema/".count).contains("/") {
                 let base = String(file.path.dropFirst("schema/".count).dropLast(".yaml".count))
-                let type = try SchemaFileParser(reader: reader, expectedType: base, provinces: provinces).parse(text)
+                let (type, sites) = try SchemaFileParser(reader: reader, expectedType: base, provinces: provinces).parseLabelled(text)
                 types[type.name] = type
+                schemaSites.append(sites)
             } else if file.path.hasSuffix(".md") {
                 continue  // documentation beside the policy
             } else {
-                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, provinces.yaml, statistics.yaml, referrals.yaml, erasure.yaml, schema/*.yaml or *.md)")
+                throw PolicyError(file: shown, line: 1, reason: "unexpected file in the policy directory (expected roles.yaml, agencies.yaml, provinces.yaml, statistics.yaml, referrals.yaml, erasure.yaml, labels.yaml, schema/*.yaml or *.md)")
             }
         }
         guard let roles else {
@@ -72,6 +77,13 @@ public enum PolicyParser {
         var policy = Policy(version: version(of: files), recordTypes: types, roles: roles, agencies: AgencyList(agencies),
                             provinces: provinces ?? [], statistics: statistics, referrals: referrals)
         policy.erasure = erasure
+        policy.warnings = try LabelChecks.check(schemaSites, labels: labels, labelsFile: displayPrefix + "labels.yaml")
+        policy.labels = labels?.labels ?? PolicyLabels()
+        for (type, sites) in zip(schemaSites.map(\.reader.file), schemaSites) {
+            guard let (label, _) = sites.typeLabel else { continue }
+            let base = String(type.dropFirst((displayPrefix + "schema/").count).dropLast(".yaml".count))
+            policy.labels.recordTypes[base] = label
+        }
         return policy
     }
 

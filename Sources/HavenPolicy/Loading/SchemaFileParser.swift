@@ -10,12 +10,18 @@ struct SchemaFileParser {
     var provinces: [Province]? = nil
 
     func parse(_ text: String) throws(PolicyError) -> RecordType {
+        try parseLabelled(text).type
+    }
+
+    /// The record type, with where its labels are, for the checks against labels.yaml.
+    func parseLabelled(_ text: String) throws(PolicyError) -> (type: RecordType, sites: SchemaLabelSites) {
         let root = try reader.parse(text)
-        let top = try reader.mapping(root, what: "a record type file", allowed: ["type", "description", "fields"],
+        let top = try reader.mapping(root, what: "a record type file", allowed: ["type", "description", "label", "fields"],
                                      required: ["type", "fields"])
         var typeName: RecordTypeName?
         var description = ""
         var fields = [FieldSpec]()
+        var sites = SchemaLabelSites(reader: reader)
         for (key, _, value) in top {
             switch key {
             case "type":
@@ -26,9 +32,11 @@ struct SchemaFileParser {
                 typeName = name
             case "description":
                 description = try reader.string(value, what: "description")
+            case "label":
+                sites.typeLabel = (try reader.label(value, what: "label of the record type"), value)
             default:
                 for (fieldKey, keyNode, spec) in try reader.anyMapping(value, what: "fields") {
-                    fields.append(try field(fieldKey, keyNode: keyNode, spec))
+                    fields.append(try field(fieldKey, keyNode: keyNode, spec, sites: &sites))
                 }
             }
         }
@@ -42,10 +50,10 @@ struct SchemaFileParser {
             }
             uses[use] = f.name
         }
-        return RecordType(name: typeName, description: description, fields: fields)
+        return (RecordType(name: typeName, description: description, fields: fields), sites)
     }
 
-    private func field(_ raw: String, keyNode: Node, _ node: Node) throws(PolicyError) -> FieldSpec {
+    private func field(_ raw: String, keyNode: Node, _ node: Node, sites: inout SchemaLabelSites) throws(PolicyError) -> FieldSpec {
         guard let name = try? FieldName(raw) else {
             throw reader.fail(keyNode, "field name '\(raw)' must use a-z, 0-9 and '_' only")
         }
@@ -60,7 +68,10 @@ struct SchemaFileParser {
         var maximum: Int64 = 1_000_000
         var required = false
         var group = ""
-        var label = raw
+        var label = LocalizedLabel(en: raw)
+        var labelNode = keyNode
+        var groupNode = keyNode
+        var valueNodes = [(String, Node)]()
         var fieldClass = FieldClass.identity
         var typeWord = ""
         var typeNode = node
@@ -75,13 +86,14 @@ struct SchemaFileParser {
                 let items = try reader.list(value, what: "values")
                 guard !items.isEmpty else { throw reader.fail(value, "values of \(what) must not be empty") }
                 values = items.map(\.0)
+                valueNodes = items
             case "max_length":
                 maxLength = try reader.integer(value, what: "max_length")
                 guard (1...100_000).contains(maxLength) else { throw reader.fail(value, "max_length must be from 1 to 100000") }
             case "min": minimum = try reader.integer(value, what: "min")
             case "max": maximum = try reader.integer(value, what: "max")
             case "required": required = try reader.bool(value, what: "required")
-            case "group": group = try reader.string(value, what: "group")
+            case "group": group = try reader.string(value, what: "group"); groupNode = value
             case "search": search = (try reader.word(value, as: SearchKind.self, what: "search kind"), value)
             case "stats": stats = (try reader.word(value, as: StatisticsUse.self, what: "statistics use"), value)
             case "values_from":
@@ -89,7 +101,7 @@ struct SchemaFileParser {
                     throw reader.fail(value, "\(what): values_from must be 'provinces' (the list in provinces.yaml)")
                 }
                 valuesFrom = value
-            default: label = try reader.string(value, what: "label")
+            default: label = try reader.label(value, what: "label of \(what)"); labelNode = value
             }
         }
         let kind: FieldKind
@@ -132,7 +144,10 @@ struct SchemaFileParser {
             throw reader.fail(searchNode, "\(what): search '\(kindOfSearch.rawValue)' does not apply to type \(typeWord)"
                               + " (name and phone search text fields, date searches date fields)")
         }
-        return FieldSpec(name: name, fieldClass: fieldClass, kind: kind, required: required, group: group, label: label,
-                         search: search?.0, stats: stats?.0)
+        var spec = FieldSpec(name: name, fieldClass: fieldClass, kind: kind, required: required, group: group, label: label.en,
+                             search: search?.0, stats: stats?.0)
+        spec.labels = label
+        sites.fields.append(.init(name: raw, label: label, labelNode: labelNode, group: group, groupNode: groupNode, values: valueNodes))
+        return spec
     }
 }

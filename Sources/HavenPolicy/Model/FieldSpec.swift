@@ -29,6 +29,9 @@ public struct FieldSpec: Sendable, Equatable {
     /// The intake-form group the field belongs to (GBVIMS section), for display.
     public let group: String
     public let label: String
+    /// The label in English, Lao and Vietnamese (`label: {en: …, lo: …, vi: …}`); English
+    /// alone when the schema gives a plain string.
+    public var labels: LocalizedLabel
     /// Whether, and how, the field has a blind index to find records by.
     public let search: SearchKind?
     /// What the field gives the anonymised statistics, if anything.
@@ -44,6 +47,7 @@ public struct FieldSpec: Sendable, Equatable {
         self.required = required
         self.group = group
         self.label = label
+        self.labels = LocalizedLabel(en: label)
     }
 
     /// Checks a value against the field's kind; the error names the field, never the value

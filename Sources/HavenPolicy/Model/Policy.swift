@@ -17,6 +17,12 @@ public struct Policy: Sendable, Equatable {
     public let referrals: [String: ReferralService]
     /// `policy/erasure.yaml`: the reasons a record may be erased for; the standard four without it.
     public var erasure: ErasureReasons = .standard
+    /// `policy/labels.yaml`: Lao and Vietnamese labels of groups, choice values and record
+    /// types; empty without it (everything is shown in English).
+    public var labels = PolicyLabels()
+    /// What `haven policy check` warns of without refusing the policy: missing
+    /// translations, each with its file and line.
+    public var warnings: [PolicyError] = []
 
     public init(version: String, recordTypes: [RecordTypeName: RecordType], roles: [RoleName: RolePolicy],
                 agencies: AgencyList = AgencyList(nil), provinces: [Province] = [], statistics: StatisticsSettings = .init(),

@@ -16,7 +16,7 @@ public struct StatisticsReport: Codable, Sendable, Equatable {
     public let publishedBy: String
     public let rows: [Row]
     public let suppressed: Suppressed
-    public let labels: [DimensionLabels]
+    public var labels: [DimensionLabels]
     public let method: String
     /// Records that could not be counted, said by the daemon (the audit entry names them).
     public var warnings: [String] = []
@@ -78,10 +78,21 @@ public struct StatisticsReport: Codable, Sendable, Equatable {
         case auditSeq = "audit_seq"
     }
 
+    /// The labels of `categories` in place of the frozen ones, code by code: a release keeps
+    /// the labels of the policy it was published under, and a translation added since is
+    /// wording, not a count. A code the policy no longer lists keeps its frozen label.
+    public mutating func relabel(_ categories: [StatisticsDimension: [Category]]) {
+        labels = labels.map { d in
+            guard let dimension = StatisticsDimension(rawValue: d.dimension), let current = categories[dimension] else { return d }
+            let byCode = Dictionary(current.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+            return DimensionLabels(dimension: d.dimension, label: d.label, values: d.values.map { byCode[$0.code] ?? $0 })
+        }
+    }
+
     /// The label of `code` in `dimension`, in `language` (`en`, `lo`, `vi`), else English, else the code.
     public func label(_ dimension: String, _ code: String, language: String = "en") -> String {
         guard let category = labels.first(where: { $0.dimension == dimension })?.values.first(where: { $0.code == code }) else {
-            return code == StatisticsDimension.all ? "All" : code
+            return code == StatisticsDimension.all ? StatisticsWords(language).all : code
         }
         return category.label(language)
     }

@@ -135,6 +135,7 @@ public final class StatisticsService: Sendable {
         } catch {
             throw HavenError(.invalidValue, error.message, hint: error.hint)
         }
+        report.relabel(StatisticsCategories.of(policy, agenciesSeen: []))
         report.warnings += publication?.warnings ?? []
         return (report, publication)
     }

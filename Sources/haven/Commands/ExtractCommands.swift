@@ -5,6 +5,7 @@ import HavenClient
 import HavenCore
 import HavenCrypto
 import HavenExtract
+import HavenPolicy
 
 struct ExtractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -100,7 +101,9 @@ struct ExtractRender: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render", abstract: "A printable version of an extract (text or HTML).",
         discussion: "With --vault-key the extract is verified first and an invalid one is not rendered; without it the "
-            + "rendering is marked NOT VERIFIED.")
+            + "rendering is marked NOT VERIFIED. --lang lo or vi renders the headings in Lao or Vietnamese; with --policy "
+            + "the fields and choice values are named by that policy directory's labels (policy/README.md, \"Labels\"), "
+            + "each code shown beside its label; without it, as the extract carries them (English).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, html }
 
@@ -108,13 +111,21 @@ struct ExtractRender: AsyncParsableCommand {
     @Option(help: "text or html.") var format: Format = .text
     @Option(help: ArgumentHelp("Verify with this vault public key before rendering.", valueName: "pub")) var vaultKey: String?
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp("Headings and labels in en, lo or vi.", valueName: "language")) var lang: String = "en"
+    @Option(help: ArgumentHelp("A policy directory whose labels name the fields and choice values.", valueName: "dir"))
+    var policy: String?
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard LocalizedLabel.languages.contains(lang) else { throw ValidationError("--lang must be en, lo or vi") }
+    }
 
     func run() async throws {
         let bytes = try KeyFiles.readSmallFile(file, limit: 16 << 20)
         let v = try vaultKey.map { try ExtractVerifier.verify(bytes, vaultKey: try KeyFiles.readPublic(path: $0)) }
             ?? ExtractVerifier.unverified(bytes)
-        let text = format == .html ? ExtractRenderer.html(v) : ExtractRenderer.text(v)
+        let labels = try labels(for: v.payload)
+        let text = format == .html ? ExtractRenderer.html(v, labels: labels) : ExtractRenderer.text(v, labels: labels)
         if let out {
             try Array(text.utf8).withUnsafeBytes { try KeyFiles.create(path: out, contents: $0, mode: 0o600, what: "a rendered extract") }
         }
@@ -124,5 +135,25 @@ struct ExtractRender: AsyncParsableCommand {
         } else if out == nil {
             Output.raw(Array(text.utf8))
         }
+    }
+
+    /// Labels are wording, not evidence: a policy other than the one the extract was issued
+    /// under still names the fields, and the rendering says so on stderr.
+    func labels(for payload: ExtractPayload) throws -> ExtractLabels {
+        guard let policy else {
+            if lang != "en" && !output.json {
+                Output.error("warning: without --policy DIR, fields and choice values are shown as the extract carries them (English)")
+            }
+            return ExtractLabels(language: lang)
+        }
+        let loaded = try PolicyDirectory.load(policy)
+        if loaded.version != payload.policyVersion && !output.json {
+            Output.error("warning: \(policy) is not the policy the extract was issued under (\(payload.policyVersion.prefix(16)));"
+                         + " its labels name the fields all the same")
+        }
+        if loaded.recordTypes.keys.contains(where: { $0.rawValue == payload.recordType }) == false && !output.json {
+            Output.error("warning: \(policy) has no record type \(payload.recordType); fields are shown as the extract carries them")
+        }
+        return ExtractLabels(loaded, recordType: payload.recordType, language: lang)
     }
 }

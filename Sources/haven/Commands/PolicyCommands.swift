@@ -18,13 +18,16 @@ struct PolicyCheck: AsyncParsableCommand {
 
     func run() async throws {
         let policy = try PolicyDirectory.load(directory)
-        let report = PolicyReport(directory: directory, valid: true, version: policy.version,
+        var report = PolicyReport(directory: directory, valid: true, version: policy.version,
                                   recordTypes: policy.recordTypes.keys.map(\.rawValue).sorted(),
                                   roles: policy.roles.keys.map(\.rawValue).sorted(),
                                   agencies: policy.agencies.agencies.map { $0.keys.map(\.rawValue).sorted() },
                                   provinces: policy.provinces.map(\.code), smallCellThreshold: policy.statistics.threshold,
                                   referralServices: policy.referrals.keys.sorted(), erasureReasons: policy.erasure.codes)
+        report.warnings = policy.warnings.map(\.description)
         if output.json { Output.json(report); return }
+        // On stderr, as every warning: a script reading the summary is not disturbed.
+        for warning in report.warnings { Output.error("warning: " + warning) }
         Output.line("policy \(directory) is valid (version \(policy.shortVersion))")
         Output.line("record types: \(report.recordTypes.joined(separator: ", "))")
         Output.line("roles: \(report.roles.joined(separator: ", "))")

@@ -112,9 +112,11 @@ struct PolicyReport: Encodable {
     let referralServices: [String]
     /// erasure.yaml's reason codes, sorted (the standard four without it).
     let erasureReasons: [String]
+    /// Missing translations and the like, `file:line: reason`: the policy loads all the same.
+    var warnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case directory, valid, version, roles, agencies, provinces
+        case directory, valid, version, roles, agencies, provinces, warnings
         case recordTypes = "record_types"
         case smallCellThreshold = "small_cell_threshold"
         case referralServices = "referral_services"
@@ -133,6 +135,7 @@ struct PolicyReport: Encodable {
         try c.encode(smallCellThreshold, forKey: .smallCellThreshold)
         try c.encode(referralServices, forKey: .referralServices)
         try c.encode(erasureReasons, forKey: .erasureReasons)
+        try c.encode(warnings, forKey: .warnings)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HavenCore
 import HavenSystem
 
 /// Writing to stdout and stderr; human tables and JSON.
@@ -87,14 +88,15 @@ enum Output {
         }
     }
 
-    /// Columns padded to the widest cell (counted in characters, so Lao and Vietnamese align).
+    /// Columns padded to the widest cell, in display columns (DisplayWidth), so Lao and
+    /// Vietnamese align.
     /// Cells hold what users typed (purposes, reasons), so each is made inert first.
     static func table(_ header: [String], _ rows: [[String]]) {
         let all = [header] + rows.map { $0.map(cell) }
         var widths = [Int](repeating: 0, count: header.count)
-        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) } }
         for row in all {
-            let cells = row.enumerated().map { i, c in i == row.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            let cells = row.enumerated().map { i, c in i == row.count - 1 ? c : DisplayWidth.pad(c, to: widths[i]) }
             line(cells.joined(separator: "  "))
         }
     }
