@@ -19,6 +19,8 @@ extension EndToEnd {
     ///   captured earlier (`{KEYS}` is the directory of the users' keys), and `=> A` at the
     ///   end captures the command's stdout as `{A}`;
     /// - `! sql STATEMENT` changes the database behind the daemon, as a tamperer would;
+    /// - `! capture A QUERY` captures the first column of the query's first row as `{A}` (a
+    ///   value no command prints alone, such as a case number, whose year is today's);
     /// - `! stdout` compares what every later command prints on stdout too;
     /// - `exit N`, `stderr: LINE` and `stdout: LINE` lines are what the command did, and are
     ///   compared (an empty line of stdout is `stdout:`);
@@ -65,6 +67,15 @@ extension EndToEnd {
                 out.append(line)
                 if line == "! stdout" {
                     comparingStdout = true
+                    continue
+                }
+                if line.hasPrefix("! capture ") {
+                    let rest = line.dropFirst("! capture ".count).split(separator: " ", maxSplits: 1).map(String.init)
+                    values[rest[0]] = try v.withDatabase { db in
+                        let s = try db.statement(substitute(rest[1]))
+                        guard try s.step() else { throw TestFailure("no row for \(line)") }
+                        return s.string(0)
+                    }
                     continue
                 }
                 if line.hasPrefix("! sql ") {

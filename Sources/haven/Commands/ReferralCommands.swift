@@ -72,7 +72,7 @@ struct ReferralList: AsyncParsableCommand {
         if output.json { Output.json(r); return }
         Output.table(["REFERRAL", "SERVICE", "FROM", "TO", "STATUS", "SENT", "UPDATED", "RECORD", "CASE", "ASSIGNEE"],
                      r.referrals.map { [$0.ref, $0.service, $0.from, $0.to, $0.status, $0.createdAt, $0.updatedAt, $0.record ?? "-",
-                                        ReferralShow.cases($0) ?? "-", $0.assignee ?? "-"] })
+                                        ReferralShow.cases($0, withAgencies: false) ?? "-", $0.assignee ?? "-"] })
         if r.unverified > 0 {
             Output.error("\(r.unverified) referral index rows disagree with their records and are not listed: tell an auditor")
         }
@@ -86,9 +86,10 @@ struct ReferralShow: AsyncParsableCommand {
     @Argument(help: "Referral.") var ref: String
 
     /// The record's case numbers: the receiving agency's (once it has accepted), then the
-    /// sender's, each with its agency.
-    static func cases(_ s: ReferralSummary) -> String? {
-        let both = [s.caseNumber.map { "\($0) at \(s.to)" }, s.fromCaseNumber.map { "\($0) at \(s.from)" }].compactMap { $0 }
+    /// sender's, each with its agency in `referral show` (a list has no room for them).
+    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
+        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
+                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
         return both.isEmpty ? nil : both.joined(separator: ", ")
     }
     @OptionGroup var connection: ConnectionOptions
@@ -121,9 +122,10 @@ struct ReferralAccept: AsyncParsableCommand {
     @Argument(help: "Referral.") var ref: String
 
     /// The record's case numbers: the receiving agency's (once it has accepted), then the
-    /// sender's, each with its agency.
-    static func cases(_ s: ReferralSummary) -> String? {
-        let both = [s.caseNumber.map { "\($0) at \(s.to)" }, s.fromCaseNumber.map { "\($0) at \(s.from)" }].compactMap { $0 }
+    /// sender's, each with its agency in `referral show` (a list has no room for them).
+    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
+        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
+                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
         return both.isEmpty ? nil : both.joined(separator: ", ")
     }
     @Option(help: ArgumentHelp("A user of your agency who works it (a counsellor reaches it only so).", valueName: "user"))
@@ -141,9 +143,10 @@ struct ReferralReasonOptions: ParsableArguments {
     @Argument(help: "Referral.") var ref: String
 
     /// The record's case numbers: the receiving agency's (once it has accepted), then the
-    /// sender's, each with its agency.
-    static func cases(_ s: ReferralSummary) -> String? {
-        let both = [s.caseNumber.map { "\($0) at \(s.to)" }, s.fromCaseNumber.map { "\($0) at \(s.from)" }].compactMap { $0 }
+    /// sender's, each with its agency in `referral show` (a list has no room for them).
+    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
+        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
+                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
         return both.isEmpty ? nil : both.joined(separator: ", ")
     }
     @Option(help: "Why (into the audit log: say why, never who).") var reason: String
