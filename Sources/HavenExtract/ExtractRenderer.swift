@@ -12,6 +12,7 @@ public enum ExtractRenderer {
         out.append("Verification code: \(v.verificationCode)")
         out.append("")
         out.append("Record:        \(p.recordID) (\(p.recordType), version \(p.recordVersion), agency \(p.agency))")
+        if let n = p.caseNumber { out.append("Case number:   \(n)") }
         out.append("Issued:        \(p.issuedAt)")
         out.append("Issued to:     \(p.requester.user) (role \(p.requester.role), agency \(p.requester.agency))")
         out.append("Purpose:       \(p.purpose)")
@@ -87,6 +88,7 @@ public enum ExtractRenderer {
             """
         let facts: [(String, String)] = [
             ("Record", "\(p.recordID) (\(p.recordType), version \(p.recordVersion), agency \(p.agency))"),
+        ] + (p.caseNumber.map { [("Case number", $0)] } ?? []) + [
             ("Issued", p.issuedAt),
             ("Issued to", "\(p.requester.user) (role \(p.requester.role), agency \(p.requester.agency))"),
             ("Purpose", p.purpose),
