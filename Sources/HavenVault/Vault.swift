@@ -109,7 +109,7 @@ public final class Vault: Sendable {
         if let anchor { anchored = try AnchorAtStart(file: anchor, db: db, keys: keys).run(creating: createAnchor) }
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
-        try CaseNumberCheck(db: db, keys: keys).run()
+        try CaseNumberCheck(db: db, keys: keys, ledger: verified.ledger).run()
         let keeper = anchor.map { AnchorKeeper(file: $0, keys: keys, logger: logger, holding: anchored?.checkpoint.size) }
         // The first anchor is written before anything is served, so a start that made none fails here.
         if let keeper, anchored == nil {

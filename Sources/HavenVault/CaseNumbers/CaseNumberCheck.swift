@@ -11,6 +11,10 @@ import HavenStore
 struct CaseNumberCheck {
     let db: Connection
     let keys: VaultKeys
+    /// The records' latest audited states: a record whose own row was changed outside Haven
+    /// (its agency edited) is refused where it is used, as before case numbers, and is not
+    /// taken here for a record whose number was deleted.
+    let ledger: StateLedger
 
     /// The most findings one refusal names.
     static let named = 5
@@ -29,7 +33,12 @@ struct CaseNumberCheck {
                              + bad.joined(separator: ", ") + (count > bad.count ? ", …" : ""),
                              hint: "restore the data directory from a backup; a case number grants a lookup of its record")
         }
-        let lost = try CaseNumberTable.recordsWithoutNumber(limit: Self.named + 1, on: db)
+        let lost = try CaseNumberTable.recordsWithoutNumber(limit: 1000, on: db).filter { raw in
+            guard let id = try? RecordID(raw), let row = try RecordTable.load(id, on: db) else { return true }
+            if case .fresh = ledger.check(id, stored: keys.rows.record(row), in: .writer) { return true }
+            return false
+        }
+        db.resetStatements()
         if !lost.isEmpty {
             throw HavenError(.integrityError, "refusing to start: table case_numbers: the case number of record(s) "
                              + lost.prefix(Self.named).joined(separator: ", ") + (lost.count > Self.named ? ", …" : "")
