@@ -2,7 +2,7 @@
 """Known-answer vectors for Haven's own formats, computed from the format documents alone.
 
 Written from Sources/HavenCrypto/FORMAT.md, Sources/HavenStore/FORMAT.md ("authenticated
-state", "search index"), Sources/HavenSearch/NAMES.md (the search forms of names), Sources/HavenAudit/FORMAT.md ("entry tag"), Sources/HavenBackup/FORMAT.md ("recovery
+state", "search index", "case numbers"), Sources/HavenSearch/NAMES.md (the search forms of names), Sources/HavenAudit/FORMAT.md ("entry tag"), Sources/HavenBackup/FORMAT.md ("recovery
 journal") and Sources/HavenAPI/AUTHENTICATION.md,
 with Python's hashlib (BLAKE2b, keyed and with salt and personalisation, as libsodium's
 crypto_kdf uses it) and libsodium's XChaCha20-Poly1305 Argon2id and Ed25519 called through ctypes: nothing of
@@ -119,6 +119,28 @@ def vault_meta_tag(v):
     m.raw(b2(bytes.fromhex(v["sealed_signing_key"])))
     m.u64(v["created_at"])
     return tag(ROW_KEY, m)
+
+
+def case_number_tag(n):
+    """A `case_numbers` row (HavenStore FORMAT.md, "Case numbers"), under the row key."""
+    m = Message("haven/row/case-number/v1")
+    m.string(VAULT_ID)
+    m.string(n["agency"])
+    m.u64(n["year"])
+    m.u64(n["seq"])
+    m.string(n["number"])
+    m.string(n["record"])
+    return tag(ROW_KEY, m)
+
+
+def case_number_rows():
+    """Two records' numbers at one agency and a third's at another: a swap changes each tag."""
+    rows = [{"agency": "ossc-vientiane", "year": 2026, "seq": 42, "number": "OV-26-0042", "record": RECORD_ID},
+            {"agency": "ossc-vientiane", "year": 2026, "seq": 43, "number": "OV-26-0043", "record": "a" * 26},
+            {"agency": "lwu-shelter-vientiane", "year": 2026, "seq": 7, "number": "LWU-26-0007", "record": RECORD_ID}]
+    for r in rows:
+        r["tag"] = case_number_tag(r).hex()
+    return rows
 
 
 def baseline_digest(rows):
@@ -534,6 +556,7 @@ def main():
         "anchored_mark": anchored_mark(bytes(range(0x30, 0x50)), VAULT_ID, 4242),
     }
     out["recovery_journal"] = recovery_journal()
+    out["case_number_rows"] = case_number_rows()
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 
 

@@ -37,16 +37,21 @@ public struct RecordWriteResponse: Codable, Sendable {
     public let version: UInt64
     /// A create only, when existing records look like the same survivor.
     public var possibleDuplicates: PossibleDuplicates?
+    /// A create only: the new record's case number at the creator's agency (nil from a
+    /// daemon older than case numbers).
+    public var caseNumber: String?
 
-    public init(id: String, version: UInt64, possibleDuplicates: PossibleDuplicates? = nil) {
+    public init(id: String, version: UInt64, possibleDuplicates: PossibleDuplicates? = nil, caseNumber: String? = nil) {
         self.id = id
         self.version = version
         self.possibleDuplicates = possibleDuplicates
+        self.caseNumber = caseNumber
     }
 
     enum CodingKeys: String, CodingKey {
         case id, version
         case possibleDuplicates = "possible_duplicates"
+        case caseNumber = "case_number"
     }
 }
 
@@ -168,9 +173,13 @@ public struct RecordSummary: Codable, Sendable, Equatable {
     public let createdBy: String
     public let updatedAt: String
     public let assignees: [String]
+    /// The record's case number at the caller's agency, else at its own agency; nil when
+    /// neither numbered it (or from a daemon older than case numbers).
+    public var caseNumber: String?
 
     public init(id: String, type: String, agency: String, status: String, version: UInt64, createdAt: String,
-                createdBy: String, updatedAt: String, assignees: [String]) {
+                createdBy: String, updatedAt: String, assignees: [String], caseNumber: String? = nil) {
+        self.caseNumber = caseNumber
         self.id = id
         self.type = type
         self.agency = agency
@@ -184,6 +193,7 @@ public struct RecordSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, type, agency, status, version, assignees
+        case caseNumber = "case_number"
         case createdAt = "created_at"
         case createdBy = "created_by"
         case updatedAt = "updated_at"
@@ -264,9 +274,12 @@ public struct ReadRecordResponse: Codable, Sendable {
     public let notesTotal: UInt64?
     public let breakGlass: Bool
     public let auditSeq: UInt64
+    /// The record's case number at the reader's agency, else at its own agency.
+    public let caseNumber: String?
 
     enum CodingKeys: String, CodingKey {
         case id, type, agency, version, fields, withheld, notes
+        case caseNumber = "case_number"
         case withheldNotes = "withheld_notes"
         case notesTotal = "notes_total"
         case breakGlass = "break_glass"

@@ -63,9 +63,15 @@ public struct ReferralSummary: Codable, Sendable, Equatable {
     public let record: String?
     public let createdBy: String?
     public let assignee: String?
+    /// The record's case numbers at the receiving agency (given as it accepts) and at the
+    /// sending agency; nil wherever `record` is.
+    public var caseNumber: String?
+    public var fromCaseNumber: String?
 
     public init(ref: String, service: String, from: String, to: String, status: String, createdAt: String, updatedAt: String,
-                record: String?, createdBy: String?, assignee: String?) {
+                record: String?, createdBy: String?, assignee: String?, caseNumber: String? = nil, fromCaseNumber: String? = nil) {
+        self.caseNumber = caseNumber
+        self.fromCaseNumber = fromCaseNumber
         self.ref = ref
         self.service = service
         self.from = from
@@ -81,6 +87,8 @@ public struct ReferralSummary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case ref, service, from, to, status, record, assignee
         case createdAt = "created_at"
+        case caseNumber = "case_number"
+        case fromCaseNumber = "from_case_number"
         case updatedAt = "updated_at"
         case createdBy = "created_by"
     }

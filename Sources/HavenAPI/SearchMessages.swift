@@ -35,8 +35,12 @@ public struct FoundRecord: Codable, Sendable, Equatable {
     /// were set aside; absent when no name was searched.
     public let nameMatch: String?
     public let assignees: [String]
+    /// The record's case number at the caller's agency, else at its own agency.
+    public var caseNumber: String?
 
-    public init(id: String, type: String, agency: String, matched: [String], nameMatch: String?, assignees: [String]) {
+    public init(id: String, type: String, agency: String, matched: [String], nameMatch: String?, assignees: [String],
+                caseNumber: String? = nil) {
+        self.caseNumber = caseNumber
         self.id = id
         self.type = type
         self.agency = agency
@@ -48,6 +52,7 @@ public struct FoundRecord: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, type, agency, matched, assignees
         case nameMatch = "name_match"
+        case caseNumber = "case_number"
     }
 }
 

@@ -7,7 +7,7 @@ extension ExtractPayload {
     public func canonicalJSON() -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         w.object { o in
-            o.field("format", Self.format)
+            o.field("format", caseNumber == nil ? Self.format : Self.formatWithCaseNumber)
             o.field("vault", vault)
             o.key("record")
             o.object { r in
@@ -15,6 +15,7 @@ extension ExtractPayload {
                 r.field("type", recordType)
                 r.field("agency", agency)
                 r.field("version", recordVersion)
+                if let caseNumber { r.field("case_number", caseNumber) }
             }
             o.key("fields")
             o.array { a in
@@ -78,7 +79,9 @@ extension ExtractPayload {
         } catch {
             throw HavenError(.invalidDocument, "the extract's payload is not in the extract format")
         }
-        guard wire.format == Self.format else {
+        // Format 1 has no case number and format 2 one: a number added to or taken from a
+        // payload without changing its format fails the canonical check below.
+        guard wire.format == Self.format || wire.format == Self.formatWithCaseNumber else {
             throw HavenError(.invalidDocument, "unknown extract format '\(NameRules.printable(wire.format))'")
         }
         let basis: LegalBasis
@@ -102,7 +105,8 @@ extension ExtractPayload {
                   recordVersion: wire.record.version, fields: wire.fields, withheld: wire.withheld, legalBasis: basis,
                   purpose: wire.purpose, requester: wire.requester, issuedAt: wire.issued_at, policyVersion: wire.policy_version,
                   audit: AuditProof(seq: wire.audit.seq, entry: Array(wire.audit.entry.utf8), checkpoint: wire.audit.checkpoint,
-                                    inclusionProof: proof))
+                                    inclusionProof: proof),
+                  caseNumber: wire.record.case_number)
         guard canonicalJSON() == bytes else {
             throw HavenError(.invalidDocument, "the extract's payload is not in canonical form")
         }
@@ -114,6 +118,7 @@ extension ExtractPayload {
             let type: String
             let agency: String
             let version: UInt64
+            let case_number: String?
         }
         struct Basis: Decodable {
             let kind: String

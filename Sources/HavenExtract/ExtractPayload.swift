@@ -6,6 +6,9 @@ import HavenCore
 /// the member order below, and signed inside a DSSE envelope.
 public struct ExtractPayload: Sendable, Equatable {
     public static let format = "haven-extract-v1"
+    /// The format of a payload that carries the record's case number (FORMAT.md): a verifier
+    /// of version 1 refuses it by name rather than taking it as non-canonical.
+    public static let formatWithCaseNumber = "haven-extract-v2"
     public static let payloadType = "application/vnd.haven.extract+json"
 
     public struct Field: Sendable, Equatable, Codable {
@@ -84,10 +87,13 @@ public struct ExtractPayload: Sendable, Equatable {
     public let issuedAt: String
     public let policyVersion: String
     public let audit: AuditProof
+    /// The record's case number at the requester's agency, else at its own (format 2 only).
+    public let caseNumber: String?
 
     public init(vault: String, recordID: String, recordType: String, agency: String, recordVersion: UInt64, fields: [Field],
                 withheld: [Withheld], legalBasis: LegalBasis, purpose: String, requester: Requester, issuedAt: String,
-                policyVersion: String, audit: AuditProof) {
+                policyVersion: String, audit: AuditProof, caseNumber: String? = nil) {
+        self.caseNumber = caseNumber
         self.vault = vault
         self.recordID = recordID
         self.recordType = recordType

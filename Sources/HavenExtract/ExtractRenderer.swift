@@ -17,6 +17,7 @@ public enum ExtractRenderer {
         out.append("")
         let facts: [(String, String)] = [
             (w.record, w.recordFacts(p)),
+        ] + (p.caseNumber.map { [(w.caseNumber, $0)] } ?? []) + [
             (w.issued, p.issuedAt),
             (w.issuedTo, w.requester(p.requester)),
             (w.purpose, p.purpose),
@@ -95,6 +96,7 @@ public enum ExtractRenderer {
             """
         let facts: [(String, String)] = [
             (w.record, w.recordFacts(p)),
+        ] + (p.caseNumber.map { [(w.caseNumber, $0)] } ?? []) + [
             (w.issued, p.issuedAt),
             (w.issuedTo, w.requester(p.requester)),
             (w.purpose, p.purpose),

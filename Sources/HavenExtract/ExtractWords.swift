@@ -28,6 +28,7 @@ struct ExtractWords {
     var verificationCode: String { pick("Verification code", "ລະຫັດກວດສອບ", "Mã kiểm tra") }
     var record: String { pick("Record", "ບັນທຶກ", "Hồ sơ") }
     var issued: String { pick("Issued", "ອອກໃຫ້ວັນທີ", "Ngày cấp") }
+    var caseNumber: String { pick("Case number", "ເລກລະຫັດກໍລະນີ", "Số hồ sơ") }
     var issuedTo: String { pick("Issued to", "ອອກໃຫ້ແກ່", "Cấp cho") }
     var purpose: String { pick("Purpose", "ຈຸດປະສົງ", "Mục đích") }
     var legalBasis: String { pick("Legal basis", "ພື້ນຖານທາງກົດໝາຍ", "Căn cứ pháp lý") }

@@ -103,12 +103,13 @@ public final class Vault: Sendable {
                                       what: "the root key in \(directory.rootKeyPath)")
         }
         let cadence = CheckpointCadence(writerConfiguration)
-        let upgradeEvents = try VaultUpgrade.run(db, directory: directory, keys: keys, meta: meta, cadence: cadence,
+        let upgradeEvents = try VaultUpgrade.run(db, directory: directory, keys: keys, meta: meta, policy: policy, cadence: cadence,
                                                  now: clock.now(), logger: logger)
         var anchored: SignedCheckpoint?
         if let anchor { anchored = try AnchorAtStart(file: anchor, db: db, keys: keys).run(creating: createAnchor) }
         let verified = try StartupCheck(databasePath: directory.databasePath, db: db, keys: keys, meta: meta, cadence: cadence,
                                         anchor: anchor, allowDamagedLog: allowDamagedAuditLog).run()
+        try CaseNumberCheck(db: db, keys: keys, ledger: verified.ledger).run()
         let keeper = anchor.map { AnchorKeeper(file: $0, keys: keys, logger: logger, holding: anchored?.checkpoint.size) }
         // The first anchor is written before anything is served, so a start that made none fails here.
         if let keeper, anchored == nil {

@@ -89,7 +89,7 @@ extension EndToEnd {
 
             let (status, created) = try await p.call("intake", .POST, "/v1/records", create)
             #expect(status == 201)
-            let id = try #require(created.split(separator: "\"").dropFirst(3).first.map(String.init))
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(created.utf8)) as? [String: Any])?["id"] as? String)
             try await p.call("intake", .POST, "/v1/records", #"{"type":"gbv_incident","fields":{},"colour":"red"}"#)
             try await p.call("intake", .POST, "/v1/records", #"{"type":"no_such_type","fields":{}}"#)
             try await p.call("intake", .POST, "/v1/records", create, contentType: "text/plain")

@@ -24,6 +24,8 @@ extension EndToEnd {
     ///   (once it waits with echo off; `^C` is Ctrl-C, `\r` is Enter); what the terminal showed
     ///   is `terminal: LINE` lines, and `echo: on|off` how the program left it;
     /// - `! sql STATEMENT` changes the database behind the daemon, as a tamperer would;
+    /// - `! capture A QUERY` captures the first column of the query's first row as `{A}` (a
+    ///   value no command prints alone, such as a case number, whose year is today's);
     /// - `! stdout` compares what every later command prints on stdout too;
     ///   `! stdout first words` only the first word of each line (the ids of a listing,
     ///   whatever its other columns);
@@ -86,6 +88,15 @@ extension EndToEnd {
                 if line == "! stdout" || line == "! stdout first words" {
                     comparingStdout = true
                     firstWordsOnly = line != "! stdout"
+                    continue
+                }
+                if line.hasPrefix("! capture ") {
+                    let rest = line.dropFirst("! capture ".count).split(separator: " ", maxSplits: 1).map(String.init)
+                    values[rest[0]] = try v.withDatabase { db in
+                        let s = try db.statement(substitute(rest[1]))
+                        guard try s.step() else { throw TestFailure("no row for \(line)") }
+                        return s.string(0)
+                    }
                     continue
                 }
                 if line.hasPrefix("! sql ") {

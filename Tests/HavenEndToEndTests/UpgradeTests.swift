@@ -19,9 +19,9 @@ extension EndToEnd {
         /// Formats made after statistics rows (schema 7): nothing to rebuild at start.
         static let withStatistics: Set = ["vault-v7", "vault-v8", "vault-v9"]
         /// The `vault.migrate` entries a vault of each format gets: one per schema step.
-        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7", "8", "9", "10"], "vault-v3": ["4", "5", "6", "7", "8", "9", "10"],
-                                 "vault-v4": ["5", "6", "7", "8", "9", "10"], "vault-v5": ["6", "7", "8", "9", "10"],
-                                 "vault-v6": ["7", "8", "9", "10"], "vault-v7": ["8", "9", "10"], "vault-v8": ["9", "10"], "vault-v9": ["10"]]
+        static let migrations = ["vault-v2": ["3", "4", "5", "6", "7", "8", "9", "10", "11"], "vault-v3": ["4", "5", "6", "7", "8", "9", "10", "11"],
+                                 "vault-v4": ["5", "6", "7", "8", "9", "10", "11"], "vault-v5": ["6", "7", "8", "9", "10", "11"],
+                                 "vault-v6": ["7", "8", "9", "10", "11"], "vault-v7": ["8", "9", "10", "11"], "vault-v8": ["9", "10", "11"], "vault-v9": ["10", "11"]]
 
         /// The fixture copied into a fresh test vault's data directory (keys-example users).
         func fixtureVault(_ format: String = "vault-v2") throws -> TestVault {
@@ -75,6 +75,7 @@ extension EndToEnd {
             if steps.first == "3" { #expect(first[0].detail["from_schema"] == "2" && first[0].detail["records"] == "3", "\(first)") }
             let verify = try v.expectOK(as: "auditor", ["audit", "verify"])
             #expect(verify.stdout.hasPrefix("ok:"), "\(verify)")
+            try expectNumberedInCreationOrder(v)
             // Each record's entries, found through the chains the upgrade linked (schema 9),
             // are exactly the log's entries about it.
             let log = try v.auditLog(["--limit", "5000"])
@@ -171,15 +172,16 @@ extension EndToEnd {
             #expect(try v.json(ReadRecordResponse.self, as: "counsellor", ["record", "get", id, "--purpose", "after restart"]).notes == read.notes)
         }
 
-        /// This release's own format (schema 10, index format 2), committed so that the next
-        /// format's upgrade must keep opening it: it starts with no upgrade step or
-        /// restatement, one reindex (index format 3), reads its records back, and answers from the 2025 statistics release
-        /// it published before it was committed — the same rows, not a recomputation.
+        /// The last release's format (schema 10, index format 2), committed so that the next
+        /// format's upgrade must keep opening it: it starts with one upgrade step (schema 11,
+        /// case numbers) and one reindex (index format 3, names without their titles), and no
+        /// restatement or repair, reads its records back, and answers from the 2025 statistics
+        /// release it published before it was committed — the same rows, not a recomputation.
         @Test func theCurrentFormatsFixtureOpensAsItIsWithItsFrozenRelease() throws {
             let format = "vault-v10"
             let v = try fixtureVault(format)
             try v.start()
-            #expect(!v.daemonLog.contains("vault upgraded"), "\(v.daemonLog)")
+            #expect(v.daemonLog.contains("vault upgraded"), "\(v.daemonLog)")
             let expected = try Self.expectations(format)
             #expect(expected.count == 5)
             for e in expected {
@@ -187,7 +189,7 @@ extension EndToEnd {
                 #expect(now.fields == e.record.fields && now.version == e.record.version, "\(e.id) as \(e.reader)")
             }
             let log = try v.auditLog(["--limit", "5000"])
-            #expect(log.filter { ["vault.migrate", "vault.statistics", "vault.repair"].contains($0.action) }.isEmpty, "\(log.map(\.action))")
+            #expect(log.filter { ["vault.statistics", "vault.repair"].contains($0.action) }.isEmpty, "\(log.map(\.action))")
             // Its index (format 2, names with their titles) is made again once, in format 3.
             let reindex = log.filter { $0.action == "vault.reindex" }
             #expect(reindex.map(\.rule) == ["search index rebuilt in index format 3: a key per agency, names without their titles"], "\(reindex)")
@@ -196,6 +198,20 @@ extension EndToEnd {
                 try v.json(FindRecordsResponse.self, as: "intake", ["record", "find", "--name", name, "--purpose", "fixture check"]).matches.map(\.id)
             }
             #expect(!found[0].isEmpty && found[0] == found[1], "\(found)")
+            #expect(log.filter { $0.action == "vault.migrate" }.map { $0.detail["to_schema"] } == ["11"], "\(log.map(\.action))")
+            try expectNumberedInCreationOrder(v)
+            for e in expected {
+                let number = try #require(try v.json(ReadRecordResponse.self, as: e.reader, ["record", "get", e.id, "--purpose", "fixture check"])
+                    .caseNumber)
+                // A number names the record only to its own agency's staff (intake and counsellor
+                // are the centre's); to anyone else it names nothing.
+                guard e.record.agency == "ossc-vientiane" && ["intake", "counsellor"].contains(e.reader) else {
+                    #expect(try v.haven(as: e.reader, ["record", "get", number, "--purpose", "fixture check"]).status == 4)
+                    continue
+                }
+                let byNumber = try v.json(ReadRecordResponse.self, as: e.reader, ["record", "get", number, "--purpose", "fixture check"])
+                #expect(byNumber.id == e.id && byNumber.fields == e.record.fields, "\(number) as \(e.reader)")
+            }
             let published = try JSONDecoder().decode(StatisticsReport.self, from: Data(contentsOf: URL(fileURLWithPath:
                 Self.fixtures + format + "/expected/stats-2025.json")))
             // Erased since: the release does not move.
@@ -205,6 +221,31 @@ extension EndToEnd {
             #expect(now.rows == published.rows && now.publishedBy == published.publishedBy, "\(now.rows.filter { $0.count != 0 })")
             #expect(try v.auditLog(["--limit", "5000"]).filter { $0.action == "stats.publish" }.count == 1)
             try v.expectOK(as: "auditor", ["audit", "verify"])
+        }
+
+        /// Every record of an upgraded vault has one case number, at its own agency, counted
+        /// per agency and year in the order the records were made (schema 11).
+        func expectNumberedInCreationOrder(_ v: TestVault) throws {
+            let rows = try v.withDatabase { db in
+                let s = try db.statement("""
+                    SELECT r.agency, c.agency, c.year, c.seq, c.number, strftime('%Y', r.created_at / 1000, 'unixepoch')
+                    FROM records r LEFT JOIN case_numbers c ON c.record_id = r.id ORDER BY r.created_at, r.id
+                    """)
+                var out = [(String, String?, Int64, Int64, String?, String)]()
+                while try s.step() {
+                    out.append((s.string(0), s.optionalString(1), s.int64(2), s.int64(3), s.optionalString(4), s.string(5)))
+                }
+                return out
+            }
+            #expect(!rows.isEmpty)
+            var counts = [String: Int64]()
+            for (agency, numberedAt, year, seq, number, created) in rows {
+                #expect(numberedAt == agency && String(year) == created, "\(rows)")
+                let key = agency + "/" + created
+                counts[key, default: 0] += 1
+                #expect(seq == counts[key], "\(rows)")
+                #expect(number?.hasSuffix(String(format: "-%02d-%04d", year % 100, seq)) == true, "\(rows)")
+            }
         }
 
         /// The fixture of the last format has an index of format 1 (one key per field for

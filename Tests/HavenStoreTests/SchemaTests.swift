@@ -76,10 +76,10 @@ import Testing
         try db.execute(Schema.migrations[0] + "PRAGMA user_version = 1;")
         var steps = [Int64]()
         try Database.migrate(db) { steps.append($0) }
-        #expect(steps == [2, 3, 4, 5, 6, 7, 8, 9, 10])
+        #expect(steps == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
         let version = try db.statement("PRAGMA user_version")
         _ = try version.step()
-        #expect(version.int64(0) == 10)
+        #expect(version.int64(0) == 11)
         #expect(try plan("DELETE FROM record_assignees WHERE record_id = 'x'", on: db).contains("record_assignees_by_record"))
         db.resetStatements()
         try db.execute("SELECT state_key, state, mac FROM audit_entries; SELECT key, tag FROM state_baseline;")

@@ -43,6 +43,12 @@ import Testing
         let referral_event: HistoryRow
         let statistics_release: ReleaseVector
         let anchored_mark: AnchoredVector
+        let case_number_rows: [CaseNumberVector]
+
+        struct CaseNumberVector: Decodable {
+            let agency, number, record, tag: String
+            let year, seq: Int
+        }
 
         struct AnchoredVector: Decodable {
             let seed, public_key, message, value: String
@@ -163,6 +169,14 @@ import Testing
                                updatedAt: Timestamp(millisecondsSinceEpoch: r.updated_at), dataKeyVersion: r.data_key_version,
                                wrappedKey: [UInt8](hex: r.wrapped_key), sealedHeader: [UInt8](hex: r.header))
         #expect(rows.record(row).hex == r.tag)
+    }
+
+    @Test func caseNumberRowTags() {
+        for n in v.case_number_rows {
+            let row = StoredCaseNumber(agency: n.agency, year: n.year, sequence: n.seq, number: n.number, record: n.record)
+            #expect(rows.caseNumber(row).hex == n.tag, "\(n.number)")
+            #expect(CaseNumber(prefix: String(n.number.prefix { $0 != "-" }), year: n.year, sequence: n.seq).description == n.number)
+        }
     }
 
     @Test func vaultMetaTag() {

@@ -18,14 +18,16 @@ import Testing
         migrate("7", "8", "schema 7 upgraded to 8: referrals between agencies, kept in each record's sealed header and history"),
         migrate("8", "9", "schema 8 upgraded to 9: a record's new audit entries are found through links from each to the one before"),
         migrate("9", "10", "schema 9 upgraded to 10: each year's statistics are published once, sealed and stored, and answered from unchanged"),
+        migrate("10", "11", "schema 10 upgraded to 11: each record gets a case number of its agency, the records made before in the order they were made"),
     ]
 
     @Test func eachStepsEntryIsTheOneEarlierReleasesWrote() {
         #expect(SchemaUpgradeEvents.after(2) == Self.written)
         #expect(SchemaUpgradeEvents.after(3) == Self.written)
-        #expect(SchemaUpgradeEvents.after(6) == Array(Self.written.suffix(4)))
-        #expect(SchemaUpgradeEvents.after(8) == [Self.written[5], Self.written[6]])
-        #expect(SchemaUpgradeEvents.after(9) == [Self.written[6]])
-        #expect(SchemaUpgradeEvents.after(10).isEmpty)
+        #expect(SchemaUpgradeEvents.after(6) == Array(Self.written.suffix(5)))
+        #expect(SchemaUpgradeEvents.after(8) == [Self.written[5], Self.written[6], Self.written[7]])
+        #expect(SchemaUpgradeEvents.after(9) == [Self.written[6], Self.written[7]])
+        #expect(SchemaUpgradeEvents.after(10) == [Self.written[7]])
+        #expect(SchemaUpgradeEvents.after(11).isEmpty)
     }
 }

@@ -12,11 +12,14 @@ public struct Agency: Sendable, Equatable {
     public let kind: Kind
     /// Lao, Vietnamese and English names, as the file gives them.
     public let names: [String: String]
+    /// The prefix of its case numbers, if the file gives one (`CasePrefix`).
+    public let casePrefix: String?
 
-    public init(id: AgencyName, kind: Kind, names: [String: String]) {
+    public init(id: AgencyName, kind: Kind, names: [String: String], casePrefix: String? = nil) {
         self.id = id
         self.kind = kind
         self.names = names
+        self.casePrefix = casePrefix
     }
 }
 

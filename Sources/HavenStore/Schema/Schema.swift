@@ -5,7 +5,7 @@
 /// `wrapped_key`); the plain columns hold what the daemon needs to find rows: ids, types,
 /// agencies, user names, versions and times — never a survivor's data.
 enum Schema {
-    static let version: Int64 = 10
+    static let version: Int64 = 11
 
     static let migrations: [String] = [
         // 1: the first layout.
@@ -230,6 +230,26 @@ enum Schema {
             sealed BLOB NOT NULL
         );
         CREATE INDEX audit_publications ON audit_entries (seq) WHERE action = 'stats.publish';
+        """,
+        // 11: case numbers (FORMAT.md, "case numbers"): each record's short number at its
+        // agency, and at each agency that accepted a referral of it, by which staff tell cases
+        // apart and look one up. A row grants a lookup, so it carries its own tag under the
+        // row key (a swapped or edited row fails it); the keys refuse a number given twice and
+        // a second number of one record at one agency. The vault's code numbers every existing
+        // record in the same transaction (`upgrade` hook), in creation order per agency and year.
+        """
+        CREATE TABLE case_numbers (
+            agency TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            lookup TEXT NOT NULL,
+            record_id TEXT NOT NULL REFERENCES records (id),
+            tag BLOB NOT NULL,
+            PRIMARY KEY (agency, year, seq)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX case_numbers_by_lookup ON case_numbers (agency, lookup);
+        CREATE UNIQUE INDEX case_numbers_by_record ON case_numbers (record_id, agency);
         """,
     ]
 }

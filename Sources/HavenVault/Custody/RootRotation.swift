@@ -19,7 +19,8 @@ import Logging
 /// - the search index, emptied: its values are keyed under the old root, and the vault
 ///   rebuilds it under the new one as it opens again (`DerivedRowsRebuild`);
 /// - each year's statistics release, opened and sealed again under the new key: it is
-///   what was published, and cannot be computed again.
+///   what was published, and cannot be computed again;
+/// - each case number's tag, checked under the old key and made under the new.
 /// Before any of it, the log and every row are checked under the old key, as at start:
 /// a rotation must not bless rows changed outside Haven.
 struct RootRotation {
@@ -106,6 +107,15 @@ struct RootRotation {
                 }
                 try StatisticsReleaseTable.reseal(year: release.year, sealed: new.releases.seal(bytes, year: release.year), on: db)
             }
+            var numbers = [StoredCaseNumber]()
+            try CaseNumberTable.forEach(on: db) { row, tag in
+                guard Tag16(tag) == old.rows.caseNumber(row) else {
+                    throw HavenError(.integrityError, CaseNumbers.finding(row) + "; nothing was rotated",
+                                     hint: "restore the data directory from a backup, then rotate")
+                }
+                numbers.append(row)
+            }
+            for row in numbers { try CaseNumberTable.setTag(row, tag: new.rows.caseNumber(row).bytes, on: db) }
             try StateBaselineTable.removeAll(on: db)
             for (key, tag) in states { try StateBaselineTable.insert(key: key.text, tag: tag.bytes, on: db) }
             var digest = new.rows.baselineDigest()

@@ -70,11 +70,15 @@ public struct ExtractService: Sendable {
             return pipeline.writer.audit(on: ctx.eventLoop, event, checkpoint: true).flatMapThrowing { committed in
                 guard let checkpoint = committed.checkpoint else { throw HavenError.auditUnavailable }
                 let proof = try self.auditProof(seq: committed.auditSeq, checkpoint: checkpoint)
+                let numbers = CaseNumbers(keys: self.keys, logger: self.pipeline.logger)
+                let caseNumber = try self.pipeline.readSnapshot { (view) throws(HavenError) -> String? in
+                    numbers.shown(id, owner: opened.header.agency, caller: user.agency, on: view.db)
+                }
                 let payload = ExtractPayload(
                     vault: self.keys.vaultID.rawValue, recordID: id.rawValue, recordType: opened.header.type.rawValue,
                     agency: opened.header.agency.rawValue, recordVersion: opened.header.version, fields: fields, withheld: withheldFields,
                     legalBasis: basis, purpose: request.purpose, requester: requester, issuedAt: now.rfc3339,
-                    policyVersion: policy.version, audit: proof)
+                    policyVersion: policy.version, audit: proof, caseNumber: caseNumber)
                 return try self.sign(payload)
             }
         }

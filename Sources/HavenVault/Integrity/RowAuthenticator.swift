@@ -57,6 +57,20 @@ public struct RowAuthenticator: Sendable {
         return key.tag(m)
     }
 
+    /// `case_numbers`: every column but the lookup form (made from the number). The record
+    /// and the agency are what a swap or an edit would change: a number that led to another
+    /// record, or another agency's, would grant a lookup it was not given for.
+    public func caseNumber(_ n: StoredCaseNumber) -> Tag16 {
+        var m = AssociatedData(domain: "haven/row/case-number/v1")
+        m.string(vault.rawValue)
+        m.string(n.agency)
+        m.uint64(UInt64(n.year))
+        m.uint64(UInt64(n.sequence))
+        m.string(n.number)
+        m.string(n.record)
+        return key.tag(m)
+    }
+
     /// `vault_meta`: the vault's identity, public key, sealed signing key and creation time.
     public func vaultMeta(_ meta: VaultMeta) -> Tag16 {
         var m = AssociatedData(domain: "haven/row/vault-meta/v1")

@@ -22,6 +22,8 @@ public struct RecordReadResult: Sendable {
     public let notesTotal: UInt64?
     public let breakGlass: Bool
     public var auditSeq: UInt64 = 0
+    /// The record's case number at the reader's agency, else at its own agency.
+    public var caseNumber: String?
 
     /// The JSON body (see ReadRecordResponse in HavenAPI for the shape), in memory wiped
     /// when the answer is released; no other copy of the values is left.
@@ -40,6 +42,7 @@ public struct RecordReadResult: Sendable {
             o.field("id", id.rawValue)
             o.field("type", type.rawValue)
             o.field("agency", agency.rawValue)
+            if let caseNumber { o.field("case_number", caseNumber) }
             o.field("version", version)
             o.key("fields")
             o.object { f in

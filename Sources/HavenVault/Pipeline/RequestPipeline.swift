@@ -84,6 +84,8 @@ struct RequestPipeline: Sendable {
 
     /// A request about one record: the caller as enrolled now and the record's id are named
     /// in the entry before `body` decides anything, so even a refusal says who asked for what.
+    /// `rawID` may be a case number of the caller's agency (`CaseNumbers.resolve`): the record
+    /// it names is then decided on and audited exactly as if its id had been given.
     /// However the request meets an erased record (a snapshot or the writer), the caller
     /// hears only what `erasedAnswer` allows; the entry keeps what happened.
     func handle<T: Sendable>(_ action: String, _ ctx: RequestContext, record rawID: String,
@@ -94,7 +96,7 @@ struct RequestPipeline: Sendable {
         let id: RecordID
         do throws(HavenError) {
             user = try caller(ctx, &entry)
-            id = try RecordID(rawID)
+            id = try recordID(rawID, for: user)
         } catch {
             return refuse(ctx, entry, error)
         }
@@ -106,7 +108,15 @@ struct RequestPipeline: Sendable {
             }
     }
 
-    /// Audits a refusal, then fails with `error`: the refusal is answered only once its
+    /// A record id, or the record a case number of `user`'s agency names; another agency's
+    /// number is `not_found`, as one never given.
+    func recordID(_ raw: String, for user: EnrolledUser) throws(HavenError) -> RecordID {
+        guard raw.utf8.count != 26, CaseNumber.looksLikeOne(raw) else { return try RecordID(raw) }
+        let numbers = CaseNumbers(keys: opener.keys, logger: logger)
+        return try readSnapshot { (view) throws(HavenError) -> RecordID in try numbers.resolve(raw, agency: user.agency, on: view.db) }
+    }
+
+        /// Audits a refusal, then fails with `error`: the refusal is answered only once its
     /// entry is durable, and if it cannot be written the answer is `audit_unavailable`.
     func refuse<T: Sendable>(_ ctx: RequestContext, _ entry: AuditEntryDraft, _ error: HavenError) -> EventLoopFuture<T> {
         writer.audit(on: ctx.eventLoop, entry.failed(error)).flatMapThrowing { _ throws -> T in

@@ -16,6 +16,8 @@ struct RecordChange {
     /// rows, and their index rows as they now stand.
     var referralEvents: [(index: UInt64, sealed: [UInt8])] = []
     var referrals: [(row: StoredReferral, isNew: Bool)] = []
+    /// An agency that gives the record its case number in this change (a referral accepted).
+    var caseNumberAt: AgencyName?
     /// What the change's audit entry says besides (the referrals a withdrawal ended).
     var detail: [String: String] = [:]
 }

@@ -81,6 +81,9 @@ struct RecordChanges: Sendable {
             }
             try StatisticsTable.put(id, statisticsRow, on: tx.db)
         }
+        if let agency = change.caseNumberAt {
+            try CaseNumbers(keys: keys, logger: logger).assign(id, agency: agency, policy: policy, at: tx.now, on: tx.db)
+        }
         tx.wrote(.record(id), tag)
         return RecordWriteResponse(id: id.rawValue, version: header.version)
     }

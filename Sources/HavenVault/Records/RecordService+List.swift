@@ -31,6 +31,7 @@ extension RecordService {
             entry.note(decision)
             guard decision.allowed, let scope = decision.listScope else { throw RequestPipeline.denial(decision) }
             let (opener, logger) = (pipeline.opener, pipeline.logger)
+            let numbers = CaseNumbers(keys: keys, logger: logger)
             var findings = [String]()
             let page = try pipeline.readSnapshot { (view) throws(HavenError) -> RecordListResponse in
                 findings = []
@@ -79,7 +80,8 @@ extension RecordService {
                     out.append(RecordSummary(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
                                              status: h.status.rawValue, version: h.version, createdAt: h.createdAt.rfc3339,
                                              createdBy: h.createdBy.rawValue, updatedAt: h.updatedAt.rfc3339,
-                                             assignees: h.assignees.map(\.rawValue)))
+                                             assignees: h.assignees.map(\.rawValue),
+                                             caseNumber: numbers.shown(h.id, owner: h.agency, caller: user.agency, on: view.db)))
                 }
                 // The cursor is the last row's, listed or not, so a damaged record ends no listing.
                 let next = remaining == 0 ? nil : rows.last.map {

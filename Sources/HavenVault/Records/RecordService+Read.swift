@@ -48,8 +48,11 @@ extension RecordService {
                 }
                 let decision = decide(notes.map(\.metadata))
                 try RequestPipeline.require(decision, &entry)
-                return try opener.release(decision, of: opened, notes: notes,
-                                          notesTotal: requested == nil ? opened.header.noteCount : nil, on: view.db)
+                var released = try opener.release(decision, of: opened, notes: notes,
+                                                  notesTotal: requested == nil ? opened.header.noteCount : nil, on: view.db)
+                released.caseNumber = CaseNumbers(keys: keys, logger: logger)
+                    .shown(id, owner: opened.header.agency, caller: user.agency, on: view.db)
+                return released
             }
             entry.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }
             return pipeline.writer.audit(on: ctx.eventLoop, entry.event).map { committed in

@@ -80,10 +80,14 @@ public struct RecordService: Sendable {
             entry.event.record = record.id.rawValue
             entry.event.detail["record_version"] = "1"
             let logger = pipeline.logger
+            let numbers = CaseNumbers(keys: keys, logger: logger)
             return pipeline.change(ctx, entry) { (tx, _) throws(HavenError) -> RecordWriteResponse in
                 try storeCall(logger) { try record.insert(on: tx.db) }
+                // In the same transaction: a record never exists without its number.
+                let number = try numbers.assign(record.id, agency: user.agency, policy: policy, at: tx.now, on: tx.db)
                 tx.wrote(.record(record.id), record.state)
-                return RecordWriteResponse(id: record.id.rawValue, version: record.header.version, possibleDuplicates: answer)
+                return RecordWriteResponse(id: record.id.rawValue, version: record.header.version, possibleDuplicates: answer,
+                                           caseNumber: number)
             }.map(\.value)
         }
     }

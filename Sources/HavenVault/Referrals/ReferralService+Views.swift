@@ -33,6 +33,7 @@ extension ReferralService {
             let subject = RequestPipeline.subject(of: user)
             let now = pipeline.clock.now()
             let logger = pipeline.logger
+            let numbers = CaseNumbers(keys: changes.keys, logger: logger)
             let answer = try pipeline.readSnapshot { (view) throws(HavenError) -> ReferralListResponse in
                 let rows = try storeCall(logger) {
                     try ReferralTable.list(subject.agency.rawValue, incoming ? .incoming : .outgoing, status: status?.rawValue,
@@ -49,7 +50,9 @@ extension ReferralService {
                     guard let party = policy.referralParty(subject, referral),
                           policy.decideReferral(.view, by: subject, referral: referral.id, record: opened.facts, now: now).allowed
                     else { continue }
-                    shown.append(Self.summary(referral, record: opened.header.id, for: party))
+                    var summary = Self.summary(referral, record: opened.header.id, for: party)
+                    numbers.label(&summary, record: opened.header.id, on: view.db)
+                    shown.append(summary)
                 }
                 return ReferralListResponse(referrals: shown, unverified: unverified)
             }
@@ -88,7 +91,8 @@ extension ReferralService {
                     throw Self.noSuchReferral(ref)
                 }
                 try RequestPipeline.require(decision, &entry)
-                let summary = Self.summary(referral, record: opened.header.id, for: party)
+                var summary = Self.summary(referral, record: opened.header.id, for: party)
+                CaseNumbers(keys: changes.keys, logger: logger).label(&summary, record: opened.header.id, on: view.db)
                 guard Self.seesEverything(referral, party) else { return ReferralDetail(referral: summary, steps: []) }
                 let steps = try HistoryRows(record: opened, db: view.db, logger: logger).referralEvents()
                     .filter { $0.referral == ref }

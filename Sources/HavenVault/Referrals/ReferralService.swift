@@ -115,8 +115,10 @@ public struct ReferralService: Sendable {
                 let index = header.recordReferral(referral)
                 let event = ReferralEvent(referral: ref, kind: kind.event, by: subject.user, at: now, service: referral.service,
                                           to: referral.to, text: reason, assignee: assignee)
+                // The receiving agency numbers the record as it accepts it, as its own staff count cases.
                 return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
-                                    referrals: [(Self.indexRow(referral, record: id), false)])
+                                    referrals: [(Self.indexRow(referral, record: id), false)],
+                                    caseNumberAt: status == .accepted ? referral.to : nil)
             }).flatMapThrowing {
                 let written = try pipeline.journaled($0, Self.journaled(kind, record: id, referral: ref), by: subject.user, keys: changes.keys)
                 return ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,

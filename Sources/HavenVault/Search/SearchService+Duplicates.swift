@@ -63,6 +63,7 @@ extension SearchService {
                             for: user, purpose: purpose, policy: policy, into: &check.result)
             }
             check.unchecked = blind && found() < PossibleDuplicates.bound ? 0 : candidates.total - opened
+            CaseNumbers(keys: keys, logger: pipeline.logger).label(&check.result.listed, caller: user.agency, on: view.db)
             return check
         }
         findings += check.result.findings

@@ -54,6 +54,7 @@ public struct SearchService: Sendable {
                 var result = SearchResult()
                 let matches = try searchMatches(query, in: view, policy: policy, findings: &result.findings)
                 sortMatches(matches, for: user, purpose: request.purpose, policy: policy, into: &result)
+                CaseNumbers(keys: keys, logger: pipeline.logger).label(&result.listed, caller: user.agency, on: view.db)
                 return result
             }
             entry.event.detail["listed"] = result.listed.map(\.id).joined(separator: ",")

@@ -32,6 +32,9 @@ enum SchemaUpgradeEvents {
         // Schema 10 adds each year's statistics release, empty: a year's is made by its first
         // query once it has ended.
         Step(to: 10, what: "each year's statistics are published once, sealed and stored, and answered from unchanged"),
+        // Schema 11 adds case numbers: every record made before gets its agency's, in the
+        // migration's transaction (`SchemaUpgrade11`), each row tagged under the row key.
+        Step(to: 11, what: "each record gets a case number of its agency, the records made before in the order they were made"),
     ]
 
     /// The entries of every step after `version`, in order.

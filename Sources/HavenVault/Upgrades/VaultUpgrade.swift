@@ -1,5 +1,6 @@
 import HavenAudit
 import HavenCore
+import HavenPolicy
 import HavenStore
 import Logging
 
@@ -11,7 +12,7 @@ enum VaultUpgrade {
     /// Runs every step due; returns the audit entries of the steps whose changes need no key
     /// (schema 4 on), which the daemon writes as it starts. A step that computes with the
     /// keys (schema 3) writes its own entry inside the migration's transaction.
-    static func run(_ db: Connection, directory: DataDirectory, keys: VaultKeys, meta: VaultMeta,
+    static func run(_ db: Connection, directory: DataDirectory, keys: VaultKeys, meta: VaultMeta, policy: Policy,
                     cadence: CheckpointCadence, now: Timestamp, logger: Logger) throws -> [AuditEvent] {
         let version = try Database.schemaVersion(db)
         guard version < Database.currentSchemaVersion else {
@@ -23,6 +24,7 @@ enum VaultUpgrade {
         do {
             try Database.migrate(db) { v in
                 if v == 3, let legacy { try SchemaUpgrade3(db: db, keys: keys, meta: meta, now: now).run(legacy: legacy) }
+                if v == 11 { try SchemaUpgrade11(db: db, keys: keys, policy: policy).run() }
             }
         } catch let e as HavenError {
             throw e

@@ -77,7 +77,7 @@ struct RecordGet: AsyncParsableCommand {
         discussion: "'haven record show' is the same command, as 'consent show' and 'referral show' read theirs.",
         aliases: ["show"])
 
-    @Argument(help: "Record id.") var id: String
+    @Argument(help: "Record id, or a case number of your agency.") var id: String
     @Option(help: "Why you are reading the record (required; kept in the audit log).") var purpose: String
     @Option(help: ArgumentHelp("Only these fields, comma-separated.", valueName: "a,b")) var fields: String?
     @Option(help: ArgumentHelp("Emergency override: the reason (20+ characters), flagged for auditors.", valueName: "reason"))
@@ -97,7 +97,8 @@ struct RecordGet: AsyncParsableCommand {
             try await $0.post("/v1/records/\(HavenClient.escape(id))/read", body)
         }
         if output.json { Output.json(r); return }
-        Output.line("record  \(r.id)  (\(r.type), agency \(r.agency), version \(r.version))")
+        Output.line("record  \(r.id)  " + (r.caseNumber.map { "case \($0)  " } ?? "")
+                    + "(\(r.type), agency \(r.agency), version \(r.version))")
         if r.breakGlass { Output.line("BREAK-GLASS access: flagged for the auditors") }
         let present = r.fields.keys.sorted()
         Output.table(["FIELD", "VALUE"], present.map { [$0, (r.fields[$0] ?? nil) ?? "(not recorded)"] })
@@ -122,7 +123,7 @@ struct RecordGet: AsyncParsableCommand {
 struct RecordUpdate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "update", abstract: "Change field values of a record.")
 
-    @Argument(help: "Record id.") var id: String
+    @Argument(help: "Record id, or a case number of your agency.") var id: String
     @Option(name: .customLong("field"), help: ArgumentHelp(
         "A field value, KEY=VALUE (repeatable); KEY=@FILE or KEY=@- (stdin) keeps it off the command line, KEY=@@… starts it with @.",
         valueName: "key=value"))
@@ -186,8 +187,9 @@ struct RecordList: AsyncParsableCommand {
             return RecordListResponse(records: records, next: last.next, damaged: damaged, remaining: last.remaining)
         }
         if output.json { Output.json(result); return }
-        Output.table(["ID", "TYPE", "AGENCY", "STATUS", "VERSION", "UPDATED", "ASSIGNED"],
-                     result.records.map { [$0.id, $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
+        // The id stays first, where scripts read it; the case number is what people read.
+        Output.table(["ID", "CASE", "TYPE", "AGENCY", "STATUS", "VERSION", "UPDATED", "ASSIGNED"],
+                     result.records.map { [$0.id, $0.caseNumber ?? "-", $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
                                            $0.assignees.joined(separator: ",")] })
         if !result.damaged.isEmpty {
             Output.line("not listed, failed their integrity check (an auditor sees why in 'haven audit log'): "

@@ -70,9 +70,9 @@ struct ReferralList: AsyncParsableCommand {
         if let status { path += "&status=\(HavenClient.escape(status))" }
         let r: ReferralListResponse = try await connection.withClient { try await $0.get(path) }
         if output.json { Output.json(r); return }
-        Output.table(["REFERRAL", "SERVICE", "FROM", "TO", "STATUS", "SENT", "UPDATED", "RECORD", "ASSIGNEE"],
+        Output.table(["REFERRAL", "SERVICE", "FROM", "TO", "STATUS", "SENT", "UPDATED", "RECORD", "CASE", "ASSIGNEE"],
                      r.referrals.map { [$0.ref, $0.service, $0.from, $0.to, $0.status, $0.createdAt, $0.updatedAt, $0.record ?? "-",
-                                        $0.assignee ?? "-"] })
+                                        ReferralShow.cases($0, withAgencies: false) ?? "-", $0.assignee ?? "-"] })
         if r.unverified > 0 {
             Output.error("\(r.unverified) referral index rows disagree with their records and are not listed: tell an auditor")
         }
@@ -84,6 +84,14 @@ struct ReferralShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a referral and its steps.")
 
     @Argument(help: "Referral.") var ref: String
+
+    /// The record's case numbers: the receiving agency's (once it has accepted), then the
+    /// sender's, each with its agency in `referral show` (a list has no room for them).
+    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
+        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
+                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
+        return both.isEmpty ? nil : both.joined(separator: ", ")
+    }
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
@@ -93,7 +101,7 @@ struct ReferralShow: AsyncParsableCommand {
         let s = r.referral
         Output.line("referral \(s.ref): \(s.service), \(s.from) → \(s.to), \(s.status)")
         Output.line("sent \(s.createdAt)\(s.createdBy.map { " by \($0)" } ?? ""), last change \(s.updatedAt)")
-        if let record = s.record { Output.line("record \(record)") }
+        if let record = s.record { Output.line("record \(record)" + (Self.cases(s).map { " (case \($0))" } ?? "")) }
         if let assignee = s.assignee { Output.line("assigned to \(assignee)") }
         guard !r.steps.isEmpty else {
             if s.record == nil { Output.error("the record and the referral's words are shown once your agency accepts it") }
@@ -112,6 +120,14 @@ struct ReferralAccept: AsyncParsableCommand {
         commandName: "accept", abstract: "Accept a referral sent to your agency; its roles then reach the record for the service.")
 
     @Argument(help: "Referral.") var ref: String
+
+    /// The record's case numbers: the receiving agency's (once it has accepted), then the
+    /// sender's, each with its agency in `referral show` (a list has no room for them).
+    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
+        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
+                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
+        return both.isEmpty ? nil : both.joined(separator: ", ")
+    }
     @Option(help: ArgumentHelp("A user of your agency who works it (a counsellor reaches it only so).", valueName: "user"))
     var assign: String?
     @OptionGroup var connection: ConnectionOptions
@@ -125,6 +141,14 @@ struct ReferralAccept: AsyncParsableCommand {
 /// The referral and the reason a decline, revocation or closing takes.
 struct ReferralReasonOptions: ParsableArguments {
     @Argument(help: "Referral.") var ref: String
+
+    /// The record's case numbers: the receiving agency's (once it has accepted), then the
+    /// sender's, each with its agency in `referral show` (a list has no room for them).
+    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
+        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
+                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
+        return both.isEmpty ? nil : both.joined(separator: ", ")
+    }
     @Option(help: "Why (into the audit log: say why, never who).") var reason: String
 }
 
