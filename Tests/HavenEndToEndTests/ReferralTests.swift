@@ -120,11 +120,12 @@ extension EndToEnd {
             let police = try Self.refer(v, id, service: "police", to: "police-vientiane")
             #expect(police.status == 3 && police.stderr.contains("consent:police not granted"), "\(police)")
             try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
-            // A hospital does not offer shelter; an agency outside the list offers nothing.
+            // A hospital does not offer shelter; an agency outside the list is a value to
+            // correct (exit 1), not a refusal.
             let hospital = try Self.refer(v, id, to: "mahosot-hospital")
             #expect(hospital.status == 3 && hospital.stderr.contains("agency mahosot-hospital does not offer shelter"), "\(hospital)")
             let unknown = try Self.refer(v, id, to: "no-such-agency")
-            #expect(unknown.status == 3 && unknown.stderr.contains("not in the agency list"), "\(unknown)")
+            #expect(unknown.status == 1 && unknown.stderr.contains("invalid_value: unknown agency 'no-such-agency'"), "\(unknown)")
             // Only the record's own agency refers it.
             let foreign = try v.haven(as: "shelter-intake", ["referral", "create", id, "--to", "ossc-luang-prabang", "--service",
                                                              "counselling", "--purpose", Self.purpose])
