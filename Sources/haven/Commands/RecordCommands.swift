@@ -34,7 +34,7 @@ struct RecordCreate: AsyncParsableCommand {
             Before creating it, the vault looks for records with the same name and date of birth, or             the same phone: those you could read are named on stderr as possible duplicates, the others             counted by agency: at most 20, the most recently changed first, and a line saying when more             may exist. The record is created either way. --json prints {"id", "version"} and, when             something matched, "possible_duplicates": {"records": […], "elsewhere": […], "count": n,             "unchecked": n}.
             """)
 
-    @Option(help: "Record type (e.g. gbv_incident, trafficking_case).") var type: String
+    @Option(help: "Record type (e.g. gbv_incident, trafficking_case).", completion: PolicyCompletion.recordTypes) var type: String
     @Option(name: .customLong("field"), help: ArgumentHelp(
         "A field value, KEY=VALUE (repeatable); KEY=@FILE or KEY=@- (stdin) keeps it off the command line, KEY=@@… starts it with @.",
         valueName: "key=value"))
