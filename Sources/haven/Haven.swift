@@ -10,7 +10,9 @@ struct Haven: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven",
         abstract: "Haven: a vault for the case records of survivors of gender-based violence and trafficking.",
-        discussion: """
+        discussion: GlobalOptions.help + """
+
+
             Exit status: 0 ok, 1 error, 2 usage, 3 denied (or not authenticated), 4 not found, \
             5 unavailable (daemon down, sealed, audit failure) or rate-limited (try again later).
             """,

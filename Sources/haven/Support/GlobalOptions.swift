@@ -86,6 +86,20 @@ enum GlobalOptions {
     static let withValue: Set<String> = ["--socket", "--key", "--timeout"]
     static let flags: Set<String> = ["--json"]
 
+    /// What `haven --help` says of them: each subcommand's help lists them, the root's
+    /// would not, and it is the page a new user reads first.
+    static let help = """
+        Global options, before or after the subcommand (haven --key me.key record list):
+        --socket <path>: the daemon's socket; default $HAVEN_SOCKET, else \
+        $XDG_RUNTIME_DIR/haven.sock, else /run/haven/haven.sock.
+        --key <file>: your private key file (not the .pub); default $HAVEN_KEY.
+        --timeout <seconds>: how long to wait for each answer from the daemon (default 120).
+        --json: JSON for scripts, and errors as {"error": {"code", "message", "hint"}} on stderr.
+
+        Shell completion ('haven completion bash') completes agencies, roles and record \
+        types from the policy in $HAVEN_POLICY, else /etc/haven/policy, without contacting the daemon.
+        """
+
     /// The global options at the front of `arguments`, and the words after them.
     static func leading(_ arguments: [String]) -> (moved: [String], rest: [String]) {
         var moved = [String]()
