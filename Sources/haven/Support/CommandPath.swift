@@ -25,7 +25,8 @@ struct CommandPath {
             let subcommands = command.configuration.subcommands
             // Options, or the words of a command that runs: the parser's to judge.
             guard !subcommands.isEmpty, !word.hasPrefix("-") else { break }
-            if word == "help" && path.names.count == 1 { break }
+            // ArgumentParser's own `help` word, left to it.
+            if word == "help" { break }
             guard let next = subcommands.first(where: { $0._commandName == word || $0.configuration.aliases.contains(word) }) else {
                 let names = subcommands.map { $0._commandName }
                 let close = CloseMatches.of(word, among: names)
