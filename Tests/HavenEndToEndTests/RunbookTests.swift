@@ -55,6 +55,25 @@ extension EndToEnd {
             #expect(r.status == 0 && r.stdout.contains("---completion"), "\(r.stderr)")
         }
 
+        /// The README renders an extract with --out, not '>': the file holds her data, so it is
+        /// made 0600 whatever the umask, and an existing file is never written over.
+        @Test func anExtractIsRenderedToANewPrivateFile() throws {
+            let v = try TestVault()
+            let id = try v.createRecord(["survivor_name": "Runbook Survivor", "incident_type": "rape"])
+            let extract = v.root + "/extract.json"
+            try v.expectOK(as: "court", ["extract", "create", id, "--purpose", "hearing 12/2026", "--court-order", "Order 1",
+                                         "--out", extract])
+            let html = v.root + "/extract.html"
+            let render = ["extract", "render", extract, "--format", "html", "--vault-key", v.data + "/vault.pub", "--out", html]
+            let r = try Command.run(TestVault.haven, render)
+            #expect(r.status == 0 && r.stdout.isEmpty, "\(r)")
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: html)[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+            #expect(try String(contentsOfFile: html, encoding: .utf8).contains("Runbook Survivor"))
+            let again = try Command.run(TestVault.haven, render)
+            #expect(again.status == 1 && again.stderr.contains("already exists"), "\(again)")
+        }
+
         /// The sections scripts/install-man.sh adds to the generated pages (running the
         /// generate-manual plugin takes minutes; the script itself refuses a page without them).
         @Test(arguments: ["haven.1.mdoc", "havend.8.mdoc"])
