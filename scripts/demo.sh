@@ -51,11 +51,17 @@ analyst analyst haven
 USERS
 
 echo "== intake opens a case and assigns the counsellor"
+# Survivor values go through files (@FILE), never the command line, which every local user
+# can read in ps and which stays in shell history. The codes are no one's secret.
+umask 077
+printf '%s\n' "ນາງ ສົມພອນ ວົງສະຫວັນ" > "$demo/name.txt"
+printf '%s\n' "Nguyễn Thị Hà, Hà Tĩnh" > "$demo/address.txt"
 id=$(as intake record create --type gbv_incident \
-  --field "survivor_name=ນາງ ສົມພອນ ວົງສະຫວັນ" \
-  --field "address=Nguyễn Thị Hà, Hà Tĩnh" \
+  --field "survivor_name=@$demo/name.txt" \
+  --field "address=@$demo/address.txt" \
   --field incident_type=physical_assault --field incident_date=2026-11-20 \
   --assign counsellor)
+shred -u "$demo/name.txt" "$demo/address.txt"
 echo "record id: $id"
 
 echo "== the counsellor is refused until the survivor consents to counselling"

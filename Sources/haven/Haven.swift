@@ -10,7 +10,9 @@ struct Haven: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven",
         abstract: "Haven: a vault for the case records of survivors of gender-based violence and trafficking.",
-        discussion: """
+        discussion: GlobalOptions.help + """
+
+
             Exit status: 0 ok, 1 error, 2 usage, 3 denied (or not authenticated), 4 not found, \
             5 unavailable (daemon down, sealed, audit failure) or rate-limited (try again later).
             """,
@@ -38,9 +40,15 @@ struct Haven: AsyncParsableCommand {
             }
             Glibc.exit(status.rawValue)
         }
+        // Each usage mistake points to the --help of the command it was made in.
+        var path = CommandPath(names: ["haven"], isLeaf: false)
         do {
             try Sodium.ensureInitialized()
-            var command = try parseAsRoot(GlobalOptions.hoisted(arguments))
+            let (moved, rest) = GlobalOptions.leading(arguments)
+            path = try CommandPath.resolve(rest, root: Haven.self)
+            // Before a command that does not run, the options have nowhere to go: left out,
+            // the parser says what is missing instead of naming an option it cannot place.
+            var command = try parseAsRoot(path.isLeaf ? GlobalOptions.placed(moved, in: rest) : rest)
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {
@@ -50,9 +58,11 @@ struct Haven: AsyncParsableCommand {
             fail(ErrorReport(e), ExitStatus(e.code))
         } catch let e as ExitCode {
             Glibc.exit(e.rawValue)
+        } catch let e as UsageMistake {
+            fail(ErrorReport(code: ErrorReport.usageCode, message: e.message, hint: e.hint), .usage)
         } catch let e as ValidationError {
             // A usage mistake found while running (stdin asked for twice): one line, status 2.
-            fail(ErrorReport(code: ErrorReport.usageCode, message: e.message), .usage)
+            fail(ErrorReport(code: ErrorReport.usageCode, message: e.message, hint: path.helpHint), .usage)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -60,10 +70,13 @@ struct Haven: AsyncParsableCommand {
                 Output.line(message)
                 Glibc.exit(0)
             }
-            // ArgumentParser's own text (the mistake, then usage) stays as it is; in JSON, the mistake.
-            let report = code == .validationFailure ? ErrorReport.usage(parserMessage: message)
-                : ErrorReport(code: ErrorCode.internalError.rawValue, message: message)
-            fail(report, code == .validationFailure ? .usage : .error, text: message)
+            // ArgumentParser's text is the mistake, then help and usage: the mistake is kept,
+            // on one line as every other error, with the command's --help as its hint.
+            guard code == .validationFailure else {
+                fail(ErrorReport(code: ErrorCode.internalError.rawValue, message: message), .error, text: message)
+            }
+            let mistake = ErrorReport.usage(parserMessage: message)
+            fail(ErrorReport(code: mistake.code, message: mistake.message, hint: path.helpHint), .usage)
         }
     }
 }

@@ -120,11 +120,12 @@ extension EndToEnd {
             let police = try Self.refer(v, id, service: "police", to: "police-vientiane")
             #expect(police.status == 3 && police.stderr.contains("consent:police not granted"), "\(police)")
             try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
-            // A hospital does not offer shelter; an agency outside the list offers nothing.
+            // A hospital does not offer shelter; an agency outside the list is a value to
+            // correct (exit 1), not a refusal.
             let hospital = try Self.refer(v, id, to: "mahosot-hospital")
             #expect(hospital.status == 3 && hospital.stderr.contains("agency mahosot-hospital does not offer shelter"), "\(hospital)")
             let unknown = try Self.refer(v, id, to: "no-such-agency")
-            #expect(unknown.status == 3 && unknown.stderr.contains("not in the agency list"), "\(unknown)")
+            #expect(unknown.status == 1 && unknown.stderr.contains("invalid_value: unknown agency 'no-such-agency'"), "\(unknown)")
             // Only the record's own agency refers it.
             let foreign = try v.haven(as: "shelter-intake", ["referral", "create", id, "--to", "ossc-luang-prabang", "--service",
                                                              "counselling", "--purpose", Self.purpose])
@@ -187,7 +188,9 @@ extension EndToEnd {
 
             let log = try v.auditLog(["--record", id]).filter { $0.action.hasPrefix("referral.") }
             let names = log.map { "\($0.action) \($0.decision)" }
-            #expect(names.filter { $0 == "referral.create deny" }.count == 5, "\(names)")
+            #expect(names.filter { $0 == "referral.create deny" }.count == 4, "\(names)")
+            // The agency outside the list is in the log as the mistake it was, not a refusal.
+            #expect(log.contains { $0.action == "referral.create" && $0.outcome == "invalid_value" }, "\(names)")
             #expect(names.contains("referral.decline allow") && names.contains("referral.revoke allow") && names.contains("referral.close allow"))
             #expect(log.first { $0.action == "referral.decline" }?.purpose == "no bed free this week")
         }

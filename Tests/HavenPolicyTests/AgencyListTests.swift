@@ -30,6 +30,24 @@ import Testing
         }
     }
 
+    @Test func aShortenedOrCapitalisedNameIsRefusedWithTheListedOne() throws {
+        let list = ShippedPolicy.policy.agencies
+        #expect(try list.named("ossc-vientiane", what: "test").rawValue == "ossc-vientiane")
+        // Ids stay exact: capitals are refused, and the lower-case id suggested.
+        for (typed, expected) in [("lwu-shelter", "lwu-shelter-vientiane"), ("OSSC-Vientiane", "ossc-vientiane"),
+                                  ("Mahosot-Hospitl", "mahosot-hospital"), ("lwu-shelter-vientiane-2", "lwu-shelter-vientiane")] {
+            #expect { _ = try list.named(typed, what: "test") } throws: { error in
+                guard let e = error as? HavenError else { return false }
+                return e.code == .invalidValue && e.message == "unknown agency '\(typed)' (test)"
+                    && (e.hint ?? "").hasPrefix("did you mean \(expected)? ")
+            }
+        }
+        // Not a name at all even in lower case: the syntax error, as before.
+        #expect { _ = try list.named("ossc vientiane", what: "test") } throws: { error in
+            (error as? HavenError)?.message == "invalid agency name 'ossc vientiane'"
+        }
+    }
+
     @Test func withoutTheFileAnyAgencyIsAccepted() throws {
         let files = try ShippedPolicy.files().filter { $0.path != "agencies.yaml" }
         let policy = try PolicyParser.parse(files)

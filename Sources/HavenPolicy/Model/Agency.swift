@@ -35,43 +35,25 @@ public struct AgencyList: Sendable, Equatable {
     /// Throws `invalid_value` for an agency the list does not hold, naming the closest ones.
     public func check(_ name: AgencyName, what: String) throws(HavenError) {
         guard let agencies, agencies[name] == nil else { return }
-        let close = CloseMatches.of(name.rawValue, among: agencies.keys.map(\.rawValue))
-        throw HavenError(.invalidValue, "unknown agency '\(name)' (\(what))",
-                         hint: close.isEmpty ? "the agencies are listed in policy/agencies.yaml"
-                             : "did you mean \(close.joined(separator: " or "))? The agencies are listed in policy/agencies.yaml")
-    }
-}
-
-/// The names within a small edit distance of a typed one, closest first: a typo must be
-/// refused with the right spelling beside it, never taken as a new name.
-public enum CloseMatches {
-    public static func of(_ typed: String, among names: [String], limit: Int = 3) -> [String] {
-        let t = Array(typed.lowercased().utf8)
-        let bound = max(2, t.count / 4)
-        var scored = [(name: String, distance: Int)]()
-        for name in names {
-            let d = distance(t, Array(name.lowercased().utf8))
-            if d <= bound { scored.append((name, d)) }
-        }
-        scored.sort { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
-        return scored.prefix(limit).map { $0.name }
+        throw unknown(name.rawValue, what: what)
     }
 
-    /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
-    /// two neighbouring letters ("vientaine" for "vientiane") each cost one.
-    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
+    /// `raw` as an agency of the list. A name typed in capitals is refused as any other
+    /// unknown one (ids are exact), with its lower-case spelling suggested when the list has it.
+    public func named(_ raw: String, what: String) throws(HavenError) -> AgencyName {
+        guard let name = try? AgencyName(raw) else {
+            guard agencies != nil, NameRules.isValid(raw.lowercased()) else { return try AgencyName(raw) }
+            throw unknown(NameRules.printable(raw), what: what)
         }
-        return d[a.count][b.count]
+        try check(name, what: what)
+        return name
+    }
+
+    private func unknown(_ shown: String, what: String) -> HavenError {
+        let known = (agencies ?? [:]).keys.map(\.rawValue)
+        let question = CloseMatches.question(shown, among: known)
+        return HavenError(.invalidValue, "unknown agency '\(shown)' (\(what))",
+                          hint: question.isEmpty ? "the agencies are listed in policy/agencies.yaml"
+                              : question + "The agencies are listed in policy/agencies.yaml")
     }
 }

@@ -42,7 +42,8 @@ public struct Policy: Sendable, Equatable {
     public func recordType(named raw: String) throws(HavenError) -> RecordType {
         guard let name = try? RecordTypeName(raw), let type = recordTypes[name] else {
             throw HavenError(.unknownRecordType, "unknown record type '\(NameRules.printable(raw))'",
-                             hint: "known types: \(recordTypes.keys.map(\.rawValue).sorted().joined(separator: ", "))")
+                             hint: CloseMatches.question(raw, among: recordTypes.keys.map(\.rawValue))
+                                 + "known types: \(recordTypes.keys.map(\.rawValue).sorted().joined(separator: ", "))")
         }
         return type
     }

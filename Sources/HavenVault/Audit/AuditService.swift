@@ -40,7 +40,10 @@ public struct AuditService: Sendable {
         let logger = pipeline.logger
         // Before the snapshot begins, so that it holds every entry of the chain read here.
         let chain = filter.record.map { pipeline.ledger.chain(of: $0) }
+        let users = pipeline.users
         return auditRead(ctx, operation: "log") { (db) throws(HavenError) -> [UInt8] in
+            // An auditor told nothing matched a misspelt name would conclude the user did nothing.
+            if let name = filter.user, !name.isEmpty { try Self.enrolled(name, in: users) }
             let found = try storeCall(logger) {
                 do {
                     return try AuditTable.search(filter, chain: chain, newestFirst: newestFirst, cursor: cursor, limit: page, on: db)
@@ -60,6 +63,14 @@ public struct AuditService: Sendable {
             }
             return w.bytes
         }
+    }
+
+    /// Throws `invalid_value` unless `name` was ever enrolled, with the names closest to it.
+    static func enrolled(_ name: String, in users: UserDirectory) throws(HavenError) {
+        if let known = try? UserName(name), users.user(named: known) != nil { return }
+        let question = CloseMatches.question(name, among: users.all().map(\.name.rawValue))
+        throw HavenError(.invalidValue, "no user '\(NameRules.printable(name))'",
+                         hint: question.isEmpty ? "'haven user list' names every user" : String(question.dropLast()))
     }
 
     /// `haven audit export`: entries `from..<from+limit` as exact bytes (JSON strings).

@@ -21,7 +21,8 @@ public struct ConsentService: Sendable {
         pipeline.handle(Action.consentRecord.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
             guard let flag = ConsentFlag(rawValue: request.flag) else {
                 throw HavenError(.invalidValue, "unknown consent flag '\(NameRules.printable(request.flag))'",
-                                 hint: "one of: \(ConsentFlag.allCases.map(\.rawValue).joined(separator: ", "))")
+                                 hint: CloseMatches.question(request.flag, among: ConsentFlag.allCases.map(\.rawValue))
+                                     + "one of: \(ConsentFlag.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let kind = ConsentEvent.Kind(rawValue: request.action) else {
                 throw HavenError(.invalidValue, "consent action must be grant or withdraw")

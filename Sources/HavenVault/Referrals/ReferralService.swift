@@ -25,7 +25,8 @@ public struct ReferralService: Sendable {
     public func create(_ ctx: RequestContext, id rawID: String,
                        request: ReferralCreateRequest) -> EventLoopFuture<ReferralWriteResponse> {
         pipeline.handle(Action.referralCreate.rawValue, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<ReferralWriteResponse> in
-            let to = try AgencyName(request.to)
+            // A mistyped agency is a value to correct, not an access decision to audit as refused.
+            let to = try pipeline.policies.policy.agencies.named(request.to, what: "referral to")
             guard ReferralEvent.isServiceName(request.service) else {
                 throw HavenError(.invalidValue, "invalid service '\(NameRules.printable(request.service))'",
                                  hint: "a service of policy/referrals.yaml, as 'haven policy check' lists them")

@@ -45,7 +45,10 @@ public final class StatisticsService: Sendable {
             do throws(IncidentRelease.Refusal) {
                 dimensions = try IncidentRelease.dimensions(request.by)
             } catch {
-                throw HavenError(.invalidValue, error.message, hint: error.hint)
+                // A misspelt dimension is named with the one it was likely meant to be.
+                let typo = request.by.first { StatisticsDimension(rawValue: $0) == nil }
+                let question = typo.map { CloseMatches.question($0, among: StatisticsDimension.allCases.map(\.rawValue)) } ?? ""
+                throw HavenError(.invalidValue, error.message, hint: question + error.hint)
             }
             do throws(ReportingPeriod.Refusal) {
                 period = try ReportingPeriod.parse(from: request.from, to: request.to)

@@ -23,15 +23,16 @@ public struct UserService: Sendable {
             let policy = pipeline.policies.policy
             let admin = try pipeline.authorize(ctx, &entry, .userManage, under: policy)
             let name = try UserName(request.name)
-            let role = try RoleName(request.role)
-            let agency = try AgencyName(request.agency)
-            entry.event.detail = ["user": name.rawValue, "role": role.rawValue, "agency": agency.rawValue]
-            guard policy.role(role) != nil else {
-                throw HavenError(.invalidValue, "unknown role '\(role)'",
-                                 hint: "roles in force: \(policy.roles.keys.map(\.rawValue).sorted().joined(separator: ", "))")
+            entry.event.detail = ["user": name.rawValue]
+            let roles = policy.roles.keys.map(\.rawValue).sorted()
+            guard let role = try? RoleName(request.role), policy.role(role) != nil else {
+                throw HavenError(.invalidValue, "unknown role '\(NameRules.printable(request.role))'",
+                                 hint: CloseMatches.question(request.role, among: roles) + "roles in force: \(roles.joined(separator: ", "))")
             }
+            entry.event.detail["role"] = role.rawValue
             // A typo must not found a new agency whose records nobody else can see.
-            try policy.agencies.check(agency, what: "user \(name)")
+            let agency = try policy.agencies.named(request.agency, what: "user \(name)")
+            entry.event.detail["agency"] = agency.rawValue
             let key = try KeyFiles.parsePublic(request.publicKey)
             entry.event.detail["key_id"] = key.keyID
             if let uid = request.uid { entry.event.detail["uid"] = String(uid) }

@@ -81,6 +81,19 @@ struct AuditLog: AsyncParsableCommand {
         if let next = result.next, let remaining = result.remaining, remaining > 0 {
             Output.more(remaining, option: oldest ? "--after" : "--before", cursor: String(next))
         }
+        // An empty table alone reads as "nothing happened"; say what was looked in.
+        if result.entries.isEmpty, let user { Output.line("no entries for \(user) in \(scope)") }
+    }
+
+    /// The part of the log looked in, as the filters other than --user name it.
+    var scope: String {
+        var words = [denied ? "the denied entries" : breakGlass ? "the break-glass entries" : "the log"]
+        if let record { words.append("about record \(record)") }
+        if let since { words.append("since \(since)") }
+        if let until { words.append("before \(until)") }
+        if before != nil || after != nil { words.append("on this page") }
+        if !sessions { words.append("(sessions opened left out; --sessions shows them)") }
+        return words.joined(separator: " ")
     }
 }
 

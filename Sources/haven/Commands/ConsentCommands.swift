@@ -14,7 +14,7 @@ struct ConsentGrant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "grant", abstract: "Record that the survivor grants a consent flag.")
 
     @Argument(help: "Record id.") var id: String
-    @Argument(help: "Consent flag.") var flag: String
+    @Argument(help: "Consent flag.", completion: PolicyCompletion.consentFlags) var flag: String
     @OptionGroup var evidence: EvidenceOptions
     @Option(help: "Expiry: a date (valid through the end of that day, 24:00 UTC; shown as that date) or an RFC 3339 time, no later than 2100-12-31.")
     var expires: String?
@@ -32,7 +32,7 @@ struct ConsentWithdraw: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Record that the survivor withdraws a consent flag.")
 
     @Argument(help: "Record id.") var id: String
-    @Argument(help: "Consent flag.") var flag: String
+    @Argument(help: "Consent flag.", completion: PolicyCompletion.consentFlags) var flag: String
     @OptionGroup var evidence: EvidenceOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions

@@ -39,7 +39,7 @@ struct RecordCreate: AsyncParsableCommand {
             "unchecked": n}.
             """)
 
-    @Option(help: "Record type (e.g. gbv_incident, trafficking_case).") var type: String
+    @Option(help: "Record type (e.g. gbv_incident, trafficking_case).", completion: PolicyCompletion.recordTypes) var type: String
     @Option(name: .customLong("field"), help: ArgumentHelp(
         "A field value, KEY=VALUE (repeatable); KEY=@FILE or KEY=@- (stdin) keeps it off the command line, KEY=@@… starts it with @.",
         valueName: "key=value"))

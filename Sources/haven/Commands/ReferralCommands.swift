@@ -28,7 +28,8 @@ struct ReferralCreate: AsyncParsableCommand {
             """)
 
     @Argument(help: "Record id.") var id: String
-    @Option(help: ArgumentHelp("The receiving agency (agencies.yaml).", valueName: "agency")) var to: String
+    @Option(help: ArgumentHelp("The receiving agency (agencies.yaml).", valueName: "agency"), completion: PolicyCompletion.agencies)
+    var to: String
     @Option(help: ArgumentHelp("The service (referrals.yaml): shelter, health, police, legal, counselling…", valueName: "service"))
     var service: String
     @Option(help: "Why the survivor is referred.") var purpose: String

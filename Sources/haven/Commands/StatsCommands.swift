@@ -34,7 +34,7 @@ struct StatsIncidents: AsyncParsableCommand {
     @Option(help: ArgumentHelp("First month, YYYY-MM, or quarter, YYYY-Qn.", valueName: "month")) var from: String
     @Option(help: ArgumentHelp("Last month, YYYY-MM, or quarter, YYYY-Qn.", valueName: "month")) var to: String
     @Option(help: ArgumentHelp("Dimensions, comma-separated: \(StatisticsDimension.allCases.map(\.rawValue).joined(separator: ", ")).",
-                               valueName: "dims"))
+                               valueName: "dims"), completion: PolicyCompletion.dimensions)
     var by: String
     @Option(help: "table, csv, json or html.") var format: String = "table"
     @Option(help: ArgumentHelp("Labels in en, lo or vi (table and html; falls back to English where the policy gives none).",

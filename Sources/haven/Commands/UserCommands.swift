@@ -14,8 +14,8 @@ struct UserAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Enrol a user with a role and public key.")
 
     @Argument(help: "User name (a-z, 0-9, '.', '_', '-').") var name: String
-    @Option(help: "Role from the policy in force.") var role: String
-    @Option(help: "The user's agency.") var agency: String
+    @Option(help: "Role from the policy in force.", completion: PolicyCompletion.roles) var role: String
+    @Option(help: "The user's agency.", completion: PolicyCompletion.agencies) var agency: String
     @Option(help: ArgumentHelp("The user's public key file (from 'haven key generate').", valueName: "file")) var publicKey: String
     @Option(help: "Unix uid the user must connect from (checked with SO_PEERCRED).") var uid: UInt32?
     @OptionGroup var connection: ConnectionOptions

@@ -56,6 +56,12 @@ struct ConnectionOptions: ParsableArguments {
         guard let path = key ?? ProcessInfo.processInfo.environment["HAVEN_KEY"], !path.isEmpty else {
             throw HavenError(.invalidKey, "no key given", hint: "pass --key FILE or set HAVEN_KEY to your private key file")
         }
+        // Before the mode rule: a public key is not made private by a chmod.
+        if KeyFiles.kind(ofFile: path) == .ed25519Public {
+            let secret = path.hasSuffix(".pub") ? String(path.dropLast(4)) : "the file without .pub"
+            throw HavenError(.invalidKey, "\(path) is a public key; --key takes your private key file (\(secret))",
+                             hint: "a key pair is two files: NAME (private, mode 0600) and NAME.pub")
+        }
         let seed = try KeyFiles.readSecret(kind: .ed25519Secret, path: path)
         let key: SigningKey
         do {
@@ -80,7 +86,22 @@ enum GlobalOptions {
     static let withValue: Set<String> = ["--socket", "--key", "--timeout"]
     static let flags: Set<String> = ["--json"]
 
-    static func hoisted(_ arguments: [String]) -> [String] {
+    /// What `haven --help` says of them: each subcommand's help lists them, the root's
+    /// would not, and it is the page a new user reads first.
+    static let help = """
+        Global options, before or after the subcommand (haven --key me.key record list):
+        --socket <path>: the daemon's socket; default $HAVEN_SOCKET, else \
+        $XDG_RUNTIME_DIR/haven.sock, else /run/haven/haven.sock.
+        --key <file>: your private key file (not the .pub); default $HAVEN_KEY.
+        --timeout <seconds>: how long to wait for each answer from the daemon (default 120).
+        --json: JSON for scripts, and errors as {"error": {"code", "message", "hint"}} on stderr.
+
+        Shell completion ('haven completion bash') completes agencies, roles and record \
+        types from the policy in $HAVEN_POLICY, else /etc/haven/policy, without contacting the daemon.
+        """
+
+    /// The global options at the front of `arguments`, and the words after them.
+    static func leading(_ arguments: [String]) -> (moved: [String], rest: [String]) {
         var moved = [String]()
         var i = 0
         while i < arguments.count {
@@ -96,12 +117,16 @@ enum GlobalOptions {
                 break
             }
         }
-        guard !moved.isEmpty else { return arguments }
-        var rest = Array(arguments[i...])
+        return (moved, Array(arguments[i...]))
+    }
+
+    /// `moved` placed after the subcommand's own words in `rest`.
+    static func placed(_ moved: [String], in rest: [String]) -> [String] {
+        guard !moved.isEmpty else { return rest }
+        var rest = rest
         // After "--" every word is an argument, so the options go before it.
         let end = rest.firstIndex(of: "--") ?? rest.endIndex
         rest.insert(contentsOf: moved, at: end)
         return rest
     }
 }
-
