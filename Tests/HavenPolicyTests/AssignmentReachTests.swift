@@ -5,7 +5,7 @@ import Testing
 /// Assignments stay inside the record's agency (issue 32, item 2): assigning another agency's
 /// user is refused with the way to refer instead; an assignment that crosses agencies (made
 /// before that was refused, or kept by a user moved to another agency) grants nothing; who may
-/// assign may also remove; and a listing names a record referred to the caller's agency only
+/// assign a role may also remove its assignees (and anyone's assignment that reaches nothing); and a listing names a record referred to the caller's agency only
 /// while its referral is in force, for the desk and the assignee of it.
 @Suite struct AssignmentReachTests {
     typealias M = DecisionMatrixTests
@@ -21,21 +21,58 @@ import Testing
 
     static func assign(_ facts: RecordFacts, to agency: AgencyName?, removing: Bool = false) -> Decision {
         policy.decide(AccessRequest(subject: intake, action: .recordAssign, record: facts, assigneeRole: removing ? nil : counsellor,
-                                    now: M.now, assigneeAgency: agency, removingAssignee: removing))
+                                    now: M.now, assigneeAgency: agency, removingAssignee: removing, assignee: try! UserName("noy")))
     }
 
-    @Test func anAssigneeOfAnotherAgencyIsRefusedWithTheWayToRefer() {
+    /// intake removing `user`, enrolled now as `role` of `agency` (nil role: revoked or unknown).
+    static func remove(_ user: String, role: String?, of agency: AgencyName?, policy: Policy = policy) -> Decision {
+        let name = try! UserName(user)
+        return policy.decide(AccessRequest(subject: intake, action: .recordAssign, record: record(assignees: [name]),
+                                           assigneeRole: role.map { try! RoleName($0) }, now: M.now, assigneeAgency: agency,
+                                           removingAssignee: true, assignee: name))
+    }
+
+    @Test func anAssigneeOfAnotherAgencyIsRefusedWithTheWayToReferNotTheirAgency() {
         #expect(Self.assign(Self.record(), to: M.home).allowed)
         let d = Self.assign(Self.record(), to: M.elsewhere)
-        #expect(!d.allowed && d.rule.contains("record belongs to agency ossc-vientiane"), "\(d.rule)")
-        #expect(d.hint?.hasPrefix("assign within ossc-vientiane; to involve ossc-luang-prabang, create a referral: haven referral create")
-                == true, "\(d.hint ?? "")")
+        #expect(!d.allowed && d.rule == "noy is not a user of this record's agency (ossc-vientiane)", "\(d.rule)")
+        #expect(d.hint == "to involve another agency, create a referral: "
+                + "haven referral create ID --to AGENCY --service SERVICE --purpose TEXT", "\(d.hint ?? "")")
+        // Whoever tries names one by one hears the same words whatever agency each is of.
+        let shelter = Self.assign(Self.record(), to: M.shelter)
+        #expect(shelter.rule == d.rule && shelter.hint == d.hint)
+        #expect(!(d.rule + (d.hint ?? "")).contains(M.elsewhere.rawValue))
         // An agency the request does not name is refused too: fail closed.
         #expect(!Self.assign(Self.record(), to: nil).allowed)
     }
 
-    @Test func removingIsForWhoeverMayAssignWhateverTheAssigneeIsNow() {
-        // A leaver's role or agency does not matter: the correction is the assigner's.
+    /// Removing is bounded as assigning is: intake (which assigns counsellors and intake)
+    /// may not remove an active police officer of the record's agency; but a leaver, a user
+    /// of another agency, or a user whose role the policy no longer defines reaches nothing
+    /// through the assignment, and any assigner may clear it.
+    @Test func removingNeedsTheRightToAssignTheRemovedUsersRoleUnlessTheyReachNothing() throws {
+        #expect(Self.remove("c2", role: "counsellor", of: M.home).allowed)
+        #expect(Self.remove("i2", role: "intake", of: M.home).allowed)
+        let police = Self.remove("officer", role: "police", of: M.home)
+        #expect(!police.allowed && police.rule == "role intake may not remove an assignee of role police", "\(police.rule)")
+        #expect(!Self.remove("doctor", role: "health", of: M.home).allowed)
+        // Leavers, and stale assignments across agencies, are corrected by any assigner.
+        let leaver = Self.remove("officer", role: nil, of: nil)
+        #expect(leaver.allowed && leaver.rule.contains("no longer an active user"), "\(leaver.rule)")
+        let moved = Self.remove("officer", role: "police", of: M.elsewhere)
+        #expect(moved.allowed && moved.rule.contains("not a user of agency ossc-vientiane"), "\(moved.rule)")
+        #expect(Self.remove("gone", role: "no-such-role", of: M.home).allowed)
+
+        // A policy where intake may assign only counsellors: an intake colleague stays.
+        let narrow = try PolicyParser.parse(LabelTests.edited("roles.yaml", "assign_to: [counsellor, intake]", "assign_to: [counsellor]"))
+        #expect(Self.remove("c2", role: "counsellor", of: M.home, policy: narrow).allowed)
+        let colleague = Self.remove("i2", role: "intake", of: M.home, policy: narrow)
+        #expect(!colleague.allowed && colleague.rule == "role intake may not remove an assignee of role intake", "\(colleague.rule)")
+        #expect(Self.remove("i2", role: nil, of: nil, policy: narrow).allowed)
+        #expect(Self.remove("i2", role: "intake", of: M.elsewhere, policy: narrow).allowed)
+    }
+
+    @Test func removingIsForWhoeverMayAssign() {
         #expect(Self.assign(Self.record(assignees: [try! UserName("left")]), to: nil, removing: true).allowed)
         let counsellor = Subject(user: try! UserName("c"), role: Self.counsellor, agency: M.home)
         let d = Self.policy.decide(AccessRequest(subject: counsellor, action: .recordAssign, record: Self.record(assignees: [counsellor.user]),

@@ -52,7 +52,10 @@ public struct AccessRequest: Sendable {
     public var fields: [FieldName]?
     /// note.add: the class of the note.
     public var noteClass: FieldClass?
-    /// record.assign: the role of the user being assigned.
+    /// record.assign: the user being assigned or removed (named in a refusal).
+    public var assignee: UserName?
+    /// record.assign: the role of the user being assigned; for a removal, of the user as
+    /// enrolled now, nil when they are revoked or unknown (a leaver).
     public var assigneeRole: RoleName?
     /// record.assign: the agency of the user being assigned (an assignment stays inside the
     /// record's agency; nil is refused).
@@ -69,13 +72,14 @@ public struct AccessRequest: Sendable {
     public init(subject: Subject, action: Action, record: RecordFacts? = nil, recordType: RecordType? = nil,
                 fields: [FieldName]? = nil, noteClass: FieldClass? = nil, assigneeRole: RoleName? = nil, purpose: String? = nil,
                 breakGlassReason: String? = nil, courtOrder: String? = nil, referral: ReferralAsk? = nil, now: Timestamp,
-                assigneeAgency: AgencyName? = nil, removingAssignee: Bool = false) {
+                assigneeAgency: AgencyName? = nil, removingAssignee: Bool = false, assignee: UserName? = nil) {
         self.subject = subject
         self.action = action
         self.record = record
         self.recordType = recordType
         self.fields = fields
         self.noteClass = noteClass
+        self.assignee = assignee
         self.assigneeRole = assigneeRole
         self.assigneeAgency = assigneeAgency
         self.removingAssignee = removingAssignee

@@ -102,29 +102,7 @@ extension Policy {
         case .referralCreate:
             return decideReferralCreate(request, role: role, record: record)
         case .recordAssign:
-            // Correcting an assignment is the assigner's: whoever may assign on the record may
-            // remove any assignee, whatever that user's role or agency is now (a leaver, or an
-            // assignment across agencies made before they were refused).
-            if request.removingAssignee {
-                return .allow("role \(s.role) may record.assign (remove an assignee) on records in its reach "
-                              + "(\(role.reach.rawValue))", policy: self)
-            }
-            guard let target = request.assigneeRole, role.assignableRoles.contains(target) else {
-                let who = request.assigneeRole.map { "role \($0)" } ?? "an unknown role"
-                return .deny("role \(s.role) may not assign records to \(who)", policy: self)
-            }
-            // An assignee reaches the whole record under their role's rules; another agency is
-            // reached only through a referral, which shares a service's classes with consent.
-            guard request.assigneeAgency == record.agency else {
-                let other = request.assigneeAgency.map { "agency \($0)" } ?? "an unknown agency"
-                return .deny("record belongs to agency \(record.agency); an assignee of \(other) would reach it without a referral",
-                             policy: self,
-                             hint: "assign within \(record.agency); to involve \(request.assigneeAgency?.rawValue ?? "another agency"), "
-                                 + "create a referral: haven referral create ID --to "
-                                 + "\(request.assigneeAgency?.rawValue ?? "AGENCY") --service SERVICE --purpose TEXT")
-            }
-            return .allow("role \(s.role) may record.assign to role \(target) on records in its reach (\(role.reach.rawValue))",
-                          policy: self)
+            return decideAssign(request, role: role, record: record)
         default:  // consent.record, consent.read: reach is the rule
             return .allow("role \(s.role) may \(action.rawValue) on records in its reach (\(role.reach.rawValue))", policy: self)
         }

@@ -42,7 +42,7 @@ extension RecordService {
             let subject = RequestPipeline.subject(of: user)
             return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
                 AccessRequest(subject: subject, action: .recordAssign, record: facts, assigneeRole: assignee.role, now: now,
-                              assigneeAgency: assignee.agency)
+                              assigneeAgency: assignee.agency, assignee: assignee.name)
             }, apply: { (header, _, _) throws(HavenError) -> RecordChange in
                 header.assign(assignee.name)
                 return RecordChange(assigneesChanged: true)
@@ -51,20 +51,24 @@ extension RecordService {
     }
 
     /// `record.unassign`: removes a user from the record's assignees, decided as `record.assign`
-    /// (who may assign on the record may correct it). The header and the assignment index
+    /// (who may assign the user's role on the record may correct it). The header and the assignment index
     /// change in the writer's transaction with the entry, and every request decides on the
     /// header as it stands, so the removed user's reach ends at their next request.
     public func unassign(_ ctx: RequestContext, id rawID: String, request: AssignRequest) -> EventLoopFuture<RecordWriteResponse> {
         pipeline.handle(Self.unassignAction, ctx, record: rawID) { (entry, user, id) throws(HavenError) -> EventLoopFuture<RecordWriteResponse> in
-            // A leaver or a revoked user can be removed too: the name is only looked for among
-            // the record's assignees, never among the active users.
+            // A leaver or a revoked user can be removed too: the name is looked for among the
+            // record's assignees, not among the active users.
             guard let name = try? UserName(request.user) else {
                 throw HavenError(.invalidValue, "'\(NameRules.printable(request.user))' is not a user name")
             }
             entry.event.detail["unassigned"] = name.rawValue
             let subject = RequestPipeline.subject(of: user)
+            // Decided on the removed user as enrolled now: a role the caller may assign, or a
+            // leaver (no role), or another agency's user (an assignment that reaches nothing).
+            let current = pipeline.users.user(named: name).flatMap { $0.isActive ? $0 : nil }
             return changes.change(ctx, entry, id: id, user: user, request: { facts, now in
-                AccessRequest(subject: subject, action: .recordAssign, record: facts, now: now, removingAssignee: true)
+                AccessRequest(subject: subject, action: .recordAssign, record: facts, assigneeRole: current?.role, now: now,
+                              assigneeAgency: current?.agency, removingAssignee: true, assignee: name)
             }, apply: { (header, _, _) throws(HavenError) -> RecordChange in
                 guard header.unassign(name) else {
                     let listed = header.assignees.isEmpty ? "it has no assignees" : "its assignees: "

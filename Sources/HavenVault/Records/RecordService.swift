@@ -51,7 +51,7 @@ public struct RecordService: Sendable {
                 for assignee in assignees {
                     let assign = policy.decide(AccessRequest(subject: subject, action: .recordAssign, record: newRecord,
                                                              assigneeRole: assignee.role, now: now,
-                                                             assigneeAgency: assignee.agency))
+                                                             assigneeAgency: assignee.agency, assignee: assignee.name))
                     guard assign.allowed else {
                         entry.note(assign)
                         throw RequestPipeline.denial(assign)
