@@ -50,13 +50,15 @@ extension EndToEnd {
             try v.enrol("counsellor-lp", role: "counsellor", agency: "ossc-luang-prabang")
             let id = try v.createRecord(["survivor_name": "Not Theirs", "incident_type": "rape"], assign: ["counsellor"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "counselling"])
-            // Through the API the assignment is refused, with the way to refer, and audited so.
+            // Through the API the assignment is refused, with the way to refer, and audited so;
+            // the refusal names the record's agency, never the one the user is of.
             let refused = try v.haven(as: "intake", ["record", "assign", id, "counsellor-lp"])
-            #expect(refused.status == 3 && refused.stderr.contains("create a referral: haven referral create ID --to ossc-luang-prabang"),
-                    "\(refused)")
+            #expect(refused.status == 3 && refused.stderr.contains("counsellor-lp is not a user of this record's agency (ossc-vientiane)")
+                    && refused.stderr.contains("create a referral: haven referral create ID --to AGENCY"), "\(refused)")
+            #expect(!refused.stderr.contains("luang-prabang"), "\(refused)")
             let denial = try #require(try v.auditLog(["--record", id]).last { $0.action == "record.assign" })
             #expect(denial.decision == "deny" && denial.detail["assigned"] == "counsellor-lp"
-                    && denial.rule.contains("an assignee of agency ossc-luang-prabang"), "\(denial.rule)")
+                    && denial.rule == "counsellor-lp is not a user of this record's agency (ossc-vientiane)", "\(denial.rule)")
             // With the daemon running: the index row is only an index, the sealed header decides.
             try v.execute("INSERT INTO record_assignees (user, record_id) VALUES ('counsellor-lp', ?)", [id])
             let list = try v.expectOK(as: "counsellor-lp", ["record", "list"])
@@ -134,6 +136,76 @@ extension EndToEnd {
             try v.expectOK(as: "intake", ["referral", "revoke", refs[1], "--reason", "survivor moved to her family"])
             #expect(!(try pages("shelter-intake", oldestFirst: false)).map(\.id).contains(referred[1]))
             #expect(try pages("phet", oldestFirst: false).map(\.id) == [referred[2]])
+        }
+
+        /// A counsellor's listing counts only what she may see: the records referred to her
+        /// agency that are not hers neither fill her pages with nothing nor add to "N more",
+        /// which would tell her how many the agency holds.
+        @Test func aCounsellorsPagesAndCountHoldOnlyHerRecords() throws {
+            let v = try TestVault()
+            try v.enrol("shelter-intake", role: "intake", agency: Self.shelter)
+            try v.enrol("phet", role: "counsellor", agency: Self.shelter)
+            try v.enrol("noy", role: "counsellor", agency: Self.shelter)
+            for i in 0..<5 {
+                let id = try v.createRecord(["survivor_name": "Not Phet's \(i)", "incident_type": "rape"])
+                try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
+                let ref = try v.expectOK(as: "intake", ["referral", "create", id, "--to", Self.shelter, "--service", "shelter",
+                                                        "--purpose", "safe room"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                try v.expectOK(as: "shelter-intake", ["referral", "accept", ref] + (i % 2 == 0 ? [] : ["--assign", "noy"]))
+            }
+            let own = try v.createRecord(["survivor_name": "Phet's Own", "incident_type": "rape"], assign: ["phet"], as: "shelter-intake")
+            for oldest in [false, true] {
+                let page = try v.json(RecordListResponse.self, as: "phet",
+                                      ["record", "list", "--limit", "1"] + (oldest ? ["--oldest-first"] : []))
+                #expect(page.records.map(\.id) == [own] && page.remaining == 0 && page.next == nil, "\(page)")
+            }
+            let text = try v.expectOK(as: "phet", ["record", "list", "--limit", "1"])
+            #expect(text.stdout.contains(own) && !text.stdout.contains("more"), "\(text)")
+
+            // One referred to him as well: two pages of one, each counted, none empty.
+            let mine = try v.createRecord(["survivor_name": "Referred To Phet", "incident_type": "rape"])
+            try v.expectOK(as: "intake", ["consent", "grant", mine, "shelter"])
+            let ref = try v.expectOK(as: "intake", ["referral", "create", mine, "--to", Self.shelter, "--service", "shelter",
+                                                    "--purpose", "safe room"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try v.expectOK(as: "shelter-intake", ["referral", "accept", ref, "--assign", "phet"])
+            for oldest in [false, true] {
+                let args = ["record", "list", "--limit", "1"] + (oldest ? ["--oldest-first"] : [])
+                let first = try v.json(RecordListResponse.self, as: "phet", args)
+                #expect(first.records.count == 1 && first.remaining == 1, "\(first)")
+                let next = try #require(first.next)
+                let second = try v.json(RecordListResponse.self, as: "phet", args + ["--after", next])
+                #expect(second.records.count == 1 && second.remaining == 0 && second.next == nil, "\(second)")
+                #expect(Set((first.records + second.records).map(\.id)) == [own, mine])
+            }
+            // The desk still counts every record referred to the agency.
+            let desk = try v.json(RecordListResponse.self, as: "shelter-intake", ["record", "list", "--limit", "1"])
+            #expect(desk.remaining == 6, "\(desk)")
+        }
+
+        /// A record referred to the shelter is listed there without the names of the sending
+        /// agency's staff: neither who created it nor who is assigned it at the OSSC.
+        @Test func aReferredRecordIsListedWithoutTheSendingAgencysStaff() throws {
+            let v = try TestVault()
+            try v.enrol("shelter-intake", role: "intake", agency: Self.shelter)
+            try v.enrol("phet", role: "counsellor", agency: Self.shelter)
+            let id = try v.createRecord(["survivor_name": "Sent On", "incident_type": "rape"], assign: ["counsellor"])
+            try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
+            let ref = try v.expectOK(as: "intake", ["referral", "create", id, "--to", Self.shelter, "--service", "shelter",
+                                                    "--purpose", "safe room"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try v.expectOK(as: "shelter-intake", ["referral", "accept", ref, "--assign", "phet"])
+            let own = try v.createRecord(["survivor_name": "Shelter's Own", "incident_type": "rape"], assign: ["phet"], as: "shelter-intake")
+            for user in ["shelter-intake", "phet"] {
+                let rows = try v.json(RecordListResponse.self, as: user, ["record", "list"]).records
+                let referred = try #require(rows.first { $0.id == id })
+                #expect(referred.assignees.isEmpty && referred.createdBy.isEmpty, "\(user): \(referred)")
+                let ours = try #require(rows.first { $0.id == own })
+                #expect(ours.assignees == ["phet"] && ours.createdBy == "shelter-intake", "\(user): \(ours)")
+                let text = try v.expectOK(as: user, ["record", "list"]).stdout
+                #expect(!text.contains("counsellor"), "\(text)")
+            }
+            // At the sending agency the record still names its staff.
+            let home = try #require(try v.json(RecordListResponse.self, as: "intake", ["record", "list"]).records.first { $0.id == id })
+            #expect(home.assignees == ["counsellor"] && home.createdBy == "intake", "\(home)")
         }
     }
 }

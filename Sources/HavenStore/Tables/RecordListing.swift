@@ -19,10 +19,27 @@ extension RecordTable {
     /// order, so a page costs the same at record 10 and at record 1,000,000; only a user's own
     /// assignments, and the records referred to the agency, are sorted (few, found through
     /// their indexes), and merged with the agency's own rows as they are read.
+    ///
+    /// `referred`, when given, narrows the arm of the records referred to the agency to these
+    /// ids: a user's scope needs it, as the index cannot tell whose referral a record is (the
+    /// assignee is only in the sealed header), so the caller opens them all first and passes
+    /// the ones it may list; then the page and its count hold only those.
     public static func list(scope: RecordScope, order: RecordOrder, start: ListStart, limit: Int,
-                            on db: Connection) throws -> [StoredRecord] {
-        let s = try db.statement(listSQL(scope: scope, order: order, start: start))
-        try ListQuery(scope: scope, order: order, start: start).bind(s, limit: limit)
+                            referred: [RecordID]? = nil, on db: Connection) throws -> [StoredRecord] {
+        let s = try db.statement(listSQL(scope: scope, order: order, start: start, referred: referred))
+        try ListQuery(scope: scope, order: order, start: start, referred: referred).bind(s, limit: limit)
+        return try rows(of: s)
+    }
+
+    /// Every record of another agency referred to `agency` whose referral the index says is
+    /// accepted, by id: the few a user's listing opens to see which are theirs.
+    public static func referred(to agency: AgencyName, on db: Connection) throws -> [StoredRecord] {
+        let s = try db.statement("SELECT \(ListQuery.columns) \(ListQuery.referred) ORDER BY r.id")
+        try s.bind(1, agency.rawValue).bind(2, agency.rawValue)
+        return try rows(of: s)
+    }
+
+    private static func rows(of s: Statement) throws -> [StoredRecord] {
         var rows = [StoredRecord]()
         while try s.step() {
             rows.append(StoredRecord(id: try RecordID(s.string(0)), type: s.string(1), agency: s.string(2), status: s.string(3),
@@ -36,18 +53,19 @@ extension RecordTable {
     }
 
     /// The query of a page (its plan is checked in the tests).
-    static func listSQL(scope: RecordScope, order: RecordOrder, start: ListStart) -> String {
-        let query = ListQuery(scope: scope, order: order, start: start)
+    static func listSQL(scope: RecordScope, order: RecordOrder, start: ListStart, referred: [RecordID]? = nil) -> String {
+        let query = ListQuery(scope: scope, order: order, start: start, referred: referred)
         return query.arms.map { "SELECT \(ListQuery.columns) \($0)" }.joined(separator: " UNION ALL ")
             + " ORDER BY \(query.orderBy) LIMIT ?"
     }
 
     /// How many rows of the scope come after `last` in `order`, counted on the index up to
-    /// `remainingCountLimit`, so a page never scans the whole table to say what is left.
+    /// `remainingCountLimit`, so a page never scans the whole table to say what is left;
+    /// `referred` as for `list`.
     public static func remaining(scope: RecordScope, order: RecordOrder, after last: StoredRecord,
-                                 on db: Connection) throws -> Int64 {
+                                 referred: [RecordID]? = nil, on db: Connection) throws -> Int64 {
         let start: ListStart = order == .id ? .afterID(last.id) : .afterCursor(RecordCursor(updatedAt: last.updatedAt, id: last.id))
-        let query = ListQuery(scope: scope, order: order, start: start)
+        let query = ListQuery(scope: scope, order: order, start: start, referred: referred)
         let s = try db.statement("SELECT count(*) FROM (\(query.arms.map { "SELECT 1 \($0)" }.joined(separator: " UNION ALL ")) LIMIT ?)")
         try query.bind(s, limit: Int(remainingCountLimit))
         _ = try s.step()
@@ -67,18 +85,28 @@ private struct ListQuery {
     let scope: RecordScope
     let order: RecordOrder
     let start: RecordTable.ListStart
+    /// The referred records the caller may list, when the scope needs them named (`list`).
+    var referred: [RecordID]?
+
+    /// The referred arm, narrowed to the named ids when given: one JSON array bound as one
+    /// value (ids are base32, nothing to escape), so no count of ids meets SQLite's limit
+    /// on variables. Nil when none are named: the arm is left out.
+    var referredArm: String? {
+        guard let referred else { return Self.referred }
+        return referred.isEmpty ? nil : Self.referred + " AND r.id IN (SELECT value FROM json_each(?))"
+    }
 
     /// Each arm's FROM and WHERE, the position included.
     var arms: [String] {
         switch scope {
         case .all: ["FROM records r WHERE \(position ?? "1")"]
         case .agency:
-            ["FROM records r WHERE r.agency = ?" + (position.map { " AND \($0)" } ?? ""),
-             Self.referred + (position.map { " AND \($0)" } ?? "")]
+            ["FROM records r WHERE r.agency = ?" + (position.map { " AND \($0)" } ?? "")]
+                + (referredArm.map { [$0 + (position.map { " AND \($0)" } ?? "")] } ?? [])
         case .assignedTo:
             ["FROM record_assignees a JOIN records r ON r.id = a.record_id WHERE a.user = ? AND r.agency = ?"
-                + (position.map { " AND \($0)" } ?? ""),
-             Self.referred + (position.map { " AND \($0)" } ?? "")]
+                + (position.map { " AND \($0)" } ?? "")]
+                + (referredArm.map { [$0 + (position.map { " AND \($0)" } ?? "")] } ?? [])
         }
     }
 
@@ -119,8 +147,13 @@ private struct ListQuery {
             }
         }
         func bindReferred(_ agency: AgencyName) throws {
+            guard referredArm != nil else { return }
             try s.bind(i, agency.rawValue).bind(i + 1, agency.rawValue)
             i += 2
+            if let referred {
+                try s.bind(i, "[" + referred.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]")
+                i += 1
+            }
             try bindPosition()
         }
         switch scope {

@@ -2,6 +2,7 @@ import HavenAPI
 import HavenCore
 import HavenPolicy
 import HavenStore
+import Logging
 import NIOCore
 
 extension RecordService {
@@ -35,12 +36,14 @@ extension RecordService {
             var findings = [String]()
             let page = try pipeline.readSnapshot { (view) throws(HavenError) -> RecordListResponse in
                 findings = []
+                let referred = try Self.referredListed(scope: scope, to: subject, in: view, opener: opener, policy: policy,
+                                                       now: now, logger: logger)
                 let rows = try storeCall(logger) {
-                    try RecordTable.list(scope: scope, order: order, start: start, limit: pageSize, on: view.db)
+                    try RecordTable.list(scope: scope, order: order, start: start, limit: pageSize, referred: referred, on: view.db)
                 }
                 let remaining = try storeCall(logger) { () throws -> Int64 in
                     guard rows.count == pageSize, let last = rows.last else { return 0 }
-                    return try RecordTable.remaining(scope: scope, order: order, after: last, on: view.db)
+                    return try RecordTable.remaining(scope: scope, order: order, after: last, referred: referred, on: view.db)
                 }
                 var out = [RecordSummary]()
                 var damaged = [String]()
@@ -77,10 +80,13 @@ extension RecordService {
                         }
                         continue
                     }
+                    // Another agency's record (referred to the caller's) names none of that
+                    // agency's staff: who wrote it and who works it there stay with it.
+                    let ours = h.agency == user.agency
                     out.append(RecordSummary(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
                                              status: h.status.rawValue, version: h.version, createdAt: h.createdAt.rfc3339,
-                                             createdBy: h.createdBy.rawValue, updatedAt: h.updatedAt.rfc3339,
-                                             assignees: h.assignees.map(\.rawValue),
+                                             createdBy: ours ? h.createdBy.rawValue : "", updatedAt: h.updatedAt.rfc3339,
+                                             assignees: ours ? h.assignees.map(\.rawValue) : [],
                                              caseNumber: numbers.shown(h.id, owner: h.agency, caller: user.agency, on: view.db)))
                 }
                 // The cursor is the last row's, listed or not, so a damaged record ends no listing.
@@ -97,6 +103,30 @@ extension RecordService {
             entry.event.detail["count"] = String(page.records.count)
             return pipeline.answer(ctx, entry, page)
         }
+    }
+
+    /// For a user's scope, the records referred to the agency that this user may list (those
+    /// whose accepted referral is assigned to them, as the sealed header says), or a damaged
+    /// one (named as damaged on its page, as any); nil for other scopes, which list every
+    /// record referred to the agency that stands. Opened before paging, all of them (an
+    /// agency's accepted referrals are few), so the page and its count of what remains hold
+    /// only records the caller may see: the count says nothing of the agency's other cases.
+    static func referredListed(scope: RecordScope, to subject: Subject, in view: StoreView, opener: RecordOpener,
+                               policy: Policy, now: Timestamp, logger: Logger) throws(HavenError) -> [RecordID]? {
+        guard case .assignedTo(_, let agency) = scope else { return nil }
+        let rows = try storeCall(logger) { try RecordTable.referred(to: agency, on: view.db) }
+        var listed = [RecordID]()
+        for row in rows {
+            do throws(HavenError) {
+                let opened = try opener.open(row.id, in: view, policy: policy)
+                if policy.lists(opened.facts, to: subject, now: now) { listed.append(row.id) }
+            } catch where error.code == .integrityError {
+                listed.append(row.id)
+            } catch where error.code == .erased {
+                continue
+            }
+        }
+        return listed
     }
 
     /// An erased record's tombstone is listed only to the roles of its own agency (or any).
