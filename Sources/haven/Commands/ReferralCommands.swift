@@ -121,14 +121,6 @@ struct ReferralAccept: AsyncParsableCommand {
         commandName: "accept", abstract: "Accept a referral sent to your agency; its roles then reach the record for the service.")
 
     @Argument(help: "Referral.") var ref: String
-
-    /// The record's case numbers: the receiving agency's (once it has accepted), then the
-    /// sender's, each with its agency in `referral show` (a list has no room for them).
-    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
-        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
-                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
-        return both.isEmpty ? nil : both.joined(separator: ", ")
-    }
     @Option(help: ArgumentHelp("A user of your agency who works it (a counsellor reaches it only so).", valueName: "user"))
     var assign: String?
     @OptionGroup var connection: ConnectionOptions
@@ -142,14 +134,6 @@ struct ReferralAccept: AsyncParsableCommand {
 /// The referral and the reason a decline, revocation or closing takes.
 struct ReferralReasonOptions: ParsableArguments {
     @Argument(help: "Referral.") var ref: String
-
-    /// The record's case numbers: the receiving agency's (once it has accepted), then the
-    /// sender's, each with its agency in `referral show` (a list has no room for them).
-    static func cases(_ s: ReferralSummary, withAgencies: Bool = true) -> String? {
-        let both = [s.caseNumber.map { withAgencies ? "\($0) at \(s.to)" : $0 },
-                    s.fromCaseNumber.map { withAgencies ? "\($0) at \(s.from)" : $0 }].compactMap { $0 }
-        return both.isEmpty ? nil : both.joined(separator: ", ")
-    }
     @Option(help: "Why (into the audit log: say why, never who).") var reason: String
 }
 
