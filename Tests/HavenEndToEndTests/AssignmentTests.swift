@@ -45,6 +45,17 @@ extension EndToEnd {
             #expect(try v.haven(as: "counsellor2", ["record", "get", id, "--purpose", "case review"]).status == 3)
         }
 
+        /// A leaver is removed by any assigner, decided on the user as enrolled now (revoked).
+        @Test func aRevokedAssigneeIsRemovedAsALeaver() throws {
+            let v = try TestVault()
+            try v.enrol("counsellor2", role: "counsellor", agency: "ossc-vientiane")
+            let id = try v.createRecord(["survivor_name": "Left Behind", "incident_type": "rape"], assign: ["counsellor2"])
+            try v.expectOK(as: "admin", ["user", "revoke", "counsellor2"])
+            try v.expectOK(as: "intake", ["record", "unassign", id, "counsellor2"])
+            let removal = try #require(try v.auditLog(["--record", id]).last { $0.action == "record.unassign" })
+            #expect(removal.decision == "allow" && removal.rule.contains("no longer an active user"), "\(removal.rule)")
+        }
+
         @Test func anAssignmentRowAFileWriterAddsForAnotherAgencysUserOpensNothing() throws {
             let v = try TestVault()
             try v.enrol("counsellor-lp", role: "counsellor", agency: "ossc-luang-prabang")

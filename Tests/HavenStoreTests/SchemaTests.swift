@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    /// A user's page, with the referred records it may list named, reads the user's
+    /// assignments through their index and the named referred records by key (only they
+    /// are sorted): never a scan of the records (the named ids are one JSON array, whatever their number).
+    @Test func aUsersPageWithItsReferredRecordsNamedUsesTheIndexes() throws {
+        let db = try Database.open(path: path, create: true)
+        try Database.migrate(db)
+        let scope = RecordScope.assignedTo(try UserName("phet"), agency: try AgencyName("lwu-shelter-vientiane"))
+        let id = RecordID(bytes: [UInt8](repeating: 1, count: 16))
+        for order in [RecordOrder.newest, .oldest] {
+            db.resetStatements()
+            let p = try plan(RecordTable.listSQL(scope: scope, order: order, start: .afterCursor(nil), referred: [id]), on: db)
+            let referred = p.components(separatedBy: "RIGHT").dropFirst().joined()
+            #expect(p.contains("INDEX record_assignees") && !p.contains("SCAN r"), "\(order): \(p)")
+            #expect(referred.contains("SEARCH r USING INDEX sqlite_autoindex_records_1 (id=?)") && referred.contains("INDEX referrals_to"),
+                    "\(order): \(p)")
+            #expect(!RecordTable.listSQL(scope: scope, order: order, start: .afterCursor(nil), referred: []).contains("referrals"))
+        }
+    }
+
     /// An agency's referrals, either way and with or without a status, are a range of an
     /// index; a referral's record and a record's referral steps are found by key.
     @Test func referralListsAndStepsUseTheirIndexes() throws {
