@@ -59,14 +59,31 @@ void haven_terminal_guard_end(void) {
     guarded_fd = -1;
 }
 
+// The signals ignored when this process started, before the Swift runtime, a library or the
+// command changed any disposition: `nohup haven backup restore …` and a shell's background
+// jobs hand haven SIGHUP (or SIGINT, SIGQUIT) ignored, and a program exec'd from here must
+// inherit that, as it would have from the shell. A constructor runs before main.
+static sigset_t inherited_ignored;
+
+__attribute__((constructor)) static void haven_signals_record_inherited(void) {
+    sigemptyset(&inherited_ignored);
+    for (int s = 1; s < NSIG; s++) {
+        struct sigaction current;
+        if (sigaction(s, NULL, &current) == 0 && current.sa_handler == SIG_IGN) sigaddset(&inherited_ignored, s);
+    }
+}
+
 void haven_signals_clean(void) {
-    struct sigaction fallback;
+    struct sigaction fallback, ignored;
     memset(&fallback, 0, sizeof fallback);
     fallback.sa_handler = SIG_DFL;
     sigemptyset(&fallback.sa_mask);
+    ignored = fallback;
+    ignored.sa_handler = SIG_IGN;
     // SIGKILL and SIGSTOP cannot be changed, and glibc keeps its own real-time signals:
-    // sigaction refuses those, which is what is wanted.
-    for (int s = 1; s < NSIG; s++) sigaction(s, &fallback, NULL);
+    // sigaction refuses those, which is what is wanted. What this process set itself (a
+    // handler, an ignored SIGPIPE) goes back to the default; what it inherited ignored stays so.
+    for (int s = 1; s < NSIG; s++) sigaction(s, sigismember(&inherited_ignored, s) == 1 ? &ignored : &fallback, NULL);
     sigset_t nothing;
     sigemptyset(&nothing);
     pthread_sigmask(SIG_SETMASK, &nothing, NULL);

@@ -10,10 +10,14 @@ enum NameTitles {
     /// Lao titles, kinship forms of address and their abbreviations, longest first. Spaces
     /// between Lao syllables are not written reliably, so each is dropped whether a space
     /// follows it or not, provided the name goes on with a new syllable (`isSyllableStart`).
-    static let lao: [[Unicode.Scalar]] = [
+    static let lao: [[Unicode.Scalar]] = laoWritten
+        .map { LaoMarks.ordered(SearchForm.words($0).joined().map { $0 }) }.sorted { $0.count > $1.count }
+
+    /// The Lao titles as they are written.
+    static let laoWritten = [
         "ທ່ານນາງ", "ທ່ານ", "ນາງສາວ", "ນາງ", "ທ້າວ", "ນ.", "ທ.", "ດຣ.", "ປອ.",
         "ເອື້ອຍ", "ອ້າຍ", "ນ້ອງ", "ແມ່ຕູ້", "ພໍ່ຕູ້", "ແມ່", "ພໍ່", "ສາມະເນນ",
-    ].map { LaoMarks.ordered(SearchForm.words($0).joined().map { $0 }) }.sorted { $0.count > $1.count }
+    ]
 
     /// Vietnamese forms of address, in their loose form. Not `chú` nor `cháu`: without
     /// diacritics they are the surnames Chu and Châu.

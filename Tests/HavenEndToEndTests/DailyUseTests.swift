@@ -146,6 +146,13 @@ extension EndToEnd {
             #expect(typo.stderr.hasPrefix("haven: invalid_value: unknown agency 'ossc-vientaine'") && typo.stderr.contains("did you mean ossc-vientiane?"),
                     "\(typo)")
             #expect(!(try v.expectOK(as: "admin", ["user", "list"]).stdout.contains("vanida")))
+            // The refusals keep what was typed, made printable, for whoever reads the log.
+            let role = try v.haven(as: "admin", ["user", "add", "vanida", "--role", "Intake\u{07}", "--agency", "ossc-vientiane",
+                                                 "--public-key", v.keyPath("vanida") + ".pub"])
+            #expect(role.status == 1 && role.stderr.contains("unknown role 'Intake?'"), "\(role)")
+            let refused = try v.auditLog(["--limit", "1000"]).filter { $0.action == "user.add" && $0.outcome != "ok" }
+            #expect(refused.map { $0.detail["agency"] } == ["ossc-vientaine", "ossc-vientiane"], "\(refused.map(\.detail))")
+            #expect(refused.map { $0.detail["role"] } == ["intake", "Intake?"], "\(refused.map(\.detail))")
             try v.expectOK(as: "admin", ["user", "add", "vanida", "--role", "intake", "--agency", "ossc-luang-prabang",
                                          "--public-key", v.keyPath("vanida") + ".pub"])
             // The list loses ossc-luang-prabang: its user keeps reading but creates nothing.

@@ -71,6 +71,32 @@ extension EndToEnd {
             #expect(!FileManager.default.fileExists(atPath: data))
         }
 
+        /// `nohup haven init …` (here a shell that ignores SIGHUP, then execs haven): havend,
+        /// exec'd by haven, keeps SIGHUP ignored, so a hang-up does not end it midway, while
+        /// Ctrl-C, which haven was not started ignoring, still ends it.
+        @Test func aHangUpIgnoredWhenHavenStartedStaysIgnoredInHavend() throws {
+            let root = TemporaryDirectory("haven-prompt")
+            defer { root.remove() }
+            let data = root.file("vault")
+            let terminal = try PseudoTerminal()
+            let child = try terminal.run("/bin/sh", ["-c", "trap '' HUP; exec \"$0\" \"$@\"", TestVault.haven,
+                                                     "init", "--data", data, "--seal", "passphrase",
+                                                     "--admin-key", Repository.path("keys-example/admin.key.pub")])
+            try terminal.waitFor(Self.initPrompt)
+            #expect(terminal.waitForEcho(false))
+            let status = try String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8)
+            #expect(status.contains("Name:\thavend"), "\(status)")
+            let line = status.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
+            let ignored = line.flatMap { UInt64($0.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16) } ?? 0
+            #expect(ignored & (1 << (UInt64(SIGHUP) - 1)) != 0, "SIGHUP ignored: \(line ?? "")")
+            #expect(ignored & (1 << (UInt64(SIGINT) - 1)) == 0, "SIGINT not ignored: \(line ?? "")")
+            terminal.type("\u{03}")
+            let t = try Self.ended(child)
+            #expect(t == .signalled(SIGINT) && t.status == 130, "\(t)")
+            #expect(terminal.echoes)
+            #expect(!FileManager.default.fileExists(atPath: data))
+        }
+
         @Test func initChecksTheDirectoryBeforeAskingAnything() throws {
             let root = TemporaryDirectory("haven-prompt")
             defer { root.remove() }

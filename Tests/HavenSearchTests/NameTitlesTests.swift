@@ -85,6 +85,19 @@ import Testing
         #expect(SearchForm.looseNameWithTitles("Nguyễn Thị Lan") == SearchForm.looseName("Nguyễn Thị Lan"))
     }
 
+    @Test func aNameWithoutTitleGivesTheFormerFormBehindEachTitle() {
+        let lan = SearchForm.looseNamesWithEachTitle("Nguyễn Thị Lan")
+        #expect(lan.contains("chinguyenthilan") && lan.contains("banguyenthilan") && lan.contains("ongnguyenthilan"))
+        let somphone = SearchForm.looseNamesWithEachTitle("ສົມພອນ")
+        #expect(somphone.contains(SearchForm.looseNameWithTitles("ນາງ ສົມພອນ")!))
+        #expect(somphone.contains(SearchForm.looseNameWithTitles("ທ່ານນາງສົມພອນ")!))
+        #expect(!somphone.contains(SearchForm.looseName("ສົມພອນ")!))
+        #expect(lan.count <= SearchForm.maximumFormerTitledForms && somphone.count <= SearchForm.maximumFormerTitledForms)
+        // A name asked with its title, or with one word after a form of address, gets none.
+        #expect(SearchForm.looseNamesWithEachTitle("Chị Nguyễn Thị Lan").isEmpty)
+        #expect(!SearchForm.looseNamesWithEachTitle("Lan").contains("chilan"))
+    }
+
     @Test func datesAreReadDayFirstAndNeverMonthFirst() {
         for typed in ["15/08/1995", "15-08-1995", "15.08.1995", "15 08 1995", "1995-08-15", "1995/08/15", " 15/8/1995 "] {
             #expect(SearchForm.date(typed) == "1995-08-15", "\(typed)")

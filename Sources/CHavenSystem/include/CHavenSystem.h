@@ -23,8 +23,9 @@ int haven_terminal_guard_begin(int fd, const struct termios *settings);
 /// The dispositions in force before haven_terminal_guard_begin, again.
 void haven_terminal_guard_end(void);
 
-/// Every signal at its default disposition and none blocked in the calling thread: what a
-/// program exec'd from here should start with, whatever the runtime blocked in this thread.
+/// Every signal at its default disposition, except those ignored when this process started
+/// (nohup's SIGHUP), which stay ignored, and none blocked in the calling thread: what a
+/// program exec'd from here should start with, whatever the runtime blocked or set here.
 void haven_signals_clean(void);
 
 /// posix_openpt, grantpt, unlockpt and ptsname_r, which Swift's Glibc module does not

@@ -18,9 +18,10 @@ struct SchemaLabelSites {
     var fields = [Field]()
 }
 
-/// The labels of the schemas checked against labels.yaml: a label for a value or group no
-/// schema has is an error (a typo would otherwise leave the real one untranslated); a
-/// value, group or field label without Lao and Vietnamese is a warning, with its line, and
+/// The labels of the schemas checked against labels.yaml, each finding a warning with its
+/// line. A label for a value or group no schema has is unused, not refused: sites trim the
+/// shipped schemas and keep the shipped labels.yaml, and a typo in a code still shows as
+/// the real code's missing label. A value, group or field label without Lao and Vietnamese
 /// is shown in English. A policy from before labels (no labels.yaml, no translated field)
 /// gets one warning per file rather than one per label.
 enum LabelChecks {
@@ -35,12 +36,12 @@ enum LabelChecks {
         }
         if let labels {
             for (code, node) in labels.valueNodes.sorted(by: { $0.key < $1.key }) where !codes.contains(code) {
-                throw PolicyError(file: labelsFile, line: node.mark?.line ?? 1,
-                                  reason: "a label for value '\(code)', which no choice field in schema/ has")
+                warnings.append(PolicyError(file: labelsFile, line: node.mark?.line ?? 1,
+                                            reason: "a label for value '\(code)', which no choice field in schema/ has (unused)"))
             }
             for (name, node) in labels.groupNodes.sorted(by: { $0.key < $1.key }) where !groups.contains(name) {
-                throw PolicyError(file: labelsFile, line: node.mark?.line ?? 1,
-                                  reason: "a label for group '\(name)', which no field in schema/ has (the group's English name, as the schemas write it)")
+                warnings.append(PolicyError(file: labelsFile, line: node.mark?.line ?? 1,
+                                            reason: "a label for group '\(name)', which no field in schema/ has (unused; the group's English name, as the schemas write it)"))
             }
         }
         for schema in schemas {

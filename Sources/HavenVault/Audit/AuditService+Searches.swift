@@ -32,13 +32,16 @@ extension AuditService {
             entry.event.detail["searched"] = criteria.map { SearchQuery.word($0.kind) }.joined(separator: ",")
             for (kind, d) in digests { entry.event.detail[kind + "_digest"] = d }
             // Finds recorded before names lost their titles (index format 2) keep the digest of
-            // the name as typed, title and all: the name is asked for in that form too.
+            // the name as typed, title and all: the name is asked for in those forms too.
             var sought = digests.mapValues { [$0] }
-            if let name = request.name, let form = criteria.first(where: { $0.kind == .name })?.form,
-               let earlier = SearchForm.looseNameWithTitles(name), earlier != form {
-                let d = digest.digest(kind: "name", form: earlier)
-                sought["name", default: []].append(d)
-                entry.event.detail["name_digest_with_title"] = d
+            if let name = request.name, let form = criteria.first(where: { $0.kind == .name })?.form {
+                let earlier = Self.formerNameDigests(name, form: form, digest: digest)
+                sought["name", default: []] += earlier.withTitle.map { [$0] } ?? []
+                sought["name", default: []] += earlier.withEachTitle
+                if let d = earlier.withTitle { entry.event.detail["name_digest_with_title"] = d }
+                if !earlier.withEachTitle.isEmpty {
+                    entry.event.detail["name_digests_with_each_title"] = String(earlier.withEachTitle.count)
+                }
             }
             var filter = AuditFilter()
             filter.action = Action.recordFind.rawValue
@@ -58,6 +61,17 @@ extension AuditService {
             }
             return pipeline.answer(ctx, entry, w.bytes)
         }
+    }
+
+    /// The digests finds from before index format 3 kept for the asked name: of the name with
+    /// the title it was asked with, or, asked without one, of the name behind each title
+    /// `NameTitles` drops (`SearchForm.looseNamesWithEachTitle`, at most
+    /// `SearchForm.maximumFormerTitledForms`), since staff then searched as they wrote.
+    static func formerNameDigests(_ name: String, form: String, digest: SearchDigest) -> (withTitle: String?, withEachTitle: [String]) {
+        if let earlier = SearchForm.looseNameWithTitles(name), earlier != form {
+            return (digest.digest(kind: "name", form: earlier), [])
+        }
+        return (nil, SearchForm.looseNamesWithEachTitle(name).map { digest.digest(kind: "name", form: $0) })
     }
 
     /// The find entries, newest first, whose detail holds one of `digests` under its kind's

@@ -23,7 +23,10 @@ public struct UserService: Sendable {
             let policy = pipeline.policies.policy
             let admin = try pipeline.authorize(ctx, &entry, .userManage, under: policy)
             let name = try UserName(request.name)
-            entry.event.detail = ["user": name.rawValue]
+            // A refused add keeps what was typed (made printable: it is untrusted), so the log
+            // shows which role or agency was asked for.
+            entry.event.detail = ["user": name.rawValue, "role": NameRules.printable(request.role),
+                                  "agency": NameRules.printable(request.agency)]
             let roles = policy.roles.keys.map(\.rawValue).sorted()
             guard let role = try? RoleName(request.role), policy.role(role) != nil else {
                 throw HavenError(.invalidValue, "unknown role '\(NameRules.printable(request.role))'",

@@ -26,7 +26,8 @@ struct InitCommand: AsyncParsableCommand {
     /// The thread running a command here has nearly every signal blocked (the runtime's
     /// worker threads do), and exec keeps the calling thread's mask: havend would then sit
     /// at its passphrase prompt deaf to Ctrl-C, SIGTERM and a hang-up. It starts as a
-    /// program started from the shell does, every signal at its default, none blocked.
+    /// program started from the shell does: none blocked, every signal at its default but
+    /// those haven itself was started with ignored (`nohup`'s SIGHUP), which stay ignored.
     static func becomeHavend(_ subcommand: String, _ arguments: [String]) throws {
         let havend = try findHavend()
         let argv = (["haven", subcommand] + arguments).map { strdup($0) } + [nil]
