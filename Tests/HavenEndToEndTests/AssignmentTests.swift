@@ -214,6 +214,11 @@ extension EndToEnd {
                 let text = try v.expectOK(as: user, ["record", "list"]).stdout
                 #expect(!text.contains("counsellor"), "\(text)")
             }
+            // Nor does a find by the shelter's desk, which may read the name the referral shares.
+            let found = try v.json(FindRecordsResponse.self, as: "shelter-intake", ["record", "find", "--name", "Sent On",
+                                                                                    "--purpose", "arrived at the shelter"])
+            let match = try #require(found.matches.first { $0.id == id })
+            #expect(match.assignees.isEmpty, "\(match)")
             // At the sending agency the record still names its staff.
             let home = try #require(try v.json(RecordListResponse.self, as: "intake", ["record", "list"]).records.first { $0.id == id })
             #expect(home.assignees == ["counsellor"] && home.createdBy == "intake", "\(home)")

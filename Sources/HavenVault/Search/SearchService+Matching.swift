@@ -140,10 +140,14 @@ extension SearchService {
                                                        fields: m.matched, purpose: purpose, now: now))
             let h = m.opened.header
             if decision.allowed {
+                // Who works the case is the record's agency's to know, and a role's that reaches
+                // every agency (police, health, court); a receiving agency reaching it through a
+                // referral learns none of the sender's staff, as in its record list.
+                let namesStaff = h.agency == user.agency || policy.role(user.role)?.reach == .any
                 result.listed.append(FoundRecord(id: h.id.rawValue, type: h.type.rawValue, agency: h.agency.rawValue,
                                                  matched: m.matched.map(\.rawValue),
                                                  nameMatch: m.exactName.map { $0 ? "exact" : "without_diacritics" },
-                                                 assignees: h.assignees.map(\.rawValue)))
+                                                 assignees: namesStaff ? h.assignees.map(\.rawValue) : []))
                 continue
             }
             switch policy.elsewhere(subject, record: m.opened.facts, now: now) {
