@@ -133,6 +133,26 @@ def case_number_tag(n):
     return tag(ROW_KEY, m)
 
 
+def case_number_mark_tag(m):
+    """A `case_number_marks` row (HavenStore FORMAT.md, "Case numbers"), under the row key."""
+    msg = Message("haven/row/case-number-mark/v1")
+    msg.string(VAULT_ID)
+    msg.string(m["agency"])
+    msg.u64(m["year"])
+    msg.u64(m["seq"])
+    return tag(ROW_KEY, msg)
+
+
+def case_number_marks():
+    """The marks of the rows above: each agency's highest count of the year; one lower changes the tag."""
+    marks = [{"agency": "ossc-vientiane", "year": 2026, "seq": 43},
+             {"agency": "lwu-shelter-vientiane", "year": 2026, "seq": 7},
+             {"agency": "lwu-shelter-vientiane", "year": 2026, "seq": 6}]
+    for m in marks:
+        m["tag"] = case_number_mark_tag(m).hex()
+    return marks
+
+
 def case_number_rows():
     """Two records' numbers at one agency and a third's at another: a swap changes each tag."""
     rows = [{"agency": "ossc-vientiane", "year": 2026, "seq": 42, "number": "OV-26-0042", "record": RECORD_ID},
@@ -557,6 +577,7 @@ def main():
     }
     out["recovery_journal"] = recovery_journal()
     out["case_number_rows"] = case_number_rows()
+    out["case_number_marks"] = case_number_marks()
     print(json.dumps(out, indent=1, ensure_ascii=False, sort_keys=True))
 
 

@@ -25,6 +25,22 @@ extension EndToEnd {
             try v.execute("UPDATE case_numbers SET record_id = ? WHERE record_id = 'swapping'", [b])
         }
 
+        /// The same swap of the lookup column alone (not under the tag): typing one number finds the other's row.
+        func swapLookups(_ v: TestVault, _ a: String, _ b: String) throws {
+            let (la, lb) = (try lookup(v, a), try lookup(v, b))
+            try v.execute("UPDATE case_numbers SET lookup = 'SWAPPING' WHERE record_id = ?", [a])
+            try v.execute("UPDATE case_numbers SET lookup = ? WHERE record_id = ?", [la, b])
+            try v.execute("UPDATE case_numbers SET lookup = ? WHERE record_id = ?", [lb, a])
+        }
+
+        func lookup(_ v: TestVault, _ record: String) throws -> String {
+            try v.withDatabase { db in
+                let s = try db.statement("SELECT lookup FROM case_numbers WHERE record_id = ?").bind(1, record)
+                guard try s.step() else { throw TestFailure("no case number for \(record)") }
+                return s.string(0)
+            }
+        }
+
         /// havend on the edited vault: one line, refusing, naming the table and `finding`.
         func expectRefusedStart(_ v: TestVault, _ finding: String) throws {
             let r = try Command.run(TestVault.havend, ["--data", v.data, "--socket", v.socket, "--policy", v.policy], timeout: 30)
@@ -67,6 +83,72 @@ extension EndToEnd {
             try expectRefusedStart(v, "OV-00-0001 of agency ossc-vientiane (record \(a))")
             try v.execute("DELETE FROM case_numbers WHERE record_id = ?", [a])
             try expectRefusedStart(v, "the case number of record(s) \(a) at their own agency was deleted")
+        }
+
+        @Test func twoNumbersLookupsSwappedAreCaughtAtStartAndNamed() throws {
+            let v = try TestVault()
+            let a = try v.createRecord(["survivor_name": "Lookup One", "incident_type": "rape"])
+            let b = try v.createRecord(["survivor_name": "Lookup Two", "incident_type": "rape"])
+            let na = try number(v, a)
+            _ = v.stop()
+            try swapLookups(v, a, b)
+            try expectRefusedStart(v, "the lookup column of \(na) of agency ossc-vientiane (record \(a))")
+        }
+
+        @Test func lookupsSwappedWhileServingAreRefusedNotFollowed() throws {
+            let v = try TestVault()
+            let a = try v.createRecord(["survivor_name": "Looked Up One", "incident_type": "rape"])
+            let b = try v.createRecord(["survivor_name": "Looked Up Two", "incident_type": "rape"])
+            let na = try number(v, a)
+            try swapLookups(v, a, b)
+            let r = try v.haven(as: "intake", ["record", "get", na, "--purpose", "case number lookup"])
+            #expect(r.status == 1 && r.stderr.hasPrefix("haven: integrity_error:") && r.stderr.contains(na), "\(r)")
+            #expect(!r.stdout.contains("Looked Up"), "\(r)")
+            let note = try v.haven(as: "intake", ["note", "add", na, "--class", "incident", "--text", "called back"])
+            #expect(note.status == 1 && note.stderr.hasPrefix("haven: integrity_error:"), "\(note)")
+            let refused = try v.auditLog(["--user", "intake"]).filter { ["record.read", "note.add"].contains($0.action) }
+            #expect(refused.count == 2 && refused.allSatisfy { $0.record == nil && $0.decision == "error" }
+                    && refused.allSatisfy { $0.outcome == "integrity_error" }, "\(refused)")
+        }
+
+        /// Numbers are sequential: with break-glass they would walk a year's records one by one.
+        @Test func breakGlassByCaseNumberIsRefusedAndAudited() throws {
+            let v = try TestVault()
+            let a = try v.createRecord(["survivor_name": "Glass Walk", "incident_type": "rape"], assign: ["counsellor"])
+            try v.expectOK(as: "intake", ["consent", "grant", a, "counselling"])
+            let na = try number(v, a)
+            try v.enrol("counsellor2", role: "counsellor", agency: "ossc-vientiane")
+            let r = try v.haven(as: "counsellor2", ["record", "get", na, "--purpose", "hotline call", "--break-glass", "caller says she is locked in, needs address"])
+            #expect(r.status == 1 && r.stdout.isEmpty, "\(r)")
+            #expect(r.stderr == "haven: invalid_value: break-glass is refused for a record named by its case number"
+                    + " (hint: name the record by its id for a break-glass read)\n", "\(r)")
+            let entry = try v.auditLog(["--user", "counsellor2"]).filter { $0.action == "record.read" }
+            #expect(entry.count == 1 && entry[0].decision != "allow", "\(entry)")
+            let byID = try v.haven(as: "counsellor2", ["record", "get", a, "--purpose", "hotline call", "--break-glass", "caller says she is locked in, needs address"])
+            #expect(byID.status == 0, "\(byID)")
+        }
+
+        /// Someone who may not learn of an erasure hears of an erased record's number what a
+        /// number never given gets, byte for byte.
+        @Test func anErasedRecordsNumberIsAsOneNeverGiven() throws {
+            let v = try TestVault()
+            let a = try v.createRecord(["survivor_name": "Gone By Number", "incident_type": "rape"])
+            let na = try number(v, a)
+            try v.expectOK(as: "intake", ["record", "erase", a, "--reason", "entered_in_error"])
+            try v.enrol("ov-analyst", role: "analyst", agency: "ossc-vientiane")
+            let never = "OV-26-9999"
+            let erased = try v.haven(as: "ov-analyst", ["record", "get", na, "--purpose", "x"])
+            let none = try v.haven(as: "ov-analyst", ["record", "get", never, "--purpose", "x"])
+            #expect(erased.status == none.status && erased.stdout == none.stdout, "\(erased) \(none)")
+            #expect(erased.stderr == none.stderr.replacingOccurrences(of: never, with: na), "\(erased) \(none)")
+            #expect(erased.stderr == "haven: not_found: no record with case number \(na)\n", "\(erased)")
+            let json = try v.haven(as: "ov-analyst", ["record", "get", na, "--purpose", "x", "--json"])
+            let jsonNone = try v.haven(as: "ov-analyst", ["record", "get", never, "--purpose", "x", "--json"])
+            #expect(json.stdout == jsonNone.stdout.replacingOccurrences(of: never, with: na)
+                    && json.stderr == jsonNone.stderr.replacingOccurrences(of: never, with: na), "\(json) \(jsonNone)")
+            // One who may learn of it is told, as by the id.
+            let told = try v.haven(as: "intake", ["record", "get", na, "--purpose", "x"])
+            #expect(told.stderr.contains("erased"), "\(told)")
         }
 
         @Test func anotherAgencysNumberIsNotFoundAsOneNeverGiven() throws {

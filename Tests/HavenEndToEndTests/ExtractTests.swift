@@ -103,6 +103,23 @@ extension EndToEnd {
             #expect(reasons["address"] == "class contact not permitted for role court" && reasons["incident_type"] == "not requested")
         }
 
+        /// A case number row whose tag fails, edited while havend serves, refuses the extract
+        /// (an extract without its number would be issued silently otherwise) and is audited.
+        @Test func aCaseNumberFailingItsTagRefusesTheExtract() throws {
+            let (v, id) = try vaultWithRecord()
+            try v.execute("UPDATE case_numbers SET tag = zeroblob(16) WHERE record_id = ?", [id])
+            let (r, out) = try create(v, id, ["--court-order", "Order 78/2026"])
+            #expect(r.status == 1 && r.stderr.hasPrefix("haven: integrity_error:") && r.stderr.contains("case_numbers"), "\(r)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+            let entries = try v.auditLog(["--user", "court"]).filter { $0.action == "extract.issue" }
+            #expect(entries.count == 1 && entries[0].decision != "allow", "\(entries)")
+            // A read shows no record without its number either; a list goes on without it.
+            let read = try v.haven(as: "intake", ["record", "get", id, "--purpose", "review"])
+            #expect(read.status == 1 && read.stderr.hasPrefix("haven: integrity_error:") && read.stdout.isEmpty, "\(read)")
+            let list = try v.expectOK(as: "intake", ["record", "list"])
+            #expect(list.stdout.contains(id), "\(list)")
+        }
+
         /// Each alteration of a real extract is refused with a reason.
         @Test func alteredExtractsAreRejected() throws {
             let (v, id) = try vaultWithRecord()

@@ -44,6 +44,12 @@ import Testing
         let statistics_release: ReleaseVector
         let anchored_mark: AnchoredVector
         let case_number_rows: [CaseNumberVector]
+        let case_number_marks: [CaseNumberMarkVector]
+
+        struct CaseNumberMarkVector: Decodable {
+            let agency, tag: String
+            let year, seq: Int
+        }
 
         struct CaseNumberVector: Decodable {
             let agency, number, record, tag: String
@@ -176,6 +182,13 @@ import Testing
             let row = StoredCaseNumber(agency: n.agency, year: n.year, sequence: n.seq, number: n.number, record: n.record)
             #expect(rows.caseNumber(row).hex == n.tag, "\(n.number)")
             #expect(CaseNumber(prefix: String(n.number.prefix { $0 != "-" }), year: n.year, sequence: n.seq).description == n.number)
+        }
+    }
+
+    @Test func caseNumberMarkTags() {
+        for m in v.case_number_marks {
+            let mark = CaseNumberMark(agency: m.agency, year: m.year, sequence: m.seq)
+            #expect(rows.caseNumberMark(mark).hex == m.tag, "\(m.agency) \(m.seq)")
         }
     }
 

@@ -235,7 +235,9 @@ enum Schema {
         // agency, and at each agency that accepted a referral of it, by which staff tell cases
         // apart and look one up. A row grants a lookup, so it carries its own tag under the
         // row key (a swapped or edited row fails it); the keys refuse a number given twice and
-        // a second number of one record at one agency. The vault's code numbers every existing
+        // a second number of one record at one agency. Each agency's count of a year has a
+        // tagged high-water mark (`case_number_marks`), so that the newest number deleted is
+        // caught and never given again. The vault's code numbers every existing
         // record in the same transaction (`upgrade` hook), in creation order per agency and year.
         """
         CREATE TABLE case_numbers (
@@ -250,6 +252,13 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE UNIQUE INDEX case_numbers_by_lookup ON case_numbers (agency, lookup);
         CREATE UNIQUE INDEX case_numbers_by_record ON case_numbers (record_id, agency);
+        CREATE TABLE case_number_marks (
+            agency TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            tag BLOB NOT NULL,
+            PRIMARY KEY (agency, year)
+        ) WITHOUT ROWID;
         """,
     ]
 }

@@ -18,6 +18,20 @@ public struct StoredCaseNumber: Sendable, Equatable {
     }
 }
 
+/// An agency's highest count of a year, as its tagged mark holds it: numbers are counted
+/// from the rows, so without it the newest number deleted would be given again.
+public struct CaseNumberMark: Sendable, Equatable {
+    public let agency: String
+    public let year: Int
+    public let sequence: Int
+
+    public init(agency: String, year: Int, sequence: Int) {
+        self.agency = agency
+        self.year = year
+        self.sequence = sequence
+    }
+}
+
 /// Case numbers (schema 11): each record's number at its agency and at each agency that
 /// accepted a referral of it. A row grants a lookup, so each carries its tag under the
 /// vault's row key (`tag`), checked at every start and at every use; Haven never changes or
@@ -67,10 +81,55 @@ public enum CaseNumberTable {
         while try s.step() { try body(row(s), s.blob(5)) }
     }
 
+    /// Sets an agency's highest count of a year (`case_number_marks`), written in the
+    /// transaction that gives the number.
+    public static func setMark(_ m: CaseNumberMark, tag: [UInt8], on db: Connection) throws {
+        try db.statement("INSERT OR REPLACE INTO case_number_marks (agency, year, seq, tag) VALUES (?, ?, ?, ?)")
+            .bind(1, m.agency).bind(2, Int64(m.year)).bind(3, Int64(m.sequence)).bind(4, blob: tag).run()
+    }
+
+    /// Every mark with its tag, by agency and year.
+    public static func marks(on db: Connection) throws -> [(CaseNumberMark, [UInt8])] {
+        let s = try db.statement("SELECT agency, year, seq, tag FROM case_number_marks ORDER BY agency, year")
+        defer { s.reset() }
+        var out = [(CaseNumberMark, [UInt8])]()
+        while try s.step() { out.append((CaseNumberMark(agency: s.string(0), year: Int(s.int64(1)), sequence: Int(s.int64(2))), s.blob(3))) }
+        return out
+    }
+
+    /// Each agency's counts of a year as the rows hold them: how many rows, the lowest and the
+    /// highest count. With counts unique per agency and year, `count == highest` and
+    /// `lowest == 1` is a run from 1 with no gap.
+    public static func sequences(on db: Connection) throws -> [(agency: String, year: Int, count: Int, lowest: Int, highest: Int)] {
+        let s = try db.statement("SELECT agency, year, count(*), min(seq), max(seq) FROM case_numbers GROUP BY agency, year ORDER BY agency, year")
+        defer { s.reset() }
+        var out = [(agency: String, year: Int, count: Int, lowest: Int, highest: Int)]()
+        while try s.step() { out.append((s.string(0), Int(s.int64(1)), Int(s.int64(2)), Int(s.int64(3)), Int(s.int64(4)))) }
+        return out
+    }
+
+    /// Rows whose lookup column is not their number's lookup form (it is not under the tag),
+    /// at most `limit`.
+    public static func wrongLookups(limit: Int, on db: Connection) throws -> [StoredCaseNumber] {
+        let s = try db.statement("SELECT agency, year, seq, number, record_id, lookup FROM case_numbers ORDER BY agency, year, seq")
+        defer { s.reset() }
+        var out = [StoredCaseNumber]()
+        while out.count < limit, try s.step() {
+            if s.string(5) != CaseNumber.lookupKey(s.string(3)) { out.append(row(s)) }
+        }
+        return out
+    }
+
     /// Replaces a row's tag (a root key rotation tags every row again under the new key).
     public static func setTag(_ n: StoredCaseNumber, tag: [UInt8], on db: Connection) throws {
         try db.statement("UPDATE case_numbers SET tag = ? WHERE agency = ? AND year = ? AND seq = ?")
             .bind(1, blob: tag).bind(2, n.agency).bind(3, Int64(n.year)).bind(4, Int64(n.sequence)).run()
+    }
+
+    /// Replaces a mark's tag (a root key rotation).
+    public static func setMarkTag(_ m: CaseNumberMark, tag: [UInt8], on db: Connection) throws {
+        try db.statement("UPDATE case_number_marks SET tag = ? WHERE agency = ? AND year = ?")
+            .bind(1, blob: tag).bind(2, m.agency).bind(3, Int64(m.year)).run()
     }
 
     /// Records with no number at their own agency: every record gets one as it is made, so
@@ -96,7 +155,7 @@ public enum CaseNumberTable {
         return out
     }
 
-        private static func row(_ s: Statement) -> StoredCaseNumber {
+    private static func row(_ s: Statement) -> StoredCaseNumber {
         StoredCaseNumber(agency: s.string(0), year: Int(s.int64(1)), sequence: Int(s.int64(2)), number: s.string(3), record: s.string(4))
     }
 }

@@ -25,7 +25,7 @@ struct CaseNumbers: Sendable {
         if let held = try number(of: record, at: agency, on: db) { return held }
         return try storeCall(logger) { () throws -> String in
             let row = try Self.next(record, agency: agency, prefix: policy.agencies.casePrefix(for: agency), at: now, on: db)
-            try CaseNumberTable.insert(row, tag: keys.rows.caseNumber(row).bytes, on: db)
+            try Self.store(row, keys: keys, on: db)
             return row.number
         }
     }
@@ -39,12 +39,28 @@ struct CaseNumbers: Sendable {
                                 number: CaseNumber(prefix: prefix, year: year, sequence: sequence).description, record: record.rawValue)
     }
 
+    /// Writes a number given and raises its agency's mark of the year to it (the number is
+    /// the highest: `next`).
+    static func store(_ row: StoredCaseNumber, keys: VaultKeys, on db: Connection) throws {
+        try CaseNumberTable.insert(row, tag: keys.rows.caseNumber(row).bytes, on: db)
+        let mark = CaseNumberMark(agency: row.agency, year: row.year, sequence: row.sequence)
+        try CaseNumberTable.setMark(mark, tag: keys.rows.caseNumberMark(mark).bytes, on: db)
+    }
+
     /// The record `typed` names among `agency`'s numbers; `not_found` for a number it did not
     /// give, whether or not another agency did (the answer must not say which).
     func resolve(_ typed: String, agency: AgencyName, on db: Connection) throws(HavenError) -> RecordID {
         let found = try storeCall(logger) { try CaseNumberTable.find(agency: agency.rawValue, lookup: CaseNumber.lookupKey(typed), on: db) }
-        guard let found else { throw HavenError.notFound("no record with case number \(NameRules.printable(typed))") }
+        guard let found else { throw Self.neverGiven(typed) }
         try check(found)
+        // The lookup column is not under the tag (it is made from the number): a row found by
+        // a lookup form that is not its own number's was swapped outside Haven, and leads to
+        // another record than the one typed.
+        guard CaseNumber.lookupKey(found.0.number) == CaseNumber.lookupKey(typed) else {
+            logger.error("case number row found by another number's lookup", metadata: ["agency": "\(found.0.agency)", "number": "\(found.0.number)"])
+            throw HavenError.integrityFinding("case number \(NameRules.printable(typed)) of agency \(found.0.agency) "
+                                              + "(table case_numbers) leads to another number's row, changed outside Haven")
+        }
         guard let id = try? RecordID(found.0.record) else { throw HavenError.integrityFinding(Self.finding(found.0)) }
         return id
     }
@@ -57,13 +73,25 @@ struct CaseNumbers: Sendable {
         return found.0.number
     }
 
+    /// The answer to a number no agency of the caller's gave: the same words whether it was
+    /// never given, given by another agency, or names a record the caller may not learn was erased.
+    static func neverGiven(_ typed: String) -> HavenError {
+        HavenError.notFound("no record with case number \(NameRules.printable(typed))")
+    }
+
     /// The number a caller at `caller` knows the record by: their agency's, else the record's
-    /// own agency's (a record seen through oversight or break-glass). A row that fails its
-    /// tag shows no number and is logged: a listing of other records must go on.
+    /// own agency's (a record seen through oversight or break-glass). A row that fails its tag
+    /// is an integrity finding: a read or an extract must not go out without its number.
+    func known(_ record: RecordID, owner: AgencyName, caller: AgencyName, on db: Connection) throws(HavenError) -> String? {
+        if let mine = try number(of: record, at: caller, on: db) { return mine }
+        return caller == owner ? nil : try number(of: record, at: owner, on: db)
+    }
+
+    /// As `known`, for lists: a row that fails its tag shows no number and is logged, since a
+    /// listing of other records must go on.
     func shown(_ record: RecordID, owner: AgencyName, caller: AgencyName, on db: Connection) -> String? {
         do throws(HavenError) {
-            if let mine = try number(of: record, at: caller, on: db) { return mine }
-            return caller == owner ? nil : try number(of: record, at: owner, on: db)
+            return try known(record, owner: owner, caller: caller, on: db)
         } catch {
             logger.error("case number not shown", metadata: ["record": "\(record)", "error": "\(error.message)"])
             return nil
@@ -78,14 +106,14 @@ struct CaseNumbers: Sendable {
         }
     }
 
-        /// A referral's numbers at its two agencies, where the caller sees its record.
+    /// A referral's numbers at its two agencies, where the caller sees its record.
     func label(_ summary: inout ReferralSummary, record: RecordID, on db: Connection) {
         guard summary.record != nil, let to = try? AgencyName(summary.to), let from = try? AgencyName(summary.from) else { return }
         summary.caseNumber = try? number(of: record, at: to, on: db)
         summary.fromCaseNumber = try? number(of: record, at: from, on: db)
     }
 
-        private func check(_ found: (StoredCaseNumber, [UInt8])) throws(HavenError) {
+    private func check(_ found: (StoredCaseNumber, [UInt8])) throws(HavenError) {
         guard let tag = Tag16(found.1), tag == keys.rows.caseNumber(found.0) else {
             logger.error("case number row fails its tag", metadata: ["agency": "\(found.0.agency)", "number": "\(found.0.number)"])
             throw HavenError.integrityFinding(Self.finding(found.0))

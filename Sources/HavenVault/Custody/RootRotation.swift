@@ -116,6 +116,13 @@ struct RootRotation {
                 numbers.append(row)
             }
             for row in numbers { try CaseNumberTable.setTag(row, tag: new.rows.caseNumber(row).bytes, on: db) }
+            for (mark, tag) in try CaseNumberTable.marks(on: db) {
+                guard Tag16(tag) == old.rows.caseNumberMark(mark) else {
+                    throw HavenError(.integrityError, CaseNumberCheck.markFinding(mark) + "; nothing was rotated",
+                                     hint: "restore the data directory from a backup, then rotate")
+                }
+                try CaseNumberTable.setMarkTag(mark, tag: new.rows.caseNumberMark(mark).bytes, on: db)
+            }
             try StateBaselineTable.removeAll(on: db)
             for (key, tag) in states { try StateBaselineTable.insert(key: key.text, tag: tag.bytes, on: db) }
             var digest = new.rows.baselineDigest()

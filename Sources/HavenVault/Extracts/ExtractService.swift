@@ -40,7 +40,8 @@ public struct ExtractService: Sendable {
             let policy = pipeline.policies.policy
             let opener = pipeline.opener
             let now = pipeline.clock.now()
-            let (result, opened) = try pipeline.readSnapshot { (view) throws(HavenError) -> (RecordReadResult, OpenedRecord) in
+            let numbers = CaseNumbers(keys: keys, logger: pipeline.logger)
+            let (result, opened, caseNumber) = try pipeline.readSnapshot { (view) throws(HavenError) -> (RecordReadResult, OpenedRecord, String?) in
                 let opened = try opener.open(id, in: view, policy: policy)
                 let requested = try request.fields.map { (names) throws(HavenError) -> [FieldName] in
                     try names.map { (n) throws(HavenError) -> FieldName in try opened.type.field(named: n).name }
@@ -49,7 +50,9 @@ public struct ExtractService: Sendable {
                     subject: RequestPipeline.subject(of: user), action: .extractIssue, record: opened.facts, fields: requested,
                     purpose: request.purpose, courtOrder: courtOrder, now: now))
                 try RequestPipeline.require(decision, &entry)
-                return (try opener.release(decision, of: opened, on: view.db), opened)
+                // Read before the entry is written: a number whose row fails its tag refuses the extract.
+                let caseNumber = try numbers.known(id, owner: opened.header.agency, caller: user.agency, on: view.db)
+                return (try opener.release(decision, of: opened, on: view.db), opened, caseNumber)
             }
             let basis = try legalBasis(opened.header, courtOrder: courtOrder, role: policy.role(user.role), now: now)
             var withheld = result.withheld.map { ExtractPayload.Withheld(field: $0.field, reason: $0.reason) }
@@ -70,10 +73,6 @@ public struct ExtractService: Sendable {
             return pipeline.writer.audit(on: ctx.eventLoop, event, checkpoint: true).flatMapThrowing { committed in
                 guard let checkpoint = committed.checkpoint else { throw HavenError.auditUnavailable }
                 let proof = try self.auditProof(seq: committed.auditSeq, checkpoint: checkpoint)
-                let numbers = CaseNumbers(keys: self.keys, logger: self.pipeline.logger)
-                let caseNumber = try self.pipeline.readSnapshot { (view) throws(HavenError) -> String? in
-                    numbers.shown(id, owner: opened.header.agency, caller: user.agency, on: view.db)
-                }
                 let payload = ExtractPayload(
                     vault: self.keys.vaultID.rawValue, recordID: id.rawValue, recordType: opened.header.type.rawValue,
                     agency: opened.header.agency.rawValue, recordVersion: opened.header.version, fields: fields, withheld: withheldFields,

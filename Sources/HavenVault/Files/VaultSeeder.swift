@@ -3,6 +3,7 @@ import HavenCore
 import HavenCrypto
 import HavenPolicy
 import HavenStore
+import Logging
 
 /// Fills a vault quickly, for benchmarks: the same rows the daemon would write (records
 /// sealed under their own data keys, audit entries chained and checkpointed), but many per
@@ -81,6 +82,8 @@ public final class VaultSeeder {
         let policyVersion = policy.version
         let search = SearchIndexer(policy: policy, keys: keys)
         let statistics = RecordStatisticsDeriver(policy: policy)
+        // Every record has its agency's case number, or havend refuses to start on the vault.
+        let numbers = CaseNumbers(keys: keys, logger: Logger(label: "haven.seeder"))
         try inTransaction {
             try SearchIndexTable.setLayout(search.layout, on: db)
             try StatisticsTable.setLayout(statistics.layout, on: db)
@@ -125,6 +128,7 @@ public final class VaultSeeder {
                         wrappedKey: keys.dataKeys.wrap(dataKey, record: id, dataKeyVersion: 1),
                         sealedHeader: cipher.sealHeader(header))
                     try RecordTable.insert(row, on: db)
+                    try numbers.assign(id, agency: creator.agency, policy: policy, at: t, on: db)
                     for field in sealed { try RecordTable.putField(id, field, on: db) }
                     try RecordTable.setAssignees(id, header.assignees, on: db)
                     try SearchIndexTable.insert(id, search.entries(try values.map { (try FieldName($0.0), $0.1) }, agency: creator.agency.rawValue), on: db)

@@ -71,6 +71,17 @@ public struct RowAuthenticator: Sendable {
         return key.tag(m)
     }
 
+    /// `case_number_marks`: an agency's highest count of a year. Lowering it (with the newest
+    /// number's row deleted) would give that number again, to another record.
+    public func caseNumberMark(_ m: CaseNumberMark) -> Tag16 {
+        var m2 = AssociatedData(domain: "haven/row/case-number-mark/v1")
+        m2.string(vault.rawValue)
+        m2.string(m.agency)
+        m2.uint64(UInt64(m.year))
+        m2.uint64(UInt64(m.sequence))
+        return key.tag(m2)
+    }
+
     /// `vault_meta`: the vault's identity, public key, sealed signing key and creation time.
     public func vaultMeta(_ meta: VaultMeta) -> Tag16 {
         var m = AssociatedData(domain: "haven/row/vault-meta/v1")

@@ -104,7 +104,7 @@ struct RequestPipeline: Sendable {
         return handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<T> in try body(&entry, user, id) }
             .flatMapErrorThrowing { [self] error throws -> T in
                 guard let e = error as? HavenError, e.code == .erased else { throw error }
-                throw erasedAnswer(id, for: user)
+                throw erasedAnswer(id, for: user, named: rawID)
             }
     }
 

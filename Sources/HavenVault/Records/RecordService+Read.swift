@@ -12,6 +12,11 @@ extension RecordService {
             // escape sequences to an auditor's terminal.
             try FieldValueRules.checkText(request.purpose, what: "purpose", maximum: FieldValueRules.maximumPurposeLength)
             if let reason = request.breakGlass {
+                // Numbers are sequential: with break-glass they would walk every record of a year.
+                guard id.rawValue == rawID else {
+                    throw HavenError(.invalidValue, "break-glass is refused for a record named by its case number",
+                                     hint: "name the record by its id for a break-glass read")
+                }
                 try FieldValueRules.checkText(reason, what: "break-glass reason", maximum: FieldValueRules.maximumPurposeLength)
             }
             entry.event.purpose = request.purpose
@@ -50,8 +55,8 @@ extension RecordService {
                 try RequestPipeline.require(decision, &entry)
                 var released = try opener.release(decision, of: opened, notes: notes,
                                                   notesTotal: requested == nil ? opened.header.noteCount : nil, on: view.db)
-                released.caseNumber = CaseNumbers(keys: keys, logger: logger)
-                    .shown(id, owner: opened.header.agency, caller: user.agency, on: view.db)
+                released.caseNumber = try CaseNumbers(keys: keys, logger: logger)
+                    .known(id, owner: opened.header.agency, caller: user.agency, on: view.db)
                 return released
             }
             entry.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }

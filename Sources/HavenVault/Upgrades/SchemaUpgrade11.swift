@@ -4,7 +4,8 @@ import HavenStore
 
 /// The upgrade of a vault from schema 10 to 11, run inside the migration's transaction:
 /// every record made before it gets its agency's case number, in creation order per agency
-/// and year (as if it had been numbered when made), tagged under the row key. A record
+/// and year (as if it had been numbered when made), tagged under the row key, with each
+/// agency's mark of each year. A record
 /// accepted by another agency before the upgrade gets no number there: it gets one if a
 /// referral to that agency is accepted again. The step's `vault.migrate` entry
 /// (`SchemaUpgradeEvents`) is written as the daemon starts.
@@ -24,7 +25,7 @@ struct SchemaUpgrade11 {
         }
         for (id, agency, created) in rows {
             let row = try CaseNumbers.next(id, agency: agency, prefix: policy.agencies.casePrefix(for: agency), at: created, on: db)
-            try CaseNumberTable.insert(row, tag: keys.rows.caseNumber(row).bytes, on: db)
+            try CaseNumbers.store(row, keys: keys, on: db)
         }
     }
 }

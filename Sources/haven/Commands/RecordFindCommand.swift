@@ -52,8 +52,8 @@ struct RecordFind: AsyncParsableCommand {
 
     /// The table of found records: one row each, metadata only.
     static func printFound(_ records: [FoundRecord]) {
-        Output.table(["ID", "CASE", "TYPE", "AGENCY", "MATCHED", "ASSIGNED"], records.map { f in
-            [f.id, f.caseNumber ?? "-", f.type, f.agency, matched(f), f.assignees.isEmpty ? "-" : f.assignees.joined(separator: ",")]
+        Output.table(["ID", "TYPE", "AGENCY", "MATCHED", "ASSIGNED", "CASE"], records.map { f in
+            [f.id, f.type, f.agency, matched(f), f.assignees.isEmpty ? "-" : f.assignees.joined(separator: ","), f.caseNumber ?? "-"]
         })
     }
 

@@ -71,9 +71,9 @@ struct ReferralList: AsyncParsableCommand {
         if let status { path += "&status=\(HavenClient.escape(status))" }
         let r: ReferralListResponse = try await connection.withClient { try await $0.get(path) }
         if output.json { Output.json(r); return }
-        Output.table(["REFERRAL", "SERVICE", "FROM", "TO", "STATUS", "SENT", "UPDATED", "RECORD", "CASE", "ASSIGNEE"],
+        Output.table(["REFERRAL", "SERVICE", "FROM", "TO", "STATUS", "SENT", "UPDATED", "RECORD", "ASSIGNEE", "CASE"],
                      r.referrals.map { [$0.ref, $0.service, $0.from, $0.to, $0.status, $0.createdAt, $0.updatedAt, $0.record ?? "-",
-                                        ReferralShow.cases($0, withAgencies: false) ?? "-", $0.assignee ?? "-"] })
+                                        $0.assignee ?? "-", ReferralShow.cases($0, withAgencies: false) ?? "-"] })
         if r.unverified > 0 {
             Output.error("\(r.unverified) referral index rows disagree with their records and are not listed: tell an auditor")
         }
