@@ -2,6 +2,21 @@ import HavenCore
 
 /// Printable forms of a verified extract, for a court file.
 public enum ExtractRenderer {
+    /// The facts both renderings list above the fields, named in the reader's language:
+    /// one list, so the text and the page never disagree on what an extract says of itself.
+    static func facts(_ v: VerifiedExtract, _ w: ExtractWords, policy: String) -> [(String, String)] {
+        let p = v.payload
+        return [(w.record, w.recordFacts(p))] + (p.caseNumber.map { [(w.caseNumber, $0)] } ?? []) + [
+            (w.issued, p.issuedAt),
+            (w.issuedTo, w.requester(p.requester)),
+            (w.purpose, p.purpose),
+            (w.legalBasis, w.basis(p.legalBasis)),
+            (w.signedBy, w.signer(vault: p.vault, key: v.keyID)),
+            (w.auditLog, w.audit(seq: p.audit.seq, size: p.audit.checkpoint.checkpoint.size, time: p.audit.checkpoint.checkpoint.time.rfc3339)),
+            (policy, String(p.policyVersion.prefix(16))),
+        ]
+    }
+
     // MARK: text
 
     /// The extract as text; `labels` names fields and choice values in the reader's
@@ -15,17 +30,7 @@ public enum ExtractRenderer {
         if !v.verified { out.append(w.notVerifiedLine) }
         out.append("\(w.verificationCode): \(v.verificationCode)")
         out.append("")
-        let facts: [(String, String)] = [
-            (w.record, w.recordFacts(p)),
-        ] + (p.caseNumber.map { [(w.caseNumber, $0)] } ?? []) + [
-            (w.issued, p.issuedAt),
-            (w.issuedTo, w.requester(p.requester)),
-            (w.purpose, p.purpose),
-            (w.legalBasis, w.basis(p.legalBasis)),
-            (w.signedBy, w.signer(vault: p.vault, key: v.keyID)),
-            (w.auditLog, w.audit(seq: p.audit.seq, size: p.audit.checkpoint.checkpoint.size, time: p.audit.checkpoint.checkpoint.time.rfc3339)),
-            (w.policy, String(p.policyVersion.prefix(16))),
-        ]
+        let facts = Self.facts(v, w, policy: w.policy)
         let width = max(15, facts.map { DisplayWidth.of($0.0) + 2 }.max() ?? 0)
         for (name, value) in facts { out.append(DisplayWidth.pad(name + ":", to: width) + value) }
         out.append("")
@@ -94,17 +99,7 @@ public enum ExtractRenderer {
             <table class="facts">
 
             """
-        let facts: [(String, String)] = [
-            (w.record, w.recordFacts(p)),
-        ] + (p.caseNumber.map { [(w.caseNumber, $0)] } ?? []) + [
-            (w.issued, p.issuedAt),
-            (w.issuedTo, w.requester(p.requester)),
-            (w.purpose, p.purpose),
-            (w.legalBasis, w.basis(p.legalBasis)),
-            (w.signedBy, w.signer(vault: p.vault, key: v.keyID)),
-            (w.auditLog, w.audit(seq: p.audit.seq, size: p.audit.checkpoint.checkpoint.size, time: p.audit.checkpoint.checkpoint.time.rfc3339)),
-            (w.language == "en" ? "Policy version" : w.policy, String(p.policyVersion.prefix(16))),
-        ]
+        let facts = Self.facts(v, w, policy: w.language == "en" ? "Policy version" : w.policy)
         for (k, value) in facts { h += "<tr><th>\(escape(k))</th><td\(langAttribute(value))>\(escape(value))</td></tr>\n" }
         h += "</table>\n<h2>\(escape(w.released))</h2>\n<table class=\"released\">\n"
         for f in p.fields {
