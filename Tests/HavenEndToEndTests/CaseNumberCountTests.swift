@@ -79,5 +79,35 @@ extension EndToEnd {
             let next = try tamper.number(v, ids[3], agency: Self.shelter)
             #expect(!numbers.contains(next) && next.hasSuffix("-0004"), "\(next) after \(numbers)")
         }
+
+        /// The same deletion while havend serves, which no start check sees until the next start:
+        /// the writer finds the mark above the rows and gives no number, rather than give the
+        /// deleted one again; the acceptance is refused whole (the referral stays pending).
+        @Test func theNewestNumberDeletedWhileServingIsNeverGivenAgain() throws {
+            let tamper = CaseNumberTamperTests()
+            let v = try TestVault()
+            try v.enrol("shelter-intake", role: "intake", agency: Self.shelter)
+            var (ids, refs) = ([String](), [String]())
+            for i in 0..<2 {
+                let id = try v.createRecord(["survivor_name": "Served \(i)", "incident_type": "rape"])
+                try v.expectOK(as: "intake", ["consent", "grant", id, "shelter"])
+                refs.append(try v.expectOK(as: "intake", ["referral", "create", id, "--to", Self.shelter, "--service", "shelter",
+                                                          "--purpose", "safe room"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+                ids.append(id)
+            }
+            try v.expectOK(as: "shelter-intake", ["referral", "accept", refs[0]])
+            let first = try tamper.number(v, ids[0], agency: Self.shelter)
+            try v.execute("DELETE FROM case_numbers WHERE number = ?", [first])
+            let r = try v.haven(as: "shelter-intake", ["referral", "accept", refs[1]])
+            #expect(r.status == 1 && r.stderr.hasPrefix("haven: integrity_error:"), "\(r)")
+            let left = try v.withDatabase { db in
+                let s = try db.statement("SELECT count(*) FROM case_numbers WHERE agency = ?").bind(1, Self.shelter)
+                _ = try s.step()
+                return s.int64(0)
+            }
+            #expect(left == 0, "the refused acceptance gave no number")
+            let status = try v.expectOK(as: "intake", ["referral", "show", refs[1]]).stdout
+            #expect(status.contains("pending"), "\(status)")
+        }
     }
 }

@@ -88,6 +88,15 @@ public enum CaseNumberTable {
             .bind(1, m.agency).bind(2, Int64(m.year)).bind(3, Int64(m.sequence)).bind(4, blob: tag).run()
     }
 
+    /// `agency`'s mark of `year`, with its tag; nil before its first number of the year.
+    public static func mark(agency: String, year: Int, on db: Connection) throws -> (CaseNumberMark, [UInt8])? {
+        let s = try db.statement("SELECT agency, year, seq, tag FROM case_number_marks WHERE agency = ? AND year = ?")
+            .bind(1, agency).bind(2, Int64(year))
+        defer { s.reset() }
+        guard try s.step() else { return nil }
+        return (CaseNumberMark(agency: s.string(0), year: Int(s.int64(1)), sequence: Int(s.int64(2))), s.blob(3))
+    }
+
     /// Every mark with its tag, by agency and year.
     public static func marks(on db: Connection) throws -> [(CaseNumberMark, [UInt8])] {
         let s = try db.statement("SELECT agency, year, seq, tag FROM case_number_marks ORDER BY agency, year")

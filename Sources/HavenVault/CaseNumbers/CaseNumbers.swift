@@ -23,10 +23,36 @@ struct CaseNumbers: Sendable {
     func assign(_ record: RecordID, agency: AgencyName, policy: Policy, at now: Timestamp,
                 on db: Connection) throws(HavenError) -> String {
         if let held = try number(of: record, at: agency, on: db) { return held }
+        let row = try storeCall(logger) {
+            try Self.next(record, agency: agency, prefix: policy.agencies.casePrefix(for: agency), at: now, on: db)
+        }
+        try checkMark(before: row, on: db)
         return try storeCall(logger) { () throws -> String in
-            let row = try Self.next(record, agency: agency, prefix: policy.agencies.casePrefix(for: agency), at: now, on: db)
             try Self.store(row, keys: keys, on: db)
             return row.number
+        }
+    }
+
+    /// Before a number is given: the agency's mark of the year must pass its tag and stand
+    /// at the highest count the rows hold, so the number about to be given is one never
+    /// given. A newest row deleted outside Haven (the mark above the rows), a mark deleted or
+    /// lowered (the rows above it) or a mark that fails its tag stops the write: giving the
+    /// number again would send a paper file's number to another survivor's record.
+    private func checkMark(before row: StoredCaseNumber, on db: Connection) throws(HavenError) {
+        let found = try storeCall(logger) { try CaseNumberTable.mark(agency: row.agency, year: row.year, on: db) }
+        let highest = row.sequence - 1
+        let agreed: Bool
+        if let (mark, tag) = found {
+            agreed = Tag16(tag) == keys.rows.caseNumberMark(mark) && mark.sequence == highest
+        } else {
+            agreed = highest == 0
+        }
+        guard agreed else {
+            logger.error("case number mark does not match the numbers given",
+                         metadata: ["agency": "\(row.agency)", "year": "\(row.year)"])
+            throw HavenError.integrityFinding("the case numbers of agency \(row.agency) in \(row.year) (tables case_numbers "
+                                              + "and case_number_marks) were changed outside Haven: no number is given "
+                                              + "until the data directory is restored")
         }
     }
 

@@ -64,8 +64,8 @@ public struct RowAuthenticator: Sendable {
         var m = AssociatedData(domain: "haven/row/case-number/v1")
         m.string(vault.rawValue)
         m.string(n.agency)
-        m.uint64(UInt64(n.year))
-        m.uint64(UInt64(n.sequence))
+        m.uint64(UInt64(bitPattern: Int64(n.year)))
+        m.uint64(UInt64(bitPattern: Int64(n.sequence)))
         m.string(n.number)
         m.string(n.record)
         return key.tag(m)
@@ -77,8 +77,8 @@ public struct RowAuthenticator: Sendable {
         var m2 = AssociatedData(domain: "haven/row/case-number-mark/v1")
         m2.string(vault.rawValue)
         m2.string(m.agency)
-        m2.uint64(UInt64(m.year))
-        m2.uint64(UInt64(m.sequence))
+        m2.uint64(UInt64(bitPattern: Int64(m.year)))
+        m2.uint64(UInt64(bitPattern: Int64(m.sequence)))
         return key.tag(m2)
     }
 

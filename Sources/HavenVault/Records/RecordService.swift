@@ -84,7 +84,7 @@ public struct RecordService: Sendable {
             return pipeline.change(ctx, entry) { (tx, _) throws(HavenError) -> RecordWriteResponse in
                 try storeCall(logger) { try record.insert(on: tx.db) }
                 // In the same transaction: a record never exists without its number.
-                let number = try numbers.assign(record.id, agency: user.agency, policy: policy, at: tx.now, on: tx.db)
+                let number = try numbers.assign(record.id, agency: user.agency, policy: policy, at: now, on: tx.db)
                 tx.wrote(.record(record.id), record.state)
                 return RecordWriteResponse(id: record.id.rawValue, version: record.header.version, possibleDuplicates: answer,
                                            caseNumber: number)

@@ -187,10 +187,11 @@ struct RecordList: AsyncParsableCommand {
             return RecordListResponse(records: records, next: last.next, damaged: damaged, remaining: last.remaining)
         }
         if output.json { Output.json(result); return }
-        // The columns scripts read by position keep their places; the case number came later, so it is last.
+        // The columns scripts read by position keep their places; the case number came later, so it is last,
+        // and an empty cell is '-' (as in record find) so that splitting at spaces finds it there.
         Output.table(["ID", "TYPE", "AGENCY", "STATUS", "VERSION", "UPDATED", "ASSIGNED", "CASE"],
                      result.records.map { [$0.id, $0.type, $0.agency, $0.status, String($0.version), $0.updatedAt,
-                                           $0.assignees.joined(separator: ","), $0.caseNumber ?? "-"] })
+                                           $0.assignees.isEmpty ? "-" : $0.assignees.joined(separator: ","), $0.caseNumber ?? "-"] })
         if !result.damaged.isEmpty {
             Output.line("not listed, failed their integrity check (an auditor sees why in 'haven audit log'): "
                   + result.damaged.joined(separator: ", "))
