@@ -474,6 +474,15 @@ def main():
     referral_event["plaintext"] = referral_event_json(referral_event)
     referral_event["box"] = sealed_history_row("haven/referral-event/v1", data_key, bytes(range(0xb0, 0xc8)), 1,
                                                referral_event["plaintext"].encode()).hex()
+    # A later step of the same referral: the receiving desk hands it over (a kind added after
+    # the first vector; the row's format is unchanged).
+    referral_event_assign = {"index": 3, "referral": "aaaqeayeaudaocaj", "kind": "assign", "by": "shelter-desk",
+                             "at": 1790000290000, "service": "shelter", "to": "lwu-shelter-vientiane", "text": None,
+                             "note": None, "assignee": "noy", "data_key": data_key.hex(),
+                             "nonce": bytes(range(0xd0, 0xe8)).hex()}
+    referral_event_assign["plaintext"] = referral_event_json(referral_event_assign)
+    referral_event_assign["box"] = sealed_history_row("haven/referral-event/v1", data_key, bytes(range(0xd0, 0xe8)), 3,
+                                                      referral_event_assign["plaintext"].encode()).hex()
     note = dict(header["notes"][0])
     note.update({"data_key": data_key.hex(), "nonce": bytes(range(0x80, 0x98)).hex(), "plaintext": note_json(note)})
     note["box"] = sealed_history_row("haven/note-meta/v1", data_key, bytes(range(0x80, 0x98)), note["index"],
@@ -572,7 +581,7 @@ def main():
         "root_passphrase_seal": seal, "root_share": share, "root_share_set": share_set,
         "root_share_sealed": sealed_share, "root_share_set_v2": share_set_v2,
         "blind_index": blind_index, "record_statistics": statistics, "search_form": names,
-        "record_header_v3": header_v3, "referral_event": referral_event, "statistics_release": statistics_release,
+        "record_header_v3": header_v3, "referral_event": referral_event, "referral_event_assign": referral_event_assign, "statistics_release": statistics_release,
         "anchored_mark": anchored_mark(bytes(range(0x30, 0x50)), VAULT_ID, 4242),
     }
     out["recovery_journal"] = recovery_journal()

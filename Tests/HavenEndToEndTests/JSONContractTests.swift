@@ -98,6 +98,8 @@ extension EndToEnd {
             try run("haven referral list", as: "shelter-desk", ["referral", "list"])
             try run("haven referral show", as: "shelter-desk", ["referral", "show", ref])
             try run("haven referral accept", as: "shelter-desk", ["referral", "accept", ref])
+            try run("haven referral assign", as: "shelter-desk", ["referral", "assign", ref, "shelter-desk"])
+            try run("haven referral unassign", as: "shelter-desk", ["referral", "unassign", ref])
             try run("haven referral close", as: "shelter-desk", ["referral", "close", ref, "--reason", "json stay ended"])
             try run("haven referral decline", as: "shelter-desk", ["referral", "decline", try refer(), "--reason", "json no bed"])
             try run("haven referral revoke", as: "intake", ["referral", "revoke", try refer(), "--reason", "json not needed"])

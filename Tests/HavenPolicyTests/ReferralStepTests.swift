@@ -2,14 +2,14 @@ import HavenCore
 import HavenPolicy
 import Testing
 
-/// The steps on an existing referral (view, accept, decline, revoke, close): every role ×
+/// The steps on an existing referral (view, accept, assign, decline, revoke, close): every role ×
 /// step × state × side of the referral × who sent it × consent, decided by the engine and
 /// checked against the rules written out here apart from it; and the reach an accepted
 /// referral gives, by name.
 @Suite struct ReferralStepTests {
     typealias M = DecisionMatrixTests
     enum Side: String, CaseIterable { case sender, receiver, neither }
-    static let steps: [ReferralStep] = [.view, .accept(assignee: nil), .decline, .revoke, .close]
+    static let steps: [ReferralStep] = [.view, .accept(assignee: nil), .assign(assignee: nil), .decline, .revoke, .close]
 
     static func record(status: ReferralStatus, side: Side, sentBySelf: Bool, consent: M.ConsentCase, user: UserName) -> RecordFacts {
         let other = try! AgencyName("ossc-luang-prabang")
@@ -25,7 +25,9 @@ import Testing
     }
 
     /// The rules of the issue, written out: the receiving agency's desk (reach: agency)
-    /// answers a pending referral, accepting only while the consent holds; the sending
+    /// answers a pending referral, accepting only while the consent holds, and (un)names who
+    /// works an accepted one whatever the consent (a lapse refuses the reach, not the desk's
+    /// bookkeeping); the sending
     /// agency revokes a live one (its desk, or whoever sent it); the parties close an
     /// accepted one and see it — the desks of both sides, and whoever sent it —; nobody else
     /// (another counsellor of either side) does anything, not even see it.
@@ -39,6 +41,7 @@ import Testing
         switch step {
         case .view: return true
         case .accept: return side == .receiver && desk && status == .pending && consent == .granted
+        case .assign: return side == .receiver && desk && status == .accepted
         case .decline: return side == .receiver && desk && status == .pending
         case .revoke: return side == .sender && (desk || sentBySelf) && (status == .pending || status == .accepted)
         case .close: return status == .accepted
@@ -70,7 +73,7 @@ import Testing
                 }
             }
         }
-        #expect(cases == 8 * 5 * 5 * 3 * 2 * 4)
+        #expect(cases == 8 * 6 * 5 * 3 * 2 * 4)
         print("referral steps: \(cases) cases, \(allowed) allowed")
         #expect(allowed > 100)
     }
@@ -86,6 +89,23 @@ import Testing
         #expect(accept("counsellor", M.home).allowed)
         #expect(!accept("counsellor", M.elsewhere).allowed)
         #expect(accept("health", M.home).rule == "role intake may not assign records to role health")
+    }
+
+    /// Assigning later asks of the assignee what accepting does, on a referral that stands accepted.
+    @Test func aLaterAssigneeIsOfTheReceivingAgencyAndARoleTheDeskAssigns() {
+        let subject = Subject(user: try! UserName("desk"), role: try! RoleName("intake"), agency: M.home)
+        let facts = Self.record(status: .accepted, side: .receiver, sentBySelf: false, consent: .granted, user: subject.user)
+        func assign(_ role: String, _ agency: AgencyName, _ facts: RecordFacts) -> Decision {
+            ShippedPolicy.policy.decideReferral(.assign(assignee: Subject(user: try! UserName("w"), role: try! RoleName(role), agency: agency)),
+                                                by: subject, referral: M.ref, record: facts, now: M.now)
+        }
+        #expect(assign("counsellor", M.home, facts).allowed)
+        let away = assign("counsellor", M.elsewhere, facts)
+        #expect(!away.allowed && away.hint == "assign a user of \(M.home)", "\(away.rule)")
+        #expect(assign("health", M.home, facts).rule == "role intake may not assign records to role health")
+        let pending = Self.record(status: .pending, side: .receiver, sentBySelf: false, consent: .granted, user: subject.user)
+        #expect(!assign("counsellor", M.home, pending).allowed)
+        #expect(ReferralStep.assign(assignee: nil).name == "unassign")
     }
 
     /// The decision on a record reached through a referral names it; a counsellor of the

@@ -41,6 +41,7 @@ import Testing
         let record_statistics: StatisticsVector
         let record_header_v3: Header
         let referral_event: HistoryRow
+        let referral_event_assign: HistoryRow
         let statistics_release: ReleaseVector
         let anchored_mark: AnchoredVector
         let case_number_rows: [CaseNumberVector]

@@ -4,6 +4,9 @@ import HavenCore
 public enum ReferralStep: Sendable, Equatable {
     /// Taken on by the receiving agency; `assignee` is the user named to work it.
     case accept(assignee: Subject?)
+    /// The user working an accepted referral named, changed, or (nil) cleared by the
+    /// receiving agency's desk.
+    case assign(assignee: Subject?)
     case decline
     /// Withdrawn by the sending agency.
     case revoke
@@ -15,6 +18,7 @@ public enum ReferralStep: Sendable, Equatable {
     public var name: String {
         switch self {
         case .accept: "accept"
+        case .assign(let a): a == nil ? "unassign" : "assign"
         case .decline: "decline"
         case .revoke: "revoke"
         case .close: "close"
@@ -113,6 +117,27 @@ extension Policy {
             }
             return .allow("agency \(r.to) may accept \(name); consent:\(service.consent.rawValue) granted", policy: self,
                           consent: [service.consent: status])
+        case .assign(let assignee):
+            // As accepting: only the receiving agency's desk names who works it there.
+            guard subject.agency == r.to else {
+                return .deny("\(name) was sent to \(r.to); only it may \(step.name) it", policy: self)
+            }
+            guard role.reach == .agency else {
+                return .deny("a referral is assigned by a role that reaches its agency's records; role \(subject.role) reaches "
+                             + "\(role.reach.rawValue)", policy: self)
+            }
+            guard r.status == .accepted else {
+                return .deny("only an accepted referral is assigned; \(name) is \(r.status.rawValue)", policy: self)
+            }
+            guard let a = assignee else { return .allow("agency \(r.to) may unassign \(name)", policy: self) }
+            guard a.agency == r.to else {
+                return .deny("\(a.user) is of agency \(a.agency), not \(r.to), which the referral was sent to", policy: self,
+                             hint: "assign a user of \(r.to)")
+            }
+            guard role.assignableRoles.contains(a.role) else {
+                return .deny("role \(subject.role) may not assign records to role \(a.role)", policy: self)
+            }
+            return .allow("agency \(r.to) may assign \(name) to \(a.user)", policy: self)
         case .revoke:
             guard subject.agency == r.from else {
                 return .deny("only agency \(r.from), which sent \(name), may revoke it", policy: self)

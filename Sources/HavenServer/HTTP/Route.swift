@@ -90,6 +90,8 @@ enum Route: Equatable, Sendable {
         Entry(method: .POST, template: "/v1/referrals/{ref}/decline") { .changeReferral($0[0], .decline) },
         Entry(method: .POST, template: "/v1/referrals/{ref}/revoke") { .changeReferral($0[0], .revoke) },
         Entry(method: .POST, template: "/v1/referrals/{ref}/close") { .changeReferral($0[0], .close) },
+        Entry(method: .POST, template: "/v1/referrals/{ref}/assign") { .changeReferral($0[0], .assign) },
+        Entry(method: .POST, template: "/v1/referrals/{ref}/unassign") { .changeReferral($0[0], .unassign) },
         Entry(method: .POST, template: "/v1/users") { _ in .addUser },
         Entry(method: .GET, template: "/v1/users") { _ in .listUsers },
         Entry(method: .POST, template: "/v1/users/{name}/revoke") { .revokeUser($0[0]) },

@@ -61,7 +61,8 @@ public struct ReferralService: Sendable {
         }
     }
 
-    /// `referral.accept`, `.decline`, `.revoke`, `.close`: one step on referral `rawRef`.
+    /// `referral.accept`, `.assign`, `.unassign`, `.decline`, `.revoke`, `.close`: one step on
+    /// referral `rawRef`.
     public func change(_ ctx: RequestContext, ref rawRef: String, _ kind: ReferralChange,
                        request: ReferralStepRequest) -> EventLoopFuture<ReferralWriteResponse> {
         var entry = pipeline.begin("referral.\(kind.rawValue)", ctx)
@@ -77,6 +78,19 @@ public struct ReferralService: Sendable {
                 let assignee = try request.assign.map { (raw) throws(HavenError) -> EnrolledUser in try pipeline.activeUser(raw) }
                 if let assignee { entry.event.detail["assigned"] = assignee.name.rawValue }
                 stepAsked = .accept(assignee: assignee.map(RequestPipeline.subject(of:)))
+            case .assign, .unassign:
+                guard request.reason == nil else { throw HavenError(.badRequest, "assigning a referral takes no reason") }
+                guard kind == .assign else {
+                    guard request.assign == nil else { throw HavenError(.badRequest, "unassigning a referral names no user") }
+                    stepAsked = .assign(assignee: nil)
+                    break
+                }
+                guard let raw = request.assign else {
+                    throw HavenError(.invalidValue, "name the user to assign", hint: "haven referral unassign REF clears the assignee")
+                }
+                let assignee = try pipeline.activeUser(raw)
+                entry.event.detail["assigned"] = assignee.name.rawValue
+                stepAsked = .assign(assignee: RequestPipeline.subject(of: assignee))
             case .decline, .revoke, .close:
                 guard request.assign == nil else { throw HavenError(.badRequest, "only an accepted referral is assigned") }
                 guard let given = request.reason else {
@@ -109,9 +123,25 @@ public struct ReferralService: Sendable {
                 referral.updatedBy = subject.user
                 referral.updatedAt = now
                 var assignee: UserName?
-                if case .accept(let a) = step, let a {
+                var detail: [String: String] = [:]
+                switch step {
+                case .accept(let a?):
                     referral.assignee = a.user
                     assignee = a.user
+                case .assign(let a):
+                    // The one who worked it loses its reach at the next request: every decision
+                    // reads the assignee from this header.
+                    let was = referral.assignee
+                    // A step that would change nothing is a value to correct, as `record unassign` of
+                    // a user not assigned is.
+                    guard was != a?.user else {
+                        throw HavenError(.invalidValue, was.map { "referral \(ref) is already assigned to \($0)" }
+                                         ?? "referral \(ref) has no assignee")
+                    }
+                    if let was, was != a?.user { detail["unassigned"] = was.rawValue }
+                    referral.assignee = a?.user
+                    assignee = a?.user ?? was
+                default: break
                 }
                 let index = header.recordReferral(referral)
                 let event = ReferralEvent(referral: ref, kind: kind.event, by: subject.user, at: now, service: referral.service,
@@ -119,7 +149,7 @@ public struct ReferralService: Sendable {
                 // The receiving agency numbers the record as it accepts it, as its own staff count cases.
                 return RecordChange(referralEvents: [(index, opened.cipher.sealReferralEvent(event, index: index))],
                                     referrals: [(Self.indexRow(referral, record: id), false)],
-                                    caseNumberAt: status == .accepted ? referral.to : nil)
+                                    caseNumberAt: kind == .accept ? referral.to : nil, detail: detail)
             }).flatMapThrowing {
                 let written = try pipeline.journaled($0, Self.journaled(kind, record: id, referral: ref), by: subject.user, keys: changes.keys)
                 return ReferralWriteResponse(ref: ref.rawValue, record: kind == .decline ? nil : id.rawValue, status: status.rawValue,
@@ -132,7 +162,7 @@ public struct ReferralService: Sendable {
     /// pending or accepted, and the receiving agency would reach the record again.
     static func journaled(_ kind: ReferralChange, record: RecordID, referral: ReferralID) -> RecoveryAct.Kind? {
         switch kind {
-        case .accept: nil
+        case .accept, .assign, .unassign: nil
         case .revoke: .referralRevoked(record: record, referral: referral)
         case .close: .referralClosed(record: record, referral: referral)
         case .decline: .referralDeclined(record: record, referral: referral)

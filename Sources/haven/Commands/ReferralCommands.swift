@@ -11,11 +11,11 @@ struct ReferralCommand: AsyncParsableCommand {
             the service holds: a withdrawal revokes it, and a new grant needs a new referral. Until \
             then the receiving agency sees the service, the date and the sending agency, nothing of \
             the survivor. A referral is shown only to its parties: who sent it and the sending \
-            agency's desk, the receiving agency's desk, and the user assigned at acceptance; to \
-            anyone else it does not exist.
+            agency's desk, the receiving agency's desk, and the user assigned to work it (at \
+            acceptance or later by 'referral assign'); to anyone else it does not exist.
             """,
-        subcommands: [ReferralCreate.self, ReferralList.self, ReferralShow.self, ReferralAccept.self, ReferralDecline.self,
-                      ReferralRevoke.self, ReferralClose.self])
+        subcommands: [ReferralCreate.self, ReferralList.self, ReferralShow.self, ReferralAccept.self, ReferralAssign.self,
+                      ReferralUnassign.self, ReferralDecline.self, ReferralRevoke.self, ReferralClose.self])
 }
 
 /// `haven referral create ID --to AGENCY --service SERVICE --purpose TEXT [--note-file FILE]`.
@@ -110,7 +110,10 @@ struct ReferralShow: AsyncParsableCommand {
         }
         Output.line()
         Output.table(["WHEN", "STEP", "BY", "WORDS"],
-                     r.steps.map { [$0.at, $0.kind + ($0.assignee.map { " (assigned \($0))" } ?? ""), $0.by, $0.text ?? "-"] })
+                     r.steps.map { s in
+                         let who = s.assignee.map { " (\(s.kind == "unassign" ? "unassigned" : "assigned") \($0))" } ?? ""
+                         return [s.at, s.kind + who, s.by, s.text ?? "-"]
+                     })
         for step in r.steps { if let note = step.note { Output.line(); Output.line("note from \(step.by):"); Output.line(note) } }
     }
 }
@@ -128,6 +131,40 @@ struct ReferralAccept: AsyncParsableCommand {
 
     func run() async throws {
         try await changeReferral(connection, output, ref: ref, "accept", ReferralStepRequest(assign: assign))
+    }
+}
+
+/// `haven referral assign REF USER`: the receiving agency's desk names, or hands the
+/// referral over to, the user of its agency who works it.
+struct ReferralAssign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign", abstract: "Name the user of your agency who works an accepted referral, or hand it over.",
+        discussion: "Allowed to the receiving agency's desk, as accepting is. A user assigned before loses their reach "
+            + "through the referral at their next request.")
+
+    @Argument(help: "Referral.") var ref: String
+    @Argument(help: "A user of your agency to work it.") var user: String
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await changeReferral(connection, output, ref: ref, "assign", ReferralStepRequest(assign: user))
+    }
+}
+
+/// `haven referral unassign REF`: the user who worked it is unnamed (a leaver, a case set down).
+struct ReferralUnassign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unassign", abstract: "Remove the user who works an accepted referral sent to your agency.",
+        discussion: "Their reach through the referral ends at their next request. A referral with no assignee is an "
+            + "error (exit 1).")
+
+    @Argument(help: "Referral.") var ref: String
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await changeReferral(connection, output, ref: ref, "unassign", ReferralStepRequest())
     }
 }
 
@@ -184,5 +221,9 @@ private func changeReferral(_ connection: ConnectionOptions, _ output: OutputOpt
         try await $0.post("/v1/referrals/\(HavenClient.escape(ref))/\(step)", body)
     }
     if output.json { Output.json(r); return }
-    Output.line("referral \(r.ref) \(r.status)\(r.status == "accepted" ? r.record.map { ": record \($0)" } ?? "" : "")")
+    switch (step, body.assign) {
+    case ("assign", let user?): Output.line("referral \(r.ref) assigned to \(user)")
+    case ("unassign", _): Output.line("referral \(r.ref) unassigned")
+    default: Output.line("referral \(r.ref) \(r.status)\(r.status == "accepted" ? r.record.map { ": record \($0)" } ?? "" : "")")
+    }
 }
