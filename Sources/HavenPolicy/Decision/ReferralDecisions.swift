@@ -97,15 +97,7 @@ extension Policy {
             }
             guard r.status == .pending else { return .deny("\(name) is already \(r.status.rawValue)", policy: self) }
             guard case .accept(let assignee) = step else { return .allow("agency \(r.to) may decline \(name)", policy: self) }
-            if let a = assignee {
-                guard a.agency == r.to else {
-                    return .deny("\(a.user) is of agency \(a.agency), not \(r.to), which the referral was sent to", policy: self,
-                                 hint: "assign a user of \(r.to)")
-                }
-                guard role.assignableRoles.contains(a.role) else {
-                    return .deny("role \(subject.role) may not assign records to role \(a.role)", policy: self)
-                }
-            }
+            if let a = assignee, let refused = refusedAssignee(a, of: r, by: subject, role: role) { return refused }
             // Taking on a referral whose consent has gone since would only open nothing.
             guard let service = referrals[r.service] else {
                 return .deny("\(name): the policy no longer defines service \(r.service)", policy: self)
@@ -130,13 +122,7 @@ extension Policy {
                 return .deny("only an accepted referral is assigned; \(name) is \(r.status.rawValue)", policy: self)
             }
             guard let a = assignee else { return .allow("agency \(r.to) may unassign \(name)", policy: self) }
-            guard a.agency == r.to else {
-                return .deny("\(a.user) is of agency \(a.agency), not \(r.to), which the referral was sent to", policy: self,
-                             hint: "assign a user of \(r.to)")
-            }
-            guard role.assignableRoles.contains(a.role) else {
-                return .deny("role \(subject.role) may not assign records to role \(a.role)", policy: self)
-            }
+            if let refused = refusedAssignee(a, of: r, by: subject, role: role) { return refused }
             return .allow("agency \(r.to) may assign \(name) to \(a.user)", policy: self)
         case .revoke:
             guard subject.agency == r.from else {
@@ -157,5 +143,18 @@ extension Policy {
             }
             return .allow("agency \(subject.agency) may close \(name)", policy: self)
         }
+    }
+
+    /// The user the receiving desk names to work referral `r`, at acceptance or later: one of
+    /// the receiving agency, in a role the desk may assign; nil when that holds.
+    private func refusedAssignee(_ a: Subject, of r: Referral, by subject: Subject, role: RolePolicy) -> Decision? {
+        guard a.agency == r.to else {
+            return .deny("\(a.user) is of agency \(a.agency), not \(r.to), which the referral was sent to", policy: self,
+                         hint: "assign a user of \(r.to)")
+        }
+        guard role.assignableRoles.contains(a.role) else {
+            return .deny("role \(subject.role) may not assign records to role \(a.role)", policy: self)
+        }
+        return nil
     }
 }

@@ -138,7 +138,7 @@ public struct ReferralService: Sendable {
                         throw HavenError(.invalidValue, was.map { "referral \(ref) is already assigned to \($0)" }
                                          ?? "referral \(ref) has no assignee")
                     }
-                    if let was, was != a?.user { detail["unassigned"] = was.rawValue }
+                    if let was { detail["unassigned"] = was.rawValue }
                     referral.assignee = a?.user
                     assignee = a?.user ?? was
                 default: break
