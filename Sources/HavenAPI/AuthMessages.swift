@@ -5,6 +5,8 @@ public struct ChallengeResponse: Codable, Sendable {
     public let vaultID: String
     public let nonce: String
     public let expiresInSeconds: Int
+    /// The connection's peer as the kernel reports it (SO_PEERCRED): the uid and pid the
+    /// daemon puts in the transcript. Nil from an older havend, which does not send them.
     public let peerUID: UInt32?
     public let peerPID: Int32?
 
