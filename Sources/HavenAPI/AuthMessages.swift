@@ -5,17 +5,25 @@ public struct ChallengeResponse: Codable, Sendable {
     public let vaultID: String
     public let nonce: String
     public let expiresInSeconds: Int
+    /// The connection's peer as the kernel reports it (SO_PEERCRED): the uid and pid the
+    /// daemon puts in the transcript. Nil from an older havend, which does not send them.
+    public let peerUID: UInt32?
+    public let peerPID: Int32?
 
-    public init(vaultID: String, nonce: String, expiresInSeconds: Int) {
+    public init(vaultID: String, nonce: String, expiresInSeconds: Int, peerUID: UInt32? = nil, peerPID: Int32? = nil) {
         self.vaultID = vaultID
         self.nonce = nonce
         self.expiresInSeconds = expiresInSeconds
+        self.peerUID = peerUID
+        self.peerPID = peerPID
     }
 
     enum CodingKeys: String, CodingKey {
         case nonce
         case vaultID = "vault_id"
         case expiresInSeconds = "expires_in_seconds"
+        case peerUID = "peer_uid"
+        case peerPID = "peer_pid"
     }
 }
 

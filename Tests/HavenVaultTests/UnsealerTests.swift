@@ -36,6 +36,20 @@ import Testing
         #expect(u.takeAttempts().map(\.decision) == [.allow, .allow])
     }
 
+    @Test func attemptsThroughTheBridgeSayWhereItReportedThemFromAndNothingElseChanges() throws {
+        let shares = try split(RootKey.generate(), vault: vault)
+        let u = Unsealer(vault: vault, custody: .shares(try ShareSet(shares: shares)))
+        let origin = ReportedOrigin(ip: "192.0.2.7", port: 50022)
+        _ = try u.submit(share: shares[1].bytes, peer: peer, origin: origin)
+        #expect(throws: HavenError.self) { try u.submit(share: shares[1].bytes, peer: self.peer, origin: .unknown) }
+        #expect(throws: HavenError.self) { try u.submit(share: SecureBytes(utf8: "not a share"), peer: self.peer, origin: origin) }
+        _ = try u.submit(share: shares[2].bytes, peer: peer)
+        let attempts = u.takeAttempts()
+        #expect(attempts.map { $0.detail["reported_from"] } == ["192.0.2.7 port 50022", "unknown", "192.0.2.7 port 50022", nil])
+        #expect(attempts.map { $0.detail["via"] } == ["dial-stdio", "dial-stdio", "dial-stdio", nil])
+        #expect(attempts.allSatisfy { $0.peer == peer }, "the peer is the kernel's, bridged or not")
+    }
+
     @Test func aShareEnteredTwiceCountsOnce() throws {
         let shares = try split(RootKey.generate(), vault: vault)
         let u = Unsealer(vault: vault, custody: .shares(try ShareSet(shares: shares)))

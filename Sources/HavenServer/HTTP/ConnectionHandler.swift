@@ -20,6 +20,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let logger: Logger
 
     private var peer: PeerCredentials?
+    /// What the SSH bridge reported in its preamble (nil: a local connection): for the audit only.
+    private var origin: ReportedOrigin?
     private var admission: PeerAdmission
     private var session = ConnectionSession()
     /// The connection's share of the sessions, taken as it authenticates.
@@ -115,6 +117,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let reported = event as? BridgePreambleHandler.Reported {
+            origin = reported.origin
+            return
+        }
         if case ChannelEvent.inputClosed = event {
             inputClosed = true
             if answering == 0 && writesInFlight == 0 { context.close(promise: nil) }
@@ -178,7 +184,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let opened: (vault: Vault, generation: UInt64)?
         if case .open(let v, let g) = gate.current { opened = (v, g) } else { opened = nil }
         let ctx = RequestContext(session: session.user(inGeneration: opened?.generation), peer: peer, eventLoop: context.eventLoop,
-                                 admission: sessionSlot)
+                                 admission: sessionSlot, origin: origin)
         let answer: EventLoopFuture<Response>
         if GateEndpoints.serves(route) {
             answer = GateEndpoints(gate: gate, opened: opened).dispatch(route, request, ctx, session: &session)

@@ -53,14 +53,17 @@ struct GateEndpoints {
                 // No session: a sealed vault cannot authenticate anyone. What is offered is
                 // checked against the vault, and every attempt is audited once it opens.
                 let offer = try OperatorRequests.offer(try JSONBody.decode(UnsealRequest.self, from: request.body))
-                return gate.unseal(offer, peer: ctx.peer.auditPeer, on: loop).map { GateAnswer(.json(JSONAnswer.encode($0.anonymous))) }
+                return gate.unseal(offer, peer: ctx.peer.auditPeer, origin: ctx.origin, on: loop).map { GateAnswer(.json(JSONAnswer.encode($0.anonymous))) }
             case (_, nil):
                 return loop.makeSucceededFuture(GateAnswer(.error(gate.sealedError)))
             case (.challenge, let (vault, _)?):
                 let c = vault.sessions.newChallenge()
                 session.issue(c)
+                // The peer as the kernel reports it: a client behind the SSH bridge signs these,
+                // the bridge process's, as it cannot know them itself (AUTHENTICATION.md).
                 let body = ChallengeResponse(vaultID: vault.keys.vaultID.rawValue, nonce: c.nonce,
-                                             expiresInSeconds: SessionService.challengeLifetimeSeconds)
+                                             expiresInSeconds: SessionService.challengeLifetimeSeconds,
+                                             peerUID: ctx.peer.uid, peerPID: ctx.peer.pid)
                 return loop.makeSucceededFuture(GateAnswer(.json(JSONAnswer.encode(body))))
             case (.session, let (vault, generation)?):
                 let issued = session.takeChallenge()  // single use, whatever the outcome
@@ -80,7 +83,7 @@ struct GateEndpoints {
                 case .offer(let id, let share)?:
                     // A custodian's current share for a pending rotation: no session, the
                     // share is the credential (as at unseal); audited with the peer.
-                    return gate.offerRotationShare(id: id, share: share, peer: ctx.peer.auditPeer, on: loop)
+                    return gate.offerRotationShare(id: id, share: share, peer: ctx.peer.auditPeer, origin: ctx.origin, on: loop)
                         .map { GateAnswer(.json(JSONAnswer.encode($0))) }
                 case nil:
                     break

@@ -63,6 +63,8 @@ public final class HavenServer: Sendable {
             limits.maxHeaderFieldSize = configuration.maximumHeaderBytes
             limits.maxHeaderFieldCount = configuration.maximumHeaderCount
             let sync = channel.pipeline.syncOperations
+            // First: the bridge's preamble, if any, is read before anything is taken for HTTP.
+            try sync.addHandler(BridgePreambleHandler())
             try sync.addHandler(IdleStateHandler(allTimeout: min(configuration.unauthenticatedIdleTimeout, configuration.idleTimeout)))
             try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false,
                                                  withOutboundHeaderValidation: true,

@@ -23,7 +23,8 @@ public struct AuditService: Sendable {
     func auditRead<T: Sendable>(_ ctx: RequestContext, operation: String, detail: [String: String] = [:],
                                 _ body: @escaping @Sendable (Connection) throws(HavenError) -> T) -> EventLoopFuture<T> {
         var entry = pipeline.begin(Action.auditRead.rawValue, ctx)
-        entry.event.detail = detail.merging(["operation": operation]) { a, _ in a }
+        // Merged under what begin stamped: the bridge's origin is not the request's to name.
+        entry.event.detail.merge(detail.merging(["operation": operation]) { a, _ in a }) { stamped, _ in stamped }
         return pipeline.handle(ctx, &entry) { (entry) throws(HavenError) -> EventLoopFuture<T> in
             _ = try pipeline.authorize(ctx, &entry, .auditRead, under: pipeline.policies.policy)
             let answer = try pipeline.readSnapshot { (view) throws(HavenError) -> T in try body(view.db) }

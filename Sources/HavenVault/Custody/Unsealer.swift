@@ -72,31 +72,32 @@ public final class Unsealer: Sendable {
 
     /// Takes one custodian's share. The root key comes back once `threshold` distinct
     /// shares are in; the shares are then forgotten, whatever the key turns out to open.
-    public func submit(share bytes: SecureBytes, peer: AuditEvent.Peer) throws(HavenError) -> Outcome {
+    /// `origin` is what the bridge reported of the connection, for the audit only.
+    public func submit(share bytes: SecureBytes, peer: AuditEvent.Peer, origin: ReportedOrigin? = nil) throws(HavenError) -> Outcome {
         guard case .shares(let set) = custody else {
-            throw refused(peer, "share", HavenError(.invalidValue, "this vault is sealed under a passphrase, not by shares",
-                                                     hint: "run 'haven operator unseal --passphrase-file FILE'"))
+            throw refused(peer, origin, "share", HavenError(.invalidValue, "this vault is sealed under a passphrase, not by shares",
+                                                             hint: "run 'haven operator unseal --passphrase-file FILE'"))
         }
         let share: ShareFile
         do {
             share = try ShareFile(bytes: bytes, what: "the share")
             try set.check(share, what: "the share")
         } catch {
-            throw refused(peer, "share", error)
+            throw refused(peer, origin, "share", error)
         }
         let what = "share \(share.index) of \(share.count)"
         let complete: [Shamir.Share]? = try state.withLock { (s) throws(HavenError) -> [Shamir.Share]? in
             guard s.shares[share.index] == nil else {
                 let e = HavenError(.conflict, "\(what) has already been entered; \(set.threshold - s.shares.count) more needed")
                 if s.attempts.count < Self.attemptsKept {
-                    s.attempts.append(self.event(peer, what, .deny, e.message, outcome: e.code))
+                    s.attempts.append(self.event(peer, origin, what, .deny, e.message, outcome: e.code))
                 } else {
                     s.attemptsDropped += 1
                 }
                 throw e
             }
             s.shares[share.index] = share
-            s.attempts.append(self.event(peer, what, .allow, "share accepted"))
+            s.attempts.append(self.event(peer, origin, what, .allow, "share accepted"))
             guard s.shares.count >= set.threshold else { return nil }
             let all = s.shares.values.map(\.share)
             s.shares = [:]
@@ -108,7 +109,7 @@ public final class Unsealer: Sendable {
         do {
             try set.verify(root: root)
         } catch {
-            throw refused(peer, "share", error)
+            throw refused(peer, origin, "share", error)
         }
         return .rootKey(root)
     }
@@ -124,22 +125,22 @@ public final class Unsealer: Sendable {
     }
 
     /// Tries a passphrase. A wrong one and a damaged seal file are the same failure.
-    public func submit(passphrase: SecureBytes, peer: AuditEvent.Peer) throws(HavenError) -> RootKey {
-        try open(passphrase: passphrase, peer: peer, keep: true)
+    public func submit(passphrase: SecureBytes, peer: AuditEvent.Peer, origin: ReportedOrigin? = nil) throws(HavenError) -> RootKey {
+        try open(passphrase: passphrase, peer: peer, origin: origin, keep: true)
     }
 
     /// Checks the current passphrase for an operation that needs the vault's custody (a
     /// root key rotation): the same lockout as unsealing, nothing kept to audit at the next
     /// unseal (the operation audits itself).
     public func check(passphrase: SecureBytes, peer: AuditEvent.Peer) throws(HavenError) -> RootKey {
-        try open(passphrase: passphrase, peer: peer, keep: false)
+        try open(passphrase: passphrase, peer: peer, origin: nil, keep: false)
     }
 
-    private func open(passphrase: SecureBytes, peer: AuditEvent.Peer, keep: Bool) throws(HavenError) -> RootKey {
+    private func open(passphrase: SecureBytes, peer: AuditEvent.Peer, origin: ReportedOrigin?, keep: Bool) throws(HavenError) -> RootKey {
         guard case .passphrase(let seal) = custody else {
             let e = HavenError(.invalidValue, "this vault is sealed by shares, not under a passphrase",
                                hint: "custodians run 'haven operator unseal --share FILE'")
-            throw keep ? refused(peer, "passphrase", e) : e
+            throw keep ? refused(peer, origin, "passphrase", e) : e
         }
         let now = clock.now().millisecondsSinceEpoch
         do {
@@ -153,12 +154,12 @@ public final class Unsealer: Sendable {
                 s.passphraseBusy = true
             }
         } catch {
-            throw keep ? refused(peer, "passphrase", error) : error
+            throw keep ? refused(peer, origin, "passphrase", error) : error
         }
         defer { state.withLock { $0.passphraseBusy = false } }
         do {
             let root = try seal.open(passphrase: passphrase, vault: vault)
-            if keep { state.withLock { $0.attempts.append(self.event(peer, "passphrase", .allow, "passphrase accepted")) } }
+            if keep { state.withLock { $0.attempts.append(self.event(peer, origin, "passphrase", .allow, "passphrase accepted")) } }
             return root
         } catch {
             state.withLock { s in
@@ -167,7 +168,7 @@ public final class Unsealer: Sendable {
             }
             let e = HavenError(.authenticationFailed, "the passphrase does not open this vault",
                                hint: "nothing was changed; check the passphrase file and try again")
-            throw keep ? refused(peer, "passphrase", e) : e
+            throw keep ? refused(peer, origin, "passphrase", e) : e
         }
     }
 
@@ -177,8 +178,8 @@ public final class Unsealer: Sendable {
     }
 
     /// Notes an attempt that failed after the key was formed (it did not open the vault).
-    public func noteFailure(peer: AuditEvent.Peer, _ error: HavenError) {
-        state.withLock { $0.attempts.append(self.event(peer, "unseal", .deny, error.message, outcome: error.code)) }
+    public func noteFailure(peer: AuditEvent.Peer, origin: ReportedOrigin? = nil, _ error: HavenError) {
+        state.withLock { $0.attempts.append(self.event(peer, origin, "unseal", .deny, error.message, outcome: error.code)) }
     }
 
     /// Puts back attempts taken for an open that failed, so they are audited at the next one.
@@ -201,12 +202,12 @@ public final class Unsealer: Sendable {
         }
     }
 
-    private func refused(_ peer: AuditEvent.Peer, _ what: String, _ error: HavenError) -> HavenError {
+    private func refused(_ peer: AuditEvent.Peer, _ origin: ReportedOrigin?, _ what: String, _ error: HavenError) -> HavenError {
         state.withLock { s in
             // Kept up to a bound, counted beyond it: whoever can reach the socket must not be
             // able to fill the daemon's memory, or the log at unseal, with refusals.
             if s.attempts.count < Self.attemptsKept {
-                s.attempts.append(self.event(peer, what, .deny, error.message, outcome: error.code))
+                s.attempts.append(self.event(peer, origin, what, .deny, error.message, outcome: error.code))
             } else {
                 s.attemptsDropped += 1
             }
@@ -218,9 +219,11 @@ public final class Unsealer: Sendable {
     static let attemptsKept = 200
 
     /// The entry is written when the vault opens, so it says when the attempt was made.
-    private func event(_ peer: AuditEvent.Peer, _ what: String, _ decision: AuditEvent.Decision, _ rule: String,
-                       outcome: ErrorCode? = nil) -> AuditEvent {
-        AuditEvent(action: "vault.unseal", peer: peer, decision: decision, rule: rule, outcome: outcome?.rawValue ?? "ok",
-                   detail: ["offered": what, "at": clock.now().rfc3339])
+    private func event(_ peer: AuditEvent.Peer, _ origin: ReportedOrigin?, _ what: String, _ decision: AuditEvent.Decision,
+                       _ rule: String, outcome: ErrorCode? = nil) -> AuditEvent {
+        var e = AuditEvent(action: "vault.unseal", peer: peer, decision: decision, rule: rule, outcome: outcome?.rawValue ?? "ok",
+                           detail: ["offered": what, "at": clock.now().rfc3339])
+        origin.stamp(&e)
+        return e
     }
 }

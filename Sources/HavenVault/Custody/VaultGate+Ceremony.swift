@@ -94,13 +94,14 @@ extension VaultGate {
     /// offered to ceremony `id`. It needs no session — the share is the credential, as at
     /// unseal — and every offer, taken or refused, is audited with its peer. The offer that
     /// brings the threshold commits the rotation (`commit`).
-    public func offerRotationShare(id: String, share bytes: SecureBytes, peer: AuditEvent.Peer,
+    public func offerRotationShare(id: String, share bytes: SecureBytes, peer: AuditEvent.Peer, origin: ReportedOrigin? = nil,
                                    on loop: any EventLoop) -> EventLoopFuture<RotateAnswer> {
         guard case .open(let vault, _) = current else { return loop.makeFailedFuture(sealedError) }
         let promise = loop.makePromise(of: RotateAnswer.self)
         Thread.detachNewThread { [self] in
             var entry = AuditEvent(action: "vault.rotate", peer: peer, decision: .allow, rule: "", outcome: "ok",
                                    detail: ["step": "share", "pending": id])
+            origin.stamp(&entry)
             do {
                 promise.succeed(try offer(vault, id: id, bytes: bytes, entry: &entry, on: loop))
             } catch {

@@ -112,7 +112,10 @@ public final class VaultGate: Sendable {
     /// Takes an offer; once it completes the key, opens the vault (off the event loop: the
     /// start-up check reads the whole log) and answers when it serves. A key that does not
     /// open the vault leaves it sealed and the entered shares forgotten.
-    public func unseal(_ offer: Offer, peer: AuditEvent.Peer, on loop: any EventLoop) -> EventLoopFuture<SealStatus> {
+    /// `origin` is what the SSH bridge reported of the connection: it goes into each
+    /// attempt's entry and nothing else (the lockout is by the kernel's uid).
+    public func unseal(_ offer: Offer, peer: AuditEvent.Peer, origin: ReportedOrigin? = nil,
+                       on loop: any EventLoop) -> EventLoopFuture<SealStatus> {
         guard let unsealer, let opener else {
             return loop.makeSucceededFuture(status)  // kept in a file: open already
         }
@@ -126,9 +129,9 @@ public final class VaultGate: Sendable {
                 }
                 switch offer {
                 case .passphrase(let p):
-                    root = try unsealer.submit(passphrase: p, peer: peer)
+                    root = try unsealer.submit(passphrase: p, peer: peer, origin: origin)
                 case .share(let s):
-                    switch try unsealer.submit(share: s, peer: peer) {
+                    switch try unsealer.submit(share: s, peer: peer, origin: origin) {
                     case .needMore: promise.succeed(status); return
                     case .rootKey(let r): root = r
                     }
@@ -151,8 +154,10 @@ public final class VaultGate: Sendable {
                         try vault.custody.refuseOlderKind(set)
                     } catch {
                         // Opened only to read its log: closed again with the refusal as its last entry.
-                        vault.shutdown(finalEvent: AuditEvent(action: "vault.unseal", peer: peer, decision: .deny, rule: error.message,
-                                                              outcome: error.code.rawValue, detail: ["offered": "unseal"]))
+                        var refusal = AuditEvent(action: "vault.unseal", peer: peer, decision: .deny, rule: error.message,
+                                                 outcome: error.code.rawValue, detail: ["offered": "unseal"])
+                        origin.stamp(&refusal)
+                        vault.shutdown(finalEvent: refusal)
                         unsealer.discardShares()
                         state.withLock { $0.current = .sealed }
                         promise.fail(error)
@@ -168,7 +173,7 @@ public final class VaultGate: Sendable {
             } catch {
                 let failure = (error as? HavenError) ?? HavenError(.internalError, "the vault could not be opened: \(error)")
                 unsealer.restore(attempts)
-                unsealer.noteFailure(peer: peer, failure)
+                unsealer.noteFailure(peer: peer, origin: origin, failure)
                 unsealer.discardShares()
                 state.withLock { $0.current = .sealed }
                 promise.fail(failure)

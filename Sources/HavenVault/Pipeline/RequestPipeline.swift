@@ -22,9 +22,12 @@ struct RequestPipeline: Sendable {
     /// The latest audited state of every record, checked on every access.
     var ledger: StateLedger { writer.ledger }
 
-    /// The entry of a request for `action`, from `ctx`'s peer.
+    /// The entry of a request for `action`, from `ctx`'s peer, and through the bridge the
+    /// origin it reported (`via`, `reported_from`), so every entry of such a connection says so.
     func begin(_ action: String, _ ctx: RequestContext) -> AuditEntryDraft {
-        AuditEntryDraft(action: action, peer: ctx.peer)
+        var draft = AuditEntryDraft(action: action, peer: ctx.peer)
+        ctx.origin.stamp(&draft.event)
+        return draft
     }
 
     /// The caller as enrolled right now. A connection authenticated before its user was

@@ -19,7 +19,7 @@ extension StatisticsService {
     /// A release this query computed, and what its publication entry says.
     struct Publication {
         let stored: StoredRelease
-        let event: AuditEvent
+        var event: AuditEvent
         let warnings: [String]
     }
 

@@ -89,7 +89,12 @@ public final class StatisticsService: Sendable {
                         answered.detail["small"] = String(report.suppressed.small)
                         answered.detail["complementary"] = String(report.suppressed.complementary)
                         let event = answered
-                        let published = publication.map { self.publish($0, on: ctx.eventLoop).map { _ in () } }
+                        // The release is this query's doing: through the bridge, its entry says so too.
+                        let published = publication.map { p in
+                            var p = p
+                            ctx.origin.stamp(&p.event)
+                            return self.publish(p, on: ctx.eventLoop).map { _ in () }
+                        }
                             ?? ctx.eventLoop.makeSucceededVoidFuture()
                         // The next query waits until the release is stored, or it would compute the year again.
                         published.whenComplete { _ in self.running.withLock { $0 = false } }

@@ -25,8 +25,8 @@ public struct UserService: Sendable {
             let name = try UserName(request.name)
             // A refused add keeps what was typed (made printable: it is untrusted), so the log
             // shows which role or agency was asked for.
-            entry.event.detail = ["user": name.rawValue, "role": NameRules.printable(request.role),
-                                  "agency": NameRules.printable(request.agency)]
+            entry.event.detail.merge(["user": name.rawValue, "role": NameRules.printable(request.role),
+                                      "agency": NameRules.printable(request.agency)]) { _, typed in typed }
             let roles = policy.roles.keys.map(\.rawValue).sorted()
             guard let role = try? RoleName(request.role), policy.role(role) != nil else {
                 throw HavenError(.invalidValue, "unknown role '\(NameRules.printable(request.role))'",

@@ -75,7 +75,7 @@ struct AuditLog: AsyncParsableCommand {
         if output.json { Output.json(result); return }
         Output.table(["SEQ", "TIME", "USER", "ROLE", "ACTION", "RECORD", "DECISION", "PURPOSE", "RULE"], result.entries.map { e in
             [String(e.seq), e.time, e.actor?.user ?? "-", e.actor?.role ?? "-",
-             e.action + (e.breakGlass.map { " [BREAK-GLASS: \($0)]" } ?? "") + Self.referral(e), e.record ?? "-",
+             e.action + (e.breakGlass.map { " [BREAK-GLASS: \($0)]" } ?? "") + Self.referral(e) + Self.bridged(e), e.record ?? "-",
              e.decision + (e.outcome == "ok" || e.outcome == "denied" ? "" : " (\(e.outcome))"), e.purpose ?? Self.asked(e) ?? "-", e.rule]
         })
         if let next = result.next, let remaining = result.remaining, remaining > 0 {
@@ -103,6 +103,14 @@ extension AuditLog {
     static func asked(_ e: AuditEntryView) -> String? {
         guard e.action == "stats.read", let dimensions = e.detail["dimensions"], let period = e.detail["period"] else { return nil }
         return "by \(dimensions), \(period)"
+    }
+
+    /// How an entry's connection came, when it came through the SSH bridge: the address is
+    /// only what the bridge reported, and the line says so.
+    static func bridged(_ e: AuditEntryView) -> String {
+        guard let via = e.detail["via"] else { return "" }
+        guard let from = e.detail["reported_from"], from != "unknown" else { return " via \(via) (no address reported)" }
+        return " via \(via) from \(from) (reported)"
     }
 
     /// Which referral a referral step concerns, so `audit log --record ID` reads as the
