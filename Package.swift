@@ -46,7 +46,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "HavenClient", dependencies: [
-            "HavenCore", "HavenCrypto", "HavenAPI",
+            // HavenProcess: the ssh child of a bridge (`--host ssh://…`); HavenSystem: dial-stdio's relay.
+            "HavenCore", "HavenCrypto", "HavenAPI", "HavenProcess", "HavenSystem",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,7 +112,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore", "HavenStats", "HavenTestSupport"], swiftSettings: strict),
-        .testTarget(name: "HavenClientTests", dependencies: ["HavenClient"], swiftSettings: strict),
+        .testTarget(name: "HavenClientTests", dependencies: ["HavenClient", "HavenCore"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", "HavenAPI", "HavenCore", "HavenCrypto", "HavenVault", "HavenTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),

@@ -10,8 +10,8 @@ public struct ClientResponse: Sendable {
     public let body: [UInt8]
 }
 
-/// One keep-alive HTTP/1.1 connection to the daemon's Unix socket, requests one at a time.
-/// HTTP is parsed by NIOHTTP1, never by hand.
+/// One keep-alive HTTP/1.1 connection to the daemon, requests one at a time: over its Unix
+/// socket, or over an SSH bridge's pipes. HTTP is parsed by NIOHTTP1, never by hand.
 public final class ClientConnection: Sendable {
     /// How long a request waits for its answer by default. A daemon that is stuck, or a
     /// socket that something else is holding, must not leave a script waiting forever; the
@@ -21,36 +21,75 @@ public final class ClientConnection: Sendable {
     let channel: any Channel
     private let collector: NIOLoopBound<ResponseCollector>
     private let answerTimeout: TimeAmount
+    /// The ssh process under a bridged connection; nil on a local socket.
+    let bridge: SSHBridge?
 
-    private init(channel: any Channel, collector: NIOLoopBound<ResponseCollector>, answerTimeout: TimeAmount) {
+    private init(channel: any Channel, collector: NIOLoopBound<ResponseCollector>, answerTimeout: TimeAmount, bridge: SSHBridge? = nil) {
         self.channel = channel
         self.collector = collector
         self.answerTimeout = answerTimeout
+        self.bridge = bridge
     }
+
+    /// Whether this connection runs through an SSH bridge (the daemon's peer is then the
+    /// bridge's process on the vault's host, not this one).
+    public var isBridged: Bool { bridge != nil }
 
     public static func connect(socketPath: String, group: any EventLoopGroup,
                                answerTimeout: TimeAmount = defaultAnswerTimeout) async throws(HavenError) -> ClientConnection {
         do {
             let channel = try await ClientBootstrap(group: group)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(ResponseCollector())
-                    }
-                }
+                .channelInitializer(initialize)
                 .connect(unixDomainSocketPath: socketPath).get()
-            let collector = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseCollector.self), eventLoop: channel.eventLoop)
-            }.get()
-            return ClientConnection(channel: channel, collector: collector, answerTimeout: answerTimeout)
+            return ClientConnection(channel: channel, collector: try await collector(of: channel), answerTimeout: answerTimeout)
         } catch {
             throw connectFailure(error, socketPath: socketPath)
         }
     }
 
+    /// Connects to `address`: its socket, or through ssh (`sshCommand`: the program and its
+    /// leading options, HAVEN_SSH_COMMAND) to `haven dial-stdio` on the vault's host.
+    public static func connect(to address: VaultAddress, sshCommand: [String] = ["ssh"], group: any EventLoopGroup,
+                               answerTimeout: TimeAmount = defaultAnswerTimeout) async throws(HavenError) -> ClientConnection {
+        switch address {
+        case .socket(let path):
+            return try await connect(socketPath: path, group: group, answerTimeout: answerTimeout)
+        case .ssh(let destination):
+            let seconds = Int(answerTimeout.nanoseconds / 1_000_000_000)
+            let (bridge, channel) = try await SSHBridge.start(destination, program: sshCommand,
+                                                              connectTimeout: VaultAddress.sshConnectTimeout(answerTimeout: seconds),
+                                                              group: group, initialize: initialize)
+            do {
+                return ClientConnection(channel: channel, collector: try await collector(of: channel), answerTimeout: answerTimeout, bridge: bridge)
+            } catch {
+                try? await channel.close().get()
+                await bridge.finish()
+                throw HavenError(.ioError, "cannot set up the connection over ssh")
+            }
+        }
+    }
+
+    @Sendable private static func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            try channel.pipeline.syncOperations.addHandler(ResponseCollector())
+        }
+    }
+
+    private static func collector(of channel: any Channel) async throws -> NIOLoopBound<ResponseCollector> {
+        try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseCollector.self), eventLoop: channel.eventLoop)
+        }.get()
+    }
+
     /// Says why the socket could not be reached, because each cause has a different remedy.
     static func connectFailure(_ error: any Error, socketPath: String) -> HavenError {
-        switch (error as? IOError)?.errnoCode {
+        connectFailure(errno: (error as? IOError)?.errnoCode, socketPath: socketPath)
+    }
+
+    /// The same, from connect(2)'s errno: `haven dial-stdio` says it in the same words.
+    public static func connectFailure(errno code: Int32?, socketPath: String) -> HavenError {
+        switch code {
         case EACCES, EPERM:
             return HavenError(.unavailable, "cannot connect to havend at \(socketPath): permission denied",
                               hint: "only the daemon's user and group may connect; ask an administrator to add you to the group of the socket ('ls -l \(socketPath)'), then log in again")
@@ -111,12 +150,19 @@ public final class ClientConnection: Sendable {
             throw HavenError(.unavailable, "havend did not answer within \(timeout.nanoseconds / 1_000_000_000) s",
                              hint: "the daemon may be overloaded or stuck (see its log); a change may still have been made, so check before repeating it")
         } catch {
+            // Through a bridge, ssh's stderr and exit say why: the host, its key, the
+            // login, the remote haven, or the daemon behind it.
+            if let bridge {
+                let answered = (try? await channel.eventLoop.submit { collector.value.answered }.get()) ?? false
+                throw await bridge.failure(answered: answered)
+            }
             throw HavenError(.unavailable, "the connection to havend was lost")
         }
     }
 
     public func close() async {
         try? await channel.close().get()
+        await bridge?.finish()
     }
 }
 
@@ -129,6 +175,8 @@ final class ResponseCollector: ChannelInboundHandler {
 
     var pending = CircularBuffer<EventLoopPromise<ClientResponse>>()
     var closed = false
+    /// Whether any answer came on this connection.
+    var answered = false
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
 
@@ -144,6 +192,7 @@ final class ResponseCollector: ChannelInboundHandler {
             let response = ClientResponse(status: Int(h.status.code), headers: h.headers.map { ($0.name, $0.value) }, body: body)
             head = nil
             body = []
+            answered = true
             pending.removeFirst().succeed(response)
         }
     }

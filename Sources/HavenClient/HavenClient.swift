@@ -33,14 +33,45 @@ public final class HavenClient: Sendable {
         }
     }
 
+    /// Connects to `address` (a socket, or an SSH bridge run with `sshCommand`) and, with a
+    /// key, opens a session by answering the connection's challenge.
+    public static func connect(to address: VaultAddress, key: SigningKey?, sshCommand: [String] = ["ssh"],
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                               answerTimeout: TimeAmount = ClientConnection.defaultAnswerTimeout) async throws(HavenError) -> HavenClient {
+        let connection = try await ClientConnection.connect(to: address, sshCommand: sshCommand, group: group, answerTimeout: answerTimeout)
+        guard let key else { return HavenClient(connection: connection, session: nil) }
+        do {
+            let session = try await authenticate(connection, key: key)
+            return HavenClient(connection: connection, session: session)
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
     /// The client's half of the handshake (FORMAT.md, "authentication").
     static func authenticate(_ connection: ClientConnection, key: SigningKey) async throws(HavenError) -> SessionResponse {
         let challenge: ChallengeResponse = try await decode(connection.send(method: .POST, path: "/v1/auth/challenge"))
         let publicKey = Base64.encode(key.publicKey.bytes)
+        let (uid, pid) = try peer(signedFor: challenge, bridged: connection.isBridged)
         let transcript = AuthTranscript.bytes(vaultID: challenge.vaultID, nonce: challenge.nonce,
-                                              uid: getuid(), pid: getpid(), publicKey: publicKey)
+                                              uid: uid, pid: pid, publicKey: publicKey)
         let body = SessionRequest(publicKey: publicKey, signature: Base64.encode(key.sign(transcript)))
         return try await decode(connection.send(method: .POST, path: "/v1/auth/session", body: encode(body)))
+    }
+
+    /// The uid and pid the signature names: the daemon checks them against the connection's
+    /// peer. On a local socket that is this process, and it signs its own, never what the
+    /// challenge reports: a client pointed at a socket that relays to another must not sign
+    /// the relay's identity for it. Through the SSH bridge the peer is the bridge's process on
+    /// the vault's host, which only the daemon can name.
+    static func peer(signedFor challenge: ChallengeResponse, bridged: Bool) throws(HavenError) -> (uid: UInt32, pid: Int32) {
+        guard bridged else { return (getuid(), getpid()) }
+        guard let uid = challenge.peerUID, let pid = challenge.peerPID else {
+            throw HavenError(.bridgeFailed, "the vault's havend is too old for --host (its challenge does not name the bridge's process)",
+                             hint: "upgrade havend on the vault's host to this release")
+        }
+        return (uid, pid)
     }
 
     public func get<T: Decodable>(_ path: String) async throws(HavenError) -> T {

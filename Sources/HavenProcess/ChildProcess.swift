@@ -68,7 +68,7 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    private init(_ executable: String, _ arguments: [String], environment: [String: String], session: Bool,
+    init(_ executable: String, _ arguments: [String], environment: [String: String], session: Bool,
                  descriptors: (inout posix_spawn_file_actions_t) -> Int32) throws(ChildProcessError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

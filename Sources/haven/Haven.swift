@@ -14,13 +14,15 @@ struct Haven: AsyncParsableCommand {
 
 
             Exit status: 0 ok, 1 error, 2 usage, 3 denied (or not authenticated), 4 not found, \
-            5 unavailable (daemon down, sealed, audit failure) or rate-limited (try again later).
+            5 unavailable (daemon down, sealed, audit failure, host unreachable) or rate-limited (try again later), \
+            6 the SSH bridge of --host is not set up or was refused (ssh missing, host key unknown or changed, \
+            login refused, no haven on the host).
             """,
         version: HavenRelease.versionLine("haven"),
         subcommands: [
             InitCommand.self, KeyCommand.self, UserCommand.self, RecordCommand.self, ConsentCommand.self,
             NoteCommand.self, ReferralCommand.self, AuditCommand.self, ExtractCommand.self, StatsCommand.self, PolicyCommand.self, StatusCommand.self, OperatorCommand.self, BackupCommand.self,
-            ApiCommand.self, CompletionCommand.self,
+            ApiCommand.self, CompletionCommand.self, DialStdioCommand.self,
         ])
 
     /// Entries per request when paging through the log.
@@ -46,6 +48,7 @@ struct Haven: AsyncParsableCommand {
             try Sodium.ensureInitialized()
             let (moved, rest) = GlobalOptions.leading(arguments)
             path = try CommandPath.resolve(rest, root: Haven.self)
+            try HereOnly.check(path, arguments: arguments)
             // Before a command that does not run, the options have nowhere to go: left out,
             // the parser says what is missing instead of naming an option it cannot place.
             var command = try parseAsRoot(path.isLeaf ? GlobalOptions.placed(moved, in: rest) : rest)

@@ -48,6 +48,10 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case ioError = "io_error"
     case invalidDocument = "invalid_document"
     case unavailable = "unavailable"
+    /// The SSH bridge (`haven --host ssh://…`) is not set up or was refused: ssh missing, a
+    /// host key unknown or changed, the login refused, no `haven` on the vault's host. A
+    /// person must act; trying again changes nothing.
+    case bridgeFailed = "bridge_failed"
 
     /// A connection over its share: its user's or its peer uid's sessions, or the sessions
     /// of ordinary roles in all (the last connections are kept for administrators).

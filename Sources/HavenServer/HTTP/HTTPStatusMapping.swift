@@ -21,6 +21,8 @@ extension ErrorCode {
         case .denied: return .forbidden
         case .sealed, .auditUnavailable, .storeUnavailable, .busy, .unavailable, .anchorUnavailable: return .serviceUnavailable
         case .integrityError, .internalError, .ioError: return .internalServerError
+        // The CLI's own: havend never answers with it.
+        case .bridgeFailed: return .badGateway
         }
     }
 }

@@ -38,15 +38,7 @@ struct ApiCommand: AsyncParsableCommand {
         }
         let response: ClientResponse
         if noSession {
-            let client = try await HavenClient.connect(socketPath: connection.socketPath, key: nil,
-                                                       answerTimeout: .seconds(Int64(connection.timeout)))
-            do {
-                response = try await send(client)
-            } catch {
-                await client.close()
-                throw error
-            }
-            await client.close()
+            response = try await connection.withAnonymousClient(send)
         } else {
             response = try await connection.withClient(send)
         }

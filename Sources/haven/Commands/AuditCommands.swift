@@ -139,6 +139,9 @@ struct AuditVerify: AsyncParsableCommand {
 
     func validate() throws {
         if (file == nil) != (vaultKey == nil) { throw ValidationError("--file and --vault-key go together") }
+        if file != nil {
+            try connection.refuseHost(command: "audit verify --file", because: "checks an export on this machine, offline", environmentToo: false)
+        }
     }
 
     func run() async throws {

@@ -140,6 +140,9 @@ struct OperatorStatus: AsyncParsableCommand {
 
     func validate() throws {
         if data == nil && (shareDir != nil || !files.isEmpty) { throw ValidationError("share files are checked with --data DIR") }
+        if data != nil {
+            try connection.refuseHost(command: "operator status --data", because: "reads a data directory on this machine", environmentToo: true)
+        }
     }
 
     func run() async throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HavenAPI
+import HavenClient
 
 /// `haven status`: who you are to the daemon, and the vault's health: release, sealed or
 /// not, the audit log's last checkpoint and the anchor's.
@@ -13,6 +14,8 @@ struct StatusCommand: AsyncParsableCommand {
         let s: SessionResponse = try await connection.withClient { try await $0.get("/v1/status") }
         if output.json { Output.json(s); return }
         Output.line("vault   \(s.vaultID)")
+        // Which vault answered, and how it was reached: two sites' vaults look alike.
+        if case .ssh(let destination) = try connection.address() { Output.line("via     \(destination.url)") }
         Output.line("user    \(s.user) (role \(s.role), agency \(s.agency))")
         Output.line("policy  \(s.policyVersion.prefix(16))")
         if s.restoreEpoch > 0 { Output.line("restore epoch \(s.restoreEpoch) (restored from a backup; 'haven audit log' shows when)") }

@@ -12,6 +12,8 @@ struct CommandPath {
     var names: [String]
     /// Whether the last name is a command that runs (it has no subcommands of its own).
     var isLeaf: Bool
+    /// The command the last name names.
+    var command: any ParsableCommand.Type = Haven.self
 
     /// Where "see '… --help'" sends the user.
     var helpHint: String { "see '\(names.joined(separator: " ")) --help'" }
@@ -20,7 +22,7 @@ struct CommandPath {
     /// subcommand's place that names none is a `UsageMistake`, with the closest names.
     static func resolve(_ arguments: [String], root: any ParsableCommand.Type) throws(UsageMistake) -> CommandPath {
         var command = root
-        var path = CommandPath(names: [root._commandName], isLeaf: root.configuration.subcommands.isEmpty)
+        var path = CommandPath(names: [root._commandName], isLeaf: root.configuration.subcommands.isEmpty, command: root)
         for word in arguments {
             let subcommands = command.configuration.subcommands
             // Options, or the words of a command that runs: the parser's to judge.
@@ -36,6 +38,7 @@ struct CommandPath {
                                    hint: path.helpHint)
             }
             command = next
+            path.command = next
             path.names.append(next._commandName)
             path.isLeaf = next.configuration.subcommands.isEmpty
         }

@@ -10,6 +10,8 @@ enum ExitStatus: Int32 {
     case denied = 3
     case notFound = 4
     case unavailable = 5
+    /// The SSH bridge is not set up or was refused (needs a person, not a retry).
+    case bridge = 6
 
     init(_ code: ErrorCode) {
         switch code {
@@ -20,6 +22,8 @@ enum ExitStatus: Int32 {
         case .unavailable, .auditUnavailable, .storeUnavailable, .sealed, .busy, .rateLimited, .tooManyConnections,
              .anchorUnavailable:
             self = .unavailable
+        case .bridgeFailed:
+            self = .bridge
         default:
             self = .error
         }
