@@ -13,7 +13,7 @@ extension EndToEnd {
     @Suite(.enabled(if: LoopbackSSHD.available, LoopbackSSHD.unavailable))
     struct RemoteAccountTests {
         @Test func anUnpinnedKeyOfTheAccountRunsCommandsAndForwards() throws {
-            let b = try SSHBridge.shared()
+            let b = try BridgedVault.shared()
             let id = try b.sshd.ssh("shell", ["id"])
             #expect(id.status == 0 && id.stdout.hasPrefix("uid=\(b.account.uid)(\(b.account.name))"), "\(id)\n\(b.sshd.log)")
             // The account is in the socket's group and can reach the socket: the way the
@@ -27,15 +27,16 @@ extension EndToEnd {
 
         @Test(arguments: ["whoami", "id", "sh -c id", "/bin/sh", "cat /etc/passwd"])
         func thePinnedKeyRunsNoOtherCommand(command: String) throws {
-            let b = try SSHBridge.shared()
+            let b = try BridgedVault.shared()
             let r = try b.sshd.ssh("bridge", [command], stdin: "")
-            #expect(r.status != 0, "\(r)")
+            // dial-stdio refuses it out loud, before it touches the socket; ssh carries its status.
+            #expect(r.status == 3 && r.stderr.contains("this account may only run 'haven dial-stdio'"), "\(r)")
             #expect(!r.stdout.contains(b.account.name) && !r.stdout.contains("uid="), "\(r)")
             #expect(!r.stderr.contains(b.account.name + ":") && !r.stderr.contains("uid="), "\(r)")
         }
 
         @Test func thePinnedKeyGetsNoTerminalNoForwardingAndNoFileTransfer() throws {
-            let b = try SSHBridge.shared()
+            let b = try BridgedVault.shared()
             let stdio = try b.sshd.ssh("bridge", [], options: ["-W", "127.0.0.1:\(b.sshd.port)"], stdin: "")
             #expect(stdio.status == 255 && stdio.stderr.contains("administratively prohibited"), "\(stdio)")
             #expect(!stdio.stdout.contains("SSH-2.0"))
@@ -55,7 +56,7 @@ extension EndToEnd {
         /// -L: ssh listens on this machine and opens a channel at each connection, which the
         /// vault host refuses; the connection is closed without a byte from the far end.
         @Test func thePinnedKeyCannotForwardALocalPort() throws {
-            let b = try SSHBridge.shared()
+            let b = try BridgedVault.shared()
             let local = try LoopbackSSHD.freePort()
             let dir = TemporaryDirectory("haven-ssh-L")
             defer { dir.remove() }

@@ -12,21 +12,21 @@ import HavenTestSupport
 /// a socket that does not exist; `stranger` with no known host key; `impostor` with another
 /// host key recorded for the address; `denied` with a key not in authorized_keys; `closed` on
 /// a port nothing listens on.
-final class SSHBridge: @unchecked Sendable {
+final class BridgedVault: @unchecked Sendable {
     let account: SSHTestAccount
     let sshd: LoopbackSSHD
     let vault: TestVault
     /// The line the vault host's operator writes: the account may run only the bridge.
     let forcedCommand: String
 
-    private static let made: Result<SSHBridge, any Error> = Result {
-        let bridge = try SSHBridge()
+    private static let made: Result<BridgedVault, any Error> = Result {
+        let bridge = try BridgedVault()
         AtExit.run { bridge.stop() }
         return bridge
     }
 
     /// The shared bridge, made on first use; a failure to make it fails each test that asks.
-    static func shared() throws -> SSHBridge { try made.get() }
+    static func shared() throws -> BridgedVault { try made.get() }
 
     private init() throws {
         account = try SSHTestAccount.ensure()
