@@ -112,7 +112,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore", "HavenStats", "HavenTestSupport"], swiftSettings: strict),
-        .testTarget(name: "HavenClientTests", dependencies: ["HavenClient", "HavenCore"], swiftSettings: strict),
+        .testTarget(name: "HavenClientTests", dependencies: ["HavenClient", "HavenCore", "HavenAPI"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", "HavenAPI", "HavenCore", "HavenCrypto", "HavenVault", "HavenTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),

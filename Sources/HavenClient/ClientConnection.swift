@@ -62,9 +62,9 @@ public final class ClientConnection: Sendable {
             do {
                 return ClientConnection(channel: channel, collector: try await collector(of: channel), answerTimeout: answerTimeout, bridge: bridge)
             } catch {
+                // ssh ended so soon that the channel closed before it could be used.
                 try? await channel.close().get()
-                await bridge.finish()
-                throw HavenError(.ioError, "cannot set up the connection over ssh")
+                throw await bridge.failure(answered: false)
             }
         }
     }

@@ -19,6 +19,8 @@ public enum Command {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "HAVEN_KEY")
         env.removeValue(forKey: "HAVEN_SOCKET")
+        env.removeValue(forKey: "HAVEN_HOST")
+        env.removeValue(forKey: "HAVEN_SSH_COMMAND")
         // Help and usage text wraps at the terminal's width, which COLUMNS overrides: the
         // binaries see no terminal (their output goes to files), so they wrap at 80 columns,
         // whoever runs the tests from whatever window.

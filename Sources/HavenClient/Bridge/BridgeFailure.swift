@@ -21,7 +21,8 @@ public enum BridgeFailure {
     /// (as much as was kept) and `exit`.
     public static func classify(stderr: String, exit: Exit, destination: SSHDestination) -> HavenError {
         let host = destination.displayName
-        let lines = stderr.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { String($0) }
+        // Character.isNewline: "\r\n", which ssh writes, is one Character.
+        let lines = stderr.split(whereSeparator: \.isNewline).map { String($0) }
         func said(_ words: String) -> Bool { lines.contains { $0.localizedCaseInsensitiveContains(words) } }
 
         // The remote haven ran and said why it stopped: its words, named as the remote host's.
@@ -32,7 +33,12 @@ public enum BridgeFailure {
             }
             // A usage mistake there is the forced command's, set up by a person.
             let code = ErrorCode(rawValue: remote.code) ?? .bridgeFailed
-            return HavenError(code, "on \(host): \(remote.message)", hint: remote.hint)
+            // The remote hint for an unreachable daemon speaks of --socket, which is not the
+            // caller's to set through the bridge.
+            let hint = code == .unavailable && remote.message.hasPrefix("cannot connect to havend")
+                ? "havend on \(destination.host) is not running, or this SSH account cannot reach its socket (the forced command in authorized_keys names it); tell the vault's administrator"
+                : remote.hint
+            return HavenError(code, "on \(host): \(remote.message)", hint: hint)
         }
         if exit == .exited(127) {
             return HavenError(.bridgeFailed, "there is no 'haven' on \(host) for this SSH account (the remote shell found no such command)",

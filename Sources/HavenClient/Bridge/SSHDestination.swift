@@ -10,9 +10,12 @@ public struct SSHDestination: Sendable, Equatable {
     public let host: String
     public let port: Int?
 
-    /// A `--host` value that is not an `ssh://` URL of this shape, and why.
+    /// A `--host` value that is not an `ssh://` URL of this shape, and why (words that
+    /// follow "--host: " or "HAVEN_HOST: ").
     public struct Invalid: Error, Sendable, Equatable {
         public let reason: String
+
+        public init(reason: String) { self.reason = reason }
     }
 
     public init(user: String?, host: String, port: Int?) {
@@ -25,12 +28,12 @@ public struct SSHDestination: Sendable, Equatable {
     public init(parsing url: String) throws(Invalid) {
         let scheme = "ssh://"
         guard url.lowercased().hasPrefix(scheme) else {
-            throw Invalid(reason: "--host takes ssh://[user@]host[:port]; '\(Self.shown(url))' is not an ssh:// address")
+            throw Invalid(reason: "'\(Self.shown(url))' is not an ssh:// address (ssh://[user@]host[:port])")
         }
         var rest = Substring(url.dropFirst(scheme.count))
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.contains("/"), !rest.contains("?"), !rest.contains("#") else {
-            throw Invalid(reason: "--host takes only ssh://[user@]host[:port]: nothing may follow the host and port")
+            throw Invalid(reason: "nothing may follow the host and port in ssh://[user@]host[:port]")
         }
 
         var user: String?
@@ -44,15 +47,15 @@ public struct SSHDestination: Sendable, Equatable {
         var host: Substring
         var portText: Substring?
         if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else { throw Invalid(reason: "--host: an IPv6 address needs its closing ']'") }
+            guard let close = rest.firstIndex(of: "]") else { throw Invalid(reason: "an IPv6 address needs its closing ']'") }
             host = rest[rest.index(after: rest.startIndex)..<close]
             let after = rest[rest.index(after: close)...]
             if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw Invalid(reason: "--host: only ':port' may follow ']'") }
+                guard after.hasPrefix(":") else { throw Invalid(reason: "only ':port' may follow ']'") }
                 portText = after.dropFirst()
             }
             guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
-                throw Invalid(reason: "--host: '[\(Self.shown(String(host)))]' is not an IPv6 address")
+                throw Invalid(reason: "'[\(Self.shown(String(host)))]' is not an IPv6 address")
             }
         } else {
             if let colon = rest.firstIndex(of: ":") {
@@ -68,7 +71,7 @@ public struct SSHDestination: Sendable, Equatable {
         if let portText {
             guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
                   let number = Int(portText), (1...65_535).contains(number) else {
-                throw Invalid(reason: "--host: the port must be a number from 1 to 65535, not '\(Self.shown(String(portText)))'")
+                throw Invalid(reason: "the port must be a number from 1 to 65535, not '\(Self.shown(String(portText)))'")
             }
             port = number
         }
@@ -78,14 +81,14 @@ public struct SSHDestination: Sendable, Equatable {
     /// A user or host: not empty, no leading '-' (ssh would take it for an option), and no
     /// whitespace, control character, '/', '@' or brackets.
     private static func check(_ part: String, what: String) throws(Invalid) {
-        guard !part.isEmpty else { throw Invalid(reason: "--host: the \(what) is empty") }
+        guard !part.isEmpty else { throw Invalid(reason: "the \(what) is empty") }
         guard !part.hasPrefix("-") else {
-            throw Invalid(reason: "--host: a \(what) may not begin with '-' ('\(shown(part))' would be read by ssh as an option)")
+            throw Invalid(reason: "a \(what) may not begin with '-' ('\(shown(part))' would be read by ssh as an option)")
         }
         for scalar in part.unicodeScalars {
             let bad = scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
                 || "/@[]\\'\"`$;".unicodeScalars.contains(scalar)
-            if bad { throw Invalid(reason: "--host: the \(what) '\(shown(part))' holds a character no \(what) name has") }
+            if bad { throw Invalid(reason: "the \(what) '\(shown(part))' holds a character no \(what) name has") }
         }
     }
 

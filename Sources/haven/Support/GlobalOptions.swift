@@ -23,7 +23,9 @@ enum GlobalOptions {
         Global options, before or after the subcommand (haven --key me.key record list):
         --socket <path>: the daemon's socket; default $HAVEN_SOCKET, else \
         $XDG_RUNTIME_DIR/haven.sock, else /run/haven/haven.sock.
-        --host <url>: a vault on another machine, through SSH: ssh://[user@]host[:port] runs         'ssh -T HOST haven dial-stdio' and speaks to that vault over it; your key stays here.         Default $HAVEN_HOST; $HAVEN_SSH_COMMAND is the ssh program and its options (default ssh).
+        --host <url>: a vault on another machine, through SSH: ssh://[user@]host[:port] runs \
+        'ssh -T HOST haven dial-stdio' and speaks to that vault over it; your key stays here. \
+        Default $HAVEN_HOST; $HAVEN_SSH_COMMAND is the ssh program and its options (default ssh).
         --key <file>: your private key file (not the .pub); default $HAVEN_KEY.
         --timeout <seconds>: how long to wait for each answer from the daemon (default 120).
         --json: JSON for scripts, and errors as {"error": {"code", "message", "hint"}} on stderr.

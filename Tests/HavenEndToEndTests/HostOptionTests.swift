@@ -1,0 +1,133 @@
+import Foundation
+import Glibc
+import HavenCore
+import HavenTestSupport
+import Testing
+
+extension EndToEnd {
+    /// `haven --host ssh://…` end to end on a real daemon, with ssh stood in for by a script
+    /// (HAVEN_SSH_COMMAND) that runs what the account's forced command would, `haven
+    /// dial-stdio --socket S`: commands that read, write and fetch files run through the
+    /// bridge, and each way it can fail that needs no sshd is one line with its exit status.
+    @Suite struct HostOptionTests {
+        /// Runs `haven ARGS --host ssh://vault-test --key KEY-OF-USER` with `ssh` as the ssh
+        /// program.
+        static func haven(_ v: TestVault, as user: String?, _ arguments: [String], ssh: String,
+                          host: String = "ssh://vault-test") throws -> CommandResult {
+            try Command.run(TestVault.haven, arguments + ["--host", host] + (user.map { ["--key", v.keyPath($0)] } ?? []),
+                            environment: ["HAVEN_SSH_COMMAND": ssh])
+        }
+
+        @Test func statusRecordsAndFilesGoThroughTheBridge() throws {
+            let v = try TestVault()
+            let dir = TemporaryDirectory("haven-host")
+            defer { dir.remove() }
+            let ssh = try DialStdioTests.fakeSSH(in: dir, socket: v.socket)
+
+            let status = try Self.haven(v, as: "intake", ["status"], ssh: ssh)
+            #expect(status.status == 0, "\(status)")
+            let local = try v.expectOK(as: "intake", ["status"])
+            // Which vault answered, and that it came through the bridge.
+            #expect(status.stdout.hasPrefix(local.stdout.split(separator: "\n")[0] + "\nvia     ssh://vault-test\n"))
+
+            let created = try Self.haven(v, as: "intake", ["record", "create", "--type", "gbv_incident",
+                                                          "--field", "survivor_name=Noy Phommachanh", "--field", "incident_type=rape"], ssh: ssh)
+            #expect(created.status == 0, "\(created)")
+            let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let got = try Self.haven(v, as: "intake", ["record", "get", id, "--purpose", "follow-up"], ssh: ssh)
+            #expect(got.status == 0, "\(got)")
+            #expect(got.stdout.contains("Noy Phommachanh"))
+
+            // A file written on the caller's machine from the remote vault's answer.
+            let export = dir.file("log.jsonl")
+            let exported = try Self.haven(v, as: "auditor", ["audit", "export", "--out", export], ssh: ssh)
+            #expect(exported.status == 0, "\(exported)")
+            let verified = try Command.run(TestVault.haven, ["audit", "verify", "--file", export, "--vault-key", v.data + "/vault.pub"])
+            #expect(verified.status == 0, "\(verified)")
+
+            let archive = dir.file("vault.backup")
+            let backup = try Self.haven(v, as: "admin", ["backup", "create", "--out", archive], ssh: ssh)
+            #expect(backup.status == 0, "\(backup)")
+            let checked = try Command.run(TestVault.haven, ["backup", "verify", archive, "--vault-key", v.data + "/vault.pub"])
+            #expect(checked.status == 0, "\(checked)")
+        }
+
+        /// HAVEN_HOST does what --host does; --host wins over it.
+        @Test func havenHostInTheEnvironmentIsUsed() throws {
+            let v = try TestVault()
+            let dir = TemporaryDirectory("haven-host")
+            defer { dir.remove() }
+            let ssh = try DialStdioTests.fakeSSH(in: dir, socket: v.socket)
+            let r = try Command.run(TestVault.haven, ["status", "--key", v.keyPath("intake")],
+                                    environment: ["HAVEN_HOST": "ssh://from-env", "HAVEN_SSH_COMMAND": ssh])
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdout.contains("via     ssh://from-env\n"))
+            let both = try Command.run(TestVault.haven, ["status", "--key", v.keyPath("intake"), "--host", "ssh://from-flag"],
+                                       environment: ["HAVEN_HOST": "ssh://from-env", "HAVEN_SSH_COMMAND": ssh])
+            #expect(both.stdout.contains("via     ssh://from-flag\n"), "\(both)")
+        }
+
+        @Test func aMissingRemoteSocketIsExit5NamingTheHost() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let dir = TemporaryDirectory("haven-host")
+            defer { dir.remove() }
+            let ssh = try DialStdioTests.fakeSSH(in: dir, socket: "/nonexistent/haven.sock")
+            let r = try Self.haven(v, as: "intake", ["status"], ssh: ssh, host: "ssh://ana@vault-test")
+            #expect(r.status == 5)
+            #expect(r.stdout.isEmpty)
+            #expect(r.stderr == "haven: unavailable: on ana@vault-test: cannot connect to havend at /nonexistent/haven.sock: no such socket (hint: havend on vault-test is not running, or this SSH account cannot reach its socket (the forced command in authorized_keys names it); tell the vault's administrator)\n")
+            let json = try Command.run(TestVault.haven, ["status", "--json", "--host", "ssh://vault-test", "--key", v.keyPath("intake")],
+                                       environment: ["HAVEN_SSH_COMMAND": ssh])
+            #expect(json.status == 5)
+            #expect(json.stderr.hasPrefix("{\"error\":{\"code\":\"unavailable\",\"message\":\"on vault-test: cannot connect to havend at /nonexistent/haven.sock: no such socket\""))
+        }
+
+        @Test func aMissingSSHIsExit6() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let r = try Self.haven(v, as: "intake", ["status"], ssh: "/nonexistent/ssh -F /dev/null")
+            #expect(r.status == 6)
+            #expect(r.stderr == "haven: bridge_failed: /nonexistent/ssh was not found, and --host needs an ssh client (hint: install OpenSSH's client (Debian: apt install openssh-client), or set HAVEN_SSH_COMMAND to the ssh program to use)\n")
+            let json = try Command.run(TestVault.haven, ["status", "--json", "--host", "ssh://vault-test", "--key", v.keyPath("intake")],
+                                       environment: ["HAVEN_SSH_COMMAND": "/nonexistent/ssh"])
+            #expect(json.status == 6)
+            #expect(json.stderr.hasPrefix("{\"error\":{\"code\":\"bridge_failed\","))
+        }
+
+        /// What the remote shell does for an account without haven: its words, and 127.
+        @Test func noHavenOnTheRemoteSideIsExit6() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let dir = TemporaryDirectory("haven-host")
+            defer { dir.remove() }
+            let shell = dir.file("no-haven")
+            try "#!/bin/sh\necho 'sh: 1: haven: not found' >&2\nexit 127\n".write(toFile: shell, atomically: true, encoding: .utf8)
+            chmod(shell, 0o755)
+            let r = try Self.haven(v, as: "intake", ["status"], ssh: shell)
+            #expect(r.status == 6)
+            #expect(r.stderr.hasPrefix("haven: bridge_failed: there is no 'haven' on vault-test for this SSH account (the remote shell found no such command) (hint: "))
+        }
+
+        /// The real ssh client, against a port where nothing listens.
+        @Test(.enabled(if: access("/usr/bin/ssh", X_OK) == 0, "needs OpenSSH's client at /usr/bin/ssh"))
+        func anUnreachableHostIsExit5() throws {
+            let v = try TestVault(enrol: false, start: false)
+            var address = sockaddr_in()
+            let port = Self.closedPort(&address)
+            let r = try Self.haven(v, as: "intake", ["status"], ssh: "/usr/bin/ssh -F /dev/null", host: "ssh://127.0.0.1:\(port)")
+            #expect(r.status == 5, "\(r)")
+            #expect(r.stderr == "haven: unavailable: cannot reach 127.0.0.1 over SSH: the connection was refused (no SSH server listens on that port) (hint: check the host name and port in --host and the network; is sshd running on the vault's host?)\n")
+        }
+
+        /// A port on 127.0.0.1 that was free a moment ago (bound, then closed).
+        static func closedPort(_ address: inout sockaddr_in) -> UInt16 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1 }
+            }
+            return UInt16(bigEndian: address.sin_port)
+        }
+    }
+}
