@@ -92,6 +92,22 @@ extension EndToEnd {
             #expect(lines.contains(["vault", Substring(try #require(vaultId))]), "\(remote)")
         }
 
+        /// docs/REMOTE.md's advice for scripts: with ControlMaster, several commands share one
+        /// SSH login, and each still authenticates to havend with its own key.
+        @Test func commandsShareOneSSHLoginThroughControlMaster() throws {
+            let b = try BridgedVault.shared()
+            let control = ["-o", "ControlPath=\(b.sshd.dir)/cm-%C"]
+            let shared = ([b.sshd.sshCommand, "-o", "ControlMaster=auto", "-o", "ControlPersist=60"] + control).joined(separator: " ")
+            defer { _ = try? Command.run(LoopbackSSHD.ssh, ["-F", b.sshd.config] + control + ["-O", "exit", "bridge"]) }
+            func logins() -> Int { b.sshd.log.components(separatedBy: "Accepted publickey for").count - 1 }
+            let before = logins()
+            for user in ["intake", "counsellor", "intake"] {
+                let r = try b.haven(as: user, ["status"], environment: ["HAVEN_SSH_COMMAND": shared])
+                #expect(r.status == 0 && r.stdout.contains("user    \(user) "), "\(r)")
+            }
+            #expect(logins() - before == 1, "\(b.sshd.log.suffix(3000))")
+        }
+
         /// A Haven user enrolled with `--uid` of the SSH account: served through the bridge,
         /// whose dial-stdio runs as that account; the same key from another uid on the vault
         /// host (here root's) is refused.
