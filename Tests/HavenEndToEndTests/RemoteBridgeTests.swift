@@ -98,7 +98,8 @@ extension EndToEnd {
             let b = try BridgedVault.shared()
             let control = ["-o", "ControlPath=\(b.sshd.dir)/cm-%C"]
             let shared = ([b.sshd.sshCommand, "-o", "ControlMaster=auto", "-o", "ControlPersist=60"] + control).joined(separator: " ")
-            defer { _ = try? Command.run(LoopbackSSHD.ssh, ["-F", b.sshd.config] + control + ["-O", "exit", "bridge"]) }
+            // The control socket's name (%C) hashes the remote user too.
+            defer { _ = try? Command.run(LoopbackSSHD.ssh, ["-F", b.sshd.config, "-l", b.account.name] + control + ["-O", "exit", "bridge"]) }
             func logins() -> Int { b.sshd.log.components(separatedBy: "Accepted publickey for").count - 1 }
             let before = logins()
             for user in ["intake", "counsellor", "intake"] {
