@@ -111,6 +111,15 @@ import Testing
         #expect(refused.message == "on ana@vault.example: this account may only run 'haven dial-stdio'")
     }
 
+    /// "permission denied" from the remote haven is the socket's (the account is not in its
+    /// group), not the SSH login's: told apart by ssh's exit status.
+    @Test func theRemoteSocketsPermissionDeniedIsNotTheLogins() {
+        let stderr = "haven: unavailable: cannot connect to havend at /run/haven/haven.sock: permission denied (hint: only the daemon's user and group may connect)\n"
+        let e = Self.classify(stderr, .exited(5))
+        #expect(e.code == .unavailable)
+        #expect(e.message == "on ana@vault.example: cannot connect to havend at /run/haven/haven.sock: permission denied")
+    }
+
     @Test func anOlderRemoteHavenIsNamed() {
         let e = Self.classify(Self.olderHaven, .exited(2))
         #expect(e.code == .bridgeFailed)

@@ -67,6 +67,30 @@ extension EndToEnd {
             #expect(both.stdout.contains("via     ssh://from-flag\n"), "\(both)")
         }
 
+        /// HAVEN_HOST, kept in a remote user's environment: commands that only touch files
+        /// here ignore it (a remote user makes a key pair here), and those that act on a vault
+        /// here refuse to run while it is set.
+        @Test func havenHostIsIgnoredOfflineAndRefusedWhereAVaultHereIsActedOn() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let env = ["HAVEN_HOST": "ssh://vault-test", "HAVEN_SSH_COMMAND": "/nonexistent/ssh"]
+            let key = try Command.run(TestVault.haven, ["key", "generate", "--out", v.root + "/remote.key"], environment: env)
+            #expect(key.status == 0, "\(key)")
+            #expect(try Command.run(TestVault.haven, ["completion", "bash"], environment: env).status == 0)
+
+            let created = try Command.run(TestVault.haven, ["init", "--data", v.root + "/other", "--admin-key", v.keyPath("admin") + ".pub"],
+                                          environment: env)
+            #expect(created.status == 2)
+            #expect(created.stderr == "haven: usage: HAVEN_HOST is set, but 'haven init' creates a vault on this machine (hint: unset HAVEN_HOST, or run it on the vault's host)\n")
+            #expect(access(v.root + "/other", F_OK) != 0)
+            let restored = try Command.run(TestVault.haven, ["backup", "restore", v.root + "/x.hvbk", "--data", v.root + "/restored",
+                                                             "--root-key", v.data + "/root.key"], environment: env)
+            #expect(restored.status == 2)
+            #expect(restored.stderr.hasPrefix("haven: usage: HAVEN_HOST is set, but 'haven backup restore' restores into a data directory on this machine"))
+            let shares = try Command.run(TestVault.haven, ["operator", "status", "--data", v.data], environment: env)
+            #expect(shares.status == 2)
+            #expect(shares.stderr.hasPrefix("haven: usage: HAVEN_HOST is set, but 'haven operator status --data' reads a data directory on this machine: unset HAVEN_HOST, or run it on the vault's host"))
+        }
+
         @Test func aMissingRemoteSocketIsExit5NamingTheHost() throws {
             let v = try TestVault(enrol: false, start: false)
             let dir = TemporaryDirectory("haven-host")

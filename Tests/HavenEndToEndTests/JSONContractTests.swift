@@ -48,7 +48,9 @@ extension EndToEnd {
 
         @Test func everyCommandPrintsTheObjectTheDocumentDescribes() throws {
             let documented = try Self.documentedKeys()
-            #expect(Set(try Self.commands()) == Set(documented.keys), "commands and JSON-OUTPUT.md differ")
+            // dial-stdio's stdout carries the daemon's bytes, never an answer of its own
+            // (JSON-OUTPUT.md says so, outside the table): DialStdioTests.
+            #expect(Set(try Self.commands()).subtracting(["haven dial-stdio"]) == Set(documented.keys), "commands and JSON-OUTPUT.md differ")
 
             let v = try TestVault()
             let dir = v.root + "/json"
