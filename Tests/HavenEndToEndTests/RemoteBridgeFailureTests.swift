@@ -76,6 +76,14 @@ extension EndToEnd {
                           message: "on \(b.account.name)@nosocket: cannot connect to havend at \(b.vault.root)/missing.sock: no such socket")
         }
 
+        /// The account is not in the socket's group: the vault host's permission, told apart
+        /// from the SSH login's.
+        @Test func aSocketTheAccountMayNotReachIsUnavailableOnThatHostAndExits5() throws {
+            let b = try BridgedVault.shared()
+            expectFailure(try b.haven(as: "intake", via: "outsider", ["status"]), status: 5, code: "unavailable",
+                          message: "on \(b.account.name)@outsider: cannot connect to havend at \(b.vault.root)/closed/s: permission denied")
+        }
+
         /// The pinned account asked for anything else: dial-stdio refuses before it touches the
         /// socket, with exit 3 carried back by ssh.
         @Test func thePinnedAccountRefusesAnyOtherCommandOutLoud() throws {

@@ -9,7 +9,8 @@ import HavenTestSupport
 /// Aliases (in `sshd.config`): `bridge` and `127.0.0.1` log in with a key pinned to
 /// `haven dial-stdio` on the vault's socket, as docs/REMOTE.md sets it up; `shell` with a key
 /// that may run anything (no haven on its PATH); `nosocket` with a key pinned to dial-stdio on
-/// a socket that does not exist; `stranger` with no known host key; `impostor` with another
+/// a socket that does not exist; `outsider` pinned to a socket the account may not reach;
+/// `stranger` with no known host key; `impostor` with another
 /// host key recorded for the address; `denied` with a key not in authorized_keys; `closed` on
 /// a port nothing listens on.
 final class BridgedVault: @unchecked Sendable {
@@ -52,6 +53,14 @@ final class BridgedVault: @unchecked Sendable {
         try sshd.authorize(missingKey.publicLine,
                            options: "restrict,command=\"\(TestVault.haven) dial-stdio --socket \(vault.root)/missing.sock\"")
         try sshd.addHost("nosocket", identity: missingKey.path)
+
+        // An operator who forgot to put the account in the socket's group: a directory only
+        // root may enter.
+        mkdir(vault.root + "/closed", 0o700)
+        let outsiderKey = try sshd.newClientKey("outsider")
+        try sshd.authorize(outsiderKey.publicLine,
+                           options: "restrict,command=\"\(TestVault.haven) dial-stdio --socket \(vault.root)/closed/s\"")
+        try sshd.addHost("outsider", identity: outsiderKey.path)
 
         let empty = sshd.dir + "/known_hosts.empty"
         FileManager.default.createFile(atPath: empty, contents: nil)
