@@ -123,6 +123,53 @@ import Testing
         #expect(refused.status == 400 && refused.text.contains("malformed bridge preamble"), "\(refused.text)")
     }
 
+    /// Fewer than six bytes of "PROXY " and then the client's end: too short to be a
+    /// preamble, so they are the (malformed) request they look like, answered 400, and the
+    /// connection is closed like any other cut-short request.
+    @Test(arguments: ["P", "PRO", "PROXY"])
+    func aFewBytesOfTheSignatureThenAHalfCloseAreAnsweredAndClosed(start: String) throws {
+        let v = try TestVault(enrol: false)
+        let c = try RawSocket(v.socket)
+        try c.send(start)
+        shutdown(c.descriptor, Int32(SHUT_WR))
+        // Bounded by the socket's 20 s read limit, twice the unauthenticated idle timeout:
+        // only an answer to the half-close itself arrives in time.
+        let refused = try c.answer()
+        #expect(refused.status == 400 && refused.code == "bad_request", "\(refused.text)")
+        #expect(try c.isClosedByPeer())
+    }
+
+    /// The same bytes and then nothing: held as a possible preamble, they do not keep the
+    /// connection from the unauthenticated idle timeout.
+    @Test func aFewBytesOfTheSignatureThenSilenceAreClosedWhenIdle() throws {
+        let v = try TestVault(enrol: false, daemonArguments: ["--unauthenticated-idle-timeout", "1", "--request-timeout", "1"])
+        for start in ["PRO", "PROXY TCP4 192.0.2.7"] {
+            let c = try RawSocket(v.socket)
+            try c.send(start)
+            // Closed without an answer well within the socket's 20 s read limit.
+            #expect(try c.isClosedByPeer(), "\(start)")
+        }
+    }
+
+    /// Connections that each send part of the signature and shut their side are closed, so
+    /// however many a uid opens one after another, they never fill its share.
+    @Test func halfClosedShortStartsDoNotFillAUidsShare() throws {
+        let v = try TestVault(enrol: false, daemonArguments: ["--max-unauthenticated-per-uid", "4"])
+        var held = [RawSocket]()
+        for i in 0..<16 {
+            let c = try RawSocket(v.socket)
+            try c.send(i % 2 == 0 ? "PRO" : "P")
+            shutdown(c.descriptor, Int32(SHUT_WR))
+            #expect(try c.answer().status == 400, "connection \(i)")
+            #expect(try c.isClosedByPeer(), "connection \(i)")
+            held.append(c)  // the client keeps its end open: only the daemon's close frees the slot
+        }
+        let next = try RawSocket(v.socket)
+        try next.send(RawSocket.request("GET", "/v1/health"))
+        #expect(try next.answer().status == 200)
+        withExtendedLifetime(held) {}
+    }
+
     @Test func onlyTheFirstBytesCanBeAPreamble() throws {
         let v = try TestVault(enrol: false)
         let c = try RawSocket(v.socket)

@@ -58,12 +58,23 @@ final class BridgePreambleHandler: ChannelInboundHandler, RemovableChannelHandle
                 refuse(context)
                 return
             }
-            stepAside(context, passing: held)
+            // No read of the channel's is in progress here, so no channelReadComplete will
+            // follow the bytes unless this handler fires one: without it the idle handler
+            // takes the connection as still reading and never times it out. All three must
+            // pass before the handler leaves: once removed, its context passes nothing on,
+            // and a lost inputClosed leaves the connection open, holding its slot, for good.
+            if held.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(held)) }
+            context.fireChannelReadComplete()
+            context.fireUserInboundEventTriggered(event)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            return
         }
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// Passes on what is left of the first read and leaves the pipeline for good.
+    /// Passes on what is left of the first read and leaves the pipeline for good. Called
+    /// only from `channelRead`: the channel's own channelReadComplete for this read comes
+    /// after it and reaches the next handler directly.
     private func stepAside(_ context: ChannelHandlerContext, passing bytes: ByteBuffer) {
         if bytes.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(bytes)) }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
