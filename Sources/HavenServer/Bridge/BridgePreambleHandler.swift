@@ -40,9 +40,9 @@ final class BridgePreambleHandler: ChannelInboundHandler, RemovableChannelHandle
             stepAside(context, passing: bytes)
         case .needMore:
             partial = bytes
-        case .preamble(let origin, let length):
+        case .preamble(let source, let length):
             bytes.moveReaderIndex(forwardBy: length)
-            context.fireUserInboundEventTriggered(Reported(origin: origin))
+            context.fireUserInboundEventTriggered(Reported(origin: Self.origin(source)))
             stepAside(context, passing: bytes)
         case .malformed:
             refuse(context)
@@ -78,6 +78,14 @@ final class BridgePreambleHandler: ChannelInboundHandler, RemovableChannelHandle
     private func stepAside(_ context: ChannelHandlerContext, passing bytes: ByteBuffer) {
         if bytes.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(bytes)) }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    /// What the audit records of what the preamble reported.
+    private static func origin(_ source: BridgePreamble.Source) -> ReportedOrigin {
+        switch source {
+        case .address(let ip, let port): ReportedOrigin(ip: ip, port: port)
+        case .unknown: .unknown
+        }
     }
 
     /// A JSON 400 written straight to the socket (no HTTP request was read, so the HTTP

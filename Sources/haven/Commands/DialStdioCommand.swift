@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import HavenAPI
 import HavenClient
 import HavenCore
 
