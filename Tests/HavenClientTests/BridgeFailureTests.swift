@@ -160,4 +160,12 @@ import Testing
         #expect(Self.classify("", .exited(0)).code == .bridgeFailed)
         #expect(Self.classify("", .signalled(9)).code == .unavailable)
     }
+
+    /// The forced command the hints give names the socket: sshd may set XDG_RUNTIME_DIR for
+    /// the account (pam_systemd), and dial-stdio's default would then look there.
+    @Test func theForcedCommandInTheHintsNamesTheSocket() {
+        for e in [Self.classify("", .running), Self.classify("", .exited(0)), Self.classify("sh: 1: haven: not found\n", .exited(127))] {
+            #expect(e.hint?.contains("command=\"/usr/local/bin/haven dial-stdio --socket /run/haven/haven.sock\"") == true, "\(e)")
+        }
+    }
 }
