@@ -136,9 +136,17 @@ public struct SSHDestination: Sendable, Equatable {
         return arguments + ["--", host, "haven", "dial-stdio"]
     }
 
-    /// `value` with control characters shown as '?', cut short: it goes into a message.
+    /// `value` with control and format characters shown as '?', cut short: it goes into a
+    /// message. Format characters (general category Cf) include the bidi overrides and
+    /// isolates (U+202A–E, U+2066–9), with which text from a hostile host's stderr could make
+    /// the line read otherwise on the terminal than it is, and zero-width ones that hide.
     static func shown(_ value: String, limit: Int = 80) -> String {
-        let inert = String(String.UnicodeScalarView(value.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        let inert = String(String.UnicodeScalarView(value.unicodeScalars.map {
+            switch $0.properties.generalCategory {
+            case .control, .format: "?"
+            default: $0
+            }
+        }))
         return inert.count > limit ? String(inert.prefix(limit)) + "…" : inert
     }
 }
