@@ -130,6 +130,22 @@ extension EndToEnd {
             #expect(r.stderr.hasPrefix("haven: bridge_failed: there is no 'haven' on vault-test for this SSH account (the remote shell found no such command) (hint: "))
         }
 
+        /// An ssh that takes the request and never answers: the wait is named as the bridge's,
+        /// not as a stuck daemon's.
+        @Test func aBridgeThatNeverAnswersIsNamedInTheTimeout() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let dir = TemporaryDirectory("haven-host")
+            defer { dir.remove() }
+            // It keeps its stdout open and reads nothing: the request waits in the pipe.
+            let shell = dir.file("silent-ssh")
+            try "#!/bin/sh\nexec sleep 30\n".write(toFile: shell, atomically: true, encoding: .utf8)
+            chmod(shell, 0o755)
+            let r = try Self.haven(v, as: "intake", ["status", "--timeout", "1"], ssh: shell, host: "ssh://ana@vault-test")
+            #expect(r.status == 5, "\(r)")
+            #expect(r.stderr == "haven: unavailable: no answer came through the SSH bridge to ana@vault-test within 1 s (hint: ssh or the network "
+                    + "to vault-test may be stalled, or havend there overloaded; a change may still have been made, so check before repeating it)\n", "\(r)")
+        }
+
         /// The real ssh client, against a port where nothing listens.
         @Test(.enabled(if: access("/usr/bin/ssh", X_OK) == 0, "needs OpenSSH's client at /usr/bin/ssh"))
         func anUnreachableHostIsExit5() throws {
