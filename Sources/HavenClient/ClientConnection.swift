@@ -147,7 +147,17 @@ public final class ClientConnection: Sendable {
                 return promise.futureResult
             }.get()
         } catch is AnswerTimedOut {
-            throw HavenError(.unavailable, "havend did not answer within \(timeout.nanoseconds / 1_000_000_000) s",
+            let seconds = timeout.nanoseconds / 1_000_000_000
+            // Through a bridge the wait may be ssh's or the network's as much as the daemon's.
+            if let bridge {
+                // ssh's ConnectTimeout is as long as this wait: when ssh gave up on the host
+                // at the same moment (no banner), its own words say why.
+                if await bridge.sshFailed(within: 1) { throw await bridge.failure(answered: false) }
+                let host = bridge.destination.displayName
+                throw HavenError(.unavailable, "no answer came through the SSH bridge to \(host) within \(seconds) s",
+                                 hint: "ssh or the network to \(bridge.destination.host) may be stalled, or havend there overloaded; a change may still have been made, so check before repeating it")
+            }
+            throw HavenError(.unavailable, "havend did not answer within \(seconds) s",
                              hint: "the daemon may be overloaded or stuck (see its log); a change may still have been made, so check before repeating it")
         } catch {
             // Through a bridge, ssh's stderr and exit say why: the host, its key, the

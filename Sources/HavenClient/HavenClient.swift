@@ -35,13 +35,14 @@ public final class HavenClient: Sendable {
 
     /// Connects to `address` (a socket, or an SSH bridge run with `sshCommand`) and, with a
     /// key, opens a session by answering the connection's challenge.
-    public static func connect(to address: VaultAddress, key: SigningKey?, sshCommand: [String] = ["ssh"],
+    /// With `vaultID`, it signs nothing for a vault whose challenge names another id.
+    public static func connect(to address: VaultAddress, key: SigningKey?, sshCommand: [String] = ["ssh"], vaultID: String? = nil,
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                answerTimeout: TimeAmount = ClientConnection.defaultAnswerTimeout) async throws(HavenError) -> HavenClient {
         let connection = try await ClientConnection.connect(to: address, sshCommand: sshCommand, group: group, answerTimeout: answerTimeout)
         guard let key else { return HavenClient(connection: connection, session: nil) }
         do {
-            let session = try await authenticate(connection, key: key)
+            let session = try await authenticate(connection, key: key, vaultID: vaultID)
             return HavenClient(connection: connection, session: session)
         } catch {
             await connection.close()
@@ -50,8 +51,9 @@ public final class HavenClient: Sendable {
     }
 
     /// The client's half of the handshake (FORMAT.md, "authentication").
-    static func authenticate(_ connection: ClientConnection, key: SigningKey) async throws(HavenError) -> SessionResponse {
+    static func authenticate(_ connection: ClientConnection, key: SigningKey, vaultID: String? = nil) async throws(HavenError) -> SessionResponse {
         let challenge: ChallengeResponse = try await decode(connection.send(method: .POST, path: "/v1/auth/challenge"))
+        try check(challenge, isFor: vaultID)
         let publicKey = Base64.encode(key.publicKey.bytes)
         let (uid, pid) = try peer(signedFor: challenge, bridged: connection.isBridged)
         let transcript = AuthTranscript.bytes(vaultID: challenge.vaultID, nonce: challenge.nonce,
@@ -72,6 +74,16 @@ public final class HavenClient: Sendable {
                              hint: "upgrade havend on the vault's host to this release")
         }
         return (uid, pid)
+    }
+
+    /// Refuses a challenge from a vault other than the one the user named. The signature
+    /// binds the vault id, but the client signs whatever id the far end sends: a host the
+    /// user bridges to could relay another vault's challenge, taken through an account of its
+    /// own there, and have the user sign a session on that vault. Naming the vault closes it.
+    static func check(_ challenge: ChallengeResponse, isFor vaultID: String?) throws(HavenError) {
+        guard let vaultID, challenge.vaultID != vaultID else { return }
+        throw HavenError(.denied, "the vault that answered is \(SSHDestination.shown(challenge.vaultID)), not the one you named (\(SSHDestination.shown(vaultID))): nothing was signed",
+                         hint: "check --vault-id or HAVEN_VAULT_ID against the id the vault's operator gave you; if it is right, the host you reached is not that vault's")
     }
 
     public func get<T: Decodable>(_ path: String) async throws(HavenError) -> T {

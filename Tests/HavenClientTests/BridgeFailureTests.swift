@@ -160,4 +160,23 @@ import Testing
         #expect(Self.classify("", .exited(0)).code == .bridgeFailed)
         #expect(Self.classify("", .signalled(9)).code == .unavailable)
     }
+
+    /// The forced command the hints give names the socket: sshd may set XDG_RUNTIME_DIR for
+    /// the account (pam_systemd), and dial-stdio's default would then look there.
+    @Test func theForcedCommandInTheHintsNamesTheSocket() {
+        for e in [Self.classify("", .running), Self.classify("", .exited(0)), Self.classify("sh: 1: haven: not found\n", .exited(127))] {
+            #expect(e.hint?.contains("command=\"/usr/local/bin/haven dial-stdio --socket /run/haven/haven.sock\"") == true, "\(e)")
+        }
+    }
+
+    /// What a hostile host writes on stderr reaches this terminal: bidi overrides and
+    /// isolates (general category Cf), like control characters, are shown as '?'.
+    @Test func bidiAndOtherFormatCharactersFromTheRemoteSideAreShownInert() {
+        let line = "haven: unavailable: cannot connect \u{202E}dlrow\u{202C} \u{2066}x\u{2069} \u{200B}y\u{1B}[2J (hint: a\u{202D}b)\n"
+        let e = Self.classify(line, .exited(5))
+        #expect(e.message == "on ana@vault.example: cannot connect ?dlrow? ?x? ?y?[2J")
+        #expect(e.hint == "a?b")
+        let last = Self.classify("ssh: odd \u{2067}line\r\n", .exited(255))
+        #expect(last.message == "ssh could not open the bridge to ana@vault.example: ssh: odd ?line")
+    }
 }

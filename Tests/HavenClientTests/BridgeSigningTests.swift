@@ -30,4 +30,23 @@ import Testing
             try HavenClient.peer(signedFor: old, bridged: true)
         }
     }
+
+    /// The vault id the user named: the same one passes; another is refused before anything
+    /// is signed, locally and through the bridge alike; none named, any passes.
+    @Test func aPinnedVaultIDRefusesAChallengeFromAnotherVault() throws {
+        try HavenClient.check(Self.reported, isFor: "v")
+        try HavenClient.check(Self.reported, isFor: nil)
+        #expect(throws: HavenError(.denied, "the vault that answered is v, not the one you named (w): nothing was signed",
+                                   hint: "check --vault-id or HAVEN_VAULT_ID against the id the vault's operator gave you; if it is right, the host you reached is not that vault's")) {
+            try HavenClient.check(Self.reported, isFor: "w")
+        }
+        // What the far end names reaches the terminal: no control character passes.
+        let hostile = ChallengeResponse(vaultID: "v\u{1B}[2J", nonce: "n", expiresInSeconds: 30)
+        #expect(throws: HavenError.self) { try HavenClient.check(hostile, isFor: "v") }
+        do {
+            try HavenClient.check(hostile, isFor: "v")
+        } catch {
+            #expect(!error.message.contains("\u{1B}"))
+        }
+    }
 }

@@ -15,6 +15,9 @@ import Testing
         ("ssh://ana@[2001:db8::7]:65535/", "ana", "2001:db8::7", 65535),
         ("SSH://Vault", nil, "Vault", nil),
         ("ssh://ana.b-c_d@h:1", "ana.b-c_d", "h", 1),
+        ("ssh://Ana_2@vault_b.example-site.org", "Ana_2", "vault_b.example-site.org", nil),
+        ("ssh://[::ffff:192.0.2.7]:22", nil, "::ffff:192.0.2.7", 22),
+        ("ssh://[2001:DB8::A]", nil, "2001:DB8::A", nil),
     ] as [(String, String?, String, Int?)])
     func wellFormedAddressesParse(_ c: (url: String, user: String?, host: String, port: Int?)) throws {
         let d = try SSHDestination(parsing: c.url)
@@ -35,8 +38,15 @@ import Testing
         "ssh://va ult", "ssh://vault\t", "ssh://vault\n-oProxyCommand=x", "ssh://ana bob@vault", "ssh://vault/path",
         "ssh://vault/haven", "ssh://vault?x=1", "ssh://vault#x", "ssh://va$(id)ult", "ssh://va`id`ult", "ssh://vault;id",
         "ssh://a@b@vault",
+        // Anything outside the allowlist: shell words a ProxyCommand's %h or %r would pass to a
+        // shell, other scripts' letters, a trailing '$'.
+        "ssh://x|id", "ssh://x&id", "ssh://x(id)", "ssh://x<y", "ssh://x>y", "ssh://a|b@vault", "ssh://a&b@vault",
+        "ssh://a(b)@vault", "ssh://ana$@vault", "ssh://x%y", "ssh://x!y", "ssh://x*", "ssh://x,y", "ssh://x+y",
+        "ssh://väult", "ssh://vault\u{202E}", "ssh://ana\u{200B}@vault", "ssh://x~y", "ssh://x=y", "ssh://x{a,b}",
         // Brackets.
         "ssh://[::1", "ssh://[::1]x", "ssh://[vault]", "ssh://[]", "ssh://[-1::]",
+        // Fullwidth hex digits are hex digits to Character.isHexDigit, not to an address.
+        "ssh://[\u{FF11}::1]", "ssh://[fe80::1%eth0]", "ssh://[::1|id]",
     ])
     func malformedAddressesAreRefused(url: String) {
         #expect(throws: SSHDestination.Invalid.self) { try SSHDestination(parsing: url) }

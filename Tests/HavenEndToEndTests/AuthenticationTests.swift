@@ -35,6 +35,34 @@ extension EndToEnd {
             try v.expectOK(as: "admin", ["status"])
         }
 
+        /// `--vault-id` / HAVEN_VAULT_ID on the local socket: the vault's own id is served; another
+        /// is refused (exit 3) before the challenge is answered, so the daemon records no
+        /// session attempt at all for that user.
+        @Test func aPinnedVaultIDThatDiffersSignsNothing() throws {
+            let v = try TestVault()
+            let name = "pinned-\(UInt32.random(in: 0...UInt32.max))"
+            try v.enrol(name, role: "intake", agency: "ossc-vientiane")
+            let status = try v.expectOK(as: "admin", ["status", "--json"]).stdout
+            let id = try #require(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])["vault_id"] as? String
+            let vaultID = try #require(id)
+
+            let wrong = try Command.run(TestVault.haven, ["status", "--socket", v.socket, "--key", v.keyPath(name)],
+                                        environment: ["HAVEN_VAULT_ID": "vault-of-someone-else"])
+            #expect(wrong.status == 3, "\(wrong)")
+            #expect(wrong.stderr == "haven: denied: the vault that answered is \(vaultID), not the one you named (vault-of-someone-else): nothing was signed "
+                    + "(hint: check --vault-id or HAVEN_VAULT_ID against the id the vault's operator gave you; if it is right, the host you reached is not that vault's)\n",
+                    "\(wrong)")
+            let none = try v.expectOK(as: "auditor", ["audit", "log", "--user", name, "--sessions", "--all"]).stdout
+            #expect(!none.contains("auth.session"), "\(none)")
+
+            // The right id, before the subcommand as a global option, wins over the environment.
+            let right = try Command.run(TestVault.haven, ["--vault-id", vaultID, "status", "--socket", v.socket, "--key", v.keyPath(name)],
+                                        environment: ["HAVEN_VAULT_ID": "vault-of-someone-else"])
+            #expect(right.status == 0 && right.stdout.contains(name), "\(right)")
+            let one = try v.expectOK(as: "auditor", ["audit", "log", "--user", name, "--sessions", "--all"]).stdout
+            #expect(one.contains("auth.session"), "\(one)")
+        }
+
         /// A signed transcript captured from one connection is worthless on another, and on
         /// its own connection once used.
         @Test func replayedTranscriptIsRefused() async throws {

@@ -130,6 +130,22 @@ extension EndToEnd {
             #expect(r.stderr.hasPrefix("haven: bridge_failed: there is no 'haven' on vault-test for this SSH account (the remote shell found no such command) (hint: "))
         }
 
+        /// An ssh that takes the request and never answers: the wait is named as the bridge's,
+        /// not as a stuck daemon's.
+        @Test func aBridgeThatNeverAnswersIsNamedInTheTimeout() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let dir = TemporaryDirectory("haven-host")
+            defer { dir.remove() }
+            // It keeps its stdout open and reads nothing: the request waits in the pipe.
+            let shell = dir.file("silent-ssh")
+            try "#!/bin/sh\nexec sleep 30\n".write(toFile: shell, atomically: true, encoding: .utf8)
+            chmod(shell, 0o755)
+            let r = try Self.haven(v, as: "intake", ["status", "--timeout", "1"], ssh: shell, host: "ssh://ana@vault-test")
+            #expect(r.status == 5, "\(r)")
+            #expect(r.stderr == "haven: unavailable: no answer came through the SSH bridge to ana@vault-test within 1 s (hint: ssh or the network "
+                    + "to vault-test may be stalled, or havend there overloaded; a change may still have been made, so check before repeating it)\n", "\(r)")
+        }
+
         /// The real ssh client, against a port where nothing listens.
         @Test(.enabled(if: access("/usr/bin/ssh", X_OK) == 0, "needs OpenSSH's client at /usr/bin/ssh"))
         func anUnreachableHostIsExit5() throws {
@@ -139,6 +155,40 @@ extension EndToEnd {
             let r = try Self.haven(v, as: "intake", ["status"], ssh: "/usr/bin/ssh -F /dev/null", host: "ssh://127.0.0.1:\(port)")
             #expect(r.status == 5, "\(r)")
             #expect(r.stderr == "haven: unavailable: cannot reach 127.0.0.1 over SSH: the connection was refused (no SSH server listens on that port) (hint: check the host name and port in --host and the network; is sshd running on the vault's host?)\n")
+        }
+
+        /// The real ssh client, against a port that takes the connection and never speaks
+        /// (the kernel completes it from the listen queue; SSH's banner never comes): with
+        /// --timeout 1, ssh's ConnectTimeout=1 ends the wait, and the line says it timed out.
+        @Test(.enabled(if: access("/usr/bin/ssh", X_OK) == 0, "needs OpenSSH's client at /usr/bin/ssh"))
+        func aHostThatNeverSendsItsBannerTimesOutAndExits5() throws {
+            let v = try TestVault(enrol: false, start: false)
+            let (listener, port) = try Self.silentListener()
+            defer { close(listener) }
+            let started = Date()
+            let r = try Command.run(TestVault.haven, ["status", "--timeout", "1", "--host", "ssh://127.0.0.1:\(port)", "--key", v.keyPath("intake")],
+                                    environment: ["HAVEN_SSH_COMMAND": "/usr/bin/ssh -F /dev/null"], timeout: 30)
+            #expect(r.status == 5, "\(r)")
+            #expect(r.stderr == "haven: unavailable: cannot reach 127.0.0.1 over SSH: the connection timed out (hint: check the host name and port in --host and the network; is sshd running on the vault's host?)\n", "\(r)")
+            // Bounded by ConnectTimeout, not by a default of minutes.
+            #expect(Date().timeIntervalSince(started) < 20, "\(r)")
+        }
+
+        /// A socket listening on 127.0.0.1 (a free port) that never accepts or writes.
+        static func silentListener() throws -> (fd: Int32, port: UInt16) {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let ok = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            }
+            guard ok, listen(fd, 8) == 0 else {
+                close(fd)
+                throw TestFailure("cannot listen on 127.0.0.1: errno \(errno)")
+            }
+            return (fd, UInt16(bigEndian: address.sin_port))
         }
 
         /// A port on 127.0.0.1 that was free a moment ago (bound, then closed).

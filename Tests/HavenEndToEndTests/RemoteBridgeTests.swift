@@ -92,6 +92,32 @@ extension EndToEnd {
             #expect(lines.contains(["vault", Substring(try #require(vaultId))]), "\(remote)")
         }
 
+        /// The vault id pinned by a remote user: the id the operator gave is served through the
+        /// bridge; another is refused (exit 3) before the challenge is answered, so the daemon
+        /// records no session attempt for that user, through the bridge or otherwise.
+        @Test func aPinnedVaultIDIsServedAndAnotherIsRefusedUnsigned() throws {
+            let b = try BridgedVault.shared()
+            let name = "pinned-\(UInt32.random(in: 0...UInt32.max))"
+            try b.vault.enrol(name, role: "intake", agency: "ossc-vientiane", uid: b.account.uid)
+            let local = try b.vault.expectOK(as: "intake", ["status", "--json"]).stdout
+            let id = try #require(try JSONSerialization.jsonObject(with: Data(local.utf8)) as? [String: Any])["vault_id"] as? String
+            let vaultID = try #require(id)
+
+            let wrong = try b.haven(as: name, ["status"], environment: ["HAVEN_VAULT_ID": "the-vault-I-was-given"])
+            #expect(wrong.status == 3, "\(wrong)\n\(b.sshd.log.suffix(2000))")
+            #expect(wrong.stderr.hasPrefix("haven: denied: the vault that answered is \(vaultID), not the one you named (the-vault-I-was-given): nothing was signed (hint: "),
+                    "\(wrong)")
+            let none = try b.vault.expectOK(as: "auditor", ["audit", "log", "--user", name, "--sessions", "--all"]).stdout
+            #expect(!none.contains("auth.session"), "\(none)")
+
+            let right = try b.haven(as: name, ["--vault-id", vaultID, "status"], environment: ["HAVEN_VAULT_ID": "the-vault-I-was-given"])
+            #expect(right.status == 0 && right.stdout.contains(name), "\(right)")
+            let viaEnvironment = try b.haven(as: name, ["status"], environment: ["HAVEN_VAULT_ID": vaultID])
+            #expect(viaEnvironment.status == 0, "\(viaEnvironment)")
+            let one = try b.vault.expectOK(as: "auditor", ["audit", "log", "--user", name, "--sessions", "--all"]).stdout
+            #expect(one.contains("auth.session via dial-stdio"), "\(one)")
+        }
+
         /// docs/REMOTE.md's advice for scripts: with ControlMaster, several commands share one
         /// SSH login, and each still authenticates to havend with its own key.
         @Test func commandsShareOneSSHLoginThroughControlMaster() throws {

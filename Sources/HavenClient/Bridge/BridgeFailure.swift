@@ -42,7 +42,7 @@ public enum BridgeFailure {
         }
         if exit == .exited(127) {
             return HavenError(.bridgeFailed, "there is no 'haven' on \(host) for this SSH account (the remote shell found no such command)",
-                              hint: "install haven on the vault's host, and give the forced command in the account's authorized_keys as an absolute path: command=\"/usr/local/bin/haven dial-stdio\"")
+                              hint: "install haven on the vault's host, and give the forced command in the account's authorized_keys as an absolute path: command=\"/usr/local/bin/haven dial-stdio --socket /run/haven/haven.sock\"")
         }
         if exit == .exited(255) {
             if said("REMOTE HOST IDENTIFICATION HAS CHANGED") || said("has changed and you have requested strict checking") {
@@ -72,12 +72,12 @@ public enum BridgeFailure {
         switch exit {
         case .running:
             return HavenError(.bridgeFailed, "the SSH account on \(host) did not answer as 'haven dial-stdio' does",
-                              hint: "the account's forced command in authorized_keys must be \"haven dial-stdio\" (restrict,command=\"haven dial-stdio\")")
+                              hint: "the account's forced command in authorized_keys must be haven dial-stdio with the socket named: restrict,command=\"/usr/local/bin/haven dial-stdio --socket /run/haven/haven.sock\"")
         case .signalled(let signal):
             return HavenError(.unavailable, "ssh to \(host) was ended by signal \(signal) before havend answered")
         case .exited(let status):
             return HavenError(.bridgeFailed, "the bridge to \(host) ended (exit status \(status)) before havend answered",
-                              hint: "the account's forced command in authorized_keys must be \"haven dial-stdio\" (restrict,command=\"haven dial-stdio\")")
+                              hint: "the account's forced command in authorized_keys must be haven dial-stdio with the socket named: restrict,command=\"/usr/local/bin/haven dial-stdio --socket /run/haven/haven.sock\"")
         }
     }
 

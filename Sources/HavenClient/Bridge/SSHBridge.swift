@@ -124,6 +124,12 @@ final class SSHBridge: Sendable {
         return BridgeFailure.classify(stderr: text, exit: how, destination: destination)
     }
 
+    /// Whether ssh itself failed (its own exit status, 255) within `seconds`.
+    func sshFailed(within seconds: Double) async -> Bool {
+        if case .exited(255)? = await waitForExit(upTo: seconds) { return true }
+        return false
+    }
+
     /// After the connection's channel is closed: ssh sees the end of its input and exits
     /// once the remote side has; one that does not within the bound is stopped.
     func finish() async {

@@ -2,8 +2,8 @@
 ///
 /// Parsing is strict because every part ends up on ssh's command line: a host or user that
 /// begins with '-' would be read by ssh as an option (`ssh://-oProxyCommand=…` runs a
-/// command of the attacker's choosing on this machine), and whitespace, a control character
-/// or a '/' has no place in a host name. The arguments built here also end ssh's options
+/// command of the attacker's choosing on this machine), and a host or user may hold only
+/// the characters such names are made of (an allowlist: see `check`). The arguments built here also end ssh's options
 /// with `--` before the host, so even a name that slipped through could not become one.
 public struct SSHDestination: Sendable, Equatable {
     public let user: String?
@@ -54,7 +54,7 @@ public struct SSHDestination: Sendable, Equatable {
                 guard after.hasPrefix(":") else { throw Invalid(reason: "only ':port' may follow ']'") }
                 portText = after.dropFirst()
             }
-            guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+            guard !host.isEmpty, host.unicodeScalars.allSatisfy(Self.isAddressScalar) else {
                 throw Invalid(reason: "'[\(Self.shown(String(host)))]' is not an IPv6 address")
             }
         } else {
@@ -64,8 +64,8 @@ public struct SSHDestination: Sendable, Equatable {
             } else {
                 host = rest
             }
+            try Self.check(String(host), what: "host")
         }
-        try Self.check(String(host), what: "host")
 
         var port: Int?
         if let portText {
@@ -78,17 +78,36 @@ public struct SSHDestination: Sendable, Equatable {
         self.init(user: user, host: String(host), port: port)
     }
 
-    /// A user or host: not empty, no leading '-' (ssh would take it for an option), and no
-    /// whitespace, control character, '/', '@' or brackets.
+    /// A user or host: not empty, no leading '-' (ssh would take it for an option), and only
+    /// the characters such names are made of: ASCII letters, digits, '.', '-' and '_'. An
+    /// allowlist, not a list of what to refuse: the name reaches ssh's argv and, through a
+    /// ProxyCommand's %h or %r in the user's own configuration, a shell (CVE-2023-51385), so
+    /// '|', '&', '(' or '<' must not pass either. Debian's useradd accepts the same set for a
+    /// user, plus a trailing '$' kept for Samba's machine accounts, which are not people and
+    /// which a shell would read: refused here.
     private static func check(_ part: String, what: String) throws(Invalid) {
         guard !part.isEmpty else { throw Invalid(reason: "the \(what) is empty") }
         guard !part.hasPrefix("-") else {
             throw Invalid(reason: "a \(what) may not begin with '-' ('\(shown(part))' would be read by ssh as an option)")
         }
-        for scalar in part.unicodeScalars {
-            let bad = scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
-                || "/@[]\\'\"`$;".unicodeScalars.contains(scalar)
-            if bad { throw Invalid(reason: "the \(what) '\(shown(part))' holds a character no \(what) name has") }
+        guard part.unicodeScalars.allSatisfy(Self.isNameScalar) else {
+            throw Invalid(reason: "the \(what) '\(shown(part))' holds a character no \(what) name has; one is made of ASCII letters, digits, '.', '-' and '_'")
+        }
+    }
+
+    /// ASCII letters and digits, '.', '-', '_'.
+    private static func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "A"..."Z", "a"..."z", "0"..."9", ".", "-", "_": true
+        default: false
+        }
+    }
+
+    /// Inside brackets: ASCII hex digits, ':' and '.' (an IPv4 tail), nothing else.
+    private static func isAddressScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "0"..."9", "a"..."f", "A"..."F", ":", ".": true
+        default: false
         }
     }
 
@@ -117,9 +136,17 @@ public struct SSHDestination: Sendable, Equatable {
         return arguments + ["--", host, "haven", "dial-stdio"]
     }
 
-    /// `value` with control characters shown as '?', cut short: it goes into a message.
+    /// `value` with control and format characters shown as '?', cut short: it goes into a
+    /// message. Format characters (general category Cf) include the bidi overrides and
+    /// isolates (U+202A–E, U+2066–9), with which text from a hostile host's stderr could make
+    /// the line read otherwise on the terminal than it is, and zero-width ones that hide.
     static func shown(_ value: String, limit: Int = 80) -> String {
-        let inert = String(String.UnicodeScalarView(value.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        let inert = String(String.UnicodeScalarView(value.unicodeScalars.map {
+            switch $0.properties.generalCategory {
+            case .control, .format: "?"
+            default: $0
+            }
+        }))
         return inert.count > limit ? String(inert.prefix(limit)) + "…" : inert
     }
 }

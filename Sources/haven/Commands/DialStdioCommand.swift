@@ -14,7 +14,8 @@ struct DialStdioCommand: ParsableCommand {
         commandName: "dial-stdio", abstract: "Join stdin and stdout to the daemon's socket (what 'haven --host ssh://…' runs on the vault's host).",
         discussion: """
             Pin a remote person's SSH account to it in authorized_keys: \
-            restrict,command="/usr/local/bin/haven dial-stdio" ssh-ed25519 AAAA…; \
+            restrict,command="/usr/local/bin/haven dial-stdio --socket /run/haven/haven.sock" ssh-ed25519 AAAA… \
+            (name the socket: sshd may set XDG_RUNTIME_DIR for the account, and the default would follow it); \
             a request for any other command (SSH_ORIGINAL_COMMAND) is refused with exit status 3. \
             It writes nothing of its own on stdout: first one line to the daemon, where the SSH \
             connection says it came from (SSH_CONNECTION, reported in the audit, not proven), then \

@@ -16,6 +16,10 @@ struct ConnectionOptions: ParsableArguments {
                                valueName: "url"))
     var host: String?
 
+    @Option(help: ArgumentHelp("The id of the vault you mean (its operator gives it): sign nothing for another. Default: $HAVEN_VAULT_ID.",
+                               valueName: "id"))
+    var vaultId: String?
+
     @Option(help: ArgumentHelp("Your private key file. Default: $HAVEN_KEY.", valueName: "file"))
     var key: String?
 
@@ -42,6 +46,12 @@ struct ConnectionOptions: ParsableArguments {
     /// HAVEN_HOST, when set and not blank.
     static var hostFromEnvironment: String? {
         ProcessInfo.processInfo.environment["HAVEN_HOST"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+    }
+
+    /// The vault id the user pinned: --vault-id, else HAVEN_VAULT_ID when set and not blank.
+    var vaultID: String? {
+        if let vaultId { return vaultId }
+        return ProcessInfo.processInfo.environment["HAVEN_VAULT_ID"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
     }
 
     /// Where the daemon is: --host, else $HAVEN_HOST, else the socket. A host with --socket
@@ -77,7 +87,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Connects without a session or with one, to the address the options give.
     private func open(key: SigningKey?) async throws -> HavenClient {
-        try await HavenClient.connect(to: try address(), key: key, sshCommand: Self.sshCommand, answerTimeout: .seconds(Int64(timeout)))
+        try await HavenClient.connect(to: try address(), key: key, sshCommand: Self.sshCommand, vaultID: vaultID, answerTimeout: .seconds(Int64(timeout)))
     }
 
     /// Runs `body` with an authenticated client, closing the connection afterwards.

@@ -14,7 +14,7 @@ struct OutputOptions: ParsableArguments {
 /// docker and kubectl: `haven --socket S --key K record list`. They are moved to where the
 /// subcommand declares them; anything else before the subcommand is left for the parser.
 enum GlobalOptions {
-    static let withValue: Set<String> = ["--socket", "--host", "--key", "--timeout"]
+    static let withValue: Set<String> = ["--socket", "--host", "--vault-id", "--key", "--timeout"]
     static let flags: Set<String> = ["--json"]
 
     /// What `haven --help` says of them: each subcommand's help lists them, the root's
@@ -26,6 +26,8 @@ enum GlobalOptions {
         --host <url>: a vault on another machine, through SSH: ssh://[user@]host[:port] runs \
         'ssh -T HOST haven dial-stdio' and speaks to that vault over it; your key stays here. \
         Default $HAVEN_HOST; $HAVEN_SSH_COMMAND is the ssh program and its options (default ssh).
+        --vault-id <id>: the id of the vault you mean (its operator gives it); your key signs \
+        nothing for a vault that answers with another. Default $HAVEN_VAULT_ID.
         --key <file>: your private key file (not the .pub); default $HAVEN_KEY.
         --timeout <seconds>: how long to wait for each answer from the daemon (default 120).
         --json: JSON for scripts, and errors as {"error": {"code", "message", "hint"}} on stderr.
