@@ -150,8 +150,7 @@ extension EndToEnd {
         @Test(.enabled(if: access("/usr/bin/ssh", X_OK) == 0, "needs OpenSSH's client at /usr/bin/ssh"))
         func anUnreachableHostIsExit5() throws {
             let v = try TestVault(enrol: false, start: false)
-            var address = sockaddr_in()
-            let port = Self.closedPort(&address)
+            let port = try LoopbackTCP.freePort()
             let r = try Self.haven(v, as: "intake", ["status"], ssh: "/usr/bin/ssh -F /dev/null", host: "ssh://127.0.0.1:\(port)")
             #expect(r.status == 5, "\(r)")
             #expect(r.stderr == "haven: unavailable: cannot reach 127.0.0.1 over SSH: the connection was refused (no SSH server listens on that port) (hint: check the host name and port in --host and the network; is sshd running on the vault's host?)\n")
@@ -163,7 +162,7 @@ extension EndToEnd {
         @Test(.enabled(if: access("/usr/bin/ssh", X_OK) == 0, "needs OpenSSH's client at /usr/bin/ssh"))
         func aHostThatNeverSendsItsBannerTimesOutAndExits5() throws {
             let v = try TestVault(enrol: false, start: false)
-            let (listener, port) = try Self.silentListener()
+            let (listener, port) = try LoopbackTCP.silentListener()
             defer { close(listener) }
             let started = Date()
             let r = try Command.run(TestVault.haven, ["status", "--timeout", "1", "--host", "ssh://127.0.0.1:\(port)", "--key", v.keyPath("intake")],
@@ -172,36 +171,6 @@ extension EndToEnd {
             #expect(r.stderr == "haven: unavailable: cannot reach 127.0.0.1 over SSH: the connection timed out (hint: check the host name and port in --host and the network; is sshd running on the vault's host?)\n", "\(r)")
             // Bounded by ConnectTimeout, not by a default of minutes.
             #expect(Date().timeIntervalSince(started) < 20, "\(r)")
-        }
-
-        /// A socket listening on 127.0.0.1 (a free port) that never accepts or writes.
-        static func silentListener() throws -> (fd: Int32, port: UInt16) {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let ok = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-            }
-            guard ok, listen(fd, 8) == 0 else {
-                close(fd)
-                throw TestFailure("cannot listen on 127.0.0.1: errno \(errno)")
-            }
-            return (fd, UInt16(bigEndian: address.sin_port))
-        }
-
-        /// A port on 127.0.0.1 that was free a moment ago (bound, then closed).
-        static func closedPort(_ address: inout sockaddr_in) -> UInt16 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1 }
-            }
-            return UInt16(bigEndian: address.sin_port)
         }
     }
 }

@@ -57,7 +57,7 @@ extension EndToEnd {
         /// vault host refuses; the connection is closed without a byte from the far end.
         @Test func thePinnedKeyCannotForwardALocalPort() throws {
             let b = try BridgedVault.shared()
-            let local = try LoopbackSSHD.freePort()
+            let local = try LoopbackTCP.freePort()
             let dir = TemporaryDirectory("haven-ssh-L")
             defer { dir.remove() }
             let ssh = try ChildProcess(LoopbackSSHD.ssh, ["-F", b.sshd.config, "-o", "BatchMode=yes", "-l", b.account.name,
@@ -66,35 +66,11 @@ extension EndToEnd {
             defer { _ = ssh.stop(grace: 5) }
             var answer: [UInt8]?
             try waitFor(20) {
-                answer = try TCPProbe.firstBytes(port: local)
+                answer = try LoopbackTCP.firstBytes(port: local)
                 return answer != nil || !ssh.isRunning
             }
             #expect(answer == [], "the forwarded port answered \(String(decoding: answer ?? [], as: UTF8.self))")
             try waitFor(10) { b.sshd.log.contains("refused local port forward") || b.sshd.log.contains("administratively") }
         }
-    }
-}
-
-/// A TCP client that reads what a server says first.
-enum TCPProbe {
-    /// Connects to 127.0.0.1:`port` and returns up to 64 bytes read before the far end closes
-    /// or 10 s pass; nil if nothing listens.
-    static func firstBytes(port: Int) throws -> [UInt8]? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else { return nil }
-        var limit = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var bytes = [UInt8](repeating: 0, count: 64)
-        let n = read(fd, &bytes, bytes.count)
-        return n > 0 ? Array(bytes.prefix(n)) : []
     }
 }

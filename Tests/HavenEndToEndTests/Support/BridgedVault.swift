@@ -73,7 +73,7 @@ final class BridgedVault: @unchecked Sendable {
 
         let deniedKey = try sshd.newClientKey("denied")
         try sshd.addHost("denied", identity: deniedKey.path)
-        try sshd.addHost("closed", identity: bridgeKey.path, port: try LoopbackSSHD.freePort())
+        try sshd.addHost("closed", identity: bridgeKey.path, port: try LoopbackTCP.freePort())
     }
 
     /// `ssh://ACCOUNT@ALIAS`, for --host or HAVEN_HOST.

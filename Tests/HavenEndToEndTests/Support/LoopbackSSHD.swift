@@ -57,7 +57,7 @@ final class LoopbackSSHD: @unchecked Sendable {
     /// fail to bind, and the next free port is tried.
     private func start() throws {
         for _ in 0..<5 {
-            port = try Self.freePort()
+            port = try LoopbackTCP.freePort()
             try writeServerConfig()
             try write(knownHosts, "[127.0.0.1]:\(port) \(hostKey)\n", mode: 0o644)
             let p = try ChildProcess(Self.sshd, ["-D", "-e", "-f", dir + "/sshd_config"],
@@ -166,25 +166,6 @@ final class LoopbackSSHD: @unchecked Sendable {
             throw TestFailure("ssh-keygen failed: \(r)")
         }
         return String(decoding: pub, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// A TCP port on 127.0.0.1 that nothing listened on a moment ago.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw TestFailure("bind failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// OpenSSH's version as a number (9.2), from `ssh -V`.
