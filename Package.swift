@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // The browser desk's HTTP and TLS front (haven-web only; the daemon and the CLI never link it).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -60,6 +62,19 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["openapi.yaml", "JSON-OUTPUT.md"], swiftSettings: strict),
 
+        // The browser desk's pure half: HTML that escapes by construction, the desk's words in
+        // English, Lao and Vietnamese (.po files), forms from the schema, the checks a request passes.
+        .target(name: "HavenDesk", dependencies: ["HavenCore", "HavenAPI", "HavenPolicy"], resources: [.copy("Translations")], swiftSettings: strict),
+        // The browser desk's I/O half: a client of havend (never of the store) behind Hummingbird.
+        .target(name: "HavenWeb", dependencies: [
+            "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenPolicy", "HavenDesk", "HavenSystem",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], resources: [.copy("Static")], swiftSettings: strict),
+
         .executableTarget(name: "havend", dependencies: [
             "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenCommandLine", "HavenBackup",
             // HavenStore: `havend share-status` reads vault_meta, read-only, to say which share set is in force.
@@ -76,6 +91,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             // HavenClient's requests take NIOHTTP1's HTTPMethod (`haven api`).
             .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: strict),
+        // The browser desk: a thin main over HavenWeb (serve, invite).
+        .executableTarget(name: "haven-web", dependencies: [
+            "HavenCore", "HavenWeb", "HavenDesk", "HavenPolicy",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "haven-bench", dependencies: [
             "HavenCore", "HavenCrypto", "HavenVault", "HavenAudit", "HavenStore", "HavenPolicy", "HavenClient", "HavenAPI", "HavenStats",
@@ -112,13 +133,20 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenPolicyTests", dependencies: ["HavenPolicy", "HavenCore", "HavenStats", "HavenTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HavenDeskTests", dependencies: ["HavenDesk", "HavenCore", "HavenAPI", "HavenPolicy", "HavenTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "HavenWebTests", dependencies: [
+            "HavenWeb", "HavenDesk", "HavenCore", "HavenCrypto", "HavenAPI", "HavenPolicy", "HavenTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
         .testTarget(name: "HavenClientTests", dependencies: ["HavenClient", "HavenCore", "HavenAPI"], swiftSettings: strict),
         .testTarget(name: "HavenServerTests", dependencies: [
             "HavenServer", "HavenAPI", "HavenCore", "HavenCrypto", "HavenVault", "HavenTestSupport", .product(name: "Yams", package: "Yams"),
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [
-            "havend", "haven", "haven-bench", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
+            "havend", "haven", "haven-bench", "haven-web", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
             "HavenProcess", "HavenVault", "HavenServer", "HavenStats", "HavenTestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
