@@ -11,5 +11,7 @@ import Testing
         #expect(routes.match(.post, "/records/abc/notes")?.parameters == ["id": "abc"])
         #expect(routes.match(.get, "/records/abc/notes") == nil)
         #expect(routes.match(.post, "/records/abc") == nil)
+        routes.get("/records/new") { _, _ in .text("new") }
+        #expect(routes.match(.get, "/records/new")?.parameters == [:])
     }
 }

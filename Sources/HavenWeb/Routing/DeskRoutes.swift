@@ -25,9 +25,11 @@ public struct DeskRoutes: Sendable {
         routes.append(Route(method: .post, parts: pattern.split(separator: "/"), handler: handler))
     }
 
-    /// The first route whose pattern matches, with its `:name` parts.
+    /// The route whose pattern matches with the fewest `:name` parts (so `/records/new` wins
+    /// over `/records/:id` whatever the order they were added in), with those parts.
     public func match(_ method: DeskRequest.Method, _ path: String) -> (handler: DeskHandler, parameters: [String: String])? {
         let parts = path.split(separator: "/")
+        var best: (handler: DeskHandler, parameters: [String: String])?
         for route in routes where route.method == method && route.parts.count == parts.count {
             var parameters: [String: String] = [:]
             var matched = true
@@ -39,8 +41,8 @@ public struct DeskRoutes: Sendable {
                     break
                 }
             }
-            if matched { return (route.handler, parameters) }
+            if matched, best == nil || parameters.count < best!.parameters.count { best = (route.handler, parameters) }
         }
-        return nil
+        return best
     }
 }
