@@ -146,7 +146,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "HavenEndToEndTests", dependencies: [
-            "havend", "haven", "haven-bench", "haven-web", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
+            "havend", "haven", "haven-bench", "haven-web", "HavenWeb", "HavenDesk", "HavenPolicy", "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenStore", "HavenAudit",
             "HavenProcess", "HavenVault", "HavenServer", "HavenStats", "HavenTestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
