@@ -1,4 +1,5 @@
 import Foundation
+import HavenAPI
 import HavenTestSupport
 import Testing
 
@@ -238,6 +239,18 @@ extension EndToEnd {
             }
             #expect(answers[4].1.status == 403)
             #expect(answers[7].1.status == 413)
+        }
+
+        @Test func aDeskForPageHandlersTalksToHavendAsItsPerson() async throws {
+            let harness = try await WebDeskHarness.start()
+            defer { Task { await harness.stop() } }
+            let demo = try await harness.desk(for: "counsellor", role: "counsellor", agency: "ossc-vientiane")
+            #expect(demo.user == "counsellor")
+            let fresh = try await harness.desk(for: "web-intake", role: "intake", agency: "ossc-vientiane", language: .lo)
+            #expect(fresh.role == "intake")
+            #expect(fresh.words("Sign in") == "ເຂົ້າສູ່ລະບົບ")
+            let status: SessionResponse = try await fresh.vault.get("/v1/status")
+            #expect(status.user == "web-intake")
         }
 
         @Test func plainHTTPOffLoopbackIsRefusedAndSIGTERMEndsCleanly() async throws {
