@@ -28,6 +28,14 @@ public final class DeskFront: Sendable {
         statics = StaticFiles(fontDirectory: configuration.fontDirectory)
     }
 
+    /// A locked session nobody came back to is forgotten after this long.
+    static let lockedLifetime: TimeInterval = 12 * 3600
+
+    /// The idle sweep, run every half minute while the desk serves.
+    func sweep() async {
+        await sessions.sweep(now: Date(), idleLock: TimeInterval(configuration.idleLockSeconds), lockedLifetime: Self.lockedLifetime)
+    }
+
     /// Forgets every session and wipes every key (shutdown).
     public func closeAll() async {
         await sessions.closeAll()
