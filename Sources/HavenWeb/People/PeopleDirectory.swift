@@ -77,6 +77,7 @@ public struct PeopleDirectory: Sendable {
         readLanguage(name)
     }
 
+    /// Remembers the language a person (who has a key here) chose.
     public func setLanguage(_ language: Language, for name: String) throws(HavenError) {
         try writeLanguage(language, for: name)
     }
