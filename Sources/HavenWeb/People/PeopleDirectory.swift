@@ -77,6 +77,7 @@ public struct PeopleDirectory: Sendable {
         readLanguage(name)
     }
 
+    /// Remembers the language a person (who has a key here) chose.
     public func setLanguage(_ language: Language, for name: String) throws(HavenError) {
         try writeLanguage(language, for: name)
     }
@@ -92,5 +93,16 @@ public struct PeopleDirectory: Sendable {
     /// A user name as havend's (`UserName`): it becomes a file name here, so nothing else gets that far.
     static func checkedName(_ name: String) throws(HavenError) -> String {
         try UserName(name).rawValue
+    }
+}
+
+extension PeopleDirectory {
+    /// The wall clock (CLOCK_REALTIME) in milliseconds, for invitations' expiry; tests give a fixed one.
+    struct SystemTime: HavenClock {
+        func now() -> Timestamp {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            return Timestamp(millisecondsSinceEpoch: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+        }
     }
 }

@@ -28,7 +28,8 @@ enum PeopleFiles {
         }
         guard st.st_uid == geteuid() else {
             throw HavenError(.ioError, "refusing \(what) \(path): it is owned by uid \(st.st_uid), not by this user (uid \(geteuid()))",
-                             hint: "run haven-web as the directory's owner, or chown it to haven-web's user")
+                             hint: "run haven-web (serve, invite and forget alike) as the directory's owner, "
+                                 + "for example with 'sudo -u OWNER haven-web …'")
         }
         guard st.st_mode & 0o022 == 0 else {
             throw HavenError(.ioError,
