@@ -1,13 +1,16 @@
 /// Why a person opens a record at the desk, from a short fixed list: havend keeps the
 /// purpose of every read in the audit log, so the desk never sends a purpose the person did
-/// not choose or could not have meant. Opening a record from one's list is case management
-/// unless the person says otherwise on the record's page.
+/// not choose or could not have meant. For a role that works its cases from a list (one with
+/// `record.list`), opening a record from it is case management unless the person says
+/// otherwise on the record's page; any other role (health, police) says why each time.
 public enum ReadPurpose: String, Sendable, CaseIterable {
     case caseManagement = "case_management"
     case followUp = "follow_up"
     case referral
     case supervision
     case correction
+    case medicalCare = "medical_care"
+    case investigation
 
     /// The purpose as the audit log keeps it (English, as every purpose the CLI sends).
     public var audited: String {
@@ -17,6 +20,8 @@ public enum ReadPurpose: String, Sendable, CaseIterable {
         case .referral: return "work on a referral (web desk)"
         case .supervision: return "case supervision (web desk)"
         case .correction: return "correcting the record (web desk)"
+        case .medicalCare: return "medical care of the survivor (web desk)"
+        case .investigation: return "investigation of the reported incident (web desk)"
         }
     }
 
@@ -28,6 +33,8 @@ public enum ReadPurpose: String, Sendable, CaseIterable {
         case .referral: return w("Work on a referral")
         case .supervision: return w("Case supervision")
         case .correction: return w("Correcting the record")
+        case .medicalCare: return w("Medical care of the survivor")
+        case .investigation: return w("Investigation of the reported incident")
         }
     }
 

@@ -68,13 +68,20 @@ public enum RecordView {
 
     /// The purpose of this reading, and a way to open the record again for another one.
     static func purposeForm(_ model: Model, w: Words) -> HTML {
+        purposeForm(id: model.record.id, chosen: model.purpose, words: w)
+    }
+
+    /// The choice of purpose: on the record's page (`chosen`), or before a first reading by a
+    /// role that must say why each time (none chosen yet, so none is preselected).
+    public static func purposeForm(id: String, chosen: ReadPurpose?, words w: Words) -> HTML {
+        let first: HTML = chosen == nil ? HTML("<option value=\"\" selected disabled>\(w("Choose…"))</option>") : .empty
         let options = HTML.join(ReadPurpose.allCases.map { p in
-            HTML("<option value=\"\(p.rawValue)\"\(p == model.purpose ? HTML(" selected") : .empty)>\(p.label(w))</option>")
+            HTML("<option value=\"\(p.rawValue)\"\(p == chosen ? HTML(" selected") : .empty)>\(p.label(w))</option>")
         })
         return """
-        <form id="purpose" method="get" action="/records/\(model.record.id)" class="purpose">
-        <label>\(w("Why you are reading this record (kept in the audit log)")) <select name="purpose">\(options)</select></label>
-        <button type="submit" id="purpose-submit">\(w("Read again for this purpose"))</button></form>
+        <form id="purpose" method="get" action="/records/\(id)" class="purpose">
+        <label>\(w("Why you are reading this record (kept in the audit log)")) <select name="purpose" required>\(first)\(options)</select></label>
+        <button type="submit" id="purpose-submit">\(chosen == nil ? w("Read the record") : w("Read again for this purpose"))</button></form>
         """
     }
 

@@ -4,12 +4,18 @@ import HavenDesk
 import HavenPolicy
 
 /// GET /records/:id: the record as havend releases it to the person, for the purpose they
-/// chose (case management unless they say otherwise), with its notes, consent and referrals.
+/// chose, with its notes, consent and referrals. A role that works its cases from a list
+/// reads for case management unless the person says otherwise; another role is asked why
+/// before anything is read.
 /// POST /records/:id/break-glass: the same page read in an emergency, with the reason.
 enum RecordPage {
     static func show(_ request: DeskRequest, _ desk: Desk) async -> DeskResponse {
         guard let id = request.parameters["id"] else { return notFound(desk) }
-        let purpose = ReadPurpose.from(request.query["purpose"])
+        let chosen = request.query["purpose"].flatMap(ReadPurpose.init(rawValue:))
+        guard let purpose = chosen ?? (roleActions(desk).contains(Action.recordList.rawValue) ? .caseManagement : nil) else {
+            let w = desk.words
+            return desk.page(title: w("Record"), section: .records, body: RecordView.purposeForm(id: id, chosen: nil, words: w))
+        }
         let before = request.query["notes_before"].flatMap { UInt64($0) }
         return await read(id, purpose: purpose, notesBefore: before, breakGlass: nil, desk)
     }
