@@ -22,7 +22,7 @@ import Testing
         #expect(html.contains("<a class=\"record-link\" href=\"/records/rec_1\">"))
         // Each row: a button to ask for the name and an empty place for it.
         #expect(html.components(separatedBy: "<button type=\"button\" class=\"reveal-name\" data-record=").count == 3)
-        #expect(html.components(separatedBy: "<span class=\"name\" aria-live=\"polite\"></span>").count == 3)
+        #expect(html.components(separatedBy: "<span class=\"name\" aria-live=\"polite\" hidden></span>").count == 3)
         #expect(html.contains("GBV incident") && html.contains("One-Stop Service Centre, Vientiane Capital") && html.contains("accepted"))
         #expect(html.contains("id=\"next-page\" href=\"/records?scope=mine&amp;after=2026-12-07T09%3A30%3A00Z%2Frec_2%26x%3D%3C\""))
         #expect(html.contains("id=\"scope-mine\"") && html.contains("id=\"scope-agency\""))

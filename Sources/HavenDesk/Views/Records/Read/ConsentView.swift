@@ -8,10 +8,10 @@ public enum ConsentView {
             return "<section id=\"consent\"><h2>\(w("Consent"))</h2><p>\(w("Consent is not shown to your role."))</p></section>"
         }
         let flags = HTML.join(consent.flags.map { f in
-            HTML("<tr data-flag=\"\(f.flag)\"><th scope=\"row\">\(labels.state(f.flag))</th><td class=\"state-\(f.state)\">\(labels.state(f.state))</td><td>\(f.expiresAt.map(DateText.moment) ?? "—")</td></tr>")
+            HTML("<tr data-flag=\"\(f.flag)\"><th scope=\"row\">\(labels.code(f.flag))</th><td class=\"state-\(f.state)\">\(labels.state(f.state))</td><td>\(f.expiresAt.map(DateText.moment) ?? "—")</td></tr>")
         }, separator: "\n")
         let history = HTML.join(consent.history.reversed().map { e in
-            HTML("<li data-event=\"\(e.index)\">\(DateText.moment(e.recordedAt)): \(labels.state(e.flag)) \(labels.state(e.kind)) · \(e.recordedBy)\(e.expiresAt.map { HTML(" · \(w("until {date}", ["date": DateText.moment($0)]))") } ?? .empty)\(e.evidence.map { HTML(" · <code class=\"evidence\">\($0)</code>") } ?? .empty)</li>")
+            HTML("<li data-event=\"\(e.index)\">\(DateText.moment(e.recordedAt)): \(labels.code(e.flag)) \(labels.state(e.kind)) · \(e.recordedBy)\(e.expiresAt.map { HTML(" · \(w("until {date}", ["date": DateText.moment($0)]))") } ?? .empty)\(e.evidence.map { HTML(" · <code class=\"evidence\">\($0)</code>") } ?? .empty)</li>")
         }, separator: "\n")
         return """
         <section id="consent"><h2>\(w("Consent"))</h2>

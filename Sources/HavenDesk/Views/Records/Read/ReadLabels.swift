@@ -38,6 +38,11 @@ public struct ReadLabels: Sendable {
         }
     }
 
+    /// A code the policy may label (a service, a note's class, a consent flag), as words.
+    public func code(_ code: String) -> String {
+        policy.labels.value(code).text(language)
+    }
+
     /// A referral's or consent flag's state as words.
     public func state(_ code: String) -> String {
         let w = words
@@ -53,7 +58,7 @@ public struct ReadLabels: Sendable {
         case "never": return w("never recorded")
         case "grant": return w("granted")
         case "withdraw": return w("withdrawn")
-        default: return policy.labels.value(code).text(language)
+        default: return self.code(code)
         }
     }
 

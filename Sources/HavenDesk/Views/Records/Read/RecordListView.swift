@@ -58,7 +58,7 @@ public enum RecordListView {
         let erased = r.status == "erased"
         let name: HTML = erased
             ? "<span class=\"erased\">\(w("erased"))</span>"
-            : "<button type=\"button\" class=\"reveal-name\" data-record=\"\(r.id)\">\(w("Show name"))</button> <span class=\"name\" aria-live=\"polite\"></span>"
+            : "<button type=\"button\" class=\"reveal-name\" data-record=\"\(r.id)\">\(w("Show name"))</button> <span class=\"name\" aria-live=\"polite\" hidden></span>"
         return """
         <tr data-record="\(r.id)" data-type="\(r.type)"><td>\(name) <a class="record-link" href="/records/\(r.id)">\(w("Open"))</a></td><td>\(labels.recordType(r.type))</td><td>\(labels.agency(r.agency))</td><td>\(DateText.moment(r.updatedAt))</td><td>\(r.assignees.isEmpty ? "—" : r.assignees.joined(separator: ", "))</td><td>\(state.map(labels.state) ?? "—")</td><td>\(r.caseNumber ?? "—")</td></tr>
         """

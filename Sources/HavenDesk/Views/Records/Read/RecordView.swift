@@ -94,7 +94,7 @@ public enum RecordView {
             return "<section id=\"record-referrals\"><h2>\(w("Referrals"))</h2><p>\(w("No referrals."))</p></section>"
         }
         let rows = HTML.join(referrals.map { r in
-            HTML("<li data-referral=\"\(r.ref)\"><a href=\"/referrals/\(r.ref)\">\(r.service)</a>: \(labels.agency(r.from)) → \(labels.agency(r.to)), \(labels.state(r.status)) (\(DateText.moment(r.updatedAt)))</li>")
+            HTML("<li data-referral=\"\(r.ref)\"><a href=\"/referrals/\(r.ref)\">\(labels.code(r.service))</a>: \(labels.agency(r.from)) → \(labels.agency(r.to)), \(labels.state(r.status)) (\(DateText.moment(r.updatedAt)))</li>")
         }, separator: "\n")
         return "<section id=\"record-referrals\"><h2>\(w("Referrals"))</h2><ul>\n\(rows)\n</ul></section>"
     }

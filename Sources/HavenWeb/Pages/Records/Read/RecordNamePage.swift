@@ -10,9 +10,10 @@ enum RecordNamePage {
         let w = desk.words
         guard let id = request.parameters["id"] else { return .text(w("This record cannot be found."), status: 404) }
         let labels = ReadLabels(words: w, policy: desk.policy)
-        // The row's record type when the script sends it; else the name fields every type shares.
+        // The row's record type when the script sends it (`type`, from the row's data-type);
+        // else the name fields every type shares. Never the whole record.
         let fields = labels.nameFields(of: request.field("type"))
-        guard !fields.isEmpty else { return .text(w("Records of this type have no name to show."), status: 404) }
+        guard !fields.isEmpty else { return .text(w("Open the record to see the name."), status: 404) }
         let body = ReadRecordRequest(purpose: ReadPurpose.revealName, fields: fields, breakGlass: nil)
         do throws(HavenError) {
             let r: ReadRecordResponse = try await desk.vault.post("/v1/records/\(ReadRefusal.escape(id))/read", body)
