@@ -15,8 +15,10 @@ extension EndToEnd {
         static let hostileName = "ນາງ <script>alert('x')</script> \"ສີ\""
 
         @Test func aRecordCreatedInLaoReadsBackWithItsLaoValues() async throws {
-            let v = try TestVault()
-            let desk = try await WriteDesk.make(v, "intake", language: .lo)
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
+            let desk = try await WriteDesk.make(h, "intake", language: .lo)
             let form = try await WriteDesk.call(desk, .get, "/records/new", query: ["type": "gbv_incident"])
             #expect(form.status == 200)
             let page = WriteDesk.html(form)
@@ -36,9 +38,11 @@ extension EndToEnd {
         }
 
         @Test func possibleDuplicatesAreShownBeforeAnythingIsSaved() async throws {
-            let v = try TestVault()
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
             let existing = try v.createRecord(["survivor_name": "Nguyễn Thị Lan", "date_of_birth": "1990-03-02", "incident_type": "rape"])
-            let desk = try await WriteDesk.make(v, "intake", language: .vi)
+            let desk = try await WriteDesk.make(h, "intake", language: .vi)
             let form = ["type": "gbv_incident", "field.survivor_name": "Nguyen Thi Lan", "field.date_of_birth": "02/03/1990",
                         "field.incident_type": "physical_assault", "confirm": "check"]
             let first = try await WriteDesk.call(desk, .post, "/records/new", form: form)
@@ -57,8 +61,10 @@ extension EndToEnd {
         }
 
         @Test func aFailedCheckKeepsTheValuesEscapedAndSavesNothing() async throws {
-            let v = try TestVault()
-            let desk = try await WriteDesk.make(v, "intake")
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
+            let desk = try await WriteDesk.make(h, "intake")
             let answer = try await WriteDesk.call(desk, .post, "/records/new", form: [
                 "type": "gbv_incident", "field.survivor_name": Self.hostileName, "field.date_of_birth": "31/02/1995",
                 "field.perpetrator_count": "many", "confirm": "check",
@@ -71,9 +77,11 @@ extension EndToEnd {
         }
 
         @Test func aNoteIsAddedAndARoleThatMayNotAddOneIsRefusedInPlainWords() async throws {
-            let v = try TestVault()
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
             let id = try v.createRecord(["survivor_name": "Noted", "incident_type": "rape"])
-            let intake = try await WriteDesk.make(v, "intake")
+            let intake = try await WriteDesk.make(h, "intake")
             let form = WriteDesk.html(try await WriteDesk.call(intake, .get, "/records/\(id)/note"))
             #expect(form.contains("<form id=\"note\"") && form.contains("<option value=\"counselling\""))
             let added = try await WriteDesk.call(intake, .post, "/records/\(id)/note", form: ["class": "incident", "text": "ມາຮັບການປຶກສາ <b>"])
@@ -84,7 +92,7 @@ extension EndToEnd {
             // Police may not add notes: the page says so plainly, with a fitting status, and nothing changes.
             try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
             let granted = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "case review"])
-            let police = try await WriteDesk.make(v, "police")
+            let police = try await WriteDesk.make(h, "police")
             let refused = try await WriteDesk.call(police, .post, "/records/\(id)/note", form: ["class": "incident", "text": "x"])
             #expect(refused.status == 400 || refused.status == 403)
             #expect(WriteDesk.html(refused).contains("class=\"refusal\""))
@@ -93,9 +101,11 @@ extension EndToEnd {
         }
 
         @Test func consentIsGrantedWithTheEvidenceDigestAndAWithdrawalStaysWithdrawn() async throws {
-            let v = try TestVault()
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
             let id = try v.createRecord(["survivor_name": "Consenting", "incident_type": "rape"])
-            let intake = try await WriteDesk.make(v, "intake")
+            let intake = try await WriteDesk.make(h, "intake")
             let digest = "sha256:" + String(repeating: "0123456789abcdef", count: 4)
             let granted = try await WriteDesk.call(intake, .post, "/records/\(id)/consent",
                                                    form: ["action": "grant", "expires": "2099-12-31"],
@@ -110,8 +120,8 @@ extension EndToEnd {
             let withdrawn = try await WriteDesk.call(intake, .post, "/records/\(id)/consent", form: ["action": "withdraw", "flag": "police"])
             #expect(try WriteDesk.redirectedRecord(withdrawn) == id)
             // Granting another flag later leaves the withdrawal as it is.
-            _ = try await WriteDesk.call(intake, .post, "/records/\(id)/consent", form: ["action": "grant", "flag": "health"],
-                                         files: ["evidence": UploadedFile(digest: "sha256:", byteCount: 0)])
+            // No file chosen: the front drops the empty part.
+            _ = try await WriteDesk.call(intake, .post, "/records/\(id)/consent", form: ["action": "grant", "flag": "health"])
             c = try v.json(ConsentResponse.self, as: "intake", ["consent", "show", id])
             #expect(c.flags.first { $0.flag == "police" }?.state == "withdrawn" && c.flags.first { $0.flag == "health" }?.state == "granted")
             #expect(c.history.last?.evidence == nil, "no file chosen is no evidence")
@@ -121,9 +131,11 @@ extension EndToEnd {
         }
 
         @Test func assignAndUnassign() async throws {
-            let v = try TestVault()
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
             let id = try v.createRecord(["survivor_name": "Assigned", "incident_type": "rape"])
-            let intake = try await WriteDesk.make(v, "intake")
+            let intake = try await WriteDesk.make(h, "intake")
             #expect(try WriteDesk.redirectedRecord(try await WriteDesk.call(intake, .post, "/records/\(id)/assign", form: ["user": "counsellor"])) == id)
             #expect(try WriteDesk.assignees(v, id) == ["counsellor"])
             let unknown = try await WriteDesk.call(intake, .post, "/records/\(id)/assign", form: ["user": "nobody-here"])
@@ -133,9 +145,11 @@ extension EndToEnd {
         }
 
         @Test func anEditSendsOnlyTheChangedFieldAndAStaleFormIsAConflict() async throws {
-            let v = try TestVault()
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
             let id = try v.createRecord(["survivor_name": "Edited", "phone": "020 5551 2345", "incident_type": "rape"])
-            let intake = try await WriteDesk.make(v, "intake")
+            let intake = try await WriteDesk.make(h, "intake")
             let form = WriteDesk.html(try await WriteDesk.call(intake, .get, "/records/\(id)/edit"))
             #expect(form.contains("<form id=\"edit-record\"") && form.contains("value=\"020 5551 2345\"") && form.contains("name=\"version\" value=\"1\""))
             let before = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "check"])
@@ -156,14 +170,16 @@ extension EndToEnd {
         }
 
         @Test func intakeErasesAfterConfirmingAndAnotherRoleCannot() async throws {
-            let v = try TestVault()
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
             let id = try v.createRecord(["survivor_name": "Erased", "incident_type": "rape"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "health"])
-            let health = try await WriteDesk.make(v, "health")
+            let health = try await WriteDesk.make(h, "health")
             let refused = try await WriteDesk.call(health, .post, "/records/\(id)/erase", form: ["reason": "survivor_request", "confirm": "erase"])
             #expect(refused.status == 403 && !WriteDesk.html(refused).contains("<form id=\"erase\""))
 
-            let intake = try await WriteDesk.make(v, "intake")
+            let intake = try await WriteDesk.make(h, "intake")
             let missing = try await WriteDesk.call(intake, .post, "/records/\(id)/erase", form: ["reason": "court_order"])
             #expect(missing.status == 400 && WriteDesk.html(missing).contains("class=\"field-error\""))
             let ask = try await WriteDesk.call(intake, .post, "/records/\(id)/erase", form: ["reason": "survivor_request"])
@@ -175,14 +191,16 @@ extension EndToEnd {
         }
 
         @Test func aCounsellorMayNotCreateAndPoliceMayNotEdit() async throws {
-            let v = try TestVault()
+            let h = try await WebDeskHarness.start()
+            defer { Task { await h.stop() } }
+            let v = h.vault
             let id = try v.createRecord(["survivor_name": "Unchanged", "incident_type": "rape"])
             try v.expectOK(as: "intake", ["consent", "grant", id, "police"])
             let before = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "check"])
-            let counsellor = try await WriteDesk.make(v, "counsellor")
+            let counsellor = try await WriteDesk.make(h, "counsellor")
             let create = try await WriteDesk.call(counsellor, .post, "/records/new", form: ["type": "gbv_incident", "field.incident_type": "rape"])
             #expect(create.status == 404 && !WriteDesk.html(create).contains("<form id=\"new-record\""))
-            let police = try await WriteDesk.make(v, "police")
+            let police = try await WriteDesk.make(h, "police")
             let edit = try await WriteDesk.call(police, .post, "/records/\(id)/edit", form: ["version": "1", "field.survivor_name": "Changed"])
             #expect(edit.status == 403 && WriteDesk.html(edit).contains("class=\"refusal\""))
             #expect(try WriteDesk.records(v).count == 1)
@@ -192,15 +210,12 @@ extension EndToEnd {
     }
 }
 
-/// A signed-in person's desk over a fresh havend session with their enrolled key, and the
-/// write pages' routes called as the front calls them (no browser, no HTTP).
+/// A demo user's desk from the harness (`desk(for:)`: a havend session of their own, no
+/// browser), and the write pages' routes called as the front calls them.
 private enum WriteDesk {
-    static func make(_ v: TestVault, _ user: String, language: Language = .en) async throws -> Desk {
+    static func make(_ h: WebDeskHarness, _ user: String, language: Language = .en) async throws -> Desk {
         let person = try #require(TestVault.standardUsers.first { $0.name == user })
-        let client = try await v.client(as: user)
-        return Desk(user: user, role: person.role, agency: person.agency, words: Words(language: language, catalog: Catalog(tables: [:])),
-                    csrfToken: "token", policy: try PolicyDirectory.load(v.policy), vault: PersonVault(client: client),
-                    idleWarningSeconds: 900, idleLockSeconds: 1200)
+        return try await h.desk(for: user, role: person.role, agency: person.agency, language: language)
     }
 
     static func call(_ desk: Desk, _ method: DeskRequest.Method, _ path: String, query: [String: String] = [:],

@@ -36,18 +36,9 @@ enum RecordWriteSupport {
         SchemaLabels(policy: desk.policy, language: desk.words.language.rawValue)
     }
 
-    /// The HTTP status that fits havend's refusal.
+    /// The HTTP status that fits havend's refusal (the front's one table of them).
     static func status(of error: HavenError) -> Int {
-        switch error.code {
-        case .denied, .unauthenticated, .authenticationFailed, .lockedOut: return 403
-        case .notFound: return 404
-        case .erased: return 410
-        case .conflict, .limitReached: return 409
-        case .rateLimited: return 429
-        case .sealed, .auditUnavailable, .storeUnavailable, .busy, .unavailable, .anchorUnavailable, .tooManyConnections: return 503
-        case .integrityError, .internalError: return 500
-        default: return 400
-        }
+        RefusalView.status(for: error.code)
     }
 
     /// A page that only says why nothing could be done, with a way back to the record.
