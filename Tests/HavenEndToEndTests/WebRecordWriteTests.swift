@@ -29,12 +29,13 @@ extension EndToEnd {
             let created = try await WriteDesk.call(desk, .post, "/records/new", form: [
                 "type": "gbv_incident", "field.survivor_name": "ນາງ ສີດາ ພົມມະຈັນ", "field.date_of_birth": "1995-08-15",
                 "field.sex": "female", "field.incident_type": "rape", "field.province": "la-vientiane-capital",
-                "field.incident_location": "ບ້ານ ໂພນສະອາດ, ເມືອງ ໄຊເສດຖາ", "confirm": "check",
+                "field.incident_location": "ບ້ານ ໂພນສະອາດ, ເມືອງ ໄຊເສດຖາ", "assign": "counsellor", "confirm": "check",
             ])
             let id = try WriteDesk.redirectedRecord(created)
             let r = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "case review"])
             #expect(r.fields["survivor_name"] == "ນາງ ສີດາ ພົມມະຈັນ" && r.fields["incident_location"] == "ບ້ານ ໂພນສະອາດ, ເມືອງ ໄຊເສດຖາ")
             #expect(r.fields["date_of_birth"] == "1995-08-15" && r.fields["province"] == "la-vientiane-capital")
+            #expect(try WriteDesk.assignees(v, id) == ["counsellor"], "assigned at creation, as create --assign")
         }
 
         @Test func possibleDuplicatesAreShownBeforeAnythingIsSaved() async throws {
@@ -204,6 +205,9 @@ extension EndToEnd {
             let edit = try await WriteDesk.call(police, .post, "/records/\(id)/edit", form: ["version": "1", "field.survivor_name": "Changed"])
             #expect(edit.status == 403 && WriteDesk.html(edit).contains("class=\"refusal\""))
             #expect(try WriteDesk.records(v).count == 1)
+            // A path whose id is not a record id is answered without asking havend, and never echoed.
+            let odd = try await WriteDesk.call(police, .get, "/records/%22%3E%3Cscript%3E/note")
+            #expect(odd.status == 404 && !WriteDesk.html(odd).contains("%3Cscript") && !WriteDesk.html(odd).contains("&lt;script"))
             let r = try v.json(ReadRecordResponse.self, as: "intake", ["record", "get", id, "--purpose", "check"])
             #expect(r.version == before.version && r.fields["survivor_name"] == "Unchanged")
         }

@@ -22,9 +22,8 @@ public enum FieldInput {
         var attributes: HTML = "id=\"\(id)\" name=\"\(name(field))\""
         if required { attributes = attributes + " required aria-required=\"true\"" }
         if error != nil { attributes = attributes + HTML(" aria-invalid=\"true\" aria-describedby=\"\(errorID)\"") }
-        let mark: HTML = required
-            ? " <span class=\"required-mark\" aria-hidden=\"true\">*</span><span class=\"visually-hidden\">\(words("(required)"))</span>"
-            : .empty
+        // The star is for the eye; a screen reader hears "required" from the input itself.
+        let mark: HTML = required ? " <span class=\"required-mark\" aria-hidden=\"true\">*</span>" : .empty
         let message: HTML = error.map { HTML("<p class=\"field-error\" id=\"\(errorID)\" role=\"alert\">\($0)</p>") } ?? .empty
         return """
         <div class="field\(error == nil ? "" : " has-error")" data-field="\(field.name.rawValue)">\
