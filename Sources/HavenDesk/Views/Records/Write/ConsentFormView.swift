@@ -59,7 +59,7 @@ public enum ConsentFormView {
         return """
         <h3>\(words("History, the latest first"))</h3>
         <table id="consent-history"><thead><tr><th scope="col">#</th><th scope="col">\(words("When"))</th>\
-        <th scope="col">\(words("Consent"))</th><th scope="col">\(words("Change"))</th><th scope="col">\(words("Recorded by"))</th>\
+        <th scope="col">\(words("Consent"))</th><th scope="col">\(words("Granted or withdrawn"))</th><th scope="col">\(words("Recorded by"))</th>\
         <th scope="col">\(words("Valid through"))</th><th scope="col">\(words("Signed form"))</th></tr></thead>
         <tbody>\(HTML.join(rows, separator: "\n"))</tbody></table>
         """
