@@ -22,13 +22,16 @@ extension DeskFront {
         guard people.invitationName(token: token) != nil else { return invalidInvitation(request) }
         let passphrase = form.value("passphrase") ?? ""
         // The passphrase is never written back into the page, not even when it is refused.
-        guard passphrase.count >= 12 else {
+        // Its length is counted as `redeem` counts it (Unicode scalars of the one spelling the
+        // seal uses), not in graphemes: a Lao passphrase of 12 scalars may be 8 graphemes.
+        guard let secret = PeopleDirectory.passphrase(typed: passphrase),
+              PeopleDirectory.characters(secret) >= PeopleDirectory.shortestPassphrase else {
             return invitationPage(request, token: token, message: w("The passphrase needs at least 12 characters."), status: 400)
         }
+        // String equality is canonical: the confirmation may be typed composed or decomposed.
         guard passphrase == (form.value("confirm") ?? "") else {
             return invitationPage(request, token: token, message: w("The two passphrases are not the same."), status: 400)
         }
-        guard let secret = Self.secure(passphrase) else { return invalidInvitation(request) }
         let people = self.people
         let redeemed: (name: String, publicKey: PublicKey)
         do {

@@ -33,7 +33,7 @@ extension DeskFront {
         guard CSRFToken.matches(form.value("_csrf"), session.csrfToken) else { return refusedForm(request) }
         guard session.isLocked else { return .redirect("/records") }
         let w = words(request, session: session)
-        guard let passphrase = Self.secure(form.value("passphrase")) else {
+        guard let passphrase = PeopleDirectory.passphrase(typed: form.value("passphrase") ?? "") else {
             return lockedPage(request, session: session, message: w("Enter your passphrase."), status: 400)
         }
         let name = session.name

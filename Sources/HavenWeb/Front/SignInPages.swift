@@ -31,7 +31,7 @@ extension DeskFront {
         guard CSRFToken.matches(form.value("_csrf"), request.cookies[SessionCookie.form]) else { return refusedForm(request) }
         let w = words(request)
         let name = (form.value("name") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        guard !name.isEmpty, let passphrase = Self.secure(form.value("passphrase")) else {
+        guard !name.isEmpty, let passphrase = PeopleDirectory.passphrase(typed: form.value("passphrase") ?? "") else {
             return signInPage(request, session: nil, name: name, message: w("Enter your name and your passphrase."), status: 400)
         }
         let keys = ["name:" + name, "address:" + request.address]
@@ -113,13 +113,6 @@ extension DeskFront {
             return .redirect(session.isLocked ? "/locked" : "/records")
         }
         return FrontAnswer.redirect("/sign-in").with("Set-Cookie", SessionCookie.setLanguage(language.rawValue))
-    }
-
-    /// A passphrase in guarded memory; nil when empty.
-    static func secure(_ text: String?) -> SecureBytes? {
-        guard let text, !text.isEmpty else { return nil }
-        let bytes = Array(text.utf8)
-        return try? SecureBytes(count: bytes.count) { $0.copyBytes(from: bytes) }
     }
 
     static func retryWords(_ w: Words, until: Date) -> String {
