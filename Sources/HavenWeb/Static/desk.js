@@ -75,8 +75,11 @@
     if (!row) { return; }
     event.preventDefault();
     var id = row.getAttribute('data-record');
+    // The row's record type, so the desk reads that type's name fields (not only shared ones).
     fetch('/records/' + encodeURIComponent(id) + '/name', {
-      method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf }, redirect: 'manual'
+      method: 'POST', credentials: 'same-origin', redirect: 'manual',
+      headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'type=' + encodeURIComponent(row.getAttribute('data-type') || '')
     }).then(function (r) {
       if (!r.ok) { throw new Error(String(r.status)); }
       return r.text();

@@ -12,11 +12,18 @@ enum RecordNamePage {
         let labels = ReadLabels(words: w, policy: desk.policy)
         // The row's record type when the script sends it (`type`, from the row's data-type);
         // else the name fields every type shares. Never the whole record.
+        let shared = labels.nameFields(of: nil)
         let fields = labels.nameFields(of: request.field("type"))
         guard !fields.isEmpty else { return .text(w("Open the record to see the name."), status: 404) }
-        let body = ReadRecordRequest(purpose: ReadPurpose.revealName, fields: fields, breakGlass: nil)
         do throws(HavenError) {
-            let r: ReadRecordResponse = try await desk.vault.post("/v1/records/\(ReadRefusal.escape(id))/read", body)
+            let r: ReadRecordResponse
+            do throws(HavenError) {
+                r = try await read(id, fields: fields, desk)
+            } catch where fields != shared && !shared.isEmpty && ReadRefusal.status(error) == 400 {
+                // A type that is not the record's (a stale page, an edited request): havend
+                // refuses fields the record's type lacks, and the shared ones are still safe.
+                r = try await read(id, fields: shared, desk)
+            }
             let names = fields.compactMap { r.fields[$0] ?? nil }.filter { !$0.isEmpty }
             if names.isEmpty {
                 return .text(r.withheld.isEmpty ? w("No name recorded.") : w("The name is not shown to your role."),
@@ -32,5 +39,10 @@ enum RecordNamePage {
             default: return .text(w("The name cannot be shown now: {reason}", ["reason": error.message]), status: status)
             }
         }
+    }
+
+    static func read(_ id: String, fields: [String], _ desk: Desk) async throws(HavenError) -> ReadRecordResponse {
+        let body = ReadRecordRequest(purpose: ReadPurpose.revealName, fields: fields, breakGlass: nil)
+        return try await desk.vault.post("/v1/records/\(ReadRefusal.escape(id))/read", body)
     }
 }
