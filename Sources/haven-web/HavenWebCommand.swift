@@ -8,6 +8,7 @@ import HavenCore
 struct HavenWebCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-web", abstract: "The browser desk for Haven: a client of havend, acting only as the signed-in person.",
+        version: HavenRelease.versionLine("haven-web"),
         subcommands: [ServeCommand.self, InviteCommand.self, ForgetCommand.self], defaultSubcommand: ServeCommand.self)
 
     /// The one place errors become text and exit statuses, as `haven` does it: one line on
