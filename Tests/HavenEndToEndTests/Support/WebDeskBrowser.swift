@@ -41,7 +41,7 @@ enum WebDeskBrowser {
         let deadline = Date().addingTimeInterval(150)
         var enrolled = false
         while process.isRunning {
-            if let invite = world.invitation, !enrolled,
+            if name == "invitation", let invite = world.invitation, !enrolled,
                let key = try? String(contentsOfFile: invite.handoff + "/public-key", encoding: .utf8) {
                 enrolled = true
                 try world.harness.enrol(invite.name, role: invite.role, agency: invite.agency,
