@@ -169,7 +169,7 @@ def find():
         b.find("button#find-submit").click()
         wait_until(lambda: b.has(f"table#found tr[data-record='{wanted['id']}']"), 10,
                    f"{spelling} did not find the record")
-    b.type_into("form#find input[name=name]", "Trần Văn Bình")
+    b.type_into("form#find input[name=name]", "tran van binh")
     b.find("button#find-submit").click()
     time.sleep(0.5)
     b.wait_for("form#find")
@@ -345,6 +345,21 @@ def quick_lock():
     unlock(b, me["passphrase"])
     b.open_record(vi["id"])
     b.expect_all_of({"survivor_name": vi["fields"]["survivor_name"]}, "the record after unlocking")
+
+
+@scenario
+def typing_capitals():
+    """A name typed with three capitals (three presses of Shift, each with a letter) is
+    typing, not the lock gesture: the desk stays open and the name stays in the field."""
+    b = Browser("intake")
+    b.sign_in(person("intake"))
+    b.find("a#nav-find").click()
+    b.wait_for("form#find", what="the find form")
+    b.type_into("form#find input[name=name]", "Trần Văn Bình")
+    time.sleep(1.5)
+    check(b.path == "/find" and b.has("form#find"), "typing a name with three capitals locked the desk")
+    check(b.find("form#find input[name=name]").get_attribute("value") == "Trần Văn Bình",
+          "the name typed with capitals is not in the field")
 
 
 @scenario

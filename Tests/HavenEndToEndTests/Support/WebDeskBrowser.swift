@@ -15,7 +15,8 @@ enum WebDeskBrowser {
     static let script = Repository.path("Tests/Browser/desk_scenarios.py")
 
     /// The scenarios, in the order they run; `desk_scenarios.py --list` must say the same.
-    static let scenarios = ["invitation", "create_lao", "find", "note", "consent", "referral", "quick_lock", "idle_lock",
+    static let scenarios = ["invitation", "create_lao", "find", "note", "consent", "referral", "quick_lock", "typing_capitals",
+                            "idle_lock",
                             "back_after_sign_out", "cross_site_post", "wrong_host", "reused_cookie", "withheld_field",
                             "keyboard", "tablet"]
 
