@@ -69,11 +69,12 @@ let package = Package(
         .target(name: "HavenWeb", dependencies: [
             "HavenCore", "HavenCrypto", "HavenAPI", "HavenClient", "HavenPolicy", "HavenDesk", "HavenSystem",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ], resources: [.copy("Static")], swiftSettings: strict),
+        ], exclude: ["WEB-SECURITY.md"], resources: [.copy("Static")], swiftSettings: strict),
 
         .executableTarget(name: "havend", dependencies: [
             "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenCommandLine", "HavenBackup",

@@ -276,9 +276,12 @@ public struct ReadRecordResponse: Codable, Sendable {
     public let auditSeq: UInt64
     /// The record's case number at the reader's agency, else at its own agency.
     public let caseNumber: String?
+    /// Who the record is assigned to, for a whole-record read by the record's own agency
+    /// (nil otherwise, and from a daemon older than the field).
+    public let assignees: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, agency, version, fields, withheld, notes
+        case id, type, agency, version, fields, withheld, notes, assignees
         case caseNumber = "case_number"
         case withheldNotes = "withheld_notes"
         case notesTotal = "notes_total"

@@ -24,6 +24,9 @@ public struct RecordReadResult: Sendable {
     public var auditSeq: UInt64 = 0
     /// The record's case number at the reader's agency, else at its own agency.
     public var caseNumber: String?
+    /// Who works the record, for a whole-record read by its own agency; nil otherwise (as
+    /// a listing, another agency never learns the names of the record's agency's staff).
+    public var assignees: [String]?
 
     /// The JSON body (see ReadRecordResponse in HavenAPI for the shape), in memory wiped
     /// when the answer is released; no other copy of the values is left.
@@ -36,6 +39,7 @@ public struct RecordReadResult: Sendable {
         for w in withheld { strings += w.field.utf8.count + w.reason.utf8.count }
         for n in notes { strings += n.metadata.author.rawValue.utf8.count + n.text.count }
         for w in withheldNotes { strings += w.reason.utf8.count }
+        for name in assignees ?? [] { strings += name.utf8.count + 3 }
         let capacity = 4096 + 6 * strings + 160 * (fields.count + withheld.count + notes.count + withheldNotes.count)
         var w = JSONWriter(capacity: capacity)
         w.object { o in
@@ -73,6 +77,7 @@ public struct RecordReadResult: Sendable {
                 for w in withheldNotes { a.object { x in x.field("index", w.index); x.field("reason", w.reason) } }
             }
             if let notesTotal { o.field("notes_total", notesTotal) }
+            if let assignees { o.field("assignees", strings: assignees) }
             o.field("break_glass", breakGlass)
             o.field("audit_seq", auditSeq)
         }

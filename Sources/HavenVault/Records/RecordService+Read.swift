@@ -57,6 +57,9 @@ extension RecordService {
                                                   notesTotal: requested == nil ? opened.header.noteCount : nil, on: view.db)
                 released.caseNumber = try CaseNumbers(keys: keys, logger: logger)
                     .known(id, owner: opened.header.agency, caller: user.agency, on: view.db)
+                if requested == nil && opened.header.agency == user.agency {
+                    released.assignees = opened.header.assignees.map(\.rawValue)
+                }
                 return released
             }
             entry.event.released = result.fields.map(\.0.rawValue) + result.notes.map { "note#\($0.metadata.index)" }

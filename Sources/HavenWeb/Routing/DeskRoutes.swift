@@ -28,8 +28,17 @@ public struct DeskRoutes: Sendable {
     /// The route whose pattern matches with the fewest `:name` parts (so `/records/new` wins
     /// over `/records/:id` whatever the order they were added in), with those parts.
     public func match(_ method: DeskRequest.Method, _ path: String) -> (handler: DeskHandler, parameters: [String: String])? {
+        best(method, path).map { ($0.route.handler, $0.parameters) }
+    }
+
+    /// The pattern a path matches (`/records/:id`), for the log: it never shows the ids.
+    public func pattern(_ method: DeskRequest.Method, _ path: String) -> String? {
+        best(method, path).map { "/" + $0.route.parts.joined(separator: "/") }
+    }
+
+    private func best(_ method: DeskRequest.Method, _ path: String) -> (route: Route, parameters: [String: String])? {
         let parts = path.split(separator: "/")
-        var best: (handler: DeskHandler, parameters: [String: String])?
+        var best: (route: Route, parameters: [String: String])?
         for route in routes where route.method == method && route.parts.count == parts.count {
             var parameters: [String: String] = [:]
             var matched = true
@@ -41,7 +50,7 @@ public struct DeskRoutes: Sendable {
                     break
                 }
             }
-            if matched, best == nil || parameters.count < best!.parameters.count { best = (route.handler, parameters) }
+            if matched, best == nil || parameters.count < best!.parameters.count { best = (route, parameters) }
         }
         return best
     }

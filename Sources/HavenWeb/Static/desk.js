@@ -1,0 +1,91 @@
+// Haven's desk: the idle warning and lock, the quick lock (Shift three times), the page
+// blanked when it comes back from the browser's cache, and names shown on request.
+// No inline script anywhere: the Content-Security-Policy allows only this file.
+(function () {
+  'use strict';
+  var body = document.body;
+  if (!body) { return; }
+  var csrf = body.getAttribute('data-csrf') || '';
+  var warnAfter = parseInt(body.getAttribute('data-idle-warning') || '0', 10) * 1000;
+  var lockAfter = parseInt(body.getAttribute('data-idle-lock') || '0', 10) * 1000;
+  var signedIn = lockAfter > 0;
+
+  // A page restored from the back-forward cache must ask the server again (it may be
+  // locked or signed out by now): never show the old one.
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
+
+  if (signedIn) {
+    var last = Date.now();
+    var lastTouch = Date.now();
+    var locking = false;
+    var warning = document.getElementById('idle-warning');
+
+    var post = function (path) {
+      return fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf }, redirect: 'manual' });
+    };
+
+    // Blank first, then tell the server: nothing of the page stays in the DOM even if the
+    // request is slow or fails; the server locks on the next request anyway if idle.
+    var lockNow = function () {
+      if (locking) { return; }
+      locking = true;
+      document.documentElement.replaceChildren();
+      var done = function () { window.location.replace('/locked'); };
+      post('/lock').then(done, done);
+    };
+
+    var activity = function () {
+      if (locking) { return; }
+      last = Date.now();
+      if (warning && !warning.hidden) { warning.hidden = true; }
+      // Keep the server's idle clock in step with real work on this page, at most once a minute.
+      if (Date.now() - lastTouch > 60000) {
+        lastTouch = Date.now();
+        post('/touch').then(function (r) { if (r.status === 409) { lockNow(); } }, function () {});
+      }
+    };
+    ['keydown', 'mousedown', 'mousemove', 'touchstart', 'wheel', 'input'].forEach(function (type) {
+      document.addEventListener(type, activity, { passive: true, capture: true });
+    });
+
+    window.setInterval(function () {
+      var idle = Date.now() - last;
+      if (idle >= lockAfter) { lockNow(); }
+      else if (idle >= warnAfter && warning && warning.hidden) { warning.hidden = false; }
+    }, 1000);
+
+    // Shift pressed three times within 1.5 s: lock at once (someone walked in).
+    var shifts = [];
+    document.addEventListener('keydown', function (event) {
+      if (event.key !== 'Shift' || event.repeat) { return; }
+      var now = Date.now();
+      shifts = shifts.filter(function (t) { return now - t < 1500; });
+      shifts.push(now);
+      if (shifts.length >= 3) { shifts = []; lockNow(); }
+    }, true);
+  }
+
+  // Names hidden in lists until asked for, one row at a time.
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('button.reveal-name') : null;
+    if (!button) { return; }
+    var row = button.closest('tr[data-record]');
+    if (!row) { return; }
+    event.preventDefault();
+    var id = row.getAttribute('data-record');
+    fetch('/records/' + encodeURIComponent(id) + '/name', {
+      method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf }, redirect: 'manual'
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(String(r.status)); }
+      return r.text();
+    }).then(function (name) {
+      var span = row.querySelector('span.name');
+      if (span) { span.textContent = name; span.hidden = false; }
+      button.hidden = true;
+    }, function () {
+      button.disabled = true;
+    });
+  });
+}());
