@@ -247,6 +247,29 @@ def passphrase_seal(root, passphrase, vault_hex, opslimit, memlimit, salt, nonce
     return header + out.raw[:out_len.value]
 
 
+def person_key_seal(seed, name, passphrase, opslimit, memlimit, salt, nonce):
+    """HavenCrypto FORMAT.md, "Person key seals": Argon2id, then XChaCha20-Poly1305 of the
+    Ed25519 seed with the framed domain, the person's name and the header (as a blob) as
+    associated data."""
+    s = sodium()
+    assert s.sodium_init() >= 0
+    kek = ctypes.create_string_buffer(32)
+    pw = passphrase.encode("utf-8")
+    rc = s.crypto_pwhash(kek, ctypes.c_ulonglong(32), pw, ctypes.c_ulonglong(len(pw)), salt,
+                         ctypes.c_ulonglong(opslimit), ctypes.c_size_t(memlimit), ctypes.c_int(2))  # Argon2id 1.3
+    assert rc == 0
+    header = b"\x01" + struct.pack(">QQ", opslimit, memlimit) + salt + nonce + ed25519_public(seed)
+    ad = Message("haven/person-key/v1")
+    ad.string(name)
+    ad.blob(header)
+    out = ctypes.create_string_buffer(len(seed) + 16)
+    out_len = ctypes.c_ulonglong(0)
+    rc = s.crypto_aead_xchacha20poly1305_ietf_encrypt(out, ctypes.byref(out_len), seed, ctypes.c_ulonglong(len(seed)),
+                                                       ad.b, ctypes.c_ulonglong(len(ad.b)), None, nonce, kek.raw)
+    assert rc == 0
+    return header + out.raw[:out_len.value]
+
+
 def share_file(vault_hex, index, threshold, count, values):
     body = b"\x01" + bytes.fromhex(vault_hex) + bytes([index, threshold, count]) + values
     return body + hashlib.blake2b(b"haven/root-share/v1" + body, digest_size=32).digest()
@@ -500,6 +523,14 @@ def main():
             "salt": bytes(range(0xB0, 0xC0)).hex(), "nonce": bytes(range(0xC0, 0xD8)).hex()}
     seal["bytes"] = passphrase_seal(ROOT_KEY, seal["passphrase"], VAULT_ID, 1, 8192, bytes(range(0xB0, 0xC0)),
                                     bytes(range(0xC0, 0xD8))).hex()
+    # One person's key at the browser desk, sealed under their passphrase with a fixed salt
+    # and nonce; the name is bound, so the same bytes under another name do not open.
+    person_seed = bytes(range(0x90, 0xB0))
+    person = {"name": "noy.phommachanh", "passphrase": "ນ້ຳຕົກຕາດ Hà Nội mưa", "opslimit": 1, "memlimit": 8192,
+              "seed": person_seed.hex(), "public_key": ed25519_public(person_seed).hex(),
+              "salt": bytes(range(0x50, 0x60)).hex(), "nonce": bytes(range(0x60, 0x78)).hex()}
+    person["bytes"] = person_key_seal(person_seed, person["name"], person["passphrase"], 1, 8192, bytes(range(0x50, 0x60)),
+                                      bytes(range(0x60, 0x78))).hex()
     share = {"index": 2, "threshold": 2, "count": 3, "values": bytes(range(0x10, 0x30)).hex()}
     share["bytes"] = share_file(VAULT_ID, 2, 2, 3, bytes(range(0x10, 0x30))).hex()
     # Blind index, format 2: the key of one agency's field is keyed BLAKE2b-256, under
@@ -582,6 +613,7 @@ def main():
         "root_share_sealed": sealed_share, "root_share_set_v2": share_set_v2,
         "blind_index": blind_index, "record_statistics": statistics, "search_form": names,
         "record_header_v3": header_v3, "referral_event": referral_event, "referral_event_assign": referral_event_assign, "statistics_release": statistics_release,
+        "person_key_seal": person,
         "anchored_mark": anchored_mark(bytes(range(0x30, 0x50)), VAULT_ID, 4242),
     }
     out["recovery_journal"] = recovery_journal()

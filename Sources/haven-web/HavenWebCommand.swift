@@ -5,5 +5,5 @@ import ArgumentParser
 struct HavenWebCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-web", abstract: "The browser desk for Haven: a client of havend, acting only as the signed-in person.",
-        subcommands: [ServeCommand.self, InviteCommand.self], defaultSubcommand: ServeCommand.self)
+        subcommands: [ServeCommand.self, InviteCommand.self, ForgetCommand.self], defaultSubcommand: ServeCommand.self)
 }

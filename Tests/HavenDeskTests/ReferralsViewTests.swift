@@ -102,7 +102,7 @@ import Testing
         #expect(ReferralStepForms.verbs(pending, viewer: sender) == ["revoke"])
         #expect(ReferralStepForms.verbs(pending, viewer: counsellor).isEmpty)
         let accepted = Self.summary(status: "accepted", createdBy: "intake", assignee: "shelter-counsellor")
-        #expect(ReferralStepForms.verbs(accepted, viewer: desk) == ["assign", "close"])
+        #expect(ReferralStepForms.verbs(accepted, viewer: desk) == ["assign", "unassign", "close"])
         #expect(ReferralStepForms.verbs(accepted, viewer: counsellor) == ["close"])
         #expect(ReferralStepForms.verbs(accepted, viewer: sender) == ["close", "revoke"])
         for status in ["declined", "revoked", "closed"] {

@@ -57,6 +57,8 @@ extension EndToEnd {
                 ([("Origin", browser.origin), ("Sec-Fetch-Site", "cross-site")], token),
                 ([("Origin", browser.origin)], "not-the-token"),
                 ([("Origin", "null")], token),
+                ([("Origin", "null"), ("Sec-Fetch-Site", "cross-site")], token),
+                ([("Origin", "null"), ("Sec-Fetch-Site", "same-origin")], "not-the-token"),
             ]
             for attempt in attempts {
                 for path in ["/language", "/sign-out", "/lock"] {
@@ -225,7 +227,7 @@ extension EndToEnd {
             #expect(css.status == 200 && js.status == 200)
             #expect(js.header("content-type")?.hasPrefix("text/javascript") == true)
             for (kind, r) in answers + [("css", css), ("js", js)] {
-                #expect(r.header("content-security-policy") == "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", "\(kind)")
+                #expect(r.header("content-security-policy") == "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'", "\(kind)")
                 #expect(r.header("x-frame-options") == "DENY", "\(kind)")
                 #expect(r.header("referrer-policy") == "no-referrer", "\(kind)")
                 #expect(r.header("x-content-type-options") == "nosniff", "\(kind)")

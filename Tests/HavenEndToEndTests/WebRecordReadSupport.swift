@@ -6,14 +6,16 @@ import HavenTestSupport
 @testable import HavenWeb
 
 /// The read pages' handlers called as the desk's front calls them: through the route table,
-/// as one enrolled person with their own havend session over the real socket (no browser).
+/// as one enrolled person with their own havend session over the real socket, in their
+/// language from the desk's bundled translations (no browser, no haven-web process: the
+/// harness's `desk(for:)` does the same with haven-web running beside it).
 struct ReadDesk {
     let desk: Desk
     let routes = DeskPages.routes()
 
     init(_ v: TestVault, _ user: String, role: String, agency: String, language: Language = .en) async throws {
         let client = try await v.client(as: user)
-        desk = Desk(user: user, role: role, agency: agency, words: Words(language: language, catalog: Catalog(tables: [:])),
+        desk = Desk(user: user, role: role, agency: agency, words: Words(language: language, catalog: try Catalog.bundled()),
                     csrfToken: "test-token", policy: try PolicyDirectory.load(v.policy), vault: PersonVault(client: client),
                     idleWarningSeconds: 900, idleLockSeconds: 1200)
     }

@@ -163,6 +163,7 @@ extension EndToEnd {
             let html = page.readPageText
             #expect(html.contains("<article id=\"print-record\" lang=\"lo\" data-record=\"\(id)\">"))
             #expect(html.contains("ສົມພອນ ແກ້ວມະນີ") && html.contains("ການຂົ່ມຂືນ") && html.contains("intake"))
+            #expect(html.contains("ພິມວັນທີ ") && html.contains("ເອກະສານລັບ"))   // the desk's own words, in Lao
             let reads = try v.auditLog(["--record", id, "--limit", "100"]).filter { $0.action == "record.read" }
             #expect(reads.last?.purpose == "printing the record for the paper case file (web desk)")
         }

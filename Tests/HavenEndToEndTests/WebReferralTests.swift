@@ -65,7 +65,15 @@ extension EndToEnd {
             #expect(after.html.contains("href=\"/records/\(id)\"") && after.html.contains("two children") && after.html.contains("a safe room tonight"))
             #expect(after.html.contains("<dd id=\"referral-assignee\">shelter-counsellor</dd>") && after.html.contains("form id=\"close\""))
             let desk = await Desks.call(shelterDesk, .get, "/referrals/\(ref)")
-            #expect(desk.html.contains("form id=\"assign\"") && !desk.html.contains("form id=\"accept\""))
+            #expect(desk.html.contains("form id=\"assign\"") && desk.html.contains("form id=\"unassign\"") && !desk.html.contains("form id=\"accept\""))
+            // Unnamed, the counsellor has no part in it any more; named again, she has.
+            #expect(await Desks.call(shelterDesk, .post, "/referrals/\(ref)/unassign").redirect == "/referrals/\(ref)")
+            #expect(await Desks.call(counsellor, .get, "/referrals/\(ref)").status == 404)
+            let named = await Desks.call(shelterDesk, .post, "/referrals/\(ref)/assign", ["assign": "shelter-counsellor"])
+            #expect(named.redirect == "/referrals/\(ref)", "\(named.html)")
+            #expect(await Desks.call(counsellor, .get, "/referrals/\(ref)").status == 200)
+            let nobody = await Desks.call(shelterDesk, .post, "/referrals/\(ref)/assign", ["assign": "no-such-user"])
+            #expect(nobody.status >= 400 && nobody.html.contains("role=\"alert\"") && nobody.html.contains("value=\"no-such-user\""), "\(nobody.html)")
 
             // Closing needs a reason; with one, it is closed, and then nothing more is offered.
             let bare = await Desks.call(shelterDesk, .post, "/referrals/\(ref)/close", ["reason": "  "])

@@ -25,6 +25,12 @@ import Testing
         #expect(!origin.allowsPost(origin: "http://evil.example", fetchSite: nil))
         #expect(!origin.allowsPost(origin: "https://127.0.0.1:8080", fetchSite: nil))
         #expect(!origin.allowsPost(origin: "http://127.0.0.1:8080", fetchSite: "cross-site"))
+        #expect(!origin.allowsPost(origin: "http://127.0.0.1:8080", fetchSite: "same-site"))
+        // The desk's own pages send Origin: null (Referrer-Policy: no-referrer); only the
+        // browser's same-origin word lets that through.
+        #expect(origin.allowsPost(origin: "null", fetchSite: "same-origin"))
+        #expect(!origin.allowsPost(origin: "null", fetchSite: "cross-site"))
+        #expect(!origin.allowsPost(origin: "null", fetchSite: "none"))
     }
 
     @Test func ipv6ListenAddressesAreBracketed() {

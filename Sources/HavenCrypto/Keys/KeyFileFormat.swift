@@ -14,6 +14,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
     case rootKeyShare = "haven-root-share-v1"
     case rootShareSet = "haven-root-share-set-v1"
     case rootKeySealedShare = "haven-root-share-sealed-v1"
+    case personKey = "haven-person-key-v1"
 
     var byteCount: Int {
         switch self {
@@ -24,6 +25,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
         case .rootKeyShare: return ShareFile.byteCount
         case .rootShareSet: return 0
         case .rootKeySealedShare: return SealedShareFile.byteCount
+        case .personKey: return PersonKeySeal.byteCount
         }
     }
 
@@ -39,6 +41,7 @@ public enum KeyFileKind: String, Sendable, CaseIterable {
         case .rootKeyShare: return "# Haven vault root key share. With enough other shares of this vault it opens every record: keep it apart."
         case .rootShareSet: return "# Haven: which root key shares open this vault (check values only, no secret)."
         case .rootKeySealedShare: return "# Haven vault root key share, sealed to its custodian's key: only they can open it."
+        case .personKey: return "# Haven browser desk: one person's key, sealed under their passphrase (Argon2id). Useless without it."
         }
     }
 }

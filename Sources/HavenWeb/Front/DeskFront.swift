@@ -28,6 +28,14 @@ public final class DeskFront: Sendable {
         statics = StaticFiles(fontDirectory: configuration.fontDirectory)
     }
 
+    /// A locked session nobody came back to is forgotten after this long.
+    static let lockedLifetime: TimeInterval = 12 * 3600
+
+    /// The idle sweep, run every half minute while the desk serves.
+    func sweep() async {
+        await sessions.sweep(now: Date(), idleLock: TimeInterval(configuration.idleLockSeconds), lockedLifetime: Self.lockedLifetime)
+    }
+
     /// Forgets every session and wipes every key (shutdown).
     public func closeAll() async {
         await sessions.closeAll()
@@ -58,12 +66,12 @@ public final class DeskFront: Sendable {
             session = touched.state
             renewed = touched.newCookie
         }
-        var answer = await route(request, form: form, cookie: renewed ?? cookie, session: session)
-        if let renewed, !answer.headers.contains(where: { $0.0 == "Set-Cookie" && $0.1.hasPrefix(SessionCookie.session) }) {
-            // The idle clock locked the session on this request: the old cookie is dead.
-            answer = FrontAnswer.redirect("/locked").with("Set-Cookie", SessionCookie.setSession(renewed))
+        if let renewed {
+            // The idle clock locked the session on this request: whatever it asked, it gets
+            // the lock screen, and the old cookie is dead.
+            return FrontAnswer.redirect("/locked").with("Set-Cookie", SessionCookie.setSession(renewed))
         }
-        return answer
+        return await route(request, form: form, cookie: cookie, session: session)
     }
 
     /// The front's own pages first, then the signed-in pages.

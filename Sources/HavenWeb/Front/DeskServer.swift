@@ -106,6 +106,13 @@ public enum DeskServer {
                 FileHandle.standardError.write(Data("haven-web: serving \(scheme)://\(host):\(port)\n".utf8))
             },
             logger: logger)
+        let sweeper = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(30))
+                await front.sweep()
+            }
+        }
+        defer { sweeper.cancel() }
         try await app.runService()
         await front.closeAll()
     }

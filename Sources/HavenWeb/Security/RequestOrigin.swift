@@ -35,10 +35,17 @@ struct RequestOrigin: Sendable {
     /// Whether a POST came from one of the desk's own pages: a missing `Origin` is refused
     /// (every browser the desk supports sends it on a POST), and so is a browser's own
     /// word that the request is cross-site.
+    ///
+    /// `Origin: null` is what a browser sends on a POST from a page whose Referrer-Policy is
+    /// `no-referrer` — the desk's own pages. It is accepted only with the browser's own
+    /// `Sec-Fetch-Site: same-origin`, which no page can set; a page of another site that
+    /// also hides its origin is `cross-site` there, and a browser too old to say is refused.
     func allowsPost(origin: String?, fetchSite: String?) -> Bool {
-        if fetchSite?.lowercased() == "cross-site" { return false }
-        guard let origin else { return false }
-        return ownOrigins.contains(origin.lowercased())
+        let site = fetchSite?.lowercased()
+        if site == "cross-site" || site == "same-site" { return false }
+        guard let origin = origin?.lowercased() else { return false }
+        if origin == "null" { return site == "same-origin" }
+        return ownOrigins.contains(origin)
     }
 
     /// Scheme, host and port of a base URL such as `https://desk.example.org:8443/`.

@@ -3,9 +3,10 @@ import HTTPTypes
 /// The headers on every answer of the desk — pages, redirects, refusals, static files —
 /// added in one place so that no handler can forget them.
 enum SecurityHeaders {
-    /// Only the desk's own script, style sheet, images and fonts; forms post only to the
-    /// desk; no page may be framed (clickjacking) and no `<base>` may move relative links.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    /// Only the desk's own script, style sheet, images and fonts; the script may ask only
+    /// the desk (lock, idle clock, a name on request); forms post only to the desk; no page
+    /// may be framed (clickjacking) and no `<base>` may move relative links.
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     /// The headers, with `cacheable` only for the static files (they hold no data, and
     /// a browser may keep them).

@@ -85,6 +85,24 @@ actor SessionStore {
         sessions[digest]?.language = language
     }
 
+    /// Locks, in place, every unlocked session idle for `idleLock` (its key wiped at once
+    /// rather than at its next request, which may never come), and forgets locked sessions
+    /// nobody has come back to within `lockedLifetime`.
+    func sweep(now: Date, idleLock: TimeInterval, lockedLifetime: TimeInterval) async {
+        var closing: [PersonVault] = []
+        for (digest, state) in sessions {
+            let idle = now.timeIntervalSince(state.lastActivity)
+            if state.isLocked {
+                if idle >= lockedLifetime { sessions[digest] = nil }
+            } else if idle >= idleLock {
+                var locked = state
+                if let vault = locked.lock() { closing.append(vault) }
+                sessions[digest] = locked
+            }
+        }
+        for vault in closing { await vault.close() }
+    }
+
     /// Forgets every session and wipes every key (shutdown).
     func closeAll() async {
         let all = sessions.values

@@ -3,7 +3,7 @@ import HavenAPI
 /// The forms of the steps one side of a referral may take in its present state: the
 /// receiving agency's desk accepts (naming who works it) or declines a waiting one and
 /// assigns an accepted one; the sender revokes a live one; either side closes an accepted
-/// one. Each reason goes into the audit log, so the forms say: why, never who.
+/// one. The desk may also unname who works it. Each reason goes into the audit log, so the forms say: why, never who.
 public enum ReferralStepForms {
     /// What the person typed into a form havend refused, shown again in that form.
     public struct Kept: Sendable, Equatable {
@@ -27,6 +27,7 @@ public enum ReferralStepForms {
         var verbs: [String] = []
         if r.status == "pending" && receiving { verbs += ["accept", "decline"] }
         if r.status == "accepted" && receiving { verbs.append("assign") }
+        if r.status == "accepted" && receiving && r.assignee != nil { verbs.append("unassign") }
         if r.status == "accepted" && closer { verbs.append("close") }
         if (r.status == "pending" || r.status == "accepted") && sender { verbs.append("revoke") }
         return verbs
@@ -37,6 +38,11 @@ public enum ReferralStepForms {
             let mine = kept.verb == verb ? kept : Kept()
             let action = "/referrals/\(r.ref)/\(verb)"
             switch verb {
+            case "unassign":
+                return """
+                <form id="unassign" class="referral-step" method="post" action="\(action)">\(csrfField)\
+                <button id="unassign-submit" type="submit">\(w("Remove the user who works it"))</button></form>
+                """
             case "accept", "assign":
                 let title = verb == "accept" ? w("Accept this referral") : w("Who works this referral")
                 let button = verb == "accept" ? w("Accept") : w("Assign")

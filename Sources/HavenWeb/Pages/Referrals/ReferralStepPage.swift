@@ -3,11 +3,11 @@ import HavenClient
 import HavenCore
 import HavenDesk
 
-/// POST /referrals/:ref/accept|decline|revoke|close|assign: the same calls as `haven referral
+/// POST /referrals/:ref/accept|decline|revoke|close|assign|unassign: the same calls as `haven referral
 /// <verb>`. Done, the person goes back to the referral (303); refused, the referral page is
 /// shown again with havend's words and what they typed, under the status that fits.
 enum ReferralStepPage {
-    static let verbs = ["accept", "decline", "revoke", "close", "assign"]
+    static let verbs = ["accept", "decline", "revoke", "close", "assign", "unassign"]
 
     static func take(_ verb: String, _ request: DeskRequest, _ desk: Desk) async -> DeskResponse {
         let raw = request.parameters["ref"] ?? ""
@@ -18,6 +18,7 @@ enum ReferralStepPage {
         let body: ReferralStepRequest
         switch verb {
         case "accept": body = ReferralStepRequest(assign: request.field("assign"))
+        case "unassign": body = ReferralStepRequest()
         case "assign":
             guard let user = request.field("assign") else {
                 return await ReferralDetailPage.render(raw, desk, refused: HavenError(.invalidValue, desk.words("Name the user of your agency who works it.")), kept: kept)

@@ -11,11 +11,15 @@ public enum ConsentView {
             HTML("<tr data-flag=\"\(f.flag)\"><th scope=\"row\">\(labels.code(f.flag))</th><td class=\"state-\(f.state)\">\(labels.state(f.state))</td><td>\(f.expiresAt.map(DateText.moment) ?? "—")</td></tr>")
         }, separator: "\n")
         let history = HTML.join(consent.history.reversed().map { e in
-            HTML("<li data-event=\"\(e.index)\">\(DateText.moment(e.recordedAt)): \(labels.code(e.flag)) \(labels.state(e.kind)) · \(e.recordedBy)\(e.expiresAt.map { HTML(" · \(w("until {date}", ["date": DateText.moment($0)]))") } ?? .empty)\(e.evidence.map { HTML(" · <code class=\"evidence\">\($0)</code>") } ?? .empty)</li>")
+            let until: HTML = e.expiresAt.map { HTML(" · \(w("until {date}", ["date": DateText.moment($0)]))") } ?? .empty
+            let evidence: HTML = e.evidence.map { HTML(" · <code class=\"evidence\">\($0)</code>") } ?? .empty
+            return HTML("""
+            <li data-event="\(e.index)">\(DateText.moment(e.recordedAt)): \(labels.code(e.flag)) \(labels.state(e.kind)) · \(e.recordedBy)\(until)\(evidence)</li>
+            """)
         }, separator: "\n")
         return """
         <section id="consent"><h2>\(w("Consent"))</h2>
-        <table class="consent-flags"><thead><tr><th scope="col">\(w("Consent for"))</th><th scope="col">\(w("State"))</th><th scope="col">\(w("Until"))</th></tr></thead>
+        <table class="consent-flags">\(ReadTable.head([w("Consent for"), w("State"), w("Until")]))
         <tbody>
         \(flags)
         </tbody></table>

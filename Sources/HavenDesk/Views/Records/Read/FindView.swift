@@ -45,12 +45,15 @@ public enum FindView {
         if !found.matches.isEmpty {
             let rows = HTML.join(found.matches.map { f in
                 let how: HTML = f.nameMatch == "without_diacritics" ? HTML(" <small>(\(w("name without marks")))</small>") : .empty
-                return HTML("""
-                <tr data-record="\(f.id)"><td><a class="record-link" href="/records/\(f.id)">\(w("Open"))</a></td><td>\(labels.recordType(f.type))</td><td>\(labels.agency(f.agency))</td><td>\(matched(f, labels: labels))\(how)</td><td>\(f.assignees.isEmpty ? "—" : f.assignees.joined(separator: ", "))</td><td>\(f.caseNumber ?? "—")</td></tr>
-                """)
+                let cells = ReadTable.cells([
+                    "<a class=\"record-link\" href=\"/records/\(f.id)\">\(w("Open"))</a>", HTML(text: labels.recordType(f.type)),
+                    HTML(text: labels.agency(f.agency)), HTML(text: matched(f, labels: labels)) + how,
+                    HTML(text: ReadTable.names(f.assignees)), HTML(text: f.caseNumber ?? "—"),
+                ])
+                return HTML("<tr data-record=\"\(f.id)\">\(cells)</tr>")
             }, separator: "\n")
             out = out + """
-            <table id="found"><thead><tr><th scope="col"></th><th scope="col">\(w("Record type"))</th><th scope="col">\(w("Agency"))</th><th scope="col">\(w("Matched on"))</th><th scope="col">\(w("Assigned to"))</th><th scope="col">\(w("Case number"))</th></tr></thead>
+            <table id="found">\(ReadTable.head(["", w("Record type"), w("Agency"), w("Matched on"), w("Assigned to"), w("Case number")]))
             <tbody>
             \(rows)
             </tbody></table>

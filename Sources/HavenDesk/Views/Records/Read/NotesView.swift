@@ -12,7 +12,8 @@ public enum NotesView {
             switch item {
             case .note(let n):
                 return HTML("""
-                <li class="note" data-note="\(index)"><p class="note-meta">#\(index) · \(labels.code(n.noteClass)) · \(n.author) · \(DateText.moment(n.createdAt))</p><p class="note-text">\(n.text)</p></li>
+                <li class="note" data-note="\(index)"><p class="note-meta">#\(index) · \(labels.code(n.noteClass)) · \(n.author) · \
+                \(DateText.moment(n.createdAt))</p><p class="note-text">\(n.text)</p></li>
                 """)
             case .withheld(let n):
                 return HTML("<li class=\"note-withheld\" data-note=\"\(index)\">#\(index) · \(w("Not shown to your role")) <small class=\"reason\">(\(n.reason))</small></li>")

@@ -45,7 +45,7 @@ public enum RecordListView {
         let rows = HTML.join(page.records.map { row($0, state: page.referralStates[$0.id], labels: labels) }, separator: "\n")
         return scopes + """
         <table id="records">
-        <thead><tr><th scope="col">\(w("Name"))</th><th scope="col">\(w("Record type"))</th><th scope="col">\(w("Agency"))</th><th scope="col">\(w("Last change"))</th><th scope="col">\(w("Assigned to"))</th><th scope="col">\(w("Referral"))</th><th scope="col">\(w("Case number"))</th></tr></thead>
+        \(ReadTable.head([w("Name"), w("Record type"), w("Agency"), w("Last change"), w("Assigned to"), w("Referral"), w("Case number")]))
         <tbody>
         \(rows)
         </tbody>
@@ -58,10 +58,16 @@ public enum RecordListView {
         let erased = r.status == "erased"
         let name: HTML = erased
             ? "<span class=\"erased\">\(w("erased"))</span>"
-            : "<button type=\"button\" class=\"reveal-name\" data-record=\"\(r.id)\">\(w("Show name"))</button> <span class=\"name\" aria-live=\"polite\" hidden></span>"
-        return """
-        <tr data-record="\(r.id)" data-type="\(r.type)"><td>\(name) <a class="record-link" href="/records/\(r.id)">\(w("Open"))</a></td><td>\(labels.recordType(r.type))</td><td>\(labels.agency(r.agency))</td><td>\(DateText.moment(r.updatedAt))</td><td>\(r.assignees.isEmpty ? "—" : r.assignees.joined(separator: ", "))</td><td>\(state.map(labels.state) ?? "—")</td><td>\(r.caseNumber ?? "—")</td></tr>
-        """
+            : """
+            <button type="button" class="reveal-name" data-record="\(r.id)">\(w("Show name"))</button> \
+            <span class="name" aria-live="polite" hidden></span>
+            """
+        let cells = ReadTable.cells([
+            name + " <a class=\"record-link\" href=\"/records/\(r.id)\">\(w("Open"))</a>", HTML(text: labels.recordType(r.type)),
+            HTML(text: labels.agency(r.agency)), HTML(text: DateText.moment(r.updatedAt)), HTML(text: ReadTable.names(r.assignees)),
+            HTML(text: state.map(labels.state) ?? "—"), HTML(text: r.caseNumber ?? "—"),
+        ])
+        return "<tr data-record=\"\(r.id)\" data-type=\"\(r.type)\">\(cells)</tr>"
     }
 
     static func more(_ page: Page, w: Words) -> HTML {

@@ -34,9 +34,10 @@ public enum RecordView {
         let glass: HTML = r.breakGlass
             ? "<p class=\"break-glass-notice\" role=\"alert\">\(w("Emergency access: this reading is flagged for the auditors."))</p>"
             : .empty
+        let caseNumber: HTML = r.caseNumber.map { HTML(" · \(w("Case {number}", ["number": $0]))") } ?? .empty
         return """
         <article id="record" data-record="\(r.id)">
-        \(glass)<p class="record-meta">\(labels.recordType(r.type)) · \(labels.agency(r.agency))\(r.caseNumber.map { HTML(" · \(w("Case {number}", ["number": $0]))") } ?? .empty) · \(w("version {n}", ["n": String(r.version)]))</p>
+        \(glass)<p class="record-meta">\(labels.recordType(r.type)) · \(labels.agency(r.agency))\(caseNumber) · \(w("version {n}", ["n": String(r.version)]))</p>
         \(r.assignees.map { HTML("<p class=\"assignees\">\(w("Assigned to")): \($0.isEmpty ? "—" : $0.joined(separator: ", "))</p>") } ?? .empty)
         \(actions(model, w: w))
         \(purposeForm(model, w: w))
@@ -94,7 +95,10 @@ public enum RecordView {
             return "<section id=\"record-referrals\"><h2>\(w("Referrals"))</h2><p>\(w("No referrals."))</p></section>"
         }
         let rows = HTML.join(referrals.map { r in
-            HTML("<li data-referral=\"\(r.ref)\"><a href=\"/referrals/\(r.ref)\">\(labels.code(r.service))</a>: \(labels.agency(r.from)) → \(labels.agency(r.to)), \(labels.state(r.status)) (\(DateText.moment(r.updatedAt)))</li>")
+            HTML("""
+            <li data-referral="\(r.ref)"><a href="/referrals/\(r.ref)">\(labels.code(r.service))</a>: \
+            \(labels.agency(r.from)) → \(labels.agency(r.to)), \(labels.state(r.status)) (\(DateText.moment(r.updatedAt)))</li>
+            """)
         }, separator: "\n")
         return "<section id=\"record-referrals\"><h2>\(w("Referrals"))</h2><ul>\n\(rows)\n</ul></section>"
     }
