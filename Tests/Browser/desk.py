@@ -221,11 +221,17 @@ class Browser:
     def open_record(self, record_id):
         """The record's page; a page that first asks the purpose of reading gets one."""
         self.go(f"/records/{record_id}")
-        wait_until(lambda: self.has("article#record") or self.has("input[name=purpose]") or self.has("textarea[name=purpose]"),
+        wait_until(lambda: self.has("article#record") or self.has("[name=purpose]"),
                    10, f"the record page did not open (at {self.path})")
         if not self.has("article#record"):
-            purpose = self.find("input[name=purpose], textarea[name=purpose]")
-            purpose.send_keys("Follow-up with the survivor")
+            purpose = self.find("[name=purpose]")
+            if purpose.tag_name == "select":
+                offered = [o.get_attribute("value") for o in purpose.find_elements(By.TAG_NAME, "option")]
+                wanted = next((v for v in ("medical_care", "follow_up", "case_management") if v in offered),
+                              next(v for v in offered if v))
+                Select(purpose).select_by_value(wanted)
+            else:
+                purpose.send_keys("Follow-up with the survivor")
             purpose.submit()
             self.wait_for("article#record", what="the record after its purpose")
         return self.find("article#record")
