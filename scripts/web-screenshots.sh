@@ -79,7 +79,7 @@ grep -q "haven-web: serving" "$work/web.log" || { cat "$work/web.log"; exit 1; }
 # enrolled by the administrator.
 people="{"
 while read -r key name role agency; do
-  pass="demo passphrase $(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
+  pass="demo passphrase $(head -c 64 /dev/urandom | tr -dc 'a-z0-9' | head -c 10)"
   link=$("$bin/haven-web" invite "$name" --keys "$work/web-keys" --url "$url")
   DESK_URL="$url" "$python" scripts/web_screenshots.py welcome "$link" "$pass" > "$work/$name.pub"
   as admin user add "$name" --role "$role" --agency "$agency" --public-key "$work/$name.pub" >/dev/null
