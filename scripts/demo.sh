@@ -4,7 +4,8 @@
 # session (a record in Lao and Vietnamese created, consented, read back; refusals shown).
 #
 #   scripts/demo.sh          run the session, then stop the daemon
-#   scripts/demo.sh --keep   leave havend running afterwards
+#   scripts/demo.sh --keep   leave havend running afterwards, with the browser desk
+#                            (haven-web) on 127.0.0.1:${HAVEN_WEB_PORT:-8080} and an invitation link
 #
 # The demo keys are PUBLIC (keys-example/README.md): never use them for real records.
 set -euo pipefail
@@ -90,10 +91,27 @@ as shelter record get "$id" --purpose "arranging a room" || echo "(exit $?: deni
 echo
 echo "demo vault: $demo   (log: $demo/havend.log)"
 if $keep; then
+  # The browser desk in front of it, on loopback only (plain HTTP is allowed there alone).
+  port="${HAVEN_WEB_PORT:-8080}"
+  mkdir -p -m 700 "$demo/web"
+  "$bin/haven-web" serve --socket "$HAVEN_SOCKET" --listen "127.0.0.1:$port" --keys "$demo/web" --policy policy \
+    >"$demo/haven-web.log" 2>&1 &
+  web=$!
+  for _ in $(seq 100); do grep -q "haven-web: serving" "$demo/haven-web.log" 2>/dev/null && break; sleep 0.1; done
   echo "havend is running (pid $daemon). Try:"
   echo "  export HAVEN_SOCKET=$HAVEN_SOCKET"
   echo "  $bin/haven record list --key $demo/keys/intake.key"
-  echo "stop it with: kill $daemon"
+  if grep -q "haven-web: serving" "$demo/haven-web.log"; then
+    link=$("$bin/haven-web" invite desk --keys "$demo/web" --url "http://127.0.0.1:$port")
+    echo "the browser desk is at http://127.0.0.1:$port (pid $web). A first desk user, 'desk':"
+    echo "  open $link"
+    echo "  choose a passphrase, save the public key the page shows as $demo/desk.pub, and enrol it as the administrator:"
+    echo "  $bin/haven user add desk --role intake --agency ossc-vientiane --public-key $demo/desk.pub --key $demo/keys/admin.key"
+    echo "stop them with: kill $web $daemon"
+  else
+    echo "(haven-web did not start: $demo/haven-web.log)"
+    echo "stop it with: kill $daemon"
+  fi
 else
   echo "to run it again: $bin/havend --data $demo/data --socket $HAVEN_SOCKET --policy policy"
 fi

@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
         commandName: "haven-bench",
         abstract: "Benchmarks of Haven on this machine (build with -c release).",
         subcommands: [SocketBench.self, AuditVerifyBench.self, HistoryBench.self, StatsBench.self, DuplicatesBench.self,
-                      ReleaseBench.self])
+                      ReleaseBench.self, WebBench.self])
 
     static func main() async {
         do {
