@@ -56,10 +56,23 @@
       else if (idle >= warnAfter && warning && warning.hidden) { warning.hidden = false; }
     }, 1000);
 
-    // Shift pressed three times within 1.5 s: lock at once (someone walked in).
+    // Shift pressed three times within 1.5 s: lock at once (someone walked in). Only a Shift
+    // pressed and released alone counts: the Shift of a capital letter ("Trần Văn Bình") is
+    // held while another key goes down, and any other key clears the count, so typing names
+    // fast never locks the desk.
     var shifts = [];
+    var shiftAlone = false;
     document.addEventListener('keydown', function (event) {
-      if (event.key !== 'Shift' || event.repeat) { return; }
+      if (event.key === 'Shift') {
+        if (!event.repeat) { shiftAlone = true; }
+        return;
+      }
+      shiftAlone = false;
+      shifts = [];
+    }, true);
+    document.addEventListener('keyup', function (event) {
+      if (event.key !== 'Shift' || !shiftAlone) { return; }
+      shiftAlone = false;
       var now = Date.now();
       shifts = shifts.filter(function (t) { return now - t < 1500; });
       shifts.push(now);
