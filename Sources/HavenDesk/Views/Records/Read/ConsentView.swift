@@ -8,13 +8,13 @@ public enum ConsentView {
             return "<section id=\"consent\"><h2>\(w("Consent"))</h2><p>\(w("Consent is not shown to your role."))</p></section>"
         }
         let flags = HTML.join(consent.flags.map { f in
-            HTML("<tr data-flag=\"\(f.flag)\"><th scope=\"row\">\(labels.code(f.flag))</th><td class=\"state-\(f.state)\">\(labels.state(f.state))</td><td>\(f.expiresAt.map(DateText.moment) ?? "—")</td></tr>")
+            HTML("<tr data-flag=\"\(f.flag)\"><th scope=\"row\">\(labels.consentFlag(f.flag))</th><td class=\"state-\(f.state)\">\(labels.state(f.state))</td><td>\(f.expiresAt.map(DateText.moment) ?? "—")</td></tr>")
         }, separator: "\n")
         let history = HTML.join(consent.history.reversed().map { e in
             let until: HTML = e.expiresAt.map { HTML(" · \(w("until {date}", ["date": DateText.moment($0)]))") } ?? .empty
             let evidence: HTML = e.evidence.map { HTML(" · <code class=\"evidence\">\($0)</code>") } ?? .empty
             return HTML("""
-            <li data-event="\(e.index)">\(DateText.moment(e.recordedAt)): \(labels.code(e.flag)) \(labels.state(e.kind)) · \(e.recordedBy)\(until)\(evidence)</li>
+            <li data-event="\(e.index)">\(DateText.moment(e.recordedAt)): \(labels.consentFlag(e.flag)) \(labels.state(e.kind)) · \(e.recordedBy)\(until)\(evidence)</li>
             """)
         }, separator: "\n")
         return """

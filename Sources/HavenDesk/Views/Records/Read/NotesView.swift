@@ -12,7 +12,7 @@ public enum NotesView {
             switch item {
             case .note(let n):
                 return HTML("""
-                <li class="note" data-note="\(index)"><p class="note-meta">#\(index) · \(labels.code(n.noteClass)) · \(n.author) · \
+                <li class="note" data-note="\(index)"><p class="note-meta">#\(index) · \(labels.noteClass(n.noteClass)) · \(n.author) · \
                 \(DateText.moment(n.createdAt))</p><p class="note-text">\(n.text)</p></li>
                 """)
             case .withheld(let n):

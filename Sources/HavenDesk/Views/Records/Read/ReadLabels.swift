@@ -8,39 +8,53 @@ public struct ReadLabels: Sendable {
     public let words: Words
     public let policy: Policy
 
+    /// The schema's own words (types, groups, choices, provinces, agencies), shared with the forms.
+    let schema: SchemaLabels
+
     public init(words: Words, policy: Policy) {
         self.words = words
         self.policy = policy
+        self.schema = SchemaLabels(policy: policy, language: words.language.rawValue)
     }
 
     /// The language code the policy's labels use (`en`, `lo`, `vi`).
     public var language: String { words.language.rawValue }
 
     public func recordType(_ name: String) -> String {
-        policy.labels.recordType(name).text(language)
+        schema.recordType(name)
     }
 
     public func agency(_ code: String) -> String {
-        guard let id = try? AgencyName(code), let agency = policy.agencies.agencies?[id] else { return code }
-        return agency.names["name_" + language] ?? agency.names["name_en"] ?? code
+        schema.agency(code)
     }
 
     public func group(_ name: String) -> String {
-        policy.labels.group(name).text(language)
+        schema.group(name)
     }
 
-    /// A field's value as words: a choice as its label, a date as a day, text as it is.
+    /// A field's value as words: a choice (a province by its name) as its label, a date as a
+    /// day, text as it is.
     public func value(_ field: FieldSpec, _ value: String) -> String {
         switch field.kind {
-        case .choice: return policy.labels.value(value).text(language)
+        case .choice: return schema.value(value)
         case .date: return DateText.day(value)
         case .text, .integer: return value
         }
     }
 
-    /// A code the policy may label (a service, a note's class, a consent flag), as words.
-    public func code(_ code: String) -> String {
-        policy.labels.value(code).text(language)
+    /// A note's class as a word (Haven's own codes: the desk's words).
+    public func noteClass(_ code: String) -> String {
+        ClassWords.noteClass(code, words)
+    }
+
+    /// A consent flag as a word.
+    public func consentFlag(_ code: String) -> String {
+        ClassWords.consentFlag(code, words)
+    }
+
+    /// A referral's service as a word: the consent flag of the same name says what it is.
+    public func service(_ code: String) -> String {
+        ClassWords.consentFlag(code, words)
     }
 
     /// A referral's or consent flag's state as words.
@@ -58,7 +72,7 @@ public struct ReadLabels: Sendable {
         case "never": return w("never recorded")
         case "grant": return w("granted")
         case "withdraw": return w("withdrawn")
-        default: return self.code(code)
+        default: return code
         }
     }
 

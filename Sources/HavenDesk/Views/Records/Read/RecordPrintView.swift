@@ -7,7 +7,7 @@ public enum RecordPrintView {
         let w = labels.words
         let type = try? labels.policy.recordType(named: r.type)
         let notes = HTML.join(r.notes.sorted { $0.index > $1.index }.map { n in
-            HTML("<li class=\"note\"><p class=\"note-meta\">#\(n.index) · \(labels.code(n.noteClass)) · \(n.author) · \(DateText.moment(n.createdAt))</p><p class=\"note-text\">\(n.text)</p></li>")
+            HTML("<li class=\"note\"><p class=\"note-meta\">#\(n.index) · \(labels.noteClass(n.noteClass)) · \(n.author) · \(DateText.moment(n.createdAt))</p><p class=\"note-text\">\(n.text)</p></li>")
         }, separator: "\n")
         return """
         <article id="print-record" lang="\(labels.language)" data-record="\(r.id)">

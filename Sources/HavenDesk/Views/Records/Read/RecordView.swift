@@ -96,7 +96,7 @@ public enum RecordView {
         }
         let rows = HTML.join(referrals.map { r in
             HTML("""
-            <li data-referral="\(r.ref)"><a href="/referrals/\(r.ref)">\(labels.code(r.service))</a>: \
+            <li data-referral="\(r.ref)"><a href="/referrals/\(r.ref)">\(labels.service(r.service))</a>: \
             \(labels.agency(r.from)) → \(labels.agency(r.to)), \(labels.state(r.status)) (\(DateText.moment(r.updatedAt)))</li>
             """)
         }, separator: "\n")
