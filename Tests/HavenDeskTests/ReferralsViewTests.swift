@@ -125,13 +125,4 @@ import Testing
         #expect(!html.contains("value=\"ossc-vientiane\"") && !html.contains("value=\"people-court\"") && !html.contains("value=\"haven\""))
         #expect(html.contains("name=\"reason\"") && html.contains("name=\"note\"") && html.contains("id=\"refer-submit\""))
     }
-
-    @Test func refusalsGetTheStatusHavendWouldAnswer() {
-        #expect(ReferralRefusal.status(HavenError(.denied, "no")) == 403)
-        #expect(ReferralRefusal.status(HavenError(.notFound, "no")) == 404)
-        #expect(ReferralRefusal.status(HavenError(.invalidValue, "no")) == 400)
-        #expect(ReferralRefusal.status(HavenError(.conflict, "no")) == 409)
-        #expect(ReferralRefusal.status(HavenError(.rateLimited, "no")) == 429)
-        #expect(ReferralRefusal.status(HavenError(.sealed, "no")) == 503)
-    }
 }

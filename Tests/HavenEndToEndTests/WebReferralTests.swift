@@ -171,7 +171,7 @@ private enum Desks {
     }
 
     static func close(_ desks: [Desk]) async {
-        for desk in desks { await desk.vault.client.close() }
+        for desk in desks { await desk.vault.close() }
     }
 
     static func call(_ desk: Desk, _ method: DeskRequest.Method, _ path: String, _ form: [String: String] = [:]) async -> Answer {

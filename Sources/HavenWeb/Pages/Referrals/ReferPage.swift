@@ -46,6 +46,6 @@ enum ReferPage {
         }
         let body = ReferFormView.render(record: id.rawValue, from: desk.agency, labels: desk.referralLabels, csrfField: desk.csrfField,
                                         values: values, refusal: refused.map { desk.refusal($0) } ?? .empty)
-        return desk.page(title: title, section: .records, body: body, status: refused.map(ReferralRefusal.status) ?? status)
+        return desk.page(title: title, section: .records, body: body, status: refused.map { RefusalView.status(for: $0.code) } ?? status)
     }
 }

@@ -14,6 +14,6 @@ extension Desk {
 
     /// A page that says only havend's refusal, with the status it fits.
     func refusalPage(title: String, section: PageFrame.Section, _ error: HavenError) -> DeskResponse {
-        page(title: title, section: section, body: refusal(error), status: ReferralRefusal.status(error))
+        page(title: title, section: section, body: refusal(error), status: RefusalView.status(for: error.code))
     }
 }

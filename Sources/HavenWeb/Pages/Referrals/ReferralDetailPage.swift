@@ -19,7 +19,7 @@ enum ReferralDetailPage {
             let detail: ReferralDetail = try await desk.vault.get("/v1/referrals/\(HavenClient.escape(ref.rawValue))")
             let body = ReferralDetailView.render(detail, viewer: desk.referralViewer, labels: desk.referralLabels, csrfField: desk.csrfField,
                                                  refusal: refused.map { desk.refusal($0) } ?? .empty, kept: kept)
-            return desk.page(title: title, section: .referrals, body: body, status: refused.map(ReferralRefusal.status) ?? 200)
+            return desk.page(title: title, section: .referrals, body: body, status: refused.map { RefusalView.status(for: $0.code) } ?? 200)
         } catch {
             return desk.refusalPage(title: title, section: .referrals, refused ?? error)
         }
