@@ -22,6 +22,10 @@ public enum ReferFormView {
     }
 
     /// - Parameter from: the person's agency, which holds the record and is not offered.
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Refer to another agency") }
+
     public static func render(record id: String, from: String, labels: ReferralLabels, csrfField: HTML,
                               values: Values = .init(), refusal: HTML = .empty) -> HTML {
         let w = labels.words

@@ -27,6 +27,10 @@ public enum RecordView {
         }
     }
 
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Record") }
+
     public static func render(_ model: Model, labels: ReadLabels) -> HTML {
         let r = model.record
         let w = labels.words

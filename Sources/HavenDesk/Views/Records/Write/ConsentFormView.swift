@@ -18,6 +18,10 @@ public enum ConsentFormView {
         }
     }
 
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Consent") }
+
     public static func render(recordID: String, state: State, csrfField: HTML, words: Words) -> HTML {
         let current = state.consent.map { stateTable($0, words: words) + history($0, words: words) } ?? .empty
         let forms: HTML = state.mayRecord

@@ -4,6 +4,10 @@ import HavenPolicy
 /// record as havend released them, with the version they were read at so that a change
 /// made meanwhile by someone else is noticed before anything is overwritten.
 public enum EditRecordView {
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Change the record") }
+
     public static func render(recordID: String, type: String, version: UInt64, fields: [FieldSpec], values: [String: String],
                               errors: [String: String], hiddenCount: Int, notice: HTML, csrfField: HTML,
                               labels: SchemaLabels, words: Words) -> HTML {
