@@ -19,7 +19,7 @@ public enum EditRecordView {
             : "<p class=\"form-note\">\(words("Some fields you could change are not shown: your role may not read them now ({count}).", ["count": String(hiddenCount)]))</p>"
         return """
         \(notice)\(RecordFormView.errorSummary(errors, words: words))
-        <form id="edit-record" class="record-form" method="post" action="/records/\(recordID)/edit">\(csrfField)
+        <form id="edit-record" class="record-form" method="post" action="/records/\(recordID)/edit" autocomplete="off">\(csrfField)
         <input type="hidden" name="version" value="\(version)"><input type="hidden" name="type" value="\(type)">
         <p class="form-note">\(words("Only the fields you change are saved."))</p>\(hidden)
         \(RecordFormView.fieldsets(fields, values: values, errors: errors, markRequired: true, labels: labels, words: words))
