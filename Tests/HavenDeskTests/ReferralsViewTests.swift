@@ -110,7 +110,7 @@ import Testing
         }
         let html = try ReferralDetailView.render(ReferralDetail(referral: pending, steps: []), viewer: desk, labels: Self.labels(),
                                                  csrfField: Self.csrf).raw
-        #expect(html.contains("<form id=\"accept\" class=\"referral-step\" method=\"post\" action=\"/referrals/abcdefghijklmnop/accept\">"))
+        #expect(html.contains("<form id=\"accept\" class=\"referral-step\" method=\"post\" action=\"/referrals/abcdefghijklmnop/accept\" autocomplete=\"off\">"))
         #expect(html.contains("name=\"assign\"") && html.contains("id=\"accept-submit\"") && html.contains("id=\"decline-submit\""))
         #expect(html.contains("<textarea id=\"decline-reason\" name=\"reason\""))
         #expect(html.contains("shown once your agency accepts it") && !html.contains("form id=\"revoke\""))
@@ -120,7 +120,7 @@ import Testing
     @Test func theReferFormListsAgenciesThatOfferAServiceButNotThePersonsOwn() throws {
         let html = try ReferFormView.render(record: "aaaaaaaaaaaaaaaaaaaaaaaaaa", from: "ossc-vientiane", labels: Self.labels(),
                                             csrfField: Self.csrf).raw
-        #expect(html.contains("<form id=\"refer\" method=\"post\" action=\"/records/aaaaaaaaaaaaaaaaaaaaaaaaaa/refer\">"))
+        #expect(html.contains("<form id=\"refer\" method=\"post\" action=\"/records/aaaaaaaaaaaaaaaaaaaaaaaaaa/refer\" autocomplete=\"off\">"))
         #expect(html.contains("<option value=\"lwu-shelter-vientiane\">") && html.contains("<option value=\"shelter\">"))
         #expect(!html.contains("value=\"ossc-vientiane\"") && !html.contains("value=\"people-court\"") && !html.contains("value=\"haven\""))
         #expect(html.contains("name=\"reason\"") && html.contains("name=\"note\"") && html.contains("id=\"refer-submit\""))

@@ -9,9 +9,9 @@ public enum FrontViews {
         \(notice(message))
         <form id="sign-in" method="post" action="/sign-in" autocomplete="off">\(frame.csrfField)
         <p><label for="sign-in-name">\(w("Your name at this desk"))</label>
-        <input id="sign-in-name" name="name" value="\(name ?? "")" required autocapitalize="none" spellcheck="false" autofocus></p>
+        <input id="sign-in-name" name="name" value="\(name ?? "")" autocomplete="off" required autocapitalize="none" spellcheck="false" autofocus></p>
         <p><label for="sign-in-passphrase">\(w("Passphrase"))</label>
-        <input id="sign-in-passphrase" name="passphrase" type="password" required autocomplete="current-password"></p>
+        <input id="sign-in-passphrase" name="passphrase" type="password" required autocomplete="off"></p>
         <p><button id="sign-in-submit" type="submit">\(w("Sign in"))</button></p>
         </form>
         """
@@ -60,7 +60,7 @@ public enum FrontViews {
         \(notice(message))
         <form id="unlock" method="post" action="/unlock" autocomplete="off">\(frame.csrfField)
         <p><label for="unlock-passphrase">\(w("Passphrase"))</label>
-        <input id="unlock-passphrase" name="passphrase" type="password" required autocomplete="current-password" autofocus></p>
+        <input id="unlock-passphrase" name="passphrase" type="password" required autocomplete="off" autofocus></p>
         <p><button id="unlock-submit" type="submit">\(w("Unlock"))</button></p>
         </form>
         <form id="locked-sign-out" method="post" action="/sign-out">\(frame.csrfField)<button type="submit">\(w("Not {name}? Sign out", ["name": name]))</button></form>

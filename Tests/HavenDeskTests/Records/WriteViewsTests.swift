@@ -42,7 +42,7 @@ import Testing
         state.duplicates = DuplicateFindings(records: [], elsewhere: [], mayExistElsewhere: true)
         let html = NewRecordView.form(type: t, fields: t.fields, state: state, canAssign: true, csrfField: Self.csrf,
                                       labels: SchemaLabels(policy: Self.policy, language: "en"), words: Self.words).raw
-        #expect(html.contains("<form id=\"new-record\" class=\"record-form\" method=\"post\" action=\"/records/new\">"))
+        #expect(html.contains("<form id=\"new-record\" class=\"record-form\" method=\"post\" action=\"/records/new\" autocomplete=\"off\">"))
         #expect(html.contains("name=\"_csrf\"") && html.contains("<input type=\"hidden\" name=\"type\" value=\"gbv_incident\">"))
         let save = try #require(html.range(of: "id=\"save\""))
         let anyway = try #require(html.range(of: "id=\"save-anyway\""))
@@ -64,9 +64,9 @@ import Testing
         ], historyTotal: 2)
         let html = ConsentFormView.render(recordID: Self.id, state: .init(consent: consent, mayRecord: true), csrfField: Self.csrf,
                                           words: Self.words).raw
-        #expect(html.contains("<form id=\"consent-grant\" method=\"post\" action=\"/records/\(Self.id)/consent\" enctype=\"multipart/form-data\">"))
+        #expect(html.contains("<form id=\"consent-grant\" method=\"post\" action=\"/records/\(Self.id)/consent\" enctype=\"multipart/form-data\" autocomplete=\"off\">"))
         #expect(html.contains("<input type=\"file\" id=\"grant-evidence\" name=\"evidence\""))
-        #expect(html.contains("<form id=\"consent-withdraw\" method=\"post\" action=\"/records/\(Self.id)/consent\">"))
+        #expect(html.contains("<form id=\"consent-withdraw\" method=\"post\" action=\"/records/\(Self.id)/consent\" autocomplete=\"off\">"))
         #expect(html.contains("id=\"consent-grant-submit\"") && html.contains("id=\"consent-withdraw-submit\""))
         for flag in ConsentFlag.allCases {
             #expect(html.contains("id=\"grant-\(flag.rawValue)\" name=\"flag\" value=\"\(flag.rawValue)\""))
@@ -87,7 +87,7 @@ import Testing
     @Test func theNoteFormOffersTheRolesClassesAndKeepsTheTextEscaped() {
         let html = NoteFormView.render(recordID: Self.id, classes: ["incident", "health", "counselling"], text: "</textarea><script>",
                                        chosen: "health", error: "Write the note.", notice: .empty, csrfField: Self.csrf, words: Self.words).raw
-        #expect(html.contains("<form id=\"note\" method=\"post\" action=\"/records/\(Self.id)/note\">"))
+        #expect(html.contains("<form id=\"note\" method=\"post\" action=\"/records/\(Self.id)/note\" autocomplete=\"off\">"))
         #expect(html.contains("<option value=\"health\" selected>Health</option>"))
         #expect(html.contains(">&lt;/textarea&gt;&lt;script&gt;</textarea>") && !html.contains("<script>"))
         #expect(html.contains("class=\"field-error\"") && html.contains("id=\"note-submit\""))

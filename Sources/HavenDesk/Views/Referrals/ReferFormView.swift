@@ -22,6 +22,10 @@ public enum ReferFormView {
     }
 
     /// - Parameter from: the person's agency, which holds the record and is not offered.
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Refer to another agency") }
+
     public static func render(record id: String, from: String, labels: ReferralLabels, csrfField: HTML,
                               values: Values = .init(), refusal: HTML = .empty) -> HTML {
         let w = labels.words
@@ -35,17 +39,17 @@ public enum ReferFormView {
             "<option value=\"\(o.service)\"\(selected(values.service == o.service))>\(labels.service(o.service))</option>"
         }
         return """
-        \(refusal)<form id="refer" method="post" action="/records/\(id)/refer">\(csrfField)
+        \(refusal)<form id="refer" method="post" action="/records/\(id)/refer" autocomplete="off">\(csrfField)
         <p class="hint">\(w("The receiving agency sees only the service, the date and your agency until it accepts. The survivor's consent for the service must be recorded first."))</p>
         <label for="refer-agency">\(w("Agency"))</label>
         <select id="refer-agency" name="agency" required><option value="">\(w("Choose an agency"))</option>\(HTML.join(agencyOptions))</select>\(error(values, "agency"))
         <label for="refer-service">\(w("Service"))</label>
         <select id="refer-service" name="service" required><option value="">\(w("Choose a service"))</option>\(HTML.join(serviceOptions))</select>\(error(values, "service"))
         <label for="refer-reason">\(w("Why the survivor is referred"))</label>
-        <textarea id="refer-reason" name="reason" required maxlength="1000" rows="2">\(values.reason ?? "")</textarea>\(error(values, "reason"))
+        <textarea id="refer-reason" name="reason" autocomplete="off" required maxlength="1000" rows="2">\(values.reason ?? "")</textarea>\(error(values, "reason"))
         <p class="hint">\(w("This goes into the audit log: say why, never who."))</p>
         <label for="refer-note">\(w("Note for the receiving agency (optional)"))</label>
-        <textarea id="refer-note" name="note" maxlength="10000" rows="4">\(values.note ?? "")</textarea>\(error(values, "note"))
+        <textarea id="refer-note" name="note" autocomplete="off" maxlength="10000" rows="4">\(values.note ?? "")</textarea>\(error(values, "note"))
         <p class="hint">\(w("Sealed with the record; the receiving agency reads it once it accepts."))</p>
         <button id="refer-submit" type="submit">\(w("Refer"))</button>
         <a id="refer-cancel" href="/records/\(id)">\(w("Back to the record"))</a></form>

@@ -5,6 +5,10 @@ import HavenAPI
 public enum ReferralDetailView {
     /// `refusal`: havend's answer to a step just refused, shown above the forms; `kept`: the
     /// words the person typed into the refused form, kept in it.
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Referral") }
+
     public static func render(_ detail: ReferralDetail, viewer: ReferralViewer, labels: ReferralLabels, csrfField: HTML,
                               refusal: HTML = .empty, kept: ReferralStepForms.Kept = .init()) -> HTML {
         let w = labels.words

@@ -22,15 +22,7 @@ public struct ReferralLabels: Sendable {
     /// A service of referrals.yaml. The policy's labels carry none, so the shipped services
     /// have desk words; a service a site adds shows its code made readable.
     public func service(_ code: String) -> String {
-        let w = words
-        switch code {
-        case "shelter": return w("Shelter")
-        case "health": return w("Health care")
-        case "police": return w("Police")
-        case "legal": return w("Legal assistance")
-        case "counselling": return w("Counselling")
-        default: return policy.labels.value(code).text(w.language.rawValue)
-        }
+        ClassWords.service(code, words) ?? policy.labels.value(code).text(words.language.rawValue)
     }
 
     /// Where a referral stands (ReferralStatus).

@@ -40,14 +40,14 @@ public enum ReferralStepForms {
             switch verb {
             case "unassign":
                 return """
-                <form id="unassign" class="referral-step" method="post" action="\(action)">\(csrfField)\
+                <form id="unassign" class="referral-step" method="post" action="\(action)" autocomplete="off">\(csrfField)\
                 <button id="unassign-submit" type="submit">\(w("Remove the user who works it"))</button></form>
                 """
             case "accept", "assign":
                 let title = verb == "accept" ? w("Accept this referral") : w("Who works this referral")
                 let button = verb == "accept" ? w("Accept") : w("Assign")
                 return """
-                <form id="\(verb)" class="referral-step" method="post" action="\(action)">\(csrfField)<h3>\(title)</h3>
+                <form id="\(verb)" class="referral-step" method="post" action="\(action)" autocomplete="off">\(csrfField)<h3>\(title)</h3>
                 <label for="\(verb)-user">\(verb == "accept" ? w("A user of your agency who works it (optional)") : w("A user of your agency who works it"))</label>
                 <input id="\(verb)-user" name="assign" type="text" autocomplete="off" spellcheck="false" maxlength="64" value="\(mine.assign ?? "")"\(verb == "assign" ? HTML(" required") : .empty)>
                 <p class="hint">\(w("A counsellor reaches the record only when named here."))</p>
@@ -60,9 +60,9 @@ public enum ReferralStepForms {
                 default: (w("Close this referral: the service is done"), w("Close"))
                 }
                 return """
-                <form id="\(verb)" class="referral-step" method="post" action="\(action)">\(csrfField)<h3>\(title)</h3>
+                <form id="\(verb)" class="referral-step" method="post" action="\(action)" autocomplete="off">\(csrfField)<h3>\(title)</h3>
                 <label for="\(verb)-reason">\(w("Reason"))</label>
-                <textarea id="\(verb)-reason" name="reason" required maxlength="1000" rows="2">\(mine.reason ?? "")</textarea>
+                <textarea id="\(verb)-reason" name="reason" autocomplete="off" required maxlength="1000" rows="2">\(mine.reason ?? "")</textarea>
                 <p class="hint">\(w("The reason goes into the audit log: say why, never who."))</p>
                 <button id="\(verb)-submit" type="submit">\(button)</button></form>
                 """

@@ -31,6 +31,20 @@ public enum ClassWords {
         }
     }
 
+    /// A referral service of the shipped referrals.yaml as a word, or nil for a service a
+    /// site adds (the caller then shows the policy's label for it). The record page and the
+    /// referral pages both call this, so a service reads the same everywhere.
+    public static func service(_ code: String, _ w: Words) -> String? {
+        switch code {
+        case "shelter": return w("Shelter")
+        case "health": return w("Health care")
+        case "police": return w("Police")
+        case "legal": return w("Legal assistance")
+        case "counselling": return w("Counselling")
+        default: return nil
+        }
+    }
+
     /// A flag's state (`granted`, `withdrawn`, `expired`, `never`) as a word.
     public static func consentState(_ s: String, _ w: Words) -> String {
         switch s {

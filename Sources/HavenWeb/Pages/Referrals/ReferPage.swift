@@ -38,7 +38,7 @@ enum ReferPage {
     /// The form; a path that names no record gets not_found, as havend would answer.
     static func form(_ raw: String, _ desk: Desk, values: ReferFormView.Values, refused: HavenError? = nil,
                      status: Int = 200) -> DeskResponse {
-        let title = desk.words("Refer to another agency")
+        let title = ReferFormView.title(desk.words)
         guard let id = try? RecordID(raw) else {
             return desk.refusalPage(title: title, section: .records,
                                     HavenError(.notFound, desk.words("There is no such record, or it is not shown to you."),

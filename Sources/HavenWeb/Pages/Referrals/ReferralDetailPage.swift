@@ -13,7 +13,7 @@ enum ReferralDetailPage {
     /// The page, with a refused step's refusal and typed words when a step was just refused.
     static func render(_ raw: String, _ desk: Desk, refused: HavenError? = nil, kept: ReferralStepForms.Kept = .init()) async -> DeskResponse {
         let w = desk.words
-        let title = w("Referral")
+        let title = ReferralDetailView.title(w)
         guard let ref = try? ReferralID(raw) else { return desk.refusalPage(title: title, section: .referrals, notFound(desk.words)) }
         do throws(HavenError) {
             let detail: ReferralDetail = try await desk.vault.get("/v1/referrals/\(HavenClient.escape(ref.rawValue))")

@@ -27,9 +27,9 @@ public enum FindView {
         return """
         <form id="find" method="post" action="/find" autocomplete="off">\(csrfField)
         <p>\(w("Give a name, a phone number or a date of birth, or several: a record must match all you give. Names match with or without Vietnamese marks; dates as DD/MM/YYYY or YYYY-MM-DD."))</p>
-        <label for="find-name">\(w("Name"))</label> <input id="find-name" name="name" type="text" maxlength="200" value="\(values.name)">
-        <label for="find-phone">\(w("Phone number"))</label> <input id="find-phone" name="phone" type="text" inputmode="tel" maxlength="40" value="\(values.phone)">
-        <label for="find-dob">\(w("Date of birth"))</label> <input id="find-dob" name="dob" type="text" placeholder="DD/MM/YYYY" maxlength="20" value="\(values.dob)">
+        <label for="find-name">\(w("Name"))</label> <input id="find-name" name="name" type="text" autocomplete="off" spellcheck="false" maxlength="200" value="\(values.name)">
+        <label for="find-phone">\(w("Phone number"))</label> <input id="find-phone" name="phone" type="text" autocomplete="off" spellcheck="false" inputmode="tel" maxlength="40" value="\(values.phone)">
+        <label for="find-dob">\(w("Date of birth"))</label> <input id="find-dob" name="dob" type="text" autocomplete="off" spellcheck="false" placeholder="DD/MM/YYYY" maxlength="20" value="\(values.dob)">
         <label for="find-purpose">\(w("Why you are searching (kept in the audit log)"))</label> <select id="find-purpose" name="purpose">\(purposes)</select>
         \(error.map { HTML("<p class=\"field-error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <button type="submit" id="find-submit">\(w("Find"))</button></form>

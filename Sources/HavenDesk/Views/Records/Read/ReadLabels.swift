@@ -52,9 +52,9 @@ public struct ReadLabels: Sendable {
         ClassWords.consentFlag(code, words)
     }
 
-    /// A referral's service as a word: the consent flag of the same name says what it is.
+    /// A referral's service as a word: the same words as the referral pages.
     public func service(_ code: String) -> String {
-        ClassWords.consentFlag(code, words)
+        ClassWords.service(code, words) ?? policy.labels.value(code).text(language)
     }
 
     /// A referral's or consent flag's state as words.

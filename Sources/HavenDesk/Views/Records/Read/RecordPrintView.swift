@@ -3,6 +3,10 @@ import HavenAPI
 /// A record on paper for the case file: the same fields and labels as its page, the notes
 /// of the page read, and who printed it when (a paper copy is a disclosure too).
 public enum RecordPrintView {
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Record") }
+
     public static func render(_ r: ReadRecordResponse, printedBy: String, printedAt: String, labels: ReadLabels) -> HTML {
         let w = labels.words
         let type = try? labels.policy.recordType(named: r.type)

@@ -27,6 +27,10 @@ public enum RecordView {
         }
     }
 
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Record") }
+
     public static func render(_ model: Model, labels: ReadLabels) -> HTML {
         let r = model.record
         let w = labels.words
@@ -80,7 +84,7 @@ public enum RecordView {
             HTML("<option value=\"\(p.rawValue)\"\(p == chosen ? HTML(" selected") : .empty)>\(p.label(w))</option>")
         })
         return """
-        <form id="purpose" method="get" action="/records/\(id)" class="purpose">
+        <form id="purpose" method="get" action="/records/\(id)" class="purpose" autocomplete="off">
         <label>\(w("Why you are reading this record (kept in the audit log)")) <select name="purpose" required>\(first)\(options)</select></label>
         <button type="submit" id="purpose-submit">\(chosen == nil ? w("Read the record") : w("Read again for this purpose"))</button></form>
         """
@@ -106,11 +110,11 @@ public enum RecordView {
     /// The form for an emergency reading, shown with a refusal the role's break-glass may override.
     public static func breakGlassForm(id: String, purpose: ReadPurpose, csrfField: HTML, error: String?, words w: Words) -> HTML {
         """
-        <form id="break-glass" method="post" action="/records/\(id)/break-glass">\(csrfField)
+        <form id="break-glass" method="post" action="/records/\(id)/break-glass" autocomplete="off">\(csrfField)
         <input type="hidden" name="purpose" value="\(purpose.rawValue)">
         <p>\(w("In an emergency (the survivor is in danger now) you may read her name and contact details. This is flagged for the auditors, who will ask you about it."))</p>
         <label for="break-glass-reason">\(w("What is the emergency? (at least 20 letters)"))</label>
-        <textarea id="break-glass-reason" name="reason" required minlength="20" maxlength="500"></textarea>
+        <textarea id="break-glass-reason" name="reason" autocomplete="off" required minlength="20" maxlength="500"></textarea>
         \(error.map { HTML("<p class=\"field-error\">\($0)</p>") } ?? .empty)
         <button type="submit" id="break-glass-submit">\(w("Read in an emergency"))</button></form>
         """

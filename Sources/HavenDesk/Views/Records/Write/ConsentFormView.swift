@@ -18,6 +18,10 @@ public enum ConsentFormView {
         }
     }
 
+    /// The page's title: generic words only, because the browser's history keeps titles on a
+    /// shared PC (never a case number, a name or anything else of the survivor).
+    public static func title(_ w: Words) -> String { w("Consent") }
+
     public static func render(recordID: String, state: State, csrfField: HTML, words: Words) -> HTML {
         let current = state.consent.map { stateTable($0, words: words) + history($0, words: words) } ?? .empty
         let forms: HTML = state.mayRecord
@@ -76,12 +80,12 @@ public enum ConsentFormView {
 
     static func grantForm(_ id: String, _ consent: ConsentResponse?, _ csrfField: HTML, _ words: Words) -> HTML {
         """
-        <form id="consent-grant" method="post" action="/records/\(id)/consent" enctype="multipart/form-data">\(csrfField)
+        <form id="consent-grant" method="post" action="/records/\(id)/consent" enctype="multipart/form-data" autocomplete="off">\(csrfField)
         <input type="hidden" name="action" value="grant">
         <fieldset class="group"><legend>\(words("Record consent the survivor gives"))</legend>
         \(flagBoxes("grant", consent, words))
         <div class="field" data-field="expires"><label for="grant-expires">\(words("Valid through this day (optional)"))</label>
-        <input type="date" id="grant-expires" name="expires" min="1900-01-01" max="2100-12-31"></div>
+        <input type="date" id="grant-expires" name="expires" autocomplete="off" min="1900-01-01" max="2100-12-31"></div>
         <div class="field" data-field="evidence"><label for="grant-evidence">\(words("The signed consent form (optional)"))</label>
         <input type="file" id="grant-evidence" name="evidence" aria-describedby="grant-evidence-note">
         <p class="form-note" id="grant-evidence-note">\(words("The file is read only to compute its fingerprint (sha256), which is recorded; the file itself is not kept."))</p></div>
@@ -93,7 +97,7 @@ public enum ConsentFormView {
 
     static func withdrawForm(_ id: String, _ consent: ConsentResponse?, _ csrfField: HTML, _ words: Words) -> HTML {
         """
-        <form id="consent-withdraw" method="post" action="/records/\(id)/consent">\(csrfField)
+        <form id="consent-withdraw" method="post" action="/records/\(id)/consent" autocomplete="off">\(csrfField)
         <input type="hidden" name="action" value="withdraw">
         <fieldset class="group"><legend>\(words("Record that the survivor withdraws consent"))</legend>
         \(flagBoxes("withdraw", consent, words))

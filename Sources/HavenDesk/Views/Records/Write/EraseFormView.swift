@@ -19,7 +19,7 @@ public enum EraseFormView {
         let message: HTML = error.map { HTML("<p class=\"field-error\" id=\"e-erase\" role=\"alert\">\($0)</p>") } ?? .empty
         return """
         \(notice)<p class="warning">\(words("Erasing destroys the record for good: its fields, notes and consent history can never be read again. Its audit history remains."))</p>
-        <form id="erase" method="post" action="/records/\(recordID)/erase">\(csrfField)
+        <form id="erase" method="post" action="/records/\(recordID)/erase" autocomplete="off">\(csrfField)
         <div class="field\(error == nil ? "" : " has-error")" data-field="reason"><label for="erase-reason">\(words("Why is the record erased?"))</label>
         <select id="erase-reason" name="reason" required aria-required="true"><option value=""\(reason == nil ? HTML(" selected") : .empty)>\(words("Choose…"))</option>\(HTML.join(options))</select></div>
         <div class="field" data-field="reference"><label for="erase-reference">\(words("Reference (a court order's number or a request's ticket; required for a court order)"))</label>
@@ -37,7 +37,7 @@ public enum EraseFormView {
         return """
         <div class="warning" role="alert"><p>\(words("Erase this record for good? This cannot be undone: no one, not even an administrator, can bring it back."))</p></div>
         <dl class="erase-summary"><dt>\(words("Reason"))</dt><dd>\(reason.label)</dd>\(ref)</dl>
-        <form id="erase" method="post" action="/records/\(recordID)/erase">\(csrfField)
+        <form id="erase" method="post" action="/records/\(recordID)/erase" autocomplete="off">\(csrfField)
         <input type="hidden" name="reason" value="\(reason.code)">
         <input type="hidden" name="reference" value="\(reference ?? "")">
         <input type="hidden" name="confirm" value="erase">

@@ -19,7 +19,8 @@ public enum FieldInput {
                               labels: SchemaLabels, words: Words) -> HTML {
         let id = "f-\(field.name.rawValue)"
         let errorID = "e-\(field.name.rawValue)"
-        var attributes: HTML = "id=\"\(id)\" name=\"\(name(field))\""
+        // Chrome keeps what was typed for the next person at a shared PC unless told not to.
+        var attributes: HTML = "id=\"\(id)\" name=\"\(name(field))\" autocomplete=\"off\""
         if required { attributes = attributes + " required aria-required=\"true\"" }
         if error != nil { attributes = attributes + HTML(" aria-invalid=\"true\" aria-describedby=\"\(errorID)\"") }
         // The star is for the eye; a screen reader hears "required" from the input itself.
@@ -36,9 +37,9 @@ public enum FieldInput {
                         words: Words) -> HTML {
         switch field.kind {
         case .text(let maxLength) where maxLength > longText:
-            return "<textarea \(attributes) maxlength=\"\(maxLength)\" rows=\"\(maxLength > 2000 ? 8 : 4)\">\(value)</textarea>"
+            return "<textarea \(attributes) spellcheck=\"false\" maxlength=\"\(maxLength)\" rows=\"\(maxLength > 2000 ? 8 : 4)\">\(value)</textarea>"
         case .text(let maxLength):
-            return "<input type=\"text\" \(attributes) maxlength=\"\(maxLength)\" value=\"\(value)\">"
+            return "<input type=\"text\" \(attributes) spellcheck=\"false\" maxlength=\"\(maxLength)\" value=\"\(value)\">"
         case .date:
             return "<input type=\"date\" min=\"1900-01-01\" max=\"2100-12-31\" \(attributes) value=\"\(value)\">"
         case .integer(let min, let max):

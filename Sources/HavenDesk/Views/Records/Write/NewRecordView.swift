@@ -59,7 +59,7 @@ public enum NewRecordView {
         // again instead of saving anyway.
         return """
         \(state.notice)\(RecordFormView.errorSummary(state.errors, words: words))\(duplicatesNote)
-        <form id="new-record" class="record-form" method="post" action="/records/new">\(csrfField)
+        <form id="new-record" class="record-form" method="post" action="/records/new" autocomplete="off">\(csrfField)
         <input type="hidden" name="type" value="\(type.name.rawValue)">
         \(RecordFormView.requiredNote(words))
         \(RecordFormView.fieldsets(fields, values: state.values, errors: state.errors, markRequired: true, labels: labels, words: words))

@@ -17,12 +17,12 @@ public enum NoteFormView {
         let message: HTML = error.map { HTML("<p class=\"field-error\" id=\"e-text\" role=\"alert\">\($0)</p>") } ?? .empty
         let invalid: HTML = error == nil ? .empty : " aria-invalid=\"true\" aria-describedby=\"e-text\""
         return """
-        \(notice)<form id="note" method="post" action="/records/\(recordID)/note">\(csrfField)
+        \(notice)<form id="note" method="post" action="/records/\(recordID)/note" autocomplete="off">\(csrfField)
         <div class="field" data-field="class"><label for="f-class">\(words("Kind of note"))</label>
         <select id="f-class" name="class" required aria-required="true">\(HTML.join(options))</select></div>
         <div class="field\(error == nil ? "" : " has-error")" data-field="text"><label for="f-text">\(words("Note"))\
          <span class="required-mark" aria-hidden="true">*</span></label>
-        <textarea id="f-text" name="text" rows="10" maxlength="\(maximumLength)" required aria-required="true"\(invalid)>\(text)</textarea>\(message)</div>
+        <textarea id="f-text" name="text" autocomplete="off" rows="10" maxlength="\(maximumLength)" required aria-required="true"\(invalid)>\(text)</textarea>\(message)</div>
         <p class="form-note">\(words("A note cannot be changed or removed once it is added."))</p>
         <div class="actions"><button type="submit" id="note-submit">\(words("Add the note"))</button>
         <a class="cancel" href="/records/\(recordID)">\(words("Cancel"))</a></div>

@@ -58,7 +58,7 @@ enum RecordPage {
         let referrals = await recordReferrals(record.id, desk)
         let labels = ReadLabels(words: w, policy: desk.policy)
         let model = RecordView.Model(record: record, purpose: purpose, consent: consent, referrals: referrals, actions: actions)
-        let title = labels.recordType(record.type) + (record.caseNumber.map { " · " + $0 } ?? "")
+        let title = RecordView.title(w)
         return desk.page(title: title, section: .records, body: RecordView.render(model, labels: labels))
     }
 

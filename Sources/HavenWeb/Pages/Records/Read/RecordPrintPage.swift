@@ -17,7 +17,7 @@ enum RecordPrintPage {
             let labels = ReadLabels(words: w, policy: desk.policy)
             let now = ISO8601DateFormatter().string(from: Date())
             let html = RecordPrintView.render(r, printedBy: desk.user, printedAt: now, labels: labels)
-            let title = labels.recordType(r.type) + (r.caseNumber.map { " · " + $0 } ?? "")
+            let title = RecordPrintView.title(w)
             return .page(Layout.printPage(desk.frame(title: title, section: .none), body: html))
         } catch {
             return desk.page(title: w("Record"), section: .records, body: desk.refusal(error), status: ReadRefusal.status(error))

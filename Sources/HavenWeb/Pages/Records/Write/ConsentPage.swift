@@ -80,6 +80,6 @@ enum ConsentPage {
         }
         let state = ConsentFormView.State(consent: consent, mayRecord: RecordWriteSupport.may(.consentRecord, desk), notice: notice)
         let body = ConsentFormView.render(recordID: id, state: state, csrfField: desk.csrfField, words: desk.words)
-        return desk.page(title: desk.words("Consent"), section: .records, body: body, status: status)
+        return desk.page(title: ConsentFormView.title(desk.words), section: .records, body: body, status: status)
     }
 }

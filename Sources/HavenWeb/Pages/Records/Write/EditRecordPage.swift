@@ -106,7 +106,7 @@ enum EditRecordPage {
         let body = EditRecordView.render(recordID: id, type: record.type.name.rawValue, version: record.version, fields: record.fields, values: values,
                                          errors: errors, hiddenCount: record.withheld, notice: notice, csrfField: desk.csrfField,
                                          labels: labels, words: desk.words)
-        return desk.page(title: desk.words("Change the record: {type}", ["type": labels.recordType(record.type.name.rawValue)]),
+        return desk.page(title: EditRecordView.title(desk.words),
                          section: .records, body: body, status: status)
     }
 }
