@@ -9,7 +9,7 @@ import Testing
     /// Classes that carry no look of their own on purpose.
     static let unstyled: Set<String> = [
         "assignees", "consent-flags", "consent-history", "count", "elsewhere", "erased", "evidence", "name", "note",
-        "notes", "print-view", "purpose", "record-id", "record-link", "record-type", "record-types", "refusal-todo",
+        "notes", "print-view", "purpose", "record-id", "record-link", "referral-link", "assignee", "record-type", "record-types", "refusal-todo",
         "refusal-what", "reveal-name", "state", "state-",
     ]
 
