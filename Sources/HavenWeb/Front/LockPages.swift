@@ -49,7 +49,10 @@ extension DeskFront {
         do {
             key = try await keyWork.run { () throws(HavenError) -> SigningKey in try people.open(name: name, passphrase: passphrase) }
         } catch {
-            if error.code == .busy { return busyPage(request, session: session) }
+            if error.code == .busy {
+                await sessions.uncountUnlock(cookie: cookie)
+                return busyPage(request, session: session)
+            }
             logger.notice("unlock failed", metadata: ["name": "\(name)", "address": "\(request.address)"])
             return lockedPage(request, session: session, message: w("The passphrase is not right."), status: 401)
         }

@@ -87,6 +87,12 @@ actor SessionStore {
         return true
     }
 
+    /// Takes back an unlock attempt that was never tried (the key work was busy).
+    func uncountUnlock(cookie: String) {
+        let digest = SessionCookie.digest(cookie)
+        if let attempts = sessions[digest]?.unlockAttempts, attempts > 0 { sessions[digest]?.unlockAttempts = attempts - 1 }
+    }
+
     /// Unlocks a locked session with the person's key and a new havend session.
     func unlock(cookie: String, key: SigningKey, vault: PersonVault, havend: SessionResponse, now: Date) -> (cookie: String, csrfToken: String)? {
         let digest = SessionCookie.digest(cookie)
