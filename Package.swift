@@ -23,7 +23,7 @@ let package = Package(
 
         .target(name: "CHavenSystem"),
         // System calls retried on EINTR and failing with the call's name (Glibc only).
-        .target(name: "HavenSystem", swiftSettings: strict),
+        .target(name: "HavenSystem", dependencies: ["CHavenSystem"], swiftSettings: strict),
         .target(name: "HavenProcess", dependencies: ["CHavenSystem", "HavenSystem"], swiftSettings: strict),
         .target(name: "HavenCore", swiftSettings: strict),
         .target(name: "HavenCrypto", dependencies: ["CSodium", "HavenCore", "HavenSystem"], exclude: ["FORMAT.md"], swiftSettings: strict),
@@ -80,7 +80,7 @@ let package = Package(
         ], exclude: ["WEB-SECURITY.md"], resources: [.copy("Static")], swiftSettings: strict),
 
         .executableTarget(name: "havend", dependencies: [
-            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenCommandLine", "HavenBackup",
+            "CHavenSystem", "HavenCore", "HavenCrypto", "HavenPolicy", "HavenVault", "HavenServer", "HavenCommandLine", "HavenBackup", "HavenSystem",
             // HavenStore: `havend share-status` reads vault_meta, read-only, to say which share set is in force.
             "HavenStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,7 +98,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The browser desk: a thin main over HavenWeb (serve, invite).
         .executableTarget(name: "haven-web", dependencies: [
-            "HavenCore", "HavenWeb", "HavenDesk", "HavenPolicy",
+            "HavenCore", "HavenWeb", "HavenDesk", "HavenPolicy", "HavenSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

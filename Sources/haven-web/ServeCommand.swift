@@ -3,6 +3,7 @@ import Foundation
 import HavenCore
 import HavenDesk
 import HavenPolicy
+import HavenSystem
 import HavenWeb
 import Logging
 
@@ -27,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
+        // First: passphrases, request bodies and rendered pages pass through this process.
+        do { try ProcessHardening.apply() } catch { Self.fail("cannot keep the process out of core dumps and debuggers (\(error))", exit: 1) }
         guard let address = ListenAddress(listen) else { Self.fail("--listen must be ADDR:PORT (for example 127.0.0.1:8080)", exit: 2) }
         if (tlsCert == nil) != (tlsKey == nil) { Self.fail("--tls-cert and --tls-key go together", exit: 2) }
         if tlsCert == nil && !address.isLoopback {

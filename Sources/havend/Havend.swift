@@ -5,6 +5,7 @@ import HavenCore
 import HavenCrypto
 import HavenPolicy
 import HavenServer
+import HavenSystem
 import HavenVault
 import Logging
 import NIOCore
@@ -199,7 +200,7 @@ struct Havend: ParsableCommand {
                                + "plus --reserved-connections (\(reservedConnections))")
         }
         DaemonSignals.block()
-        try ProcessHardening.apply()
+        do { try ProcessHardening.apply() } catch { throw StartupError("cannot keep the process out of core dumps and debuggers (\(error))") }
         ProcessHardening.raiseFileLimit()
         try Sodium.ensureInitialized()
         let level = Logger.Level(rawValue: logLevel) ?? .info

@@ -385,6 +385,38 @@ def idle_lock():
 
 
 @scenario
+def other_tab():
+    """A record open in a second tab: Shift three times in the first tab blanks the second at
+    once (BroadcastChannel), and signing out in one blanks the other too."""
+    vi = record("vi")
+    me = person("intake")
+    b = Browser("intake")
+    b.sign_in(me)
+    b.open_record(vi["id"])
+    first = b.driver.current_window_handle
+    b.driver.switch_to.new_window("tab")
+    b.open_record(vi["id"])
+    b.expect_all_of({"survivor_name": vi["fields"]["survivor_name"]}, "the record in the second tab")
+    second = b.driver.current_window_handle
+    b.driver.switch_to.window(first)
+    shift_three_times(b)
+    b.wait_for("form#unlock", 10, "the unlock form after the quick lock")
+    b.driver.switch_to.window(second)
+    wait_until(lambda: not any(v in b.dom_text() for v in vi["fields"].values()), 3,
+               "the second tab still shows the record after the first tab locked")
+    b.wait_for("form#unlock", 10, "the unlock form in the second tab")
+    unlock(b, me["passphrase"])
+    b.open_record(vi["id"])
+    b.driver.switch_to.window(first)
+    b.go("/records")
+    b.wait_for("nav#menu", 10, "the desk in the first tab after unlocking in the second")
+    b.sign_out()
+    b.driver.switch_to.window(second)
+    wait_until(lambda: not any(v in b.dom_text() for v in vi["fields"].values()), 3,
+               "the second tab still shows the record after the first tab signed out")
+
+
+@scenario
 def back_after_sign_out():
     """After signing out, Back (once, twice) and the record's address show nothing of it."""
     vi = record("vi")

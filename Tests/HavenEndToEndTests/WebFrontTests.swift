@@ -69,11 +69,11 @@ extension EndToEnd {
             }
             // Nothing changed: still signed in, unlocked, in English.
             let page = try browser.get("/records")
-            #expect(page.text.contains("<html lang=\"en\">"))
+            #expect(page.text.contains("<html lang=\"en\" translate=\"no\">"))
             #expect(page.text.contains("id=\"menu\""))
             // The desk's own form does change the language.
             #expect(try browser.post("/language", [("language", "lo")]).status == 303)
-            #expect(try browser.get("/records").text.contains("<html lang=\"lo\">"))
+            #expect(try browser.get("/records").text.contains("<html lang=\"lo\" translate=\"no\">"))
         }
 
         @Test func aCookieKeptFromBeforeSignOutOrLockOpensNothing() async throws {

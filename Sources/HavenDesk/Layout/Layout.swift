@@ -11,8 +11,8 @@ public enum Layout {
             : "data-csrf=\"\(frame.csrfToken ?? "")\""
         return """
         <!DOCTYPE html>
-        <html lang="\(w.language.rawValue)">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <html lang="\(w.language.rawValue)" translate="no">
+        <head><meta charset="utf-8"><meta name="google" content="notranslate"><meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
         <title>\(frame.title) · Haven</title>
         <link rel="stylesheet" href="/static/desk.css"><script src="/static/desk.js" defer></script></head>
@@ -33,8 +33,8 @@ public enum Layout {
         let w = frame.words
         return """
         <!DOCTYPE html>
-        <html lang="\(w.language.rawValue)">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <html lang="\(w.language.rawValue)" translate="no">
+        <head><meta charset="utf-8"><meta name="google" content="notranslate"><meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
         <title>\(frame.title) · Haven</title>
         <link rel="stylesheet" href="/static/desk.css"><script src="/static/desk.js" defer></script></head>

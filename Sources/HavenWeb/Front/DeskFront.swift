@@ -31,9 +31,15 @@ public final class DeskFront: Sendable {
     /// A locked session nobody came back to is forgotten after this long.
     static let lockedLifetime: TimeInterval = 12 * 3600
 
+    /// How long past the idle lock the sweep waits before it signs a session out: an open
+    /// page's script locks it at the lock time (the person then unlocks rather than signs in
+    /// again), and the sweep wipes the key of a page that was closed.
+    static let sweepGrace: TimeInterval = 60
+
     /// The idle sweep, run every half minute while the desk serves.
     func sweep() async {
-        await sessions.sweep(now: Date(), idleLock: TimeInterval(configuration.idleLockSeconds), lockedLifetime: Self.lockedLifetime)
+        await sessions.sweep(now: Date(), idleLock: TimeInterval(configuration.idleLockSeconds) + Self.sweepGrace,
+                             lockedLifetime: Self.lockedLifetime)
     }
 
     /// Forgets every session and wipes every key (shutdown).
@@ -68,7 +74,17 @@ public final class DeskFront: Sendable {
         }
         if let renewed {
             // The idle clock locked the session on this request: whatever it asked, it gets
-            // the lock screen, and the old cookie is dead.
+            // the lock screen, and the old cookie is dead. A sign-out still signs out (she
+            // must not walk away leaving her name on a lock screen), and the script's /touch
+            // learns it is locked.
+            if request.method == "POST" && request.path == "/sign-out" {
+                await sessions.close(cookie: renewed)
+                logger.info("signed out", metadata: ["name": "\(session?.name ?? "")"])
+                return Self.signedOut()
+            }
+            if request.method == "POST" && request.path == "/touch" {
+                return FrontAnswer.text("locked\n", status: 409).with("Set-Cookie", SessionCookie.setSession(renewed))
+            }
             return FrontAnswer.redirect("/locked").with("Set-Cookie", SessionCookie.setSession(renewed))
         }
         return await route(request, form: form, cookie: cookie, session: session)
@@ -88,10 +104,13 @@ public final class DeskFront: Sendable {
         case (false, "/sign-out"): return await signOut(request, form: form, cookie: cookie, session: session)
         case (false, "/language"): return await language(request, form: form, cookie: cookie, session: session)
         case (false, "/touch"):
-            guard let session, CSRFToken.matches(request.header("x-csrf-token") ?? form.value("_csrf"), session.csrfToken) else {
+            // Missing or locked is told before the token check: it changes nothing, and a page
+            // drawn before the lock holds a token that is no longer good.
+            guard let session, !session.isLocked else { return .text("locked\n", status: 409) }
+            guard CSRFToken.matches(request.header("x-csrf-token") ?? form.value("_csrf"), session.csrfToken) else {
                 return refusedForm(request)
             }
-            return session.isLocked ? .text("locked\n", status: 409) : .noContent
+            return .noContent
         default: break
         }
         if parts.count == 2, parts.first == "invite" {
@@ -184,6 +203,17 @@ actor ThrottleBook {
     private var book = SignInThrottle()
 
     func retryAfter(_ keys: [String]) -> Date? { book.retryAfter(keys, now: Date()) }
+    /// Checks the wait and counts the attempt as a failure in one step, before any key work:
+    /// attempts sent in parallel cannot all pass the check before the first one fails.
+    /// A success then clears the name's count.
+    func begin(_ keys: [String]) -> Date? {
+        let now = Date()
+        if let until = book.retryAfter(keys, now: now) { return until }
+        book.failed(keys, now: now)
+        return nil
+    }
     func failed(_ keys: [String]) { book.failed(keys, now: Date()) }
     func succeeded(name: String) { book.succeeded(name: name) }
+    /// Takes back the attempt `begin` counted, when it did not fail (success, or busy).
+    func uncount(_ keys: [String]) { book.uncount(keys) }
 }

@@ -41,10 +41,10 @@ struct FrontResponder: HTTPResponder {
             // DNS rebinding: a page of another site whose name now points here.
             answer = .text("Misdirected request: this desk does not answer to that host name.\n", status: 421)
         } else {
-            let limit = FormBody.limit(contentType: headers["content-type"])
-            if let length = headers["content-length"].flatMap(Int.init), length > limit {
-                answer = front.tooLarge(probe)
-            } else {
+            switch await front.admit(probe) {
+            case .answer(let early):
+                answer = early
+            case .read(let limit):
                 var request = request
                 do {
                     let buffer = try await request.collectBody(upTo: limit)

@@ -37,20 +37,25 @@ extension DeskFront {
             return lockedPage(request, session: session, message: w("Enter your passphrase."), status: 400)
         }
         let name = session.name
-        let keys = ["name:" + name, "address:" + request.address]
-        if let until = await throttle.retryAfter(keys) {
-            return lockedPage(request, session: session, message: Self.retryWords(w, until: until), status: 429)
+        // Counted per session, before the key work, not per name: holding the locked
+        // session's cookie already proves a sign-in, so strangers failing in her name never
+        // keep her out; after a few failures the session is dropped and she signs in again.
+        guard await sessions.beginUnlock(cookie: cookie) else {
+            logger.notice("unlock failures: session dropped", metadata: ["name": "\(name)", "address": "\(request.address)"])
+            return FrontAnswer.redirect("/sign-in").with("Set-Cookie", SessionCookie.expireSession())
         }
         let people = self.people
         let key: SigningKey
         do {
             key = try await keyWork.run { () throws(HavenError) -> SigningKey in try people.open(name: name, passphrase: passphrase) }
         } catch {
-            await throttle.failed(keys)
+            if error.code == .busy {
+                await sessions.uncountUnlock(cookie: cookie)
+                return busyPage(request, session: session)
+            }
             logger.notice("unlock failed", metadata: ["name": "\(name)", "address": "\(request.address)"])
             return lockedPage(request, session: session, message: w("The passphrase is not right."), status: 401)
         }
-        await throttle.succeeded(name: keys[0])
         let client: HavenClient, havend: SessionResponse
         switch await openHavend(request, name: name, key: key) {
         case .success(let opened): (client, havend) = opened

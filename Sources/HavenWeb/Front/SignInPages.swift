@@ -35,7 +35,7 @@ extension DeskFront {
             return signInPage(request, session: nil, name: name, message: w("Enter your name and your passphrase."), status: 400)
         }
         let keys = ["name:" + name, "address:" + request.address]
-        if let until = await throttle.retryAfter(keys) {
+        if let until = await throttle.begin(keys) {
             return signInPage(request, session: nil, name: name, message: Self.retryWords(w, until: until), status: 429)
         }
         let people = self.people
@@ -43,16 +43,22 @@ extension DeskFront {
         do {
             key = try await keyWork.run { () throws(HavenError) -> SigningKey in try people.open(name: name, passphrase: passphrase) }
         } catch {
-            await throttle.failed(keys)
+            if error.code == .busy {
+                await throttle.uncount(keys)
+                return busyPage(request)
+            }
             logger.notice("sign-in failed", metadata: ["name": "\(name)", "address": "\(request.address)"])
             return signInPage(request, session: nil, name: name, message: w("The name or the passphrase is not right."), status: 401)
         }
+        await throttle.uncount(keys)
         await throttle.succeeded(name: keys[0])
         let client: HavenClient, havend: SessionResponse
         switch await openHavend(request, name: name, key: key) {
         case .success(let opened): (client, havend) = opened
         case .failure(let refused): return refused.answer
         }
+        // A sign-in over a session of this browser ends that one first (its key wiped).
+        if let cookie = request.cookies[SessionCookie.session] { await sessions.close(cookie: cookie) }
         let language = people.language(of: name) ?? w.language
         let vault = PersonVault(client: client, socketPath: configuration.socketPath, key: key)
         guard let opened = await sessions.open(name: name, language: language, key: key, vault: vault, havend: havend, now: Date()) else {
@@ -74,6 +80,15 @@ extension DeskFront {
                 await client.close()
                 return .failure(FrontAnswerBox(.redirect("/sign-in")))
             }
+            // Fail closed: under another policy the desk would show fields under the wrong
+            // labels, choices with the wrong words, and offer forms by the wrong rules.
+            guard havend.policyVersion == configuration.policy.version else {
+                await client.close()
+                logger.error("policy mismatch: restart haven-web with havend's policy directory",
+                             metadata: ["desk": "\(configuration.policy.shortVersion)", "vault": "\(havend.policyVersion.prefix(16))"])
+                let body = FrontViews.message(w("This desk was started with another policy than the vault's. Ask the operator to restart haven-web with the vault's policy directory."))
+                return .failure(FrontAnswerBox(.page(Layout.page(frame(request, title: w("The desk cannot open the vault")), body: body), status: 503)))
+            }
             return .success((client, havend))
         } catch {
             switch error.code {
@@ -93,12 +108,17 @@ extension DeskFront {
     }
 
     func signOut(_ request: FrontRequest, form: FormBody, cookie: String?, session: SessionState?) async -> FrontAnswer {
-        guard let session, let cookie, CSRFToken.matches(form.value("_csrf"), session.csrfToken) else {
-            return session == nil ? .redirect("/sign-in") : refusedForm(request)
-        }
+        // No session left (the sweep signed it out): the browser is still told to forget it.
+        guard let session, let cookie else { return Self.signedOut() }
+        guard CSRFToken.matches(form.value("_csrf"), session.csrfToken) else { return refusedForm(request) }
         await sessions.close(cookie: cookie)
         logger.info("signed out", metadata: ["name": "\(session.name)"])
-        return FrontAnswer.redirect("/sign-in")
+        return Self.signedOut()
+    }
+
+    /// The answer to a sign-out: the cookie expired and the browser told to clear the site.
+    static func signedOut() -> FrontAnswer {
+        FrontAnswer.redirect("/sign-in")
             .with("Set-Cookie", SessionCookie.expireSession())
             .with("Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"")
     }
@@ -113,6 +133,16 @@ extension DeskFront {
             return .redirect(session.isLocked ? "/locked" : "/records")
         }
         return FrontAnswer.redirect("/sign-in").with("Set-Cookie", SessionCookie.setLanguage(language.rawValue))
+    }
+
+    /// 503: more key openings waiting than the desk lets wait; nothing was tried or counted
+    /// against the person.
+    func busyPage(_ request: FrontRequest, session: SessionState? = nil) -> FrontAnswer {
+        let w = words(request, session: session)
+        logger.notice("key work queue full", metadata: ["route": "\(routePattern(request))"])
+        return .page(Layout.page(frame(request, title: w("The desk is busy"), session: session),
+                                 body: FrontViews.message(w("Too many sign-ins at once. Try again in a moment."))),
+                     status: 503)
     }
 
     static func retryWords(_ w: Words, until: Date) -> String {

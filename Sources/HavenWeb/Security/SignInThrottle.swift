@@ -51,6 +51,16 @@ struct SignInThrottle: Sendable {
         }
     }
 
+    /// Takes back one attempt counted by `failed` before it was known to fail (a success, or
+    /// work refused as busy), so successes never add up to a wait.
+    mutating func uncount(_ keys: [String]) {
+        for key in keys {
+            guard var count = counts[key] else { continue }
+            count.failures -= 1
+            counts[key] = count.failures > 0 ? count : nil
+        }
+    }
+
     /// A success clears the name's count (not the address's: a shared address may hold
     /// someone else's failures).
     mutating func succeeded(name key: String) {

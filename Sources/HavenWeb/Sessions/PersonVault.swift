@@ -11,25 +11,35 @@ import Synchronization
 /// pages. When the connection is found closed, a new session is opened with the person's
 /// key (held while they are signed in) and a read is asked again; a change is not repeated
 /// (it may have been made), the person sees the refusal and the next call reconnects.
+///
+/// Once closed (lock, sign-out, sweep, shutdown) it never reconnects: a request still in
+/// flight when the lock came must not open havend again as the person. The key is
+/// dropped at close, under the same lock the reconnect checks.
 public final class PersonVault: Sendable {
-    private let current: Mutex<HavenClient>
+    private struct Connection: Sendable {
+        var client: HavenClient
+        var key: SigningKey?
+        var closed = false
+    }
+
+    private let current: Mutex<Connection>
     private let socketPath: String?
-    private let key: SigningKey?
 
     public init(client: HavenClient) {
-        current = Mutex(client)
+        current = Mutex(Connection(client: client, key: nil))
         socketPath = nil
-        key = nil
     }
 
     /// A vault that can reconnect as the person holding `key`.
     public init(client: HavenClient, socketPath: String, key: SigningKey) {
-        current = Mutex(client)
+        current = Mutex(Connection(client: client, key: key))
         self.socketPath = socketPath
-        self.key = key
     }
 
-    var client: HavenClient { current.withLock { $0 } }
+    var client: HavenClient { current.withLock { $0.client } }
+
+    /// Whether `close()` has run.
+    public var isClosed: Bool { current.withLock { $0.closed } }
 
     public func get<T: Decodable>(_ path: String) async throws(HavenError) -> T {
         do {
@@ -58,6 +68,11 @@ public final class PersonVault: Sendable {
 
     /// Closes the person's havend session (lock, sign-out, shutdown).
     public func close() async {
+        let client = current.withLock { value in
+            value.closed = true
+            value.key = nil
+            return value.client
+        }
         await client.close()
     }
 
@@ -71,16 +86,23 @@ public final class PersonVault: Sendable {
     }
 
     private func lost(_ error: HavenError) -> Bool {
-        error.code == .unavailable && key != nil
+        error.code == .unavailable && current.withLock { !$0.closed && $0.key != nil }
     }
 
     private func reconnect() async throws(HavenError) -> HavenClient {
-        guard let socketPath, let key else { throw HavenError(.unavailable, "the connection to havend was lost") }
+        let lostConnection = HavenError(.unavailable, "the connection to havend was lost")
+        guard let socketPath, let key = current.withLock({ $0.closed ? nil : $0.key }) else { throw lostConnection }
         let fresh = try await HavenClient.connect(socketPath: socketPath, key: key)
-        let old = current.withLock { value in
-            let old = value
-            value = fresh
+        // close() may have run while connecting: then the new session is closed at once.
+        let old: HavenClient? = current.withLock { value in
+            guard !value.closed else { return nil }
+            let old = value.client
+            value.client = fresh
             return old
+        }
+        guard let old else {
+            await fresh.close()
+            throw lostConnection
         }
         await old.close()
         return fresh

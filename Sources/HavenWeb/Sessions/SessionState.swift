@@ -15,6 +15,8 @@ struct SessionState: Sendable {
     var havend: SessionResponse?
     var csrfToken: String
     var lastActivity: Date
+    /// Unlock attempts since the last unlock (counted before the key work).
+    var unlockAttempts = 0
 
     var isLocked: Bool { key == nil }
 

@@ -16,9 +16,20 @@ actor SessionStore {
         self.capacity = capacity
     }
 
+    /// At most this many sessions of one person: the oldest goes when she signs in again, so
+    /// one name signing in over and over cannot fill the desk for everyone.
+    static let perPerson = 4
+
     /// A new unlocked session; nil when the desk holds as many as it may.
     func open(name: String, language: Language, key: SigningKey, vault: PersonVault, havend: SessionResponse,
-              now: Date) -> (cookie: String, csrfToken: String)? {
+              now: Date) async -> (cookie: String, csrfToken: String)? {
+        let hers = sessions.filter { $0.value.name == name }.sorted { $0.value.lastActivity < $1.value.lastActivity }
+        var closing: [PersonVault] = []
+        for (digest, state) in hers.prefix(max(0, hers.count - Self.perPerson + 1)) {
+            sessions[digest] = nil
+            if let vault = state.vault { closing.append(vault) }
+        }
+        for old in closing { await old.close() }
         guard sessions.count < capacity else { return nil }
         let cookie = CSRFToken.random()
         let state = SessionState(name: name, language: language, key: key, vault: vault, havend: havend,
@@ -59,6 +70,29 @@ actor SessionStore {
         return (newCookie, state)
     }
 
+    /// Unlock attempts a locked session gets before it is dropped (a full sign-in then).
+    static let unlockAttempts = 5
+
+    /// Counts an unlock attempt of a locked session; false (and the session dropped) when it
+    /// has had its share.
+    func beginUnlock(cookie: String) -> Bool {
+        let digest = SessionCookie.digest(cookie)
+        guard var state = sessions[digest], state.isLocked else { return false }
+        guard state.unlockAttempts < Self.unlockAttempts else {
+            sessions[digest] = nil
+            return false
+        }
+        state.unlockAttempts += 1
+        sessions[digest] = state
+        return true
+    }
+
+    /// Takes back an unlock attempt that was never tried (the key work was busy).
+    func uncountUnlock(cookie: String) {
+        let digest = SessionCookie.digest(cookie)
+        if let attempts = sessions[digest]?.unlockAttempts, attempts > 0 { sessions[digest]?.unlockAttempts = attempts - 1 }
+    }
+
     /// Unlocks a locked session with the person's key and a new havend session.
     func unlock(cookie: String, key: SigningKey, vault: PersonVault, havend: SessionResponse, now: Date) -> (cookie: String, csrfToken: String)? {
         let digest = SessionCookie.digest(cookie)
@@ -69,6 +103,7 @@ actor SessionStore {
         state.havend = havend
         state.csrfToken = CSRFToken.random()
         state.lastActivity = now
+        state.unlockAttempts = 0
         let newCookie = CSRFToken.random()
         sessions[SessionCookie.digest(newCookie)] = state
         return (newCookie, state.csrfToken)
@@ -85,9 +120,11 @@ actor SessionStore {
         sessions[digest]?.language = language
     }
 
-    /// Locks, in place, every unlocked session idle for `idleLock` (its key wiped at once
-    /// rather than at its next request, which may never come), and forgets locked sessions
-    /// nobody has come back to within `lockedLifetime`.
+    /// Forgets every unlocked session idle for `idleLock` (its key wiped at once rather than
+    /// at its next request, which may never come) and every locked session nobody has come
+    /// back to within `lockedLifetime`. The sweep issues no new cookie, so it cannot lock in
+    /// place: a lock the browser never heard of would leave the old cookie good for the lock
+    /// screen. It signs out instead, and the old cookie is sent to /sign-in.
     func sweep(now: Date, idleLock: TimeInterval, lockedLifetime: TimeInterval) async {
         var closing: [PersonVault] = []
         for (digest, state) in sessions {
@@ -95,9 +132,8 @@ actor SessionStore {
             if state.isLocked {
                 if idle >= lockedLifetime { sessions[digest] = nil }
             } else if idle >= idleLock {
-                var locked = state
-                if let vault = locked.lock() { closing.append(vault) }
-                sessions[digest] = locked
+                sessions[digest] = nil
+                if let vault = state.vault { closing.append(vault) }
             }
         }
         for vault in closing { await vault.close() }

@@ -26,25 +26,59 @@
       return fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf }, redirect: 'manual' });
     };
 
+    // Other tabs of this desk: the tab that locks or signs out tells them, and each blanks
+    // at once. Nothing is kept in storage; the message carries no data.
+    var channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('haven-desk') : null;
+    var tell = function (what) { if (channel) { try { channel.postMessage(what); } catch (e) { /* closed */ } } };
+
+    // The page goes and the tab asks the server where it stands (/locked sends a signed-out
+    // browser on to /sign-in).
+    var blank = function () {
+      if (locking) { return; }
+      locking = true;
+      document.documentElement.replaceChildren();
+      window.location.replace('/locked');
+    };
+
     // Blank first, then tell the server: nothing of the page stays in the DOM even if the
     // request is slow or fails; the server locks on the next request anyway if idle.
     var lockNow = function () {
       if (locking) { return; }
       locking = true;
       document.documentElement.replaceChildren();
+      tell('lock');
       var done = function () { window.location.replace('/locked'); };
       post('/lock').then(done, done);
     };
+
+    if (channel) {
+      channel.onmessage = function (event) {
+        if (event.data === 'lock' || event.data === 'sign-out') { blank(); }
+      };
+    }
+    // Signing out in this tab blanks the others too.
+    document.addEventListener('submit', function (event) {
+      var form = event.target;
+      if (form && (form.id === 'sign-out' || form.id === 'lock')) { tell(form.id === 'lock' ? 'lock' : 'sign-out'); }
+    }, true);
+
+    // Anything but 204 (409 locked or signed out, 403 an old token, 0 a redirect, a network
+    // failure) means this page must not stay on screen.
+    var touch = function () {
+      lastTouch = Date.now();
+      post('/touch').then(function (r) { if (r.status !== 204) { blank(); } }, blank);
+    };
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') { touch(); }
+    });
+    window.addEventListener('focus', touch);
 
     var activity = function () {
       if (locking) { return; }
       last = Date.now();
       if (warning && !warning.hidden) { warning.hidden = true; }
       // Keep the server's idle clock in step with real work on this page, at most once a minute.
-      if (Date.now() - lastTouch > 60000) {
-        lastTouch = Date.now();
-        post('/touch').then(function (r) { if (r.status === 409) { lockNow(); } }, function () {});
-      }
+      if (Date.now() - lastTouch > 60000) { touch(); }
     };
     ['keydown', 'mousedown', 'mousemove', 'touchstart', 'wheel', 'input'].forEach(function (type) {
       document.addEventListener(type, activity, { passive: true, capture: true });

@@ -16,7 +16,7 @@ enum WebDeskBrowser {
 
     /// The scenarios, in the order they run; `desk_scenarios.py --list` must say the same.
     static let scenarios = ["invitation", "create_lao", "find", "note", "consent", "referral", "quick_lock", "typing_capitals",
-                            "idle_lock",
+                            "idle_lock", "other_tab",
                             "back_after_sign_out", "cross_site_post", "wrong_host", "reused_cookie", "withheld_field",
                             "keyboard", "tablet"]
 

@@ -115,6 +115,9 @@ final class WebDeskHarness: Sendable {
                     policy: policy, vault: PersonVault(client: client), idleWarningSeconds: 900, idleLockSeconds: 1200)
     }
 
+    /// haven-web's process id.
+    var webPID: pid_t { process.pid }
+
     /// Sends SIGTERM to haven-web and waits for it; its exit status.
     @discardableResult
     func stopWeb() -> Int32 {
