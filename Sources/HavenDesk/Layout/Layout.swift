@@ -10,12 +10,7 @@ public enum Layout {
             ? "data-csrf=\"\(frame.csrfToken ?? "")\" data-idle-warning=\"\(frame.idleWarningSeconds)\" data-idle-lock=\"\(frame.idleLockSeconds)\""
             : "data-csrf=\"\(frame.csrfToken ?? "")\""
         return """
-        <!DOCTYPE html>
-        <html lang="\(w.language.rawValue)" translate="no">
-        <head><meta charset="utf-8"><meta name="google" content="notranslate"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
-        <title>\(frame.title) · Haven</title>
-        <link rel="stylesheet" href="/static/desk.css"><script src="/static/desk.js" defer></script></head>
+        \(head(frame))
         <body \(data)>
         <a class="skip-link" href="#content">\(w("Skip to the page's content"))</a>
         <header class="desk-header">\(header(frame))</header>
@@ -30,18 +25,26 @@ public enum Layout {
     /// A page for paper: no menu, no controls, the print style sheet; the script still
     /// runs the lock, so a printed record left on screen locks like any other page.
     public static func printPage(_ frame: PageFrame, body: HTML) -> HTML {
-        let w = frame.words
-        return """
-        <!DOCTYPE html>
-        <html lang="\(w.language.rawValue)" translate="no">
-        <head><meta charset="utf-8"><meta name="google" content="notranslate"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
-        <title>\(frame.title) · Haven</title>
-        <link rel="stylesheet" href="/static/desk.css"><script src="/static/desk.js" defer></script></head>
+        """
+        \(head(frame))
         <body class="print-view" data-csrf="\(frame.csrfToken ?? "")" data-idle-warning="\(frame.idleWarningSeconds)" data-idle-lock="\(frame.idleLockSeconds)">
         <main id="content"><h1>\(frame.title)</h1>
         \(body)
         </main></body></html>
+        """
+    }
+
+    /// The document's start: language, no online translation (Chrome would send a record's
+    /// words to a translator), no referrer, the title (never a survivor's data: browsers keep
+    /// titles in their history), the one style sheet and the one script.
+    static func head(_ frame: PageFrame) -> HTML {
+        """
+        <!DOCTYPE html>
+        <html lang="\(frame.words.language.rawValue)" translate="no">
+        <head><meta charset="utf-8"><meta name="google" content="notranslate"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="referrer" content="no-referrer">
+        <title>\(frame.title) · Haven</title>
+        <link rel="stylesheet" href="/static/desk.css"><script src="/static/desk.js" defer></script></head>
         """
     }
 

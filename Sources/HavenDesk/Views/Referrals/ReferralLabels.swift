@@ -15,8 +15,7 @@ public struct ReferralLabels: Sendable {
 
     /// The agency's name in the person's language, else in English, else its id.
     public func agency(_ id: String) -> String {
-        guard let name = try? AgencyName(id), let agency = policy.agencies.agencies?[name] else { return id }
-        return agency.names["name_\(words.language.rawValue)"] ?? agency.names["name_en"] ?? id
+        SchemaLabels(policy: policy, language: words.language.rawValue).agency(id)
     }
 
     /// A service of referrals.yaml. The policy's labels carry none, so the shipped services
