@@ -69,7 +69,7 @@ extension EndToEnd {
             let browser = WebBrowser(port: desk.port)
             try browser.get("/sign-in")
             let token = try #require(browser.csrf)
-            let cookie = browser.cookieHeader, origin = browser.origin, port = desk.port
+            let cookie = browser.cookieHeader, port = desk.port
             let statuses = Statuses()
             let group = DispatchGroup()
             for attempt in 0..<12 {

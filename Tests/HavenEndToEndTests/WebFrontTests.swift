@@ -122,7 +122,8 @@ extension EndToEnd {
             let locked = try WebHTTP.send(port: desk.port, method: "POST", path: "/lock",
                                           headers: [("Cookie", browser.cookieHeader), ("Origin", browser.origin), ("X-CSRF-Token", browser.csrf ?? "")])
             #expect(locked.status == 303)
-            browser.cookies["__Host-haven-session"] = try #require(locked.setCookie("__Host-haven-session"))
+            let lockCookie = try #require(locked.setCookie("__Host-haven-session"))
+            browser.cookies["__Host-haven-session"] = lockCookie
             try browser.get("/locked")
             let wrong = try browser.post("/unlock", [("passphrase", "not the passphrase at all")])
             #expect(wrong.status == 401)

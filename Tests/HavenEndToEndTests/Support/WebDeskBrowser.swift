@@ -47,7 +47,7 @@ enum WebDeskBrowser {
                 enrolled = true
                 try world.harness.enrol(invite.name, role: invite.role, agency: invite.agency,
                                         publicKey: key.trimmingCharacters(in: .whitespacesAndNewlines))
-                FileManager.default.createFile(atPath: invite.handoff + "/enrolled", contents: Data())
+                _ = FileManager.default.createFile(atPath: invite.handoff + "/enrolled", contents: Data())
             }
             if Date() > deadline {
                 _ = process.kill()
