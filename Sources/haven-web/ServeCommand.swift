@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address and port to listen on; plain HTTP only on a loopback address.", valueName: "addr:port"))
     var listen: String
     @Option(help: ArgumentHelp("The desk's directory of sealed keys and invitations.", valueName: "dir")) var keys: String
-    @Option(help: ArgumentHelp("The policy directory (the same as havend's).", valueName: "dir")) var policy: String
+    @Option(help: ArgumentHelp("The policy directory (the same as havend's).", valueName: "dir")) var policy: String = "/etc/haven/policy"
     @Option(help: ArgumentHelp("The desk's public base URL, when reached through a proxy or forward.", valueName: "base")) var url: String?
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("TLS certificate chain (PEM).", valueName: "file")) var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("TLS private key (PEM).", valueName: "file")) var tlsKey: String?
