@@ -12,6 +12,8 @@ final class DaemonProcess {
     let socket: String
     /// From spawning the process to the first answer on its socket.
     let startToReady: Double
+    /// Its private and file-backed memory, from the start.
+    let memory: MemorySampler
 
     convenience init(binaries: String, vault: BenchVault, policy: String, log: String) async throws {
         try await self.init(executable: binaries + "/havend", vault: vault, policy: policy, log: log)
@@ -24,6 +26,7 @@ final class DaemonProcess {
         process = try ChildProcess(executable,
                                    ["--data", vault.directory.path, "--socket", socket, "--policy", policy, "--log-level", "warning"],
                                    environment: ProcessInfo.processInfo.environment, stdout: log, stderr: log)
+        memory = MemorySampler(pid: process.pid)
         // Ready means answering: an unauthenticated status request gets its 401.
         while true {
             guard process.isRunning else { throw BenchFailure("havend exited during start; see \(log)") }
@@ -64,9 +67,17 @@ final class DaemonProcess {
         return kib / 1024
     }
 
+    /// Peak private (anonymous) resident memory so far, in MiB: what the daemon holds itself.
+    var peakPrivateMiB: Double { memory.peaks.anonymous / 1024 }
+
+    /// Peak file-backed resident memory so far, in MiB: pages of the vault's files (and the
+    /// binary's) that the kernel keeps in its page cache and may drop.
+    var peakFileMiB: Double { memory.peaks.file / 1024 }
+
     /// SIGTERM: the daemon finishes, signs its final checkpoint and exits 0. At 1M records
     /// the final checkpoint takes a moment, hence the long grace.
     func stop() throws {
+        defer { memory.stop() }
         let (ended, forced) = process.stop(grace: 120)
         if forced { throw BenchFailure("havend did not stop within 120 s of SIGTERM and was killed") }
         guard ended == .exited(0) else { throw BenchFailure("havend ended with \(ended)") }

@@ -17,7 +17,7 @@ struct SocketBench: AsyncParsableCommand {
 
     @Option(parsing: .upToNextOption, help: "Vault sizes, in records.") var records: [Int] = [10_000, 100_000, 1_000_000]
     @Option(parsing: .upToNextOption, help: "Concurrent keep-alive connections.") var connections: [Int] = [1, 16, 64]
-    @Option(parsing: .upToNextOption, help: "Workloads: status, read, update, create, mix, find.")
+    @Option(parsing: .upToNextOption, help: "Workloads: status, read, update, create, create-shared, mix, find.")
     var workloads: [String] = Workload.allCases.map(\.rawValue)
     @Option(help: "Seconds each workload is measured.") var seconds: Double = 5
     @Option(help: "The policy directory havend enforces (a copy of it: the find workload's role at the fastest find_limit allowed).")
@@ -53,9 +53,10 @@ struct SocketBench: AsyncParsableCommand {
         func label(_ n: Int) -> [String] { daemons.count > 1 ? [daemons[n]] : [] }
 
         var table = ResultTable(columns: which + ["records", "conns", "workload", "req/s", "p50 ms", "p99 ms", "p999 ms",
-                                          "daemon CPU µs/req", "client CPU µs/req", "written KiB/req", "peak RSS MiB", "vs status",
-                                          "refused/s"])
-        var vaults = ResultTable(columns: which + ["records", "seeded in s", "start to ready s", "peak RSS MiB", "failures"])
+                                          "daemon CPU µs/req", "client CPU µs/req", "written KiB/req", "peak RSS MiB",
+                                          "private MiB", "file MiB", "vs status", "vs reads", "refused/s"])
+        var vaults = ResultTable(columns: which + ["records", "seeded in s", "start to ready s", "peak RSS MiB", "private MiB",
+                                                   "file MiB", "failures"])
         var indexes = ResultTable(columns: ["records", "index", "bits", "rows", "values used", "C expected", "C measured", "largest"])
         var totalFailures = 0
         for size in sizes {
@@ -72,7 +73,7 @@ struct SocketBench: AsyncParsableCommand {
                                                     ids: ids, counsellors: counsellors, searchers: searchers, seconds: duration,
                                                     into: &table)
                 vaults.add(label(n) + [String(size), format(seedTime, 1), format(daemon.startToReady, 2), format(daemon.peakRSSMiB, 0),
-                                       String(failures)])
+                                       format(daemon.peakPrivateMiB, 0), format(daemon.peakFileMiB, 0), String(failures)])
                 totalFailures += failures
                 try daemon.stop()
             }
@@ -141,7 +142,7 @@ struct SocketBench: AsyncParsableCommand {
         // One ledger per daemon: its buckets live as long as it does.
         let finders = searchers.isEmpty ? nil : Finders(users: searchers, pool: FinderPool(count: searchers.count, limit: FinderPolicy.fastest))
         for width in widths {
-            var status = 0.0
+            var status = 0.0, reads = 0.0
             for kind in kinds {
                 let users = kind.asIntake ? ["intake-bench"] : counsellors
                 var r = if kind == .find, let finders {
@@ -160,13 +161,17 @@ struct SocketBench: AsyncParsableCommand {
                     progress("\(kind) at \(width) connections: \(r.failures) failed, first: \(r.firstFailure ?? "?")")
                 }
                 if kind == .status { status = r.throughput }
+                if kind == .read { reads = r.throughput }
+                // In one run: reads against the cheapest request, creates against reads.
+                let versus = kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : ""
+                let versusReads = kind.asIntake && reads > 0 ? format(100 * r.throughput / reads, 0) + " %" : ""
                 let perRequest = 1 / Double(max(r.requests, 1))
                 table.add(label + [String(size), String(width), kind.rawValue, format(r.throughput),
                                    format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
                                    format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 * perRequest, 0),
                                    r.clientCPU.map { format($0 * 1e6 * perRequest, 0) } ?? "",
                                    format(r.daemonWritten / 1024 * perRequest, 1), format(daemon.peakRSSMiB, 0),
-                                   kind == .read && status > 0 ? format(100 * r.throughput / status, 0) + " %" : "", ""])
+                                   format(daemon.peakPrivateMiB, 0), format(daemon.peakFileMiB, 0), versus, versusReads, ""])
             }
         }
         if kinds.contains(.find) {
@@ -179,7 +184,8 @@ struct SocketBench: AsyncParsableCommand {
                                format(r.latencies.percentile(50), 2), format(r.latencies.percentile(99), 2),
                                format(r.latencies.percentile(99.9), 2), format(r.daemonCPU * 1e6 / Double(max(r.requests, 1)), 0),
                                r.clientCPU.map { format($0 * 1e6 / Double(max(r.requests, 1)), 0) } ?? "",
-                               format(r.daemonWritten / 1024 / Double(max(r.requests, 1)), 1), format(daemon.peakRSSMiB, 0), "",
+                               format(r.daemonWritten / 1024 / Double(max(r.requests, 1)), 1), format(daemon.peakRSSMiB, 0),
+                               format(daemon.peakPrivateMiB, 0), format(daemon.peakFileMiB, 0), "", "",
                                format(Double(r.refused) / r.seconds, 1)])
         }
         return failures

@@ -12,6 +12,9 @@ enum Workload: String, CaseIterable, Sendable {
     case update
     /// A new record with twelve sealed fields, assigned to a counsellor, by an intake user.
     case create
+    /// `create`, every record with one phone (`sharedPhone`): by the run's end thousands of
+    /// records share it, and the duplicate check still opens no more than it lists.
+    case createShared = "create-shared"
     /// Four reads to one update.
     case mix
     /// `record find` by the name and date of birth of a random seeded record: the blind
@@ -20,7 +23,10 @@ enum Workload: String, CaseIterable, Sendable {
     case find
 
     /// Whether the connections are intake users (who may create) rather than counsellors.
-    var asIntake: Bool { self == .create }
+    var asIntake: Bool { self == .create || self == .createShared }
+
+    /// The one phone of every `create-shared` record.
+    static let sharedPhone = "+856 20 5555 0101"
 
     struct Request {
         let method: HTTPMethod
@@ -42,6 +48,9 @@ enum Workload: String, CaseIterable, Sendable {
             return Self.update(records.randomElement(using: &rng)!, using: &rng)
         case .create:
             return Request(method: .POST, path: "/v1/records", body: Self.createBody(counsellor: counsellor, using: &rng))
+        case .createShared:
+            return Request(method: .POST, path: "/v1/records",
+                           body: Self.createBody(counsellor: counsellor, phone: Self.sharedPhone, using: &rng))
         case .mix:
             let id = records.randomElement(using: &rng)!
             return Int.random(in: 0..<5, using: &rng) == 0 ? Self.update(id, using: &rng) : Self.read(id)
@@ -68,11 +77,11 @@ enum Workload: String, CaseIterable, Sendable {
         return Request(method: .PATCH, path: "/v1/records/\(id.rawValue)", body: Array(#"{"fields":{"phone":"\#(phone)"}}"#.utf8))
     }
 
-    static func createBody<R: RandomNumberGenerator>(counsellor: String, using rng: inout R) -> [UInt8] {
+    static func createBody<R: RandomNumberGenerator>(counsellor: String, phone: String? = nil, using rng: inout R) -> [UInt8] {
         let n = Int.random(in: 0..<1_000_000, using: &rng)
         let fields = [
             "intake_date": "2026-11-2\(n % 4)", "caseworker_code": "CW-\(n % 977)", "survivor_name": "ນາງ ຄຳແພງ \(n)",
-            "sex": "female", "nationality": "Lao", "phone": "+856 20 \(55_000_000 + n)",
+            "sex": "female", "nationality": "Lao", "phone": phone ?? "+856 20 \(55_000_000 + n)",
             "address": "Ban Phonxay, Xaysettha, Vientiane, house \(n % 400)",
             "incident_type": ["rape", "sexual_assault", "physical_assault", "forced_marriage"][n % 4],
             "incident_date": "2026-11-0\(1 + n % 9)",
