@@ -47,15 +47,33 @@ import Testing
         #expect(try SearchIndexTable.candidates([SearchIndexLookup(groups: [[]])], limit: 10, on: db).total == 0)
     }
 
+    @Test func aBoundedLookupWalksNoMoreThanItsBoundInIndexOrder() throws {
+        // Six records share a phone; a bound of four walks the four first in the index's
+        // order (record id), and lists them the latest first; the total counts only those.
+        let (db, ids) = try database((0..<6).map { ("ossc-vientiane", Int64(10 * $0 + 10), 7, UInt32($0)) })
+        let phone = SearchIndexLookup(groups: [[SearchIndexKey(agency: "ossc-vientiane", field: "phone", value: 7)]])
+        let walked = Array(ids.sorted { $0.rawValue < $1.rawValue }.prefix(4))
+        let latestFirst = walked.sorted { ids.firstIndex(of: $0)! > ids.firstIndex(of: $1)! }
+        let bounded = try SearchIndexTable.candidates([phone], limit: 10, perLookup: 4, on: db)
+        #expect(bounded.ids == latestFirst && bounded.total == 4, "\(bounded)")
+        // Each lookup has its own bound; what two lookups name is counted once.
+        let name = SearchIndexLookup(groups: [[SearchIndexKey(agency: "ossc-vientiane", field: "survivor_name", value: 5)]])
+        let two = try SearchIndexTable.candidates([phone, name], limit: 10, perLookup: 4, on: db)
+        #expect(two.total == (walked.contains(ids[5]) ? 4 : 5), "\(two)")
+        #expect(try SearchIndexTable.candidates([phone], limit: 10, on: db).total == 6)
+    }
+
     @Test func theLookupReachesTheRowsThroughThePrimaryKey() throws {
         let (db, _) = try database([])
         let lookup = SearchIndexLookup(groups: [["ossc-vientiane", "lwu-shelter"].map { SearchIndexKey(agency: $0, field: "phone", value: 7) },
                                                 [SearchIndexKey(agency: "ossc-vientiane", field: "date_of_birth", value: 3)]])
-        let (sql, _) = try #require(SearchIndexTable.candidatesSQL([lookup]))
-        let s = try db.statement("EXPLAIN QUERY PLAN " + sql)
-        var plan = [String]()
-        while try s.step() { plan.append(s.string(3)) }
-        let searches = plan.filter { $0.contains("search_index") || $0.hasPrefix("SEARCH s") || $0.hasPrefix("SCAN s") }
-        #expect(searches.count == 2 && searches.allSatisfy { $0.contains("USING PRIMARY KEY (field=? AND value=?)") }, "\(plan)")
+        for perLookup in [nil, 100] {
+            let (sql, _) = try #require(SearchIndexTable.candidatesSQL([lookup], perLookup: perLookup))
+            let s = try db.statement("EXPLAIN QUERY PLAN " + sql)
+            var plan = [String]()
+            while try s.step() { plan.append(s.string(3)) }
+            let searches = plan.filter { $0.contains("search_index") || $0.hasPrefix("SEARCH s") || $0.hasPrefix("SCAN s") }
+            #expect(searches.count == 2 && searches.allSatisfy { $0.contains("USING PRIMARY KEY (field=? AND value=?)") }, "\(plan)")
+        }
     }
 }

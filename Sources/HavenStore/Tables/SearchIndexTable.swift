@@ -120,8 +120,13 @@ public enum SearchIndexTable {
     /// value is another agency's by chance names no candidate. SQLite intersects each
     /// lookup's groups, so a date of birth shared by hundreds of records costs nothing when
     /// a name is searched with it; one statement for every agency, field and lookup.
-    public static func candidates(_ lookups: [SearchIndexLookup], limit: Int, on db: Connection) throws -> SearchCandidates {
-        guard let (sql, binds) = candidatesSQL(lookups) else { return SearchCandidates(ids: [], total: 0) }
+    ///
+    /// `perLookup` bounds what each lookup walks: SQLite then stops reading a lookup's rows
+    /// after that many candidates, so a value shared by ten thousand records costs what it
+    /// costs when shared by `perLookup`; `total` then counts only the candidates walked.
+    public static func candidates(_ lookups: [SearchIndexLookup], limit: Int, perLookup: Int? = nil,
+                                  on db: Connection) throws -> SearchCandidates {
+        guard let (sql, binds) = candidatesSQL(lookups, perLookup: perLookup) else { return SearchCandidates(ids: [], total: 0) }
         let s = try db.statement(sql)
         var i: Int32 = 1
         for b in binds + [.integer(Int64(limit))] {
@@ -143,7 +148,7 @@ public enum SearchIndexTable {
 
     /// The lookup's statement and its values but the last (the limit); nil when a lookup
     /// has a group with no key (a value searched in no field) and so names nothing.
-    static func candidatesSQL(_ lookups: [SearchIndexLookup]) -> (String, [SQLValue])? {
+    static func candidatesSQL(_ lookups: [SearchIndexLookup], perLookup: Int? = nil) -> (String, [SQLValue])? {
         let usable = lookups.filter { !$0.groups.isEmpty && $0.groups.allSatisfy { !$0.isEmpty } }
         guard !usable.isEmpty else { return nil }
         var binds = [SQLValue]()
@@ -156,7 +161,7 @@ public enum SearchIndexTable {
         // index rows the outer loop: with one agency, SQLite would otherwise walk every
         // record of that agency through `records_by_agency`.
         let selects = usable.map { lookup in
-            "SELECT * FROM (" + lookup.groups.map { group in
+            let select = "SELECT * FROM (" + lookup.groups.map { group in
                 let fields = list(Set(group.map(\.field)).sorted().map { .text($0) })
                 let values = list(Set(group.map(\.value)).sorted().map { .integer(Int64($0)) })
                 let keys = group.map { k -> String in
@@ -166,6 +171,9 @@ public enum SearchIndexTable {
                 return "SELECT s.record_id FROM search_index s CROSS JOIN records r ON r.id = s.record_id "
                     + "WHERE s.field IN \(fields) AND s.value IN \(values) AND (r.agency, s.field, s.value) IN (VALUES \(keys))"
             }.joined(separator: " INTERSECT ") + ")"
+            guard let perLookup else { return select }
+            binds.append(.integer(Int64(perLookup)))
+            return "SELECT * FROM (" + select + " LIMIT ?)"
         }
         let sql = "WITH c(id) AS (" + selects.joined(separator: " UNION ") + ") "
             + "SELECT r.id, COUNT(*) OVER () FROM c JOIN records r ON r.id = c.id ORDER BY r.updated_at DESC, r.id DESC LIMIT ?"

@@ -19,18 +19,26 @@ struct DuplicateCheck {
 }
 
 extension SearchService {
+    /// The most candidates each of the duplicate check's lookups walks: five times the list,
+    /// room for index coincidences and for matches a role may only count. A record a
+    /// create must name is one a person would recognise among twenty; past a hundred
+    /// records with one phone (a shelter's own line), which of them are listed matters less
+    /// than that a create stays as fast as the day before.
+    static let duplicateScan = 100
+
     /// The duplicate check of `record.create`: existing records with the new record's name
     /// and date of birth, or its phone. Nil when the creator may not search (a role
     /// without `record.find` learns nothing of other records) or nothing matches.
     ///
-    /// Bounded, so that a phone shared by a thousand records costs a create what twenty do:
-    /// the candidates of both lookups come in one list, the most recently changed first;
-    /// they are opened in that order, and opening stops once `PossibleDuplicates.bound`
-    /// match. An index coincidence is still dropped by opening it (its value is not the
-    /// new record's), so a create opens the candidates up to the last match it reports and
-    /// never one past it. What it did not open is counted (`unchecked`), never passed
-    /// over in silence: a phone shared by more records than a search checks
-    /// (`maximumCandidates`) is said to have more, not to have none.
+    /// Bounded, so that a phone shared by ten thousand records costs a create what a
+    /// hundred do: each lookup walks at most `duplicateScan` candidates of the index (in its
+    /// own order, which is the random order of record ids), and those of both lookups come in
+    /// one list, the most recently changed first; they are opened in that order, and opening
+    /// stops once `PossibleDuplicates.bound` match. An index coincidence is still dropped by
+    /// opening it (its value is not the new record's), so a create opens the candidates up
+    /// to the last match it reports and never one past it. What it did not open is counted
+    /// (`unchecked`), never passed over in silence; a value shared by more records than the
+    /// walk reaches is said to have more ("more may exist"), not to have none.
     func possibleDuplicates(of values: [(FieldSpec, String)], for user: EnrolledUser, policy: Policy,
                             findings: inout [String]) throws(HavenError) -> DuplicateCheck? {
         let purpose = "duplicate check at record creation"
@@ -46,7 +54,7 @@ extension SearchService {
         guard !queries.isEmpty else { return nil }
         let check = try pipeline.readSnapshot { (view) throws(HavenError) -> DuplicateCheck in
             var check = DuplicateCheck()
-            let candidates = try candidates(queries, limit: Self.maximumCandidates, in: view)
+            let candidates = try candidates(queries, limit: Self.maximumCandidates, perLookup: Self.duplicateScan, in: view)
             // A role that may learn nothing of records beyond its reach counts toward the bound
             // only what it may list, and hears of unchecked candidates only once its list is
             // full: a bound filled by matches it may not see, or a count of candidates beside a
