@@ -24,7 +24,8 @@ struct SocketBench: AsyncParsableCommand {
     var policy: String = "policy"
     @Option(help: "Users the find workload is spread over, one connection each, so that none goes over find_limit.")
     var finders: Int = 1000
-    @Option(help: "Working directory (default: a new one under /tmp, removed at the end).") var workdir: String?
+    @Option(help: "Working directory (default: a new one under /tmp, removed at the end). A vault of a size seeded there by an earlier run is kept and measured again as it is, with what earlier runs wrote to it (re-runs, profiling).")
+    var workdir: String?
     @Option(help: "The load client: 'raw' (one epoll thread writing prepared bytes, a few µs per request) or 'nio' (HavenClient's own connections, as the CLI uses them).")
     var client: String = "raw"
     @Option(parsing: .upToNextOption,
@@ -60,11 +61,24 @@ struct SocketBench: AsyncParsableCommand {
         var indexes = ResultTable(columns: ["records", "index", "bits", "rows", "values used", "C expected", "C measured", "largest"])
         var totalFailures = 0
         for size in sizes {
-            let vault = try BenchVault.create(in: work + "/\(size)")
+            let root = work + "/\(size)"
             let counsellors = (0..<max(widths.max() ?? 1, 1)).map { "counsellor-\($0)" }
             let searchers = kinds.contains(.find) ? (0..<(smoke ? min(finders, 32) : finders)).map { "finder-\($0)" } : []
-            let (keys, ids, seedTime) = try seed(vault, records: size, counsellors: counsellors, searchers: searchers, policy: loaded)
-            progress("seeded \(size) records in \(format(seedTime, 1)) s")
+            let vault: BenchVault
+            let keys: [String: SigningKey], ids: [RecordID], seedTime: Double
+            if workdir != nil, let saved = try SeededVault.load(in: root) {
+                vault = BenchVault.existing(in: root)
+                (keys, ids, seedTime) = saved
+                guard counsellors.allSatisfy({ keys[$0] != nil }), searchers.allSatisfy({ keys[$0] != nil }) else {
+                    throw BenchFailure("the vault in \(root) was seeded for fewer connections or finders; use another --workdir")
+                }
+                progress("reusing the vault of \(size) records in \(root)")
+            } else {
+                vault = try BenchVault.create(in: root)
+                (keys, ids, seedTime) = try seed(vault, records: size, counsellors: counsellors, searchers: searchers, policy: loaded)
+                if workdir != nil { try SeededVault.save(keys, ids, seconds: seedTime, in: root) }
+                progress("seeded \(size) records in \(format(seedTime, 1)) s")
+            }
             if kinds.contains(.find) { try measureIndexes(vault, records: size, into: &indexes) }
 
             for (n, executable) in daemons.enumerated() {
@@ -77,7 +91,7 @@ struct SocketBench: AsyncParsableCommand {
                 totalFailures += failures
                 try daemon.stop()
             }
-            try? FileManager.default.removeItem(atPath: vault.root)
+            if workdir == nil { try? FileManager.default.removeItem(atPath: vault.root) }
         }
         print("")
         table.print()
