@@ -1,6 +1,6 @@
 /// This release and the formats it reads, as `haven --version` and `havend --version` say.
 public enum HavenRelease {
-    public static let version = "0.22.0"
+    public static let version = "0.23.0"
 
     /// The stored and exchanged formats this release opens (each format's document says more).
     public static let formats = "vault schema 1-11, record header formats 1-3, blind index formats 1-3 (1 and 2 rebuilt as 3),"
