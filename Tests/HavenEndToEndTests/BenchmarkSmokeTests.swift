@@ -11,9 +11,11 @@ extension EndToEnd {
             let r = try Command.run(TestVault.binaries + "/haven-bench", ["socket", "--smoke", "--policy", Repository.path("policy")],
                                     timeout: 120)
             #expect(r.status == 0, "\(r)")
-            for workload in ["status", "read", "update", "create", "mix", "find"] {
+            for workload in ["status", "read", "update", "create", "create-shared", "mix", "find"] {
                 #expect(r.stdout.contains("| \(workload) "), "\(r)")
             }
+            // The daemon's own memory apart from the pages of files it has mapped.
+            #expect(r.stdout.contains("| private MiB | file MiB |"), "\(r)")
             // The finds spread over enough users that none is refused (status 0 above), and
             // the row of what one user's script gets under find_limit, refusals counted apart.
             #expect(r.stdout.contains("| find, one user "), "\(r)")
