@@ -70,8 +70,8 @@ final class DaemonProcess {
     /// Peak private (anonymous) resident memory so far, in MiB: what the daemon holds itself.
     var peakPrivateMiB: Double { memory.peaks.anonymous / 1024 }
 
-    /// Peak file-backed resident memory so far, in MiB: pages of the vault's files (and the
-    /// binary's) that the kernel keeps in its page cache and may drop.
+    /// Peak file-backed resident memory so far, in MiB: pages of files it has mapped (its
+    /// binary and libraries), which the kernel keeps in its page cache and may drop.
     var peakFileMiB: Double { memory.peaks.file / 1024 }
 
     /// SIGTERM: the daemon finishes, signs its final checkpoint and exits 0. At 1M records

@@ -3,8 +3,9 @@ import Synchronization
 
 /// The daemon's memory as the kernel counts it, sampled every 20 ms from /proc/PID/status
 /// on a thread of its own: its peak private (anonymous) memory — what the daemon itself
-/// holds — and its peak file-backed resident memory (pages of the files it reads, which
-/// the kernel may drop at any time), each of which VmHWM alone would blur into one figure.
+/// holds — and its peak file-backed resident memory (the pages of files it has mapped: its
+/// binary and libraries, and a database file if SQLite mapped it), which the kernel may
+/// drop at any time and VmHWM alone would blur into one figure with the first.
 final class MemorySampler: Sendable {
     /// Peaks so far, in KiB.
     struct Peaks: Sendable {
