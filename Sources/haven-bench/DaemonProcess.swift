@@ -41,14 +41,7 @@ final class DaemonProcess {
     }
 
     /// User plus system CPU seconds the daemon has used so far.
-    var cpuSeconds: Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
-        // Fields after "pid (comm)": state is field 3, utime 14 and stime 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    var cpuSeconds: Double { ProcStat.cpuSeconds(process.pid) }
 
     /// Bytes the daemon has caused to be written to storage so far (`write_bytes` of
     /// /proc/PID/io: the WAL, and the database file when the WAL is checkpointed into it).
@@ -60,12 +53,7 @@ final class DaemonProcess {
     }
 
     /// Peak resident set size so far (VmHWM), in MiB.
-    var peakRSSMiB: Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
-        return kib / 1024
-    }
+    var peakRSSMiB: Double { (ProcStat.statusKiB(process.pid)["VmHWM"] ?? 0) / 1024 }
 
     /// Peak private (anonymous) resident memory so far, in MiB: what the daemon holds itself.
     var peakPrivateMiB: Double { memory.peaks.anonymous / 1024 }

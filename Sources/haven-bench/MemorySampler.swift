@@ -38,17 +38,10 @@ final class MemorySampler: Sendable {
     }
 
     private func sample() {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return }
-        var anonymous = 0.0, file = 0.0
-        for line in status.split(separator: "\n") where line.hasPrefix("Rss") {
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard parts.count >= 2, let kib = Double(parts[1]) else { continue }
-            if parts[0] == "RssAnon:" { anonymous = kib }
-            if parts[0] == "RssFile:" { file = kib }
-        }
+        let kib = ProcStat.statusKiB(pid)
         state.withLock {
-            $0.peaks.anonymous = max($0.peaks.anonymous, anonymous)
-            $0.peaks.file = max($0.peaks.file, file)
+            $0.peaks.anonymous = max($0.peaks.anonymous, kib["RssAnon"] ?? 0)
+            $0.peaks.file = max($0.peaks.file, kib["RssFile"] ?? 0)
         }
     }
 }

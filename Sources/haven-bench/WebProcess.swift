@@ -51,22 +51,12 @@ final class WebProcess {
 
     /// VmRSS and RssAnon (the private, anonymous part: what is the desk's own) in MiB.
     var memoryMiB: (rss: Double, anon: Double) {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8) else { return (0, 0) }
-        func kib(_ field: String) -> Double {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
-            return Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
-        }
-        return (kib("VmRSS") / 1024, kib("RssAnon") / 1024)
+        let kib = ProcStat.statusKiB(process.pid)
+        return ((kib["VmRSS"] ?? 0) / 1024, (kib["RssAnon"] ?? 0) / 1024)
     }
 
     /// User plus system CPU seconds haven-web has used so far.
-    var cpuSeconds: Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    var cpuSeconds: Double { ProcStat.cpuSeconds(process.pid) }
 
     func stop() {
         let (ended, forced) = process.stop(grace: 30)
